@@ -1,0 +1,24 @@
+# Small helpers so each folder's CMakeLists.txt states only what differs.
+include(GoogleTest)
+
+# miri_library(NAME SOURCES a.cc b.cc DEPS target...)
+# Headers are included as "domain/foo.h" etc., relative to src/.
+function(miri_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# miri_test(NAME SOURCES a_test.cc DEPS target... [LABELS l...])
+# One GoogleTest binary; each TEST becomes its own CTest entry.
+function(miri_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    PROPERTIES LABELS "${ARG_LABELS}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

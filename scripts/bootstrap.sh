@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything Miri needs on a fresh Debian 12 machine. Idempotent:
+# apt-get and npm skip what is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libboost-dev libboost-system-dev
+  nlohmann-json3-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev sqlite3
+  libcurl4-openssl-dev libssl-dev libsodium-dev
+  libhiredis-dev redis-server
+  libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg
+  libaubio-dev libcairo2-dev
+  libgtest-dev libgmock-dev
+  sox libsox-fmt-mp3 espeak-ng
+)
+# Node.js 20 (with its own npm) may already be present; Debian's npm package
+# conflicts with such installs, so only add nodejs+npm when node is missing.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f package.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (idempotent), builds, and runs every test.
+# Tests that need servers start and stop their own on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+bash scripts/build.sh
+ctest --preset default --output-on-failure

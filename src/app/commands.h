@@ -1,0 +1,15 @@
+// Each `miri` subcommand lives in its own cmd_*.cc and registers itself on
+// the CLI11 app here; main.cc only calls these.
+#ifndef MIRI_APP_COMMANDS_H_
+#define MIRI_APP_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace miri::app {
+
+// `miri audit`: audits a prompt against the prompt and depiction rules.
+void RegisterAuditCommand(CLI::App& app);
+
+}  // namespace miri::app
+
+#endif  // MIRI_APP_COMMANDS_H_

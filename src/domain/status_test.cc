@@ -1,0 +1,95 @@
+#include "domain/status.h"
+
+#include <set>
+#include <utility>
+
+#include <gtest/gtest.h>
+
+namespace miri {
+namespace {
+
+using S = ShotStatus;
+
+// design.md section 4, verbatim. Every other pair must be refused.
+const std::set<std::pair<std::optional<S>, S>>& LegalPairs() {
+  static const std::set<std::pair<std::optional<S>, S>> kLegal = {
+      {std::nullopt, S::kDraft},
+      {S::kDraft, S::kValidation},
+      {S::kValidation, S::kGeneratingImage},
+      {S::kValidation, S::kDraft},
+      {S::kGeneratingImage, S::kAwaitingApproval},
+      {S::kAwaitingApproval, S::kRefining},
+      {S::kRefining, S::kAwaitingApproval},
+      {S::kAwaitingApproval, S::kDraft},
+      {S::kAwaitingApproval, S::kGeneratingVideo},
+      {S::kGeneratingVideo, S::kCompleted},
+      // any working state -> FAILED
+      {S::kDraft, S::kFailed},
+      {S::kValidation, S::kFailed},
+      {S::kGeneratingImage, S::kFailed},
+      {S::kRefining, S::kFailed},
+      {S::kGeneratingVideo, S::kFailed},
+  };
+  return kLegal;
+}
+
+TEST(ShotStateMachineTest, EveryPairMatchesTheDesignTable) {
+  std::vector<std::optional<S>> froms = {std::nullopt};
+  for (S s : kAllShotStatuses) froms.push_back(s);
+  int legal = 0;
+  for (const auto& from : froms) {
+    for (S to : kAllShotStatuses) {
+      bool expected = LegalPairs().count({from, to}) > 0;
+      EXPECT_EQ(IsLegalShotTransition(from, to), expected)
+          << (from ? ShotStatusName(*from) : "(planned)") << " -> "
+          << ShotStatusName(to);
+      EXPECT_EQ(CheckShotTransition(from, to).has_value(), expected);
+      legal += expected;
+    }
+  }
+  EXPECT_EQ(legal, 15);  // 9 x 8 pairs checked, 15 legal
+}
+
+TEST(ShotStateMachineTest, RefusalNamesBothStatesAndTheLegalOnes) {
+  Result<void> r = CheckShotTransition(S::kDraft, S::kCompleted);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(r.error().message,
+            "illegal shot transition DRAFT -> COMPLETED (legal from DRAFT: "
+            "VALIDATION, FAILED)");
+}
+
+TEST(ShotStateMachineTest, TerminalStatesHaveNoExit) {
+  Result<void> r = CheckShotTransition(S::kCompleted, S::kDraft);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("legal from COMPLETED: none"),
+            std::string::npos);
+}
+
+TEST(ShotStatusTest, NamesRoundTrip) {
+  for (S s : kAllShotStatuses) {
+    EXPECT_EQ(ParseShotStatus(ShotStatusName(s)), s);
+  }
+  EXPECT_EQ(ParseShotStatus("draft"), std::nullopt);
+}
+
+TEST(ProjectStateMachineTest, FollowsTheLifecycle) {
+  using P = ProjectStatus;
+  EXPECT_TRUE(IsLegalProjectTransition(std::nullopt, P::kAudioAnalysis));
+  EXPECT_FALSE(IsLegalProjectTransition(std::nullopt, P::kPlanned));
+  EXPECT_TRUE(IsLegalProjectTransition(P::kAudioAnalysis, P::kPlanned));
+  EXPECT_TRUE(IsLegalProjectTransition(P::kPlanned, P::kFinalRender));
+  EXPECT_TRUE(IsLegalProjectTransition(P::kFinalRender, P::kRendered));
+  EXPECT_TRUE(IsLegalProjectTransition(P::kRendered, P::kFinalRender));
+  EXPECT_TRUE(IsLegalProjectTransition(P::kPlanned, P::kFailed));
+  EXPECT_FALSE(IsLegalProjectTransition(P::kRendered, P::kFailed));
+  EXPECT_FALSE(IsLegalProjectTransition(P::kFailed, P::kPlanned));
+  EXPECT_FALSE(IsLegalProjectTransition(P::kAudioAnalysis, P::kRendered));
+  for (P p : {P::kAudioAnalysis, P::kPlanned, P::kFinalRender, P::kRendered,
+              P::kFailed}) {
+    EXPECT_EQ(ParseProjectStatus(ProjectStatusName(p)), p);
+  }
+}
+
+}  // namespace
+}  // namespace miri
