@@ -1,0 +1,37 @@
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "ports/clock.h"
+#include "ports/store.h"
+
+namespace miri {
+
+std::string FormatIsoMs(int64_t epoch_ms) {
+  std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
+}
+
+std::string Clock::NowIso() const { return FormatIsoMs(NowMs()); }
+
+int64_t SystemClock::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::map<std::string, ShotStatus> FoldShotStatuses(
+    const std::vector<Event>& events) {
+  std::map<std::string, ShotStatus> status;
+  for (const Event& e : events) {
+    if (e.is_shot_event()) status[e.shot_id] = e.shot_to();
+  }
+  return status;
+}
+
+}  // namespace miri

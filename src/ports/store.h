@@ -1,0 +1,115 @@
+// Store: the durable record of projects, plans, versions, events, rules and
+// the cost ledger (design.md section 3).
+//
+// Contract (checked for every adapter by src/testing/store_contract.h):
+// - Versions, events, rules and ledger entries are create-only. Writing an
+//   id that exists fails with ALREADY_EXISTS and changes nothing.
+// - A shot's status is a projection of its events. AppendEvent checks, in
+//   one atomic step, that the event's `from` is the shot's current status
+//   and that the transition is legal (domain/status.h), appends the event
+//   with the next `seq` of the project, and updates the projection. A
+//   refused event writes nothing.
+// - An event whose idempotency key was seen before is a duplicate: nothing
+//   is written and the stored event is returned with duplicate = true.
+// - Every failed call leaves the store as it was.
+// Thread-safety: all methods may be called from any thread; several
+// processes may share one store.
+#ifndef MIRI_PORTS_STORE_H_
+#define MIRI_PORTS_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/project.h"
+#include "domain/records.h"
+#include "domain/result.h"
+
+namespace miri {
+
+struct AppendEventResult {
+  Event event;             // as stored, with its seq
+  bool duplicate = false;  // the idempotency key had been used already
+};
+
+// A director's output: scenes and shots committed together. Every shot gets
+// its creation event ((planned) -> DRAFT) in the same transaction.
+struct PlanCommit {
+  std::vector<Scene> scenes;
+  std::vector<Shot> shots;  // status and versions are ignored (projections)
+  std::string at;           // ISO-8601 time of the creation events
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Projects. A project's config may be updated; its id and creation time
+  // may not. Its status is a projection of the project's events.
+  virtual Result<void> CreateProject(const ProjectConfig& project) = 0;
+  virtual Result<void> UpdateProject(const ProjectConfig& project) = 0;
+  virtual Result<ProjectConfig> GetProject(std::string_view project_id) = 0;
+  virtual Result<std::vector<ProjectConfig>> ListProjects() = 0;
+  // nullopt until the project's first event.
+  virtual Result<std::optional<ProjectStatus>> GetProjectStatus(
+      std::string_view project_id) = 0;
+
+  // Agent configs, one per configId; Put creates or replaces.
+  virtual Result<void> PutAgentConfig(std::string_view project_id,
+                                      const AgentConfig& config) = 0;
+  virtual Result<std::vector<AgentConfig>> ListAgentConfigs(
+      std::string_view project_id) = 0;
+
+  // The plan. CommitPlan fails with ALREADY_EXISTS if any id is taken.
+  virtual Result<void> CommitPlan(std::string_view project_id,
+                                  const PlanCommit& plan) = 0;
+  virtual Result<std::vector<Scene>> ListScenes(
+      std::string_view project_id) = 0;
+  virtual Result<Shot> GetShot(std::string_view project_id,
+                               std::string_view shot_id) = 0;
+  // Ordered by start time.
+  virtual Result<std::vector<Shot>> ListShots(std::string_view project_id) = 0;
+
+  // Immutable versions; the shot must exist.
+  virtual Result<void> AppendVersion(std::string_view project_id,
+                                     const Version& version) = 0;
+  virtual Result<Version> GetVersion(std::string_view project_id,
+                                     std::string_view version_id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<Version>> ListVersions(
+      std::string_view project_id, std::string_view shot_id) = 0;
+
+  // Status events of shots (shot_id set) and of the project (shot_id empty).
+  // The caller's event.seq is ignored; the store assigns it.
+  virtual Result<AppendEventResult> AppendEvent(std::string_view project_id,
+                                                const Event& event) = 0;
+  // Events with seq > after_seq in seq order, at most `limit`.
+  virtual Result<std::vector<Event>> ListEvents(std::string_view project_id,
+                                                int64_t after_seq = 0,
+                                                size_t limit = 100000) = 0;
+
+  // Recomputes every shot's and the project's stored status from the event
+  // log and writes it back; returns how many projections changed.
+  virtual Result<int> RebuildProjections(std::string_view project_id) = 0;
+
+  virtual Result<void> AppendRule(std::string_view project_id,
+                                  const Rule& rule) = 0;
+  virtual Result<std::vector<Rule>> ListRules(std::string_view project_id) = 0;
+
+  virtual Result<void> AppendLedgerEntry(std::string_view project_id,
+                                         const LedgerEntry& entry) = 0;
+  virtual Result<std::vector<LedgerEntry>> ListLedger(
+      std::string_view project_id) = 0;
+};
+
+// The status of every shot that has events, folded from an event log in seq
+// order: what a stored projection must equal.
+std::map<std::string, ShotStatus> FoldShotStatuses(
+    const std::vector<Event>& events);
+
+}  // namespace miri
+
+#endif  // MIRI_PORTS_STORE_H_
