@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "ports/blob_store.h"
 #include "ports/clock.h"
 #include "ports/store.h"
 
@@ -23,6 +24,24 @@ int64_t SystemClock::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+bool IsValidBlobKey(std::string_view key) {
+  if (key.empty() || key.size() > 512) return false;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view seg = key.substr(start, end - start);
+    if (seg.empty() || seg == "." || seg == "..") return false;
+    for (char c : seg) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
 }
 
 std::map<std::string, ShotStatus> FoldShotStatuses(
