@@ -1,0 +1,76 @@
+// RenderPlan: what the final render will do, frame by frame, computed from a
+// timeline and the song's duration before any media is touched
+// (design.md section 9). The FFmpeg adapter executes it; tests assert on it.
+//
+// Frame grid: output frame n shows time n/fps. Shot i owns the frames
+// [round(startMs*fps/1000), round(endMs*fps/1000)), cut at the song's end;
+// frames no shot owns are black. The song fixes the length:
+// total_frames = round(songDurationMs*fps/1000). Rounding is half-up.
+// Within a shot, its k-th frame shows the clip at k/fps seconds from the
+// clip's first frame: a longer clip is trimmed, a shorter one is held on its
+// last frame.
+#ifndef MIRI_SERVICES_RENDER_RENDER_PLAN_H_
+#define MIRI_SERVICES_RENDER_RENDER_PLAN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "services/render/timeline.h"
+
+namespace miri::render {
+
+struct RenderSettings {
+  int fps = 24;
+  int width = 1920;
+  int height = 1080;
+  friend bool operator==(const RenderSettings&, const RenderSettings&) = default;
+};
+
+// fps in [1, 240]; width and height even (4:2:0) in [2, 8192].
+Result<void> ValidateSettings(const RenderSettings& settings);
+
+// round(ms * fps / 1000), half-up, for ms >= 0.
+int64_t FrameAtMs(int64_t ms, int fps);
+
+struct PlanSegment {
+  int shot_index = -1;  // index into RenderPlan::shots; -1 for black
+  int64_t first_frame = 0;
+  int64_t frame_count = 0;
+  bool is_black() const { return shot_index < 0; }
+  friend bool operator==(const PlanSegment&, const PlanSegment&) = default;
+};
+
+struct RenderPlan {
+  RenderSettings settings;
+  int64_t song_duration_ms = 0;
+  int64_t total_frames = 0;
+  std::vector<TimelineShot> shots;
+  // Contiguous and in order: together they cover [0, total_frames) exactly.
+  // Black segments fill gaps; no segment is empty.
+  std::vector<PlanSegment> segments;
+};
+
+// Fails with INVALID_ARGUMENT naming the shot when a shot starts at or after
+// the song's end or is too short to own a single frame.
+Result<RenderPlan> BuildRenderPlan(const Timeline& timeline,
+                                   int64_t song_duration_ms,
+                                   const RenderSettings& settings);
+
+// Progress of a render, for the terminal bar and RENDER_PROGRESS events.
+struct RenderProgress {
+  int64_t frames_done = 0;
+  int64_t total_frames = 0;
+  double percent = 0;                  // 0..100
+  int64_t elapsed_ms = 0;
+  std::optional<int64_t> eta_ms;       // unknown before the first frame
+};
+
+RenderProgress MakeProgress(int64_t frames_done, int64_t total_frames,
+                            int64_t elapsed_ms);
+
+}  // namespace miri::render
+
+#endif  // MIRI_SERVICES_RENDER_RENDER_PLAN_H_
