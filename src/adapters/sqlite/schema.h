@@ -1,0 +1,87 @@
+// The SQLite schema of the embedded store. Tables carry their key columns
+// plus the document as JSON (`doc`), as the Firestore layout does.
+#ifndef MIRI_ADAPTERS_SQLITE_SCHEMA_H_
+#define MIRI_ADAPTERS_SQLITE_SCHEMA_H_
+
+namespace miri::sqlite {
+
+inline constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS projects (
+  project_id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL,
+  status TEXT                          -- projection of the project's events
+);
+CREATE TABLE IF NOT EXISTS agent_configs (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  config_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, config_id)
+);
+CREATE TABLE IF NOT EXISTS scenes (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  scene_id TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, scene_id)
+);
+CREATE TABLE IF NOT EXISTS shots (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  shot_id TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  status TEXT,                          -- projection of the shot's events
+  PRIMARY KEY (project_id, shot_id)
+);
+CREATE TABLE IF NOT EXISTS versions (
+  project_id TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  shot_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, version_id),
+  FOREIGN KEY (project_id, shot_id) REFERENCES shots(project_id, shot_id)
+);
+CREATE INDEX IF NOT EXISTS versions_by_shot ON versions(project_id, shot_id);
+CREATE TABLE IF NOT EXISTS events (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  seq INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  shot_id TEXT,
+  idempotency_key TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq),
+  UNIQUE (project_id, event_id),
+  UNIQUE (project_id, idempotency_key)
+);
+CREATE TABLE IF NOT EXISTS rules (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  rule_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, rule_id)
+);
+CREATE TABLE IF NOT EXISTS ledger (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  entry_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, entry_id)
+);
+CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
+  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS versions_no_delete BEFORE DELETE ON versions
+  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS rules_no_update BEFORE UPDATE ON rules
+  BEGIN SELECT RAISE(ABORT, 'rules are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS rules_no_delete BEFORE DELETE ON rules
+  BEGIN SELECT RAISE(ABORT, 'rules are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+)sql";
+
+}  // namespace miri::sqlite
+
+#endif  // MIRI_ADAPTERS_SQLITE_SCHEMA_H_

@@ -1,0 +1,91 @@
+// Thin RAII wrappers over the SQLite C API: a connection, prepared
+// statements with typed binding, and an IMMEDIATE transaction guard.
+// Written by hand because Debian ships no maintained C++ SQLite wrapper;
+// this is only the few calls the store needs, each mapped to a Result.
+#ifndef MIRI_ADAPTERS_SQLITE_SQLITE_DB_H_
+#define MIRI_ADAPTERS_SQLITE_SQLITE_DB_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "domain/result.h"
+
+namespace miri::sqlite {
+
+// Maps an SQLite result code to an Error: constraint violations become
+// ALREADY_EXISTS (unique) or FAILED_PRECONDITION (trigger), BUSY/LOCKED
+// become UNAVAILABLE, the rest INTERNAL.
+Error ToError(sqlite3* db, int rc, std::string_view what);
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(stmt_); }
+
+  // Binds positional parameters ?1, ?2, ... in order.
+  Stmt& Bind(std::string_view text);
+  Stmt& Bind(int64_t value);
+  Stmt& BindOptional(const std::optional<std::string>& text);
+
+  // Steps once: true with a row, false when done.
+  Result<bool> Step();
+  // Steps to completion, for statements without rows.
+  Result<void> Run();
+
+  std::string Text(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+  int64_t Int(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int next_index_ = 1;
+};
+
+class Db {
+ public:
+  static Result<Db> Open(const std::string& path);
+  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  Result<void> Exec(std::string_view sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  sqlite3* raw() const { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// BEGIN IMMEDIATE on construction (takes the write lock up front, so two
+// processes never deadlock upgrading read locks); ROLLBACK unless Commit().
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Db& db);
+  Transaction(Transaction&& other) noexcept
+      : db_(other.db_), open_(other.open_) {
+    other.open_ = false;
+  }
+  ~Transaction();
+  Result<void> Commit();
+
+ private:
+  explicit Transaction(Db& db) : db_(&db), open_(true) {}
+  Db* db_;
+  bool open_;
+};
+
+}  // namespace miri::sqlite
+
+#endif  // MIRI_ADAPTERS_SQLITE_SQLITE_DB_H_

@@ -1,0 +1,582 @@
+#include "adapters/sqlite/sqlite_store.h"
+
+#include "adapters/sqlite/schema.h"
+
+namespace miri {
+
+using sqlite::Stmt;
+using sqlite::Transaction;
+
+namespace {
+
+// A stored document that no longer parses is corruption, not bad input.
+template <typename T>
+Result<T> ParseStored(const std::string& doc) {
+  Result<T> value = ParseDocumentText<T>(doc);
+  if (!value) {
+    return MakeError(ErrorCode::kInternal,
+                     "corrupt stored " + std::string(T::kKind) + ": " +
+                         value.error().ToString());
+  }
+  return value;
+}
+
+// Every document is checked against its schema before it is written, so a
+// value built in code is held to the same rules as one parsed from a
+// request, and nothing stored can later fail to parse.
+template <typename T>
+Result<void> Validate(const T& value) {
+  Result<T> parsed = ParseDocument<T>(value.ToJson());
+  if (!parsed) return tl::unexpected(parsed.error());
+  return {};
+}
+
+template <typename T>
+Result<std::vector<T>> CollectDocs(Stmt& stmt, int column = 0) {
+  std::vector<T> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading");
+    if (!row) return out;
+    ASSIGN_OR_RETURN(T value, ParseStored<T>(stmt.Text(column)), "reading");
+    out.push_back(std::move(value));
+  }
+}
+
+Error NotFound(std::string_view what, std::string_view id) {
+  return Error{ErrorCode::kNotFound,
+               std::string(what) + " " + std::string(id) + " not found",
+               {}};
+}
+
+std::string Describe(const std::optional<std::string>& status) {
+  return status ? *status : std::string("(planned)");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::Db::Open(path), "opening store");
+  // WAL lets readers run beside the one writer; synchronous=FULL makes each
+  // commit durable before it returns (reliability.md section 4).
+  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"), "opening store");
+  RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"), "opening store");
+  RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"), "opening store");
+  RETURN_IF_ERROR(db.Exec(sqlite::kSchema), "creating schema");
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+}
+
+Result<std::string> SqliteStore::IntegrityCheck() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("PRAGMA integrity_check"), "check");
+  std::string out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step(), "check");
+    if (!row) return out;
+    if (!out.empty()) out += "\n";
+    out += stmt.Text(0);
+  }
+}
+
+Result<void> SqliteStore::RequireProject(std::string_view project_id) {
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT 1 FROM projects WHERE project_id=?1"),
+                   "project");
+  stmt.Bind(project_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step(), "project");
+  if (!row) return tl::unexpected(NotFound("project", project_id));
+  return {};
+}
+
+Result<void> SqliteStore::CreateProject(const ProjectConfig& project) {
+  RETURN_IF_ERROR(Validate(project), "creating project");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("INSERT INTO projects(project_id, doc) "
+                               "VALUES (?1, ?2)"),
+                   "creating project");
+  stmt.Bind(project.project_id).Bind(project.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "project " + project.project_id + " already exists");
+  }
+  return r;
+}
+
+Result<void> SqliteStore::UpdateProject(const ProjectConfig& project) {
+  RETURN_IF_ERROR(Validate(project), "updating project");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "updating project");
+  ASSIGN_OR_RETURN(Stmt read,
+                   db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+                   "updating project");
+  read.Bind(project.project_id);
+  ASSIGN_OR_RETURN(bool row, read.Step(), "updating project");
+  if (!row) return tl::unexpected(NotFound("project", project.project_id));
+  ASSIGN_OR_RETURN(ProjectConfig old, ParseStored<ProjectConfig>(read.Text(0)),
+                   "updating project");
+  if (old.creation_timestamp != project.creation_timestamp) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid project update",
+                     {{"creationTimestamp", "cannot be changed"}});
+  }
+  ASSIGN_OR_RETURN(Stmt write,
+                   db_.Prepare("UPDATE projects SET doc=?2 WHERE project_id=?1"),
+                   "updating project");
+  write.Bind(project.project_id).Bind(project.ToJson().dump());
+  RETURN_IF_ERROR(write.Run(), "updating project");
+  return tx.Commit();
+}
+
+Result<ProjectConfig> SqliteStore::GetProject(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+                   "reading project");
+  stmt.Bind(project_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading project");
+  if (!row) return tl::unexpected(NotFound("project", project_id));
+  return ParseStored<ProjectConfig>(stmt.Text(0));
+}
+
+Result<std::vector<ProjectConfig>> SqliteStore::ListProjects() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM projects ORDER BY rowid"),
+                   "listing projects");
+  return CollectDocs<ProjectConfig>(stmt);
+}
+
+Result<std::optional<ProjectStatus>> SqliteStore::GetProjectStatus(
+    std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_.Prepare("SELECT status FROM projects WHERE project_id=?1"),
+      "reading project status");
+  stmt.Bind(project_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading project status");
+  if (!row) return tl::unexpected(NotFound("project", project_id));
+  std::optional<std::string> s = stmt.OptionalText(0);
+  if (!s) return std::optional<ProjectStatus>();
+  return ParseProjectStatus(*s);
+}
+
+Result<void> SqliteStore::PutAgentConfig(std::string_view project_id,
+                                         const AgentConfig& config) {
+  RETURN_IF_ERROR(Validate(config), "saving agent config");
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "saving agent config");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_.Prepare("INSERT INTO agent_configs(project_id, config_id, doc) "
+                  "VALUES (?1, ?2, ?3) ON CONFLICT(project_id, config_id) "
+                  "DO UPDATE SET doc=excluded.doc"),
+      "saving agent config");
+  stmt.Bind(project_id).Bind(config.config_id).Bind(config.ToJson().dump());
+  return stmt.Run();
+}
+
+Result<std::vector<AgentConfig>> SqliteStore::ListAgentConfigs(
+    std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing agent configs");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM agent_configs WHERE "
+                               "project_id=?1 ORDER BY config_id"),
+                   "listing agent configs");
+  stmt.Bind(project_id);
+  return CollectDocs<AgentConfig>(stmt);
+}
+
+Result<void> SqliteStore::CommitPlan(std::string_view project_id,
+                                     const PlanCommit& plan) {
+  for (const Scene& scene : plan.scenes) {
+    RETURN_IF_ERROR(Validate(scene), "committing plan");
+  }
+  for (const Shot& shot : plan.shots) {
+    RETURN_IF_ERROR(Validate(shot), "committing plan");
+  }
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "committing plan");
+  RETURN_IF_ERROR(RequireProject(project_id), "committing plan");
+  for (const Scene& scene : plan.scenes) {
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
+                                 "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+                     "committing plan");
+    stmt.Bind(project_id).Bind(scene.scene_id).Bind(scene.start_ms).Bind(
+        scene.ToJson().dump());
+    RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
+  }
+  for (Shot shot : plan.shots) {
+    shot.status = ShotStatus::kDraft;
+    shot.versions.clear();
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO shots(project_id, shot_id, "
+                                 "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+                     "committing plan");
+    stmt.Bind(project_id).Bind(shot.shot_id).Bind(shot.timestamps.start_ms)
+        .Bind(shot.ToJson().dump());
+    RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
+    Event created;
+    created.shot_id = shot.shot_id;
+    created.to = std::string(ShotStatusName(ShotStatus::kDraft));
+    created.cause = "planned by the director";
+    created.at = plan.at;
+    created.idempotency_key = "planned:" + shot.shot_id;
+    RETURN_IF_ERROR(AppendEventLocked(project_id, created),
+                    "shot " + shot.shot_id);
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<Scene>> SqliteStore::ListScenes(
+    std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing scenes");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM scenes WHERE project_id=?1 "
+                               "ORDER BY start_ms, scene_id"),
+                   "listing scenes");
+  stmt.Bind(project_id);
+  return CollectDocs<Scene>(stmt);
+}
+
+Result<Shot> SqliteStore::ReadShot(std::string_view project_id,
+                                   std::string_view shot_id) {
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc, status FROM shots WHERE "
+                               "project_id=?1 AND shot_id=?2"),
+                   "reading shot");
+  stmt.Bind(project_id).Bind(shot_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading shot");
+  if (!row) return tl::unexpected(NotFound("shot", shot_id));
+  ASSIGN_OR_RETURN(Shot shot, ParseStored<Shot>(stmt.Text(0)), "reading shot");
+  std::optional<std::string> status = stmt.OptionalText(1);
+  shot.status = status ? ParseShotStatus(*status).value_or(ShotStatus::kFailed)
+                       : ShotStatus::kDraft;
+  ASSIGN_OR_RETURN(Stmt versions,
+                   db_.Prepare("SELECT version_id FROM versions WHERE "
+                               "project_id=?1 AND shot_id=?2 ORDER BY rowid"),
+                   "reading shot");
+  versions.Bind(project_id).Bind(shot_id);
+  shot.versions.clear();
+  while (true) {
+    ASSIGN_OR_RETURN(bool vrow, versions.Step(), "reading shot");
+    if (!vrow) break;
+    shot.versions.push_back(versions.Text(0));
+  }
+  return shot;
+}
+
+Result<Shot> SqliteStore::GetShot(std::string_view project_id,
+                                  std::string_view shot_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "reading shot");
+  return ReadShot(project_id, shot_id);
+}
+
+Result<std::vector<Shot>> SqliteStore::ListShots(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing shots");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT shot_id FROM shots WHERE project_id=?1 "
+                               "ORDER BY start_ms, shot_id"),
+                   "listing shots");
+  stmt.Bind(project_id);
+  std::vector<Shot> shots;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step(), "listing shots");
+    if (!row) return shots;
+    ASSIGN_OR_RETURN(Shot shot, ReadShot(project_id, stmt.Text(0)),
+                     "listing shots");
+    shots.push_back(std::move(shot));
+  }
+}
+
+Result<void> SqliteStore::AppendVersion(std::string_view project_id,
+                                        const Version& version) {
+  RETURN_IF_ERROR(Validate(version), "appending version");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "appending version");
+  RETURN_IF_ERROR(RequireProject(project_id), "appending version");
+  RETURN_IF_ERROR(ReadShot(project_id, version.shot_id), "appending version");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("INSERT INTO versions(project_id, version_id, "
+                               "shot_id, doc) VALUES (?1, ?2, ?3, ?4)"),
+                   "appending version");
+  stmt.Bind(project_id).Bind(version.version_id).Bind(version.shot_id).Bind(
+      version.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r) {
+    if (r.error().code == ErrorCode::kAlreadyExists) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "version " + version.version_id +
+                           " already exists; versions are never replaced");
+    }
+    return r;
+  }
+  return tx.Commit();
+}
+
+Result<Version> SqliteStore::GetVersion(std::string_view project_id,
+                                        std::string_view version_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "reading version");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                               "AND version_id=?2"),
+                   "reading version");
+  stmt.Bind(project_id).Bind(version_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading version");
+  if (!row) return tl::unexpected(NotFound("version", version_id));
+  return ParseStored<Version>(stmt.Text(0));
+}
+
+Result<std::vector<Version>> SqliteStore::ListVersions(
+    std::string_view project_id, std::string_view shot_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing versions");
+  RETURN_IF_ERROR(ReadShot(project_id, shot_id), "listing versions");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                               "AND shot_id=?2 ORDER BY rowid"),
+                   "listing versions");
+  stmt.Bind(project_id).Bind(shot_id);
+  return CollectDocs<Version>(stmt);
+}
+
+Result<AppendEventResult> SqliteStore::AppendEvent(std::string_view project_id,
+                                                   const Event& event) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "appending event");
+  ASSIGN_OR_RETURN(AppendEventResult result,
+                   AppendEventLocked(project_id, event), "appending event");
+  RETURN_IF_ERROR(tx.Commit(), "appending event");
+  return result;
+}
+
+Result<int64_t> SqliteStore::NextSeq(std::string_view project_id) {
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events "
+                               "WHERE project_id=?1"),
+                   "next seq");
+  stmt.Bind(project_id);
+  RETURN_IF_ERROR(stmt.Step(), "next seq");
+  return stmt.Int(0);
+}
+
+Result<void> SqliteStore::InsertEvent(std::string_view project_id,
+                                      const Event& event) {
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_.Prepare("INSERT INTO events(project_id, seq, event_id, shot_id, "
+                  "idempotency_key, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+      "inserting event");
+  stmt.Bind(project_id).Bind(event.seq).Bind(event.event_id)
+      .BindOptional(event.is_shot_event() ? std::optional(event.shot_id)
+                                          : std::nullopt)
+      .Bind(event.idempotency_key).Bind(event.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "event " + event.event_id + " already exists");
+  }
+  return r;
+}
+
+// Runs inside the caller's transaction, with mu_ held.
+Result<AppendEventResult> SqliteStore::AppendEventLocked(
+    std::string_view project_id, Event event) {
+  RETURN_IF_ERROR(RequireProject(project_id), "event");
+  ASSIGN_OR_RETURN(Stmt dup,
+                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                               "AND idempotency_key=?2"),
+                   "event");
+  dup.Bind(project_id).Bind(event.idempotency_key);
+  ASSIGN_OR_RETURN(bool seen, dup.Step(), "event");
+  if (seen) {
+    ASSIGN_OR_RETURN(Event stored, ParseStored<Event>(dup.Text(0)), "event");
+    return AppendEventResult{std::move(stored), true};
+  }
+
+  std::optional<std::string> current;
+  if (event.is_shot_event()) {
+    ASSIGN_OR_RETURN(Stmt shot,
+                     db_.Prepare("SELECT status FROM shots WHERE "
+                                 "project_id=?1 AND shot_id=?2"),
+                     "event");
+    shot.Bind(project_id).Bind(event.shot_id);
+    ASSIGN_OR_RETURN(bool found, shot.Step(), "event");
+    if (!found) return tl::unexpected(NotFound("shot", event.shot_id));
+    current = shot.OptionalText(0);
+  } else {
+    ASSIGN_OR_RETURN(Stmt project,
+                     db_.Prepare("SELECT status FROM projects WHERE "
+                                 "project_id=?1"),
+                     "event");
+    project.Bind(project_id);
+    RETURN_IF_ERROR(project.Step(), "event");
+    current = project.OptionalText(0);
+  }
+  if (current != event.from) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "stale event: " +
+                         (event.is_shot_event() ? "shot " + event.shot_id
+                                                : std::string("the project")) +
+                         " is " + Describe(current) + ", the event expects " +
+                         Describe(event.from));
+  }
+  if (event.is_shot_event()) {
+    RETURN_IF_ERROR(CheckShotTransition(event.shot_from(), event.shot_to()),
+                    "shot " + event.shot_id);
+  } else if (!IsLegalProjectTransition(event.project_from(),
+                                       event.project_to())) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "illegal project transition " + Describe(event.from) +
+                         " -> " + event.to);
+  }
+  if (event.version_id) {
+    ASSIGN_OR_RETURN(Stmt v,
+                     db_.Prepare("SELECT shot_id FROM versions WHERE "
+                                 "project_id=?1 AND version_id=?2"),
+                     "event");
+    v.Bind(project_id).Bind(*event.version_id);
+    ASSIGN_OR_RETURN(bool found, v.Step(), "event");
+    if (!found || v.Text(0) != event.shot_id) {
+      return MakeError(ErrorCode::kNotFound,
+                       "version " + *event.version_id + " of shot " +
+                           event.shot_id + " not found",
+                       {{"versionId", "no such version of this shot"}});
+    }
+  }
+
+  ASSIGN_OR_RETURN(event.seq, NextSeq(project_id), "event");
+  if (event.event_id.empty()) event.event_id = "e" + std::to_string(event.seq);
+  RETURN_IF_ERROR(Validate(event), "event");
+  RETURN_IF_ERROR(InsertEvent(project_id, event), "event");
+  ASSIGN_OR_RETURN(
+      Stmt update,
+      db_.Prepare(event.is_shot_event()
+                      ? "UPDATE shots SET status=?3 WHERE project_id=?1 AND "
+                        "shot_id=?2"
+                      : "UPDATE projects SET status=?3 WHERE project_id=?1 "
+                        "AND ?2 = ''"),
+      "event");
+  update.Bind(project_id).Bind(event.shot_id).Bind(event.to);
+  RETURN_IF_ERROR(update.Run(), "event");
+  return AppendEventResult{std::move(event), false};
+}
+
+Result<std::vector<Event>> SqliteStore::ListEvents(std::string_view project_id,
+                                                   int64_t after_seq,
+                                                   size_t limit) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing events");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                               "AND seq > ?2 ORDER BY seq LIMIT ?3"),
+                   "listing events");
+  stmt.Bind(project_id).Bind(after_seq).Bind(static_cast<int64_t>(limit));
+  return CollectDocs<Event>(stmt);
+}
+
+Result<int> SqliteStore::RebuildProjections(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "rebuilding");
+  RETURN_IF_ERROR(RequireProject(project_id), "rebuilding");
+  ASSIGN_OR_RETURN(Stmt events,
+                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                               "ORDER BY seq"),
+                   "rebuilding");
+  events.Bind(project_id);
+  ASSIGN_OR_RETURN(std::vector<Event> log, CollectDocs<Event>(events),
+                   "rebuilding");
+  std::map<std::string, ShotStatus> shots = FoldShotStatuses(log);
+  std::optional<std::string> project_status;
+  for (const Event& e : log) {
+    if (!e.is_shot_event()) project_status = e.to;
+  }
+  int changed = 0;
+  for (const auto& [shot_id, status] : shots) {
+    ASSIGN_OR_RETURN(Stmt update,
+                     db_.Prepare("UPDATE shots SET status=?3 WHERE "
+                                 "project_id=?1 AND shot_id=?2 AND "
+                                 "status IS NOT ?3"),
+                     "rebuilding");
+    update.Bind(project_id).Bind(shot_id).Bind(ShotStatusName(status));
+    RETURN_IF_ERROR(update.Run(), "rebuilding");
+    changed += sqlite3_changes(db_.raw());
+  }
+  ASSIGN_OR_RETURN(Stmt project,
+                   db_.Prepare("UPDATE projects SET status=?2 WHERE "
+                               "project_id=?1 AND status IS NOT ?2"),
+                   "rebuilding");
+  project.Bind(project_id).BindOptional(project_status);
+  RETURN_IF_ERROR(project.Run(), "rebuilding");
+  changed += sqlite3_changes(db_.raw());
+  RETURN_IF_ERROR(tx.Commit(), "rebuilding");
+  return changed;
+}
+
+Result<void> SqliteStore::AppendRule(std::string_view project_id,
+                                     const Rule& rule) {
+  RETURN_IF_ERROR(Validate(rule), "appending rule");
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "appending rule");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("INSERT INTO rules(project_id, rule_id, doc) "
+                               "VALUES (?1, ?2, ?3)"),
+                   "appending rule");
+  stmt.Bind(project_id).Bind(rule.rule_id).Bind(rule.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "rule " + rule.rule_id + " already exists");
+  }
+  return r;
+}
+
+Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing rules");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM rules WHERE project_id=?1 "
+                               "ORDER BY rowid"),
+                   "listing rules");
+  stmt.Bind(project_id);
+  return CollectDocs<Rule>(stmt);
+}
+
+Result<void> SqliteStore::AppendLedgerEntry(std::string_view project_id,
+                                            const LedgerEntry& entry) {
+  RETURN_IF_ERROR(Validate(entry), "appending ledger entry");
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "appending ledger entry");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("INSERT INTO ledger(project_id, entry_id, doc) "
+                               "VALUES (?1, ?2, ?3)"),
+                   "appending ledger entry");
+  stmt.Bind(project_id).Bind(entry.entry_id).Bind(entry.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "ledger entry " + entry.entry_id + " already exists");
+  }
+  return r;
+}
+
+Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(
+    std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing ledger");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM ledger WHERE project_id=?1 "
+                               "ORDER BY rowid"),
+                   "listing ledger");
+  stmt.Bind(project_id);
+  return CollectDocs<LedgerEntry>(stmt);
+}
+
+}  // namespace miri

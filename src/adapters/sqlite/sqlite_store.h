@@ -1,0 +1,78 @@
+// SqliteStore: the embedded Store (ports/store.h) on one SQLite file in WAL
+// mode with synchronous=FULL, so a committed transaction survives a crash.
+// Versions, events, rules and ledger entries are create-only in the
+// database itself: triggers abort any UPDATE or DELETE on those tables,
+// whoever issues it.
+#ifndef MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_
+#define MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapters/sqlite/sqlite_db.h"
+#include "ports/store.h"
+
+namespace miri {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and its schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+
+  // PRAGMA integrity_check: "ok" or the problems SQLite reports.
+  Result<std::string> IntegrityCheck();
+
+  Result<void> CreateProject(const ProjectConfig& project) override;
+  Result<void> UpdateProject(const ProjectConfig& project) override;
+  Result<ProjectConfig> GetProject(std::string_view project_id) override;
+  Result<std::vector<ProjectConfig>> ListProjects() override;
+  Result<std::optional<ProjectStatus>> GetProjectStatus(
+      std::string_view project_id) override;
+  Result<void> PutAgentConfig(std::string_view project_id,
+                              const AgentConfig& config) override;
+  Result<std::vector<AgentConfig>> ListAgentConfigs(
+      std::string_view project_id) override;
+  Result<void> CommitPlan(std::string_view project_id,
+                          const PlanCommit& plan) override;
+  Result<std::vector<Scene>> ListScenes(std::string_view project_id) override;
+  Result<Shot> GetShot(std::string_view project_id,
+                       std::string_view shot_id) override;
+  Result<std::vector<Shot>> ListShots(std::string_view project_id) override;
+  Result<void> AppendVersion(std::string_view project_id,
+                             const Version& version) override;
+  Result<Version> GetVersion(std::string_view project_id,
+                             std::string_view version_id) override;
+  Result<std::vector<Version>> ListVersions(
+      std::string_view project_id, std::string_view shot_id) override;
+  Result<AppendEventResult> AppendEvent(std::string_view project_id,
+                                        const Event& event) override;
+  Result<std::vector<Event>> ListEvents(std::string_view project_id,
+                                        int64_t after_seq,
+                                        size_t limit) override;
+  Result<int> RebuildProjections(std::string_view project_id) override;
+  Result<void> AppendRule(std::string_view project_id,
+                          const Rule& rule) override;
+  Result<std::vector<Rule>> ListRules(std::string_view project_id) override;
+  Result<void> AppendLedgerEntry(std::string_view project_id,
+                                 const LedgerEntry& entry) override;
+  Result<std::vector<LedgerEntry>> ListLedger(
+      std::string_view project_id) override;
+
+ private:
+  explicit SqliteStore(sqlite::Db db) : db_(std::move(db)) {}
+
+  Result<void> RequireProject(std::string_view project_id);
+  Result<Shot> ReadShot(std::string_view project_id, std::string_view shot_id);
+  Result<AppendEventResult> AppendEventLocked(std::string_view project_id,
+                                              Event event);
+  Result<int64_t> NextSeq(std::string_view project_id);
+  Result<void> InsertEvent(std::string_view project_id, const Event& event);
+
+  std::mutex mu_;  // one connection; SQLite serialises the processes
+  sqlite::Db db_;
+};
+
+}  // namespace miri
+
+#endif  // MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_

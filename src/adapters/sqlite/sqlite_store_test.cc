@@ -1,0 +1,116 @@
+#include "adapters/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include "testing/store_contract.h"
+
+namespace miri {
+namespace {
+
+using testing::SamplePlan;
+using testing::SampleProject;
+using testing::SampleVersion;
+using testing::StoreContractTest;
+using testing::StoreFactory;
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, StoreContractTest,
+    ::testing::Values(StoreFactory{
+        "sqlite", [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+          ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
+                           SqliteStore::Open(dir + "/miri.db"), "test");
+          return std::unique_ptr<Store>(std::move(s));
+        }}),
+    [](const auto& info) { return info.param.name; });
+
+class SqliteStoreTest : public StoreContractTest {};
+
+// Runs raw SQL on the database file, bypassing the store, and returns the
+// SQLite error message ("" on success).
+std::string RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  char* err = nullptr;
+  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err != nullptr ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return msg;
+}
+
+// The first column of the first row of a raw query.
+std::string RawQuery(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string out;
+  auto cb = [](void* o, int, char** values, char**) {
+    if (values[0] != nullptr) *static_cast<std::string*>(o) = values[0];
+    return 0;
+  };
+  sqlite3_exec(db, sql.c_str(), cb, &out, nullptr);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 1)));
+  Version v = SampleVersion("v1", "sh-0");
+  ASSERT_TRUE(store_->AppendVersion(p.project_id, v));
+  const std::string db = dir_ + "/miri.db";
+  EXPECT_EQ(RawSql(db, "UPDATE versions SET doc='{}'"), "versions are immutable");
+  EXPECT_EQ(RawSql(db, "DELETE FROM versions"), "versions are immutable");
+  EXPECT_EQ(RawSql(db, "UPDATE events SET doc='{}'"), "events are immutable");
+  EXPECT_EQ(RawSql(db, "DELETE FROM events"), "events are immutable");
+  EXPECT_EQ(RawSql(db, "INSERT INTO rules VALUES('" + p.project_id +
+                           "','r','{}'); UPDATE rules SET doc='x'"),
+            "rules are immutable");
+  EXPECT_EQ(RawSql(db, "INSERT INTO ledger VALUES('" + p.project_id +
+                           "','l','{}'); DELETE FROM ledger"),
+            "ledger entries are immutable");
+  EXPECT_EQ(store_->GetVersion(p.project_id, "v1"), v);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
+}
+
+TEST_P(SqliteStoreTest, ProjectionTamperedWithIsRepairedFromEvents) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 2)));
+  const std::string db = dir_ + "/miri.db";
+  ASSERT_EQ(RawSql(db, "UPDATE shots SET status='COMPLETED'"), "");
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status,
+            ShotStatus::kCompleted);
+  EXPECT_EQ(store_->RebuildProjections(p.project_id).value(), 2);
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, ShotStatus::kDraft);
+}
+
+TEST_P(SqliteStoreTest, UsesWalAndPassesIntegrityCheck) {
+  EXPECT_EQ(RawQuery(dir_ + "/miri.db", "PRAGMA journal_mode"), "wal");
+  auto* sqlite = dynamic_cast<SqliteStore*>(store_.get());
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(sqlite->IntegrityCheck().value(), "ok");
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/miri.db-wal"));
+}
+
+TEST_P(SqliteStoreTest, UnopenablePathIsAnError) {
+  Result<std::unique_ptr<SqliteStore>> s =
+      SqliteStore::Open(dir_ + "/missing-dir/miri.db");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("opening"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, SqliteStoreTest,
+    ::testing::Values(StoreFactory{
+        "sqlite", [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+          ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
+                           SqliteStore::Open(dir + "/miri.db"), "test");
+          return std::unique_ptr<Store>(std::move(s));
+        }}),
+    [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace miri
