@@ -1,0 +1,56 @@
+// ImageGenerator: anchor images for shots (text-to-image with the LoRA,
+// multi-reference edit, masked inpainting).
+//
+// Contract (src/testing/image_generator_contract.h checks it):
+// - Submit validates the request, starts the job and returns at once; the
+//   outcome arrives later as one ProviderResult (at least once) on the
+//   ResultSink given to the adapter, with job_id == request.job_id.
+// - Submitting the same job_id twice starts at most one job (idempotency).
+// - Poll reports a finished job's result (nullopt while it runs), for the
+//   reconciler when a webhook never comes.
+// - An invalid request is INVALID_ARGUMENT naming the field; nothing starts.
+// Thread-safety: all methods may be called from any thread.
+#ifndef MIRI_PORTS_IMAGE_GENERATOR_H_
+#define MIRI_PORTS_IMAGE_GENERATOR_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.h"
+#include "ports/provider_result.h"
+
+namespace miri {
+
+struct ImageRequest {
+  enum class Mode { kTextToImage, kEdit, kInpaint };
+  std::string job_id;  // idempotency key, e.g. "<projectId>:<versionId>"
+  Mode mode = Mode::kTextToImage;
+  std::string prompt;  // rendered and audited (domain/prompt.h, audit.h)
+  std::string negative_prompt;
+  std::vector<std::string> loras;  // LoRA ids, e.g. {"miriN14"}
+  int width = 1344;
+  int height = 768;
+  std::optional<int64_t> seed;
+  std::vector<std::string> reference_blobs;  // kEdit: earlier approved images
+  std::string image_blob;                    // kInpaint: the image to change
+  std::string mask_blob;  // kInpaint: white = repaint, same size as image
+  std::string output_key;  // where the result goes in the BlobStore
+};
+
+class ImageGenerator {
+ public:
+  virtual ~ImageGenerator() = default;
+  virtual std::string_view name() const = 0;
+  virtual Result<Dispatch> Submit(const ImageRequest& request) = 0;
+  virtual Result<std::optional<ProviderResult>> Poll(
+      std::string_view job_id) = 0;
+  // The estimated cost of a request, before any dispatch (budget forecast).
+  virtual int64_t EstimateCostMicros(const ImageRequest& request) const = 0;
+};
+
+}  // namespace miri
+
+#endif  // MIRI_PORTS_IMAGE_GENERATOR_H_

@@ -1,0 +1,43 @@
+// ProviderResult: how every generation job ends, whichever provider ran it.
+// Cloud webhooks, the reconciler's polls and the local providers all turn
+// into a ProviderResult and hand it to a ResultSink, so orchestration has
+// exactly one path for results (design.md section 2).
+#ifndef MIRI_PORTS_PROVIDER_RESULT_H_
+#define MIRI_PORTS_PROVIDER_RESULT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace miri {
+
+struct ProviderResult {
+  enum class Status { kSucceeded, kFailed };
+  std::string provider;             // "fal", "kling", "local-image", ...
+  std::string job_id;               // ours: the idempotency key we sent
+  std::string provider_request_id;  // theirs (fal request_id, Kling task_id)
+  Status status = Status::kSucceeded;
+  std::vector<std::string> output_blobs;  // results copied into the BlobStore
+  std::string error;                      // why it failed, for people
+  bool retryable = false;                 // a failure worth another attempt
+  int64_t cost_micros = 0;                // actual cost, for the ledger
+};
+
+// Receives results. Implementations must tolerate duplicates and results
+// for jobs they no longer wait for (delivery is at-least-once, any order).
+// Thread-safety: OnResult may be called from any thread.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void OnResult(ProviderResult result) = 0;
+};
+
+// A submitted job: the provider's id and what we expect it to cost.
+struct Dispatch {
+  std::string provider_request_id;
+  int64_t estimated_cost_micros = 0;
+};
+
+}  // namespace miri
+
+#endif  // MIRI_PORTS_PROVIDER_RESULT_H_
