@@ -35,6 +35,15 @@ struct AppendEventResult {
   bool duplicate = false;  // the idempotency key had been used already
 };
 
+// Money committed to a project's providers, from its ledger: settled is
+// what finished jobs cost, reserved what running jobs may still cost.
+struct BudgetState {
+  int64_t settled_micros = 0;
+  int64_t reserved_micros = 0;
+  int64_t committed_micros() const { return settled_micros + reserved_micros; }
+  friend bool operator==(const BudgetState&, const BudgetState&) = default;
+};
+
 // A director's output: scenes and shots committed together. Every shot gets
 // its creation event ((planned) -> DRAFT) in the same transaction.
 struct PlanCommit {
@@ -99,8 +108,18 @@ class Store {
                                   const Rule& rule) = 0;
   virtual Result<std::vector<Rule>> ListRules(std::string_view project_id) = 0;
 
+  // A SETTLE or RELEASE must close an open RESERVE of the same project
+  // (FAILED_PRECONDITION otherwise: a reservation closes exactly once).
+  // RESERVE entries go through ReserveBudget.
   virtual Result<void> AppendLedgerEntry(std::string_view project_id,
                                          const LedgerEntry& entry) = 0;
+  // Appends the RESERVE entry only if committed + entry.amount <= cap, as
+  // one atomic step across threads and processes; RESOURCE_EXHAUSTED and
+  // nothing written otherwise. Returns the state after the reservation.
+  virtual Result<BudgetState> ReserveBudget(std::string_view project_id,
+                                            const LedgerEntry& reserve,
+                                            int64_t cap_micros) = 0;
+  virtual Result<BudgetState> GetBudget(std::string_view project_id) = 0;
   virtual Result<std::vector<LedgerEntry>> ListLedger(
       std::string_view project_id) = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <atomic>
 #include <numeric>
 #include <thread>
 
@@ -16,6 +17,16 @@ std::vector<std::string> ShotIds(const std::vector<Shot>& shots) {
   std::vector<std::string> ids;
   for (const Shot& s : shots) ids.push_back(s.shot_id);
   return ids;
+}
+
+LedgerEntry Reserve(const std::string& id, int64_t amount) {
+  return {id,           LedgerKind::kReserve, "fal", amount, std::nullopt,
+          std::nullopt, std::nullopt,         kAt};
+}
+
+LedgerEntry Close(const std::string& id, LedgerKind kind,
+                  const std::string& reservation, int64_t amount) {
+  return {id, kind, "fal", amount, reservation, std::nullopt, std::nullopt, kAt};
 }
 
 }  // namespace
@@ -373,13 +384,68 @@ TEST_P(StoreContractTest, RulesAndLedgerAreCreateOnly) {
   EXPECT_EQ(store_->AppendRule(p.project_id, changed).error().code,
             ErrorCode::kAlreadyExists);
   EXPECT_EQ(store_->ListRules(p.project_id).value(), std::vector<Rule>{rule});
-  LedgerEntry e{"l1", LedgerKind::kReserve, "fal", 21000, std::nullopt,
-                std::nullopt, std::nullopt, kAt};
-  ASSERT_TRUE(store_->AppendLedgerEntry(p.project_id, e));
-  EXPECT_EQ(store_->AppendLedgerEntry(p.project_id, e).error().code,
+  LedgerEntry e = Reserve("l1", 21000);
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, e, 1'000'000));
+  EXPECT_EQ(store_->ReserveBudget(p.project_id, e, 1'000'000).error().code,
             ErrorCode::kAlreadyExists);
   EXPECT_EQ(store_->ListLedger(p.project_id).value(),
             std::vector<LedgerEntry>{e});
+}
+
+TEST_P(StoreContractTest, ReservationsNeverPassTheCap) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  EXPECT_EQ(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000)
+                .value(),
+            (BudgetState{0, 600}));
+  Result<BudgetState> over =
+      store_->ReserveBudget(p.project_id, Reserve("r2", 500), 1000);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{0, 600}));
+  EXPECT_EQ(store_->ListLedger(p.project_id)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, SettleAndReleaseCloseAReservationOnce) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r2", 300), 1000));
+  ASSERT_TRUE(store_->AppendLedgerEntry(p.project_id, Close("s1", LedgerKind::kSettle, "r1", 450)));
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 300}));
+  ASSERT_TRUE(store_->AppendLedgerEntry(p.project_id, Close("x2", LedgerKind::kRelease, "r2", 0)));
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 0}));
+  Result<void> twice = store_->AppendLedgerEntry(
+      p.project_id, Close("s1b", LedgerKind::kSettle, "r1", 450));
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  Result<void> unknown = store_->AppendLedgerEntry(
+      p.project_id, Close("s3", LedgerKind::kSettle, "nope", 1));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 0}));
+  // What was freed can be reserved again.
+  EXPECT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r3", 550), 1000));
+}
+
+TEST_P(StoreContractTest, FiftyConcurrentReservationsHoldTheCap) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  constexpr int kCallers = 50;
+  std::vector<std::unique_ptr<Store>> handles;
+  for (int i = 0; i < 5; ++i) handles.push_back(Reopen());
+  std::atomic<int> granted = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = handles[i % handles.size()]->ReserveBudget(
+          p.project_id, Reserve("c" + std::to_string(i), 70), 1000);
+      if (r) ++granted;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(granted.load(), 14);  // 14 x 70 = 980 <= 1000 < 15 x 70
+  EXPECT_EQ(store_->GetBudget(p.project_id)->committed_micros(), 980);
 }
 
 TEST_P(StoreContractTest, DataSurvivesReopen) {

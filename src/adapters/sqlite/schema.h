@@ -61,8 +61,12 @@ CREATE TABLE IF NOT EXISTS rules (
 CREATE TABLE IF NOT EXISTS ledger (
   project_id TEXT NOT NULL REFERENCES projects(project_id),
   entry_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  amount_micros INTEGER NOT NULL,
+  reservation_id TEXT,                  -- SETTLE/RELEASE: the RESERVE closed
   doc TEXT NOT NULL,
-  PRIMARY KEY (project_id, entry_id)
+  PRIMARY KEY (project_id, entry_id),
+  UNIQUE (project_id, reservation_id)   -- a reservation closes once
 );
 CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
   BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;

@@ -549,22 +549,107 @@ Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
   return CollectDocs<Rule>(stmt);
 }
 
+Result<void> SqliteStore::InsertLedger(std::string_view project_id,
+                                       const LedgerEntry& entry) {
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_.Prepare("INSERT INTO ledger(project_id, entry_id, kind, "
+                  "amount_micros, reservation_id, doc) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+      "ledger");
+  stmt.Bind(project_id).Bind(entry.entry_id).Bind(LedgerKindName(entry.kind))
+      .Bind(entry.amount_micros).BindOptional(entry.reservation_id)
+      .Bind(entry.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    bool closes = entry.reservation_id.has_value() &&
+                  r.error().message.find("reservation_id") != std::string::npos;
+    return MakeError(closes ? ErrorCode::kFailedPrecondition
+                            : ErrorCode::kAlreadyExists,
+                     closes ? "reservation " + *entry.reservation_id +
+                                  " is already settled or released"
+                            : "ledger entry " + entry.entry_id +
+                                  " already exists");
+  }
+  return r;
+}
+
+Result<BudgetState> SqliteStore::ReadBudget(std::string_view project_id) {
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_.Prepare(
+          "SELECT "
+          " COALESCE((SELECT SUM(amount_micros) FROM ledger WHERE "
+          "   project_id=?1 AND kind='SETTLE'), 0),"
+          " COALESCE((SELECT SUM(r.amount_micros) FROM ledger r WHERE "
+          "   r.project_id=?1 AND r.kind='RESERVE' AND NOT EXISTS ("
+          "     SELECT 1 FROM ledger c WHERE c.project_id=?1 AND "
+          "     c.reservation_id=r.entry_id)), 0)"),
+      "budget");
+  stmt.Bind(project_id);
+  RETURN_IF_ERROR(stmt.Step(), "budget");
+  return BudgetState{stmt.Int(0), stmt.Int(1)};
+}
+
 Result<void> SqliteStore::AppendLedgerEntry(std::string_view project_id,
                                             const LedgerEntry& entry) {
   RETURN_IF_ERROR(Validate(entry), "appending ledger entry");
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "appending ledger entry");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO ledger(project_id, entry_id, doc) "
-                               "VALUES (?1, ?2, ?3)"),
-                   "appending ledger entry");
-  stmt.Bind(project_id).Bind(entry.entry_id).Bind(entry.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     "ledger entry " + entry.entry_id + " already exists");
+  if (entry.kind == LedgerKind::kReserve) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a RESERVE goes through ReserveBudget",
+                     {{"kind", "RESERVE needs a budget check"}});
   }
-  return r;
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "ledger");
+  RETURN_IF_ERROR(RequireProject(project_id), "appending ledger entry");
+  ASSIGN_OR_RETURN(Stmt reserve,
+                   db_.Prepare("SELECT 1 FROM ledger WHERE project_id=?1 AND "
+                               "entry_id=?2 AND kind='RESERVE'"),
+                   "ledger");
+  reserve.Bind(project_id).Bind(*entry.reservation_id);
+  ASSIGN_OR_RETURN(bool found, reserve.Step(), "ledger");
+  if (!found) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "no reservation " + *entry.reservation_id,
+                     {{"reservationId", "names no RESERVE entry"}});
+  }
+  RETURN_IF_ERROR(InsertLedger(project_id, entry), "appending ledger entry");
+  return tx.Commit();
+}
+
+Result<BudgetState> SqliteStore::ReserveBudget(std::string_view project_id,
+                                               const LedgerEntry& reserve,
+                                               int64_t cap_micros) {
+  RETURN_IF_ERROR(Validate(reserve), "reserving budget");
+  if (reserve.kind != LedgerKind::kReserve) {
+    return MakeError(ErrorCode::kInvalidArgument, "not a reservation",
+                     {{"kind", "expected RESERVE"}});
+  }
+  std::lock_guard lock(mu_);
+  // BEGIN IMMEDIATE holds the write lock from the read of the sums to the
+  // insert, so concurrent reservations (any process) are serialised.
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "reserving budget");
+  RETURN_IF_ERROR(RequireProject(project_id), "reserving budget");
+  ASSIGN_OR_RETURN(BudgetState state, ReadBudget(project_id),
+                   "reserving budget");
+  if (state.committed_micros() + reserve.amount_micros > cap_micros) {
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        "budget cap reached: " + std::to_string(state.committed_micros()) +
+            " of " + std::to_string(cap_micros) +
+            " micro-USD committed, this call needs " +
+            std::to_string(reserve.amount_micros));
+  }
+  RETURN_IF_ERROR(InsertLedger(project_id, reserve), "reserving budget");
+  RETURN_IF_ERROR(tx.Commit(), "reserving budget");
+  state.reserved_micros += reserve.amount_micros;
+  return state;
+}
+
+Result<BudgetState> SqliteStore::GetBudget(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "reading budget");
+  return ReadBudget(project_id);
 }
 
 Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(

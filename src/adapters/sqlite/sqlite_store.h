@@ -58,6 +58,10 @@ class SqliteStore final : public Store {
                                  const LedgerEntry& entry) override;
   Result<std::vector<LedgerEntry>> ListLedger(
       std::string_view project_id) override;
+  Result<BudgetState> ReserveBudget(std::string_view project_id,
+                                    const LedgerEntry& reserve,
+                                    int64_t cap_micros) override;
+  Result<BudgetState> GetBudget(std::string_view project_id) override;
 
  private:
   explicit SqliteStore(sqlite::Db db) : db_(std::move(db)) {}
@@ -68,6 +72,9 @@ class SqliteStore final : public Store {
                                               Event event);
   Result<int64_t> NextSeq(std::string_view project_id);
   Result<void> InsertEvent(std::string_view project_id, const Event& event);
+  Result<BudgetState> ReadBudget(std::string_view project_id);
+  Result<void> InsertLedger(std::string_view project_id,
+                            const LedgerEntry& entry);
 
   std::mutex mu_;  // one connection; SQLite serialises the processes
   sqlite::Db db_;

@@ -69,7 +69,7 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
                            "','r','{}'); UPDATE rules SET doc='x'"),
             "rules are immutable");
   EXPECT_EQ(RawSql(db, "INSERT INTO ledger VALUES('" + p.project_id +
-                           "','l','{}'); DELETE FROM ledger"),
+                           "','l','RESERVE',1,NULL,'{}'); DELETE FROM ledger"),
             "ledger entries are immutable");
   EXPECT_EQ(store_->GetVersion(p.project_id, "v1"), v);
   EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
