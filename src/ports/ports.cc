@@ -5,6 +5,7 @@
 
 #include "ports/blob_store.h"
 #include "ports/clock.h"
+#include "ports/embedder.h"
 #include "ports/store.h"
 
 namespace miri {
@@ -42,6 +43,12 @@ bool IsValidBlobKey(std::string_view key) {
     start = end + 1;
   }
   return true;
+}
+
+float Cosine(const Embedding& a, const Embedding& b) {
+  float dot = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) dot += a[i] * b[i];
+  return dot;
 }
 
 std::map<std::string, ShotStatus> FoldShotStatuses(
