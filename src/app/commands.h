@@ -10,6 +10,9 @@ namespace miri::app {
 // `miri audit`: audits a prompt against the prompt and depiction rules.
 void RegisterAuditCommand(CLI::App& app);
 
+// `miri render`: the final render of a timeline with the song as audio.
+void RegisterRenderCommand(CLI::App& app);
+
 }  // namespace miri::app
 
 #endif  // MIRI_APP_COMMANDS_H_

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "miri 0.1.0");
   app.require_subcommand(1);
   miri::app::RegisterAuditCommand(app);
+  miri::app::RegisterRenderCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

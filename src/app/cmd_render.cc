@@ -1,0 +1,158 @@
+// `miri render`: the final render (design.md section 9). The stand-alone
+// form renders a timeline file; its JSON is a stable contract
+// (services/render/timeline.h):
+//   miri render --timeline cut.json --audio song.mp3 -o video.mp4
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "adapters/ffmpeg/render_executor.h"
+#include "app/commands.h"
+#include "ports/clock.h"
+#include "services/render/render_plan.h"
+#include "services/render/timeline.h"
+
+namespace miri::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RenderCliOptions {
+  std::string timeline;
+  std::string audio;
+  std::string output;
+  int fps = 24;
+  std::string size = "1920x1080";
+  std::string preset = "veryfast";
+  int crf = 20;
+  std::string audio_codec = "copy";
+  bool quiet = false;
+};
+
+Result<render::RenderSettings> ParseSettings(const RenderCliOptions& o) {
+  render::RenderSettings s;
+  s.fps = o.fps;
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(o.size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+      x != 'x') {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--size: expected WxH (e.g. 1920x1080), got \"" + o.size +
+                         "\"");
+  }
+  s.width = w;
+  s.height = h;
+  RETURN_IF_ERROR(render::ValidateSettings(s), "options");
+  return s;
+}
+
+// Clip paths in a timeline file are relative to the file's directory.
+Result<render::Timeline> ReadTimeline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  ASSIGN_OR_RETURN(render::Timeline t, render::ParseTimelineJson(text), path);
+  fs::path base = fs::path(path).parent_path();
+  for (render::TimelineShot& s : t.shots) {
+    if (fs::path(s.clip).is_relative()) s.clip = (base / s.clip).string();
+  }
+  return t;
+}
+
+std::string MinSec(int64_t ms) {
+  int64_t s = (ms + 500) / 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%lld:%02lld", static_cast<long long>(s / 60),
+                static_cast<long long>(s % 60));
+  return buf;
+}
+
+// "\r[##########----------]  50%  2160/4320 frames  ETA 0:21".
+void DrawBar(const render::RenderProgress& p) {
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(p.percent * kWidth / 100.0);
+  std::string bar(filled, '#');
+  bar.append(kWidth - filled, '-');
+  std::fprintf(stderr, "\r[%s] %3.0f%%  %lld/%lld frames  ETA %s ",
+               bar.c_str(), p.percent, static_cast<long long>(p.frames_done),
+               static_cast<long long>(p.total_frames),
+               p.eta_ms ? MinSec(*p.eta_ms).c_str() : "-:--");
+  if (p.frames_done == p.total_frames) std::fprintf(stderr, "\n");
+  std::fflush(stderr);
+}
+
+Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
+                                      const miri::Clock& clock) {
+  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o), "options");
+  ASSIGN_OR_RETURN(render::Timeline timeline, ReadTimeline(o.timeline),
+                   "timeline");
+  ASSIGN_OR_RETURN(ffmpeg::SongInfo song, ffmpeg::ProbeSong(o.audio),
+                   "audio");
+  ASSIGN_OR_RETURN(render::RenderPlan plan,
+                   render::BuildRenderPlan(timeline, song.duration_ms, settings),
+                   "plan");
+  ffmpeg::RenderOptions ro;
+  ro.output = o.output;
+  ro.song = o.audio;
+  ro.preset = o.preset;
+  ro.crf = o.crf;
+  ro.audio_mode = o.audio_codec == "aac" ? ffmpeg::AudioMode::kAac
+                                         : ffmpeg::AudioMode::kCopy;
+  ro.clock = &clock;
+  if (!o.quiet && ::isatty(STDERR_FILENO)) ro.on_progress = DrawBar;
+  return ffmpeg::ExecuteRenderPlan(plan, ro);
+}
+
+int Run(const RenderCliOptions& o) {
+  SystemClock clock;
+  int64_t start = clock.NowMs();
+  Result<ffmpeg::RenderStats> stats = RunRender(o, clock);
+  if (!stats) {
+    std::cerr << "miri render: " << stats.error().ToString() << "\n";
+    return 1;
+  }
+  if (!o.quiet) {
+    std::cerr << "wrote " << o.output << ": " << stats->frames_written
+              << " frames in " << (clock.NowMs() - start) << " ms\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterRenderCommand(CLI::App& app) {
+  auto opts = std::make_shared<RenderCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "render",
+      "Render the final video: each shot's clip on its slot of the song's "
+      "timeline, frame-accurate, with the song as audio");
+  cmd->add_option("--timeline", opts->timeline,
+                  "JSON {\"shots\":[{\"shotId\",\"startMs\",\"endMs\","
+                  "\"clip\"}]}; clip paths relative to this file")
+      ->required();
+  cmd->add_option("--audio", opts->audio, "the song (e.g. MP3)")->required();
+  cmd->add_option("-o,--output", opts->output, "the MP4 to write")->required();
+  cmd->add_option("--fps", opts->fps, "output frame rate")
+      ->capture_default_str();
+  cmd->add_option("--size", opts->size, "output WxH")->capture_default_str();
+  cmd->add_option("--preset", opts->preset, "x264 preset")
+      ->capture_default_str();
+  cmd->add_option("--crf", opts->crf, "x264 CRF (quality)")
+      ->check(CLI::Range(0, 51))
+      ->capture_default_str();
+  cmd->add_option("--audio-codec", opts->audio_codec,
+                  "copy the song's stream, or encode AAC")
+      ->check(CLI::IsMember({"copy", "aac"}))
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary");
+  cmd->callback([opts] { throw CLI::RuntimeError(Run(*opts)); });
+}
+
+}  // namespace miri::app
