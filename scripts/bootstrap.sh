@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libaubio-dev libcairo2-dev
   libgtest-dev libgmock-dev
   sox libsox-fmt-mp3 espeak-ng
+  chromium
 )
 # Node.js 20 (with its own npm) may already be present; Debian's npm package
 # conflicts with such installs, so only add nodejs+npm when node is missing.
@@ -33,4 +34,7 @@ fi
 
 if [ -f package.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+if [ -f web/package-lock.json ]; then
+  npm ci --prefix web --no-audit --no-fund --loglevel=error
 fi

@@ -1,0 +1,282 @@
+// The server contract: Zod schemas mirroring the JSON that the C++ domain
+// types produce with ToJson (src/domain/project.cc, records.cc) and the
+// envelopes of the HTTP API (src/http). Objects are strict, as the C++
+// JsonReader is: an unknown field is a contract change and must fail here.
+// tests/contract (emit_samples) keeps these in step with the C++ side.
+import { z } from 'zod';
+
+// ---- primitives (src/domain/json_reader.h) ----
+
+/** Ids we mint or accept: [A-Za-z0-9_-], 1..64 characters (IsSafeId). */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected an id of 1-64 letters, digits, - or _');
+/** 8-4-4-4-12 hex, any version (IsUuid). */
+export const UuidSchema = z.guid();
+/** ISO-8601 UTC: 2026-03-02T10:15:04(.123)?Z (IsIsoDateTime). */
+export const DateTimeSchema = z.iso.datetime();
+/** Milliseconds on the song's timeline; a song is at most one hour. */
+export const MAX_TIMELINE_MS = 3_600_000;
+export const TimelineMsSchema = z.number().int().min(0).max(MAX_TIMELINE_MS);
+/** The only LoRA through which Miri may be drawn (kMiriLora). */
+export const MIRI_LORA = 'miriN14';
+
+// ---- enums (src/domain/status.h, project.h, records.h) ----
+
+export const SHOT_STATUSES = [
+  'DRAFT',
+  'VALIDATION',
+  'GENERATING_IMAGE',
+  'AWAITING_APPROVAL',
+  'REFINING',
+  'GENERATING_VIDEO',
+  'COMPLETED',
+  'FAILED',
+] as const;
+export const ShotStatusSchema = z.enum(SHOT_STATUSES);
+export type ShotStatus = z.infer<typeof ShotStatusSchema>;
+
+export const PROJECT_STATUSES = [
+  'AUDIO_ANALYSIS',
+  'PLANNED',
+  'FINAL_RENDER',
+  'RENDERED',
+  'FAILED',
+] as const;
+export const ProjectStatusSchema = z.enum(PROJECT_STATUSES);
+export type ProjectStatus = z.infer<typeof ProjectStatusSchema>;
+
+export const AGENT_ROLES = ['ORCHESTRATOR', 'AUDITOR', 'VISION_ANALYZER', 'DIRECTOR'] as const;
+export const AgentRoleSchema = z.enum(AGENT_ROLES);
+export type AgentRole = z.infer<typeof AgentRoleSchema>;
+
+export const VersionKindSchema = z.enum(['PLAN', 'IMAGE', 'VIDEO']);
+export const RuleKindSchema = z.enum(['POSITIVE', 'NEGATIVE', 'AUDIT_CHECK']);
+export const RuleScopeSchema = z.enum(['GLOBAL', 'SCENE', 'CHARACTER']);
+export const LedgerKindSchema = z.enum(['RESERVE', 'SETTLE', 'RELEASE']);
+
+// ---- project documents (src/domain/project.h) ----
+
+export const GlobalSettingsSchema = z.strictObject({
+  llmModel: z.string().min(1).max(2000),
+  imageModel: z.string().min(1).max(2000),
+  videoModel: z.string().min(1).max(2000),
+  loraWeightsId: z.literal(MIRI_LORA, {
+    error: `Miri is drawn only through the LoRA ${MIRI_LORA}`,
+  }),
+  requireHumanApproval: z.boolean(),
+  budgetCapUsd: z.number().min(0).max(100000),
+});
+export type GlobalSettings = z.infer<typeof GlobalSettingsSchema>;
+
+export const ProjectConfigSchema = z.strictObject({
+  projectId: UuidSchema,
+  projectName: z.string().min(1).max(200),
+  globalSettings: GlobalSettingsSchema,
+  creationTimestamp: DateTimeSchema,
+});
+export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
+
+export const AgentConfigSchema = z.strictObject({
+  configId: IdSchema,
+  role: AgentRoleSchema,
+  modelString: z.string().min(1).max(2000),
+  active: z.boolean(),
+  updatedAt: DateTimeSchema,
+});
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+
+const spanOk = (s: { startMs: number; endMs: number }) => s.endMs > s.startMs;
+const spanIssue = { message: 'endMs must be greater than startMs', path: ['endMs'] };
+
+export const SceneSchema = z
+  .strictObject({
+    sceneId: IdSchema,
+    startMs: TimelineMsSchema,
+    endMs: TimelineMsSchema,
+    label: z.string().min(1).max(100),
+    description: z.string().max(2000),
+  })
+  .refine(spanOk, spanIssue);
+export type Scene = z.infer<typeof SceneSchema>;
+
+export const TimestampsSchema = z
+  .strictObject({ startMs: TimelineMsSchema, endMs: TimelineMsSchema })
+  .refine(spanOk, spanIssue);
+
+export const ShotSchema = z.strictObject({
+  shotId: IdSchema,
+  sceneId: IdSchema,
+  timestamps: TimestampsSchema,
+  lyricsSnippet: z.string().max(4000),
+  status: ShotStatusSchema,
+  versions: z.array(IdSchema),
+  description: z.string().max(2000),
+  showsMiri: z.boolean(),
+});
+export type Shot = z.infer<typeof ShotSchema>;
+
+// ---- immutable records (src/domain/records.h) ----
+
+export const FindingSchema = z.strictObject({
+  ruleId: z.string().min(1).max(100),
+  message: z.string().min(1).max(2000),
+  offendingText: z.string().max(20000),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const VersionSchema = z.strictObject({
+  versionId: IdSchema,
+  shotId: IdSchema,
+  kind: VersionKindSchema,
+  prompt: z.string().max(20000),
+  negativePrompt: z.string().max(20000),
+  modelCode: IdSchema,
+  model: z.string().min(1).max(2000),
+  parameters: z.record(z.string(), z.unknown()),
+  references: z.array(z.string().min(1)),
+  outputs: z.array(z.string().min(1)),
+  parentVersionId: IdSchema.optional(),
+  appliedRuleIds: z.array(IdSchema),
+  findings: z.array(FindingSchema),
+  createdAt: DateTimeSchema,
+});
+export type Version = z.infer<typeof VersionSchema>;
+
+const StatusNameSchema = z.union([ShotStatusSchema, ProjectStatusSchema]);
+
+/** A stored event: a shot's (shotId set) or the project's status change. */
+export const EventSchema = z
+  .strictObject({
+    eventId: IdSchema,
+    shotId: IdSchema.optional(),
+    versionId: IdSchema.optional(),
+    from: StatusNameSchema.nullable(),
+    to: StatusNameSchema,
+    cause: z.string().min(1).max(2000),
+    at: DateTimeSchema,
+    idempotencyKey: z.string().min(1).max(200),
+    seq: z.number().int().min(0),
+  })
+  .superRefine((e, ctx) => {
+    const names: readonly string[] = e.shotId ? SHOT_STATUSES : PROJECT_STATUSES;
+    for (const key of ['from', 'to'] as const) {
+      const v = e[key];
+      if (v !== null && !names.includes(v)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected one of ${names.join(', ')}, got "${v}"`,
+        });
+      }
+    }
+  });
+export type Event = z.infer<typeof EventSchema>;
+
+export const RuleSchema = z
+  .strictObject({
+    ruleId: IdSchema,
+    text: z.string().min(1).max(1000),
+    kind: RuleKindSchema,
+    scope: RuleScopeSchema,
+    scopeId: IdSchema.optional(),
+    sourceVersionId: IdSchema.optional(),
+    reason: z.string().max(2000).optional(),
+    imageBlob: z.string().min(1).optional(),
+    createdAt: DateTimeSchema,
+    active: z.boolean(),
+  })
+  .refine((r) => r.scope !== 'SCENE' || r.scopeId !== undefined, {
+    message: 'required when scope is SCENE',
+    path: ['scopeId'],
+  });
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const LedgerEntrySchema = z
+  .strictObject({
+    entryId: IdSchema,
+    kind: LedgerKindSchema,
+    provider: IdSchema,
+    amountMicros: z.number().int().min(0).max(1_000_000_000_000),
+    reservationId: IdSchema.optional(),
+    shotId: IdSchema.optional(),
+    versionId: IdSchema.optional(),
+    at: DateTimeSchema,
+  })
+  .refine((e) => e.kind === 'RESERVE' || e.reservationId !== undefined, {
+    message: 'required for SETTLE and RELEASE',
+    path: ['reservationId'],
+  });
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+// ---- HTTP API envelopes (src/http/projects_controller.cc) ----
+
+/** A project as GET /api/projects(/{id}) shows it: the config plus views. */
+export const ProjectViewSchema = ProjectConfigSchema.extend({
+  status: ProjectStatusSchema.nullable(),
+  agentConfigs: z.array(AgentConfigSchema),
+});
+export type ProjectView = z.infer<typeof ProjectViewSchema>;
+
+export const ProjectListSchema = z.object({ projects: z.array(ProjectViewSchema) });
+export const SceneListSchema = z.object({ scenes: z.array(SceneSchema) });
+export const ShotListSchema = z.object({ shots: z.array(ShotSchema) });
+export const VersionListSchema = z.object({ versions: z.array(VersionSchema) });
+export const RuleListSchema = z.object({ rules: z.array(RuleSchema) });
+
+export const UploadResultSchema = z.object({ blobKey: z.string().min(1), bytes: z.number().int() });
+export type UploadResult = z.infer<typeof UploadResultSchema>;
+
+export const BudgetSchema = z.object({
+  capMicros: z.number().int(),
+  spentMicros: z.number().int(),
+  reservedMicros: z.number().int(),
+  remainingMicros: z.number().int(),
+  capUsd: z.number(),
+  breakers: z
+    .record(z.string(), z.enum(['CLOSED', 'OPEN', 'HALF_OPEN']))
+    .optional(),
+});
+export type Budget = z.infer<typeof BudgetSchema>;
+
+/** SHOT_UPDATED / PROJECT_UPDATED payload (EventPayload in shot_commands.cc). */
+export const EventPayloadSchema = z.object({
+  projectId: UuidSchema,
+  seq: z.number().int().min(0),
+  eventId: IdSchema,
+  from: StatusNameSchema.nullable(),
+  to: StatusNameSchema,
+  status: StatusNameSchema,
+  cause: z.string(),
+  at: DateTimeSchema,
+  shotId: IdSchema.optional(),
+  versionId: IdSchema.optional(),
+});
+export type EventPayload = z.infer<typeof EventPayloadSchema>;
+
+export const EventListSchema = z.object({
+  events: z.array(EventPayloadSchema),
+  lastSeq: z.number().int().min(0),
+});
+
+export const RenderProgressSchema = z.object({
+  projectId: UuidSchema,
+  framesDone: z.number().int().min(0).optional(),
+  framesTotal: z.number().int().min(0).optional(),
+  fraction: z.number().min(0).max(1).optional(),
+  stage: z.string().optional(),
+});
+export type RenderProgress = z.infer<typeof RenderProgressSchema>;
+
+export const FieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+/** Every 4xx/5xx body of the API (ErrorResponse in http_types.cc). */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(FieldIssueSchema),
+  }),
+});
