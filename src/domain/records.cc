@@ -23,6 +23,13 @@ constexpr EnumNames<RuleScope, 3> kRuleScopes{{{
     {RuleScope::kScene, "SCENE"},
     {RuleScope::kCharacter, "CHARACTER"},
 }}};
+constexpr EnumNames<RuleEventKind, 5> kRuleEventKinds{{{
+    {RuleEventKind::kApplied, "APPLIED"},
+    {RuleEventKind::kApproved, "APPROVED"},
+    {RuleEventKind::kStrengthened, "STRENGTHENED"},
+    {RuleEventKind::kDeactivated, "DEACTIVATED"},
+    {RuleEventKind::kReactivated, "REACTIVATED"},
+}}};
 constexpr EnumNames<LedgerKind, 3> kLedgerKinds{{{
     {LedgerKind::kReserve, "RESERVE"},
     {LedgerKind::kSettle, "SETTLE"},
@@ -50,6 +57,12 @@ std::optional<RuleKind> ParseRuleKind(std::string_view n) {
 std::string_view RuleScopeName(RuleScope s) { return kRuleScopes.Name(s); }
 std::optional<RuleScope> ParseRuleScope(std::string_view n) {
   return kRuleScopes.Parse(n);
+}
+std::string_view RuleEventKindName(RuleEventKind k) {
+  return kRuleEventKinds.Name(k);
+}
+std::optional<RuleEventKind> ParseRuleEventKind(std::string_view n) {
+  return kRuleEventKinds.Parse(n);
 }
 std::string_view LedgerKindName(LedgerKind k) { return kLedgerKinds.Name(k); }
 std::optional<LedgerKind> ParseLedgerKind(std::string_view n) {
@@ -205,6 +218,34 @@ json Rule::ToJson() const {
   PutOptional(j, "sourceVersionId", source_version_id);
   PutOptional(j, "reason", reason);
   PutOptional(j, "imageBlob", image_blob);
+  return j;
+}
+
+RuleEvent RuleEvent::Read(JsonReader& r) {
+  RuleEvent e;
+  e.rule_event_id = r.String("ruleEventId", kIdRules);
+  e.rule_id = r.String("ruleId", kIdRules);
+  e.kind = r.Enum<RuleEventKind>("kind", ParseRuleEventKind,
+                                 kRuleEventKindValues);
+  e.version_id = r.OptionalString("versionId", kIdRules);
+  if ((e.kind == RuleEventKind::kApplied ||
+       e.kind == RuleEventKind::kApproved) &&
+      !e.version_id && r.ok()) {
+    r.Add("versionId", "required for APPLIED and APPROVED");
+  }
+  e.reason = r.OptionalString("reason", {.max_length = 2000});
+  e.at = r.String("at", kDateTimeRules);
+  r.RejectUnknownFields();
+  return e;
+}
+
+json RuleEvent::ToJson() const {
+  json j = {{"ruleEventId", rule_event_id},
+            {"ruleId", rule_id},
+            {"kind", RuleEventKindName(kind)},
+            {"at", at}};
+  PutOptional(j, "versionId", version_id);
+  PutOptional(j, "reason", reason);
   return j;
 }
 

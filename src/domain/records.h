@@ -110,6 +110,34 @@ struct Rule {
   friend bool operator==(const Rule&, const Rule&) = default;
 };
 
+// What happened to a rule after it was learned. Rules never change; their
+// activity and statistics are folded from these.
+enum class RuleEventKind {
+  kApplied,       // written into a version's prompt (version_id)
+  kApproved,      // a version it was applied to was approved (version_id)
+  kStrengthened,  // a near-duplicate rejection confirmed it (reason)
+  kDeactivated,
+  kReactivated,
+};
+inline constexpr std::string_view kRuleEventKindValues =
+    "APPLIED, APPROVED, STRENGTHENED, DEACTIVATED, REACTIVATED";
+std::string_view RuleEventKindName(RuleEventKind k);
+std::optional<RuleEventKind> ParseRuleEventKind(std::string_view name);
+
+struct RuleEvent {
+  static constexpr char kKind[] = "rule event";
+  std::string rule_event_id;
+  std::string rule_id;
+  RuleEventKind kind = RuleEventKind::kApplied;
+  std::optional<std::string> version_id;
+  std::optional<std::string> reason;
+  std::string at;
+
+  static RuleEvent Read(JsonReader& r);
+  nlohmann::json ToJson() const;
+  friend bool operator==(const RuleEvent&, const RuleEvent&) = default;
+};
+
 enum class LedgerKind { kReserve, kSettle, kRelease };
 inline constexpr std::string_view kLedgerKindValues =
     "RESERVE, SETTLE, RELEASE";

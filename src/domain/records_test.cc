@@ -129,6 +129,26 @@ TEST(RuleTest, EveryBadFieldIsNamed) {
   for (const BadField& bad : kBad) ExpectRefused<Rule>(testdocs::Rule(), bad);
 }
 
+TEST(RuleEventTest, RoundTrips) {
+  Result<RuleEvent> e = ParseDocument<RuleEvent>(testdocs::RuleEvent());
+  ASSERT_TRUE(e) << e.error().ToString();
+  EXPECT_EQ(e->kind, RuleEventKind::kApplied);
+  EXPECT_EQ(e->ToJson(), testdocs::RuleEvent());
+}
+
+TEST(RuleEventTest, EveryBadFieldIsNamed) {
+  const BadField kBad[] = {
+      {"/ruleEventId", "a b", "ruleEventId", "expected an id"},
+      {"/ruleId", Absent(), "ruleId", "required"},
+      {"/kind", "USED", "kind", "expected one of APPLIED"},
+      {"/versionId", Absent(), "versionId", "required for APPLIED"},
+      {"/reason", 3, "reason", "expected string"},
+      {"/at", "x", "at", "ISO-8601"},
+      {"/count", 1, "count", "unknown field"},
+  };
+  for (const BadField& bad : kBad) ExpectRefused<RuleEvent>(testdocs::RuleEvent(), bad);
+}
+
 TEST(LedgerEntryTest, RoundTrips) {
   Result<LedgerEntry> e = ParseDocument<LedgerEntry>(testdocs::Ledger());
   ASSERT_TRUE(e) << e.error().ToString();
@@ -159,6 +179,10 @@ TEST(EnumNamesTest, AllRoundTrip) {
     EXPECT_EQ(ParseRuleKind(RuleKindName(k)), k);
   for (RuleScope s : {RuleScope::kGlobal, RuleScope::kScene, RuleScope::kCharacter})
     EXPECT_EQ(ParseRuleScope(RuleScopeName(s)), s);
+  for (RuleEventKind k : {RuleEventKind::kApplied, RuleEventKind::kApproved,
+                          RuleEventKind::kStrengthened, RuleEventKind::kDeactivated,
+                          RuleEventKind::kReactivated})
+    EXPECT_EQ(ParseRuleEventKind(RuleEventKindName(k)), k);
   for (LedgerKind k : {LedgerKind::kReserve, LedgerKind::kSettle, LedgerKind::kRelease})
     EXPECT_EQ(ParseLedgerKind(LedgerKindName(k)), k);
 }

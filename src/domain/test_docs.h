@@ -70,6 +70,12 @@ inline nlohmann::json Rule() {
     "createdAt": "2026-03-02T10:15:04Z", "active": true})");
 }
 
+inline nlohmann::json RuleEvent() {
+  return nlohmann::json::parse(R"({"ruleEventId": "re1", "ruleId": "r1",
+    "kind": "APPLIED", "versionId": "v2", "reason": "draft of sh2",
+    "at": "2026-03-02T10:15:04Z"})");
+}
+
 inline nlohmann::json Ledger() {
   return nlohmann::json::parse(R"({"entryId": "l2", "kind": "SETTLE",
     "provider": "fal", "amountMicros": 21000, "reservationId": "l1",

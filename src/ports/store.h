@@ -2,7 +2,8 @@
 // the cost ledger (design.md section 3).
 //
 // Contract (checked for every adapter by src/testing/store_contract.h):
-// - Versions, events, rules and ledger entries are create-only. Writing an
+// - Versions, events, rules, rule events and ledger entries are
+//   create-only. Writing an
 //   id that exists fails with ALREADY_EXISTS and changes nothing.
 // - A shot's status is a projection of its events. AppendEvent checks, in
 //   one atomic step, that the event's `from` is the shot's current status
@@ -107,6 +108,12 @@ class Store {
   virtual Result<void> AppendRule(std::string_view project_id,
                                   const Rule& rule) = 0;
   virtual Result<std::vector<Rule>> ListRules(std::string_view project_id) = 0;
+  // Create-only; the rule must exist (NOT_FOUND otherwise).
+  virtual Result<void> AppendRuleEvent(std::string_view project_id,
+                                       const RuleEvent& event) = 0;
+  // Oldest first.
+  virtual Result<std::vector<RuleEvent>> ListRuleEvents(
+      std::string_view project_id) = 0;
 
   // A SETTLE or RELEASE must close an open RESERVE of the same project
   // (FAILED_PRECONDITION otherwise: a reservation closes exactly once).

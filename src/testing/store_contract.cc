@@ -392,6 +392,26 @@ TEST_P(StoreContractTest, RulesAndLedgerAreCreateOnly) {
             std::vector<LedgerEntry>{e});
 }
 
+TEST_P(StoreContractTest, RuleEventsAreCreateOnlyAndNeedTheirRule) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  Rule rule{"r1", "hem stays mid-calf", RuleKind::kPositive, RuleScope::kGlobal,
+            std::nullopt, std::nullopt, std::nullopt, std::nullopt, kAt, true};
+  ASSERT_TRUE(store_->AppendRule(p.project_id, rule));
+  RuleEvent e{"re1", "r1", RuleEventKind::kDeactivated, std::nullopt,
+              "no longer wanted", kAt};
+  ASSERT_TRUE(store_->AppendRuleEvent(p.project_id, e));
+  EXPECT_EQ(store_->AppendRuleEvent(p.project_id, e).error().code,
+            ErrorCode::kAlreadyExists);
+  RuleEvent orphan = e;
+  orphan.rule_event_id = "re2";
+  orphan.rule_id = "nope";
+  EXPECT_EQ(store_->AppendRuleEvent(p.project_id, orphan).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListRuleEvents(p.project_id).value(),
+            std::vector<RuleEvent>{e});
+}
+
 TEST_P(StoreContractTest, ReservationsNeverPassTheCap) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));

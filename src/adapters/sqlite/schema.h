@@ -58,6 +58,14 @@ CREATE TABLE IF NOT EXISTS rules (
   doc TEXT NOT NULL,
   PRIMARY KEY (project_id, rule_id)
 );
+CREATE TABLE IF NOT EXISTS rule_events (
+  project_id TEXT NOT NULL,
+  rule_event_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, rule_event_id),
+  FOREIGN KEY (project_id, rule_id) REFERENCES rules(project_id, rule_id)
+);
 CREATE TABLE IF NOT EXISTS ledger (
   project_id TEXT NOT NULL REFERENCES projects(project_id),
   entry_id TEXT NOT NULL,
@@ -80,6 +88,10 @@ CREATE TRIGGER IF NOT EXISTS rules_no_update BEFORE UPDATE ON rules
   BEGIN SELECT RAISE(ABORT, 'rules are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS rules_no_delete BEFORE DELETE ON rules
   BEGIN SELECT RAISE(ABORT, 'rules are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS rule_events_no_update BEFORE UPDATE ON rule_events
+  BEGIN SELECT RAISE(ABORT, 'rule events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS rule_events_no_delete BEFORE DELETE ON rule_events
+  BEGIN SELECT RAISE(ABORT, 'rule events are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger

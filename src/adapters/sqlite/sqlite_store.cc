@@ -549,6 +549,49 @@ Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
   return CollectDocs<Rule>(stmt);
 }
 
+Result<void> SqliteStore::AppendRuleEvent(std::string_view project_id,
+                                          const RuleEvent& event) {
+  RETURN_IF_ERROR(Validate(event), "appending rule event");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "rule event");
+  RETURN_IF_ERROR(RequireProject(project_id), "appending rule event");
+  ASSIGN_OR_RETURN(Stmt rule,
+                   db_.Prepare("SELECT 1 FROM rules WHERE project_id=?1 AND "
+                               "rule_id=?2"),
+                   "rule event");
+  rule.Bind(project_id).Bind(event.rule_id);
+  ASSIGN_OR_RETURN(bool found, rule.Step(), "rule event");
+  if (!found) return tl::unexpected(NotFound("rule", event.rule_id));
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("INSERT INTO rule_events(project_id, "
+                               "rule_event_id, rule_id, doc) "
+                               "VALUES (?1, ?2, ?3, ?4)"),
+                   "rule event");
+  stmt.Bind(project_id).Bind(event.rule_event_id).Bind(event.rule_id).Bind(
+      event.ToJson().dump());
+  Result<void> r = stmt.Run();
+  if (!r) {
+    if (r.error().code == ErrorCode::kAlreadyExists) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "rule event " + event.rule_event_id + " already exists");
+    }
+    return r;
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<RuleEvent>> SqliteStore::ListRuleEvents(
+    std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(RequireProject(project_id), "listing rule events");
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db_.Prepare("SELECT doc FROM rule_events WHERE "
+                               "project_id=?1 ORDER BY rowid"),
+                   "listing rule events");
+  stmt.Bind(project_id);
+  return CollectDocs<RuleEvent>(stmt);
+}
+
 Result<void> SqliteStore::InsertLedger(std::string_view project_id,
                                        const LedgerEntry& entry) {
   ASSIGN_OR_RETURN(

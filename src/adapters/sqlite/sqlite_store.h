@@ -54,6 +54,10 @@ class SqliteStore final : public Store {
   Result<void> AppendRule(std::string_view project_id,
                           const Rule& rule) override;
   Result<std::vector<Rule>> ListRules(std::string_view project_id) override;
+  Result<void> AppendRuleEvent(std::string_view project_id,
+                               const RuleEvent& event) override;
+  Result<std::vector<RuleEvent>> ListRuleEvents(
+      std::string_view project_id) override;
   Result<void> AppendLedgerEntry(std::string_view project_id,
                                  const LedgerEntry& entry) override;
   Result<std::vector<LedgerEntry>> ListLedger(

@@ -68,6 +68,9 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
   EXPECT_EQ(RawSql(db, "INSERT INTO rules VALUES('" + p.project_id +
                            "','r','{}'); UPDATE rules SET doc='x'"),
             "rules are immutable");
+  EXPECT_EQ(RawSql(db, "INSERT INTO rule_events VALUES('" + p.project_id +
+                           "','e','r','{}'); DELETE FROM rule_events"),
+            "rule events are immutable");
   EXPECT_EQ(RawSql(db, "INSERT INTO ledger VALUES('" + p.project_id +
                            "','l','RESERVE',1,NULL,'{}'); DELETE FROM ledger"),
             "ledger entries are immutable");
