@@ -1,0 +1,107 @@
+#include "services/planning/describe.h"
+
+#include <algorithm>
+#include <map>
+
+namespace miri {
+
+namespace {
+
+enum class Mood { kCalm, kSteady, kBright };
+
+Mood MoodOf(double energy_db, double median_db) {
+  if (energy_db < median_db - 2) return Mood::kCalm;
+  if (energy_db > median_db + 2) return Mood::kBright;
+  return Mood::kSteady;
+}
+
+std::string BaseLabel(const std::string& label) {
+  return label.substr(0, label.find(' '));
+}
+
+}  // namespace
+
+void LabelScenes(std::vector<SceneTraits>& scenes) {
+  double sum = 0;
+  int vocal = 0;
+  for (const SceneTraits& s : scenes)
+    if (s.vocal) sum += s.energy_db, ++vocal;
+  double mean = vocal ? sum / vocal : 0;
+  std::map<std::string, int> count, seen;
+  for (SceneTraits& s : scenes) {
+    if (!s.vocal) {
+      s.label = s.first && scenes.size() > 1   ? "intro"
+                : s.last && scenes.size() > 1 ? "outro"
+                                               : "instrumental";
+    } else {
+      s.label = vocal > 1 && s.energy_db >= mean + 1.5 ? "chorus" : "verse";
+    }
+    ++count[s.label];
+  }
+  for (SceneTraits& s : scenes) {
+    if (s.label == "intro" || s.label == "outro" || count[s.label] < 2)
+      continue;
+    s.label += " " + std::to_string(++seen[s.label]);
+  }
+}
+
+std::string SceneDescription(const SceneTraits& s, double median_db) {
+  static const char* kSetting[] = {
+      "a quiet street in soft rain, grey light",
+      "a rainy town square, reflections on wet stones",
+      "a lane of bright umbrellas and puddles, colour returning"};
+  std::string base = BaseLabel(s.label);
+  std::string mood = MoodOf(s.energy_db, median_db) == Mood::kCalm ? "calm"
+                     : MoodOf(s.energy_db, median_db) == Mood::kBright
+                         ? "bright, energetic"
+                         : "gentle, moving";
+  return base + ", " + mood + ": " +
+         kSetting[static_cast<int>(MoodOf(s.energy_db, median_db))];
+}
+
+ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
+                      const std::string& snippet) {
+  static const char* kFraming[] = {"Wide shot", "Medium shot",
+                                   "Close-up on hands", "Low-angle shot",
+                                   "Over-the-shoulder shot"};
+  static const char* kCalm[] = {"Miri stands still, watching the rain",
+                                "Miri walks slowly, looking around",
+                                "Miri holds out a hand to catch drops"};
+  static const char* kSteady[] = {"Miri walks along the street",
+                                  "Miri steps around a puddle",
+                                  "Miri looks up at the clouds"};
+  static const char* kBright[] = {"Miri spins slowly with her umbrella",
+                                  "Miri skips through shallow puddles",
+                                  "Miri walks briskly, smiling with her mouth closed"};
+  static const char* kScenery[] = {"rain falling on an empty street",
+                                   "ripples spreading across a puddle",
+                                   "clouds drifting over the rooftops"};
+  ShotLook look;
+  std::string base = BaseLabel(s.label);
+  Mood mood = MoodOf(s.energy_db, median_db);
+  // Lyric-less scenes alternate scenery shots with shots of Miri.
+  look.shows_miri = s.vocal || index % 2 == 1;
+  std::string action;
+  if (!look.shows_miri) {
+    action = std::string("Scenery: ") + kScenery[index % 3];
+  } else {
+    const char** pool = mood == Mood::kCalm     ? kCalm
+                        : mood == Mood::kBright ? kBright
+                                                : kSteady;
+    action = pool[index % 3];
+  }
+  look.description = std::string(kFraming[index % 5]) + ", " + base + ": " +
+                     action;
+  if (!snippet.empty()) {
+    size_t n = std::min<size_t>(80, snippet.size());
+    // Never cut a UTF-8 sequence in half.
+    while (n > 0 && n < snippet.size() &&
+           (static_cast<unsigned char>(snippet[n]) & 0xC0) == 0x80)
+      --n;
+    std::string words = snippet.substr(0, n);
+    look.description += "; evoking \"" + words + "\"";
+  }
+  return look;
+}
+
+}  // namespace miri

@@ -1,0 +1,214 @@
+#include "services/planning/planner.h"
+
+#include <random>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "services/planning/plan_json.h"
+
+namespace miri {
+namespace {
+
+// A synthetic analysis: a steady pulse (or none) and sections of different
+// energy and timbre, which is all the planner reads.
+SongAnalysis SyntheticSong(std::mt19937& rng, int64_t duration_ms,
+                           double bpm) {
+  SongAnalysis a;
+  a.duration_ms = duration_ms;
+  a.tempo_bpm = bpm;
+  if (bpm > 0) {
+    double period = 60000.0 / bpm;
+    double phase = std::uniform_real_distribution<double>(0, period)(rng);
+    for (double t = phase; t < duration_ms; t += period)
+      a.beats_ms.push_back(std::llround(t));
+  }
+  a.frame_ms = 46.4;
+  a.dims = 12;
+  std::uniform_int_distribution<int64_t> sec_len(4000, 30000);
+  std::normal_distribution<float> noise(0, 0.3f);
+  int64_t next = sec_len(rng);
+  float level = -20, timbre = 0;
+  for (double t = 0; t < duration_ms; t += a.frame_ms) {
+    if (t >= next) {
+      next += sec_len(rng);
+      level = std::uniform_real_distribution<float>(-35, -8)(rng);
+      timbre = std::uniform_real_distribution<float>(-3, 3)(rng);
+    }
+    for (int d = 0; d < a.dims; ++d) a.features.push_back(timbre * (d % 3) + noise(rng));
+    a.energy_db.push_back(level + noise(rng));
+  }
+  return a;
+}
+
+std::string Lrc(const std::vector<std::pair<int64_t, std::string>>& lines) {
+  std::string out = "[ti:test]\n";
+  for (const auto& [t, text] : lines)
+    out += fmt::format("[{:02}:{:02}.{:02}]{}\n", t / 60000, t / 1000 % 60,
+                       t % 1000 / 10, text);
+  return out;
+}
+
+void ExpectFirstWordsWhole(const Plan& p, const std::vector<int64_t>& starts) {
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t limit = std::min(starts[i] + 200, i + 1 < starts.size() ? starts[i + 1] : p.duration_ms);
+    for (const Shot& s : p.shots) {
+      int64_t c = s.timestamps.start_ms;
+      EXPECT_FALSE(c > starts[i] && c < limit)
+          << "cut at " << c << " splits the line starting at " << starts[i];
+    }
+  }
+}
+
+TEST(PlannerTest, TilesTheSampleLayoutAndFillsSnippets) {
+  std::mt19937 rng(7);
+  SongAnalysis a = SyntheticSong(rng, 60000, 120);
+  std::string lrc = Lrc({{8000, "Raindrops tap the window glass"},
+                         {12000, "I count them one by one"},
+                         {24000, "Miri walks in the rain"},
+                         {28000, "Every puddle sings a song"}});
+  Result<Plan> p = PlanFromAnalysis(a, lrc, "", PlanLimits{});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  ASSERT_TRUE(CheckTiling(*p, PlanLimits{}).has_value())
+      << CheckTiling(*p, PlanLimits{}).error().ToString();
+  std::string all;
+  for (const Shot& s : p->shots) all += s.lyrics_snippet + "|";
+  EXPECT_NE(all.find("Raindrops tap the window glass"), std::string::npos);
+  EXPECT_NE(all.find("Every puddle sings a song"), std::string::npos);
+  ExpectFirstWordsWhole(*p, {8000, 12000, 24000, 28000});
+  for (const Shot& s : p->shots) {
+    EXPECT_FALSE(s.description.empty());
+    EXPECT_EQ(s.status, ShotStatus::kDraft);
+  }
+}
+
+TEST(PlannerTest, CutsSnapToBeatsWhenNoLyricsPull) {
+  std::mt19937 rng(3);
+  SongAnalysis a = SyntheticSong(rng, 90000, 100);
+  Result<Plan> p = PlanFromAnalysis(a, Lrc({{1000, "only line"}}), "lrc", {});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  int on_beat = 0;
+  for (const Shot& s : p->shots) {
+    int64_t c = s.timestamps.start_ms;
+    for (int64_t b : a.beats_ms) on_beat += (b == c);
+  }
+  EXPECT_GE(on_beat, static_cast<int>(p->shots.size()) * 3 / 4);
+}
+
+TEST(PlannerTest, PlainLyricsAreEstimatedWithANamedWarning) {
+  std::mt19937 rng(5);
+  SongAnalysis a = SyntheticSong(rng, 120000, 90);
+  Result<Plan> p = PlanFromAnalysis(a, "one line\ntwo line\n\nthree\n", "", {});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  ASSERT_FALSE(p->warnings.empty());
+  bool estimated = false;
+  for (const PlanWarning& w : p->warnings) estimated |= w.code == "LYRICS_ESTIMATED";
+  EXPECT_TRUE(estimated);
+  std::string all;
+  for (const Shot& s : p->shots) all += s.lyrics_snippet + "|";
+  EXPECT_NE(all.find("three"), std::string::npos);
+}
+
+TEST(PlannerTest, LyricsPastTheEndAreANamedWarning) {
+  std::mt19937 rng(1);
+  SongAnalysis a = SyntheticSong(rng, 30000, 120);
+  Result<Plan> p = PlanFromAnalysis(a, Lrc({{1000, "a"}, {45000, "late"}}), "", {});
+  ASSERT_TRUE(p.has_value());
+  ASSERT_FALSE(p->warnings.empty());
+  EXPECT_EQ(p->warnings[0].code, "LYRICS_PAST_END");
+}
+
+TEST(PlannerTest, RefusesASongShorterThanAShot) {
+  std::mt19937 rng(1);
+  SongAnalysis a = SyntheticSong(rng, 1500, 120);
+  Result<Plan> p = PlanFromAnalysis(a, "la\n", "", {});
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("minShotMs"), std::string::npos);
+}
+
+TEST(PlannerTest, RefusesInconsistentLimits) {
+  std::mt19937 rng(1);
+  SongAnalysis a = SyntheticSong(rng, 30000, 120);
+  PlanLimits lim;
+  lim.max_shot_ms = 3000;
+  Result<Plan> p = PlanFromAnalysis(a, "la\n", "", lim);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().ToString().find("maxShotMs"), std::string::npos);
+}
+
+TEST(PlannerTest, RefusesBadLyrics) {
+  std::mt19937 rng(1);
+  SongAnalysis a = SyntheticSong(rng, 30000, 120);
+  EXPECT_FALSE(PlanFromAnalysis(a, "", "", {}).has_value());
+  EXPECT_FALSE(PlanFromAnalysis(a, "[00:xx]a\n", "lrc", {}).has_value());
+  EXPECT_FALSE(PlanFromAnalysis(a, "a", "docx", {}).has_value());
+}
+
+TEST(CheckTilingTest, NamesEveryViolation) {
+  Plan p;
+  p.duration_ms = 10000;
+  p.scenes.push_back({"scene-01", 0, 10000, "verse", ""});
+  Shot a, b;
+  a.shot_id = "a", a.scene_id = "scene-01", a.timestamps = {0, 4000};
+  b.shot_id = "b", b.scene_id = "scene-01", b.timestamps = {4500, 9000};
+  p.shots = {a, b};
+  Result<void> r = CheckTiling(p, {});
+  ASSERT_FALSE(r.has_value());
+  std::string s = r.error().ToString();
+  EXPECT_NE(s.find("shots[1].timestamps.startMs"), std::string::npos) << s;
+  EXPECT_NE(s.find("end at 9000 ms"), std::string::npos) << s;
+}
+
+// Property test: many generated songs and lyric layouts, bounded.
+TEST(PlannerPropertyTest, EveryPlanTilesTheSongWithinLimits) {
+  std::mt19937 rng(20260302);
+  for (int round = 0; round < 150; ++round) {
+    int64_t duration = std::uniform_int_distribution<int64_t>(2000, 360000)(rng);
+    double bpm = round % 7 == 0 ? 0 : std::uniform_real_distribution<double>(60, 180)(rng);
+    PlanLimits lim;
+    if (round % 5 == 1) lim = {.min_shot_ms = 1500, .max_shot_ms = 4000,
+                               .snap_tolerance_ms = 100, .min_scene_ms = 4000};
+    SongAnalysis a = SyntheticSong(rng, duration, bpm);
+    std::vector<int64_t> starts;
+    std::string text;
+    if (round % 3 == 2) {
+      text = "la la\nla\n\nmore words here\n";
+    } else {
+      std::vector<std::pair<int64_t, std::string>> lines;
+      int n = std::uniform_int_distribution<int>(1, 60)(rng);
+      for (int i = 0; i < n; ++i) {
+        int64_t t = std::uniform_int_distribution<int64_t>(0, duration + 5000)(rng);
+        t -= t % 10;
+        lines.push_back({t, fmt::format("line {} words", i)});
+      }
+      text = Lrc(lines);
+      for (auto& [t, _] : lines) if (t < duration) starts.push_back(t);
+      std::sort(starts.begin(), starts.end());
+      starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    }
+    SCOPED_TRACE(fmt::format("round {} duration {} bpm {:.1f}", round, duration, bpm));
+    Result<Plan> p = PlanFromAnalysis(a, text, "", lim);
+    if (duration < lim.min_shot_ms) {
+      EXPECT_FALSE(p.has_value());
+      continue;
+    }
+    ASSERT_TRUE(p.has_value()) << p.error().ToString();
+    Result<void> ok = CheckTiling(*p, lim);
+    ASSERT_TRUE(ok.has_value()) << ok.error().ToString();
+    EXPECT_EQ(p->shots.front().timestamps.start_ms, 0);
+    EXPECT_EQ(p->shots.back().timestamps.end_ms, duration);
+    ExpectFirstWordsWhole(*p, starts);
+    if (duration >= 4 * lim.max_shot_ms) {
+      int at_max = 0;
+      for (const Shot& s : p->shots)
+        at_max += s.timestamps.end_ms - s.timestamps.start_ms == lim.max_shot_ms;
+      EXPECT_LT(at_max, static_cast<int>(p->shots.size()));
+    }
+    Result<Plan> again = PlanFromAnalysis(a, text, "", lim);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(PlanToJson(*p), PlanToJson(*again)) << "not deterministic";
+  }
+}
+
+}  // namespace
+}  // namespace miri
