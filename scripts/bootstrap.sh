@@ -12,8 +12,9 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libsodium-dev
   libhiredis-dev redis-server
   libavformat-dev libavcodec-dev libavfilter-dev libswresample-dev libswscale-dev libavutil-dev ffmpeg
-  libaubio-dev libcairo2-dev
+  libaubio-dev libcairo2-dev libhnswlib-dev
   libgtest-dev libgmock-dev
+  protobuf-compiler libprotobuf-dev libgrpc++-dev protobuf-compiler-grpc
   sox libsox-fmt-mp3 espeak-ng
   chromium
 )
