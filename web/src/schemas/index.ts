@@ -280,3 +280,30 @@ export const ApiErrorBodySchema = z.object({
     issues: z.array(FieldIssueSchema),
   }),
 });
+
+/** Reply of the shot commands and render (Outcome in shots_controller.cc). */
+export const CommandOutcomeSchema = z.object({
+  events: z.array(EventPayloadSchema),
+  duplicate: z.boolean(),
+  dispatched: z.boolean(),
+  note: z.string(),
+  status: StatusNameSchema.optional(),
+  versionId: IdSchema.optional(),
+});
+export type CommandOutcome = z.infer<typeof CommandOutcomeSchema>;
+
+export const PointSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
+export type Point = z.infer<typeof PointSchema>;
+/** GET/PUT .../motion-brush: trajectories in image coordinates 0..1. */
+export const MotionBrushSchema = z.object({
+  trajectories: z.array(z.object({ points: z.array(PointSchema).min(2).max(200) })).max(20),
+  maskBlobKey: z.string().min(1).max(512).optional(),
+});
+export type MotionBrush = z.infer<typeof MotionBrushSchema>;
+
+/** Reply of PUT .../plan. */
+export const PlanCommitResultSchema = z.object({
+  scenes: z.number().int(),
+  shots: z.number().int(),
+  seq: z.number().int(),
+});
