@@ -49,7 +49,8 @@ Result<render::RenderSettings> ParseSettings(const RenderCliOptions& o) {
   }
   s.width = w;
   s.height = h;
-  RETURN_IF_ERROR(render::ValidateSettings(s), "options");
+  Result<void> valid = render::ValidateSettings(s);
+  if (!valid) return tl::unexpected<Error>(std::move(valid).error());
   return s;
 }
 

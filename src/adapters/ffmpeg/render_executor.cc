@@ -100,7 +100,9 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
 
 Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
                                       const RenderOptions& options) {
-  RETURN_IF_ERROR(CheckClipsExist(plan), "render");
+  if (Result<void> ok = CheckClipsExist(plan); !ok) {
+    return tl::unexpected<Error>(std::move(ok).error());
+  }
   VideoWriterOptions wo;
   wo.output = options.output;
   wo.width = plan.settings.width;
@@ -111,9 +113,9 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   wo.audio = options.song;
   wo.audio_mode = options.audio_mode;
   ASSIGN_OR_RETURN(std::unique_ptr<VideoWriter> writer, VideoWriter::Open(wo),
-                   "render");
+                   "output");
   FramePtr black = writer->AllocFrame();
-  if (!black) return MakeError(ErrorCode::kInternal, "render: frame buffer");
+  if (!black) return MakeError(ErrorCode::kInternal, "frame buffer");
   ProgressReporter progress(options, plan.total_frames, plan.settings.fps);
   RenderStats stats;
   for (const render::PlanSegment& seg : plan.segments) {
@@ -123,20 +125,20 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
       ASSIGN_OR_RETURN(clip,
                        ClipReader::Open(plan.shots[seg.shot_index].clip,
                                         wo.width, wo.height, wo.fps),
-                       "render: " + label);
+                       label);
     }
     for (int64_t k = 0; k < seg.frame_count; ++k) {
       AVFrame* frame = black.get();
       if (clip) {
         ASSIGN_OR_RETURN(frame, clip->FrameAt(k),
-                         "render: " + ShotLabel(plan, seg.shot_index));
+                         ShotLabel(plan, seg.shot_index));
       }
-      RETURN_IF_ERROR(writer->WriteFrame(frame), "render");
+      RETURN_IF_ERROR(writer->WriteFrame(frame), "encoding");
       progress.Frame(writer->frames_written());
     }
     if (clip) stats.frames_decoded += clip->frames_decoded();
   }
-  RETURN_IF_ERROR(writer->Finish(), "render");
+  RETURN_IF_ERROR(writer->Finish(), "finishing");
   stats.frames_written = writer->frames_written();
   return stats;
 }

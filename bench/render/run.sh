@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Final-render benchmark (issue 7): 40 five-second 1280x720 24 fps H.264
+# clips, trimmed to shots of 3.0-5.0 s at non-integer-frame boundaries that
+# sum to 180 s, over a 180 s MP3; output 1280x720 24 fps libx264 at the same
+# preset and CRF. Prints our wall time, the wall time of one `ffmpeg` CLI
+# command doing the same job (trim + concat + encode, song copied) and their
+# ratio. Target: ratio <= 1.1.
+#
+# Env: MIRI_BIN (default build/src/app/miri), PRESET (veryfast), CRF (20),
+#      RUNS (1: best of N each), BENCH_DIR (a cache dir for the media).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MIRI_BIN=${MIRI_BIN:-build/src/app/miri}
+PRESET=${PRESET:-veryfast}
+CRF=${CRF:-20}
+RUNS=${RUNS:-1}
+DIR=${BENCH_DIR:-/tmp/miri-bench-render}
+mkdir -p "$DIR"
+[ -x "$MIRI_BIN" ] || { echo "no miri binary at $MIRI_BIN" >&2; exit 1; }
+FF="ffmpeg -nostdin -hide_banner -v error -y"
+
+# --- media (cached between runs) --------------------------------------------
+for i in $(seq -w 0 39); do
+  clip="$DIR/clip$i.mp4"
+  [ -s "$clip" ] && continue
+  # Moving test pattern, a different hue per clip: real motion to encode.
+  $FF -f lavfi -i "testsrc2=s=1280x720:r=24:d=5" \
+      -vf "hue=h=$((10#$i * 9))" -c:v libx264 -preset veryfast -crf 20 \
+      -pix_fmt yuv420p "$clip"
+done
+[ -s "$DIR/song.mp3" ] || $FF -f lavfi -i "sine=f=220:d=180" \
+    -f lavfi -i "sine=f=330:d=180" -filter_complex amerge=inputs=2 \
+    -c:a libmp3lame -b:a 192k "$DIR/song.mp3"
+
+# --- the cut: 40 durations in [3000, 5000] ms summing to 180000 -------------
+# Every inner boundary is off the 24 fps grid (frames fall on whole ms only
+# at multiples of 125 ms).
+python3 - "$DIR" <<'PY'
+import json, sys
+d = sys.argv[1]
+durs = [4500 + ((i * 389) % 1001 - 500) for i in range(40)]
+durs[-1] += 180000 - sum(durs)
+t, shots = 0, []
+for i, ms in enumerate(durs):
+    assert 3000 <= ms <= 5000, ms
+    shots.append({"shotId": f"s{i:02d}", "startMs": t, "endMs": t + ms,
+                  "clip": f"clip{i:02d}.mp4"})
+    t += ms
+    assert t == 180000 or t % 125 != 0, t
+assert t == 180000
+json.dump({"shots": shots}, open(f"{d}/timeline.json", "w"), indent=1)
+# The same cut as one ffmpeg command: trim each input, concat, encode.
+args, graph = [], ""
+for i, s in enumerate(shots):
+    args += ["-i", f"{d}/clip{i:02d}.mp4"]
+    graph += (f"[{i}:v]trim=end={(s['endMs'] - s['startMs']) / 1000:.3f},"
+              f"setpts=PTS-STARTPTS[v{i}];")
+graph += "".join(f"[v{i}]" for i in range(40)) + "concat=n=40:v=1:a=0[v]"
+args += ["-i", f"{d}/song.mp3", "-filter_complex", graph,
+         "-map", "[v]", "-map", "40:a"]
+open(f"{d}/ffmpeg_args", "w").write("\n".join(args) + "\n")
+PY
+mapfile -t FF_ARGS < "$DIR/ffmpeg_args"
+
+now() { date +%s.%N; }
+best_ours=; best_ff=
+for run in $(seq 1 "$RUNS"); do
+  t0=$(now)
+  "$MIRI_BIN" render -q --timeline "$DIR/timeline.json" --audio "$DIR/song.mp3" \
+      -o "$DIR/ours.mp4" --fps 24 --size 1280x720 --preset "$PRESET" \
+      --crf "$CRF" --audio-codec copy
+  t1=$(now)
+  $FF "${FF_ARGS[@]}" -c:v libx264 -preset "$PRESET" -crf "$CRF" \
+      -pix_fmt yuv420p -r 24 -c:a copy -movflags +faststart "$DIR/ffmpeg.mp4"
+  t2=$(now)
+  ours=$(echo "$t1 - $t0" | bc); ff=$(echo "$t2 - $t1" | bc)
+  echo "run $run: ours ${ours}s  ffmpeg ${ff}s"
+  if [ -z "$best_ours" ] || (( $(echo "$ours < $best_ours" | bc) )); then best_ours=$ours; fi
+  if [ -z "$best_ff" ] || (( $(echo "$ff < $best_ff" | bc) )); then best_ff=$ff; fi
+done
+
+probe() {  # frames video_duration audio_duration
+  ffprobe -v error -count_frames -of csv=p=0 -select_streams v \
+      -show_entries stream=nb_read_frames,duration "$1" | tr '\n' ' '
+  ffprobe -v error -of csv=p=0 -select_streams a \
+      -show_entries stream=duration "$1"
+}
+ratio=$(echo "scale=3; $best_ours / $best_ff" | bc)
+echo "preset=$PRESET crf=$CRF 1280x720@24 180 s, 40 shots, $(nproc) cores"
+echo "ours:   $(printf '%.2f' "$best_ours") s   (duration,frames / audio: $(probe "$DIR/ours.mp4"))"
+echo "ffmpeg: $(printf '%.2f' "$best_ff") s   (duration,frames / audio: $(probe "$DIR/ffmpeg.mp4"))"
+echo "ratio ours/ffmpeg: $ratio (target <= 1.1): $( (( $(echo "$ratio <= 1.1" | bc) )) && echo PASS || echo FAIL)"
