@@ -31,6 +31,8 @@ export interface Api {
   get<T>(path: string, schema: ZodType<T>): Promise<T>;
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: ZodType<T>, idempotencyKey?: string): Promise<T>;
   upload(path: string, body: Blob | string, contentType: string, options?: UploadOptions): Promise<UploadResult>;
+  /** Raw bytes (the song for the waveform). */
+  bytes(path: string): Promise<ArrayBuffer>;
 }
 
 async function errorFrom(status: number, statusText: string, text: string, what: string): Promise<ApiError> {
@@ -98,6 +100,16 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
   }
   return {
     get: (path, schema) => call('GET', path, schema),
+    async bytes(path) {
+      let res: Response;
+      try {
+        res = await f(base + path, { headers: auth() });
+      } catch (e) {
+        throw new ApiError(`GET ${path}: the server could not be reached (${(e as Error).message})`, 0, 'NETWORK');
+      }
+      if (!res.ok) throw await errorFrom(res.status, res.statusText, await res.text(), `GET ${path}`);
+      return res.arrayBuffer();
+    },
     send: (method, path, body, schema, key) => call(method, path, schema, body, key),
     upload(path, body, contentType, options = {}) {
       // XMLHttpRequest: fetch() reports no upload progress.

@@ -67,6 +67,10 @@ export class FakeApi implements Api {
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: ZodType<T>) {
     return this.call(method, path, schema, body);
   }
+  async bytes(path: string): Promise<ArrayBuffer> {
+    this.calls.push(`GET ${path}`);
+    throw new ApiError(`no route ${path}`, 404, 'NOT_FOUND');
+  }
   async upload(path: string, body: Blob | string, contentType: string, options: UploadOptions = {}): Promise<UploadResult> {
     this.calls.push(`PUT ${path}`);
     const size = typeof body === 'string' ? body.length : body.size;

@@ -1,0 +1,71 @@
+// Edit a project's name and global settings (PUT /api/projects/{id}).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useApi } from '../app/services';
+import { ProjectViewSchema, type ProjectView } from '../schemas';
+import { ErrorNote, fieldErrors } from '../ui/ErrorNote';
+import { projectPath } from './api';
+
+export function ProjectSettings({ project }: { project: ProjectView }) {
+  const api = useApi();
+  const qc = useQueryClient();
+  const [name, setName] = useState(project.projectName);
+  const [gs, setGs] = useState(project.globalSettings);
+  const save = useMutation({
+    mutationFn: () =>
+      api.send(
+        'PUT',
+        projectPath(project.projectId),
+        { projectName: name, globalSettings: gs, projectId: project.projectId, creationTimestamp: project.creationTimestamp },
+        ProjectViewSchema,
+      ),
+    onSuccess: (p) => qc.setQueryData(['project', project.projectId], p),
+  });
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  const err = (f: string) => fieldErrors(save.error, f).join('; ');
+  const text = (key: 'llmModel' | 'imageModel' | 'videoModel', label: string) => (
+    <div className="field">
+      <label htmlFor={`set-${key}`}>{label}</label>
+      <input id={`set-${key}`} value={gs[key]} onChange={(e) => setGs({ ...gs, [key]: e.target.value })} />
+      {err(`globalSettings.${key}`) && <p className="field-error">{err(`globalSettings.${key}`)}</p>}
+    </div>
+  );
+  return (
+    <form onSubmit={onSubmit} className="form" aria-labelledby="set-h">
+      <h2 id="set-h">Settings</h2>
+      <div className="field">
+        <label htmlFor="set-name">Project name</label>
+        <input id="set-name" value={name} onChange={(e) => setName(e.target.value)} />
+        {err('projectName') && <p className="field-error">{err('projectName')}</p>}
+      </div>
+      {text('llmModel', 'LLM model')}
+      {text('imageModel', 'Image model')}
+      {text('videoModel', 'Video model')}
+      <div className="field">
+        <label htmlFor="set-budget">Budget cap (USD)</label>
+        <input id="set-budget" type="number" step="0.01" value={gs.budgetCapUsd} onChange={(e) => setGs({ ...gs, budgetCapUsd: Number(e.target.value) })} />
+        {err('globalSettings.budgetCapUsd') && <p className="field-error">{err('globalSettings.budgetCapUsd')}</p>}
+      </div>
+      <div className="field checkbox">
+        <input id="set-approval" type="checkbox" checked={gs.requireHumanApproval} onChange={(e) => setGs({ ...gs, requireHumanApproval: e.target.checked })} />
+        <label htmlFor="set-approval">Require human approval of every anchor image</label>
+      </div>
+      <h3>Agents</h3>
+      <ul>
+        {project.agentConfigs.map((a) => (
+          <li key={a.configId}>
+            {a.role.toLowerCase().replace('_', ' ')}: {a.modelString} {a.active ? '' : '(inactive)'}
+          </li>
+        ))}
+      </ul>
+      <button type="submit" className="primary" disabled={save.isPending}>
+        Save settings
+      </button>
+      {save.isSuccess && <p role="status">Saved.</p>}
+      <ErrorNote error={save.error} title="Could not save" />
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+// The Active Rulebook: rules learned from rejections, with provenance
+// (the rejected version, its reason, its image) and deactivation.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { newKey } from '../api/client';
+import { useServices } from '../app/services';
+import { projectPath } from '../projects/api';
+import { RuleListSchema, RuleSchema } from '../schemas';
+import { blobUrl } from '../shots/ShotDetail';
+import { ErrorNote } from '../ui/ErrorNote';
+
+export function Rulebook({ projectId }: { projectId: string }) {
+  const { api, live } = useServices();
+  const qc = useQueryClient();
+  const base = `${projectPath(projectId)}/rules`;
+  const rules = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(base, RuleListSchema) });
+  const deactivate = useMutation({
+    mutationFn: (ruleId: string) => api.send('POST', `${base}/${encodeURIComponent(ruleId)}/deactivate`, {}, RuleSchema, newKey()),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['rules', projectId] }),
+  });
+  // A rejection makes a rule: refresh when a shot goes back to DRAFT.
+  useEffect(
+    () =>
+      live.watch(projectId, (type, p) => {
+        if (type === 'SHOT_UPDATED' && (p as { to?: string }).to === 'DRAFT') void qc.invalidateQueries({ queryKey: ['rules', projectId] });
+      }),
+    [live, projectId, qc],
+  );
+  return (
+    <section aria-labelledby="rules-h">
+      <h2 id="rules-h">Rulebook</h2>
+      <ErrorNote error={rules.error} title="Could not load the rules" />
+      {rules.data && rules.data.rules.length === 0 && <p className="muted">No rules yet: rejecting an image with a reason teaches one.</p>}
+      {rules.data && rules.data.rules.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Rule</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Scope</th>
+              <th scope="col">Learned from</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.data.rules.map((r) => (
+              <tr key={r.ruleId} data-rule={r.ruleId}>
+                <th scope="row">{r.text}</th>
+                <td>{r.kind.toLowerCase().replace('_', ' ')}</td>
+                <td>
+                  {r.scope.toLowerCase()}
+                  {r.scopeId ? ` ${r.scopeId}` : ''}
+                </td>
+                <td>
+                  {r.reason ? <q>{r.reason}</q> : '—'}
+                  {r.sourceVersionId && <span className="muted"> (version {r.sourceVersionId})</span>}
+                  {r.imageBlob && <img src={blobUrl(projectId, r.imageBlob)} alt={`rejected image behind rule ${r.ruleId}`} width={64} />}
+                </td>
+                <td>
+                  {r.active ? 'active' : 'inactive'}{' '}
+                  {r.active && (
+                    <button type="button" onClick={() => deactivate.mutate(r.ruleId)} disabled={deactivate.isPending}>
+                      Deactivate “{r.text.slice(0, 30)}”
+                    </button>
+                  )}
+                  {deactivate.error && deactivate.variables === r.ruleId && <ErrorNote error={deactivate.error} title="Could not deactivate" />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,252 @@
+// One shot: its images and clip, version history (prompts, applied rules,
+// audit findings), and the person's commands: generate, approve, reject
+// with a reason, refine by chat (with an optional brush mask), and the
+// motion brush. Status is live (the shot table's cache); each command's
+// failure is shown beside its control, in the server's words.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import { newKey } from '../api/client';
+import { href } from '../app/router';
+import { useApi } from '../app/services';
+import { projectPath } from '../projects/api';
+import { CommandOutcomeSchema, ShotSchema, VersionListSchema, type CommandOutcome, type Version } from '../schemas';
+import { ErrorNote, Link } from '../ui/ErrorNote';
+import { formatMs, statusLabel } from '../ui/format';
+import { MaskBrush } from './MaskBrush';
+import { MotionBrushEditor } from './MotionBrushEditor';
+import { useShotTable } from './useShotTable';
+
+export function blobUrl(projectId: string, key: string): string {
+  return `${projectPath(projectId)}/blob?key=${encodeURIComponent(key)}`;
+}
+
+function Outcome({ outcome }: { outcome?: CommandOutcome }) {
+  if (!outcome) return null;
+  return (
+    <p role="status" className="muted">
+      {outcome.duplicate ? 'Already done. ' : ''}
+      {outcome.status ? `Now ${statusLabel(outcome.status)}. ` : ''}
+      {outcome.note}
+    </p>
+  );
+}
+
+export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: string }) {
+  const api = useApi();
+  const qc = useQueryClient();
+  const uid = useId();
+  const base = `${projectPath(projectId)}/shots/${encodeURIComponent(shotId)}`;
+  const table = useShotTable(projectId);
+  const shotQ = useQuery({ queryKey: ['shot', projectId, shotId], queryFn: () => api.get(base, ShotSchema) });
+  const live = table.state.shots.find((s) => s.shotId === shotId);
+  const shot = live ?? shotQ.data;
+  const versionCount = shot?.versions.length ?? 0;
+  const versionsQ = useQuery({
+    queryKey: ['versions', projectId, shotId, versionCount],
+    queryFn: () => api.get(`${base}/versions`, VersionListSchema),
+  });
+  const versions = versionsQ.data?.versions ?? [];
+  const latestImage = [...versions].reverse().find((v) => v.kind === 'IMAGE' && v.outputs.length > 0);
+  const latestVideo = [...versions].reverse().find((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
+
+  const [override, setOverride] = useState('');
+  const [reason, setReason] = useState('');
+  const [instruction, setInstruction] = useState('');
+  const [mask, setMask] = useState<Blob | null>(null);
+  const [chat, setChat] = useState<Array<{ who: 'you' | 'miri'; text: string }>>([]);
+
+  const after = () => {
+    void qc.invalidateQueries({ queryKey: ['shot', projectId, shotId] });
+    void qc.invalidateQueries({ queryKey: ['versions', projectId, shotId] });
+    void qc.invalidateQueries({ queryKey: ['rules', projectId] });
+  };
+  const command = (path: string, body: unknown) => api.send('POST', path, body, CommandOutcomeSchema, newKey());
+  const generate = useMutation({
+    mutationFn: () => command('/api/shots/generate', { projectId, shotId, ...(override.trim() ? { promptOverride: override.trim() } : {}) }),
+    onSuccess: after,
+  });
+  const approve = useMutation({ mutationFn: () => command(`${base}/approve`, {}), onSuccess: after });
+  const reject = useMutation({
+    mutationFn: () => command(`${base}/reject`, { reason: reason.trim() }),
+    onSuccess: () => {
+      setReason('');
+      after();
+    },
+  });
+  const refine = useMutation({
+    mutationFn: async (text: string) => {
+      let maskBlobKey: string | undefined;
+      if (mask) maskBlobKey = (await api.upload(`${base}/mask`, mask, 'image/png')).blobKey;
+      return command(`${base}/refine`, { instruction: text, ...(maskBlobKey ? { maskBlobKey } : {}) });
+    },
+    onMutate: (text) => setChat((c) => [...c, { who: 'you', text }]),
+    onSuccess: (o) => {
+      setInstruction('');
+      setChat((c) => [...c, { who: 'miri', text: o.note || `Now ${statusLabel(o.status ?? '')}` }]);
+      after();
+    },
+  });
+
+  const id = (x: string) => `${uid}-${x}`;
+  const status = shot?.status;
+  const onReject = (e: FormEvent) => {
+    e.preventDefault();
+    reject.mutate();
+  };
+  const onRefine = (e: FormEvent) => {
+    e.preventDefault();
+    if (instruction.trim()) refine.mutate(instruction.trim());
+  };
+
+  return (
+    <article className="shot-detail" aria-labelledby={id('h')}>
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to="/">Projects</Link> / <Link to={href({ page: 'project', projectId, tab: 'shots' })}>Shots</Link> / <span>{shotId}</span>
+      </nav>
+      <h1 id={id('h')}>
+        Shot {shotId}{' '}
+        {status && (
+          <span className={`status status-${status}`} data-testid="shot-status">
+            {statusLabel(status)}
+          </span>
+        )}
+      </h1>
+      <ErrorNote error={shotQ.error} title="Could not load the shot" />
+      {shot && (
+        <p>
+          {formatMs(shot.timestamps.startMs)}–{formatMs(shot.timestamps.endMs)} · {shot.showsMiri ? 'Miri is in this shot' : 'no Miri'} ·{' '}
+          {shot.versions.length} versions
+          {shot.lyricsSnippet && <q className="lyrics"> {shot.lyricsSnippet}</q>}
+        </p>
+      )}
+      {shot?.description && <p>{shot.description}</p>}
+
+      <div className="media">
+        <figure>
+          {latestImage ? (
+            <img src={blobUrl(projectId, latestImage.outputs[0]!)} alt={`anchor image of ${shotId}, version ${latestImage.versionId}`} />
+          ) : (
+            <div className="placeholder">no anchor image yet</div>
+          )}
+          <figcaption>Anchor image</figcaption>
+        </figure>
+        {latestImage && latestImage.outputs[1] && (
+          <figure>
+            <img src={blobUrl(projectId, latestImage.outputs[1])} alt={`end frame of ${shotId}`} />
+            <figcaption>End frame</figcaption>
+          </figure>
+        )}
+        {latestVideo && (
+          <figure>
+            <video controls src={blobUrl(projectId, latestVideo.outputs[0]!)} aria-label={`clip of ${shotId}`} />
+            <figcaption>Clip</figcaption>
+          </figure>
+        )}
+      </div>
+
+      <section className="actions" aria-label="Commands">
+        {(status === 'DRAFT' || status === undefined) && (
+          <div className="panel">
+            <div className="field">
+              <label htmlFor={id('override')}>Prompt subject (optional, replaces the description)</label>
+              <textarea id={id('override')} rows={2} maxLength={2000} value={override} onChange={(e) => setOverride(e.target.value)} />
+            </div>
+            <button type="button" className="primary" onClick={() => generate.mutate()} disabled={generate.isPending}>
+              Generate anchor image
+            </button>
+            <ErrorNote error={generate.error} title="Generate failed" />
+            <Outcome outcome={generate.data} />
+          </div>
+        )}
+        {status === 'AWAITING_APPROVAL' && (
+          <>
+            <div className="panel">
+              <button type="button" className="primary" onClick={() => approve.mutate()} disabled={approve.isPending}>
+                Approve
+              </button>
+              <ErrorNote error={approve.error} title="Approve failed" />
+              <Outcome outcome={approve.data} />
+            </div>
+            <form className="panel" onSubmit={onReject}>
+              <div className="field">
+                <label htmlFor={id('reason')}>Why is this image wrong? (becomes a rule)</label>
+                <textarea id={id('reason')} rows={2} required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+              </div>
+              <button type="submit" disabled={reject.isPending || !reason.trim()}>
+                Reject with this reason
+              </button>
+              <ErrorNote error={reject.error} title="Reject failed" />
+            </form>
+            <form className="panel chat" onSubmit={onRefine} aria-label="Refine by chat">
+              <ol className="messages" aria-live="polite">
+                {chat.map((m, i) => (
+                  <li key={i} className={m.who}>
+                    <strong>{m.who === 'you' ? 'You' : 'Miri'}:</strong> {m.text}
+                  </li>
+                ))}
+              </ol>
+              <div className="field">
+                <label htmlFor={id('instruction')}>Refine instruction</label>
+                <input id={id('instruction')} value={instruction} maxLength={2000} onChange={(e) => setInstruction(e.target.value)} />
+              </div>
+              {latestImage && (
+                <MaskBrush imageUrl={blobUrl(projectId, latestImage.outputs[0]!)} onMask={setMask} />
+              )}
+              <button type="submit" disabled={refine.isPending || !instruction.trim()}>
+                Send
+              </button>
+              <ErrorNote error={refine.error} title="Refine failed" />
+            </form>
+          </>
+        )}
+        {reject.data && <Outcome outcome={reject.data} />}
+      </section>
+
+      {shot && (
+        <MotionBrushEditor
+          projectId={projectId}
+          shotId={shotId}
+          imageUrl={latestImage ? blobUrl(projectId, latestImage.outputs[0]!) : undefined}
+        />
+      )}
+
+      <section aria-labelledby={id('vh')}>
+        <h2 id={id('vh')}>Versions</h2>
+        <ErrorNote error={versionsQ.error} title="Could not load the versions" />
+        {versions.length === 0 && !versionsQ.error && <p className="muted">No versions yet.</p>}
+        <ol className="versions">
+          {[...versions].reverse().map((v) => (
+            <VersionItem key={v.versionId} v={v} />
+          ))}
+        </ol>
+      </section>
+    </article>
+  );
+}
+
+function VersionItem({ v }: { v: Version }) {
+  return (
+    <li>
+      <details>
+        <summary>
+          {v.versionId} · {v.kind.toLowerCase()} · {v.model} · {new Date(v.createdAt).toLocaleString()}
+          {v.findings.length > 0 ? ` · ${v.findings.length} audit finding${v.findings.length > 1 ? 's' : ''}` : ''}
+        </summary>
+        <pre className="prompt">{v.prompt}</pre>
+        {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
+        {v.parentVersionId && <p>Refines {v.parentVersionId}</p>}
+        <p>Applied rules: {v.appliedRuleIds.length ? v.appliedRuleIds.join(', ') : 'none'}</p>
+        {v.findings.length > 0 && (
+          <ul className="findings">
+            {v.findings.map((f, i) => (
+              <li key={i}>
+                <strong>{f.ruleId}</strong>: {f.message}
+                {f.offendingText && <q> {f.offendingText}</q>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+    </li>
+  );
+}
