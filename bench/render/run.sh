@@ -38,8 +38,29 @@ done
 python3 - "$DIR" <<'PY'
 import json, sys
 d = sys.argv[1]
-durs = [4500 + ((i * 389) % 1001 - 500) for i in range(40)]
-durs[-1] += 180000 - sum(durs)
+# Spread over the whole range with mean 4.5 s (1 - (1 - u)^3 has mean 3/4
+# for u uniform; u stratified and shuffled), then spread the rounding
+# remainder over the shots that have room.
+durs = [3000 + round(2000 * (1 - (1 - ((i * 17) % 40 + 0.5) / 40) ** 3))
+        for i in range(40)]
+left = 180000 - sum(durs)
+for i in range(40 * 2000):
+    if left == 0:
+        break
+    j, step = i % 40, (1 if left > 0 else -1)
+    if 3000 <= durs[j] + step <= 5000:
+        durs[j] += step
+        left -= step
+assert left == 0
+# Nudge any boundary that lands on the frame grid by 7 ms (the next shot
+# gives the 7 ms back, so the sum stays 180 s).
+t = 0
+for i in range(39):
+    t += durs[i]
+    if t % 125 == 0:
+        durs[i] += 7
+        durs[i + 1] -= 7
+        t += 7
 t, shots = 0, []
 for i, ms in enumerate(durs):
     assert 3000 <= ms <= 5000, ms
