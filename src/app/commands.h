@@ -13,6 +13,12 @@ void RegisterAuditCommand(CLI::App& app);
 // `miri render`: the final render of a timeline with the song as audio.
 void RegisterRenderCommand(CLI::App& app);
 
+// `miri plan`: scenes and shots for a song and its lyrics.
+void RegisterPlanCommand(CLI::App& app);
+
+// `miri serve`: the HTTP API, webhooks, Socket.IO and the SPA.
+void RegisterServeCommand(CLI::App& app);
+
 }  // namespace miri::app
 
 #endif  // MIRI_APP_COMMANDS_H_

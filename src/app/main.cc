@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "miri 0.1.0");
   app.require_subcommand(1);
   miri::app::RegisterAuditCommand(app);
+  miri::app::RegisterPlanCommand(app);
   miri::app::RegisterRenderCommand(app);
+  miri::app::RegisterServeCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

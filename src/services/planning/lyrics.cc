@@ -482,7 +482,11 @@ void FitLyricsToSong(Lyrics& lyrics, int64_t duration_ms) {
   for (size_t i = 0; i < lines.size(); ++i) {
     LyricLine& l = lines[i];
     int64_t next = i + 1 < lines.size() ? lines[i + 1].start_ms : duration_ms;
-    if (l.end_ms == kUntimed) l.end_ms = std::min(next, l.start_ms + kMaxLineMs);
+    if (l.end_ms == kUntimed) {
+      int64_t sung = std::clamp<int64_t>(WordCount(l.text) * 800 + 1000, 2000,
+                                         kMaxLineMs);
+      l.end_ms = std::min(next, l.start_ms + sung);
+    }
     l.end_ms = std::clamp(l.end_ms, l.start_ms + 1, duration_ms);
     if (l.start_ms >= l.end_ms) l.end_ms = l.start_ms + 1;
     EstimateFirstWord(l);

@@ -54,9 +54,9 @@ Result<Lyrics> ParseLyrics(std::string_view text, LyricsFormat format);
 Result<Lyrics> ParseLyricsAuto(std::string_view text);
 
 // For timed lyrics: drops lines starting at or past `duration_ms`
-// (LYRICS_PAST_END), clamps ends, fills missing ends (next line's start,
-// at most 10 s) and first-word ends (a word's share of the line, 200..800
-// ms).
+// (LYRICS_PAST_END), clamps ends, fills missing ends (the next line's
+// start, or sooner: 0.8 s per word plus 1 s, within 2..10 s) and
+// first-word ends (a word's share of the line, 200..800 ms).
 void FitLyricsToSong(Lyrics& lyrics, int64_t duration_ms);
 
 // The plain-text heuristic. Lines are spread over the "vocal" spans (the

@@ -204,9 +204,9 @@ TEST(FitTest, FillsEndsAndFirstWords) {
   Lyrics l = MustParse("[00:01.00]one two\n[00:30.00]three\n",
                        LyricsFormat::kLrc);
   FitLyricsToSong(l, 60000);
-  EXPECT_EQ(l.lines[0].end_ms, 11000);  // at most 10 s
+  EXPECT_EQ(l.lines[0].end_ms, 3600);  // two words: 2.6 s
   EXPECT_EQ(l.lines[0].first_word_end_ms, 1800);
-  EXPECT_EQ(l.lines[1].end_ms, 40000);
+  EXPECT_EQ(l.lines[1].end_ms, 32000);
 }
 
 TEST(PlaceTest, SpreadsLinesOverVocalSpansSnappedToBeats) {

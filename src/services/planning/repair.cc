@@ -259,6 +259,7 @@ Plan RepairPlan(Plan plan, const PlanLimits& limits) {
 Result<Plan> CheckedDirector::MakePlan(const PlanRequest& request) {
   RETURN_IF_ERROR(request.limits.Validate(), "planning");
   ASSIGN_OR_RETURN(Plan plan, inner_.MakePlan(request), "planning");
+  if (CheckTiling(plan, request.limits).has_value()) return plan;
   if (plan.duration_ms < request.limits.min_shot_ms) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("the song lasts {} ms; a plan needs at least "
