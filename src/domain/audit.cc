@@ -188,6 +188,31 @@ std::vector<Finding> AuditPrompt(const AuditInput& in) {
   return out;
 }
 
+std::vector<Finding> AuditRuleText(std::string_view text_view, RuleKind kind) {
+  const std::string text(text_view);
+  std::vector<Finding> out;
+  std::smatch m;
+  if (kind == RuleKind::kNegative) {
+    for (const DepictionTerm& term : kDepictionTerms) {
+      if (ContainsIcase(text, term.text)) {
+        out.push_back({"miri.term.negated",
+                       "a negative rule may not negate \"" +
+                           std::string(term.text) + "\"",
+                       std::string(term.text)});
+      }
+    }
+    return out;
+  }
+  for (const Lexicon& lex : ForbiddenWording()) AddMatches(lex, text, &out);
+  if (std::regex_search(text, m, LikenessPattern())) {
+    out.push_back({"miri.likeness",
+                   "Miri's likeness comes only from her LoRA; a rule may not "
+                   "name another route",
+                   m.str(0)});
+  }
+  return out;
+}
+
 std::vector<Finding> ScreenUserText(std::string_view text_view) {
   static const std::regex kRemoval = Icase(
       R"(\b(remove|drop|delete|without|lose|ditch|skip|forget|ignore|disable|turn off|get rid of|take off|override|bypass|no more|less)\b[^.!?;]{0,30}?\b(loose|heavy|fabric|mid[- ]?calf|child|young|girl|mouth closed|closed mouth|lora|mirin14|modest(y)?|rules?|constraints?|guidelines?|safety|audit(or)?|restrictions?|filters?)\b)");

@@ -39,6 +39,12 @@ struct AuditInput {
 //   modesty.sexualised, video.resting-first, video.resting-has-action.
 std::vector<Finding> AuditPrompt(const AuditInput& input);
 
+// Findings for the text of a rule before it joins the rulebook: a positive
+// or audit rule is prompt text and may not carry wording that undermines
+// the depiction rules; a negative rule lists what to avoid and may not
+// negate a depiction term.
+std::vector<Finding> AuditRuleText(std::string_view text, RuleKind kind);
+
 // Findings for text a person typed that asks to undo a depiction rule.
 // Complaints that push towards the rules ("the skirt is too short") pass.
 // Rule ids: guard.remove-rule, guard.direction, guard.request, guard.likeness.

@@ -233,6 +233,24 @@ TEST(ScreenUserTextTest, OrdinaryRequestsAndComplaintsPass) {
   }
 }
 
+TEST(AuditRuleTextTest, PositiveRulesMayNotUndermineTheDepictionRules) {
+  EXPECT_TRUE(AuditRuleText("Miri's dress hem falls to mid-calf",
+                            RuleKind::kPositive).empty());
+  std::vector<std::string> ids =
+      Ids(AuditRuleText("Miri wears a short skirt", RuleKind::kPositive));
+  EXPECT_EQ(ids, std::vector<std::string>{"modesty.short"});
+  ids = Ids(AuditRuleText("use <lora:other:1>", RuleKind::kAuditCheck));
+  EXPECT_EQ(ids, std::vector<std::string>{"miri.likeness"});
+}
+
+TEST(AuditRuleTextTest, NegativeRulesMayNameWhatToAvoidButNotTheTerms) {
+  EXPECT_TRUE(AuditRuleText("short skirt, bare legs", RuleKind::kNegative)
+                  .empty());
+  std::vector<std::string> ids =
+      Ids(AuditRuleText("heavy fabric", RuleKind::kNegative));
+  EXPECT_EQ(ids, std::vector<std::string>{"miri.term.negated"});
+}
+
 TEST(ScreenUserTextTest, RefusalIsReadableAndNamesTheField) {
   Result<void> r = RequireSafeUserText("instruction", "make the dress shorter");
   ASSERT_FALSE(r);

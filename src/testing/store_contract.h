@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "ports/store.h"
+#include "testing/store_fixtures.h"
 
 namespace miri::testing {
 
@@ -35,16 +36,6 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
   std::string dir_;
   std::unique_ptr<Store> store_;
 };
-
-// Test data builders shared by store tests.
-ProjectConfig SampleProject(const std::string& id_suffix = "000000000000");
-Shot SampleShot(const std::string& shot_id, int64_t start_ms, int64_t end_ms);
-Version SampleVersion(const std::string& version_id,
-                      const std::string& shot_id);
-Event ShotEvent(const std::string& shot_id, std::optional<ShotStatus> from,
-                ShotStatus to, const std::string& key);
-// A plan of `n` 4-second shots in one scene, ids "<prefix>-<i>".
-PlanCommit SamplePlan(const std::string& prefix, int n);
 
 }  // namespace miri::testing
 

@@ -19,7 +19,10 @@ const std::set<std::string, std::less<>>& StopWords() {
       "make",  "look",  "looks", "like",  "as",   "by",     "for",  "from",
       "has",   "have",  "not",   "no",    "but",  "so",     "into", "there",
       "their", "them",  "they",  "we",    "you",  "i",      "my",   "our",
-      "always", "never", "more", "less",  "than", "all",    "any",  "some"};
+      "always", "never", "more", "less",  "than", "all",    "any",  "some",
+      // The character's name is in nearly every rule and shot about her:
+      // it says nothing about which rule fits.
+      "miri", "mirin14"};
   return kWords;
 }
 
@@ -31,11 +34,13 @@ const std::unordered_map<std::string, std::string>& Concepts() {
     auto add = [&t](const char* tag, std::initializer_list<const char*> words) {
       for (const char* w : words) t.emplace(w, tag);
     };
-    add("#clothing", {"dress", "skirt", "hem", "hemline", "coat", "raincoat",
-                      "jacket", "shirt", "sleeve", "outfit", "cloth", "clothe",
-                      "clothing", "gown", "sweater", "jumper", "trouser",
-                      "pant", "uniform", "fabric", "wear", "hood", "scarf",
-                      "boot", "shoe", "sock", "knee", "calf"});
+    add("#dress", {"dress", "skirt", "hem", "hemline", "gown", "knee", "calf",
+                   "frock", "pinafore"});
+    add("#outerwear", {"coat", "raincoat", "jacket", "hood", "scarf", "cloak",
+                       "anorak", "parka"});
+    add("#footwear", {"boot", "shoe", "sock", "barefoot", "sandal", "sneaker",
+                      "feet", "foot"});
+    add("#top", {"shirt", "sleeve", "sweater", "jumper", "blouse", "cardigan"});
     add("#hair", {"hair", "braid", "ponytail", "fringe", "bang", "curl",
                   "blonde", "brunette"});
     add("#face", {"face", "mouth", "smile", "lip", "eye", "expression",

@@ -1,0 +1,338 @@
+#include "services/rulebook/rulebook.h"
+
+#include <algorithm>
+#include <map>
+
+#include "domain/audit.h"
+
+namespace miri {
+
+using nlohmann::json;
+
+namespace {
+
+Restricts RestrictsOf(std::string_view project_id, const Rule& rule) {
+  Restricts r{{"project", std::string(project_id)},
+              {"scope", std::string(RuleScopeName(rule.scope))}};
+  if (rule.scope_id) r["scopeId"] = *rule.scope_id;
+  return r;
+}
+
+bool ScopeFits(const Rule& rule, const Shot& shot) {
+  switch (rule.scope) {
+    case RuleScope::kGlobal: return true;
+    case RuleScope::kCharacter: return shot.shows_miri;
+    case RuleScope::kScene: return rule.scope_id == shot.scene_id;
+  }
+  return false;
+}
+
+Error Refusal(std::vector<Finding> findings, std::string_view what) {
+  std::vector<FieldIssue> issues;
+  for (const Finding& f : findings) {
+    issues.push_back({"rule.text", f.message + " (\"" + f.offending_text + "\")"});
+  }
+  return Error{ErrorCode::kRefused, std::string(what), std::move(issues)};
+}
+
+}  // namespace
+
+json RuleView::ToJson() const {
+  json j = rule.ToJson();
+  j["active"] = stats.active;
+  j["stats"] = {{"applied", stats.applied},
+                {"approvedAfter", stats.approved_after},
+                {"strengthened", stats.strengthened}};
+  return j;
+}
+
+Rulebook::Rulebook(Store& store, Embedder& embedder, VectorIndex& index,
+                   VisionAnalyzer& analyzer, EventBus* bus, const Clock& clock,
+                   IdSource ids, RulebookOptions options)
+    : store_(store),
+      embedder_(embedder),
+      index_(index),
+      analyzer_(analyzer),
+      bus_(bus),
+      clock_(clock),
+      ids_(std::move(ids)),
+      options_(options) {}
+
+Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
+                                                  const Shot& shot,
+                                                  const Version& rejected,
+                                                  std::string_view reason) {
+  RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "learning a rule");
+  RejectionInput input{rejected.outputs.empty() ? "" : rejected.outputs.front(),
+                       rejected.prompt, std::string(reason)};
+  ASSIGN_OR_RETURN(RuleProposal proposal, analyzer_.RuleFromRejection(input),
+                   "learning a rule");
+  if (std::vector<Finding> f = AuditRuleText(proposal.text, proposal.kind);
+      !f.empty()) {
+    return tl::unexpected(
+        Refusal(std::move(f), "refused: the proposed rule would undo Miri's "
+                              "depiction rules"));
+  }
+  ASSIGN_OR_RETURN(std::vector<Embedding> vectors,
+                   embedder_.Embed({proposal.text}, EmbedPurpose::kDocument),
+                   "learning a rule");
+
+  // A near-duplicate of an active rule of the same kind strengthens it.
+  ASSIGN_OR_RETURN(std::vector<VectorHit> near,
+                   index_.Query(vectors[0], 3, {{"project", std::string(project_id)}}),
+                   "learning a rule");
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id),
+                   "learning a rule");
+  for (const VectorHit& hit : near) {
+    if (hit.score < options_.duplicate_threshold) break;
+    for (const RuleView& v : views) {
+      if (v.rule.rule_id == hit.id && v.stats.active &&
+          v.rule.kind == proposal.kind) {
+        RETURN_IF_ERROR(AppendEvent(project_id, v.rule.rule_id,
+                                    RuleEventKind::kStrengthened,
+                                    rejected.version_id, std::string(reason)),
+                        "strengthening a rule");
+        RuleView updated = v;
+        ++updated.stats.strengthened;
+        Publish(project_id, updated);
+        return LearnOutcome{v.rule, true, proposal.explanation};
+      }
+    }
+  }
+
+  Rule rule;
+  rule.rule_id = ids_();
+  rule.text = proposal.text;
+  rule.kind = proposal.kind;
+  rule.scope = proposal.scope;
+  if (rule.scope == RuleScope::kScene) rule.scope_id = shot.scene_id;
+  rule.source_version_id = rejected.version_id;
+  rule.reason = std::string(reason);
+  if (!rejected.outputs.empty()) rule.image_blob = rejected.outputs.front();
+  rule.created_at = clock_.NowIso();
+  RETURN_IF_ERROR(store_.AppendRule(project_id, rule), "learning a rule");
+  RETURN_IF_ERROR(index_.Upsert({{rule.rule_id, vectors[0],
+                                  RestrictsOf(project_id, rule)}}),
+                  "indexing a rule");
+  Publish(project_id, RuleView{rule, {}});
+  return LearnOutcome{rule, false, proposal.explanation};
+}
+
+Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
+                                                  const Shot& shot) {
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "rules");
+  std::map<std::string, const Rule*> active;
+  std::vector<RuleMatch> out;
+  for (const RuleView& v : views) {
+    if (!v.stats.active) continue;
+    if (v.rule.scope == RuleScope::kGlobal) {
+      out.push_back({v.rule, 1.0f});
+    } else if (ScopeFits(v.rule, shot)) {
+      active[v.rule.rule_id] = &v.rule;
+    }
+  }
+  if (active.empty()) return out;
+  ASSIGN_OR_RETURN(
+      std::vector<Embedding> q,
+      embedder_.Embed({shot.description + ". " + shot.lyrics_snippet},
+                      EmbedPurpose::kQuery),
+      "rules");
+  // Over-fetch: scope fit is checked here, not in the index.
+  ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
+                   index_.Query(q[0], options_.top_k * 4 + active.size(),
+                                {{"project", std::string(project_id)}}),
+                   "rules");
+  size_t taken = 0;
+  for (const VectorHit& hit : hits) {
+    if (taken == options_.top_k || hit.score < options_.min_score) break;
+    auto it = active.find(hit.id);
+    if (it == active.end()) continue;
+    out.push_back({*it->second, hit.score});
+    ++taken;
+  }
+  return out;
+}
+
+Result<std::vector<RuleMatch>> Rulebook::Search(std::string_view project_id,
+                                                std::string_view query,
+                                                size_t k) {
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "search");
+  ASSIGN_OR_RETURN(std::vector<Embedding> q,
+                   embedder_.Embed({std::string(query)}, EmbedPurpose::kQuery),
+                   "search");
+  ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
+                   index_.Query(q[0], k, {{"project", std::string(project_id)}}),
+                   "search");
+  std::vector<RuleMatch> out;
+  for (const VectorHit& hit : hits) {
+    for (const RuleView& v : views) {
+      if (v.rule.rule_id == hit.id && v.stats.active) {
+        out.push_back({v.rule, hit.score});
+      }
+    }
+  }
+  return out;
+}
+
+Result<void> Rulebook::RecordApplied(std::string_view project_id,
+                                     const Version& version) {
+  for (const std::string& id : version.applied_rule_ids) {
+    RETURN_IF_ERROR(AppendEvent(project_id, id, RuleEventKind::kApplied,
+                                version.version_id, std::nullopt),
+                    "recording applied rules");
+  }
+  return {};
+}
+
+Result<void> Rulebook::RecordApproved(std::string_view project_id,
+                                      const Version& version) {
+  for (const std::string& id : version.applied_rule_ids) {
+    RETURN_IF_ERROR(AppendEvent(project_id, id, RuleEventKind::kApproved,
+                                version.version_id, std::nullopt),
+                    "recording approval");
+  }
+  return {};
+}
+
+Result<RuleView> Rulebook::SetActive(std::string_view project_id,
+                                     std::string_view rule_id, bool active,
+                                     std::string_view reason) {
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "rule");
+  auto it = std::find_if(views.begin(), views.end(), [&](const RuleView& v) {
+    return v.rule.rule_id == rule_id;
+  });
+  if (it == views.end()) {
+    return MakeError(ErrorCode::kNotFound,
+                     "rule " + std::string(rule_id) + " not found");
+  }
+  if (it->stats.active == active) return *it;  // already so: nothing to write
+  RETURN_IF_ERROR(AppendEvent(project_id, rule_id,
+                              active ? RuleEventKind::kReactivated
+                                     : RuleEventKind::kDeactivated,
+                              std::nullopt, std::string(reason)),
+                  "changing a rule");
+  if (active) {
+    RETURN_IF_ERROR(Index(project_id, {it->rule}), "indexing a rule");
+  } else {
+    RETURN_IF_ERROR(index_.Remove({std::string(rule_id)}), "unindexing a rule");
+  }
+  it->stats.active = active;
+  Publish(project_id, *it);
+  return *it;
+}
+
+Result<std::vector<RuleView>> Rulebook::List(std::string_view project_id) {
+  return Views(project_id);
+}
+
+Result<size_t> Rulebook::Reindex(std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "reindex");
+  std::vector<Rule> active;
+  std::vector<std::string> inactive;
+  for (const RuleView& v : views) {
+    if (v.stats.active) {
+      active.push_back(v.rule);
+    } else {
+      inactive.push_back(v.rule.rule_id);
+    }
+  }
+  RETURN_IF_ERROR(Index(project_id, active), "reindex");
+  RETURN_IF_ERROR(index_.Remove(inactive), "reindex");
+  return active.size();
+}
+
+Result<size_t> Rulebook::EnsureIndexed(std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "index");
+  size_t active = 0;
+  for (const RuleView& v : views) active += v.stats.active ? 1 : 0;
+  // Compare per project: every active rule must be found by an exact query.
+  size_t found = 0;
+  for (const RuleView& v : views) {
+    if (!v.stats.active) continue;
+    ASSIGN_OR_RETURN(std::vector<Embedding> e,
+                     embedder_.Embed({v.rule.text}, EmbedPurpose::kDocument),
+                     "index");
+    ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
+                     index_.Query(e[0], 1, {{"project", std::string(project_id)},
+                                            {"scope", std::string(RuleScopeName(v.rule.scope))}}),
+                     "index");
+    if (!hits.empty() && hits[0].score > 0.999f) ++found;
+  }
+  if (found == active) return size_t{0};
+  return Reindex(project_id);
+}
+
+Result<std::vector<RuleView>> Rulebook::Views(std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<Rule> rules, store_.ListRules(project_id),
+                   "rules");
+  ASSIGN_OR_RETURN(std::vector<RuleEvent> events,
+                   store_.ListRuleEvents(project_id), "rules");
+  std::map<std::string, RuleView> by_id;
+  std::vector<std::string> order;
+  for (const Rule& r : rules) {
+    by_id[r.rule_id] = RuleView{r, RuleStats{r.active, 0, 0, 0}};
+    order.push_back(r.rule_id);
+  }
+  for (const RuleEvent& e : events) {
+    auto it = by_id.find(e.rule_id);
+    if (it == by_id.end()) continue;
+    RuleStats& s = it->second.stats;
+    switch (e.kind) {
+      case RuleEventKind::kApplied: ++s.applied; break;
+      case RuleEventKind::kApproved: ++s.approved_after; break;
+      case RuleEventKind::kStrengthened: ++s.strengthened; break;
+      case RuleEventKind::kDeactivated: s.active = false; break;
+      case RuleEventKind::kReactivated: s.active = true; break;
+    }
+  }
+  std::vector<RuleView> out;
+  for (const std::string& id : order) out.push_back(by_id[id]);
+  return out;
+}
+
+Result<void> Rulebook::Index(std::string_view project_id,
+                             const std::vector<Rule>& rules) {
+  if (rules.empty()) return {};
+  std::vector<std::string> texts;
+  for (const Rule& r : rules) texts.push_back(r.text);
+  ASSIGN_OR_RETURN(std::vector<Embedding> vectors,
+                   embedder_.Embed(texts, EmbedPurpose::kDocument), "index");
+  std::vector<VectorRecord> records;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    records.push_back({rules[i].rule_id, std::move(vectors[i]),
+                       RestrictsOf(project_id, rules[i])});
+  }
+  return index_.Upsert(records);
+}
+
+Result<void> Rulebook::AppendEvent(std::string_view project_id,
+                                   std::string_view rule_id, RuleEventKind kind,
+                                   std::optional<std::string> version_id,
+                                   std::optional<std::string> reason) {
+  RuleEvent e{ids_(), std::string(rule_id), kind, std::move(version_id),
+              std::move(reason), clock_.NowIso()};
+  return store_.AppendRuleEvent(project_id, e);
+}
+
+void Rulebook::Publish(std::string_view project_id, const RuleView& view) {
+  if (bus_ == nullptr) return;
+  // The bus is a doorbell: a lost message costs the dashboard a refetch.
+  (void)bus_->Publish({std::string(project_id), std::string(kRuleUpdated),
+                       view.ToJson().dump()});
+}
+
+std::vector<std::string> ApplyRules(const std::vector<RuleMatch>& rules,
+                                    PromptSpec* spec) {
+  std::vector<std::string> applied;
+  for (const RuleMatch& m : rules) {
+    if (m.rule.kind == RuleKind::kNegative) {
+      spec->negative_terms.push_back(m.rule.text);
+    } else {
+      spec->rules.push_back(m.rule.text);
+    }
+    applied.push_back(m.rule.rule_id);
+  }
+  return applied;
+}
+
+}  // namespace miri

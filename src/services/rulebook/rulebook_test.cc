@@ -1,0 +1,190 @@
+#include "services/rulebook/rulebook.h"
+
+#include <algorithm>
+
+#include "services/rulebook/rulebook_fixture.h"
+
+namespace miri::testing {
+namespace {
+
+// Rule texts, sorted: ranking among relevant rules is not the point here.
+std::vector<std::string> Ids(const std::vector<RuleMatch>& matches) {
+  std::vector<std::string> ids;
+  for (const RuleMatch& m : matches) ids.push_back(m.rule.text);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_F(RulebookTest, LearnsARuleWithItsProvenance) {
+  analyzer_.script["the dress is above the knee"] = {
+      "Miri's dress hem falls to mid-calf", RuleKind::kPositive,
+      RuleScope::kCharacter, "from the reason"};
+  Result<LearnOutcome> r = Reject("sh-0", "the dress is above the knee");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_FALSE(r->strengthened);
+  std::vector<Rule> rules = *store_->ListRules(project_.project_id);
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].text, "Miri's dress hem falls to mid-calf");
+  EXPECT_EQ(rules[0].source_version_id, "sh-0v1");
+  EXPECT_EQ(rules[0].reason, "the dress is above the knee");
+  EXPECT_EQ(rules[0].scope, RuleScope::kCharacter);
+  ASSERT_EQ(bus_.messages.size(), 1u);
+  EXPECT_EQ(bus_.messages[0].type, "RULE_UPDATED");
+}
+
+TEST_F(RulebookTest, ReasonThatUndoesDepictionRulesIsRefused) {
+  Result<LearnOutcome> r = Reject("sh-0", "make the dress shorter");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRefused);
+  EXPECT_EQ(r.error().issues.at(0).path, "reason");
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
+}
+
+TEST_F(RulebookTest, ProposalThatUndoesDepictionRulesIsRefused) {
+  analyzer_.script["she looks stiff"] = {"Miri in a tight top, more relaxed",
+                                         RuleKind::kPositive,
+                                         RuleScope::kCharacter, ""};
+  Result<LearnOutcome> r = Reject("sh-0", "she looks stiff");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRefused);
+  EXPECT_EQ(r.error().issues.at(0).path, "rule.text");
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
+}
+
+TEST_F(RulebookTest, NearDuplicateStrengthensInsteadOfAdding) {
+  analyzer_.script["hem too high"] = {"Miri's dress hem falls to mid-calf",
+                                      RuleKind::kPositive,
+                                      RuleScope::kCharacter, ""};
+  analyzer_.script["dress above knee again"] = {
+      "Miri's dress hem must fall to mid-calf", RuleKind::kPositive,
+      RuleScope::kCharacter, ""};
+  ASSERT_TRUE(Reject("sh-0", "hem too high"));
+  Result<LearnOutcome> again = Reject("sh-1", "dress above knee again");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_TRUE(again->strengthened);
+  std::vector<RuleView> views = *rulebook_->List(project_.project_id);
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].stats.strengthened, 1);
+  // A different rule is still added.
+  ASSERT_TRUE(Reject("sh-1", "the umbrella is missing"));
+  EXPECT_EQ(rulebook_->List(project_.project_id)->size(), 2u);
+}
+
+TEST_F(RulebookTest, ScopeDecidesWhereARuleMayApply) {
+  analyzer_.script["a"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  analyzer_.script["b"] = {"neon signs glow pink in the rain",
+                           RuleKind::kPositive, RuleScope::kScene, ""};
+  analyzer_.script["c"] = {"readable text or letters", RuleKind::kNegative,
+                           RuleScope::kGlobal, ""};
+  ASSERT_TRUE(Reject("sh-0", "a"));
+  ASSERT_TRUE(Reject("sh-2", "b"));  // sh-2 is in scene sc2
+  ASSERT_TRUE(Reject("sh-0", "c"));
+  const std::string desc = "Miri in her raincoat under neon signs in the rain";
+  EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-2", desc))),
+            (std::vector<std::string>{"Miri's raincoat is yellow",
+                                      "neon signs glow pink in the rain",
+                                      "readable text or letters"}));
+  // Other scene: no scene rule. No Miri: no character rule. Global: always.
+  EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-0", desc))),
+            (std::vector<std::string>{"Miri's raincoat is yellow",
+                                      "readable text or letters"}));
+  EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id,
+                                     ShotWith("sh-0", desc, false))),
+            (std::vector<std::string>{"readable text or letters"}));
+}
+
+TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  Result<LearnOutcome> learned = Reject("sh-0", "x");
+  ASSERT_TRUE(learned);
+  const Shot shot = ShotWith("sh-0", "Miri in a raincoat");
+  ASSERT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
+  Result<RuleView> off = rulebook_->SetActive(project_.project_id,
+                                              learned->rule.rule_id, false,
+                                              "wrong colour after all");
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->stats.active);
+  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());
+  // The rule itself is unchanged: deactivation is an appended event.
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->at(0).active);
+  EXPECT_EQ(store_->ListRuleEvents(project_.project_id)->back().kind,
+            RuleEventKind::kDeactivated);
+  ASSERT_TRUE(rulebook_->SetActive(project_.project_id, learned->rule.rule_id,
+                                   true, "back"));
+  EXPECT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
+  EXPECT_EQ(rulebook_->SetActive(project_.project_id, "nope", false, "")
+                .error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_F(RulebookTest, AppliedAndApprovedAreCounted) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  analyzer_.script["y"] = {"blurry faces", RuleKind::kNegative,
+                           RuleScope::kGlobal, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));
+  ASSERT_TRUE(Reject("sh-0", "y"));
+  std::vector<RuleMatch> rules =
+      *rulebook_->RulesFor(project_.project_id, ShotWith("sh-1", "Miri in a raincoat"));
+  PromptSpec spec;
+  Version v = SampleVersion("sh-1v2", "sh-1");
+  v.applied_rule_ids = ApplyRules(rules, &spec);
+  EXPECT_EQ(spec.rules, std::vector<std::string>{"Miri's raincoat is yellow"});
+  EXPECT_EQ(spec.negative_terms, std::vector<std::string>{"blurry faces"});
+  ASSERT_TRUE(rulebook_->RecordApplied(project_.project_id, v));
+  ASSERT_TRUE(rulebook_->RecordApproved(project_.project_id, v));
+  std::vector<RuleView> views = *rulebook_->List(project_.project_id);
+  for (const RuleView& view : views) {
+    EXPECT_EQ(view.stats.applied, 1) << view.rule.text;
+    EXPECT_EQ(view.stats.approved_after, 1) << view.rule.text;
+  }
+}
+
+TEST_F(RulebookTest, RulesSurviveARestart) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));
+  Open();
+  EXPECT_TRUE(index_->loaded_from_disk());
+  EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 0u);
+  EXPECT_EQ(rulebook_->RulesFor(project_.project_id,
+                                ShotWith("sh-1", "Miri in a raincoat"))->size(),
+            1u);
+}
+
+TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStore) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  analyzer_.script["y"] = {"Miri's boots are brown", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));
+  ASSERT_TRUE(Reject("sh-0", "y"));
+  index_.reset();
+  std::filesystem::remove_all(dir_ / "rules-index");
+  Open();
+  EXPECT_FALSE(index_->loaded_from_disk());
+  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id,
+                                  ShotWith("sh-1", "Miri in a raincoat"))->empty());
+  EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 2u);
+  EXPECT_EQ(rulebook_->RulesFor(project_.project_id,
+                                ShotWith("sh-1", "Miri in a raincoat"))->size(),
+            1u);
+}
+
+TEST_F(RulebookTest, SearchRanksByRelevance) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  analyzer_.script["y"] = {"street lights are warm orange", RuleKind::kPositive,
+                           RuleScope::kGlobal, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));
+  ASSERT_TRUE(Reject("sh-0", "y"));
+  std::vector<RuleMatch> hits =
+      *rulebook_->Search(project_.project_id, "orange lights", 2);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].rule.text, "street lights are warm orange");
+}
+
+}  // namespace
+}  // namespace miri::testing
