@@ -92,7 +92,9 @@ TEST_P(VideoGeneratorContractTest, SameJobIdTwiceStartsOneJob) {
   EXPECT_EQ(first->provider_request_id, second->provider_request_id);
   ASSERT_TRUE(sink_.WaitFor(r.job_id, GetParam().result_timeout));
   for (const ProviderResult& res : sink_.results()) {
-    if (res.job_id == r.job_id) EXPECT_EQ(res.provider_request_id, first->provider_request_id);
+    if (res.job_id == r.job_id) {
+      EXPECT_EQ(res.provider_request_id, first->provider_request_id);
+    }
   }
 }
 
