@@ -1,0 +1,50 @@
+// Configuration of the fal.ai adapter. Hosts, models and prices are
+// configuration (providers.md sections 1, 2, 7); defaults name the
+// documented endpoints.
+#ifndef MIRI_ADAPTERS_FAL_FAL_CONFIG_H_
+#define MIRI_ADAPTERS_FAL_FAL_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "adapters/curl/http_client.h"
+
+namespace miri {
+
+struct FalConfig {
+  std::string api_key;  // sent as "Authorization: Key <api_key>"
+  std::string queue_base_url = "https://queue.fal.run";
+  // Our public webhook endpoint (POST /api/webhooks/fal); empty = no
+  // webhook, results only through Poll.
+  std::string webhook_url;
+
+  std::string text_to_image_model = "fal-ai/flux-2/lora";
+  std::string edit_model = "fal-ai/flux-2/lora/edit";
+  std::string inpaint_model = "fal-ai/flux-lora/inpainting";
+  // loraWeightsId (e.g. "miriN14") -> URL / HF path of the .safetensors.
+  std::map<std::string, std::string> lora_paths;
+  double lora_scale = 1.0;
+  int num_inference_steps = 28;
+  double guidance_scale = 2.5;
+  double inpaint_guidance_scale = 3.5;
+  double inpaint_strength = 0.85;
+  std::string output_format = "png";
+  bool enable_safety_checker = true;
+  int max_edit_references = 3;  // lora/edit: send <= 3 (providers.md 2.2)
+
+  // Where results may be fetched from: {"*.fal.media"} in production.
+  FetchPolicy result_fetch = [] {
+    FetchPolicy p;
+    p.allowed_hosts = {"*.fal.media"};
+    p.allowed_content_types = {"image/"};
+    p.max_bytes = 64 << 20;
+    return p;
+  }();
+  int64_t request_timeout_ms = 30'000;
+  int64_t connect_timeout_ms = 10'000;
+};
+
+}  // namespace miri
+
+#endif  // MIRI_ADAPTERS_FAL_FAL_CONFIG_H_

@@ -1,0 +1,354 @@
+#include "adapters/fal/fal_image_generator.h"
+
+#include <regex>
+
+#include "adapters/curl/media_probe.h"
+#include "services/resilience/call_outcome.h"
+
+namespace miri {
+namespace {
+
+// "x/y.png", 2 -> "x/y-2.png".
+std::string NthKey(const std::string& key, size_t i) {
+  if (i == 0) return key;
+  size_t slash = key.rfind('/');
+  size_t dot = key.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
+    return key + "-" + std::to_string(i);
+  }
+  return key.substr(0, dot) + "-" + std::to_string(i) + key.substr(dot);
+}
+
+}  // namespace
+
+// ---- FalJobRegistry ----
+
+FalJobRegistry::Begin FalJobRegistry::TryBegin(const std::string& job_id, FalJob* existing) {
+  std::lock_guard lock(mu_);
+  auto it = by_job_.find(job_id);
+  if (it == by_job_.end()) {
+    by_job_.emplace(job_id, std::nullopt);
+    return Begin::kNew;
+  }
+  if (!it->second) return Begin::kInFlight;
+  *existing = *it->second;
+  return Begin::kExisting;
+}
+
+void FalJobRegistry::Commit(const FalJob& job) {
+  std::lock_guard lock(mu_);
+  by_job_[job.job_id] = job;
+  job_of_request_[job.request_id] = job.job_id;
+}
+
+void FalJobRegistry::Abort(const std::string& job_id) {
+  std::lock_guard lock(mu_);
+  auto it = by_job_.find(job_id);
+  if (it != by_job_.end() && !it->second) by_job_.erase(it);
+}
+
+std::optional<FalJob> FalJobRegistry::ByJob(const std::string& job_id) const {
+  std::lock_guard lock(mu_);
+  auto it = by_job_.find(job_id);
+  if (it == by_job_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<FalJob> FalJobRegistry::ByRequest(const std::string& request_id) const {
+  std::lock_guard lock(mu_);
+  auto it = job_of_request_.find(request_id);
+  if (it == job_of_request_.end()) return std::nullopt;
+  auto j = by_job_.find(it->second);
+  return j == by_job_.end() ? std::nullopt : j->second;
+}
+
+bool FalJobRegistry::Claim(const std::string& request_id) {
+  std::lock_guard lock(mu_);
+  return claims_.emplace(request_id, false).second;
+}
+
+void FalJobRegistry::Release(const std::string& request_id) {
+  std::lock_guard lock(mu_);
+  auto it = claims_.find(request_id);
+  if (it != claims_.end() && !it->second) claims_.erase(it);
+}
+
+void FalJobRegistry::Delivered(const std::string& request_id) {
+  std::lock_guard lock(mu_);
+  claims_[request_id] = true;
+}
+
+// ---- FalImageGenerator ----
+
+FalImageGenerator::FalImageGenerator(FalConfig config, HttpClient& http, BlobStore& blobs,
+                                     ResultSink& sink, const PriceTable& prices,
+                                     FalWebhookVerifier& verifier, FalResilience resilience,
+                                     const Clock& clock)
+    : config_(std::move(config)),
+      http_(http),
+      blobs_(blobs),
+      sink_(sink),
+      prices_(prices),
+      verifier_(verifier),
+      resilience_(resilience),
+      clock_(clock) {}
+
+HttpRequest FalImageGenerator::Authorized(std::string method, std::string url) const {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers = {{"Authorization", "Key " + config_.api_key},
+               {"Accept", "application/json"}};
+  r.connect_timeout_ms = config_.connect_timeout_ms;
+  r.total_timeout_ms = config_.request_timeout_ms;
+  return r;
+}
+
+std::string FalImageGenerator::RequestsUrl(const FalJob& job) const {
+  return config_.queue_base_url + "/" + FalAppId(job.model) + "/requests/" + job.request_id;
+}
+
+Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request, bool idempotent) {
+  std::optional<HttpResponse> last;
+  auto attempt = [&]() -> AttemptOutcome {
+    AttemptOutcome o;
+    auto r = http_.Send(request);
+    if (!r) {
+      o.cls = CallClass::kFailure;
+      o.retryable = idempotent;
+      o.error = r.error();
+      return o;
+    }
+    int s = r->status;
+    o.cls = ClassifyHttpStatus(s);
+    if (o.cls == CallClass::kSuccess) {
+      if (nlohmann::json::accept(r->body)) {
+        last = std::move(*r);
+        return o;
+      }
+      o.cls = CallClass::kFailure;
+      o.retryable = idempotent;
+      o.error = Error{ErrorCode::kUnavailable, "malformed JSON from fal", {}};
+      return o;
+    }
+    o.retryable = s == 429 || s == 502 || s == 503 || s == 504 || s == 0 ||
+                  (idempotent && s >= 500);
+    o.retry_after_ms = ParseRetryAfterMs(r->Header("retry-after"), clock_.NowMs());
+    FalErrorInfo info = DescribeFalError(s, r->body);
+    ErrorCode code = ErrorCode::kInvalidArgument;
+    if (o.cls == CallClass::kFailure) code = ErrorCode::kUnavailable;
+    else if (info.content_policy) code = ErrorCode::kRefused;
+    else if (s == 401 || s == 403) code = ErrorCode::kFailedPrecondition;
+    else if (s == 404) code = ErrorCode::kNotFound;
+    o.error = Error{code, info.message, {}};
+    return o;
+  };
+  Result<void> ran;
+  if (resilience_.retrier != nullptr) {
+    ran = resilience_.retrier->Run(attempt, resilience_.breaker);
+  } else {
+    RetryOptions once;
+    once.max_attempts = 1;
+    ThreadSleeper no_sleep;
+    Retrier single(once, no_sleep, nullptr, clock_);
+    ran = single.Run(attempt, resilience_.breaker);
+  }
+  if (!ran) return tl::unexpected<Error>(ran.error());
+  return std::move(*last);
+}
+
+Result<nlohmann::json> FalImageGenerator::RequestBody(const ImageRequest& request) const {
+  RETURN_IF_ERROR(ValidateFalRequest(config_, request), "fal");
+  FalInputs inputs;
+  for (const std::string& key : request.reference_blobs) {
+    ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(key), "reference " + key);
+    inputs.reference_urls.push_back(DataUri(bytes));
+  }
+  if (request.mode == ImageRequest::Mode::kInpaint) {
+    ASSIGN_OR_RETURN(std::string image, blobs_.Get(request.image_blob), "inpaint image");
+    ASSIGN_OR_RETURN(std::string mask, blobs_.Get(request.mask_blob), "inpaint mask");
+    inputs.image_url = DataUri(image);
+    inputs.mask_url = DataUri(mask);
+  }
+  return BuildFalInput(config_, request, inputs);
+}
+
+int64_t FalImageGenerator::EstimateCostMicros(const ImageRequest& request) const {
+  std::vector<Size> inputs;
+  if (request.mode == ImageRequest::Mode::kEdit) {
+    for (const std::string& key : request.reference_blobs) {
+      auto bytes = blobs_.Get(key);
+      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+      inputs.push_back(dims ? Size{dims->width, dims->height}
+                            : Size{request.width, request.height});
+    }
+  }
+  auto est = prices_.EstimateImage(FalModelFor(config_, request.mode),
+                                   {Size{request.width, request.height}}, inputs);
+  return est ? *est : 0;
+}
+
+Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
+  FalJob existing;
+  switch (jobs_.TryBegin(request.job_id, &existing)) {
+    case FalJobRegistry::Begin::kExisting:
+      return Dispatch{existing.request_id, EstimateCostMicros(request)};
+    case FalJobRegistry::Begin::kInFlight:
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "job " + request.job_id + " is being submitted");
+    case FalJobRegistry::Begin::kNew:
+      break;
+  }
+  auto body = RequestBody(request);
+  if (!body) {
+    jobs_.Abort(request.job_id);
+    return tl::unexpected<Error>(body.error());
+  }
+  std::string model = FalModelFor(config_, request.mode);
+  std::string url = config_.queue_base_url + "/" + model;
+  if (!config_.webhook_url.empty()) url += "?fal_webhook=" + UrlEncode(config_.webhook_url);
+  HttpRequest req = Authorized("POST", url);
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = body->dump();
+  auto resp = Call(req, /*idempotent=*/false);
+  if (!resp) {
+    jobs_.Abort(request.job_id);
+    return tl::unexpected<Error>(WithContext(resp.error(), "fal submit"));
+  }
+  auto j = nlohmann::json::parse(resp->body, nullptr, false);
+  if (!j.is_object() || !j.contains("request_id") || !j["request_id"].is_string()) {
+    jobs_.Abort(request.job_id);
+    return MakeError(ErrorCode::kUnavailable, "fal submit: no request_id in response");
+  }
+  FalJob job{request.job_id, j["request_id"], model, request.output_key, {}};
+  if (request.mode == ImageRequest::Mode::kEdit) {
+    for (const std::string& key : request.reference_blobs) {
+      auto bytes = blobs_.Get(key);
+      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+      if (dims) job.input_sizes.push_back({dims->width, dims->height});
+    }
+  }
+  jobs_.Commit(job);
+  return Dispatch{job.request_id, EstimateCostMicros(request)};
+}
+
+ProviderResult FalImageGenerator::Failed(const FalJob& job, std::string error,
+                                         bool retryable) const {
+  ProviderResult r;
+  r.provider = "fal";
+  r.job_id = job.job_id;
+  r.provider_request_id = job.request_id;
+  r.status = ProviderResult::Status::kFailed;
+  r.error = std::move(error);
+  r.retryable = retryable;
+  return r;
+}
+
+Result<ProviderResult> FalImageGenerator::ResultFromOutput(const FalJob& job,
+                                                           const nlohmann::json& output) {
+  ASSIGN_OR_RETURN(std::vector<FalImage> images, ParseFalImages(output), "fal result");
+  ProviderResult r;
+  r.provider = "fal";
+  r.job_id = job.job_id;
+  r.provider_request_id = job.request_id;
+  std::vector<Size> sizes;
+  for (size_t i = 0; i < images.size(); ++i) {
+    std::string key = NthKey(job.output_key, i);
+    ASSIGN_OR_RETURN(DownloadInfo info,
+                     http_.Download(images[i].url, config_.result_fetch, blobs_, key),
+                     "copying fal result");
+    (void)info;
+    Size s{images[i].width, images[i].height};
+    if (s.width == 0 || s.height == 0) {
+      auto bytes = blobs_.Get(key);
+      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+      if (dims) s = {dims->width, dims->height};
+    }
+    sizes.push_back(s);
+    r.output_blobs.push_back(key);
+  }
+  auto cost = prices_.EstimateImage(job.model, sizes, job.input_sizes);
+  r.cost_micros = cost ? *cost : 0;
+  return r;
+}
+
+Result<nlohmann::json> FalImageGenerator::FetchOutput(const FalJob& job) {
+  ASSIGN_OR_RETURN(HttpResponse resp, Call(Authorized("GET", RequestsUrl(job)), true),
+                   "fal result");
+  return nlohmann::json::parse(resp.body);
+}
+
+Result<std::optional<ProviderResult>> FalImageGenerator::Poll(std::string_view job_id) {
+  auto job = jobs_.ByJob(std::string(job_id));
+  if (!job) return MakeError(ErrorCode::kNotFound, "unknown fal job " + std::string(job_id));
+  ASSIGN_OR_RETURN(HttpResponse status,
+                   Call(Authorized("GET", RequestsUrl(*job) + "/status?logs=0"), true),
+                   "fal status");
+  auto j = nlohmann::json::parse(status.body);
+  if (status.status == 202 || j.value("status", "") != "COMPLETED") {
+    return std::optional<ProviderResult>();
+  }
+  auto output = FetchOutput(*job);
+  std::optional<ProviderResult> result;
+  if (!output) {
+    const Error& e = output.error();
+    if (e.code == ErrorCode::kUnavailable) return tl::unexpected<Error>(e);
+    result = Failed(*job, e.message, false);  // the model failed (4xx body)
+  } else {
+    ASSIGN_OR_RETURN(ProviderResult r, ResultFromOutput(*job, *output), "fal poll");
+    result = std::move(r);
+  }
+  jobs_.Delivered(job->request_id);  // a later webhook is a duplicate
+  return result;
+}
+
+Result<void> FalImageGenerator::Cancel(std::string_view job_id) {
+  auto job = jobs_.ByJob(std::string(job_id));
+  if (!job) return MakeError(ErrorCode::kNotFound, "unknown fal job " + std::string(job_id));
+  auto resp = Call(Authorized("PUT", RequestsUrl(*job) + "/cancel"), true);
+  if (!resp) {
+    if (resp.error().code == ErrorCode::kInvalidArgument) {
+      return MakeError(ErrorCode::kFailedPrecondition, "fal job already completed");
+    }
+    return tl::unexpected<Error>(resp.error());
+  }
+  return {};
+}
+
+Result<FalImageGenerator::WebhookOutcome> FalImageGenerator::HandleWebhook(
+    const HeaderMap& headers, std::string_view raw_body) {
+  RETURN_IF_ERROR(verifier_.Verify(headers, raw_body), "fal webhook");
+  ASSIGN_OR_RETURN(FalWebhook hook, ParseFalWebhook(raw_body), "fal webhook");
+  auto header_id = headers.find("x-fal-webhook-request-id");
+  if (header_id == headers.end() || header_id->second != hook.request_id) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated webhook: request id mismatch");
+  }
+  auto job = jobs_.ByRequest(hook.request_id);
+  if (!job) return WebhookOutcome::kUnknownRequest;
+  if (!jobs_.Claim(hook.request_id)) return WebhookOutcome::kDuplicate;
+
+  Result<ProviderResult> result = [&]() -> Result<ProviderResult> {
+    if (hook.status == "ERROR") {
+      static const std::regex kCode("([0-9]{3})");
+      std::smatch m;
+      int code = std::regex_search(hook.error, m, kCode) ? std::stoi(m[1]) : 0;
+      FalErrorInfo info = DescribeFalError(code, hook.payload.is_null() ? "" : hook.payload.dump());
+      bool retryable = code == 0 || code == 429 || code >= 500;
+      return Failed(*job, hook.error + " " + info.message, retryable);
+    }
+    if (hook.payload.is_null() || !hook.payload_error.empty()) {
+      ASSIGN_OR_RETURN(nlohmann::json output, FetchOutput(*job), "fal webhook");
+      return ResultFromOutput(*job, output);
+    }
+    return ResultFromOutput(*job, hook.payload);
+  }();
+  if (!result) {
+    jobs_.Release(hook.request_id);
+    return tl::unexpected<Error>(result.error());
+  }
+  jobs_.Delivered(hook.request_id);
+  sink_.OnResult(std::move(*result));
+  return WebhookOutcome::kDelivered;
+}
+
+}  // namespace miri

@@ -1,0 +1,263 @@
+#include "adapters/fal/fal_image_generator.h"
+
+#include "adapters/curl/media_probe.h"
+#include "adapters/fal/fal_test_fixture.h"
+
+namespace miri {
+namespace {
+
+using Outcome = FalImageGenerator::WebhookOutcome;
+
+class FalImageGeneratorTest : public FalFixture {};
+
+TEST_F(FalImageGeneratorTest, SubmitPutsTheDocumentedRequestOnTheWire) {
+  auto d = fal_->Submit(Request());
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_FALSE(d->provider_request_id.empty());
+  EXPECT_EQ(d->estimated_cost_micros, 21'000) << "1344x768 rounds up to 1 MP x $0.021";
+  auto reqs = emu_->Requests(emu_->fal());
+  ASSERT_GE(reqs.size(), 1u);
+  const auto& r = reqs[0];
+  EXPECT_EQ(r["method"], "POST");
+  EXPECT_EQ(r["path"], "/fal-ai/flux-2/lora");
+  EXPECT_EQ(r["query"]["fal_webhook"], emu_->cdn() + "/__sink/fal");
+  EXPECT_EQ(r["headers"]["authorization"], "Key test-key");
+  EXPECT_EQ(r["headers"]["content-type"], "application/json");
+  auto body = nlohmann::json::parse(r["body"].get<std::string>());
+  EXPECT_EQ(body["loras"], nlohmann::json::parse(
+      R"([{"path":"https://example.com/miriN14.safetensors","scale":1.0}])"));
+  EXPECT_EQ(body["image_size"], nlohmann::json::parse(R"({"width":1344,"height":768})"));
+  EXPECT_EQ(body["guidance_scale"], 2.5);
+  EXPECT_EQ(body["seed"], 7);
+}
+
+TEST_F(FalImageGeneratorTest, WebhookCopiesTheImageAndDeliversOnce) {
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto hooks = Webhooks(1);
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDuplicate);
+  auto results = sink_.results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, ProviderResult::Status::kSucceeded);
+  EXPECT_EQ(results[0].job_id, "p1:v1");
+  EXPECT_EQ(results[0].output_blobs, std::vector<std::string>{"projects/p1/shots/s1/v1.png"});
+  EXPECT_EQ(results[0].cost_micros, 21'000);
+  auto png = blobs_->Get("projects/p1/shots/s1/v1.png");
+  ASSERT_TRUE(png);
+  auto dims = ProbeImageDims(*png);
+  ASSERT_TRUE(dims);
+  EXPECT_EQ(dims->width, 1344);
+  EXPECT_EQ(dims->height, 768);
+}
+
+TEST_F(FalImageGeneratorTest, DuplicatedDeliveriesFromTheEmulatorDeliverOnce) {
+  SetFal({{"webhookMode", "duplicate"}});
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto hooks = Webhooks(2);
+  ASSERT_EQ(hooks.size(), 2u);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(hooks[1]).value(), Outcome::kDuplicate);
+  EXPECT_EQ(sink_.results().size(), 1u);
+}
+
+TEST_F(FalImageGeneratorTest, OutOfOrderWebhooksReachTheirOwnJobs) {
+  ASSERT_TRUE(fal_->Submit(Request("p1:v1")));
+  ASSERT_TRUE(fal_->Submit(Request("p1:v2")));
+  auto hooks = Webhooks(2);
+  ASSERT_EQ(hooks.size(), 2u);
+  EXPECT_EQ(Deliver(hooks[1]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(hooks[1]).value(), Outcome::kDuplicate);
+  auto results = sink_.results();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_NE(results[0].job_id, results[1].job_id);
+  EXPECT_TRUE(*blobs_->Exists("projects/p1/shots/s1/v1.png"));
+  EXPECT_TRUE(*blobs_->Exists("projects/p1/shots/s1/v2.png"));
+}
+
+TEST_F(FalImageGeneratorTest, ForgedWebhooksAreRefusedAndWriteNothing) {
+  for (const char* mode : {"bad_signature", "tampered_body", "stale", "missing_headers"}) {
+    SetFal({{"webhookMode", mode}});
+    std::string job = std::string("p1:") + mode;
+    std::replace(job.begin(), job.end(), '_', '-');
+    ASSERT_TRUE(fal_->Submit(Request(job)));
+  }
+  auto hooks = Webhooks(4);
+  ASSERT_EQ(hooks.size(), 4u);
+  for (const auto& hook : hooks) {
+    auto r = Deliver(hook);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kRefused);
+  }
+  EXPECT_TRUE(sink_.results().empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "projects"));
+}
+
+TEST_F(FalImageGeneratorTest, PollReconcilesAndALateWebhookIsADuplicate) {
+  SetFal({{"latencyMs", -1}});
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto pending = fal_->Poll("p1:v1");
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  EXPECT_FALSE(pending->has_value());
+  emu_->Post(emu_->fal(), "/__control/complete");
+  auto done = fal_->Poll("p1:v1");
+  ASSERT_TRUE(done) << done.error().ToString();
+  ASSERT_TRUE(done->has_value());
+  EXPECT_EQ((*done)->output_blobs.size(), 1u);
+  auto hooks = Webhooks(1);
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDuplicate);
+  EXPECT_TRUE(sink_.results().empty()) << "the reconciler owns the polled result";
+}
+
+TEST_F(FalImageGeneratorTest, SameJobIdSubmitsOnce) {
+  auto a = fal_->Submit(Request());
+  auto b = fal_->Submit(Request());
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->provider_request_id, b->provider_request_id);
+  EXPECT_EQ(Submits(), 1);
+}
+
+TEST_F(FalImageGeneratorTest, RetriesA429HonouringRetryAfter) {
+  Faults({{{"op", "submit"}, {"status", 429}, {"retry_after", "2"}, {"times", 2}}});
+  auto d = fal_->Submit(Request());
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_EQ(sleeper_.delays(), (std::vector<int64_t>{2000, 2000}));
+  EXPECT_EQ(Submits(), 3);
+}
+
+TEST_F(FalImageGeneratorTest, ServerErrorsOpenTheBreakerWhichRecoversThroughHalfOpen) {
+  Faults({{{"op", "submit"}, {"status", 500}, {"times", 100}}});
+  for (int i = 0; i < 4; ++i) {
+    auto r = fal_->Submit(Request("p1:f" + std::to_string(i)));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  }
+  EXPECT_EQ(breaker_->state(), BreakerState::kOpen);
+  int sent = Submits();
+  auto refused = fal_->Submit(Request("p1:f9"));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("circuit open"), std::string::npos);
+  EXPECT_EQ(Submits(), sent) << "an open breaker sends nothing";
+
+  Faults(nlohmann::json::array());
+  clock_.AdvanceMs(10'000);
+  EXPECT_EQ(breaker_->state(), BreakerState::kHalfOpen);
+  ASSERT_TRUE(fal_->Submit(Request("p1:ok1")));
+  EXPECT_EQ(breaker_->state(), BreakerState::kHalfOpen);
+  ASSERT_TRUE(fal_->Submit(Request("p1:ok2")));
+  EXPECT_EQ(breaker_->state(), BreakerState::kClosed);
+  EXPECT_EQ(breaker_->Snapshot().not_permitted, 1);
+}
+
+TEST_F(FalImageGeneratorTest, CallerErrorsDoNotOpenTheBreaker) {
+  Faults({{{"op", "submit"}, {"status", 422}, {"times", 10},
+           {"body", {{"detail", {{{"loc", {"body", "prompt"}}, {"msg", "bad"}, {"type", "x"}}}}}}}});
+  for (int i = 0; i < 6; ++i) {
+    auto r = fal_->Submit(Request("p1:c" + std::to_string(i)));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_EQ(breaker_->state(), BreakerState::kClosed);
+  EXPECT_EQ(Submits(), 6) << "no retries for caller errors";
+}
+
+TEST_F(FalImageGeneratorTest, HangingStatusTimesOutAndMalformedJsonIsRetried) {
+  CircuitBreakerOptions lenient;
+  lenient.minimum_calls = 100;
+  breaker_ = std::make_unique<CircuitBreaker>("fal", lenient, clock_);
+  FalConfig c = Config();
+  c.request_timeout_ms = 300;
+  Rebuild(c);
+  SetFal({{"latencyMs", -1}});
+  ASSERT_TRUE(fal_->Submit(Request()));
+  Faults({{{"op", "status"}, {"action", "hang"}, {"times", 3}}});
+  auto hung = fal_->Poll("p1:v1");
+  ASSERT_FALSE(hung);
+  EXPECT_EQ(hung.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(breaker_->Snapshot().failures, 3) << "each timed-out attempt is a failure";
+  Faults({{{"op", "status"}, {"action", "malformed"}, {"times", 1}}});
+  auto ok = fal_->Poll("p1:v1");
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_FALSE(ok->has_value());
+  EXPECT_EQ(breaker_->Snapshot().failures, 4);
+}
+
+TEST_F(FalImageGeneratorTest, ModelErrorBecomesAFailedResult) {
+  SetFal({{"modelError", {{"status", 422}, {"body", {{"detail", {{{"loc", {"body", "prompt"}},
+                                                             {"msg", "nsfw"},
+                                                             {"type", "content_policy_violation"}}}}}}}}});
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto hooks = Webhooks(1);
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDelivered);
+  auto results = sink_.results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, ProviderResult::Status::kFailed);
+  EXPECT_FALSE(results[0].retryable);
+  EXPECT_NE(results[0].error.find("422"), std::string::npos);
+}
+
+TEST_F(FalImageGeneratorTest, ResultUrlsOutsideTheAllowListAreNotFetched) {
+  FalConfig c = Config();
+  c.result_fetch.allowed_hosts = {"*.fal.media"};
+  Rebuild(c);
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto hooks = Webhooks(1);
+  auto r = Deliver(hooks[0]);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRefused);
+  EXPECT_TRUE(sink_.results().empty());
+  EXPECT_FALSE(*blobs_->Exists("projects/p1/shots/s1/v1.png"));
+}
+
+TEST_F(FalImageGeneratorTest, EditAndInpaintSendTheirImages) {
+  ASSERT_TRUE(blobs_->Put("ref/a.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x04\0\0\0\x04\0", 24)));
+  ImageRequest edit = Request("p1:e1");
+  edit.mode = ImageRequest::Mode::kEdit;
+  edit.reference_blobs = {"ref/a.png"};
+  auto d = fal_->Submit(edit);
+  ASSERT_TRUE(d) << d.error().ToString();
+  // 1024x1024 input (1 MP) + 1344x768 output (1 MP) at $0.021.
+  EXPECT_EQ(d->estimated_cost_micros, 42'000);
+  ImageRequest inpaint = Request("p1:i1");
+  inpaint.mode = ImageRequest::Mode::kInpaint;
+  inpaint.image_blob = "ref/a.png";
+  inpaint.mask_blob = "ref/a.png";
+  ASSERT_TRUE(fal_->Submit(inpaint));
+  auto reqs = emu_->Requests(emu_->fal());
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0]["path"], "/fal-ai/flux-2/lora/edit");
+  auto eb = nlohmann::json::parse(reqs[0]["body"].get<std::string>());
+  ASSERT_EQ(eb["image_urls"].size(), 1u);
+  EXPECT_EQ(eb["image_urls"][0].get<std::string>().rfind("data:image/png;base64,", 0), 0u);
+  EXPECT_EQ(reqs[1]["path"], "/fal-ai/flux-lora/inpainting");
+  auto ib = nlohmann::json::parse(reqs[1]["body"].get<std::string>());
+  EXPECT_TRUE(ib.contains("image_url") && ib.contains("mask_url"));
+}
+
+TEST_F(FalImageGeneratorTest, InvalidRequestSendsNothing) {
+  ImageRequest r = Request();
+  r.loras = {"notMiri"};
+  auto d = fal_->Submit(r);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Submits(), 0);
+  EXPECT_TRUE(fal_->Submit(Request())) << "the failed job id is free again";
+}
+
+TEST_F(FalImageGeneratorTest, CancelBeforeAndAfterCompletion) {
+  SetFal({{"latencyMs", -1}});
+  ASSERT_TRUE(fal_->Submit(Request()));
+  EXPECT_TRUE(fal_->Cancel("p1:v1"));
+  auto again = fal_->Cancel("p1:v1");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
+  auto reqs = emu_->Requests(emu_->fal());
+  EXPECT_EQ(reqs.back()["method"], "PUT");
+  EXPECT_EQ(reqs.back()["path"].get<std::string>().rfind("/fal-ai/flux-2/requests/", 0), 0u);
+}
+
+}  // namespace
+}  // namespace miri
