@@ -35,32 +35,52 @@ Bounds BoundsOf(const Mask& m) {
 }
 
 // dst = src viewed through a camera that zooms by `zoom` around the source
-// point (cx, cy) (pixels), bilinear, 16.16 fixed point.
+// point (cx, cy) (pixels), bilinear in 8.8 fixed point. Separable: source
+// rows are interpolated horizontally once (tables per frame, rows cached:
+// with zoom >= 1 neighbouring output rows share source rows), then blended
+// vertically.
 void WarpPlane(const uint8_t* src, int w, int h, double zoom, double cx,
                double cy, uint8_t* dst, int stride) {
-  const int64_t step = static_cast<int64_t>(std::llround(65536.0 / zoom));
-  const int64_t fx_start =
-      static_cast<int64_t>(std::llround((cx + (0.5 - w / 2.0) / zoom - 0.5) * 65536.0));
-  const int64_t max_fx = (static_cast<int64_t>(w - 1) << 16) - 1;
-  const int64_t max_fy = (static_cast<int64_t>(h - 1) << 16) - 1;
+  if (w < 2 || h < 2) return;
+  thread_local std::vector<int> x0;
+  thread_local std::vector<uint16_t> wx, row_a, row_b;
+  x0.resize(w), wx.resize(w), row_a.resize(w), row_b.resize(w);
+  for (int x = 0; x < w; ++x) {
+    double fx = std::clamp(cx + (x + 0.5 - w / 2.0) / zoom - 0.5, 0.0, w - 1.0);
+    int i = std::min(static_cast<int>(fx), w - 2);
+    x0[x] = i;
+    wx[x] = static_cast<uint16_t>(std::lround((fx - i) * 256));
+  }
+  int cached_a = -1, cached_b = -1;
+  auto interpolate = [&](int sy, std::vector<uint16_t>& out) {
+    const uint8_t* r = src + static_cast<size_t>(sy) * w;
+    for (int x = 0; x < w; ++x) {
+      int i = x0[x];
+      out[x] = static_cast<uint16_t>(r[i] * (256 - wx[x]) + r[i + 1] * wx[x]);
+    }
+  };
   for (int y = 0; y < h; ++y) {
-    int64_t fy = static_cast<int64_t>(
-        std::llround((cy + (y + 0.5 - h / 2.0) / zoom - 0.5) * 65536.0));
-    fy = std::clamp<int64_t>(fy, 0, std::max<int64_t>(0, max_fy));
-    int y0 = static_cast<int>(fy >> 16);
-    int wy = static_cast<int>((fy >> 8) & 0xFF);
-    const uint8_t* r0 = src + static_cast<size_t>(y0) * w;
-    const uint8_t* r1 = y0 + 1 < h ? r0 + w : r0;
+    double fy = std::clamp(cy + (y + 0.5 - h / 2.0) / zoom - 0.5, 0.0, h - 1.0);
+    int y0 = std::min(static_cast<int>(fy), h - 2);
+    uint32_t wy = static_cast<uint32_t>(std::lround((fy - y0) * 256));
+    if (cached_a != y0) {
+      if (cached_b == y0) {
+        std::swap(row_a, row_b);
+        std::swap(cached_a, cached_b);
+      } else {
+        interpolate(y0, row_a);
+        cached_a = y0;
+      }
+    }
+    if (cached_b != y0 + 1) {
+      interpolate(y0 + 1, row_b);
+      cached_b = y0 + 1;
+    }
     uint8_t* out = dst + static_cast<size_t>(y) * stride;
-    int64_t fx = fx_start;
-    for (int x = 0; x < w; ++x, fx += step) {
-      int64_t cfx = std::clamp<int64_t>(fx, 0, std::max<int64_t>(0, max_fx));
-      int x0 = static_cast<int>(cfx >> 16);
-      int wx = static_cast<int>((cfx >> 8) & 0xFF);
-      int x1 = x0 + 1 < w ? x0 + 1 : x0;
-      int top = r0[x0] * (256 - wx) + r0[x1] * wx;
-      int bottom = r1[x0] * (256 - wx) + r1[x1] * wx;
-      out[x] = static_cast<uint8_t>((top * (256 - wy) + bottom * wy + 32768) >> 16);
+    const uint16_t* a = row_a.data();
+    const uint16_t* b = row_b.data();
+    for (int x = 0; x < w; ++x) {
+      out[x] = static_cast<uint8_t>((a[x] * (256 - wy) + b[x] * wy + 32768) >> 16);
     }
   }
 }
@@ -196,7 +216,14 @@ void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const
     double zoom = c.zoom_from + (c.zoom_to - c.zoom_from) * t;
     double px = (c.pan_x_from + (c.pan_x_to - c.pan_x_from) * t) * w;
     double py = (c.pan_y_from + (c.pan_y_to - c.pan_y_from) * t) * h;
+    const bool identity = zoom == 1.0 && px == 0.0 && py == 0.0;
     auto warp = [&](const Planes& p, PlaneView dy, PlaneView du, PlaneView dv) {
+      if (identity) {
+        CopyPlane(p.y.data(), w, h, dy.data, dy.stride);
+        CopyPlane(p.u.data(), cw, ch, du.data, du.stride);
+        CopyPlane(p.v.data(), cw, ch, dv.data, dv.stride);
+        return;
+      }
       WarpPlane(p.y.data(), w, h, zoom, w / 2.0 + px, h / 2.0 + py, dy.data, dy.stride);
       WarpPlane(p.u.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2, du.data, du.stride);
       WarpPlane(p.v.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2, dv.data, dv.stride);
