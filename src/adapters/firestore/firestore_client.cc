@@ -87,10 +87,11 @@ Result<ClientOptions> OptionsFromEnvironment(
     auto it = env.find(k);
     return it == env.end() ? std::string() : it->second;
   };
-  o.gcp_project = get("GOOGLE_CLOUD_PROJECT");
+  o.gcp_project = get("MIRI_FIRESTORE_PROJECT");
+  if (o.gcp_project.empty()) o.gcp_project = get("GOOGLE_CLOUD_PROJECT");
   if (o.gcp_project.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "GOOGLE_CLOUD_PROJECT is not set");
+                     "set MIRI_FIRESTORE_PROJECT (or GOOGLE_CLOUD_PROJECT)");
   }
   if (std::string db = get("FIRESTORE_DATABASE"); !db.empty()) o.database = db;
   if (std::string host = get("FIRESTORE_EMULATOR_HOST"); !host.empty()) {

@@ -37,7 +37,8 @@ struct ClientOptions {
 
 // FIRESTORE_EMULATOR_HOST set -> the emulator at that host:port;
 // otherwise production with Application Default Credentials.
-// GOOGLE_CLOUD_PROJECT names the project in both cases.
+// MIRI_FIRESTORE_PROJECT (else GOOGLE_CLOUD_PROJECT) names the project in
+// both cases; FIRESTORE_DATABASE the database (default "(default)").
 Result<ClientOptions> OptionsFromEnvironment(
     const std::map<std::string, std::string>& env, const Clock& clock);
 
