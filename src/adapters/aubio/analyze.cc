@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 #include "adapters/aubio/beat_grid.h"
 
@@ -16,6 +17,7 @@ constexpr int kFeatureHops = 4;  // one feature row every 4 hops
 constexpr int kMfccFilters = 40;
 constexpr int kMfccCoefs = 13;   // c0 dropped: energy is its own column
 constexpr double kLowBandHz = 200;
+constexpr double kFluxTopHz = 4000;  // percussive flux above adds little
 
 template <typename T, void (*Del)(T*)>
 struct Deleter {
@@ -48,6 +50,12 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
   out.dims = kMfccCoefs - 1;
   if (pcm.samples.size() < win) return out;
 
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    // aubio warns on stderr that its default mel bands pass Nyquist at our
+    // rate before the bands are set below; nothing else warns.
+    aubio_log_set_level_function(AUBIO_LOG_WRN, [](sint_t, const char_t*, void*) {}, nullptr);
+  });
   Tempo tempo(new_aubio_tempo("default", win, hop, sr));
   Onset onset(new_aubio_onset("default", win, hop, sr));
   Pvoc pvoc(new_aubio_pvoc(win, hop));
@@ -58,9 +66,11 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
   if (!tempo || !onset || !pvoc || !mfcc || !in || !grain) {
     return MakeError(ErrorCode::kInternal, "aubio: cannot allocate analysers");
   }
+  aubio_mfcc_set_mel_coeffs(mfcc.get(), 40, sr / 2.0f - 1);
 
   const size_t bins = win / 2 + 1;
   const size_t low_bins = std::min<size_t>(bins, kLowBandHz * win / sr + 1);
+  const size_t flux_bins = std::min<size_t>(bins, kFluxTopHz * win / sr + 1);
   std::vector<float> prev(bins, 0.0f);
   std::vector<double> raw_beats;
   OnsetEnvelope env;
@@ -87,7 +97,7 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
     }
     aubio_pvoc_do(pvoc.get(), in.get(), grain.get());
     float low = 0, full = 0;
-    for (size_t k = 0; k < bins; ++k) {
+    for (size_t k = 0; k < flux_bins; ++k) {
       float mag = std::log1p(100.0f * grain->norm[k]);
       float rise = std::max(0.0f, mag - prev[k]);
       prev[k] = mag;

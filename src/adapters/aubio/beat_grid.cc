@@ -93,9 +93,11 @@ BeatTrack FitBeats(const std::vector<double>& raw, const OnsetEnvelope& env,
   GridScorer scorer(e, env, static_cast<double>(duration_ms));
   double hop = env.hop_ms;
   double p = p0, ph = 0;
-  Search(scorer, p0 * 0.96, p0 * 1.04, 0.1, 0, p0, hop / 2, &p, &ph);
+  // Coarse to fine; the period step keeps the drift across the song under
+  // a hop or so at each stage.
+  Search(scorer, p0 * 0.96, p0 * 1.04, 0.2, 0, p0, hop, &p, &ph);
   double p1 = p, ph1 = ph;
-  Search(scorer, p1 - 0.15, p1 + 0.15, 0.01, ph1 - hop, ph1 + hop, hop / 8,
+  Search(scorer, p1 - 0.3, p1 + 0.3, 0.02, ph1 - hop, ph1 + hop, hop / 8,
          &p, &ph);
 
   // Evidence of a pulse: the envelope on the beats stands out.
