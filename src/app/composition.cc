@@ -1,0 +1,234 @@
+#include "app/composition.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "adapters/inproc_bus/inproc_bus.h"
+#include "adapters/local/local_image_generator.h"
+#include "adapters/local/local_vision_analyzer.h"
+#include "adapters/localfs/localfs_blob_store.h"
+#include "adapters/redis/redis_bus.h"
+#include "adapters/sqlite/sqlite_store.h"
+
+namespace miri::app {
+namespace {
+
+bool IsSet(const EnvLookup& env, std::string_view name) {
+  auto v = env(name);
+  return v.has_value() && !v->empty();
+}
+
+std::string Get(const EnvLookup& env, std::string_view name) {
+  return env(name).value_or("");
+}
+
+// "redis://:secret@host:6379" -> "redis://***@host:6379".
+std::string Redacted(const std::string& url) {
+  size_t at = url.rfind('@');
+  size_t scheme = url.find("://");
+  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
+  return url.substr(0, scheme + 3) + "***" + url.substr(at);
+}
+
+std::string Describe(const AdapterChoice& c) {
+  return c.detail.empty() ? fmt::format("{}={}", c.port, c.adapter)
+                          : fmt::format("{}={}({})", c.port, c.adapter, c.detail);
+}
+
+// What to tell a person who configured an adapter this root cannot build.
+tl::unexpected<Error> NotWired(const AdapterChoice& c, std::string_view where) {
+  return MakeError(
+      ErrorCode::kFailedPrecondition,
+      fmt::format("{} is configured ({}) but the {} adapter is not wired into "
+                  "the composition root yet ({}); unset it to use the embedded "
+                  "default{}",
+                  c.port, c.detail, c.adapter, where,
+                  c.port == "image" || c.port == "video" || c.port == "vision"
+                      ? ", or set MIRI_PROVIDERS=local"
+                      : ""));
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+const AdapterChoice& CompositionPlan::For(std::string_view port) const {
+  for (const AdapterChoice& c : choices) {
+    if (c.port == port) return c;
+  }
+  static const AdapterChoice kNone;
+  return kNone;
+}
+
+bool CompositionPlan::AllEmbedded() const {
+  for (const AdapterChoice& c : choices) {
+    if (!c.embedded) return false;
+  }
+  return true;
+}
+
+Result<CompositionPlan> PlanComposition(const EnvLookup& env,
+                                        const std::filesystem::path& data_dir) {
+  CompositionPlan plan;
+  plan.data_dir = data_dir;
+  std::vector<FieldIssue> issues;
+
+  std::string store = Get(env, "MIRI_STORE");
+  bool firestore = store == "firestore" ||
+                   (store.empty() && (IsSet(env, "FIRESTORE_EMULATOR_HOST") ||
+                                      IsSet(env, "MIRI_FIRESTORE_PROJECT")));
+  if (!store.empty() && store != "sqlite" && store != "firestore") {
+    issues.push_back({"MIRI_STORE", "must be sqlite or firestore, got " + store});
+  }
+  if (firestore) {
+    std::string where = IsSet(env, "FIRESTORE_EMULATOR_HOST")
+                            ? "emulator " + Get(env, "FIRESTORE_EMULATOR_HOST")
+                            : "project " + Get(env, "MIRI_FIRESTORE_PROJECT");
+    plan.choices.push_back({"store", "firestore", where, false});
+  } else {
+    plan.choices.push_back({"store", "sqlite", (data_dir / "miri.db").string(), true});
+  }
+
+  if (IsSet(env, "MIRI_REDIS_URL")) {
+    plan.redis_url = Get(env, "MIRI_REDIS_URL");
+    plan.choices.push_back({"bus", "redis", Redacted(plan.redis_url), false});
+  } else {
+    plan.choices.push_back({"bus", "inproc", "", true});
+  }
+
+  if (IsSet(env, "MIRI_GCS_BUCKET")) {
+    plan.choices.push_back({"blobs", "gcs", "bucket " + Get(env, "MIRI_GCS_BUCKET"), false});
+  } else {
+    plan.choices.push_back({"blobs", "localfs", (data_dir / "blobs").string(), true});
+  }
+
+  std::string providers = Get(env, "MIRI_PROVIDERS");
+  if (!providers.empty() && providers != "local" && providers != "auto") {
+    issues.push_back({"MIRI_PROVIDERS", "must be local or auto, got " + providers});
+  }
+  bool force_local = providers == "local";
+  bool kling_access = IsSet(env, "KLING_ACCESS_KEY");
+  bool kling_secret = IsSet(env, "KLING_SECRET_KEY");
+  if (!force_local && kling_access != kling_secret) {
+    issues.push_back({kling_access ? "KLING_SECRET_KEY" : "KLING_ACCESS_KEY",
+                      "Kling needs both KLING_ACCESS_KEY and KLING_SECRET_KEY"});
+  }
+  if (!force_local && IsSet(env, "FAL_KEY")) {
+    plan.choices.push_back({"image", "fal", "FAL_KEY", false});
+  } else {
+    plan.choices.push_back({"image", "local-image", "", true});
+  }
+  if (!force_local && kling_access && kling_secret) {
+    plan.choices.push_back({"video", "kling", "KLING_ACCESS_KEY", false});
+  } else {
+    plan.choices.push_back({"video", "local-video", "", true});
+  }
+  if (!force_local && IsSet(env, "GEMINI_API_KEY")) {
+    plan.choices.push_back({"vision", "gemini", "GEMINI_API_KEY", false});
+  } else {
+    plan.choices.push_back({"vision", "local-vision", "template-based", true});
+  }
+  if (!issues.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid configuration", std::move(issues));
+  }
+  return plan;
+}
+
+std::string StartupLine(const CompositionPlan& plan) {
+  std::string embedded, configured;
+  for (const AdapterChoice& c : plan.choices) {
+    std::string& list = c.embedded ? embedded : configured;
+    if (!list.empty()) list += ", ";
+    list += Describe(c);
+  }
+  if (configured.empty()) return "using embedded defaults: " + embedded;
+  if (embedded.empty()) return "using configured adapters: " + configured;
+  return "using configured adapters: " + configured + "; embedded defaults: " + embedded;
+}
+
+void ForwardingResultSink::OnResult(ProviderResult result) {
+  ResultSink* target = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    target = target_;
+    if (target == nullptr) {
+      if (held_.size() >= kMaxHeld) held_.pop_front();
+      held_.push_back(std::move(result));
+      return;
+    }
+  }
+  target->OnResult(std::move(result));
+}
+
+void ForwardingResultSink::Attach(ResultSink* target) {
+  std::deque<ProviderResult> held;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    target_ = target;
+    if (target == nullptr) return;
+    held.swap(held_);
+  }
+  // Delivery is at-least-once and in any order (ports/provider_result.h), so
+  // a result racing past these held ones is fine.
+  for (ProviderResult& r : held) target->OnResult(std::move(r));
+}
+
+size_t ForwardingResultSink::held() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_.size();
+}
+
+Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
+                                       const ComposeOptions& options) {
+  auto stack = std::make_unique<Stack>();
+  stack->plan = plan;
+  std::error_code ec;
+  std::filesystem::create_directories(plan.data_dir, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     fmt::format("creating data dir {}: {}", plan.data_dir.string(), ec.message()));
+  }
+
+  const AdapterChoice& store = plan.For("store");
+  if (!store.embedded) return NotWired(store, "TODO: FirestoreStore::Open with client options");
+  ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
+
+  const AdapterChoice& bus = plan.For("bus");
+  if (bus.adapter == "redis") {
+    ASSIGN_OR_RETURN(RedisAddress address, ParseRedisUrl(plan.redis_url), "MIRI_REDIS_URL");
+    ASSIGN_OR_RETURN(stack->bus, RedisBus::Connect(address, 5000), "connecting to Redis");
+  } else {
+    stack->bus = std::make_unique<InProcessBus>();
+  }
+
+  const AdapterChoice& blobs = plan.For("blobs");
+  if (!blobs.embedded) return NotWired(blobs, "TODO: a GCS BlobStore adapter");
+  ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
+
+  const AdapterChoice& vision = plan.For("vision");
+  if (!vision.embedded) return NotWired(vision, "TODO: a Gemini VisionAnalyzer");
+  stack->vision = std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
+
+  const AdapterChoice& image = plan.For("image");
+  if (!image.embedded) {
+    return NotWired(image, "TODO: FalImageGenerator needs HttpClient, PriceTable, "
+                           "FalWebhookVerifier, breaker and retrier");
+  }
+  stack->images = std::make_unique<local::LocalImageGenerator>(
+      stack->blobs.get(), &stack->results, options.image);
+
+  const AdapterChoice& video = plan.For("video");
+  if (!video.embedded) return NotWired(video, "TODO: a Kling VideoGenerator");
+  stack->videos = std::make_unique<local::LocalVideoGenerator>(
+      stack->blobs.get(), &stack->results, options.video);
+  return stack;
+}
+
+}  // namespace miri::app
