@@ -15,41 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/inproc_bus/bus_collector.h"
 #include "ports/event_bus.h"
 
 namespace miri::testing {
-
-class Collector {
- public:
-  EventBus::Handler Handler() {
-    return [this](const BusMessage& m) {
-      std::lock_guard lock(mu_);
-      got_.push_back(m);
-      cv_.notify_all();
-    };
-  }
-  // Waits (at most 5 s) until `n` messages arrived; returns them.
-  std::vector<BusMessage> WaitFor(size_t n) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::seconds(5),
-                 [&] { return got_.size() >= n; });
-    return got_;
-  }
-  std::vector<BusMessage> Now() {
-    std::lock_guard lock(mu_);
-    return got_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<BusMessage> got_;
-};
-
-inline BusMessage Msg(std::string project, int seq) {
-  return BusMessage{std::move(project), std::string(kShotUpdated),
-                    "{\"seq\":" + std::to_string(seq) + "}"};
-}
 
 template <typename Env>
 class EventBusContract : public ::testing::Test {

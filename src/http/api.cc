@@ -1,0 +1,154 @@
+#include "http/api.h"
+
+#include <exception>
+
+#include "http/controller_util.h"
+
+namespace miri::http {
+namespace fs = std::filesystem;
+namespace {
+
+bool IsApiPath(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/api" ||
+         path.rfind("/api/", 0) == 0;
+}
+
+std::string ContentTypeOf(const fs::path& p) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript"},
+      {".mjs", "text/javascript"},          {".css", "text/css"},
+      {".json", "application/json"},        {".svg", "image/svg+xml"},
+      {".png", "image/png"},                {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},             {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"},
+      {".webmanifest", "application/manifest+json"}};
+  auto it = kTypes.find(p.extension().string());
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+Result<void> RefuseAllVerifier::Verify(std::string_view provider, const Request&) {
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "no webhook verifier is configured for " + std::string(provider));
+}
+
+Api::Api(ApiDeps deps, ApiConfig config)
+    : deps_(deps), config_(std::move(config)) {
+  AddSystemRoutes(router_, deps_, &draining_);
+  AddProjectRoutes(router_, deps_, config_);
+  AddShotRoutes(router_, deps_);
+  AddWebhookRoutes(router_, deps_);
+}
+
+bool Api::TokenAccepted(std::string_view token) const {
+  if (config_.bearer_token.empty()) return true;
+  return ConstantTimeEquals(token, config_.bearer_token);
+}
+
+bool Api::OriginAllowed(std::string_view origin) const {
+  for (const std::string& o : config_.cors_origins) {
+    if (o == origin || o == "*") return true;
+  }
+  return false;
+}
+
+size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
+  Router::Match m = router_.Find(method, path);
+  return m.route ? m.route->body_limit : kDefaultBodyLimit;
+}
+
+void Api::AddCors(const Request& request, Response* response) const {
+  std::string origin = request.Header("origin");
+  if (origin.empty() || !OriginAllowed(origin)) return;
+  response->SetHeader("Access-Control-Allow-Origin", origin);
+  response->SetHeader("Vary", "Origin");
+}
+
+Response Api::Handle(Request request) const {
+  try {
+    Response r = Dispatch(request);
+    AddCors(request, &r);
+    return r;
+  } catch (const std::exception& e) {
+    return ErrorResponse(ErrorCode::kInternal, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return ErrorResponse(ErrorCode::kInternal, "internal error");
+  }
+}
+
+Response Api::Dispatch(Request& request) const {
+  if (request.method == "OPTIONS") {
+    std::string origin = request.Header("origin");
+    if (origin.empty() || !OriginAllowed(origin)) {
+      return ErrorResponse(403, "FORBIDDEN", "CORS preflight refused",
+                           {{"Origin", "not an allowed origin"}});
+    }
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    r.SetHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    r.SetHeader("Access-Control-Allow-Headers",
+                "Authorization, Content-Type, Idempotency-Key");
+    r.SetHeader("Access-Control-Max-Age", "600");
+    return r;
+  }
+  if (!IsApiPath(request.path)) {
+    if (request.method == "GET" || request.method == "HEAD") return ServeStatic(request);
+    return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path);
+  }
+  Router::Match m = router_.Find(request.method, request.path);
+  if (m.route == nullptr) {
+    if (m.path_exists) {
+      return ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                           "method " + request.method + " not allowed on " + request.path,
+                           {{"method", "not allowed on this path"}});
+    }
+    return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path,
+                         {{"path", "no such route"}});
+  }
+  if (m.route->access == Access::kBearer && !config_.bearer_token.empty()) {
+    std::string auth = request.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    bool ok = auth.rfind(kBearer, 0) == 0 && TokenAccepted(auth.substr(kBearer.size()));
+    if (!ok) {
+      Response r = ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
+                                 {{"Authorization", "missing or invalid bearer token"}});
+      r.SetHeader("WWW-Authenticate", "Bearer");
+      return r;
+    }
+  }
+  request.params = std::move(m.params);
+  if (auto ok = RequireIdParams(request); !ok) return ErrorResponse(ok.error());
+  return m.route->handler(request);
+}
+
+Response Api::ServeStatic(const Request& request) const {
+  if (config_.web_root.empty()) {
+    return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path);
+  }
+  fs::path rel = fs::path(request.path).relative_path().lexically_normal();
+  bool escapes = !rel.empty() && *rel.begin() == "..";
+  std::error_code ec;
+  fs::path file = config_.web_root / rel;
+  if (escapes || rel.empty() || !fs::is_regular_file(file, ec)) {
+    file = config_.web_root / "index.html";  // the SPA routes on the client
+    if (!fs::is_regular_file(file, ec)) {
+      return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path);
+    }
+  }
+  Response r;
+  r.content_type = ContentTypeOf(file);
+  r.file = file.string();
+  return r;
+}
+
+}  // namespace miri::http

@@ -1,0 +1,109 @@
+// Api: the REST API of `miri serve` as a function from Request to Response,
+// independent of the transport. It owns the route table (router.h), checks
+// authentication and CORS, and serves the SPA for every other GET.
+//
+// Routes and their rules are listed in /api/openapi.json (openapi.cc); a
+// test keeps that document and the table in step.
+#ifndef MIRI_HTTP_API_H_
+#define MIRI_HTTP_API_H_
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/http_types.h"
+#include "http/router.h"
+#include "ports/blob_store.h"
+#include "ports/clock.h"
+#include "ports/event_bus.h"
+#include "ports/store.h"
+#include "services/shot_commands/shot_commands.h"
+
+namespace miri::http {
+
+// Verifies a provider's webhook signature on the raw body (reliability.md
+// section 3). The real fal/kling verifiers come with the providers issue.
+class WebhookVerifier {
+ public:
+  virtual ~WebhookVerifier() = default;
+  // OK, or an error whose message says why (returned as 401).
+  virtual Result<void> Verify(std::string_view provider, const Request& request) = 0;
+};
+
+// Refuses every webhook: the default until a verifier is configured.
+class RefuseAllVerifier final : public WebhookVerifier {
+ public:
+  Result<void> Verify(std::string_view provider, const Request&) override;
+};
+
+struct ApiConfig {
+  // Bearer token every kBearer route needs. Empty: unauthenticated local
+  // mode, which `miri serve` allows only when bound to loopback.
+  std::string bearer_token;
+  // Origins allowed by CORS and on the Socket.IO upgrade; empty: none
+  // (same-origin use of the served SPA needs no CORS).
+  std::vector<std::string> cors_origins;
+  // The built SPA (index.html fallback); empty: no static serving.
+  std::filesystem::path web_root;
+  size_t song_limit = 32u << 20;     // bytes of an uploaded MP3
+  size_t lyrics_limit = 256u << 10;  // bytes of uploaded lyrics
+};
+
+struct ApiDeps {
+  Store* store = nullptr;
+  BlobStore* blobs = nullptr;
+  EventBus* bus = nullptr;
+  const Clock* clock = nullptr;
+  ShotCommands* commands = nullptr;
+  WebhookVerifier* verifier = nullptr;
+};
+
+class Api {
+ public:
+  Api(ApiDeps deps, ApiConfig config);
+
+  // Never throws; unexpected failures become 500.
+  Response Handle(Request request) const;
+  // The body limit of the route a request header names (checked by the
+  // server before it reads the body).
+  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Constant-time check of a bearer token (also used by Socket.IO CONNECT).
+  bool TokenAccepted(std::string_view token) const;
+  bool OriginAllowed(std::string_view origin) const;
+  // For Socket.IO "subscribe": NOT_FOUND for an unknown project.
+  Result<void> ProjectExists(std::string_view project_id) const {
+    auto p = deps_.store->GetProject(project_id);
+    if (!p) return tl::unexpected(p.error());
+    return {};
+  }
+  const Router& router() const { return router_; }
+  const ApiConfig& config() const { return config_; }
+  // /readyz: false while draining or when a dependency is down.
+  void SetDraining() const { draining_.store(true); }
+
+ private:
+  Response Dispatch(Request& request) const;
+  Response ServeStatic(const Request& request) const;
+  void AddCors(const Request& request, Response* response) const;
+
+  ApiDeps deps_;
+  ApiConfig config_;
+  Router router_;
+  mutable std::atomic<bool> draining_{false};
+};
+
+// Controllers: each adds its routes to the router.
+void AddSystemRoutes(Router& router, const ApiDeps& deps,
+                     const std::atomic<bool>* draining);
+void AddProjectRoutes(Router& router, const ApiDeps& deps, const ApiConfig& config);
+void AddShotRoutes(Router& router, const ApiDeps& deps);
+void AddWebhookRoutes(Router& router, const ApiDeps& deps);
+
+// The OpenAPI 3 document served at /api/openapi.json.
+const nlohmann::json& OpenApiDocument();
+
+}  // namespace miri::http
+
+#endif  // MIRI_HTTP_API_H_

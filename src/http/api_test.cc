@@ -1,0 +1,412 @@
+#include <condition_variable>
+#include <fstream>
+
+#include "adapters/inproc_bus/bus_collector.h"
+#include "http/api_test_fixture.h"
+
+namespace miri::http::testing {
+namespace {
+
+using nlohmann::json;
+const std::string kProject = std::string("/api/projects/") + kProjectId;
+
+TEST_F(ApiTest, CreatesAndGetsAProject) {
+  Response r = Call("POST", "/api/projects", ProjectJson().dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Body(r)["status"], "AUDIO_ANALYSIS");
+  Response g = Call("GET", kProject);
+  ASSERT_EQ(g.status, 200);
+  EXPECT_EQ(Body(g)["projectName"], "Rain Song");
+  EXPECT_EQ(Body(Call("GET", "/api/projects"))["projects"].size(), 1u);
+}
+
+TEST_F(ApiTest, CreateProjectAssignsIdAndTakesAgentConfigs) {
+  json j = ProjectJson();
+  j.erase("projectId");
+  j["agentConfigs"] = json::array({{{"configId", "director"}, {"role", "DIRECTOR"},
+                                    {"modelString", "gemini-2.5-pro"}, {"active", true}}});
+  Response r = Call("POST", "/api/projects", j.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(IsUuid(Body(r)["projectId"].get<std::string>()));
+  EXPECT_EQ(Body(r)["agentConfigs"][0]["role"], "DIRECTOR");
+}
+
+TEST_F(ApiTest, MalformedJsonIs400NamingTheBody) {
+  Response r = Call("POST", "/api/projects", "{\"projectName\": ");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "body");
+  EXPECT_TRUE(store_->ListProjects().value().empty());
+}
+
+TEST_F(ApiTest, NonObjectBodyIs400) {
+  Response r = Call("POST", "/api/projects", "[1,2]");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "body");
+}
+
+TEST_F(ApiTest, WrongContentTypeIs400NamingIt) {
+  Response r = Call("POST", "/api/projects", ProjectJson().dump(), {{"content-type", "text/plain"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "Content-Type");
+}
+
+TEST_F(ApiTest, WrongTypeIs400NamingTheField) {
+  json j = ProjectJson();
+  j["globalSettings"]["requireHumanApproval"] = "yes";
+  Response r = Call("POST", "/api/projects", j.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "globalSettings.requireHumanApproval");
+  EXPECT_TRUE(store_->ListProjects().value().empty());
+}
+
+TEST_F(ApiTest, UnknownFieldAndOtherLoraAreRefused) {
+  json j = ProjectJson();
+  j["globalSettings"]["loraWeightsId"] = "someoneElse";
+  j["colour"] = "red";
+  Response r = Call("POST", "/api/projects", j.dump());
+  EXPECT_EQ(r.status, 400);
+  std::set<std::string> paths;
+  json body = Body(r);
+  for (auto& i : body["error"]["issues"]) paths.insert(i["path"].get<std::string>());
+  EXPECT_TRUE(paths.count("globalSettings.loraWeightsId"));
+  EXPECT_TRUE(paths.count("colour")) << r.body;
+}
+
+TEST_F(ApiTest, BadAgentConfigIsNamedByIndex) {
+  json j = ProjectJson();
+  j["agentConfigs"] = json::array({{{"configId", "d"}, {"role", "POET"}, {"modelString", "m"}}});
+  Response r = Call("POST", "/api/projects", j.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "agentConfigs[0].role");
+}
+
+TEST_F(ApiTest, DuplicateProjectIs409) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  EXPECT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 409);
+}
+
+TEST_F(ApiTest, UnknownIdsAre404) {
+  EXPECT_EQ(Call("GET", kProject).status, 404);
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  EXPECT_EQ(Call("GET", kProject + "/shots/nope").status, 404);
+  EXPECT_EQ(Call("GET", kProject + "/shots/nope/versions").status, 404);
+}
+
+TEST_F(ApiTest, BadPathParameterIs400NamingIt) {
+  Response r = Call("GET", "/api/projects/bad%20id");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "projectId");
+}
+
+TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405) {
+  EXPECT_EQ(Call("GET", "/api/nothing").status, 404);
+  Response r = Call("DELETE", "/api/projects");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(FirstIssue(r), "method");
+}
+
+TEST_F(ApiTest, UpdateProjectCannotChangeIdentity) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  json j = ProjectJson();
+  j["projectName"] = "Renamed";
+  Response ok = Call("PUT", kProject, j.dump());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok)["projectName"], "Renamed");
+  j["creationTimestamp"] = "2020-01-01T00:00:00Z";
+  Response bad = Call("PUT", kProject, j.dump());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(FirstIssue(bad), "creationTimestamp");
+}
+
+TEST_F(ApiTest, BearerTokenGuardsApiRoutesButNotHealthOrWebhooks) {
+  ApiConfig c;
+  c.bearer_token = "s3cret";
+  MakeApi(c);
+  Response r = Call("GET", "/api/projects");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(FirstIssue(r), "Authorization");
+  EXPECT_EQ(Call("GET", "/api/projects", "", {{"authorization", "Bearer nope"}}).status, 401);
+  EXPECT_EQ(Call("GET", "/api/projects", "", {{"authorization", "Bearer s3cret"}}).status, 200);
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+  EXPECT_EQ(Call("GET", "/api/openapi.json").status, 200);
+  // Webhooks answer to their verifier, not the bearer token.
+  EXPECT_EQ(FalWebhook("sh1", "v1", "r1").status, 404);
+}
+
+TEST_F(ApiTest, SongUploadChecksTypeAndContent) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  Response wrong = Call("PUT", kProject + "/song", "ID3\x04\0\0\0\0\0\0", {{"content-type", "video/mp4"}});
+  EXPECT_EQ(wrong.status, 415);
+  EXPECT_EQ(FirstIssue(wrong), "Content-Type");
+  Response fake = Call("PUT", kProject + "/song", "<html>not audio</html>", {{"content-type", "audio/mpeg"}});
+  EXPECT_EQ(fake.status, 400);
+  EXPECT_EQ(FirstIssue(fake), "body");
+  std::string mp3("ID3\x04\0\0\0\0\0\0\xff\xfb", 12);
+  Response ok = Call("PUT", kProject + "/song", mp3, {{"content-type", "audio/mpeg"}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(blobs_->Get(std::string("projects/") + kProjectId + "/audio/song.mp3").value(), mp3);
+  EXPECT_EQ(api_->BodyLimit("PUT", kProject + "/song"), 32u << 20);
+  EXPECT_EQ(api_->BodyLimit("POST", "/api/projects"), kDefaultBodyLimit);
+}
+
+TEST_F(ApiTest, LyricsMustBeUtf8Text) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  Response bad = Call("PUT", kProject + "/lyrics", "caf\xe9", {{"content-type", "text/plain"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(FirstIssue(bad), "body");
+  EXPECT_EQ(Call("PUT", kProject + "/lyrics", "café\n", {{"content-type", "text/plain"}}).status, 200);
+}
+
+TEST_F(ApiTest, StartPlanningNamesMissingUploadsThenSaysItIsNotWired) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  Response r = Call("POST", kProject + "/plan");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "song");
+  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
+  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la"));
+  EXPECT_EQ(Call("POST", kProject + "/plan").status, 501);
+}
+
+TEST_F(ApiTest, CommitPlanValidatesEveryShotAndCommitsOnce) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  json bad = PlanJson();
+  bad["shots"][1]["timestamps"]["endMs"] = 100;
+  Response r = Call("PUT", kProject + "/plan", bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "shots[1].timestamps.endMs");
+  EXPECT_TRUE(store_->ListShots(kProjectId).value().empty());
+  ASSERT_EQ(Call("PUT", kProject + "/plan", PlanJson().dump()).status, 201);
+  EXPECT_EQ(Body(Call("GET", kProject + "/shots"))["shots"].size(), 2u);
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
+  Response again = Call("PUT", kProject + "/plan", PlanJson().dump());
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(FirstIssue(again), "status");
+}
+
+TEST_F(ApiTest, GenerateMovesADraftShotToGeneratingImageWithoutDispatching) {
+  CreatePlannedProject();
+  Response r = Call("POST", "/api/shots/generate",
+                    json{{"projectId", kProjectId}, {"shotId", "sh1"}}.dump());
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(Body(r)["status"], "GENERATING_IMAGE");
+  EXPECT_EQ(Body(r)["dispatched"], false);
+  EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
+  auto versions = store_->ListVersions(kProjectId, "sh1").value();
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_NE(versions[0].prompt.find("miriN14"), std::string::npos);
+  EXPECT_NE(versions[0].prompt.find("Mouth CLOSED"), std::string::npos);
+}
+
+TEST_F(ApiTest, GenerateRefusesMissingAndUnknownIds) {
+  CreatePlannedProject();
+  Response missing = Call("POST", "/api/shots/generate", json{{"projectId", kProjectId}}.dump());
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(FirstIssue(missing), "shotId");
+  Response wrong = Call("POST", "/api/shots/generate",
+                        json{{"projectId", kProjectId}, {"shotId", 7}}.dump());
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(FirstIssue(wrong), "shotId");
+  EXPECT_EQ(Call("POST", "/api/shots/generate",
+                 json{{"projectId", kProjectId}, {"shotId", "nope"}}.dump()).status, 404);
+}
+
+TEST_F(ApiTest, UnsafePromptOverrideIs422AndStoresNothing) {
+  CreatePlannedProject();
+  size_t before = EventCount();
+  Response r = Call("POST", "/api/shots/generate",
+                    json{{"projectId", kProjectId}, {"shotId", "sh1"},
+                         {"promptOverride", "make the dress shorter"}}.dump());
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(FirstIssue(r), "promptOverride");
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_TRUE(store_->ListVersions(kProjectId, "sh1").value().empty());
+}
+
+TEST_F(ApiTest, GenerateTwiceIs409UnlessTheSameIdempotencyKey) {
+  CreatePlannedProject();
+  std::string body = json{{"projectId", kProjectId}, {"shotId", "sh1"}}.dump();
+  ASSERT_EQ(Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}}).status, 202);
+  size_t before = EventCount();
+  Response dup = Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}});
+  EXPECT_EQ(dup.status, 200);
+  EXPECT_EQ(Body(dup)["duplicate"], true);
+  Response again = Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k2"}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(FirstIssue(again), "status");
+  EXPECT_EQ(EventCount(), before);
+}
+
+TEST_F(ApiTest, IllegalTransitionIs409AndChangesNothing) {
+  CreatePlannedProject();
+  size_t before = EventCount();
+  Response r = Call("POST", ShotPath("sh1", "approve"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "status");
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("DRAFT"), std::string::npos);
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(ShotStatus("sh1"), "DRAFT");
+}
+
+TEST_F(ApiTest, RejectNeedsASafeReason) {
+  CreatePlannedProject();
+  std::string v = Generate();
+  ASSERT_EQ(FalWebhook("sh1", v, "req1").status, 200);
+  Response missing = Call("POST", ShotPath("sh1", "reject"), "{}");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(FirstIssue(missing), "reason");
+  Response unsafe = Call("POST", ShotPath("sh1", "reject"),
+                         json{{"reason", "remove the loose fit"}}.dump());
+  EXPECT_EQ(unsafe.status, 422);
+  EXPECT_EQ(FirstIssue(unsafe), "reason");
+  EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
+  Response ok = Call("POST", ShotPath("sh1", "reject"),
+                     json{{"reason", "the skirt is too short"}}.dump());
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ShotStatus("sh1"), "DRAFT");
+}
+
+TEST_F(ApiTest, RefineAndApproveFollowTheStateMachine) {
+  CreatePlannedProject();
+  std::string v = Generate();
+  ASSERT_EQ(FalWebhook("sh1", v, "req1").status, 200);
+  Response unsafe = Call("POST", ShotPath("sh1", "refine"),
+                         json{{"instruction", "make the dress shorter"}}.dump());
+  EXPECT_EQ(unsafe.status, 422);
+  EXPECT_EQ(FirstIssue(unsafe), "instruction");
+  Response badmask = Call("POST", ShotPath("sh1", "refine"),
+                          json{{"instruction", "warmer light"}, {"maskBlobKey", "../x"}}.dump());
+  EXPECT_EQ(badmask.status, 400);
+  EXPECT_EQ(FirstIssue(badmask), "maskBlobKey");
+  ASSERT_EQ(Call("POST", ShotPath("sh1", "refine"), json{{"instruction", "warmer light"}}.dump()).status, 202);
+  EXPECT_EQ(ShotStatus("sh1"), "REFINING");
+  ASSERT_EQ(FalWebhook("sh1", v, "req2").status, 200);
+  EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
+  ASSERT_EQ(Call("POST", ShotPath("sh1", "approve")).status, 202);
+  EXPECT_EQ(ShotStatus("sh1"), "GENERATING_VIDEO");
+}
+
+TEST_F(ApiTest, WebhookNeedsAValidSignatureAndIds) {
+  CreatePlannedProject();
+  std::string v = Generate();
+  Response unsigned_ = Call("POST", std::string("/api/webhooks/fal?projectId=") + kProjectId +
+                                        "&shotId=sh1&versionId=" + v,
+                            json{{"request_id", "r"}, {"status", "OK"}}.dump());
+  EXPECT_EQ(unsigned_.status, 401);
+  EXPECT_EQ(FirstIssue(unsigned_), "signature");
+  Response noids = Call("POST", "/api/webhooks/fal", json{{"request_id", "r"}, {"status", "OK"}}.dump(),
+                        {{"x-test-signature", "good"}});
+  EXPECT_EQ(noids.status, 400);
+  EXPECT_EQ(FirstIssue(noids), "projectId");
+  Response badstatus = FalWebhook("sh1", v, "r", "MAYBE");
+  EXPECT_EQ(badstatus.status, 400);
+  EXPECT_EQ(FirstIssue(badstatus), "status");
+  EXPECT_EQ(FalWebhook("sh1", "nov", "r").status, 404);
+  EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
+}
+
+TEST_F(ApiTest, WebhookIsIdempotentAndPublishesWithSeq) {
+  CreatePlannedProject();
+  miri::testing::Collector got;
+  bus_.Subscribe(kProjectId, got.Handler());
+  std::string v = Generate();  // publishes VALIDATION, GENERATING_IMAGE
+  Response r = FalWebhook("sh1", v, "req-1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["applied"], true);
+  auto messages = got.WaitFor(3);
+  ASSERT_EQ(messages.size(), 3u);
+  json payload = json::parse(messages[2].payload_json);
+  EXPECT_EQ(messages[2].type, "SHOT_UPDATED");
+  EXPECT_EQ(payload["status"], "AWAITING_APPROVAL");
+  EXPECT_EQ(payload["seq"], static_cast<Store&>(*store_).ListEvents(kProjectId).value().back().seq);
+  Response dup = FalWebhook("sh1", v, "req-1");
+  EXPECT_EQ(dup.status, 200);
+  EXPECT_EQ(Body(dup)["duplicate"], true);
+  // A stale delivery (another request id, shot already moved on) is
+  // acknowledged without applying, so the provider stops retrying.
+  Response stale = FalWebhook("sh1", v, "req-old");
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_EQ(Body(stale)["applied"], false);
+  EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
+}
+
+TEST_F(ApiTest, RenderNeedsEveryShotCompleted) {
+  CreatePlannedProject();
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "shots.sh1");
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
+}
+
+TEST_F(ApiTest, EventsQueryIsValidated) {
+  CreatePlannedProject();
+  Response bad = Call("GET", kProject + "/events?after=abc");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(FirstIssue(bad), "after");
+  Response all = Call("GET", kProject + "/events");
+  ASSERT_EQ(all.status, 200);
+  int64_t last = Body(all)["lastSeq"];
+  Generate();
+  Response tail = Call("GET", kProject + "/events?after=" + std::to_string(last));
+  EXPECT_EQ(Body(tail)["events"].size(), 2u);
+}
+
+TEST_F(ApiTest, MotionBrushIsValidatedAndStored) {
+  CreatePlannedProject();
+  json bad = {{"trajectories", {{{"points", {{{"x", 1.5}, {"y", 0}}, {{"x", 0}, {"y", 0}}}}}}}};
+  Response r = Call("PUT", ShotPath("sh1", "motion-brush"), bad.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(FirstIssue(r), "trajectories[0].points[0].x");
+  json ok = {{"trajectories", {{{"points", {{{"x", 0.1}, {"y", 0.2}}, {{"x", 0.3}, {"y", 0.4}}}}}}}};
+  ASSERT_EQ(Call("PUT", ShotPath("sh1", "motion-brush"), ok.dump()).status, 200);
+  EXPECT_EQ(Body(Call("GET", ShotPath("sh1", "motion-brush")))["trajectories"][0]["points"].size(), 2u);
+}
+
+TEST_F(ApiTest, BudgetStartsAtTheCap) {
+  CreatePlannedProject();
+  Response r = Call("GET", kProject + "/budget");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Body(r)["remainingMicros"], 12500000);
+}
+
+TEST_F(ApiTest, CorsPreflightOnlyForAllowedOrigins) {
+  ApiConfig c;
+  c.cors_origins = {"https://app.example"};
+  MakeApi(c);
+  Response ok = Call("OPTIONS", "/api/projects", "", {{"origin", "https://app.example"}});
+  EXPECT_EQ(ok.status, 204);
+  Response no = Call("OPTIONS", "/api/projects", "", {{"origin", "https://evil.example"}});
+  EXPECT_EQ(no.status, 403);
+  EXPECT_EQ(FirstIssue(no), "Origin");
+  Response get = Call("GET", "/api/projects", "", {{"origin", "https://app.example"}});
+  bool found = false;
+  for (auto& [k, v] : get.headers) found |= k == "Access-Control-Allow-Origin" && v == "https://app.example";
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ApiTest, ServesTheSpaWithIndexFallbackAndNoTraversal) {
+  std::filesystem::create_directories(dir_ / "web/assets");
+  std::ofstream(dir_ / "web/index.html") << "<html>miri</html>";
+  std::ofstream(dir_ / "web/assets/app.js") << "console.log(1)";
+  std::ofstream(dir_ / "secret.txt") << "no";
+  ApiConfig c;
+  c.web_root = dir_ / "web";
+  MakeApi(c);
+  Response js = Call("GET", "/assets/app.js");
+  EXPECT_EQ(js.file, (dir_ / "web/assets/app.js").string());
+  EXPECT_EQ(js.content_type, "text/javascript");
+  EXPECT_EQ(Call("GET", "/projects/123/timeline").file, (dir_ / "web/index.html").string());
+  EXPECT_EQ(Call("GET", "/../secret.txt").file, (dir_ / "web/index.html").string());
+  EXPECT_EQ(Call("GET", "/api/unknown").status, 404);  // the API never falls back
+}
+
+TEST_F(ApiTest, HealthAndReadiness) {
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  api_->SetDraining();
+  Response r = Call("GET", "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(FirstIssue(r), "server");
+}
+
+}  // namespace
+}  // namespace miri::http::testing

@@ -1,0 +1,518 @@
+#include "http/server.h"
+
+#include <utility>  // before asio (platform-notes.md)
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "http/json_log.h"
+
+namespace miri::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr uint32_t kHeaderLimit = 8 * 1024;
+constexpr size_t kMaxQueuedFrames = 4096;  // a socket this far behind is dropped
+
+}  // namespace
+
+// Shared state of the server: sessions register here so shutdown can close
+// idle ones and wait for busy ones.
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  const Api& api;
+  SioHub& hub;
+  ServerOptions options;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  std::vector<std::thread> threads;
+  std::atomic<bool> draining{false};
+  std::atomic<int> busy{0};  // requests being handled or written
+  std::mutex mu;
+  std::map<uint64_t, std::function<void()>> live;  // closers of open sessions
+  uint64_t next_id = 1;
+
+  Impl(const Api& a, SioHub& h, ServerOptions o)
+      : api(a), hub(h), options(std::move(o)), ioc(std::max(1, options.threads)),
+        acceptor(net::make_strand(ioc)), signals(ioc) {}
+
+  uint64_t Track(std::function<void()> close) {
+    std::lock_guard lock(mu);
+    uint64_t id = next_id++;
+    live[id] = std::move(close);
+    return id;
+  }
+  void Untrack(uint64_t id) {
+    std::lock_guard lock(mu);
+    live.erase(id);
+  }
+  void Accept();
+  void BeginShutdown();
+  void FinishWhenIdle(Clock::time_point deadline);
+};
+
+namespace {
+
+// ---- WebSocket (Engine.IO / Socket.IO) session ------------------------
+class WsSession : public SioSink, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(std::shared_ptr<Server::Impl> server, tcp::socket&& socket)
+      : server_(std::move(server)), ws_(std::move(socket)),
+        timer_(ws_.get_executor()),
+        proto_(server_->options.sio, {}) {}
+
+  void Run(bhttp::request<bhttp::string_body> req) {
+    auto self = shared_from_this();
+    hub_id_ = server_->hub.Register(self);
+    std::weak_ptr<WsSession> weak = self;
+    SioHooks hooks;
+    const Api& api = server_->api;
+    hooks.authorize = [&api](std::string_view token) { return api.TokenAccepted(token); };
+    hooks.project_exists = [&api](std::string_view id) { return api.ProjectExists(id); };
+    SioHub* hub = &server_->hub;
+    uint64_t id = hub_id_;
+    hooks.join = [hub, id](const std::string& p) { hub->Join(id, p); };
+    hooks.leave = [hub, id](const std::string& p) { hub->Leave(id, p); };
+    proto_ = SioSession(server_->options.sio, std::move(hooks));
+    track_id_ = server_->Track([weak] {
+      if (auto s = weak.lock()) {
+        net::post(s->ws_.get_executor(), [s] { s->Close(websocket::close_code::going_away); });
+      }
+    });
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(server_->options.sio.max_payload);
+    ws_.async_accept(req, [self](beast::error_code ec) { self->OnAccept(ec); });
+  }
+
+  void Send(std::shared_ptr<const std::string> frame) override {
+    auto self = shared_from_this();
+    net::post(ws_.get_executor(), [self, frame = std::move(frame)] { self->Queue(frame); });
+  }
+
+ private:
+  void OnAccept(beast::error_code ec) {
+    if (ec) return Finish();
+    ws_.text(true);
+    Queue(std::make_shared<const std::string>(proto_.OpenPacket()));
+    SchedulePing();
+    Read();
+  }
+
+  void Read() {
+    auto self = shared_from_this();
+    ws_.async_read(buffer_, [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return Finish();
+    if (!ws_.got_text()) return Close(websocket::close_code::policy_error);  // no binary
+    std::string frame = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (frame == "3") {
+      awaiting_pong_ = false;
+      SchedulePing();
+    }
+    std::vector<std::string> out;
+    bool keep = proto_.OnText(frame, &out);
+    for (std::string& f : out) Queue(std::make_shared<const std::string>(std::move(f)));
+    if (!keep) return Close(websocket::close_code::normal);
+    Read();
+  }
+
+  // Engine.IO heartbeat: ping every interval; no pong within the timeout
+  // ends the session.
+  void SchedulePing() {
+    ++timer_gen_;
+    uint64_t gen = timer_gen_;
+    auto self = shared_from_this();
+    timer_.expires_after(std::chrono::milliseconds(server_->options.sio.ping_interval_ms));
+    timer_.async_wait([self, gen](beast::error_code ec) {
+      if (ec || gen != self->timer_gen_ || self->closing_) return;
+      self->Queue(std::make_shared<const std::string>("2"));
+      self->awaiting_pong_ = true;
+      self->timer_.expires_after(
+          std::chrono::milliseconds(self->server_->options.sio.ping_timeout_ms));
+      self->timer_.async_wait([self, gen](beast::error_code ec2) {
+        if (ec2 || gen != self->timer_gen_ || !self->awaiting_pong_) return;
+        self->Close(websocket::close_code::going_away);
+      });
+    });
+  }
+
+  void Queue(std::shared_ptr<const std::string> frame) {
+    if (closing_) return;
+    if (queue_.size() >= kMaxQueuedFrames) return Close(websocket::close_code::try_again_later);
+    queue_.push_back(std::move(frame));
+    if (!writing_) Write();
+  }
+
+  // One write in flight; a close waits for it (Beast allows one write op).
+  void Write() {
+    writing_ = true;
+    auto self = shared_from_this();
+    ws_.async_write(net::buffer(*queue_.front()), [self](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->Finish();
+      self->queue_.pop_front();
+      if (self->closing_) return self->DoClose();
+      if (!self->queue_.empty()) self->Write();
+    });
+  }
+
+  void Close(websocket::close_code code) {
+    if (closing_) return;
+    closing_ = true;
+    close_code_ = code;
+    timer_.cancel();
+    if (!writing_) DoClose();
+  }
+
+  void DoClose() {
+    queue_.clear();
+    auto self = shared_from_this();
+    ws_.async_close(close_code_, [self](beast::error_code) { self->Finish(); });
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    closing_ = true;
+    timer_.cancel();
+    server_->hub.Unregister(hub_id_);
+    server_->Untrack(track_id_);
+  }
+
+  std::shared_ptr<Server::Impl> server_;
+  websocket::stream<beast::tcp_stream> ws_;
+  net::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  SioSession proto_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  uint64_t hub_id_ = 0;
+  uint64_t track_id_ = 0;
+  uint64_t timer_gen_ = 0;
+  bool awaiting_pong_ = false;
+  bool writing_ = false;
+  websocket::close_code close_code_ = websocket::close_code::normal;
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+// ---- HTTP session ------------------------------------------------------
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(std::shared_ptr<Server::Impl> server, tcp::socket&& socket)
+      : server_(std::move(server)), stream_(std::move(socket)) {}
+
+  void Run() {
+    std::weak_ptr<HttpSession> weak = shared_from_this();
+    track_id_ = server_->Track([weak] {
+      if (auto s = weak.lock()) {
+        net::post(s->stream_.get_executor(), [s] {
+          if (!s->busy_) s->Close();
+        });
+      }
+    });
+    ReadHeader();
+  }
+
+ private:
+  void ReadHeader() {
+    if (server_->draining) return Close();
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kDefaultBodyLimit);
+    stream_.expires_after(std::chrono::seconds(60));
+    auto self = shared_from_this();
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return SendError(431, "HEADERS_TOO_LARGE", "request headers exceed 8 KiB", "headers");
+    }
+    if (ec) return Close();
+    auto& req = parser_->get();
+    std::string target(req.target());
+    path_.clear();
+    if (!ParseTarget(target, &path_, &query_)) {
+      return SendError(400, "INVALID_ARGUMENT", "malformed request target", "path");
+    }
+    if (websocket::is_upgrade(req)) return Upgrade();
+    size_t limit = server_->api.BodyLimit(std::string(req.method_string()), path_);
+    auto length = parser_->content_length();
+    if (length && *length > limit) {
+      return SendError(413, "PAYLOAD_TOO_LARGE",
+                       "request body exceeds " + std::to_string(limit) + " bytes", "body");
+    }
+    parser_->body_limit(limit);
+    stream_.expires_after(std::chrono::seconds(120));
+    auto self = shared_from_this();
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+  }
+
+  void Upgrade() {
+    auto& req = parser_->get();
+    bool ok_path = path_ == "/socket.io/" || path_ == "/socket.io";
+    bool ok_query = query_["EIO"] == "4" && query_["transport"] == "websocket";
+    if (!ok_path || !ok_query) {
+      return SendError(400, "INVALID_ARGUMENT",
+                       "WebSocket upgrades go to /socket.io/?EIO=4&transport=websocket",
+                       ok_path ? "query" : "path");
+    }
+    // CORS does not cover WebSocket upgrades: check Origin ourselves.
+    auto origin = req.find(bhttp::field::origin);
+    if (origin != req.end()) {
+      std::string o(origin->value());
+      std::string host(req[bhttp::field::host]);
+      bool same = o == "http://" + host || o == "https://" + host;
+      if (!same && !server_->api.OriginAllowed(o)) {
+        return SendError(403, "FORBIDDEN", "origin not allowed", "Origin");
+      }
+    }
+    server_->Untrack(track_id_);
+    stream_.expires_never();
+    std::make_shared<WsSession>(server_, stream_.release_socket())->Run(parser_->release());
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large", "body");
+    }
+    if (ec) return Close();
+    busy_ = true;
+    ++server_->busy;
+    auto started = Clock::now();
+    auto& raw = parser_->get();
+    Request req;
+    req.method = std::string(raw.method_string());
+    req.path = path_;
+    req.query = query_;
+    for (const auto& f : raw) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[name] = std::string(f.value());
+    }
+    req.body = std::move(raw.body());
+    bool keep_alive = raw.keep_alive();
+    unsigned version = raw.version();
+    Response r = server_->api.Handle(std::move(req));
+    if (server_->options.log_requests) {
+      LogJson("info", "http",
+              {{"method", std::string(raw.method_string())}, {"path", path_},
+               {"status", r.status},
+               {"durMs", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}});
+    }
+    Send(std::move(r), keep_alive && !server_->draining, version);
+  }
+
+  void SendError(int status, std::string_view code, std::string message, std::string field) {
+    busy_ = true;
+    ++server_->busy;
+    Send(ErrorResponse(status, code, std::move(message), {{std::move(field), "refused"}}), false, 11);
+  }
+
+  template <typename Body>
+  void Finalize(bhttp::response<Body>& res, const Response& r, bool keep_alive) {
+    res.set(bhttp::field::server, "miri");
+    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res.insert(k, v);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+  }
+
+  void Send(Response r, bool keep_alive, unsigned version) {
+    auto self = shared_from_this();
+    auto status = static_cast<bhttp::status>(r.status);
+    if (!r.file.empty()) {
+      bhttp::file_body::value_type body;
+      beast::error_code ec;
+      body.open(r.file.c_str(), beast::file_mode::scan, ec);
+      if (!ec) {
+        auto res = std::make_shared<bhttp::response<bhttp::file_body>>(
+            std::piecewise_construct, std::make_tuple(std::move(body)),
+            std::make_tuple(status, version));
+        Finalize(*res, r, keep_alive);
+        bhttp::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
+          self->OnWritten(e, res->need_eof());
+        });
+        return;
+      }
+      r = ErrorResponse(ErrorCode::kNotFound, "file vanished");
+      status = bhttp::status::not_found;
+    }
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
+    res->body() = std::move(r.body);
+    Finalize(*res, r, keep_alive);
+    bhttp::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
+      self->OnWritten(e, res->need_eof());
+    });
+  }
+
+  void OnWritten(beast::error_code ec, bool close) {
+    busy_ = false;
+    --server_->busy;
+    if (ec || close || server_->draining) return Close();
+    ReadHeader();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+    server_->Untrack(track_id_);
+  }
+
+  std::shared_ptr<Server::Impl> server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string path_;
+  std::map<std::string, std::string> query_;
+  uint64_t track_id_ = 0;
+  bool busy_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+// ---- listener and lifecycle --------------------------------------------
+void Server::Impl::Accept() {
+  auto self = shared_from_this();
+  acceptor.async_accept(net::make_strand(ioc), [self](beast::error_code ec, tcp::socket s) {
+    if (ec) {
+      if (!self->acceptor.is_open() || self->draining) return;
+    } else {
+      beast::error_code ignored;
+      s.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<HttpSession>(self, std::move(s))->Run();
+    }
+    self->Accept();
+  });
+}
+
+void Server::Impl::BeginShutdown() {
+  if (draining.exchange(true)) return;
+  api.SetDraining();
+  LogJson("info", "shutdown started", {{"inFlight", busy.load()}});
+  auto self = shared_from_this();
+  net::post(acceptor.get_executor(), [self] {
+    beast::error_code ec;
+    self->acceptor.close(ec);
+  });
+  std::vector<std::function<void()>> closes;
+  {
+    std::lock_guard lock(mu);
+    for (auto& [id, close] : live) closes.push_back(close);
+  }
+  for (auto& c : closes) c();
+  FinishWhenIdle(Clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms));
+}
+
+void Server::Impl::FinishWhenIdle(Clock::time_point deadline) {
+  size_t open;
+  {
+    std::lock_guard lock(mu);
+    open = live.size();
+  }
+  if ((busy.load() <= 0 && open == 0) || Clock::now() >= deadline) {
+    LogJson("info", "shutdown finished", {{"inFlight", busy.load()}, {"open", open}});
+    ioc.stop();
+    return;
+  }
+  auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(20));
+  auto self = shared_from_this();
+  timer->async_wait([self, timer, deadline](beast::error_code) {
+    // Idle keep-alive sessions that finished a request meanwhile close now.
+    std::vector<std::function<void()>> closes;
+    {
+      std::lock_guard lock(self->mu);
+      for (auto& [id, close] : self->live) closes.push_back(close);
+    }
+    for (auto& c : closes) c();
+    self->FinishWhenIdle(deadline);
+  });
+}
+
+Server::Server(const Api& api, SioHub& hub, ServerOptions options)
+    : impl_(std::make_shared<Impl>(api, hub, std::move(options))) {}
+
+Server::~Server() {
+  if (!impl_->threads.empty()) {
+    Shutdown();
+    Wait();
+  }
+}
+
+Result<uint16_t> Server::Start() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.address, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad listen address",
+                     {{"address", ec.message()}});
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable, "cannot listen on " + impl_->options.address +
+                                                  ":" + std::to_string(impl_->options.port) +
+                                                  ": " + ec.message());
+  }
+  uint16_t port = acc.local_endpoint().port();
+  if (impl_->options.handle_signals) {
+    impl_->signals.add(SIGTERM);
+    impl_->signals.add(SIGINT);
+    auto self = impl_;
+    impl_->signals.async_wait([self](beast::error_code e, int) {
+      if (!e) self->BeginShutdown();
+    });
+  }
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
+    impl_->threads.emplace_back([impl = impl_] { impl->ioc.run(); });
+  }
+  return port;
+}
+
+void Server::Shutdown() {
+  auto impl = impl_;
+  net::post(impl->ioc, [impl] { impl->BeginShutdown(); });
+}
+
+void Server::Wait() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->threads.clear();
+  // Break the cycle sessions -> Impl so everything is released.
+  std::lock_guard lock(impl_->mu);
+  impl_->live.clear();
+}
+
+}  // namespace miri::http

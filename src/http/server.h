@@ -1,0 +1,54 @@
+// Server: the Boost.Beast HTTP/1.1 + WebSocket front of `miri serve`. It
+// turns requests into http::Request for the Api, upgrades /socket.io/ to a
+// WebSocket speaking Engine.IO/Socket.IO (sio_protocol.h) into the SioHub,
+// enforces header (8 KiB) and per-route body limits before reading a body,
+// logs one JSON line per request, and shuts down gracefully: stop
+// accepting, finish in-flight requests, close sockets, then return.
+// Beast and Asio stay inside server.cc.
+#ifndef MIRI_HTTP_SERVER_H_
+#define MIRI_HTTP_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "domain/result.h"
+#include "http/api.h"
+#include "http/sio_hub.h"
+#include "http/sio_protocol.h"
+
+namespace miri::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port
+  int threads = 2;
+  SioOptions sio;
+  int shutdown_grace_ms = 10000;  // in-flight requests get this long
+  bool log_requests = true;
+  bool handle_signals = false;    // SIGTERM/SIGINT start a graceful shutdown
+};
+
+class Server {
+ public:
+  Server(const Api& api, SioHub& hub, ServerOptions options);
+  ~Server();  // shuts down if still running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the threads; returns the bound port.
+  Result<uint16_t> Start();
+  // Graceful shutdown from any thread; returns at once.
+  void Shutdown();
+  // Blocks until the server has stopped.
+  void Wait();
+
+  struct Impl;  // defined in server.cc (sessions there need it)
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace miri::http
+
+#endif  // MIRI_HTTP_SERVER_H_
