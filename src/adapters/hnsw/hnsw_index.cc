@@ -50,6 +50,8 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(std::filesystem::path dir,
     // Unreadable: start empty; the owner rebuilds from its source of truth.
     index->by_id_.clear();
     index->by_label_.clear();
+    index->postings_.clear();
+    index->live_ = 0;
     index->next_label_ = 0;
   }
   index->Reserve(kInitialCapacity);
@@ -86,6 +88,10 @@ Result<void> HnswIndex::Load() {
     }
     by_label_[e.label] = r["id"].get<std::string>();
     next_label_ = std::max(next_label_, e.label + 1);
+    if (!e.deleted) {
+      Post(e.label, e.restricts);
+      ++live_;
+    }
     by_id_[r["id"].get<std::string>()] = std::move(e);
   }
   // hnswlib reports a damaged file by throwing; keep that inside here.
@@ -172,8 +178,14 @@ Result<void> HnswIndex::Upsert(const std::vector<VectorRecord>& records) {
       return MakeError(ErrorCode::kInternal,
                        std::string("indexing ") + r.id + ": " + ex.what());
     }
+    if (!inserted && !e.deleted) {
+      Unpost(e.label, e.restricts);
+      --live_;
+    }
     e.deleted = false;
     e.restricts = r.restricts;
+    Post(e.label, e.restricts);
+    ++live_;
   }
   return Save();
 }
@@ -185,8 +197,79 @@ Result<void> HnswIndex::Remove(const std::vector<std::string>& ids) {
     if (it == by_id_.end() || it->second.deleted) continue;
     graph_->markDelete(it->second.label);
     it->second.deleted = true;
+    Unpost(it->second.label, it->second.restricts);
+    --live_;
   }
   return Save();
+}
+
+void HnswIndex::Post(size_t label, const Restricts& restricts) {
+  for (const auto& kv : restricts) postings_[kv].insert(label);
+}
+
+void HnswIndex::Unpost(size_t label, const Restricts& restricts) {
+  for (const auto& kv : restricts) {
+    auto it = postings_.find(kv);
+    if (it == postings_.end()) continue;
+    it->second.erase(label);
+    if (it->second.empty()) postings_.erase(it);
+  }
+}
+
+std::optional<std::vector<size_t>> HnswIndex::Candidates(
+    const Restricts& filter, size_t limit) const {
+  // Start from the rarest (namespace, value) and check the rest per record.
+  const std::set<size_t>* rarest = nullptr;
+  for (const auto& kv : filter) {
+    auto it = postings_.find(kv);
+    if (it == postings_.end()) return std::vector<size_t>{};
+    if (rarest == nullptr || it->second.size() < rarest->size()) {
+      rarest = &it->second;
+    }
+  }
+  if (rarest == nullptr || rarest->size() > limit) return std::nullopt;
+  std::vector<size_t> out;
+  for (size_t label : *rarest) {
+    const Entry& e = by_id_.at(by_label_.at(label));
+    if (Matches(e.restricts, filter)) out.push_back(label);
+  }
+  return out;
+}
+
+std::vector<VectorHit> HnswIndex::SearchExact(
+    const Embedding& vector, const std::vector<size_t>& labels) const {
+  std::vector<VectorHit> hits;
+  hits.reserve(labels.size());
+  for (size_t label : labels) {
+    const char* data =
+        graph_->getDataByInternalId(graph_->label_lookup_.at(label));
+    float distance =
+        graph_->fstdistfunc_(vector.data(), data, graph_->dist_func_param_);
+    hits.push_back({by_label_.at(label), 1.0f - distance});
+  }
+  return hits;
+}
+
+std::vector<VectorHit> HnswIndex::SearchGraph(const Embedding& vector,
+                                              size_t k, const Restricts& filter,
+                                              size_t live) {
+  std::vector<VectorHit> hits;
+  size_t fetch = std::min(live, std::max<size_t>(k * 4, 32));
+  while (true) {
+    graph_->setEf(std::max(kEfSearch, fetch));
+    auto queue = graph_->searchKnn(vector.data(), fetch);
+    hits.clear();
+    while (!queue.empty()) {
+      auto [distance, label] = queue.top();
+      queue.pop();
+      const std::string& id = by_label_.at(label);
+      if (Matches(by_id_.at(id).restricts, filter)) {
+        hits.push_back({id, 1.0f - distance});
+      }
+    }
+    if (hits.size() >= k || fetch >= live) return hits;
+    fetch = std::min(live, fetch * 4);
+  }
 }
 
 Result<std::vector<VectorHit>> HnswIndex::Query(const Embedding& vector,
@@ -198,38 +281,27 @@ Result<std::vector<VectorHit>> HnswIndex::Query(const Embedding& vector,
                                      " dimensions"}});
   }
   std::lock_guard lock(mu_);
-  std::vector<VectorHit> hits;
-  size_t live = 0;
-  for (const auto& [id, e] : by_id_) live += e.deleted ? 0 : 1;
-  if (k == 0 || live == 0) return hits;
-  size_t fetch = std::min(live, std::max<size_t>(k * 4, 32));
-  while (true) {
-    graph_->setEf(std::max(kEfSearch, fetch));
-    auto queue = graph_->searchKnn(vector.data(), fetch);
-    hits.clear();
-    while (!queue.empty()) {
-      auto [distance, label] = queue.top();
-      queue.pop();
-      const std::string& id = by_label_[label];
-      if (Matches(by_id_[id].restricts, filter)) {
-        hits.push_back({id, 1.0f - distance});
-      }
-    }
-    if (hits.size() >= k || fetch >= live) break;
-    fetch = std::min(live, fetch * 4);
-  }
-  std::sort(hits.begin(), hits.end(), [](const VectorHit& a, const VectorHit& b) {
+  if (k == 0 || live_ == 0) return std::vector<VectorHit>{};
+  std::optional<std::vector<size_t>> exact =
+      filter.empty() ? std::nullopt : Candidates(filter, kExactLimit);
+  std::vector<VectorHit> hits = exact ? SearchExact(vector, *exact)
+                                      : SearchGraph(vector, k, filter, live_);
+  auto better = [](const VectorHit& a, const VectorHit& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
-  });
-  if (hits.size() > k) hits.resize(k);
+  };
+  if (hits.size() > k) {
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(k),
+                      hits.end(), better);
+    hits.resize(k);
+  } else {
+    std::sort(hits.begin(), hits.end(), better);
+  }
   return hits;
 }
 
 Result<size_t> HnswIndex::Size() {
   std::lock_guard lock(mu_);
-  size_t live = 0;
-  for (const auto& [id, e] : by_id_) live += e.deleted ? 0 : 1;
-  return live;
+  return live_;
 }
 
 }  // namespace miri

@@ -5,9 +5,11 @@
 // index. A missing or unreadable folder opens empty; the owner rebuilds it
 // from the store (the rulebook does).
 //
-// hnswlib 0.6 has no filtered search, so restricts are applied to an
-// over-fetched candidate list that widens until k hits pass or the whole
-// index was searched.
+// Filtering (hnswlib 0.6 has no filtered search): an inverted index maps
+// each (namespace, value) to its records. When a filter leaves at most
+// kExactLimit records, they are scored exactly (faster and exact for
+// selective filters); otherwise the HNSW graph is searched with an
+// over-fetched candidate list that widens until k hits pass.
 #ifndef MIRI_ADAPTERS_HNSW_HNSW_INDEX_H_
 #define MIRI_ADAPTERS_HNSW_HNSW_INDEX_H_
 
@@ -15,6 +17,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "ports/vector_index.h"
@@ -29,6 +33,8 @@ namespace miri {
 
 class HnswIndex final : public VectorIndex {
  public:
+  static constexpr size_t kExactLimit = 2048;
+
   // `dir` empty: in memory only.
   static Result<std::unique_ptr<HnswIndex>> Open(std::filesystem::path dir,
                                                  int dimensions);
@@ -48,6 +54,15 @@ class HnswIndex final : public VectorIndex {
   Result<void> Load();
   Result<void> Save();
   void Reserve(size_t capacity);
+  void Post(size_t label, const Restricts& restricts);
+  void Unpost(size_t label, const Restricts& restricts);
+  // Live labels passing `filter`, or nullopt when more than `limit` do.
+  std::optional<std::vector<size_t>> Candidates(const Restricts& filter,
+                                                size_t limit) const;
+  std::vector<VectorHit> SearchExact(const Embedding& vector,
+                                     const std::vector<size_t>& labels) const;
+  std::vector<VectorHit> SearchGraph(const Embedding& vector, size_t k,
+                                     const Restricts& filter, size_t live);
 
   struct Entry {
     size_t label = 0;
@@ -63,6 +78,8 @@ class HnswIndex final : public VectorIndex {
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   std::map<std::string, Entry> by_id_;
   std::map<size_t, std::string> by_label_;
+  std::map<std::pair<std::string, std::string>, std::set<size_t>> postings_;
+  size_t live_ = 0;
   size_t next_label_ = 0;
 };
 

@@ -147,5 +147,36 @@ TEST_F(HnswIndexTest, GrowsPastInitialCapacity) {
   EXPECT_EQ((*hits)[0].id, "r1234");
 }
 
+TEST_F(HnswIndexTest, ExactAndGraphSearchAgreeOnTheNearest) {
+  auto index = Open();
+  std::mt19937 rng(11);
+  std::normal_distribution<float> n;
+  std::vector<VectorRecord> batch;
+  for (int i = 0; i < 3000; ++i) {
+    Embedding v(kDims);
+    float norm = 0;
+    for (float& x : v) {
+      x = n(rng);
+      norm += x * x;
+    }
+    for (float& x : v) x /= std::sqrt(norm);
+    // "common" passes the graph path (> kExactLimit), "rare" the exact one.
+    batch.push_back({"r" + std::to_string(i), v,
+                     {{"all", "yes"}, {"tag", i % 10 == 0 ? "rare" : "common"}}});
+  }
+  ASSERT_TRUE(index->Upsert(batch));
+  auto common = index->Query(batch[41].vector, 3, {{"all", "yes"}});
+  ASSERT_EQ(common->size(), 3u);
+  EXPECT_EQ((*common)[0].id, "r41");
+  auto rare = index->Query(batch[40].vector, 3, {{"tag", "rare"}});
+  ASSERT_EQ(rare->size(), 3u);
+  EXPECT_EQ((*rare)[0].id, "r40");
+  EXPECT_NEAR((*rare)[0].score, 1.0f, 1e-4);
+  for (const VectorHit& h : *rare) {
+    EXPECT_EQ(std::stoi(h.id.substr(1)) % 10, 0) << h.id;
+  }
+  EXPECT_TRUE(index->Query(batch[40].vector, 3, {{"tag", "none"}})->empty());
+}
+
 }  // namespace
 }  // namespace miri

@@ -18,15 +18,6 @@ Restricts RestrictsOf(std::string_view project_id, const Rule& rule) {
   return r;
 }
 
-bool ScopeFits(const Rule& rule, const Shot& shot) {
-  switch (rule.scope) {
-    case RuleScope::kGlobal: return true;
-    case RuleScope::kCharacter: return shot.shows_miri;
-    case RuleScope::kScene: return rule.scope_id == shot.scene_id;
-  }
-  return false;
-}
-
 Error Refusal(std::vector<Finding> findings, std::string_view what) {
   std::vector<FieldIssue> issues;
   for (const Finding& f : findings) {
@@ -111,6 +102,7 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
   if (!rejected.outputs.empty()) rule.image_blob = rejected.outputs.front();
   rule.created_at = clock_.NowIso();
   RETURN_IF_ERROR(store_.AppendRule(project_id, rule), "learning a rule");
+  Invalidate(project_id);
   RETURN_IF_ERROR(index_.Upsert({{rule.rule_id, vectors[0],
                                   RestrictsOf(project_id, rule)}}),
                   "indexing a rule");
@@ -120,34 +112,36 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
 
 Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
                                                   const Shot& shot) {
-  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "rules");
-  std::map<std::string, const Rule*> active;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Load(project_id),
+                   "rules");
   std::vector<RuleMatch> out;
-  for (const RuleView& v : views) {
-    if (!v.stats.active) continue;
-    if (v.rule.scope == RuleScope::kGlobal) {
-      out.push_back({v.rule, 1.0f});
-    } else if (ScopeFits(v.rule, shot)) {
-      active[v.rule.rule_id] = &v.rule;
-    }
-  }
-  if (active.empty()) return out;
+  for (size_t i : snap->active_global) out.push_back({snap->views[i].rule, 1.0f});
+  if (snap->active_scoped.empty()) return out;
+  // One index query per scope the shot admits; the index filters.
+  const std::string project(project_id);
+  std::vector<Restricts> filters;
+  if (shot.shows_miri) filters.push_back({{"project", project}, {"scope", "CHARACTER"}});
+  filters.push_back({{"project", project}, {"scope", "SCENE"}, {"scopeId", shot.scene_id}});
   ASSIGN_OR_RETURN(
       std::vector<Embedding> q,
       embedder_.Embed({shot.description + ". " + shot.lyrics_snippet},
                       EmbedPurpose::kQuery),
       "rules");
-  // Over-fetch: scope fit is checked here, not in the index.
-  ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
-                   index_.Query(q[0], options_.top_k * 4 + active.size(),
-                                {{"project", std::string(project_id)}}),
-                   "rules");
+  std::vector<VectorHit> hits;
+  for (const Restricts& f : filters) {
+    ASSIGN_OR_RETURN(std::vector<VectorHit> h,
+                     index_.Query(q[0], options_.top_k, f), "rules");
+    hits.insert(hits.end(), h.begin(), h.end());
+  }
+  std::sort(hits.begin(), hits.end(), [](const VectorHit& a, const VectorHit& b) {
+    return a.score > b.score;
+  });
   size_t taken = 0;
   for (const VectorHit& hit : hits) {
     if (taken == options_.top_k || hit.score < options_.min_score) break;
-    auto it = active.find(hit.id);
-    if (it == active.end()) continue;
-    out.push_back({*it->second, hit.score});
+    auto it = snap->active_scoped.find(hit.id);
+    if (it == snap->active_scoped.end()) continue;  // index ahead of the views
+    out.push_back({snap->views[it->second].rule, hit.score});
     ++taken;
   }
   return out;
@@ -262,7 +256,48 @@ Result<size_t> Rulebook::EnsureIndexed(std::string_view project_id) {
   return Reindex(project_id);
 }
 
+Result<std::shared_ptr<const Rulebook::Snapshot>> Rulebook::Load(
+    std::string_view project_id) {
+  const int64_t now = clock_.NowMs();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(project_id);
+    if (it != cache_.end() &&
+        now - it->second->read_at_ms < options_.cache_ttl_ms) {
+      return it->second;
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, ReadViews(project_id), "rules");
+  auto snap = std::make_shared<Snapshot>();
+  snap->read_at_ms = now;
+  snap->views = std::move(views);
+  for (size_t i = 0; i < snap->views.size(); ++i) {
+    const RuleView& v = snap->views[i];
+    if (!v.stats.active) continue;
+    if (v.rule.scope == RuleScope::kGlobal) {
+      snap->active_global.push_back(i);
+    } else {
+      snap->active_scoped[v.rule.rule_id] = i;
+    }
+  }
+  std::lock_guard lock(cache_mu_);
+  cache_[std::string(project_id)] = snap;
+  return std::shared_ptr<const Snapshot>(snap);
+}
+
 Result<std::vector<RuleView>> Rulebook::Views(std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Load(project_id),
+                   "rules");
+  return snap->views;
+}
+
+void Rulebook::Invalidate(std::string_view project_id) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(project_id);
+  if (it != cache_.end()) cache_.erase(it);
+}
+
+Result<std::vector<RuleView>> Rulebook::ReadViews(std::string_view project_id) {
   ASSIGN_OR_RETURN(std::vector<Rule> rules, store_.ListRules(project_id),
                    "rules");
   ASSIGN_OR_RETURN(std::vector<RuleEvent> events,
@@ -311,7 +346,9 @@ Result<void> Rulebook::AppendEvent(std::string_view project_id,
                                    std::optional<std::string> reason) {
   RuleEvent e{ids_(), std::string(rule_id), kind, std::move(version_id),
               std::move(reason), clock_.NowIso()};
-  return store_.AppendRuleEvent(project_id, e);
+  Result<void> r = store_.AppendRuleEvent(project_id, e);
+  Invalidate(project_id);
+  return r;
 }
 
 void Rulebook::Publish(std::string_view project_id, const RuleView& view) {

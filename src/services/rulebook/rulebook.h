@@ -10,12 +10,17 @@
 // Safety: a rejection reason is screened (domain/audit.h) before it is
 // analysed, and a proposed rule's text is audited before it is stored, so
 // nothing learned can undo Miri's depiction rules.
-// Thread-safety: not internally synchronised beyond its ports; callers
-// serialise learning per project (orchestration does).
+// Thread-safety: all methods may be called from any thread; callers
+// serialise learning per project (orchestration does) so two near-
+// duplicates never race into two rules.
 #ifndef MIRI_SERVICES_RULEBOOK_RULEBOOK_H_
 #define MIRI_SERVICES_RULEBOOK_RULEBOOK_H_
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +39,10 @@ inline constexpr std::string_view kRuleUpdated = "RULE_UPDATED";
 
 struct RulebookOptions {
   size_t top_k = 4;
+  // How long folded rule views are reused before re-reading the store.
+  // Writes through this Rulebook refresh at once; rules learned on another
+  // instance are seen within this time.
+  int64_t cache_ttl_ms = 2000;
   // Below this a rule is not relevant. On the labelled set (retrieval_
   // quality_test.cc) true matches scored >= 0.20 but for two one-word
   // overlaps, wrong ones <= 0.17.
@@ -101,7 +110,17 @@ class Rulebook {
   Result<size_t> EnsureIndexed(std::string_view project_id);
 
  private:
+  // The folded rules of a project, shared read-only between calls.
+  struct Snapshot {
+    int64_t read_at_ms = 0;
+    std::vector<RuleView> views;
+    std::vector<size_t> active_global;  // indexes into views
+    std::unordered_map<std::string, size_t> active_scoped;  // id -> index
+  };
+  Result<std::shared_ptr<const Snapshot>> Load(std::string_view project_id);
   Result<std::vector<RuleView>> Views(std::string_view project_id);
+  Result<std::vector<RuleView>> ReadViews(std::string_view project_id);
+  void Invalidate(std::string_view project_id);
   Result<void> Index(std::string_view project_id,
                      const std::vector<Rule>& rules);
   Result<void> AppendEvent(std::string_view project_id, std::string_view rule_id,
@@ -118,6 +137,9 @@ class Rulebook {
   const Clock& clock_;
   IdSource ids_;
   RulebookOptions options_;
+
+  std::mutex cache_mu_;
+  std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> cache_;
 };
 
 // Writes matched rules into a prompt spec: positive and audit-check rules

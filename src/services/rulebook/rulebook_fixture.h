@@ -21,7 +21,8 @@ namespace miri::testing {
 
 class FixedClock final : public Clock {
  public:
-  int64_t NowMs() const override { return 1'772'446'504'000; }
+  int64_t NowMs() const override { return now_ms; }
+  int64_t now_ms = 1'772'446'504'000;
 };
 
 // Returns the proposal scripted for a reason; by default a rule that

@@ -173,6 +173,24 @@ TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStore) {
             1u);
 }
 
+TEST_F(RulebookTest, RulesLearnedOnAnotherInstanceAppearAfterTheCacheTtl) {
+  const Shot shot = ShotWith("sh-1", "Miri in a raincoat");
+  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());  // cached
+  // Another instance: its own Rulebook on the same store and index files.
+  ScriptedAnalyzer other_analyzer;
+  other_analyzer.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                                RuleScope::kCharacter, ""};
+  Rulebook other(*store_, embedder_, *index_, other_analyzer, nullptr, clock_,
+                 [] { return std::string("other1"); });
+  Shot s0 = *store_->GetShot(project_.project_id, "sh-0");
+  ASSERT_TRUE(other.LearnFromRejection(
+      project_.project_id, s0, *store_->GetVersion(project_.project_id, "sh-0v1"),
+      "x"));
+  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());
+  clock_.now_ms += RulebookOptions{}.cache_ttl_ms;
+  EXPECT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
+}
+
 TEST_F(RulebookTest, SearchRanksByRelevance) {
   analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
                            RuleScope::kCharacter, ""};
