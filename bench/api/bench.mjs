@@ -1,0 +1,181 @@
+// bench/api: webhooks per second and webhook-to-client latency across two
+// instances sharing redis (webhook posted to A, client on B), for `miri
+// serve` and for the Node reference app (reference/server.mjs); their
+// ratio; process start-to-first-200 time; idle RSS.
+// Usage: MIRI_BIN=build/src/app/miri node bench/api/bench.mjs
+// Figures only; nothing is asserted.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { io } from "socket.io-client";
+import { PROJECT_ID, TOKEN, WEBHOOK_SECRET, api, planBody, projectBody, removeDir, startMiri,
+         startRedis, tempDir, waitFor } from "../../tests/e2e/api/helpers.mjs";
+import { createHmac } from "node:crypto";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RATE = Number(process.env.BENCH_RATE || 500);        // webhooks/s, latency run
+const SECONDS = Number(process.env.BENCH_SECONDS || 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 32);
+const LAT_N = RATE * SECONDS;
+const TPUT_N = Number(process.env.BENCH_TPUT_SHOTS || 3000);
+
+const key = Buffer.from(WEBHOOK_SECRET.slice("whsec_".length), "base64");
+function signedPost(base, shotId, versionId, requestId) {
+  const raw = JSON.stringify({ request_id: requestId, status: "OK", payload: {} });
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = createHmac("sha256", key).update(`${requestId}.${ts}.${raw}`).digest("base64");
+  return fetch(`${base}/api/webhooks/fal?projectId=${PROJECT_ID}&shotId=${shotId}&versionId=${versionId ?? "v"}`, {
+    method: "POST", body: raw,
+    headers: { "content-type": "application/json", "webhook-id": requestId, "webhook-timestamp": ts,
+               "webhook-signature": `v1,${sig}` },
+  }).then(async (r) => { await r.arrayBuffer(); return r.status; });
+}
+
+function pct(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+function rssMb(pid) {
+  const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startReference(redisUrl) {
+  const child = spawn(process.execPath, [path.join(here, "reference/server.mjs")], {
+    env: { ...process.env, PORT: "0", REDIS_URL: redisUrl, WEBHOOK_SECRET }, stdio: ["ignore", "ignore", "pipe"],
+  });
+  const port = await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("reference did not start")), 10000);
+    child.stderr.on("data", (d) => {
+      const m = d.toString().match(/"port":(\d+)/);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+  });
+  return { port, child, url: `http://127.0.0.1:${port}`,
+           stop: async () => { child.kill("SIGTERM"); await new Promise((r) => child.once("exit", r)); } };
+}
+
+// Time from spawn to the first 200 of /healthz.
+async function startToFirst200(spawnFn) {
+  const t0 = performance.now();
+  const proc = await spawnFn();
+  const ms = await waitFor("first 200", async () => {
+    try {
+      const r = await fetch(proc.url + "/healthz");
+      return r.status === 200 ? performance.now() - t0 : 0;
+    } catch { return 0; }
+  }, 10000, 2);
+  await new Promise((r) => setTimeout(r, 1000));
+  const rss = rssMb(proc.child.pid);
+  await proc.stop();
+  return { ms, rss };
+}
+
+async function seedMiri(base, shots) {
+  let r = await api(base, "POST", "/api/projects", projectBody());
+  if (r.status !== 201) throw new Error(r.text);
+  r = await api(base, "PUT", `/api/projects/${PROJECT_ID}/plan`, planBody(shots));
+  if (r.status !== 201) throw new Error(r.text);
+  const versions = new Array(shots + 1);
+  let next = 1;
+  const worker = async () => {
+    while (next <= shots) {
+      const i = next++;
+      const g = await api(base, "POST", "/api/shots/generate", { projectId: PROJECT_ID, shotId: `sh${i}` });
+      if (g.status !== 202) throw new Error(g.text);
+      versions[i] = g.json.versionId;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return versions;
+}
+
+async function measure(name, a, b, versions, total) {
+  const socket = io(b.url, { transports: ["websocket"], auth: { token: TOKEN } });
+  await new Promise((r) => socket.on("connect", r));
+  await socket.timeout(5000).emitWithAck("subscribe", { projectId: PROJECT_ID });
+  const sent = new Map(), lat = [];
+  let received = 0;
+  socket.on("SHOT_UPDATED", (e) => {
+    received++;
+    const t = sent.get(e.shotId);
+    if (t !== undefined) lat.push(performance.now() - t);
+  });
+  // 1. Latency at a fixed rate (open loop: sends on schedule, not on replies).
+  const t0 = performance.now();
+  const pending = [];
+  let errors = 0;
+  for (let i = 1; i <= LAT_N; i++) {
+    const due = t0 + ((i - 1) * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sent.set(`sh${i}`, performance.now());
+    pending.push(signedPost(a.url, `sh${i}`, versions?.[i], `lat-${i}`).then((s) => { if (s !== 200) errors++; }));
+  }
+  await Promise.all(pending);
+  const sendSeconds = (performance.now() - t0) / 1000;
+  await waitFor("deliveries", () => received >= LAT_N, 10000).catch(() => {});
+  lat.sort((x, y) => x - y);
+  const latency = { p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1],
+                    delivered: lat.length, sent: LAT_N, errors, achievedRate: LAT_N / sendSeconds };
+  // 2. Sustained throughput: CONCURRENCY requests in flight until the shots run out.
+  let next = LAT_N + 1, done = 0, terr = 0;
+  const before = received;
+  const t1 = performance.now();
+  const worker = async () => {
+    while (next <= total) {
+      const i = next++;
+      const s = await signedPost(a.url, `sh${i}`, versions?.[i], `tp-${i}`);
+      if (s === 200) done++; else terr++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t1) / 1000;
+  await waitFor("deliveries", () => received - before >= done, 10000).catch(() => {});
+  socket.close();
+  return { name, latency, throughput: { perSecond: done / seconds, done, errors: terr,
+                                         delivered: received - before, seconds } };
+}
+
+function print(r) {
+  const l = r.latency, t = r.throughput;
+  console.log(`${r.name.padEnd(10)} throughput ${t.perSecond.toFixed(0)} webhooks/s (${CONCURRENCY} in flight, ` +
+              `${t.done} ok, ${t.errors} errors, ${t.delivered} delivered to the client on B)`);
+  console.log(`${"".padEnd(10)} latency at ${RATE}/s (achieved ${l.achievedRate.toFixed(0)}/s): ` +
+              `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms ` +
+              `(${l.delivered}/${l.sent} delivered, ${l.errors} errors)`);
+}
+
+const redis = await startRedis();
+const dir = tempDir("miri-bench-");
+try {
+  console.log(`machine: ${(await import("node:os")).cpus().length} cores, load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+  const total = LAT_N + TPUT_N;
+  // miri: two instances, one redis, one SQLite file.
+  const a = await startMiri({ dataDir: dir, redisUrl: redis.url, env: { MIRI_SIO_PING_INTERVAL_MS: "25000", MIRI_SIO_PING_TIMEOUT_MS: "20000" } });
+  const b = await startMiri({ dataDir: dir, redisUrl: redis.url, env: { MIRI_SIO_PING_INTERVAL_MS: "25000", MIRI_SIO_PING_TIMEOUT_MS: "20000" } });
+  const s0 = performance.now();
+  const versions = await seedMiri(a.url, total);
+  console.log(`seeded ${total} shots in GENERATING_IMAGE through the API in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
+  const miri = await measure("miri", a, b, versions, total);
+  await a.stop(); await b.stop();
+  // reference: two instances, same redis.
+  const ra = await startReference(redis.url), rb = await startReference(redis.url);
+  const ref = await measure("reference", ra, rb, null, total);
+  await ra.stop(); await rb.stop();
+  print(miri);
+  print(ref);
+  console.log(`ratio miri/reference: throughput ${(miri.throughput.perSecond / ref.throughput.perSecond).toFixed(2)}x, ` +
+              `p99 latency ${(miri.latency.p99 / ref.latency.p99).toFixed(2)}x (lower is better)`);
+  const d2 = tempDir("miri-bench-start-");
+  const ms = await startToFirst200(() => startMiri({ dataDir: d2 }));
+  const rs = await startToFirst200(() => startReference(redis.url));
+  removeDir(d2);
+  console.log(`start-to-first-200: miri ${ms.ms.toFixed(0)} ms, reference ${rs.ms.toFixed(0)} ms`);
+  console.log(`idle RSS: miri ${ms.rss.toFixed(1)} MB, reference ${rs.rss.toFixed(1)} MB`);
+} finally {
+  await redis.stop();
+  removeDir(dir);
+}
+process.exit(0);
