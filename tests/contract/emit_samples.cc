@@ -145,6 +145,17 @@ int main() {
   r3.scope_id = std::nullopt;
   out["Rule"] = All({r1, r2, r3});
 
+  RuleEvent applied{.rule_event_id = "re1", .rule_id = "rule-1", .kind = RuleEventKind::kApplied,
+                    .version_id = "v1", .reason = std::nullopt, .at = kAt};
+  RuleEvent strengthened{.rule_event_id = "re2", .rule_id = "rule-1",
+                         .kind = RuleEventKind::kStrengthened, .version_id = std::nullopt,
+                         .reason = "coat too thin again", .at = kAtMs};
+  RuleEvent deactivated = strengthened;
+  deactivated.rule_event_id = "re3";
+  deactivated.kind = RuleEventKind::kDeactivated;
+  deactivated.reason = std::nullopt;
+  out["RuleEvent"] = All({applied, strengthened, deactivated});
+
   LedgerEntry reserve{.entry_id = "l1", .kind = LedgerKind::kReserve, .provider = "fal",
                       .amount_micros = 40000, .reservation_id = std::nullopt,
                       .shot_id = "shot-1", .version_id = "v1", .at = kAt};

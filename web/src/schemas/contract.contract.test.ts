@@ -10,6 +10,7 @@ import {
   GlobalSettingsSchema,
   LedgerEntrySchema,
   ProjectConfigSchema,
+  RuleEventSchema,
   RuleSchema,
   SceneSchema,
   ShotSchema,
@@ -26,6 +27,7 @@ const schemas: Record<string, ZodType> = {
   Finding: FindingSchema,
   Event: EventSchema,
   Rule: RuleSchema,
+  RuleEvent: RuleEventSchema,
   LedgerEntry: LedgerEntrySchema,
 };
 

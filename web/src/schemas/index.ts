@@ -194,6 +194,23 @@ export const RuleSchema = z
   });
 export type Rule = z.infer<typeof RuleSchema>;
 
+export const RuleEventKindSchema = z.enum(['APPLIED', 'APPROVED', 'STRENGTHENED', 'DEACTIVATED', 'REACTIVATED']);
+/** What happened to a rule after it was learned (rule activity is folded from these). */
+export const RuleEventSchema = z
+  .strictObject({
+    ruleEventId: IdSchema,
+    ruleId: IdSchema,
+    kind: RuleEventKindSchema,
+    versionId: IdSchema.optional(),
+    reason: z.string().max(2000).optional(),
+    at: DateTimeSchema,
+  })
+  .refine((e) => (e.kind !== 'APPLIED' && e.kind !== 'APPROVED') || e.versionId !== undefined, {
+    message: 'required for APPLIED and APPROVED',
+    path: ['versionId'],
+  });
+export type RuleEvent = z.infer<typeof RuleEventSchema>;
+
 export const LedgerEntrySchema = z
   .strictObject({
     entryId: IdSchema,
