@@ -36,7 +36,8 @@ class Emulator {
       dup2(in[0], STDIN_FILENO);  // the emulator exits when this closes
       close(out[0]), close(in[1]);
       execlp("node", "node", "tests/fixtures/gemini_emulator/server.mjs",
-             "--api-key", "test-key", static_cast<char*>(nullptr));
+             "--api-key", "test-key", "--exit-with-stdin",
+             static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]), close(in[0]);
