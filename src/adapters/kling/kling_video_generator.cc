@@ -1,0 +1,217 @@
+#include "adapters/kling/kling_video_generator.h"
+
+#include "adapters/curl/media_probe.h"
+#include "services/resilience/call_outcome.h"
+
+namespace miri {
+
+KlingVideoGenerator::KlingVideoGenerator(KlingConfig config, HttpClient& http, BlobStore& blobs,
+                                         ResultSink& sink, const PriceTable& prices,
+                                         Resilience resilience, const Clock& clock)
+    : config_(std::move(config)),
+      http_(http),
+      blobs_(blobs),
+      sink_(sink),
+      prices_(prices),
+      resilience_(resilience),
+      clock_(clock),
+      jwt_(config_.access_key, config_.secret_key, clock) {}
+
+HttpRequest KlingVideoGenerator::Authorized(std::string method, std::string url) {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers = {{"Authorization", "Bearer " + jwt_.Token()},
+               {"Content-Type", "application/json"}};
+  r.connect_timeout_ms = config_.connect_timeout_ms;
+  r.total_timeout_ms = config_.request_timeout_ms;
+  return r;
+}
+
+AttemptOutcome KlingVideoGenerator::MapError(const HttpResponse& r, bool idempotent) const {
+  AttemptOutcome o = DefaultHttpOutcome(r, idempotent, clock_.NowMs(), "kling");
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  int code = j.is_object() && j.contains("code") && j["code"].is_number_integer() ? j["code"].get<int>() : 0;
+  std::string message = j.is_object() ? j.value("message", "") : "";
+  o.error.message = "kling HTTP " + std::to_string(r.status) + " code " + std::to_string(code) +
+                    ": " + message;
+  if (code == 1302 || code == 1303) {  // rate / concurrency: back off and retry
+    o.cls = CallClass::kFailure;
+    o.retryable = true;
+    if (!o.retry_after_ms) o.retry_after_ms = 1000;
+    o.error.code = ErrorCode::kUnavailable;
+  } else if ((code >= 1100 && code <= 1102) || code == 1304) {  // our account
+    o.cls = CallClass::kCallerError;
+    o.retryable = false;
+    o.error.code = ErrorCode::kResourceExhausted;
+  } else if (code == 1300 || code == 1301) {  // policy: never retry
+    o.cls = CallClass::kCallerError;
+    o.retryable = false;
+    o.error.code = ErrorCode::kRefused;
+  }
+  return o;
+}
+
+Result<nlohmann::json> KlingVideoGenerator::RequestBody(const VideoRequest& r) const {
+  RETURN_IF_ERROR(ValidateKlingRequest(config_, r), "kling");
+  KlingImages images;
+  ASSIGN_OR_RETURN(std::string start, blobs_.Get(r.start_frame_blob), "start frame");
+  images.image = Base64Encode(start);
+  auto dims = ProbeImageDims(start);
+  images.frame_height = dims ? dims->height : r.height;
+  if (!r.end_frame_blob.empty() && !r.motion_brush) {
+    ASSIGN_OR_RETURN(std::string end, blobs_.Get(r.end_frame_blob), "end frame");
+    images.image_tail = Base64Encode(end);
+  }
+  if (r.motion_brush) {
+    if (!r.motion_brush->static_mask_blob.empty()) {
+      ASSIGN_OR_RETURN(std::string m, blobs_.Get(r.motion_brush->static_mask_blob), "static mask");
+      images.static_mask = Base64Encode(m);
+    }
+    for (const DynamicMask& d : r.motion_brush->dynamic_masks) {
+      ASSIGN_OR_RETURN(std::string m, blobs_.Get(d.mask_blob), "dynamic mask");
+      images.dynamic_masks.push_back(Base64Encode(m));
+    }
+  }
+  std::string callback;
+  if (!config_.callback_base_url.empty()) {
+    callback = config_.callback_base_url + "?job=" + UrlEncode(r.job_id) +
+               "&t=" + CallbackToken(config_.callback_secret, r.job_id);
+  }
+  return BuildKlingBody(config_, r, images, callback);
+}
+
+int64_t KlingVideoGenerator::EstimateCostMicros(const VideoRequest& r) const {
+  std::string model = KlingModelFor(config_, r);
+  int64_t ms = r.motion_brush ? 5000 : std::stoll(KlingDuration(model, r.duration_ms)) * 1000;
+  auto est = prices_.EstimateVideo(model, ms);
+  return est ? *est : 0;
+}
+
+std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::FindJob(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(r.job_id);
+    if (it != jobs_.end()) {
+      if (!it->second) return MakeError(ErrorCode::kFailedPrecondition, "job being submitted");
+      return Dispatch{it->second->task_id, EstimateCostMicros(r)};
+    }
+    jobs_.emplace(r.job_id, std::nullopt);
+  }
+  auto abort = [&](Error e) {
+    std::lock_guard lock(mu_);
+    jobs_.erase(r.job_id);
+    return tl::unexpected<Error>(std::move(e));
+  };
+  auto body = RequestBody(r);
+  if (!body) return abort(body.error());
+  HttpRequest req = Authorized("POST", config_.base_url + "/v1/videos/image2video");
+  req.body = body->dump();
+  auto resp = ResilientCall(http_, req, false, resilience_, clock_,
+                            [&](const HttpResponse& x) { return MapError(x, false); });
+  if (!resp) return abort(WithContext(resp.error(), "kling submit"));
+  auto j = nlohmann::json::parse(resp->body);
+  if (!j.is_object() || j.value("code", -1) != 0 || !j.contains("data") ||
+      !j["data"].is_object() || !j["data"].contains("task_id")) {
+    return abort(Error{ErrorCode::kUnavailable, "kling submit: unexpected response", {}});
+  }
+  const auto& id = j["data"]["task_id"];
+  Job job{r.job_id, id.is_string() ? id.get<std::string>() : id.dump(), KlingModelFor(config_, r),
+          r.output_key, r.duration_ms};
+  {
+    std::lock_guard lock(mu_);
+    jobs_[r.job_id] = job;
+  }
+  return Dispatch{job.task_id, EstimateCostMicros(r)};
+}
+
+Result<KlingTask> KlingVideoGenerator::Query(const Job& job) {
+  HttpRequest req = Authorized("GET", config_.base_url + "/v1/videos/image2video/" + job.task_id);
+  ASSIGN_OR_RETURN(HttpResponse resp,
+                   ResilientCall(http_, req, true, resilience_, clock_,
+                                 [&](const HttpResponse& x) { return MapError(x, true); }),
+                   "kling query");
+  auto j = nlohmann::json::parse(resp.body);
+  if (!j.is_object() || !j.contains("data")) {
+    return MakeError(ErrorCode::kUnavailable, "kling query: no data");
+  }
+  return ParseKlingTask(j["data"]);
+}
+
+Result<std::optional<ProviderResult>> KlingVideoGenerator::Finish(const Job& job,
+                                                                  const KlingTask& task) {
+  if (task.status != "succeed" && task.status != "failed") return std::optional<ProviderResult>();
+  ProviderResult r;
+  r.provider = "kling";
+  r.job_id = job.job_id;
+  r.provider_request_id = job.task_id;
+  if (task.status == "failed") {
+    r.status = ProviderResult::Status::kFailed;
+    r.error = "kling task failed: " + task.status_msg;
+    return std::optional<ProviderResult>(std::move(r));
+  }
+  if (task.video_urls.empty()) return MakeError(ErrorCode::kUnavailable, "kling: no video url");
+  RETURN_IF_ERROR(http_.Download(task.video_urls[0], config_.result_fetch, blobs_, job.output_key),
+                  "copying kling clip");
+  r.output_blobs = {job.output_key};
+  auto cost = prices_.EstimateVideo(job.model, std::stoll(KlingDuration(job.model, job.duration_ms)) * 1000);
+  r.cost_micros = cost ? *cost : 0;
+  return std::optional<ProviderResult>(std::move(r));
+}
+
+Result<std::optional<ProviderResult>> KlingVideoGenerator::Poll(std::string_view job_id) {
+  auto job = FindJob(std::string(job_id));
+  if (!job) return MakeError(ErrorCode::kNotFound, "unknown kling job " + std::string(job_id));
+  ASSIGN_OR_RETURN(KlingTask task, Query(*job), "kling poll");
+  ASSIGN_OR_RETURN(std::optional<ProviderResult> result, Finish(*job, task), "kling poll");
+  if (result) {
+    std::lock_guard lock(mu_);
+    claimed_.insert(job->job_id);  // a later callback is a duplicate
+  }
+  return result;
+}
+
+Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback(
+    std::string_view job_id, std::string_view token, std::string_view raw_body) {
+  if (config_.callback_secret.empty() ||
+      !CallbackTokenValid(config_.callback_secret, job_id, token)) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated callback: bad token");
+  }
+  auto body = nlohmann::json::parse(raw_body, nullptr, false);
+  ASSIGN_OR_RETURN(KlingTask hinted, ParseKlingTask(body), "kling callback");
+  auto job = FindJob(std::string(job_id));
+  if (!job) return CallbackOutcome::kUnknownJob;
+  if (hinted.task_id != job->task_id) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (claimed_.count(job->job_id)) return CallbackOutcome::kDuplicate;
+  }
+  if (hinted.status != "succeed" && hinted.status != "failed") return CallbackOutcome::kPending;
+  // The callback is a hint: act on the task as Kling reports it now.
+  ASSIGN_OR_RETURN(KlingTask task, Query(*job), "kling callback");
+  if (task.status != "succeed" && task.status != "failed") return CallbackOutcome::kPending;
+  {
+    std::lock_guard lock(mu_);
+    if (!claimed_.insert(job->job_id).second) return CallbackOutcome::kDuplicate;
+  }
+  auto result = Finish(*job, task);
+  if (!result || !*result) {
+    std::lock_guard lock(mu_);
+    claimed_.erase(job->job_id);
+    if (!result) return tl::unexpected<Error>(result.error());
+    return CallbackOutcome::kPending;
+  }
+  sink_.OnResult(std::move(**result));
+  return CallbackOutcome::kDelivered;
+}
+
+}  // namespace miri

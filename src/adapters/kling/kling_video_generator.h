@@ -1,0 +1,84 @@
+// KlingVideoGenerator: the VideoGenerator on Kling's official API
+// (providers.md section 3): image2video with start/end frames or a motion
+// brush, task query, callbacks.
+//
+// - Frames and masks travel as raw base64. Motion-brush shots go to
+//   config.motion_brush_model (end frame dropped: the two are exclusive);
+//   trajectories are flipped to Kling's bottom-left origin.
+// - callback_url = callback_base_url?job=<job>&t=<HMAC token>. A callback
+//   with a bad token is REFUSED ("unauthenticated callback", reply 401) and
+//   writes nothing. A valid callback is only a hint: the task is queried
+//   and its queried state acted on, so duplicated, late or out-of-order
+//   callbacks never deliver twice or move a job backwards; exactly one
+//   ProviderResult per job reaches the sink (Poll's result counts).
+// Thread-safety: all methods may be called from any thread.
+#ifndef MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
+#define MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "adapters/curl/resilient_call.h"
+#include "adapters/kling/kling_auth.h"
+#include "adapters/kling/kling_wire.h"
+#include "ports/blob_store.h"
+#include "ports/video_generator.h"
+#include "services/budget/price_table.h"
+
+namespace miri {
+
+class KlingVideoGenerator final : public VideoGenerator {
+ public:
+  enum class CallbackOutcome { kDelivered, kDuplicate, kPending, kUnknownJob };
+
+  KlingVideoGenerator(KlingConfig config, HttpClient& http, BlobStore& blobs,
+                      ResultSink& sink, const PriceTable& prices,
+                      Resilience resilience, const Clock& clock);
+
+  std::string_view name() const override { return "kling"; }
+  Result<Dispatch> Submit(const VideoRequest& request) override;
+  Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
+  int64_t EstimateCostMicros(const VideoRequest& request) const override;
+
+  // POST /api/webhooks/kling?job=...&t=... with the raw body.
+  Result<CallbackOutcome> HandleCallback(std::string_view job_id,
+                                         std::string_view token,
+                                         std::string_view raw_body);
+
+  // The JSON body Submit would send (wire tests, dry runs).
+  Result<nlohmann::json> RequestBody(const VideoRequest& request) const;
+
+ private:
+  struct Job {
+    std::string job_id;
+    std::string task_id;
+    std::string model;
+    std::string output_key;
+    int64_t duration_ms = 0;
+  };
+  HttpRequest Authorized(std::string method, std::string url);
+  AttemptOutcome MapError(const HttpResponse& r, bool idempotent) const;
+  Result<KlingTask> Query(const Job& job);
+  // A final task -> result (copies the clip); nullopt while it runs.
+  Result<std::optional<ProviderResult>> Finish(const Job& job, const KlingTask& task);
+  std::optional<Job> FindJob(const std::string& job_id) const;
+
+  const KlingConfig config_;
+  HttpClient& http_;
+  BlobStore& blobs_;
+  ResultSink& sink_;
+  const PriceTable& prices_;
+  Resilience resilience_;
+  const Clock& clock_;
+  KlingJwt jwt_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::optional<Job>> jobs_;  // nullopt: being submitted
+  std::set<std::string> claimed_;                   // delivering or delivered
+};
+
+}  // namespace miri
+
+#endif  // MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_

@@ -1,0 +1,239 @@
+#include "adapters/kling/kling_video_generator.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "adapters/curl/media_probe.h"
+#include "adapters/localfs/localfs_blob_store.h"
+#include "emulator_process.h"
+#include "services/resilience/manual_clock.h"
+
+namespace miri {
+namespace {
+
+using Outcome = KlingVideoGenerator::CallbackOutcome;
+
+class Sink final : public ResultSink {
+ public:
+  void OnResult(ProviderResult r) override {
+    std::lock_guard lock(mu_);
+    results.push_back(std::move(r));
+  }
+  std::mutex mu_;
+  std::vector<ProviderResult> results;
+};
+
+const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x05\0\0\0\x02\xd0", 24);  // 1280x720
+
+class KlingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = testing::EmulatorProcess::Start();
+    ASSERT_TRUE(e) << e.error().ToString();
+    emu_ = std::move(*e);
+    dir_ = std::filesystem::temp_directory_path() / ("miri-kling-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    blobs_ = std::move(*LocalFsBlobStore::Open(dir_));
+    ASSERT_TRUE(blobs_->Put("f/start.png", kPng));
+    ASSERT_TRUE(blobs_->Put("f/end.png", kPng));
+    ASSERT_TRUE(blobs_->Put("f/mask.png", kPng));
+    clock_.SetMs(SystemClock().NowMs());
+    RetryOptions ro;
+    ro.max_attempts = 3;
+    retrier_ = std::make_unique<Retrier>(ro, sleeper_, [] { return 0.0; }, clock_);
+    breaker_ = std::make_unique<CircuitBreaker>("kling", CircuitBreakerOptions{}, clock_);
+    Rebuild(Config());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  KlingConfig Config() {
+    KlingConfig c;
+    c.access_key = "test-ak";
+    c.secret_key = "test-sk";
+    c.base_url = emu_->kling();
+    c.callback_base_url = emu_->cdn() + "/__sink/kling";
+    c.callback_secret = "server-secret";
+    c.result_fetch.allowed_hosts = {"127.0.0.1"};
+    c.result_fetch.allow_http_for_tests = true;
+    c.result_fetch.allow_loopback_for_tests = true;
+    return c;
+  }
+  void Rebuild(KlingConfig c) {
+    kling_ = std::make_unique<KlingVideoGenerator>(std::move(c), http_, *blobs_, sink_, prices_,
+                                                   Resilience{breaker_.get(), retrier_.get()}, clock_);
+  }
+  VideoRequest Req(std::string job = "p1:v1") {
+    VideoRequest r;
+    r.job_id = job;
+    r.prompt = "Miri stands still. Then she waves.";
+    r.start_frame_blob = "f/start.png";
+    r.end_frame_blob = "f/end.png";
+    r.output_key = "clips/" + job.substr(job.find(':') + 1) + ".mp4";
+    return r;
+  }
+  nlohmann::json Callbacks(size_t n) {
+    nlohmann::json cbs;
+    for (int i = 0; i < 300; ++i) {
+      cbs = emu_->Get(emu_->kling(), "/__control/callbacks");
+      if (cbs.is_array() && cbs.size() >= n) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return cbs;
+  }
+  // Delivers a recorded callback the way our HTTP route would.
+  Result<Outcome> Deliver(const nlohmann::json& cb) {
+    std::string url = cb["url"];
+    auto q = url.substr(url.find('?') + 1);
+    std::string job, token;
+    for (size_t pos = 0; pos < q.size();) {
+      size_t amp = q.find('&', pos);
+      if (amp == std::string::npos) amp = q.size();
+      std::string kv = q.substr(pos, amp - pos);
+      std::string k = kv.substr(0, kv.find('=')), v = kv.substr(kv.find('=') + 1);
+      if (k == "job") job = v;
+      if (k == "t") token = v;
+      pos = amp + 1;
+    }
+    size_t p;
+    while ((p = job.find("%3A")) != std::string::npos) job.replace(p, 3, ":");
+    return kling_->HandleCallback(job, token, cb["body"].get<std::string>());
+  }
+  nlohmann::json LastRequestBody() {
+    auto reqs = emu_->Requests(emu_->kling());
+    for (auto it = reqs.rbegin(); it != reqs.rend(); ++it) {
+      if ((*it)["method"] == "POST") return nlohmann::json::parse((*it)["body"].get<std::string>());
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<testing::EmulatorProcess> emu_;
+  std::filesystem::path dir_;
+  std::unique_ptr<LocalFsBlobStore> blobs_;
+  CurlHttpClient http_;
+  ManualClock clock_;
+  RecordingSleeper sleeper_{&clock_};
+  Sink sink_;
+  PriceTable prices_ = PriceTable::Defaults();
+  std::unique_ptr<Retrier> retrier_;
+  std::unique_ptr<CircuitBreaker> breaker_;
+  std::unique_ptr<KlingVideoGenerator> kling_;
+};
+
+TEST_F(KlingTest, SubmitIsAcceptedAndCallbacksDeliverTheClipOnce) {
+  auto d = kling_->Submit(Req());
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_EQ(d->estimated_cost_micros, 350'000) << "v2.5-turbo pro 5 s";
+  auto body = LastRequestBody();
+  EXPECT_EQ(body["model_name"], "kling-v2-5-turbo");
+  EXPECT_EQ(body["image"], Base64Encode(kPng));
+  EXPECT_EQ(body["image_tail"], Base64Encode(kPng));
+  EXPECT_EQ(body["external_task_id"], "p1:v1");
+  EXPECT_EQ(body["duration"], "5");
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  EXPECT_EQ(Deliver(cbs[0]).value(), Outcome::kPending);
+  EXPECT_EQ(Deliver(cbs[1]).value(), Outcome::kPending);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDuplicate);
+  ASSERT_EQ(sink_.results.size(), 1u);
+  EXPECT_EQ(sink_.results[0].status, ProviderResult::Status::kSucceeded);
+  EXPECT_EQ(sink_.results[0].provider_request_id, d->provider_request_id);
+  EXPECT_EQ(blobs_->Get("clips/v1.mp4")->substr(4, 4), "ftyp");
+}
+
+TEST_F(KlingTest, OutOfOrderAndDuplicatedCallbacksNeverMoveBackwards) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"callbackMode", "out_of_order"}});
+  ASSERT_TRUE(kling_->Submit(Req()));
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(cbs[0]["body"].get<std::string>())["task_status"], "succeed");
+  EXPECT_EQ(Deliver(cbs[0]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(cbs[1]).value(), Outcome::kDuplicate);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDuplicate);
+  EXPECT_EQ(sink_.results.size(), 1u);
+}
+
+TEST_F(KlingTest, ForgedCallbacksAreRefusedAndWriteNothing) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
+  ASSERT_TRUE(kling_->Submit(Req("p1:v1")));
+  ASSERT_TRUE(kling_->Submit(Req("p1:v2")));
+  std::string forged = R"({"task_id":"1","task_status":"succeed",
+      "task_result":{"videos":[{"url":"http://127.0.0.1:1/x.mp4"}]}})";
+  auto bad = kling_->HandleCallback("p1:v1", "deadbeef", forged);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kRefused);
+  auto wrong_job = kling_->HandleCallback("p1:v1", CallbackToken("server-secret", "p1:v2"), forged);
+  ASSERT_FALSE(wrong_job);
+  auto wrong_task = kling_->HandleCallback("p1:v1", CallbackToken("server-secret", "p1:v1"), forged);
+  ASSERT_FALSE(wrong_task) << "a valid token cannot vouch for another task";
+  EXPECT_TRUE(sink_.results.empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "clips"));
+}
+
+TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
+  ASSERT_TRUE(kling_->Submit(Req()));
+  auto pending = kling_->Poll("p1:v1");
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  EXPECT_FALSE(pending->has_value());
+  emu_->Post(emu_->kling(), "/__control/complete");
+  auto done = kling_->Poll("p1:v1");
+  ASSERT_TRUE(done && done->has_value());
+  EXPECT_EQ((*done)->output_blobs, std::vector<std::string>{"clips/v1.mp4"});
+  auto cbs = Callbacks(3);
+  for (const auto& cb : cbs) EXPECT_EQ(Deliver(cb).value(), Outcome::kDuplicate);
+  EXPECT_TRUE(sink_.results.empty());
+}
+
+TEST_F(KlingTest, MotionBrushShotIsAcceptedByTheModelThatSupportsIt) {
+  VideoRequest r = Req();
+  r.motion_brush = MotionBrush{"f/mask.png", {DynamicMask{"f/mask.png", {{10, 20}, {30, 700}}}}};
+  auto d = kling_->Submit(r);
+  ASSERT_TRUE(d) << d.error().ToString();
+  auto body = LastRequestBody();
+  EXPECT_EQ(body["model_name"], "kling-v1-5");
+  EXPECT_FALSE(body.contains("image_tail"));
+  EXPECT_EQ(body["dynamic_masks"][0]["trajectories"][0], nlohmann::json::parse(R"({"x":10,"y":700})"));
+}
+
+TEST_F(KlingTest, ConcurrencyLimitIsRetriedAccountErrorsAreNot) {
+  emu_->Post(emu_->kling(), "/__control/faults",
+             {{"rules", {{{"op", "create"}, {"status", 429}, {"times", 2},
+                          {"body", {{"code", 1303}, {"message", "parallel task over resource pack limit"}}}}}}});
+  ASSERT_TRUE(kling_->Submit(Req("p1:a")));
+  EXPECT_EQ(sleeper_.delays().size(), 2u);
+  emu_->Post(emu_->kling(), "/__control/faults",
+             {{"rules", {{{"op", "create"}, {"status", 429}, {"times", 5},
+                          {"body", {{"code", 1102}, {"message", "resource pack exhausted"}}}}}}});
+  auto r = kling_->Submit(Req("p1:b"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(sleeper_.delays().size(), 2u) << "not retried";
+  EXPECT_EQ(breaker_->Snapshot().failures, 2);
+}
+
+TEST_F(KlingTest, WrongSecretIsAnAuthError) {
+  KlingConfig c = Config();
+  c.secret_key = "wrong";
+  Rebuild(c);
+  auto r = kling_->Submit(Req());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(KlingTest, FailedTaskBecomesAFailedResult) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"failTasks", true}});
+  ASSERT_TRUE(kling_->Submit(Req()));
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDelivered);
+  ASSERT_EQ(sink_.results.size(), 1u);
+  EXPECT_EQ(sink_.results[0].status, ProviderResult::Status::kFailed);
+  EXPECT_NE(sink_.results[0].error.find("content moderation"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace miri
