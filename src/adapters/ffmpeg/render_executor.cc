@@ -1,8 +1,10 @@
 #include "adapters/ffmpeg/render_executor.h"
 
 #include <system_error>
+#include <thread>
 
 #include "adapters/ffmpeg/clip_reader.h"
+#include "adapters/ffmpeg/frame_queue.h"
 
 namespace miri::ffmpeg {
 
@@ -98,6 +100,52 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
   return info;
 }
 
+namespace {
+
+// The decoding side, on its own thread: puts every output frame of the
+// plan, in order, on `queue`. Returns the number of frames decoded.
+Result<int64_t> ProduceFrames(const render::RenderPlan& plan,
+                              const AVFrame* black, FrameQueue& queue) {
+  const render::RenderSettings& s = plan.settings;
+  int64_t decoded = 0;
+  for (const render::PlanSegment& seg : plan.segments) {
+    std::unique_ptr<ClipReader> clip;
+    if (!seg.is_black()) {
+      ASSIGN_OR_RETURN(clip,
+                       ClipReader::Open(plan.shots[seg.shot_index].clip,
+                                        s.width, s.height, s.fps),
+                       ShotLabel(plan, seg.shot_index));
+    }
+    for (int64_t k = 0; k < seg.frame_count; ++k) {
+      const AVFrame* frame = black;
+      if (clip) {
+        ASSIGN_OR_RETURN(frame, clip->FrameAt(k),
+                         ShotLabel(plan, seg.shot_index));
+      }
+      // A new reference to the same pixels: cheap, and the reader may
+      // reuse its own frame meanwhile (it never writes a shared buffer).
+      FramePtr ref(av_frame_clone(frame));
+      if (!ref) return MakeError(ErrorCode::kInternal, "frame reference");
+      if (!queue.Push(std::move(ref))) return decoded;  // consumer gave up
+    }
+    if (clip) decoded += clip->frames_decoded();
+  }
+  return decoded;
+}
+
+// The encoding side: writes every frame the producer queues.
+Result<void> ConsumeFrames(FrameQueue& queue, VideoWriter& writer,
+                           ProgressReporter& progress) {
+  // Bounded: the producer closes the queue after a finite plan.
+  while (FramePtr frame = queue.Pop()) {
+    RETURN_IF_ERROR(writer.WriteFrame(frame.get()), "encoding");
+    progress.Frame(writer.frames_written());
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
                                       const RenderOptions& options) {
   if (Result<void> ok = CheckClipsExist(plan); !ok) {
@@ -117,29 +165,30 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   FramePtr black = writer->AllocFrame();
   if (!black) return MakeError(ErrorCode::kInternal, "frame buffer");
   ProgressReporter progress(options, plan.total_frames, plan.settings.fps);
-  RenderStats stats;
-  for (const render::PlanSegment& seg : plan.segments) {
-    std::unique_ptr<ClipReader> clip;
-    if (!seg.is_black()) {
-      const std::string label = ShotLabel(plan, seg.shot_index);
-      ASSIGN_OR_RETURN(clip,
-                       ClipReader::Open(plan.shots[seg.shot_index].clip,
-                                        wo.width, wo.height, wo.fps),
-                       label);
-    }
-    for (int64_t k = 0; k < seg.frame_count; ++k) {
-      AVFrame* frame = black.get();
-      if (clip) {
-        ASSIGN_OR_RETURN(frame, clip->FrameAt(k),
-                         ShotLabel(plan, seg.shot_index));
-      }
-      RETURN_IF_ERROR(writer->WriteFrame(frame), "encoding");
-      progress.Frame(writer->frames_written());
-    }
-    if (clip) stats.frames_decoded += clip->frames_decoded();
+
+  // Decoding and scaling run one frame queue ahead of encoding, so the two
+  // overlap (x264 adds its own threads on top).
+  FrameQueue queue(8);
+  Result<int64_t> decoded = 0;
+  std::thread producer([&] {
+    decoded = ProduceFrames(plan, black.get(), queue);
+    queue.Close();
+  });
+  Result<void> written = ConsumeFrames(queue, *writer, progress);
+  if (!written) queue.Abort();
+  producer.join();
+  if (!decoded) return tl::unexpected<Error>(std::move(decoded).error());
+  if (!written) return tl::unexpected<Error>(std::move(written).error());
+  if (writer->frames_written() != plan.total_frames) {
+    return MakeError(ErrorCode::kInternal,
+                     "wrote " + std::to_string(writer->frames_written()) +
+                         " of " + std::to_string(plan.total_frames) +
+                         " frames");
   }
   RETURN_IF_ERROR(writer->Finish(), "finishing");
+  RenderStats stats;
   stats.frames_written = writer->frames_written();
+  stats.frames_decoded = *decoded;
   return stats;
 }
 
