@@ -15,6 +15,7 @@
 #include "adapters/ffmpeg/render_executor.h"
 #include "app/commands.h"
 #include "ports/clock.h"
+#include "services/render/exports.h"
 #include "services/render/render_plan.h"
 #include "services/render/timeline.h"
 
@@ -33,6 +34,7 @@ struct RenderCliOptions {
   std::string preset = "veryfast";
   int crf = 20;
   std::string audio_codec = "copy";
+  std::string otio, fcpxml, edl;  // export files; empty = none
   bool quiet = false;
 };
 
@@ -67,6 +69,30 @@ Result<render::Timeline> ReadTimeline(const std::string& path) {
   return t;
 }
 
+Result<void> WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write " + path);
+  return {};
+}
+
+// Editors' exports of the cut, with absolute media paths.
+Result<void> WriteExports(const RenderCliOptions& o, render::RenderPlan plan) {
+  for (render::TimelineShot& s : plan.shots)
+    s.clip = fs::absolute(s.clip).lexically_normal().string();
+  render::ExportInput in{&plan,
+                         fs::absolute(o.audio).lexically_normal().string(),
+                         fs::path(o.output).stem().string()};
+  if (!o.otio.empty())
+    RETURN_IF_ERROR(WriteText(o.otio, render::ExportOtioJson(in)), "--otio");
+  if (!o.fcpxml.empty())
+    RETURN_IF_ERROR(WriteText(o.fcpxml, render::ExportFcpxml(in)), "--fcpxml");
+  if (!o.edl.empty())
+    RETURN_IF_ERROR(WriteText(o.edl, render::ExportEdl(in)), "--edl");
+  return {};
+}
+
 std::string MinSec(int64_t ms) {
   int64_t s = (ms + 500) / 1000;
   char buf[32];
@@ -99,6 +125,7 @@ Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
   ASSIGN_OR_RETURN(render::RenderPlan plan,
                    render::BuildRenderPlan(timeline, song.duration_ms, settings),
                    "plan");
+  RETURN_IF_ERROR(WriteExports(o, plan), "exports");
   ffmpeg::RenderOptions ro;
   ro.output = o.output;
   ro.song = o.audio;
@@ -152,6 +179,12 @@ void RegisterRenderCommand(CLI::App& app) {
                   "copy the song's stream, or encode AAC")
       ->check(CLI::IsMember({"copy", "aac"}))
       ->capture_default_str();
+  cmd->add_option("--otio", opts->otio,
+                  "also write the cut as OpenTimelineIO JSON to this file");
+  cmd->add_option("--fcpxml", opts->fcpxml,
+                  "also write the cut as FCPXML 1.9 to this file");
+  cmd->add_option("--edl", opts->edl,
+                  "also write the cut as a CMX 3600 EDL to this file");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary");
   cmd->callback([opts] { throw CLI::RuntimeError(Run(*opts)); });
 }
