@@ -95,4 +95,17 @@ RenderProgress MakeProgress(int64_t frames_done, int64_t total_frames,
   return p;
 }
 
+nlohmann::json RenderProgressPayload(std::string_view project_id,
+                                     const RenderProgress& p) {
+  nlohmann::json j = {{"projectId", project_id},
+                      {"stage", "encoding"},
+                      {"framesDone", p.frames_done},
+                      {"framesTotal", p.total_frames},
+                      {"fraction", p.percent / 100.0},
+                      {"percent", p.percent},
+                      {"elapsedMs", p.elapsed_ms}};
+  if (p.eta_ms) j["etaMs"] = *p.eta_ms;
+  return j;
+}
+
 }  // namespace miri::render

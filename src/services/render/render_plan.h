@@ -14,8 +14,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "domain/result.h"
 #include "services/render/timeline.h"
@@ -70,6 +73,12 @@ struct RenderProgress {
 
 RenderProgress MakeProgress(int64_t frames_done, int64_t total_frames,
                             int64_t elapsed_ms);
+
+// The RENDER_PROGRESS payload (web/src/schemas RenderProgressSchema, plus
+// percent and ETA): {"projectId", "stage": "encoding", "framesDone",
+// "framesTotal", "fraction", "percent", "elapsedMs", "etaMs"?}.
+nlohmann::json RenderProgressPayload(std::string_view project_id,
+                                     const RenderProgress& progress);
 
 }  // namespace miri::render
 

@@ -131,5 +131,17 @@ TEST(MakeProgressTest, ExtrapolatesEta) {
   EXPECT_EQ(MakeProgress(100, 100, 10).eta_ms, 0);
 }
 
+TEST(RenderProgressPayloadTest, CarriesPercentAndEta) {
+  nlohmann::json j = RenderProgressPayload("p1", MakeProgress(30, 120, 1000));
+  EXPECT_EQ(j["projectId"], "p1");
+  EXPECT_EQ(j["framesDone"], 30);
+  EXPECT_EQ(j["framesTotal"], 120);
+  EXPECT_DOUBLE_EQ(j["fraction"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(j["percent"].get<double>(), 25.0);
+  EXPECT_EQ(j["etaMs"], 3000);
+  EXPECT_FALSE(RenderProgressPayload("p1", MakeProgress(0, 120, 0))
+                   .contains("etaMs"));
+}
+
 }  // namespace
 }  // namespace miri::render
