@@ -164,20 +164,28 @@ void CheckVideoOrder(const AuditInput& in, std::vector<Finding>* out) {
   }
 }
 
+// The prompt after its [ShotID]_[VersionID]_[ModelCode] prefix: ids are
+// not wording (a shot called "sing" says nothing about Miri's mouth).
+std::string Body(const std::string& prompt) {
+  static const std::regex kPrefix(R"(^\[[^\]]*\]_\[[^\]]*\]_\[[^\]]*\] ?)");
+  return std::regex_replace(prompt, kPrefix, "", std::regex_constants::format_first_only);
+}
+
 }  // namespace
 
 std::vector<Finding> AuditPrompt(const AuditInput& in) {
   std::vector<Finding> out;
   CheckPrefix(in, &out);
+  const std::string body = Body(in.prompt);
   bool shows_miri = in.shows_miri ||
-                    std::regex_search(in.prompt, MiriMentionPattern()) ||
+                    std::regex_search(body, MiriMentionPattern()) ||
                     !in.loras.empty();
   if (shows_miri) {
     CheckMiri(in, &out);
-    for (const Lexicon& lex : ForbiddenWording()) AddMatches(lex, in.prompt, &out);
+    for (const Lexicon& lex : ForbiddenWording()) AddMatches(lex, body, &out);
   }
   std::smatch m;
-  if (std::regex_search(in.prompt, m, LikenessPattern())) {
+  if (std::regex_search(body, m, LikenessPattern())) {
     out.push_back({"miri.likeness",
                    "Miri's likeness comes only from the LoRA " + in.lora_id +
                        "; no other route (other LoRAs, face swaps, "
@@ -260,9 +268,9 @@ std::vector<Finding> ScreenUserText(std::string_view text_view) {
   return out;
 }
 
-Result<void> RequireSafeUserText(std::string_view field, std::string_view text) {
-  std::vector<Finding> findings = ScreenUserText(text);
-  if (findings.empty()) return {};
+namespace {
+
+Result<void> Refuse(std::string_view field, const std::vector<Finding>& findings) {
   std::vector<FieldIssue> issues;
   for (const Finding& f : findings) {
     issues.push_back({std::string(field),
@@ -271,6 +279,23 @@ Result<void> RequireSafeUserText(std::string_view field, std::string_view text) 
   return MakeError(ErrorCode::kRefused,
                    "refused: this would undo Miri's depiction rules",
                    std::move(issues));
+}
+
+}  // namespace
+
+Result<void> RequireSafeUserText(std::string_view field, std::string_view text) {
+  std::vector<Finding> findings = ScreenUserText(text);
+  if (findings.empty()) return {};
+  return Refuse(field, findings);
+}
+
+Result<void> RequireSafePromptText(std::string_view field, std::string_view text) {
+  std::vector<Finding> findings = ScreenUserText(text);
+  for (Finding& f : AuditRuleText(text, RuleKind::kPositive)) {
+    findings.push_back(std::move(f));
+  }
+  if (findings.empty()) return {};
+  return Refuse(field, findings);
 }
 
 }  // namespace miri

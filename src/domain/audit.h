@@ -50,6 +50,12 @@ std::vector<Finding> AuditRuleText(std::string_view text, RuleKind kind);
 // Rule ids: guard.remove-rule, guard.direction, guard.request, guard.likeness.
 std::vector<Finding> ScreenUserText(std::string_view text);
 
+// For text a person types that becomes prompt text itself (a prompt
+// override, a shot description): ScreenUserText plus the forbidden wording
+// and likeness checks of AuditRuleText, since here "a short skirt" is a
+// request, not a complaint. REFUSED with readable issues at `field`.
+Result<void> RequireSafePromptText(std::string_view field, std::string_view text);
+
 // ScreenUserText as a Result: REFUSED with one FieldIssue per finding at
 // `field`, each message readable by the person who typed it.
 Result<void> RequireSafeUserText(std::string_view field, std::string_view text);

@@ -175,6 +175,15 @@ TEST(AuditPromptTest, WordingThatUnderminesTheRules) {
   }
 }
 
+// Regression: a shot id that is also a word ("sing") matched the mouth
+// rule through the prefix, and auto-fix then mangled "singing".
+TEST(AuditPromptTest, IdsInThePrefixAreNotWording) {
+  AuditInput in = Image("Miri on the rooftop.");
+  in.shot_id = "sing";
+  in.prompt = "[sing]_[v1]_[FLUX2] " + std::string(kTerms) + " Miri on the rooftop.";
+  EXPECT_TRUE(AuditPrompt(in).empty());
+}
+
 TEST(AuditPromptTest, FindingCarriesTheOffendingText) {
   std::vector<Finding> f = AuditPrompt(Image("wearing a short skirt"));
   ASSERT_EQ(f.size(), 1u);
@@ -249,6 +258,18 @@ TEST(AuditRuleTextTest, NegativeRulesMayNameWhatToAvoidButNotTheTerms) {
   std::vector<std::string> ids =
       Ids(AuditRuleText("heavy fabric", RuleKind::kNegative));
   EXPECT_EQ(ids, std::vector<std::string>{"miri.term.negated"});
+}
+
+TEST(RequireSafePromptTextTest, PromptTextMayNotCarryForbiddenWording) {
+  // As a complaint this passes; as prompt text it is a request.
+  EXPECT_TRUE(RequireSafeUserText("prompt", "Miri in a short skirt"));
+  Result<void> r = RequireSafePromptText("prompt", "Miri in a short skirt");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kRefused);
+  EXPECT_EQ(r.error().issues.at(0).path, "prompt");
+  EXPECT_NE(r.error().issues.at(0).message.find("Mid-calf"), std::string::npos);
+  EXPECT_FALSE(RequireSafePromptText("prompt", "make her look older"));
+  EXPECT_TRUE(RequireSafePromptText("prompt", "Miri under a red umbrella"));
 }
 
 TEST(ScreenUserTextTest, RefusalIsReadableAndNamesTheField) {

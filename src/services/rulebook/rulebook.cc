@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "domain/audit.h"
 
@@ -116,7 +117,20 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
                    "rules");
   std::vector<RuleMatch> out;
   for (size_t i : snap->active_global) out.push_back({snap->views[i].rule, 1.0f});
-  if (snap->active_scoped.empty()) return out;
+  // Rules learned from this shot's own rejections always apply to it.
+  std::set<std::string> own;
+  for (const auto& [id, i] : snap->active_scoped) {
+    const Rule& r = snap->views[i].rule;
+    const bool fits = r.scope == RuleScope::kCharacter ? shot.shows_miri
+                                                       : r.scope_id == shot.scene_id;
+    if (fits && r.source_version_id &&
+        std::find(shot.versions.begin(), shot.versions.end(),
+                  *r.source_version_id) != shot.versions.end()) {
+      out.push_back({r, 1.0f});
+      own.insert(id);
+    }
+  }
+  if (snap->active_scoped.size() == own.size()) return out;
   // One index query per scope the shot admits; the index filters.
   const std::string project(project_id);
   std::vector<Restricts> filters;
@@ -141,6 +155,7 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
     if (taken == options_.top_k || hit.score < options_.min_score) break;
     auto it = snap->active_scoped.find(hit.id);
     if (it == snap->active_scoped.end()) continue;  // index ahead of the views
+    if (own.count(hit.id)) continue;
     out.push_back({snap->views[it->second].rule, hit.score});
     ++taken;
   }

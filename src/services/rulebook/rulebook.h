@@ -5,7 +5,8 @@
 // Which rules apply to a shot: every active GLOBAL rule, plus the top-k
 // active rules most similar to the shot's description and lyrics (cosine at
 // least min_score) among those whose scope fits: CHARACTER rules only when
-// the shot shows Miri, SCENE rules only in their scene.
+// the shot shows Miri, SCENE rules only in their scene. Rules learned from
+// the shot's own rejected versions always apply to it.
 //
 // Safety: a rejection reason is screened (domain/audit.h) before it is
 // analysed, and a proposed rule's text is audited before it is stored, so

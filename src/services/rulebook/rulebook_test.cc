@@ -191,6 +191,17 @@ TEST_F(RulebookTest, RulesLearnedOnAnotherInstanceAppearAfterTheCacheTtl) {
   EXPECT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
 }
 
+TEST_F(RulebookTest, RulesFromTheShotsOwnRejectionsAlwaysApply) {
+  analyzer_.script["x"] = {"the horizon sits in the lower third",
+                           RuleKind::kPositive, RuleScope::kCharacter, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));  // rejects sh-0v1
+  Shot own = ShotWith("sh-0", "Miri at a window");  // nothing in common
+  own.versions = {"sh-0v1"};
+  EXPECT_EQ(rulebook_->RulesFor(project_.project_id, own)->size(), 1u);
+  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id,
+                                  ShotWith("sh-1", "Miri at a window"))->empty());
+}
+
 TEST_F(RulebookTest, SearchRanksByRelevance) {
   analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
                            RuleScope::kCharacter, ""};

@@ -1,0 +1,624 @@
+#include "services/orchestration/orchestrator.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/audit.h"
+#include "services/orchestration/requests.h"
+
+namespace miri {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kModelImage = "FLUX2";
+constexpr std::string_view kModelVideo = "KLING";
+
+// The SHOT_UPDATED / PROJECT_UPDATED payload (same shape as the API's).
+json EventJson(std::string_view project_id, const Event& e) {
+  json j = {{"projectId", project_id}, {"seq", e.seq},   {"eventId", e.event_id},
+            {"to", e.to},              {"status", e.to}, {"cause", e.cause},
+            {"at", e.at}};
+  j["from"] = e.from ? json(*e.from) : json(nullptr);
+  if (e.is_shot_event()) j["shotId"] = e.shot_id;
+  if (e.version_id) j["versionId"] = *e.version_id;
+  return j;
+}
+
+// Removes every case-insensitive whole-word occurrence of `needle`.
+std::string Strip(std::string text, std::string_view needle) {
+  if (needle.empty()) return text;
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  std::string n(needle);
+  std::transform(n.begin(), n.end(), n.begin(), ::tolower);
+  auto word = [&](size_t i) {
+    return i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) ||
+                                lower[i] == '-');
+  };
+  size_t at = lower.find(n);
+  while (at != std::string::npos) {
+    const bool whole = (at == 0 || !word(at - 1)) && !word(at + n.size());
+    if (whole) {
+      text.erase(at, n.size());
+      lower.erase(at, n.size());
+      at = lower.find(n, at);
+    } else {
+      at = lower.find(n, at + 1);
+    }
+  }
+  // Collapse the gaps the removals left.
+  std::string out;
+  for (char c : text) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string RuleIds(const std::vector<Finding>& findings) {
+  std::string out;
+  for (const Finding& f : findings) out += (out.empty() ? "" : ", ") + f.rule_id;
+  return out;
+}
+
+const Version* Latest(const std::vector<Version>& versions,
+                      std::initializer_list<VersionKind> kinds) {
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (std::find(kinds.begin(), kinds.end(), it->kind) != kinds.end()) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct Orchestrator::Context {
+  std::string project_id;
+  ProjectConfig project;
+  Shot shot;
+  std::vector<Version> versions;
+};
+
+Orchestrator::Orchestrator(Store& store, BlobStore& blobs, EventBus* bus,
+                           ImageGenerator& images, VideoGenerator& videos,
+                           VisionAnalyzer& vision, Rulebook* rulebook,
+                           const Clock& clock, IdSource ids,
+                           OrchestratorOptions options)
+    : store_(store),
+      blobs_(blobs),
+      bus_(bus),
+      images_(images),
+      videos_(videos),
+      vision_(vision),
+      rulebook_(rulebook),
+      clock_(clock),
+      ids_(std::move(ids)),
+      options_(options) {}
+
+void Orchestrator::SetFinalRenderStarter(FinalRenderStarter starter) {
+  std::lock_guard lock(mu_);
+  render_starter_ = std::move(starter);
+}
+
+std::string Orchestrator::JobId(std::string_view project_id,
+                                std::string_view version_id) {
+  return std::string(project_id) + ":" + std::string(version_id);
+}
+
+std::string Orchestrator::NewId(std::string_view prefix) {
+  return std::string(prefix) + ids_();
+}
+
+Result<Orchestrator::Context> Orchestrator::Load(std::string_view project_id,
+                                                 std::string_view shot_id) {
+  Context ctx;
+  ctx.project_id = std::string(project_id);
+  ASSIGN_OR_RETURN(ctx.project, store_.GetProject(project_id), "project");
+  ASSIGN_OR_RETURN(ctx.shot, store_.GetShot(project_id, shot_id), "shot");
+  ASSIGN_OR_RETURN(ctx.versions, store_.ListVersions(project_id, shot_id),
+                   "shot");
+  return ctx;
+}
+
+Result<Event> Orchestrator::Move(std::string_view project_id,
+                                 std::string_view shot_id,
+                                 std::optional<ShotStatus> from, ShotStatus to,
+                                 std::string cause, std::string key,
+                                 std::optional<std::string> version_id) {
+  Event e;
+  e.event_id = NewId("e");
+  e.shot_id = std::string(shot_id);
+  e.version_id = std::move(version_id);
+  if (from) e.from = std::string(ShotStatusName(*from));
+  e.to = std::string(ShotStatusName(to));
+  e.cause = cause.substr(0, 1900);
+  e.at = clock_.NowIso();
+  // Request keys are the client's; scope them to the shot so two shots
+  // never share an event key.
+  e.idempotency_key = (std::string(shot_id) + "/" + key).substr(0, 200);
+  ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e),
+                   "shot " + std::string(shot_id));
+  if (!r.duplicate) Publish(project_id, kShotUpdated, EventJson(project_id, r.event));
+  return r.event;
+}
+
+void Orchestrator::Publish(std::string_view project_id, std::string_view type,
+                           json payload) {
+  if (bus_ == nullptr) return;
+  // The store is the truth; a lost doorbell costs clients a refetch.
+  (void)bus_->Publish({std::string(project_id), std::string(type), payload.dump()});
+}
+
+Result<ShotStep> Orchestrator::Generate(
+    std::string_view project_id, std::string_view shot_id,
+    const std::optional<std::string>& subject_override,
+    const std::string& key) {
+  if (subject_override) {
+    RETURN_IF_ERROR(RequireSafePromptText("prompt", *subject_override),
+                    "generating");
+  }
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "generating");
+  return DraftAndDispatch(ctx, subject_override, key);
+}
+
+Result<ShotStep> Orchestrator::DraftAndDispatch(
+    const Context& ctx, const std::optional<std::string>& subject_in,
+    const std::string& key) {
+  std::string subject = subject_in.value_or(ctx.shot.description);
+  std::vector<RuleMatch> rules;
+  if (rulebook_ != nullptr) {
+    ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
+                     "retrieving rules");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> references,
+                   ApprovedReferences(store_, ctx.project_id, ctx.shot),
+                   "references");
+  const Version* parent = Latest(ctx.versions, {VersionKind::kImage});
+  ShotStatus status = ctx.shot.status;
+  for (int attempt = 0;; ++attempt) {
+    const std::string attempt_key = key + (attempt ? ":fix" + std::to_string(attempt) : "");
+    Version v = ImageVersion(ctx.project, ctx.project_id, ctx.shot, subject,
+                             rules, references, parent, attempt_key, options_,
+                             clock_.NowIso());
+    v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
+                              LorasOf(v), ctx.shot.shows_miri,
+                              ctx.project.global_settings.lora_weights_id,
+                              ctx.shot.shot_id, v.version_id,
+                              std::string(kModelImage)});
+    const bool passed = v.findings.empty();
+    if (!options_.vision_audit_available) {
+      v.findings.push_back({"vision.unavailable",
+                            "no vision model checks images on this route "
+                            "(offline): a person must check Miri's depiction "
+                            "rules in the image",
+                            ""});
+    }
+    Result<void> stored = store_.AppendVersion(ctx.project_id, v);
+    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
+      // The same request again: report where it went, change nothing.
+      ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, ctx.shot.shot_id),
+                       "generating");
+      return ShotStep{v.version_id, now.status, {}};
+    }
+    RETURN_IF_ERROR(stored, "generating");
+    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, status,
+                         ShotStatus::kValidation, "audit started",
+                         attempt_key + ":validate", v.version_id),
+                    "generating");
+    if (passed) return DispatchImage(ctx, v, attempt_key);
+    std::vector<Finding> findings = v.findings;
+    if (attempt >= options_.max_autofix) {
+      RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
+                           ShotStatus::kValidation, ShotStatus::kFailed,
+                           "audit failed after " + std::to_string(attempt) +
+                               " auto-fixes: " + RuleIds(findings),
+                           attempt_key + ":failed", v.version_id),
+                      "generating");
+      return ShotStep{v.version_id, ShotStatus::kFailed, findings};
+    }
+    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
+                         ShotStatus::kValidation, ShotStatus::kDraft,
+                         "audit failed: " + RuleIds(findings) + "; auto-fixing",
+                         attempt_key + ":autofix", v.version_id),
+                    "generating");
+    // Auto-fix: drop the offending wording from the subject and any rule
+    // that carries it, then audit again.
+    for (const Finding& f : findings) {
+      subject = Strip(subject, f.offending_text);
+      std::erase_if(rules, [&](const RuleMatch& m) {
+        return !f.offending_text.empty() &&
+               Strip(m.rule.text, f.offending_text) != m.rule.text;
+      });
+    }
+    status = ShotStatus::kDraft;
+    parent = nullptr;
+  }
+}
+
+Result<void> Orchestrator::Reserve(const Context& ctx, const Version& v,
+                                   int64_t micros) {
+  LedgerEntry e;
+  e.entry_id = "res-" + v.version_id;
+  e.kind = LedgerKind::kReserve;
+  e.provider = v.kind == VersionKind::kVideo ? std::string(videos_.name())
+                                             : std::string(images_.name());
+  e.amount_micros = micros;
+  e.shot_id = ctx.shot.shot_id;
+  e.version_id = v.version_id;
+  e.at = clock_.NowIso();
+  const auto cap = static_cast<int64_t>(
+      ctx.project.global_settings.budget_cap_usd * 1'000'000.0);
+  Result<BudgetState> r = store_.ReserveBudget(ctx.project_id, e, cap);
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) return {};  // retry
+  if (!r) return tl::unexpected(r.error());
+  Publish(ctx.project_id, kBudgetUpdated,
+          {{"projectId", ctx.project_id},
+           {"settledMicros", r->settled_micros},
+           {"reservedMicros", r->reserved_micros},
+           {"capMicros", cap}});
+  return {};
+}
+
+void Orchestrator::Settle(std::string_view project_id,
+                          std::string_view version_id, int64_t micros,
+                          bool ok) {
+  LedgerEntry e;
+  e.entry_id = std::string(ok ? "set-" : "rel-") + std::string(version_id);
+  e.kind = ok ? LedgerKind::kSettle : LedgerKind::kRelease;
+  e.provider = "result";
+  e.amount_micros = ok ? micros : 0;
+  e.reservation_id = "res-" + std::string(version_id);
+  e.version_id = std::string(version_id);
+  e.at = clock_.NowIso();
+  // Already settled (a duplicate result) or never reserved: nothing to do.
+  (void)store_.AppendLedgerEntry(project_id, e);
+}
+
+Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
+                                             const Version& v,
+                                             const std::string& key) {
+  const int64_t estimate = images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v));
+  if (Result<void> r = Reserve(ctx, v, estimate); !r) {
+    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
+                         ShotStatus::kValidation, ShotStatus::kFailed,
+                         "budget exhausted: " + r.error().message,
+                         key + ":budget", v.version_id),
+                    "dispatching");
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+  }
+  RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
+                       ShotStatus::kGeneratingImage,
+                       "audit passed; image requested from " +
+                           std::string(images_.name()),
+                       key + ":dispatch", v.version_id),
+                  "dispatching");
+  if (Result<void> r = Submit(ctx.project_id, v); !r) {
+    Settle(ctx.project_id, v.version_id, 0, false);
+    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
+                         ShotStatus::kGeneratingImage, ShotStatus::kFailed,
+                         "provider refused the request: " + r.error().ToString(),
+                         key + ":refused", v.version_id),
+                    "dispatching");
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+  }
+  return ShotStep{v.version_id, ShotStatus::kGeneratingImage, v.findings};
+}
+
+Result<void> Orchestrator::Submit(const std::string& project_id,
+                                  const Version& v) {
+  if (v.kind == VersionKind::kVideo) {
+    RETURN_IF_ERROR(videos_.Submit(VideoRequestOf(project_id, v)), "video");
+  } else {
+    RETURN_IF_ERROR(images_.Submit(ImageRequestOf(project_id, v)), "image");
+  }
+  return {};
+}
+
+Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
+                                       std::string_view shot_id,
+                                       const std::string& key) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
+  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+  if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
+                    "approving");
+    return MakeError(ErrorCode::kFailedPrecondition, "no image to approve");
+  }
+  ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
+                   ReadMotionBrush(blobs_, project_id, ctx.shot,
+                                   options_.image_width, options_.image_height),
+                   "approving");
+  Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image, brush,
+                           key, options_, clock_.NowIso());
+  v.findings = AuditPrompt({PromptKind::kVideo, v.prompt, v.negative_prompt, {},
+                            ctx.shot.shows_miri,
+                            ctx.project.global_settings.lora_weights_id,
+                            ctx.shot.shot_id, v.version_id,
+                            std::string(kModelVideo)});
+  if (!v.findings.empty()) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the clip prompt fails the audit: " + RuleIds(v.findings));
+  }
+  Result<void> stored = store_.AppendVersion(project_id, v);
+  if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
+    return ShotStep{v.version_id, ctx.shot.status, {}};
+  }
+  RETURN_IF_ERROR(stored, "approving");
+  if (Result<void> r = Reserve(ctx, v, videos_.EstimateCostMicros(
+                                           VideoRequestOf(ctx.project_id, v)));
+      !r) {
+    return tl::unexpected(WithContext(r.error(), "approving"));
+  }
+  RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                       ShotStatus::kGeneratingVideo,
+                       "approved; clip requested from " + std::string(videos_.name()),
+                       key + ":approve", v.version_id),
+                  "approving");
+  if (rulebook_ != nullptr) (void)rulebook_->RecordApproved(project_id, *image);
+  if (Result<void> r = Submit(ctx.project_id, v); !r) {
+    Settle(project_id, v.version_id, 0, false);
+    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
+                         ShotStatus::kFailed,
+                         "provider refused the request: " + r.error().ToString(),
+                         key + ":refused", v.version_id),
+                    "approving");
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+  }
+  return ShotStep{v.version_id, ShotStatus::kGeneratingVideo, {}};
+}
+
+Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
+                                      std::string_view shot_id,
+                                      const std::string& reason,
+                                      const std::string& key) {
+  RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "rejecting");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "rejecting");
+  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+  if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kDraft),
+                    "rejecting");
+    return MakeError(ErrorCode::kFailedPrecondition, "no image to reject");
+  }
+  // Learn first: a refused rule leaves the shot as it was.
+  if (rulebook_ != nullptr) {
+    RETURN_IF_ERROR(rulebook_->LearnFromRejection(project_id, ctx.shot, *image,
+                                                  reason),
+                    "rejecting");
+  }
+  ASSIGN_OR_RETURN(Event moved,
+                   Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                        ShotStatus::kDraft, "rejected: " + reason,
+                        key + ":reject", image->version_id),
+                   "rejecting");
+  ASSIGN_OR_RETURN(ctx, Load(project_id, shot_id), "rejecting");
+  return DraftAndDispatch(ctx, std::nullopt, key + ":redraft");
+}
+
+Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
+                                      std::string_view shot_id,
+                                      const std::string& instruction,
+                                      const std::optional<std::string>& mask_blob,
+                                      const std::string& key) {
+  RETURN_IF_ERROR(RequireSafeUserText("instruction", instruction), "refining");
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "refining");
+  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+  if (image == nullptr || image->outputs.empty() ||
+      ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
+                    "refining");
+    return MakeError(ErrorCode::kFailedPrecondition, "no image to refine");
+  }
+  const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
+  std::string mask;
+  if (mask_blob) {
+    mask = *mask_blob;
+  } else {
+    MaskInput in{image->outputs.front(), instruction, "",
+                 OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
+    ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
+  }
+  Version v = RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
+                            instruction, mask, key, options_, clock_.NowIso());
+  v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
+                            LorasOf(v), ctx.shot.shows_miri,
+                            ctx.project.global_settings.lora_weights_id,
+                            ctx.shot.shot_id, v.version_id,
+                            std::string(kModelImage)});
+  if (!v.findings.empty()) {
+    return MakeError(ErrorCode::kRefused,
+                     "refused: the refined prompt fails the audit: " +
+                         RuleIds(v.findings));
+  }
+  Result<void> stored = store_.AppendVersion(project_id, v);
+  if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
+    return ShotStep{v.version_id, ctx.shot.status, {}};
+  }
+  RETURN_IF_ERROR(stored, "refining");
+  RETURN_IF_ERROR(Reserve(ctx, v, images_.EstimateCostMicros(
+                                      ImageRequestOf(ctx.project_id, v))),
+                  "refining");
+  RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                       ShotStatus::kRefining, "refine: " + instruction,
+                       key + ":refine", v.version_id),
+                  "refining");
+  if (Result<void> r = Submit(ctx.project_id, v); !r) {
+    Settle(project_id, v.version_id, 0, false);
+    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kRefining,
+                         ShotStatus::kFailed,
+                         "provider refused the request: " + r.error().ToString(),
+                         key + ":refused", v.version_id),
+                    "refining");
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+  }
+  return ShotStep{v.version_id, ShotStatus::kRefining, {}};
+}
+
+void Orchestrator::OnResult(ProviderResult result) {
+  std::lock_guard lock(mu_);
+  if (Result<void> r = HandleResult(result); !r) {
+    spdlog::warn("result {} from {}: {}", result.job_id, result.provider,
+                 r.error().ToString());
+  }
+}
+
+Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
+  ASSIGN_OR_RETURN(JobRef job, ParseJobId(r.job_id), "result");
+  ASSIGN_OR_RETURN(Version v, store_.GetVersion(job.project_id, job.version_id),
+                   "result");
+  ASSIGN_OR_RETURN(Context ctx, Load(job.project_id, v.shot_id), "result");
+  const Version* current =
+      Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
+  const bool superseded = current == nullptr || current->version_id != v.version_id;
+  const bool ok = r.status == ProviderResult::Status::kSucceeded;
+  if (superseded) {
+    // Recorded (the cost is real) but the shot has moved on: never backwards.
+    Settle(job.project_id, v.version_id, r.cost_micros, ok);
+    spdlog::info("late result for superseded version {} of shot {}",
+                 v.version_id, v.shot_id);
+    return {};
+  }
+  const ShotStatus from = ctx.shot.status;
+  const bool image = v.kind != VersionKind::kVideo;
+  const bool expected = image ? (from == ShotStatus::kGeneratingImage ||
+                                 from == ShotStatus::kRefining)
+                              : from == ShotStatus::kGeneratingVideo;
+  if (!expected) return {};  // a duplicate after the step was taken
+  if (!ok) {
+    if (r.retryable && job.attempt < options_.max_provider_retries) {
+      return Resubmit(job, v);
+    }
+    Settle(job.project_id, v.version_id, 0, false);
+    RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, ShotStatus::kFailed,
+                         "provider failed: " + r.error,
+                         "result:" + v.version_id, v.version_id),
+                    "result");
+    return {};
+  }
+  for (const std::string& key : v.outputs) {
+    ASSIGN_OR_RETURN(bool exists, blobs_.Exists(key), "result");
+    if (!exists) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "result names " + key + " but it is not stored");
+    }
+  }
+  Settle(job.project_id, v.version_id, r.cost_micros, true);
+  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from,
+                       image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted,
+                       image ? "image ready" : "clip ready",
+                       "result:" + v.version_id, v.version_id),
+                  "result");
+  if (image && !ctx.project.global_settings.require_human_approval) {
+    RETURN_IF_ERROR(Approve(job.project_id, v.shot_id, "auto:" + v.version_id),
+                    "auto-approval");
+  }
+  if (!image) RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
+  return {};
+}
+
+Result<void> Orchestrator::Resubmit(const JobRef& job, const Version& v) {
+  // A new job id: providers dedupe on the id, and this is a new attempt.
+  if (v.kind == VersionKind::kVideo) {
+    VideoRequest req = VideoRequestOf(job.project_id, v);
+    req.job_id = JobIdWithAttempt(job.project_id, v.version_id, job.attempt + 1);
+    RETURN_IF_ERROR(videos_.Submit(req), "retry");
+  } else {
+    ImageRequest req = ImageRequestOf(job.project_id, v);
+    req.job_id = JobIdWithAttempt(job.project_id, v.version_id, job.attempt + 1);
+    RETURN_IF_ERROR(images_.Submit(req), "retry");
+  }
+  return {};
+}
+
+Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "");
+  for (const Shot& s : shots) {
+    if (s.status != ShotStatus::kCompleted) return {};
+  }
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   store_.GetProjectStatus(project_id), "");
+  if (status != ProjectStatus::kPlanned) return {};
+  Event e;
+  e.event_id = NewId("e");
+  e.from = std::string(ProjectStatusName(ProjectStatus::kPlanned));
+  e.to = std::string(ProjectStatusName(ProjectStatus::kFinalRender));
+  e.cause = "every shot is COMPLETED";
+  e.at = clock_.NowIso();
+  e.idempotency_key = "final-render:" + std::to_string(shots.size());
+  ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e), "");
+  if (r.duplicate) return {};
+  Publish(project_id, kProjectUpdated, EventJson(project_id, r.event));
+  if (render_starter_) render_starter_(std::string(project_id));
+  return {};
+}
+
+Result<int> Orchestrator::Reconcile(std::string_view project_id,
+                                    bool ignore_age) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "reconciling");
+  int acted = 0;
+  const int64_t now = clock_.NowMs();
+  for (const Shot& s : shots) {
+    if (s.status != ShotStatus::kGeneratingImage &&
+        s.status != ShotStatus::kRefining &&
+        s.status != ShotStatus::kGeneratingVideo) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, s.shot_id), "reconciling");
+    const Version* v = Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
+    if (v == nullptr) continue;
+    if (!ignore_age && now - ParseIsoMs(v->created_at) < options_.reconcile_after_ms) {
+      continue;
+    }
+    const std::string job = JobId(project_id, v->version_id);
+    auto polled = v->kind == VersionKind::kVideo ? videos_.Poll(job) : images_.Poll(job);
+    if (!polled && polled.error().code == ErrorCode::kNotFound) {
+      // The provider does not know the job (lost, or a restart): send it
+      // again under the same id, which providers dedupe.
+      RETURN_IF_ERROR(Submit(std::string(project_id), *v), "reconciling");
+      ++acted;
+      continue;
+    }
+    if (!polled) continue;  // provider unreachable: try again next round
+    if (*polled) {
+      RETURN_IF_ERROR(HandleResult(**polled), "reconciling");
+      ++acted;
+    }
+  }
+  return acted;
+}
+
+Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id), "forecast");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "forecast");
+  ASSIGN_OR_RETURN(BudgetState budget, store_.GetBudget(project_id), "forecast");
+  CostForecast f;
+  f.committed_micros = budget.committed_micros();
+  f.cap_micros = static_cast<int64_t>(project.global_settings.budget_cap_usd * 1e6);
+  for (const Shot& s : shots) {
+    if (s.status == ShotStatus::kCompleted || s.status == ShotStatus::kFailed) {
+      continue;
+    }
+    ShotForecast sf{s.shot_id, 0, 0};
+    ImageRequest img = ForecastImageRequest(project, s, options_);
+    // One anchor image plus, on average, half a refinement per shot.
+    sf.images_micros = images_.EstimateCostMicros(img) * 3 / 2;
+    sf.video_micros = videos_.EstimateCostMicros(ForecastVideoRequest(s, options_));
+    f.total_micros += sf.images_micros + sf.video_micros;
+    f.shots.push_back(sf);
+  }
+  return f;
+}
+
+}  // namespace miri

@@ -1,0 +1,168 @@
+// Orchestrator: every shot's lifecycle (design.md sections 4-5), run on the
+// ports. Requests dispatch and return; provider results come back through
+// OnResult (the one path for webhooks, local providers and the reconciler's
+// polls) on any instance, in any order, possibly twice.
+//
+// Guarantees:
+// - Every step is an appended version or event; a step's event carries an
+//   idempotency key, so a repeated request or result changes nothing.
+// - A result for a version that is no longer the shot's current one is
+//   recorded in the ledger and the log but never moves the shot.
+// - Output blob keys are chosen at dispatch and stored in the version, so a
+//   result only confirms them: nothing mutable is written on completion.
+// - Budget: every paid dispatch reserves its estimate first (Store::
+//   ReserveBudget); success settles, failure releases.
+// - Free text a person sends is screened (domain/audit.h); every prompt is
+//   audited before dispatch; a failing audit is auto-fixed at most
+//   `max_autofix` times, then the shot FAILS with the findings.
+// Thread-safety: all methods may be called from any thread.
+#ifndef MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
+#define MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/prompt.h"
+#include "ports/blob_store.h"
+#include "ports/clock.h"
+#include "ports/event_bus.h"
+#include "ports/image_generator.h"
+#include "ports/provider_result.h"
+#include "ports/store.h"
+#include "ports/video_generator.h"
+#include "ports/vision_analyzer.h"
+#include "services/rulebook/rulebook.h"
+
+namespace miri {
+
+struct JobRef;  // services/orchestration/requests.h
+
+struct OrchestratorOptions {
+  int max_autofix = 2;         // audit auto-fix attempts before FAILED
+  int max_provider_retries = 2;  // retryable provider failures per version
+  int image_width = 1280;
+  int image_height = 720;
+  int video_fps = 24;
+  // A dispatched job with no result after this long is polled.
+  int64_t reconcile_after_ms = 60'000;
+  // Whether a vision model audits generated images (cloud route). Offline
+  // it cannot, and each image version says so in its findings.
+  bool vision_audit_available = false;
+};
+
+// Called when every shot of a project is COMPLETED and the project moved
+// to FINAL_RENDER: starts the render worker (a process or a call).
+using FinalRenderStarter = std::function<void(const std::string& project_id)>;
+
+struct ShotForecast {
+  std::string shot_id;
+  int64_t images_micros = 0;  // anchor image plus expected refinements
+  int64_t video_micros = 0;
+};
+
+struct CostForecast {
+  std::vector<ShotForecast> shots;
+  int64_t total_micros = 0;
+  int64_t committed_micros = 0;  // already settled + reserved
+  int64_t cap_micros = 0;
+  bool fits() const { return committed_micros + total_micros <= cap_micros; }
+};
+
+struct ShotStep {
+  std::string version_id;  // the version the step created or acted on
+  ShotStatus status;       // the shot's status afterwards
+  std::vector<Finding> findings;
+};
+
+class Orchestrator final : public ResultSink {
+ public:
+  using IdSource = std::function<std::string()>;
+
+  Orchestrator(Store& store, BlobStore& blobs, EventBus* bus,
+               ImageGenerator& images, VideoGenerator& videos,
+               VisionAnalyzer& vision, Rulebook* rulebook, const Clock& clock,
+               IdSource ids, OrchestratorOptions options = {});
+
+  void SetFinalRenderStarter(FinalRenderStarter starter);
+
+  // DRAFT -> VALIDATION -> GENERATING_IMAGE: a new image version (rules
+  // applied, references of approved images of the scene), audited, budget
+  // reserved, dispatched. `subject_override` replaces the description.
+  Result<ShotStep> Generate(std::string_view project_id,
+                            std::string_view shot_id,
+                            const std::optional<std::string>& subject_override,
+                            const std::string& key);
+  // AWAITING_APPROVAL -> GENERATING_VIDEO: the clip of the approved image.
+  Result<ShotStep> Approve(std::string_view project_id,
+                           std::string_view shot_id, const std::string& key);
+  // AWAITING_APPROVAL -> DRAFT, a rule learned from the reason, and a new
+  // draft generated with it.
+  Result<ShotStep> Reject(std::string_view project_id, std::string_view shot_id,
+                          const std::string& reason, const std::string& key);
+  // AWAITING_APPROVAL -> REFINING: mask (drawn, or from the instruction),
+  // inpaint, a new version; the instruction is kept with it (chat history).
+  Result<ShotStep> Refine(std::string_view project_id, std::string_view shot_id,
+                          const std::string& instruction,
+                          const std::optional<std::string>& mask_blob,
+                          const std::string& key);
+
+  // The one result path. Never throws, never blocks on providers.
+  void OnResult(ProviderResult result) override;
+
+  // Polls providers for dispatched jobs older than reconcile_after_ms and
+  // feeds what they report into OnResult; resubmits jobs a provider no
+  // longer knows (e.g. a local provider after a restart). Returns how many
+  // jobs it acted on.
+  Result<int> Reconcile(std::string_view project_id, bool ignore_age = false);
+
+  Result<CostForecast> Forecast(std::string_view project_id);
+
+  // "<projectId>:<versionId>", and back.
+  static std::string JobId(std::string_view project_id,
+                           std::string_view version_id);
+
+ private:
+  struct Context;
+  Result<Context> Load(std::string_view project_id, std::string_view shot_id);
+  Result<ShotStep> DraftAndDispatch(const Context& ctx,
+                                    const std::optional<std::string>& subject,
+                                    const std::string& key);
+  Result<ShotStep> DispatchImage(const Context& ctx, const Version& v,
+                                 const std::string& key);
+  Result<void> DispatchVideo(const Context& ctx, const Version& v);
+  Result<void> Submit(const std::string& project_id, const Version& v);
+  Result<Event> Move(std::string_view project_id, std::string_view shot_id,
+                     std::optional<ShotStatus> from, ShotStatus to,
+                     std::string cause, std::string key,
+                     std::optional<std::string> version_id);
+  Result<void> Reserve(const Context& ctx, const Version& v, int64_t micros);
+  void Settle(std::string_view project_id, std::string_view version_id,
+              int64_t micros, bool ok);
+  Result<void> HandleResult(const ProviderResult& result);
+  Result<void> Resubmit(const JobRef& job, const Version& v);
+  Result<void> MaybeFinish(std::string_view project_id);
+  void Publish(std::string_view project_id, std::string_view type,
+               nlohmann::json payload);
+  std::string NewId(std::string_view prefix);
+
+  Store& store_;
+  BlobStore& blobs_;
+  EventBus* bus_;
+  ImageGenerator& images_;
+  VideoGenerator& videos_;
+  VisionAnalyzer& vision_;
+  Rulebook* rulebook_;
+  const Clock& clock_;
+  IdSource ids_;
+  OrchestratorOptions options_;
+  FinalRenderStarter render_starter_;
+  std::recursive_mutex mu_;  // one step at a time per process
+};
+
+}  // namespace miri
+
+#endif  // MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_

@@ -1,0 +1,298 @@
+#include "services/orchestration/orchestrator.h"
+
+#include "services/orchestration/orchestrator_fixture.h"
+#include "services/orchestration/requests.h"
+
+namespace miri::testing {
+namespace {
+
+using S = ShotStatus;
+
+TEST_F(OrchestratorTest, ImageThenApprovalThenClip) {
+  Start();
+  CreateProject();
+  Result<ShotStep> step = orchestrator_->Generate(project_.project_id, "sh-0",
+                                                  std::nullopt, "k1");
+  ASSERT_TRUE(step) << step.error().ToString();
+  EXPECT_EQ(step->status, S::kGeneratingImage);
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  Version image = Versions("sh-0").back();
+  EXPECT_EQ(image.kind, VersionKind::kImage);
+  EXPECT_EQ(image.prompt.rfind("[sh-0]_[" + image.version_id + "]_[FLUX2] ", 0), 0u);
+  EXPECT_NE(image.prompt.find("Mouth CLOSED"), std::string::npos);
+  EXPECT_EQ(LorasOf(image), std::vector<std::string>{"miriN14"});
+  ASSERT_EQ(image.findings.size(), 1u);  // offline: says no vision audit ran
+  EXPECT_EQ(image.findings[0].rule_id, "vision.unavailable");
+  EXPECT_TRUE(blobs_->Exists(image.outputs[0]).value());
+
+  ASSERT_TRUE(orchestrator_->Approve(project_.project_id, "sh-0", "k2"));
+  ASSERT_EQ(WaitFor("sh-0", S::kCompleted), S::kCompleted);
+  Version clip = Versions("sh-0").back();
+  EXPECT_EQ(clip.kind, VersionKind::kVideo);
+  EXPECT_EQ(clip.parent_version_id, image.version_id);
+  EXPECT_LT(clip.prompt.find("Resting state:"), clip.prompt.find("Action:"));
+  EXPECT_TRUE(blobs_->Exists(clip.outputs[0]).value());
+  // One shot of two is done: no final render yet.
+  EXPECT_EQ(RenderStartedFor(), "");
+}
+
+TEST_F(OrchestratorTest, AutoApprovalRunsEveryShotToTheFinalRender) {
+  Start();
+  CreateProject(3, /*human_approval=*/false);
+  for (const char* shot : {"sh-0", "sh-1", "sh-2"}) {
+    ASSERT_TRUE(orchestrator_->Generate(project_.project_id, shot, std::nullopt, "go"));
+  }
+  for (const char* shot : {"sh-0", "sh-1", "sh-2"}) {
+    EXPECT_EQ(WaitFor(shot, S::kCompleted), S::kCompleted) << shot;
+  }
+  // The project moves right after the last clip's event: wait (bounded).
+  for (int i = 0; i < 500 && store_->GetProjectStatus(project_.project_id).value() !=
+                                 ProjectStatus::kFinalRender;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(store_->GetProjectStatus(project_.project_id).value(),
+            ProjectStatus::kFinalRender);
+  EXPECT_EQ(RenderStartedFor(), project_.project_id);
+  // The log rebuilds to what is stored.
+  EXPECT_EQ(store_->RebuildProjections(project_.project_id).value(), 0);
+}
+
+TEST_F(OrchestratorTest, RepeatedRequestChangesNothing) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  size_t events = EventCount();
+  Result<ShotStep> again =
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, S::kAwaitingApproval);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(Versions("sh-0").size(), 1u);
+}
+
+TEST_F(OrchestratorTest, DuplicateResultChangesNothing) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  const std::string job =
+      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
+  std::optional<ProviderResult> result = *images_->Poll(job);
+  ASSERT_TRUE(result);
+  size_t events = EventCount();
+  orchestrator_->OnResult(*result);
+  orchestrator_->OnResult(*result);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(Status("sh-0"), S::kAwaitingApproval);
+}
+
+TEST_F(OrchestratorTest, LateResultOfASupersededVersionNeverMovesTheShot) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  const Version first = Versions("sh-0").back();
+  std::optional<ProviderResult> old = *images_->Poll(
+      Orchestrator::JobId(project_.project_id, first.version_id));
+  ASSERT_TRUE(orchestrator_->Reject(project_.project_id, "sh-0",
+                                    "the umbrella is missing", "k2"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  ASSERT_TRUE(orchestrator_->Approve(project_.project_id, "sh-0", "k3"));
+  ASSERT_EQ(WaitFor("sh-0", S::kCompleted), S::kCompleted);
+  size_t events = EventCount();
+  orchestrator_->OnResult(*old);  // the first image's result, delivered late
+  EXPECT_EQ(Status("sh-0"), S::kCompleted);
+  EXPECT_EQ(EventCount(), events);
+}
+
+TEST_F(OrchestratorTest, LostResultIsFoundByTheReconciler) {
+  local::LocalProviderOptions lost;
+  lost.deliver_results = false;  // the webhook never comes
+  Start(lost);
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  const std::string job =
+      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
+  for (int i = 0; i < 3000 && !images_->Poll(job).value(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Status("sh-0"), S::kGeneratingImage);
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id).value(), 0);  // too young
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, /*ignore_age=*/true).value(), 1);
+  EXPECT_EQ(Status("sh-0"), S::kAwaitingApproval);
+}
+
+TEST_F(OrchestratorTest, AfterARestartForgottenJobsAreSentAgainOnce) {
+  local::LocalProviderOptions paused;
+  paused.start_paused = true;  // the process dies before the job runs
+  Start(paused);
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  EXPECT_EQ(images_->runner().jobs_started(), 0);
+  // "Restart": new providers and orchestrator on the same store and blobs.
+  sink_.target = nullptr;
+  priced_.reset();
+  images_.reset();
+  Start();
+  EXPECT_EQ(Status("sh-0"), S::kGeneratingImage);
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 1);
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  EXPECT_EQ(images_->runner().jobs_started(), 1);
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0);
+}
+
+TEST_F(OrchestratorTest, RetryableFailureIsRetriedThenSucceeds) {
+  local::LocalProviderOptions flaky;
+  flaky.fail_first_n = 1;
+  Start(flaky);
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  EXPECT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  EXPECT_EQ(images_->runner().jobs_started(), 2);
+}
+
+TEST_F(OrchestratorTest, PersistentFailureEndsInFailedAfterBoundedRetries) {
+  local::LocalProviderOptions broken;
+  broken.fail_first_n = 100;
+  OrchestratorOptions options;
+  options.max_provider_retries = 2;
+  Start(broken, options);
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  EXPECT_EQ(WaitFor("sh-0", S::kFailed), S::kFailed);
+  EXPECT_EQ(images_->runner().jobs_started(), 3);  // first try + 2 retries
+}
+
+TEST_F(OrchestratorTest, RefineInpaintsAndKeepsTheChat) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  const Version before = Versions("sh-0").back();
+  Result<ShotStep> step = orchestrator_->Refine(
+      project_.project_id, "sh-0", "make the umbrella red", std::nullopt, "k2");
+  ASSERT_TRUE(step) << step.error().ToString();
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  const Version after = Versions("sh-0").back();
+  EXPECT_EQ(after.parent_version_id, before.version_id);
+  EXPECT_EQ(after.parameters["mode"], "inpaint");
+  EXPECT_EQ(after.parameters["chat"][0]["text"], "make the umbrella red");
+  EXPECT_TRUE(blobs_->Exists(after.parameters["maskBlob"].get<std::string>()).value());
+  EXPECT_TRUE(blobs_->Exists(after.outputs[0]).value());
+}
+
+TEST_F(OrchestratorTest, UnsafeInstructionsAreRefusedAndNothingChanges) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  size_t events = EventCount();
+  Result<ShotStep> refine = orchestrator_->Refine(
+      project_.project_id, "sh-0", "make her dress shorter", std::nullopt, "k2");
+  ASSERT_FALSE(refine);
+  EXPECT_EQ(refine.error().code, ErrorCode::kRefused);
+  EXPECT_EQ(refine.error().issues.at(0).path, "instruction");
+  Result<ShotStep> reject = orchestrator_->Reject(
+      project_.project_id, "sh-0", "remove the loose fit", "k3");
+  ASSERT_FALSE(reject);
+  EXPECT_EQ(reject.error().code, ErrorCode::kRefused);
+  Result<ShotStep> regenerate = orchestrator_->Generate(
+      project_.project_id, "sh-1", "Miri in a bikini", "k4");
+  ASSERT_FALSE(regenerate);
+  EXPECT_EQ(regenerate.error().code, ErrorCode::kRefused);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(Versions("sh-0").size(), 1u);
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
+}
+
+TEST_F(OrchestratorTest, RejectionTeachesARuleAndTheRedraftCarriesIt) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  Result<ShotStep> step = orchestrator_->Reject(
+      project_.project_id, "sh-0", "her raincoat should be yellow", "k2");
+  ASSERT_TRUE(step) << step.error().ToString();
+  std::vector<Rule> rules = *store_->ListRules(project_.project_id);
+  ASSERT_EQ(rules.size(), 1u);
+  const Version redraft = Versions("sh-0").back();
+  EXPECT_EQ(redraft.applied_rule_ids, std::vector<std::string>{rules[0].rule_id});
+  EXPECT_NE(redraft.prompt.find(rules[0].text), std::string::npos);
+  EXPECT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+}
+
+TEST_F(OrchestratorTest, FailingAuditIsAutoFixed) {
+  Start();
+  CreateProject();
+  Result<ShotStep> step = orchestrator_->Generate(
+      project_.project_id, "sh-1", std::nullopt, "k1");  // plain description
+  ASSERT_TRUE(step);
+  // A description that breaks a depiction rule (the director wrote it):
+  // stripped of the offending words and audited again.
+  PlanCommit plan;
+  plan.at = "2026-03-02T10:15:04Z";
+  Shot singing = SampleShot("sing", 8000, 9000);
+  singing.description = "Miri singing on the rooftop";
+  plan.shots = {singing};
+  ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+  step = orchestrator_->Generate(project_.project_id, "sing", std::nullopt, "k2");
+  ASSERT_TRUE(step) << step.error().ToString();
+  EXPECT_EQ(step->status, S::kGeneratingImage);
+  std::vector<Version> versions = Versions("sing");
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].findings.at(0).rule_id, "miri.mouth");
+  EXPECT_EQ(versions[1].prompt.find("singing"), std::string::npos);
+  EXPECT_NE(versions[1].prompt.find("Miri on the rooftop"), std::string::npos);
+}
+
+TEST_F(OrchestratorTest, AuditThatCannotBeFixedEndsInFailedWithFindings) {
+  OrchestratorOptions options;
+  options.max_autofix = 0;
+  Start({}, options);
+  CreateProject();
+  PlanCommit plan;
+  plan.at = "2026-03-02T10:15:04Z";
+  Shot singing = SampleShot("sing", 8000, 9000);
+  singing.description = "Miri singing on the rooftop";
+  plan.shots = {singing};
+  ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+  Result<ShotStep> step =
+      orchestrator_->Generate(project_.project_id, "sing", std::nullopt, "k");
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->status, S::kFailed);
+  EXPECT_EQ(step->findings.at(0).rule_id, "miri.mouth");
+  EXPECT_EQ(Status("sing"), S::kFailed);
+}
+
+TEST_F(OrchestratorTest, BudgetCapStopsPaidDispatch) {
+  Start({}, {}, /*image_price=*/3'000'000);  // $3 an image, cap $5
+  CreateProject();
+  Result<CostForecast> f = orchestrator_->Forecast(project_.project_id);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->shots.size(), 2u);
+  EXPECT_EQ(f->total_micros, 2 * 4'500'000);  // 1.5 images a shot, free video
+  EXPECT_FALSE(f->fits());
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "a"));
+  Result<ShotStep> second =
+      orchestrator_->Generate(project_.project_id, "sh-1", std::nullopt, "b");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, S::kFailed);
+  EXPECT_EQ(store_->GetBudget(project_.project_id)->committed_micros(), 3'000'000);
+}
+
+TEST_F(OrchestratorTest, IllegalStepIsRefusedAndNothingWritten) {
+  Start();
+  CreateProject();
+  size_t events = EventCount();
+  Result<ShotStep> r = orchestrator_->Approve(project_.project_id, "sh-0", "k");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(r.error().message.find("DRAFT -> GENERATING_VIDEO"), std::string::npos);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_TRUE(Versions("sh-0").empty());
+}
+
+}  // namespace
+}  // namespace miri::testing

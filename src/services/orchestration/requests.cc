@@ -1,0 +1,353 @@
+#include "services/orchestration/requests.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "domain/prompt.h"
+
+namespace miri {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr char kImageCode[] = "FLUX2";
+constexpr char kVideoCode[] = "KLING";
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::vector<std::string> StringsOf(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_array()) {
+    for (const json& x : j) {
+      if (x.is_string()) out.push_back(x.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string Str(const json& params, const char* key) {
+  auto it = params.find(key);
+  return it != params.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+int Int(const json& params, const char* key, int fallback) {
+  auto it = params.find(key);
+  return it != params.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
+json BrushJson(const MotionBrush& b) {
+  json dynamic = json::array();
+  for (const DynamicMask& d : b.dynamic_masks) {
+    json points = json::array();
+    for (const TrajectoryPoint& p : d.trajectory) points.push_back({p.x, p.y});
+    dynamic.push_back({{"mask", d.mask_blob}, {"trajectory", points}});
+  }
+  return {{"staticMask", b.static_mask_blob}, {"dynamic", dynamic}};
+}
+
+std::optional<MotionBrush> BrushOf(const json& params) {
+  auto it = params.find("motionBrush");
+  if (it == params.end() || !it->is_object()) return std::nullopt;
+  MotionBrush b;
+  b.static_mask_blob = Str(*it, "staticMask");
+  for (const json& d : it->value("dynamic", json::array())) {
+    DynamicMask m;
+    m.mask_blob = d.value("mask", "");
+    for (const json& p : d.value("trajectory", json::array())) {
+      if (p.is_array() && p.size() == 2) m.trajectory.push_back({p[0], p[1]});
+    }
+    b.dynamic_masks.push_back(std::move(m));
+  }
+  return b;
+}
+
+}  // namespace
+
+Result<JobRef> ParseJobId(std::string_view job_id) {
+  size_t colon = job_id.find(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "job id " + std::string(job_id) + " is not ours");
+  }
+  JobRef ref;
+  ref.project_id = std::string(job_id.substr(0, colon));
+  std::string_view rest = job_id.substr(colon + 1);
+  size_t hash = rest.find('#');
+  ref.version_id = std::string(rest.substr(0, hash));
+  if (hash != std::string_view::npos) {
+    ref.attempt = std::atoi(std::string(rest.substr(hash + 1)).c_str());
+  }
+  if (ref.version_id.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "job id without a version");
+  }
+  return ref;
+}
+
+std::string JobIdWithAttempt(std::string_view project_id,
+                             std::string_view version_id, int attempt) {
+  std::string id = Orchestrator::JobId(project_id, version_id);
+  if (attempt > 0) id += "#" + std::to_string(attempt);
+  return id;
+}
+
+std::string VersionIdFor(std::string_view shot_id, std::string_view key) {
+  return fmt::format("v{:012x}", Fnv1a(std::string(shot_id) + "\n" +
+                                       std::string(key)) &
+                                     0xffffffffffffull);
+}
+
+std::string OutputKey(std::string_view project_id, std::string_view shot_id,
+                      std::string_view version_id, std::string_view name) {
+  return fmt::format("projects/{}/shots/{}/{}-{}", project_id, shot_id,
+                     version_id, name);
+}
+
+int64_t ParseIsoMs(std::string_view iso) {
+  if (!IsIsoDateTime(iso)) return 0;
+  std::tm tm{};
+  std::string s(iso);
+  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(s.substr(8, 2));
+  tm.tm_hour = std::stoi(s.substr(11, 2));
+  tm.tm_min = std::stoi(s.substr(14, 2));
+  tm.tm_sec = std::stoi(s.substr(17, 2));
+  int64_t ms = 0;
+  if (s.size() > 20 && s[19] == '.') {
+    std::string frac = s.substr(20, s.size() - 21);
+    frac.resize(3, '0');
+    ms = std::stoi(frac);
+  }
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+Result<std::vector<std::string>> ApprovedReferences(Store& store,
+                                                    std::string_view project_id,
+                                                    const Shot& shot) {
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store.ListShots(project_id), "refs");
+  std::vector<std::string> same_scene, miri;
+  for (const Shot& s : shots) {
+    if (s.shot_id == shot.shot_id) continue;
+    if (s.status != ShotStatus::kGeneratingVideo &&
+        s.status != ShotStatus::kCompleted) {
+      continue;  // not approved
+    }
+    ASSIGN_OR_RETURN(std::vector<Version> versions,
+                     store.ListVersions(project_id, s.shot_id), "refs");
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+      if (it->kind != VersionKind::kImage || it->outputs.empty()) continue;
+      if (s.scene_id == shot.scene_id) {
+        same_scene.push_back(it->outputs.front());
+      } else if (s.shows_miri && shot.shows_miri) {
+        miri.push_back(it->outputs.front());
+      }
+      break;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto* list : {&same_scene, &miri}) {
+    for (const std::string& key : *list) {
+      if (out.size() < 3) out.push_back(key);
+    }
+  }
+  return out;
+}
+
+Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
+                     const Shot& shot, const std::string& subject,
+                     const std::vector<RuleMatch>& rules,
+                     const std::vector<std::string>& references,
+                     const Version* parent, const std::string& key,
+                     const OrchestratorOptions& options, const std::string& now) {
+  Version v;
+  v.version_id = VersionIdFor(shot.shot_id, key);
+  v.shot_id = shot.shot_id;
+  v.kind = VersionKind::kImage;
+  PromptSpec spec;
+  spec.kind = PromptKind::kImage;
+  spec.shot_id = shot.shot_id;
+  spec.version_id = v.version_id;
+  spec.model_code = kImageCode;
+  spec.shows_miri = shot.shows_miri;
+  spec.lora_id = project.global_settings.lora_weights_id;
+  spec.subject = subject;
+  v.applied_rule_ids = ApplyRules(rules, &spec);
+  RenderedPrompt rendered = RenderPrompt(spec);
+  v.prompt = rendered.prompt;
+  v.negative_prompt = rendered.negative_prompt;
+  v.model_code = kImageCode;
+  v.model = project.global_settings.image_model;
+  v.parameters = {{"mode", references.empty() ? "text-to-image" : "edit"},
+                  {"width", options.image_width},
+                  {"height", options.image_height},
+                  {"seed", static_cast<int64_t>(Fnv1a(v.version_id) & 0x7fffffff)},
+                  {"loras", rendered.loras}};
+  v.references = references;
+  v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "image.png")};
+  if (parent != nullptr) v.parent_version_id = parent->version_id;
+  v.created_at = now;
+  return v;
+}
+
+Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
+                      const Shot& shot, const Version& image,
+                      const std::string& instruction, const std::string& mask,
+                      const std::string& key, const OrchestratorOptions& options,
+                      const std::string& now) {
+  Version v = ImageVersion(project, project_id, shot,
+                           shot.description + ". " + instruction, {}, {}, &image,
+                           key, options, now);
+  json chat = image.parameters.value("chat", json::array());
+  chat.push_back({{"role", "user"}, {"text", instruction}, {"at", now}});
+  v.parameters["mode"] = "inpaint";
+  v.parameters["imageBlob"] = image.outputs.front();
+  v.parameters["maskBlob"] = mask;
+  v.parameters["instruction"] = instruction;
+  v.parameters["chat"] = chat;
+  v.references = {image.outputs.front()};
+  return v;
+}
+
+Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
+                     const Shot& shot, const Version& image,
+                     const std::optional<MotionBrush>& brush,
+                     const std::string& key, const OrchestratorOptions& options,
+                     const std::string& now) {
+  Version v;
+  v.version_id = VersionIdFor(shot.shot_id, key);
+  v.shot_id = shot.shot_id;
+  v.kind = VersionKind::kVideo;
+  PromptSpec spec;
+  spec.kind = PromptKind::kVideo;
+  spec.shot_id = shot.shot_id;
+  spec.version_id = v.version_id;
+  spec.model_code = kVideoCode;
+  spec.shows_miri = shot.shows_miri;
+  spec.lora_id = project.global_settings.lora_weights_id;
+  spec.resting_state = "the composition of the start frame, held still";
+  spec.subject = shot.description.empty() ? "a slow camera push-in"
+                                          : shot.description;
+  RenderedPrompt rendered = RenderPrompt(spec);
+  v.prompt = rendered.prompt;
+  v.negative_prompt = rendered.negative_prompt;
+  v.model_code = kVideoCode;
+  v.model = project.global_settings.video_model;
+  v.parameters = {{"startFrame", image.outputs.front()},
+                  {"durationMs", shot.timestamps.end_ms - shot.timestamps.start_ms},
+                  {"fps", options.video_fps},
+                  {"width", options.image_width},
+                  {"height", options.image_height}};
+  if (brush) v.parameters["motionBrush"] = BrushJson(*brush);
+  v.references = {image.outputs.front()};
+  v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "clip.mp4")};
+  v.parent_version_id = image.version_id;
+  v.created_at = now;
+  return v;
+}
+
+std::vector<std::string> LorasOf(const Version& v) {
+  return StringsOf(v.parameters.value("loras", json::array()));
+}
+
+ImageRequest ImageRequestOf(std::string_view project_id, const Version& v) {
+  ImageRequest r;
+  r.job_id = Orchestrator::JobId(project_id, v.version_id);
+  const std::string mode = Str(v.parameters, "mode");
+  r.mode = mode == "inpaint" ? ImageRequest::Mode::kInpaint
+           : mode == "edit"  ? ImageRequest::Mode::kEdit
+                             : ImageRequest::Mode::kTextToImage;
+  r.prompt = v.prompt;
+  r.negative_prompt = v.negative_prompt;
+  r.loras = LorasOf(v);
+  r.width = Int(v.parameters, "width", r.width);
+  r.height = Int(v.parameters, "height", r.height);
+  if (v.parameters.contains("seed")) r.seed = v.parameters["seed"].get<int64_t>();
+  if (r.mode == ImageRequest::Mode::kEdit) r.reference_blobs = v.references;
+  r.image_blob = Str(v.parameters, "imageBlob");
+  r.mask_blob = Str(v.parameters, "maskBlob");
+  r.output_key = v.outputs.empty() ? "" : v.outputs.front();
+  return r;
+}
+
+VideoRequest VideoRequestOf(std::string_view project_id, const Version& v) {
+  VideoRequest r;
+  r.job_id = Orchestrator::JobId(project_id, v.version_id);
+  r.prompt = v.prompt;
+  r.negative_prompt = v.negative_prompt;
+  r.start_frame_blob = Str(v.parameters, "startFrame");
+  r.end_frame_blob = Str(v.parameters, "endFrame");
+  r.duration_ms = v.parameters.value("durationMs", int64_t{5000});
+  r.fps = Int(v.parameters, "fps", r.fps);
+  r.width = Int(v.parameters, "width", r.width);
+  r.height = Int(v.parameters, "height", r.height);
+  r.motion_brush = BrushOf(v.parameters);
+  r.output_key = v.outputs.empty() ? "" : v.outputs.front();
+  return r;
+}
+
+Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
+                                                   std::string_view project_id,
+                                                   const Shot& shot, int width,
+                                                   int height) {
+  const std::string key = fmt::format("projects/{}/shots/{}/motion-brush.json",
+                                      project_id, shot.shot_id);
+  ASSIGN_OR_RETURN(bool exists, blobs.Exists(key), "motion brush");
+  if (!exists) return std::optional<MotionBrush>();
+  ASSIGN_OR_RETURN(std::string text, blobs.Get(key), "motion brush");
+  json doc = json::parse(text, nullptr, false);
+  if (!doc.is_object() || !doc.contains("maskBlobKey") ||
+      !doc["maskBlobKey"].is_string()) {
+    return std::optional<MotionBrush>();  // a path without a region moves nothing
+  }
+  MotionBrush brush;
+  for (const json& t : doc.value("trajectories", json::array())) {
+    DynamicMask m;
+    m.mask_blob = doc["maskBlobKey"].get<std::string>();
+    const json& points = t.value("points", json::array());
+    // Kling takes 2..77 points: keep the ends, thin the middle evenly.
+    const size_t n = points.size();
+    const size_t keep = std::min<size_t>(n, 77);
+    for (size_t i = 0; i < keep && n >= 2; ++i) {
+      const json& p = points[keep == 1 ? 0 : i * (n - 1) / (keep - 1)];
+      m.trajectory.push_back({static_cast<int>(p.value("x", 0.0) * width),
+                              static_cast<int>(p.value("y", 0.0) * height)});
+    }
+    if (m.trajectory.size() >= 2) brush.dynamic_masks.push_back(std::move(m));
+    if (brush.dynamic_masks.size() == 6) break;
+  }
+  if (brush.dynamic_masks.empty()) return std::optional<MotionBrush>();
+  return std::optional<MotionBrush>(brush);
+}
+
+ImageRequest ForecastImageRequest(const ProjectConfig& project, const Shot& shot,
+                                  const OrchestratorOptions& options) {
+  ImageRequest r;
+  r.job_id = "forecast";
+  r.prompt = shot.description;
+  r.width = options.image_width;
+  r.height = options.image_height;
+  if (shot.shows_miri) r.loras = {project.global_settings.lora_weights_id};
+  return r;
+}
+
+VideoRequest ForecastVideoRequest(const Shot& shot,
+                                  const OrchestratorOptions& options) {
+  VideoRequest r;
+  r.job_id = "forecast";
+  r.duration_ms = shot.timestamps.end_ms - shot.timestamps.start_ms;
+  r.fps = options.video_fps;
+  r.width = options.image_width;
+  r.height = options.image_height;
+  return r;
+}
+
+}  // namespace miri

@@ -1,0 +1,89 @@
+// The data the Orchestrator writes and sends, built without side effects:
+// versions (what a step will ask for, stored before it is asked) and the
+// provider requests rebuilt from a stored version (so a retry or a
+// reconciler's resubmission sends exactly what was recorded).
+#ifndef MIRI_SERVICES_ORCHESTRATION_REQUESTS_H_
+#define MIRI_SERVICES_ORCHESTRATION_REQUESTS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/project.h"
+#include "domain/records.h"
+#include "ports/blob_store.h"
+#include "ports/image_generator.h"
+#include "ports/store.h"
+#include "ports/video_generator.h"
+#include "services/orchestration/orchestrator.h"
+#include "services/rulebook/rulebook.h"
+
+namespace miri {
+
+// A job id is "<projectId>:<versionId>", with "#<n>" for the n-th retry.
+struct JobRef {
+  std::string project_id;
+  std::string version_id;
+  int attempt = 0;
+};
+Result<JobRef> ParseJobId(std::string_view job_id);
+std::string JobIdWithAttempt(std::string_view project_id,
+                             std::string_view version_id, int attempt);
+
+// Deterministic from the request key: the same request makes the same id,
+// so a repeat is caught by the store's create-only versions.
+std::string VersionIdFor(std::string_view shot_id, std::string_view key);
+
+// "projects/<p>/shots/<s>/<versionId>-<name>".
+std::string OutputKey(std::string_view project_id, std::string_view shot_id,
+                      std::string_view version_id, std::string_view name);
+
+// Milliseconds since the epoch of an ISO-8601 UTC time; 0 if malformed.
+int64_t ParseIsoMs(std::string_view iso);
+
+// Outputs of approved images to keep the look: earlier approved shots of
+// the same scene first, then approved shots showing Miri; at most 3.
+Result<std::vector<std::string>> ApprovedReferences(Store& store,
+                                                    std::string_view project_id,
+                                                    const Shot& shot);
+
+Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
+                     const Shot& shot, const std::string& subject,
+                     const std::vector<RuleMatch>& rules,
+                     const std::vector<std::string>& references,
+                     const Version* parent, const std::string& key,
+                     const OrchestratorOptions& options, const std::string& now);
+
+Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
+                      const Shot& shot, const Version& image,
+                      const std::string& instruction, const std::string& mask,
+                      const std::string& key, const OrchestratorOptions& options,
+                      const std::string& now);
+
+Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
+                     const Shot& shot, const Version& image,
+                     const std::optional<MotionBrush>& brush,
+                     const std::string& key, const OrchestratorOptions& options,
+                     const std::string& now);
+
+std::vector<std::string> LorasOf(const Version& v);
+ImageRequest ImageRequestOf(std::string_view project_id, const Version& v);
+VideoRequest VideoRequestOf(std::string_view project_id, const Version& v);
+
+// The motion brush a person drew for the shot (the API stores it as
+// projects/<p>/shots/<s>/motion-brush.json with points in 0..1), in pixels
+// of a width x height clip; nullopt when there is none or it has no mask.
+Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
+                                                   std::string_view project_id,
+                                                   const Shot& shot, int width,
+                                                   int height);
+
+ImageRequest ForecastImageRequest(const ProjectConfig& project, const Shot& shot,
+                                  const OrchestratorOptions& options);
+VideoRequest ForecastVideoRequest(const Shot& shot,
+                                  const OrchestratorOptions& options);
+
+}  // namespace miri
+
+#endif  // MIRI_SERVICES_ORCHESTRATION_REQUESTS_H_
