@@ -5,7 +5,11 @@
 #include <iterator>
 #include <memory>
 
+#include <cstdlib>
+
 #include "adapters/aubio/analyze.h"
+#include "adapters/curl/http_client.h"
+#include "adapters/gemini/gemini_director.h"
 #include "app/commands.h"
 #include "services/planning/local_director.h"
 #include "services/planning/plan_json.h"
@@ -23,6 +27,9 @@ struct PlanOptions {
   PlanLimits limits;
   double max_minutes = 15;
   double max_upload_mb = 100;
+  std::string director = "local";
+  std::string gemini_url = "https://generativelanguage.googleapis.com";
+  std::string model;
 };
 
 int RunPlan(const PlanOptions& o) {
@@ -42,7 +49,23 @@ int RunPlan(const PlanOptions& o) {
   decode.max_file_bytes = static_cast<int64_t>(o.max_upload_mb * 1048576);
   AubioSongAnalyzer analyzer(decode);
   LocalDirector local(analyzer);
-  CheckedDirector director(local);
+  CurlHttpClient http;
+  std::unique_ptr<GeminiDirector> gemini;
+  Director* inner = &local;
+  if (o.director == "gemini") {
+    const char* key = std::getenv("GEMINI_API_KEY");
+    if (key == nullptr || *key == '\0') {
+      std::cerr << "miri plan: --director gemini needs GEMINI_API_KEY\n";
+      return 2;
+    }
+    GeminiConfig config;
+    config.base_url = o.gemini_url;
+    config.api_key = key;
+    if (!o.model.empty()) config.model = o.model;
+    gemini = std::make_unique<GeminiDirector>(config, analyzer, http);
+    inner = gemini.get();
+  }
+  CheckedDirector director(*inner);
   Result<Plan> plan = director.MakePlan(request);
   if (!plan) {
     std::cerr << "miri plan: " << plan.error().ToString() << "\n";
@@ -79,6 +102,12 @@ void RegisterPlanCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-upload-mb", opts->max_upload_mb, "largest file accepted")
       ->capture_default_str();
+  cmd->add_option("--director", opts->director,
+                  "local (default, no network) or gemini (needs GEMINI_API_KEY)")
+      ->check(CLI::IsMember({"local", "gemini"}));
+  cmd->add_option("--gemini-url", opts->gemini_url, "Gemini API base URL")
+      ->capture_default_str();
+  cmd->add_option("--model", opts->model, "Gemini model id (default gemini-2.5-flash)");
   cmd->callback([opts] { throw CLI::RuntimeError(RunPlan(*opts)); });
 }
 
