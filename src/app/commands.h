@@ -19,6 +19,9 @@ void RegisterPlanCommand(CLI::App& app);
 // `miri serve`: the HTTP API, webhooks, Socket.IO and the SPA.
 void RegisterServeCommand(CLI::App& app);
 
+// `miri produce`: song + lyrics in, music video out (headless pipeline).
+void RegisterProduceCommand(CLI::App& app);
+
 }  // namespace miri::app
 
 #endif  // MIRI_APP_COMMANDS_H_

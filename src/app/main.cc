@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   miri::app::RegisterPlanCommand(app);
   miri::app::RegisterRenderCommand(app);
   miri::app::RegisterServeCommand(app);
+  miri::app::RegisterProduceCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

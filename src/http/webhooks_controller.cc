@@ -76,7 +76,7 @@ Response Webhook(const ApiDeps& d, const std::string& provider, const Request& r
   auto parsed = provider == "fal" ? ParseFal(*body) : ParseKling(*body);
   if (!parsed) return Fail(parsed.error());
   if (!parsed->ok) return Response::Json(200, {{"applied", false}, {"reason", "in progress"}});
-  ProviderResult r{provider,           req.Query("projectId"), req.Query("shotId"),
+  WebhookResult r{provider,           req.Query("projectId"), req.Query("shotId"),
                    req.Query("versionId"), *parsed->ok,        parsed->request_id,
                    parsed->detail};
   auto o = d.commands->ApplyProviderResult(r);

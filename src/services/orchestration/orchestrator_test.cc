@@ -247,6 +247,25 @@ TEST_F(OrchestratorTest, FailingAuditIsAutoFixed) {
   EXPECT_NE(versions[1].prompt.find("Miri on the rooftop"), std::string::npos);
 }
 
+// Regression: the clip prompt was rebuilt from the original description and
+// failed the audit the image had been auto-fixed for, so auto-approval
+// failed and the shot waited forever.
+TEST_F(OrchestratorTest, ClipOfAnAutoFixedImageUsesTheFixedWording) {
+  Start();
+  CreateProject(2, /*human_approval=*/false);
+  PlanCommit plan;
+  plan.at = "2026-03-02T10:15:04Z";
+  Shot puddle = SampleShot("puddle", 8000, 9000);
+  puddle.description = "Miri steps around a puddle; \"Every puddle sings a song\"";
+  plan.shots = {puddle};
+  ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "puddle", std::nullopt, "k"));
+  ASSERT_EQ(WaitFor("puddle", S::kCompleted), S::kCompleted);
+  Version clip = Versions("puddle").back();
+  EXPECT_EQ(clip.kind, VersionKind::kVideo);
+  EXPECT_EQ(clip.prompt.find("sings"), std::string::npos);
+}
+
 TEST_F(OrchestratorTest, AuditThatCannotBeFixedEndsInFailedWithFindings) {
   OrchestratorOptions options;
   options.max_autofix = 0;

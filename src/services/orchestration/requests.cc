@@ -190,7 +190,10 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
                   {"width", options.image_width},
                   {"height", options.image_height},
                   {"seed", static_cast<int64_t>(Fnv1a(v.version_id) & 0x7fffffff)},
-                  {"loras", rendered.loras}};
+                  {"loras", rendered.loras},
+                  // What the prompt says the shot shows, after any auto-fix:
+                  // the clip of this image describes the same thing.
+                  {"subject", subject}};
   v.references = references;
   v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "image.png")};
   if (parent != nullptr) v.parent_version_id = parent->version_id;
@@ -234,8 +237,8 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
   spec.shows_miri = shot.shows_miri;
   spec.lora_id = project.global_settings.lora_weights_id;
   spec.resting_state = "the composition of the start frame, held still";
-  spec.subject = shot.description.empty() ? "a slow camera push-in"
-                                          : shot.description;
+  const std::string subject = image.parameters.value("subject", shot.description);
+  spec.subject = subject.empty() ? "a slow camera push-in" : subject;
   RenderedPrompt rendered = RenderPrompt(spec);
   v.prompt = rendered.prompt;
   v.negative_prompt = rendered.negative_prompt;

@@ -219,7 +219,7 @@ Result<CommandOutcome> ShotCommands::Refine(
   return r;
 }
 
-Result<CommandOutcome> ShotCommands::ApplyProviderResult(const ProviderResult& r) {
+Result<CommandOutcome> ShotCommands::ApplyProviderResult(const WebhookResult& r) {
   ShotStatus to = !r.ok ? ShotStatus::kFailed
                   : r.provider == "kling" ? ShotStatus::kCompleted
                                           : ShotStatus::kAwaitingApproval;

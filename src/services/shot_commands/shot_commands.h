@@ -44,7 +44,7 @@ struct CommandOutcome {
   std::string note;         // what was not done, in words
 };
 
-struct ProviderResult {
+struct WebhookResult {
   std::string provider;  // "fal" or "kling"
   std::string project_id;
   std::string shot_id;
@@ -84,7 +84,7 @@ class ShotCommands {
       std::string_view project_id, std::string_view shot_id,
       const std::string& instruction,
       const std::optional<std::string>& mask_blob, const std::string& key);
-  virtual Result<CommandOutcome> ApplyProviderResult(const ProviderResult& r);
+  virtual Result<CommandOutcome> ApplyProviderResult(const WebhookResult& r);
   virtual Result<CommandOutcome> StartFinalRender(std::string_view project_id,
                                                   const std::string& key);
 

@@ -1,0 +1,259 @@
+#include "app/produce.h"
+
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "adapters/ffmpeg/render_executor.h"
+#include "adapters/hnsw/hnsw_index.h"
+#include "adapters/lexical/lexical_embedder.h"
+#include "services/render/exports.h"
+#include "services/render/project_timeline.h"
+#include "services/render/render_plan.h"
+#include "services/rulebook/rulebook.h"
+#include "services/shot_commands/shot_commands.h"
+
+namespace miri::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Result<void> ProjectEvent(Store& store, EventBus& bus, std::string_view project_id,
+                          std::optional<ProjectStatus> from, ProjectStatus to,
+                          const std::string& cause, const miri::Clock& clock) {
+  Event e;
+  e.event_id = "p-" + std::string(ProjectStatusName(to));
+  for (char& c : e.event_id) c = c == '_' ? '-' : c;
+  if (from) e.from = std::string(ProjectStatusName(*from));
+  e.to = std::string(ProjectStatusName(to));
+  e.cause = cause;
+  e.at = clock.NowIso();
+  e.idempotency_key = "produce:" + e.to;
+  ASSIGN_OR_RETURN(AppendEventResult r, store.AppendEvent(project_id, e), cause);
+  if (!r.duplicate) {
+    (void)bus.Publish({std::string(project_id), std::string(kProjectUpdated),
+                       EventPayload(project_id, r.event).dump()});
+  }
+  return {};
+}
+
+struct Counts {
+  int images = 0, clips = 0, failed = 0, total = 0;
+  std::string failed_shot, failed_cause;
+  std::vector<std::string> awaiting;  // images waiting for (auto-)approval
+};
+
+Result<Counts> Count(Store& store, std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store.ListShots(project_id), "");
+  Counts c;
+  c.total = static_cast<int>(shots.size());
+  for (const Shot& s : shots) {
+    if (s.status == ShotStatus::kGeneratingVideo || s.status == ShotStatus::kCompleted ||
+        s.status == ShotStatus::kAwaitingApproval) {
+      ++c.images;
+    }
+    if (s.status == ShotStatus::kCompleted) ++c.clips;
+    if (s.status == ShotStatus::kAwaitingApproval) c.awaiting.push_back(s.shot_id);
+    if (s.status == ShotStatus::kFailed) {
+      ++c.failed;
+      c.failed_shot = s.shot_id;
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<ProduceReport> Produce(Stack& stack, Director& director,
+                              const ProduceRequest& request,
+                              const ProgressSink& progress) {
+  ProduceReport report;
+  SystemClock clock;
+  Store& store = *stack.store;
+  auto t0 = Clock::now();
+
+  // Project, with auto-approval: nobody is watching a headless run.
+  ProjectConfig project;
+  project.project_id = RandomUuid();
+  project.project_name = request.project_name;
+  project.global_settings = {"local-director", "local-image", "local-video",
+                             std::string(kMiriLora), false, 25.0};
+  project.creation_timestamp = clock.NowIso();
+  report.project_id = project.project_id;
+  RETURN_IF_ERROR(store.CreateProject(project), "creating the project");
+  RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id, std::nullopt,
+                               ProjectStatus::kAudioAnalysis, "song received", clock),
+                  "");
+  const std::string song_key = "projects/" + project.project_id + "/audio/song" +
+                               request.song.extension().string();
+  RETURN_IF_ERROR(stack.blobs->PutFile(song_key, request.song), "storing the song");
+  RETURN_IF_ERROR(stack.blobs->Put("projects/" + project.project_id + "/lyrics.txt",
+                                   request.lyrics_text),
+                  "storing the lyrics");
+
+  // Plan.
+  PlanRequest plan_request;
+  plan_request.audio_path = request.song.string();
+  plan_request.lyrics_text = request.lyrics_text;
+  ASSIGN_OR_RETURN(Plan plan, director.MakePlan(plan_request), "planning");
+  PlanCommit commit{plan.scenes, plan.shots, clock.NowIso()};
+  RETURN_IF_ERROR(store.CommitPlan(project.project_id, commit), "committing the plan");
+  RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id,
+                               ProjectStatus::kAudioAnalysis, ProjectStatus::kPlanned,
+                               "planned", clock),
+                  "");
+  report.shots = static_cast<int>(plan.shots.size());
+  report.scenes = static_cast<int>(plan.scenes.size());
+  report.duration_ms = plan.duration_ms;
+  report.stages.push_back({"plan", Since(t0)});
+  progress(fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
+                       report.shots, report.scenes, plan.duration_ms / 1000.0,
+                       plan.tempo_bpm),
+           true);
+
+  // The same services the server runs.
+  LexicalEmbedder embedder;
+  ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index,
+                   HnswIndex::Open(stack.plan.data_dir / "rules-index",
+                                   embedder.dimensions()),
+                   "opening the rule index");
+  Rulebook rulebook(store, embedder, *index, *stack.vision, stack.bus.get(), clock,
+                    [] { return "r" + RandomUuid().substr(0, 8); });
+  OrchestratorOptions options;
+  options.image_width = request.width;
+  options.image_height = request.height;
+  options.video_fps = request.fps;
+  options.reconcile_after_ms = 20'000;
+  Orchestrator orchestrator(store, *stack.blobs, stack.bus.get(), *stack.images,
+                            *stack.videos, *stack.vision, &rulebook, clock,
+                            [] { return RandomUuid().substr(0, 12); }, options);
+  orchestrator.SetFinalRenderStarter([](const std::string&) {});  // below
+  stack.results.Attach(&orchestrator);
+  struct Detach {
+    Stack& s;
+    ~Detach() { s.results.Attach(nullptr); }
+  } detach{stack};
+
+  ASSIGN_OR_RETURN(CostForecast forecast, orchestrator.Forecast(project.project_id),
+                   "forecasting the cost");
+  report.forecast_micros = forecast.total_micros;
+  progress(fmt::format("cost forecast ${:.2f} of a ${:.2f} cap", forecast.total_micros / 1e6,
+                       forecast.cap_micros / 1e6),
+           true);
+  if (!forecast.fits()) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "the forecast passes the budget cap; nothing was dispatched");
+  }
+
+  // Images and clips: dispatch every shot, then follow the store.
+  auto t1 = Clock::now();
+  for (const Shot& s : plan.shots) {
+    RETURN_IF_ERROR(orchestrator.Generate(project.project_id, s.shot_id,
+                                          std::nullopt, "produce"),
+                    "shot " + s.shot_id);
+  }
+  double images_done_at = 0;
+  auto deadline = Clock::now() + request.timeout;
+  auto last_reconcile = Clock::now();
+  while (true) {
+    ASSIGN_OR_RETURN(Counts c, Count(store, project.project_id), "progress");
+    if (images_done_at == 0 && c.images + c.failed == c.total) images_done_at = Since(t1);
+    progress(fmt::format("images {}/{}, clips {}/{}{}", c.images, c.total, c.clips,
+                         c.total, c.failed ? fmt::format(", failed {}", c.failed) : ""),
+             false);
+    if (c.failed > 0) {
+      progress("", true);
+      ASSIGN_OR_RETURN(std::vector<Event> log, store.ListEvents(project.project_id), "");
+      std::string cause;
+      for (const Event& e : log) {
+        if (e.shot_id == c.failed_shot && e.to == "FAILED") cause = e.cause;
+      }
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "shot " + c.failed_shot + " failed: " + cause);
+    }
+    if (c.clips == c.total) break;
+    if (Clock::now() > deadline) {
+      return MakeError(ErrorCode::kUnavailable, "shots still generating after the timeout");
+    }
+    if (Clock::now() - last_reconcile > std::chrono::seconds(5)) {
+      RETURN_IF_ERROR(orchestrator.Reconcile(project.project_id), "reconciling");
+      // Auto-approval happens as each image arrives; one still waiting here
+      // is approved again, and if that is refused the run stops saying why
+      // instead of waiting forever.
+      for (const std::string& shot : c.awaiting) {
+        auto approved = orchestrator.Approve(project.project_id, shot, "produce-approve");
+        ASSIGN_OR_RETURN(Shot now, store.GetShot(project.project_id, shot), "");
+        if (!approved && now.status == ShotStatus::kAwaitingApproval) {
+          return tl::unexpected(WithContext(approved.error(), "approving shot " + shot));
+        }
+      }
+      last_reconcile = Clock::now();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  progress("", true);
+  report.stages.push_back({"images", images_done_at});
+  report.stages.push_back({"clips", Since(t1) - images_done_at});
+
+  // Final render on the original audio.
+  auto t2 = Clock::now();
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   store.GetProjectStatus(project.project_id), "");
+  if (status != ProjectStatus::kFinalRender) {
+    RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id,
+                                 ProjectStatus::kPlanned, ProjectStatus::kFinalRender,
+                                 "every shot is COMPLETED", clock),
+                    "");
+  }
+  ASSIGN_OR_RETURN(render::Timeline timeline,
+                   render::TimelineFromProject(store, *stack.blobs, project.project_id),
+                   "final render");
+  ASSIGN_OR_RETURN(ffmpeg::SongInfo song, ffmpeg::ProbeSong(request.song), "final render");
+  render::RenderSettings settings{request.fps, request.width, request.height};
+  ASSIGN_OR_RETURN(render::RenderPlan render_plan,
+                   render::BuildRenderPlan(timeline, song.duration_ms, settings),
+                   "final render");
+  ffmpeg::RenderOptions ro;
+  ro.output = request.output;
+  ro.song = request.song;
+  ro.preset = request.preset;
+  ro.clock = &clock;
+  EventBus& bus = *stack.bus;
+  const std::string pid = project.project_id;
+  ro.on_progress = [&](const render::RenderProgress& p) {
+    progress(fmt::format("render {:.0f}%", p.percent), false);
+    (void)bus.Publish({pid, std::string(kRenderProgress),
+                       render::RenderProgressPayload(pid, p).dump()});
+  };
+  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats, ffmpeg::ExecuteRenderPlan(render_plan, ro),
+                   "final render");
+  progress("", true);
+  report.frames = stats.frames_written;
+  render::ExportInput exports{&render_plan, request.song.string(), request.project_name};
+  const std::pair<const char*, std::string> files[] = {
+      {".otio", render::ExportOtioJson(exports)},
+      {".fcpxml", render::ExportFcpxml(exports)},
+      {".edl", render::ExportEdl(exports)}};
+  for (const auto& [ext, text] : files) {
+    std::filesystem::path path = request.output;
+    path.replace_extension(ext);
+    std::ofstream(path, std::ios::trunc) << text;
+    report.exports.push_back(path.string());
+  }
+  RETURN_IF_ERROR(stack.blobs->PutFile("projects/" + pid + "/render/output.mp4",
+                                       request.output),
+                  "storing the render");
+  RETURN_IF_ERROR(ProjectEvent(store, bus, pid, ProjectStatus::kFinalRender,
+                               ProjectStatus::kRendered, "rendered", clock),
+                  "");
+  report.stages.push_back({"render", Since(t2)});
+  return report;
+}
+
+}  // namespace miri::app
