@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (idempotent), builds, and runs the main job on the
-# embedded defaults: no credentials, no network.
+# The main job on a fresh machine, offline, no credentials: sets up (apt +
+# npm, idempotent), builds, makes the sample song, turns it into a music
+# video with `miri produce`, then serves the dashboard over the result.
+#   scripts/demo.sh [SONG LYRICS]      (default: the generated sample song)
+# Output: out/demo/miri.mp4 (+ .otio .fcpxml .edl); dashboard on
+# http://127.0.0.1:${PORT:-8080}/ until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/build.sh
+if [ -f web/package.json ]; then npm --prefix web run build --silent >/dev/null; fi
+
 MIRI=build/src/app/miri
-"$MIRI" --help
+out=out/demo
+song="${1:-}" lyrics="${2:-}"
+if [ -z "$song" ]; then
+  bash scripts/make-sample.sh "$out/sample" --seconds 30 >/dev/null
+  song="$out/sample/rain-song.mp3" lyrics="$out/sample/rain-song.lrc"
+fi
+rm -rf "$out/data"
+"$MIRI" produce "$song" --lyrics "$lyrics" -o "$out/miri.mp4" --data "$out/data" \
+  --name "Demo: $(basename "$song")"
 echo
-echo "Auditing a sample prompt for Miri:"
-"$MIRI" audit --lora miriN14 --shot sh1 --version-id v1 --model-code FLUX2 - <<'PROMPT' || true
-[sh1]_[v1]_[FLUX2] miriN14 Miri, Child physique, Young girl, Loose fit, Heavy fabric, Mid-calf, Mouth CLOSED. Miri at a rainy window, dusk light.
-PROMPT
+if [ "${MIRI_DEMO_NO_SERVE:-}" = 1 ]; then exit 0; fi
+echo "Dashboard: http://127.0.0.1:${PORT:-8080}/  (Ctrl-C to stop)"
+exec "$MIRI" serve --port "${PORT:-8080}" --data "$out/data"
