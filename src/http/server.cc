@@ -2,6 +2,8 @@
 
 #include <utility>  // before asio (platform-notes.md)
 
+#include <array>
+#include <limits>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -239,7 +241,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (server_->draining) return Close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(kDefaultBodyLimit);
+    // No limit while reading the header (Beast would refuse a large
+    // Content-Length there, silently); the route's limit is set after it.
+    // Not boost::none: 1.74 compares Content-Length > none as true.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(std::chrono::seconds(60));
     auto self = shared_from_this();
     bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -247,6 +252,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large", "body");
+    }
     if (ec == bhttp::error::header_limit) {
       return SendError(431, "HEADERS_TOO_LARGE", "request headers exceed 8 KiB", "headers");
     }
@@ -326,7 +334,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     Send(std::move(r), keep_alive && !server_->draining, version);
   }
 
+  // Refusals before the body was read: answer, then drain what the client
+  // still sends for a moment (a "lingering close"), so it reads our answer
+  // instead of a connection reset.
   void SendError(int status, std::string_view code, std::string message, std::string field) {
+    linger_ = true;
     busy_ = true;
     ++server_->busy;
     Send(ErrorResponse(status, code, std::move(message), {{std::move(field), "refused"}}), false, 11);
@@ -372,8 +384,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnWritten(beast::error_code ec, bool close) {
     busy_ = false;
     --server_->busy;
+    if (linger_ && !ec) return Linger();
     if (ec || close || server_->draining) return Close();
     ReadHeader();
+  }
+
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_ = std::make_shared<std::array<char, 65536>>();
+    Drain(0);
+  }
+
+  void Drain(size_t total) {
+    auto self = shared_from_this();
+    stream_.async_read_some(net::buffer(*drain_), [self, total](beast::error_code ec, size_t n) {
+      if (ec || total + n > (64u << 20)) return self->Close();
+      self->Drain(total + n);
+    });
   }
 
   void Close() {
@@ -392,6 +421,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string path_;
   std::map<std::string, std::string> query_;
   uint64_t track_id_ = 0;
+  std::shared_ptr<std::array<char, 65536>> drain_;
+  bool linger_ = false;
   bool busy_ = false;
   bool closed_ = false;
 };
