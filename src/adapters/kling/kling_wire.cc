@@ -31,10 +31,11 @@ Result<void> ValidateKlingRequest(const KlingConfig& c, const VideoRequest& r) {
     if (r.motion_brush->dynamic_masks.size() > 6) {
       issues.push_back({"motion_brush.dynamic_masks", "at most 6"});
     }
-    for (const DynamicMask& m : r.motion_brush->dynamic_masks) {
-      if (m.trajectory.size() < 2 || m.trajectory.size() > 77) {
-        issues.push_back({"motion_brush.dynamic_masks.trajectory", "2..77 points"});
-        break;
+    const auto& masks = r.motion_brush->dynamic_masks;
+    for (size_t i = 0; i < masks.size(); ++i) {
+      if (masks[i].trajectory.size() < 2 || masks[i].trajectory.size() > 77) {
+        issues.push_back({"motion_brush.dynamic_masks[" + std::to_string(i) + "].trajectory",
+                          "2..77 points"});
       }
     }
   }
