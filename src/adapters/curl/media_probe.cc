@@ -1,5 +1,6 @@
 #include "adapters/curl/media_probe.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace miri {
@@ -102,6 +103,77 @@ std::optional<std::string> Base64Decode(std::string_view in) {
     }
   }
   return out;
+}
+
+namespace {
+
+uint32_t Crc32(std::string_view data) {
+  static uint32_t table[256];
+  static bool init = [] {
+    for (uint32_t n = 0; n < 256; ++n) {
+      uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      table[n] = c;
+    }
+    return true;
+  }();
+  (void)init;
+  uint32_t c = 0xffffffffu;
+  for (unsigned char b : data) c = table[(c ^ b) & 0xff] ^ (c >> 8);
+  return c ^ 0xffffffffu;
+}
+
+void PutBe32(std::string& out, uint32_t v) {
+  out += static_cast<char>(v >> 24);
+  out += static_cast<char>((v >> 16) & 0xff);
+  out += static_cast<char>((v >> 8) & 0xff);
+  out += static_cast<char>(v & 0xff);
+}
+
+void Chunk(std::string& out, const char* type, const std::string& data) {
+  PutBe32(out, static_cast<uint32_t>(data.size()));
+  std::string td = std::string(type, 4) + data;
+  out += td;
+  PutBe32(out, Crc32(td));
+}
+
+}  // namespace
+
+std::string EncodeGrayPng(int width, int height, std::string_view pixels) {
+  std::string raw;
+  raw.reserve(static_cast<size_t>(height) * (width + 1));
+  for (int y = 0; y < height; ++y) {
+    raw += '\0';  // filter: none
+    raw.append(pixels.substr(static_cast<size_t>(y) * width, width));
+  }
+  std::string z = "\x78\x01";
+  uint32_t a = 1, b = 0;
+  for (unsigned char ch : raw) {
+    a = (a + ch) % 65521;
+    b = (b + a) % 65521;
+  }
+  for (size_t pos = 0; pos < raw.size() || pos == 0;) {
+    size_t n = std::min<size_t>(65535, raw.size() - pos);
+    bool last = pos + n >= raw.size();
+    z += static_cast<char>(last ? 1 : 0);
+    z += static_cast<char>(n & 0xff);
+    z += static_cast<char>(n >> 8);
+    z += static_cast<char>(~n & 0xff);
+    z += static_cast<char>((~n >> 8) & 0xff);
+    z.append(raw, pos, n);
+    pos += n;
+    if (last) break;
+  }
+  PutBe32(z, (b << 16) | a);
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  std::string ihdr;
+  PutBe32(ihdr, static_cast<uint32_t>(width));
+  PutBe32(ihdr, static_cast<uint32_t>(height));
+  ihdr += std::string("\x08\x00\x00\x00\x00", 5);
+  Chunk(png, "IHDR", ihdr);
+  Chunk(png, "IDAT", z);
+  Chunk(png, "IEND", "");
+  return png;
 }
 
 std::string DataUri(std::string_view bytes) {

@@ -21,6 +21,10 @@ std::string SniffImageMime(std::string_view bytes);
 
 std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64Decode(std::string_view text);
+// An 8-bit greyscale PNG (stored deflate: no compression library needed);
+// `pixels` holds width*height bytes, row-major.
+std::string EncodeGrayPng(int width, int height, std::string_view pixels);
+
 // "data:<mime>;base64,<...>"
 std::string DataUri(std::string_view bytes);
 

@@ -1,0 +1,99 @@
+#include "services/routing/image_router.h"
+
+#include <algorithm>
+
+namespace miri {
+
+ImageRouter::ImageRouter(std::vector<ImageRoute> routes, RoutingPolicy policy)
+    : routes_(std::move(routes)), policy_(std::move(policy)) {}
+
+const ImageRoute* ImageRouter::Find(const std::string& name) const {
+  for (const ImageRoute& r : routes_) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+Result<std::vector<std::string>> ImageRouter::Plan(const ImageRequest& request) const {
+  struct Candidate {
+    const ImageRoute* route;
+    int64_t cost;
+  };
+  std::vector<Candidate> eligible;
+  std::vector<std::string> why;
+  for (const ImageRoute& r : routes_) {
+    if (!r.enabled || r.generator == nullptr) {
+      why.push_back(r.name + ": disabled");
+    } else if (!request.loras.empty() && !r.applies_loras) {
+      why.push_back(r.name + ": cannot apply the LoRA");
+    } else if (!r.modes.count(request.mode)) {
+      why.push_back(r.name + ": mode not supported");
+    } else if (r.breaker != nullptr && r.breaker->state() == BreakerState::kOpen) {
+      why.push_back(r.name + ": circuit open");
+    } else {
+      int64_t cost = r.generator->EstimateCostMicros(request);
+      if (policy_.max_cost_micros > 0 && cost > policy_.max_cost_micros) {
+        why.push_back(r.name + ": over the cost limit");
+      } else {
+        eligible.push_back({&r, cost});
+      }
+    }
+  }
+  if (eligible.empty()) {
+    std::string msg = "no image route for " + request.job_id;
+    for (const std::string& w : why) msg += "; " + w;
+    return MakeError(ErrorCode::kFailedPrecondition, msg);
+  }
+  std::stable_sort(eligible.begin(), eligible.end(), [&](const Candidate& a, const Candidate& b) {
+    if (!policy_.prefer_cheapest) {
+      bool ap = a.route->name == policy_.preferred, bp = b.route->name == policy_.preferred;
+      if (ap != bp) return ap;
+    }
+    return a.cost < b.cost;
+  });
+  std::vector<std::string> names;
+  for (const Candidate& c : eligible) names.push_back(c.route->name);
+  return names;
+}
+
+int64_t ImageRouter::EstimateCostMicros(const ImageRequest& request) const {
+  auto plan = Plan(request);
+  if (!plan || plan->empty()) return 0;
+  return Find(plan->front())->generator->EstimateCostMicros(request);
+}
+
+Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = route_of_job_.find(request.job_id);
+    if (it != route_of_job_.end()) return Find(it->second)->generator->Submit(request);
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> plan, Plan(request), "routing");
+  Error last{ErrorCode::kUnavailable, "no route tried", {}};
+  for (const std::string& name : plan) {
+    const ImageRoute* route = Find(name);
+    auto d = route->generator->Submit(request);
+    if (d) {
+      std::lock_guard lock(mu_);
+      route_of_job_[request.job_id] = name;
+      return d;
+    }
+    last = WithContext(d.error(), "route " + name);
+    if (d.error().code != ErrorCode::kUnavailable) break;  // not a provider outage
+  }
+  return tl::unexpected<Error>(std::move(last));
+}
+
+std::string ImageRouter::RouteOf(std::string_view job_id) const {
+  std::lock_guard lock(mu_);
+  auto it = route_of_job_.find(std::string(job_id));
+  return it == route_of_job_.end() ? "" : it->second;
+}
+
+Result<std::optional<ProviderResult>> ImageRouter::Poll(std::string_view job_id) {
+  std::string route = RouteOf(job_id);
+  if (route.empty()) return MakeError(ErrorCode::kNotFound, "unknown job " + std::string(job_id));
+  return Find(route)->generator->Poll(job_id);
+}
+
+}  // namespace miri

@@ -1,0 +1,132 @@
+#include "services/routing/image_router.h"
+
+#include <gtest/gtest.h>
+
+#include "services/resilience/manual_clock.h"
+
+namespace miri {
+namespace {
+
+class FakeGenerator final : public ImageGenerator {
+ public:
+  FakeGenerator(std::string name, int64_t cost) : name_(std::move(name)), cost_(cost) {}
+  std::string_view name() const override { return name_; }
+  Result<Dispatch> Submit(const ImageRequest& r) override {
+    ++submits;
+    if (fail_with) return MakeError(*fail_with, name_ + " failed");
+    return Dispatch{name_ + "-" + r.job_id, cost_};
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view) override {
+    ++polls;
+    return std::optional<ProviderResult>();
+  }
+  int64_t EstimateCostMicros(const ImageRequest&) const override { return cost_; }
+  std::optional<ErrorCode> fail_with;
+  int submits = 0, polls = 0;
+
+ private:
+  std::string name_;
+  int64_t cost_;
+};
+
+class ImageRouterTest : public ::testing::Test {
+ protected:
+  ImageRouterTest() {
+    CircuitBreakerOptions o;
+    o.minimum_calls = 1;
+    fal_breaker_ = std::make_unique<CircuitBreaker>("fal", o, clock_);
+  }
+  std::vector<ImageRoute> Routes() {
+    return {{"fal", &fal_, fal_breaker_.get(), true, true,
+             {ImageRequest::Mode::kTextToImage, ImageRequest::Mode::kEdit, ImageRequest::Mode::kInpaint}},
+            {"imagen", &imagen_, nullptr, true, false, {ImageRequest::Mode::kTextToImage}}};
+  }
+  ImageRequest Scenery() {
+    ImageRequest r;
+    r.job_id = "p1:v1";
+    r.prompt = "empty rooftop";
+    return r;
+  }
+  ImageRequest Miri() {
+    ImageRequest r = Scenery();
+    r.job_id = "p1:v2";
+    r.loras = {"miriN14"};
+    return r;
+  }
+  void OpenFalBreaker() {
+    ASSERT_TRUE(fal_breaker_->Acquire());
+    fal_breaker_->Record(CallClass::kFailure, 1);
+    ASSERT_EQ(fal_breaker_->state(), BreakerState::kOpen);
+  }
+
+  ManualClock clock_;
+  std::unique_ptr<CircuitBreaker> fal_breaker_;
+  FakeGenerator fal_{"fal", 21'000};
+  FakeGenerator imagen_{"imagen", 40'000};
+};
+
+TEST_F(ImageRouterTest, PreferredRouteFirstByConfiguration) {
+  ImageRouter router(Routes(), RoutingPolicy{"fal", false, 0});
+  EXPECT_EQ(router.Plan(Scenery()).value(), (std::vector<std::string>{"fal", "imagen"}));
+  ImageRouter imagen_first(Routes(), RoutingPolicy{"imagen", false, 0});
+  EXPECT_EQ(imagen_first.Plan(Scenery()).value(), (std::vector<std::string>{"imagen", "fal"}));
+}
+
+TEST_F(ImageRouterTest, CheapestFirstWhenConfigured) {
+  ImageRouter router(Routes(), RoutingPolicy{"imagen", true, 0});
+  EXPECT_EQ(router.Plan(Scenery()).value(), (std::vector<std::string>{"fal", "imagen"}));
+  EXPECT_EQ(router.EstimateCostMicros(Scenery()), 21'000);
+  ImageRouter capped(Routes(), RoutingPolicy{"fal", false, 30'000});
+  EXPECT_EQ(capped.Plan(Scenery()).value(), std::vector<std::string>{"fal"});
+}
+
+TEST_F(ImageRouterTest, OpenBreakerRoutesSceneryToImagen) {
+  OpenFalBreaker();
+  ImageRouter router(Routes(), RoutingPolicy{});
+  auto d = router.Submit(Scenery());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->provider_request_id, "imagen-p1:v1");
+  EXPECT_EQ(router.RouteOf("p1:v1"), "imagen");
+  EXPECT_EQ(fal_.submits, 0);
+  ASSERT_TRUE(router.Poll("p1:v1"));
+  EXPECT_EQ(imagen_.polls, 1);
+}
+
+TEST_F(ImageRouterTest, MiriIsNeverDrawnWithoutTheLora) {
+  ImageRouter router(Routes(), RoutingPolicy{"imagen", true, 0});
+  EXPECT_EQ(router.Plan(Miri()).value(), std::vector<std::string>{"fal"});
+  OpenFalBreaker();
+  auto d = router.Submit(Miri());
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(d.error().message.find("imagen: cannot apply the LoRA"), std::string::npos);
+  EXPECT_EQ(imagen_.submits, 0);
+}
+
+TEST_F(ImageRouterTest, FallsBackOnOutageButNotOnCallerErrors) {
+  ImageRouter router(Routes(), RoutingPolicy{});
+  fal_.fail_with = ErrorCode::kUnavailable;
+  auto d = router.Submit(Scenery());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(router.RouteOf("p1:v1"), "imagen");
+  fal_.fail_with = ErrorCode::kInvalidArgument;
+  ImageRequest other = Scenery();
+  other.job_id = "p1:v3";
+  ASSERT_FALSE(router.Submit(other));
+  EXPECT_EQ(imagen_.submits, 1) << "a bad request is not retried elsewhere";
+}
+
+TEST_F(ImageRouterTest, EditsAndDisabledRoutes) {
+  auto routes = Routes();
+  routes[0].enabled = false;
+  ImageRouter router(routes, RoutingPolicy{});
+  ImageRequest edit = Scenery();
+  edit.mode = ImageRequest::Mode::kEdit;
+  auto plan = router.Plan(edit);
+  ASSERT_FALSE(plan);
+  EXPECT_NE(plan.error().message.find("fal: disabled"), std::string::npos);
+  EXPECT_NE(plan.error().message.find("imagen: mode not supported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace miri
