@@ -18,7 +18,7 @@ const RATE = Number(process.env.BENCH_RATE || 500);        // webhooks/s, latenc
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 32);
 const LAT_N = RATE * SECONDS;
-const TPUT_N = Number(process.env.BENCH_TPUT_SHOTS || 3000);
+const TPUT_N = Number(process.env.BENCH_TPUT_SHOTS || 2000);
 
 const key = Buffer.from(WEBHOOK_SECRET.slice("whsec_".length), "base64");
 function signedPost(base, shotId, versionId, requestId) {
@@ -74,16 +74,16 @@ async function startToFirst200(spawnFn) {
 
 async function seedMiri(base, shots) {
   let r = await api(base, "POST", "/api/projects", projectBody());
-  if (r.status !== 201) throw new Error(r.text);
+  if (r.status !== 201) throw new Error(r.text.slice(0, 500));
   r = await api(base, "PUT", `/api/projects/${PROJECT_ID}/plan`, planBody(shots));
-  if (r.status !== 201) throw new Error(r.text);
+  if (r.status !== 201) throw new Error(r.text.slice(0, 500));
   const versions = new Array(shots + 1);
   let next = 1;
   const worker = async () => {
     while (next <= shots) {
       const i = next++;
       const g = await api(base, "POST", "/api/shots/generate", { projectId: PROJECT_ID, shotId: `sh${i}` });
-      if (g.status !== 202) throw new Error(g.text);
+      if (g.status !== 202) throw new Error(g.text.slice(0, 500));
       versions[i] = g.json.versionId;
     }
   };

@@ -68,9 +68,15 @@ int HttpStatusOf(ErrorCode code) {
 
 Response ErrorResponse(int status, std::string_view code, std::string message,
                        std::vector<FieldIssue> issues) {
+  // A bounded reply however bad the input: the first 50 issues, then a count.
+  constexpr size_t kMaxIssues = 50;
   nlohmann::json list = nlohmann::json::array();
-  for (const FieldIssue& i : issues) {
-    list.push_back({{"path", i.path}, {"message", i.message}});
+  for (size_t n = 0; n < issues.size() && n < kMaxIssues; ++n) {
+    list.push_back({{"path", issues[n].path}, {"message", issues[n].message}});
+  }
+  if (issues.size() > kMaxIssues) {
+    list.push_back({{"path", ""},
+                    {"message", std::to_string(issues.size() - kMaxIssues) + " more issues"}});
   }
   return Response::Json(status, {{"error",
                                   {{"code", std::string(code)},

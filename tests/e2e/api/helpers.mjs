@@ -184,11 +184,12 @@ export function projectBody() {
 
 export function planBody(shots = 2) {
   const list = [];
+  const ms = 500;  // a song is at most an hour: up to 7200 shots
   for (let i = 1; i <= shots; i++) {
-    list.push({ shotId: `sh${i}`, sceneId: "sc1", timestamps: { startMs: (i - 1) * 1000, endMs: i * 1000 },
+    list.push({ shotId: `sh${i}`, sceneId: "sc1", timestamps: { startMs: (i - 1) * ms, endMs: i * ms },
                 lyricsSnippet: "", description: "Miri at a window" });
   }
-  return { scenes: [{ sceneId: "sc1", startMs: 0, endMs: shots * 1000, label: "intro" }], shots: list };
+  return { scenes: [{ sceneId: "sc1", startMs: 0, endMs: shots * ms, label: "intro" }], shots: list };
 }
 
 // Creates the project and its plan, and moves the shots to GENERATING_IMAGE;
