@@ -17,11 +17,12 @@
 #include <iostream>
 #include <memory>
 
-#include "adapters/inproc_bus/inproc_bus.h"
-#include "adapters/localfs/localfs_blob_store.h"
-#include "adapters/redis/redis_bus.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "adapters/hnsw/hnsw_index.h"
+#include "adapters/lexical/lexical_embedder.h"
 #include "app/commands.h"
+#include "app/composition.h"
+#include "app/orchestrated_commands.h"
+#include "app/produce.h"
 #include "http/api.h"
 #include "http/json_log.h"
 #include "http/server.h"
@@ -74,24 +75,27 @@ int RunServe(ServeOptions o) {
   }
   config.web_root = o.web;
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.data, ec);
-  auto store = SqliteStore::Open((std::filesystem::path(o.data) / "miri.db").string());
-  if (!store) return Fail("opening the store: " + store.error().ToString());
-  auto blobs = LocalFsBlobStore::Open(std::filesystem::path(o.data) / "blobs");
-  if (!blobs) return Fail("opening the blob store: " + blobs.error().ToString());
-
-  std::unique_ptr<EventBus> bus;
-  std::string redis_url = Env("MIRI_REDIS_URL");
-  if (!redis_url.empty()) {
-    auto address = ParseRedisUrl(redis_url);
-    if (!address) return Fail(address.error().ToString());
-    auto redis = RedisBus::Connect(*address, 5000);
-    if (!redis) return Fail(redis.error().ToString());
-    bus = std::move(*redis);
-  } else {
-    bus = std::make_unique<InProcessBus>();
+  // The composition root picks every adapter (embedded defaults without
+  // credentials) and says which on start-up.
+  auto plan = PlanComposition(ProcessEnv(), o.data);
+  if (!plan) return Fail(plan.error().ToString());
+  http::LogJson("info", StartupLine(*plan), {});
+  // Fault injection for offline tests (issue 6): MIRI_LOCAL_PROVIDERS=paused
+  // queues jobs without running them (results then come only through
+  // webhooks); MIRI_LOCAL_LATENCY_MS slows every local job.
+  ComposeOptions compose;
+  const bool paused = Env("MIRI_LOCAL_PROVIDERS") == "paused";
+  const auto latency = std::chrono::milliseconds(std::atoi(Env("MIRI_LOCAL_LATENCY_MS", "0").c_str()));
+  for (local::LocalProviderOptions* p : {&compose.image, &compose.video.provider}) {
+    p->start_paused = paused;
+    p->latency = latency;
   }
+  auto stack = Compose(*plan, compose);
+  if (!stack) return Fail(stack.error().ToString());
+  Store& store = *(*stack)->store;
+  BlobStore& blobs = *(*stack)->blobs;
+  EventBus& bus = *(*stack)->bus;
+  const std::string redis_url = (*stack)->plan.redis_url;
 
   SystemClock clock;
   std::unique_ptr<http::WebhookVerifier> verifier;
@@ -102,9 +106,41 @@ int RunServe(ServeOptions o) {
   } else {
     verifier = std::make_unique<http::RefuseAllVerifier>();
   }
-  ShotCommands commands(**store, *bus, clock);
-  http::Api api({store->get(), blobs->get(), bus.get(), &clock, &commands, verifier.get()}, config);
-  http::SioHub hub(*bus);
+
+  // Orchestration: rules, provider dispatch, results, final render.
+  LexicalEmbedder embedder;
+  auto index = HnswIndex::Open(std::filesystem::path(o.data) / "rules-index",
+                               embedder.dimensions());
+  if (!index) return Fail(index.error().ToString());
+  Rulebook rulebook(store, embedder, **index, *(*stack)->vision, &bus, clock,
+                    [] { return "r" + RandomUuid().substr(0, 8); });
+  Orchestrator orchestrator(store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
+                            *(*stack)->vision, &rulebook, clock,
+                            [] { return RandomUuid().substr(0, 12); });
+  const std::filesystem::path renders = std::filesystem::path(o.data) / "renders";
+  auto render = [&](const std::string& project_id) {
+    std::error_code ec;
+    std::filesystem::create_directories(renders, ec);
+    RenderRequest request;
+    request.song_key = "projects/" + project_id + "/audio/song.mp3";
+    request.output = renders / (project_id + ".mp4");
+    auto done = RenderProject(store, blobs, bus, project_id, request,
+                              [](const std::string&, bool) {});
+    http::LogJson(done ? "info" : "error", done ? "rendered" : "render failed",
+                  {{"projectId", project_id},
+                   {"detail", done ? request.output.string() : done.error().ToString()}});
+  };
+  BackgroundWork work(store, orchestrator, render, std::chrono::seconds(30));
+  orchestrator.SetFinalRenderStarter([&work](const std::string& p) { work.QueueRender(p); });
+  (*stack)->results.Attach(&orchestrator);
+  OrchestratedCommands commands(store, bus, clock, orchestrator,
+                                [&work](const std::string& p) { work.QueueRender(p); });
+  struct Detach {
+    Stack& s;
+    ~Detach() { s.results.Attach(nullptr); }
+  } detach{**stack};
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get()}, config);
+  http::SioHub hub(bus);
   http::ServerOptions so;
   so.address = o.host;
   so.port = static_cast<uint16_t>(o.port);

@@ -211,48 +211,66 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
                                  "every shot is COMPLETED", clock),
                     "");
   }
+  RenderRequest render{song_key, request.output, request.fps, request.width,
+                       request.height, request.preset, request.project_name};
+  ASSIGN_OR_RETURN(RenderReport rendered,
+                   RenderProject(store, *stack.blobs, *stack.bus, project.project_id,
+                                 render, progress),
+                   "");
+  report.frames = rendered.frames;
+  report.exports = rendered.exports;
+  report.stages.push_back({"render", Since(t2)});
+  return report;
+}
+
+Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
+                                   std::string_view project_id,
+                                   const RenderRequest& request,
+                                   const ProgressSink& progress) {
+  SystemClock clock;
+  const std::string pid(project_id);
+  ASSIGN_OR_RETURN(std::filesystem::path song, blobs.LocalPath(request.song_key),
+                   "final render: the song");
   ASSIGN_OR_RETURN(render::Timeline timeline,
-                   render::TimelineFromProject(store, *stack.blobs, project.project_id),
-                   "final render");
-  ASSIGN_OR_RETURN(ffmpeg::SongInfo song, ffmpeg::ProbeSong(request.song), "final render");
+                   render::TimelineFromProject(store, blobs, pid), "final render");
+  ASSIGN_OR_RETURN(ffmpeg::SongInfo info, ffmpeg::ProbeSong(song), "final render");
   render::RenderSettings settings{request.fps, request.width, request.height};
-  ASSIGN_OR_RETURN(render::RenderPlan render_plan,
-                   render::BuildRenderPlan(timeline, song.duration_ms, settings),
+  ASSIGN_OR_RETURN(render::RenderPlan plan,
+                   render::BuildRenderPlan(timeline, info.duration_ms, settings),
                    "final render");
   ffmpeg::RenderOptions ro;
   ro.output = request.output;
-  ro.song = request.song;
+  ro.song = song;
   ro.preset = request.preset;
   ro.clock = &clock;
-  EventBus& bus = *stack.bus;
-  const std::string pid = project.project_id;
   ro.on_progress = [&](const render::RenderProgress& p) {
     progress(fmt::format("render {:.0f}%", p.percent), false);
     (void)bus.Publish({pid, std::string(kRenderProgress),
                        render::RenderProgressPayload(pid, p).dump()});
   };
-  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats, ffmpeg::ExecuteRenderPlan(render_plan, ro),
+  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats, ffmpeg::ExecuteRenderPlan(plan, ro),
                    "final render");
   progress("", true);
+  RenderReport report;
   report.frames = stats.frames_written;
-  render::ExportInput exports{&render_plan, request.song.string(), request.project_name};
+  RETURN_IF_ERROR(blobs.PutFile("projects/" + pid + "/render/output.mp4", request.output),
+                  "storing the render");
+  render::ExportInput exports{&plan, song.string(), request.title};
   const std::pair<const char*, std::string> files[] = {
-      {".otio", render::ExportOtioJson(exports)},
-      {".fcpxml", render::ExportFcpxml(exports)},
-      {".edl", render::ExportEdl(exports)}};
+      {"otio", render::ExportOtioJson(exports)},
+      {"fcpxml", render::ExportFcpxml(exports)},
+      {"edl", render::ExportEdl(exports)}};
   for (const auto& [ext, text] : files) {
     std::filesystem::path path = request.output;
     path.replace_extension(ext);
     std::ofstream(path, std::ios::trunc) << text;
+    RETURN_IF_ERROR(blobs.Put("projects/" + pid + "/render/output." + ext, text),
+                    "storing the exports");
     report.exports.push_back(path.string());
   }
-  RETURN_IF_ERROR(stack.blobs->PutFile("projects/" + pid + "/render/output.mp4",
-                                       request.output),
-                  "storing the render");
   RETURN_IF_ERROR(ProjectEvent(store, bus, pid, ProjectStatus::kFinalRender,
                                ProjectStatus::kRendered, "rendered", clock),
                   "");
-  report.stages.push_back({"render", Since(t2)});
   return report;
 }
 

@@ -18,6 +18,9 @@
 
 namespace miri::app {
 
+// One line of progress for people ("images 3/12, clips 1/12").
+using ProgressSink = std::function<void(const std::string& line, bool final)>;
+
 struct ProduceRequest {
   std::filesystem::path song;
   std::string lyrics_text;
@@ -46,8 +49,30 @@ struct ProduceReport {
   std::vector<std::string> exports;
 };
 
-// One line of progress for people ("images 3/12, clips 1/12").
-using ProgressSink = std::function<void(const std::string& line, bool final)>;
+
+struct RenderRequest {
+  std::string song_key;            // the song in the BlobStore
+  std::filesystem::path output;    // a local MP4; exports are written beside it
+  int fps = 24;
+  int width = 1280;
+  int height = 720;
+  std::string preset = "veryfast";
+  std::string title = "Miri";
+};
+
+struct RenderReport {
+  int64_t frames = 0;
+  std::vector<std::string> exports;
+};
+
+// The final render of a project whose shots are all COMPLETED and which is
+// in FINAL_RENDER: every clip on its frame slot over the original song,
+// RENDER_PROGRESS on the bus, the MP4 and its exports stored under
+// projects/<id>/render/ in the BlobStore, then the project is RENDERED.
+Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
+                                   std::string_view project_id,
+                                   const RenderRequest& request,
+                                   const ProgressSink& progress);
 
 // Runs plan -> images -> clips -> final render on `stack`. FAILED_PRECONDITION
 // naming the shot when one fails; RESOURCE_EXHAUSTED (before any paid

@@ -90,7 +90,10 @@ export async function startMiri({ dataDir, redisUrl, env = {} }) {
   const child = spawn(bin, ["serve", "--port", "0", "--data", dataDir], {
     env: { ...process.env, MIRI_API_TOKEN: TOKEN, MIRI_WEBHOOK_SECRET: WEBHOOK_SECRET,
            MIRI_REDIS_URL: redisUrl ?? "", MIRI_LOG_REQUESTS: "0",
-           MIRI_SIO_PING_INTERVAL_MS: "300", MIRI_SIO_PING_TIMEOUT_MS: "300", ...env },
+           MIRI_SIO_PING_INTERVAL_MS: "300", MIRI_SIO_PING_TIMEOUT_MS: "300",
+           // These tests play the providers' webhooks themselves: the local
+           // providers queue jobs but never run them.
+           MIRI_LOCAL_PROVIDERS: "paused", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const lines = [];
