@@ -139,7 +139,7 @@ int RunServe(ServeOptions o) {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{**stack};
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get()}, config);
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook}, config);
   http::SioHub hub(bus);
   http::ServerOptions so;
   so.address = o.host;

@@ -46,6 +46,7 @@ Api::Api(ApiDeps deps, ApiConfig config)
   AddSystemRoutes(router_, deps_, &draining_);
   AddProjectRoutes(router_, deps_, config_);
   AddShotRoutes(router_, deps_);
+  AddRuleRoutes(router_, deps_);
   AddWebhookRoutes(router_, deps_);
 }
 

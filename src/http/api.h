@@ -19,6 +19,7 @@
 #include "ports/clock.h"
 #include "ports/event_bus.h"
 #include "ports/store.h"
+#include "services/rulebook/rulebook.h"
 #include "services/shot_commands/shot_commands.h"
 
 namespace miri::http {
@@ -58,6 +59,7 @@ struct ApiDeps {
   const Clock* clock = nullptr;
   ShotCommands* commands = nullptr;
   WebhookVerifier* verifier = nullptr;
+  Rulebook* rulebook = nullptr;  // the rules routes answer 503 without one
 };
 
 class Api {
@@ -99,6 +101,7 @@ void AddSystemRoutes(Router& router, const ApiDeps& deps,
                      const std::atomic<bool>* draining);
 void AddProjectRoutes(Router& router, const ApiDeps& deps, const ApiConfig& config);
 void AddShotRoutes(Router& router, const ApiDeps& deps);
+void AddRuleRoutes(Router& router, const ApiDeps& deps);
 void AddWebhookRoutes(Router& router, const ApiDeps& deps);
 
 // The OpenAPI 3 document served at /api/openapi.json.

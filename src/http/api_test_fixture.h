@@ -3,6 +3,9 @@
 #ifndef MIRI_HTTP_API_TEST_FIXTURE_H_
 #define MIRI_HTTP_API_TEST_FIXTURE_H_
 
+#include "adapters/hnsw/hnsw_index.h"
+#include "adapters/lexical/lexical_embedder.h"
+
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -40,12 +43,16 @@ class ApiTest : public ::testing::Test {
     store_ = std::move(SqliteStore::Open((dir_ / "miri.db").string()).value());
     blobs_ = std::move(LocalFsBlobStore::Open(dir_ / "blobs").value());
     commands_ = std::make_unique<ShotCommands>(*store_, bus_, clock_);
+    index_ = std::move(HnswIndex::Open("", embedder_.dimensions()).value());
+    rulebook_ = std::make_unique<Rulebook>(*store_, embedder_, *index_, analyzer_, &bus_,
+                                           clock_, [this] { return "r" + std::to_string(++ids_); });
     MakeApi(ApiConfig{});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void MakeApi(ApiConfig config) {
-    ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_};
+    ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
+                 rulebook_.get()};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 
@@ -122,6 +129,21 @@ class ApiTest : public ::testing::Test {
   FixedClock clock_;
   TestVerifier verifier_;
   std::unique_ptr<ShotCommands> commands_;
+  // The rulebook behind the rules routes; its analyzer is not used by them.
+  class NoAnalyzer final : public VisionAnalyzer {
+   public:
+    std::string_view name() const override { return "none"; }
+    Result<RuleProposal> RuleFromRejection(const RejectionInput&) override {
+      return MakeError(ErrorCode::kUnavailable, "unused");
+    }
+    Result<std::string> MaskFromInstruction(const MaskInput&) override {
+      return MakeError(ErrorCode::kUnavailable, "unused");
+    }
+  } analyzer_;
+  LexicalEmbedder embedder_;
+  std::unique_ptr<HnswIndex> index_;
+  int ids_ = 0;
+  std::unique_ptr<Rulebook> rulebook_;
   std::unique_ptr<Api> api_;
 };
 
