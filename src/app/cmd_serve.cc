@@ -139,7 +139,11 @@ int RunServe(ServeOptions o) {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{**stack};
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook}, config);
+  // No director yet: POST .../plan answers 501 and the dashboard drafts the
+  // plan itself (PUT .../plan). A director here would commit its plan at
+  // once, while the dashboard expects a proposal to edit first.
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr},
+                config);
   http::SioHub hub(bus);
   http::ServerOptions so;
   so.address = o.host;

@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "ports/blob_store.h"
 #include "ports/clock.h"
+#include "ports/director.h"
 #include "ports/event_bus.h"
 #include "ports/store.h"
 #include "services/rulebook/rulebook.h"
@@ -60,6 +61,7 @@ struct ApiDeps {
   ShotCommands* commands = nullptr;
   WebhookVerifier* verifier = nullptr;
   Rulebook* rulebook = nullptr;  // the rules routes answer 503 without one
+  Director* director = nullptr;  // POST .../plan answers 501 without one
 };
 
 class Api {

@@ -167,6 +167,54 @@ TEST_F(ApiTest, StartPlanningNamesMissingUploadsThenSaysItIsNotWired) {
   EXPECT_EQ(Call("POST", kProject + "/plan").status, 501);
 }
 
+// A director that returns the fixture's plan: planning itself is tested with
+// the real analyzer in services/planning; here, the route's wiring.
+class FixedDirector final : public Director {
+ public:
+  explicit FixedDirector(nlohmann::json plan) : plan_(std::move(plan)) {}
+  Result<Plan> MakePlan(const PlanRequest& request) override {
+    seen = request;
+    Plan p;
+    p.duration_ms = 8000;
+    for (const auto& s : plan_["scenes"]) p.scenes.push_back(*ParseDocument<Scene>(s));
+    for (auto s : plan_["shots"]) {
+      s["status"] = "DRAFT";
+      s["versions"] = nlohmann::json::array();
+      p.shots.push_back(*ParseDocument<Shot>(s));
+    }
+    return p;
+  }
+  PlanRequest seen;
+
+ private:
+  nlohmann::json plan_;
+};
+
+TEST_F(ApiTest, StartPlanningRunsTheDirectorOnTheUploadsAndCommits) {
+  FixedDirector director(PlanJson());
+  ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
+               rulebook_.get(), &director};
+  api_ = std::make_unique<Api>(deps, ApiConfig{});
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
+  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la la"));
+  Response r = Call("POST", kProject + "/plan");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(director.seen.lyrics_text, "la la");
+  EXPECT_EQ(Body(Call("GET", kProject + "/shots"))["shots"].size(), 2u);
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
+}
+
+TEST_F(ApiTest, PlanDescriptionsArePromptTextAndMayNotUndoDepictionRules) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  json plan = PlanJson();
+  plan["shots"][0]["description"] = "Miri in a short skirt";
+  Response r = Call("PUT", kProject + "/plan", plan.dump());
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(FirstIssue(r), "shots.sh1.description");
+  EXPECT_TRUE(store_->ListShots(kProjectId).value().empty());
+}
+
 TEST_F(ApiTest, CommitPlanValidatesEveryShotAndCommitsOnce) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
   json bad = PlanJson();

@@ -52,7 +52,7 @@ class ApiTest : public ::testing::Test {
 
   void MakeApi(ApiConfig config) {
     ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-                 rulebook_.get()};
+                 rulebook_.get(), nullptr};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 

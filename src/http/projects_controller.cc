@@ -168,6 +168,8 @@ Response PutLyrics(const ApiDeps& d, const Request& req) {
 
 // Planning is the planner's service; serve does not run it yet. A plan made
 // elsewhere (the planner CLI, a person) is committed with PUT .../plan.
+Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan);
+
 Response StartPlanning(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
@@ -181,9 +183,22 @@ Response StartPlanning(const ApiDeps& d, const Request& req) {
   if (!missing.empty()) {
     return Fail(Error{ErrorCode::kFailedPrecondition, "cannot plan yet", missing});
   }
-  return ErrorResponse(501, "NOT_IMPLEMENTED",
-                       "planning is not wired into miri serve yet (planner service); "
-                       "commit a plan with PUT /api/projects/{projectId}/plan");
+  if (d.director == nullptr) {
+    return ErrorResponse(501, "NOT_IMPLEMENTED",
+                         "no director is configured; commit a plan with "
+                         "PUT /api/projects/{projectId}/plan");
+  }
+  // Local planning of a song takes well under a second: done in the request.
+  auto song = d.blobs->LocalPath("projects/" + id + "/audio/song.mp3");
+  if (!song) return Fail(song.error());
+  auto lyrics = d.blobs->Get("projects/" + id + "/lyrics.txt");
+  if (!lyrics) return Fail(lyrics.error());
+  PlanRequest request;
+  request.audio_path = song->string();
+  request.lyrics_text = *lyrics;
+  auto made = d.director->MakePlan(request);
+  if (!made) return Fail(made.error());
+  return Commit(d, id, PlanCommit{made->scenes, made->shots, d.clock->NowIso()});
 }
 
 Response CommitPlan(const ApiDeps& d, const Request& req) {
@@ -222,10 +237,17 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
   }
   if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid plan", issues});
   for (const Shot& s : plan.shots) {
-    if (auto text = RequireSafeUserText("shots." + s.shot_id + ".description", s.description); !text) {
+    // A description becomes prompt text: "Miri in a short skirt" is a
+    // request here, not a complaint.
+    if (auto text = RequireSafePromptText("shots." + s.shot_id + ".description", s.description); !text) {
       return Fail(text.error());
     }
   }
+  return Commit(d, id, plan);
+}
+
+// Commits a plan (AUDIO_ANALYSIS -> PLANNED) and announces it.
+Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan) {
   auto status = d.store->GetProjectStatus(id);
   if (!status) return Fail(status.error());
   if (*status != ProjectStatus::kAudioAnalysis) {
