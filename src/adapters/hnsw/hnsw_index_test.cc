@@ -21,6 +21,18 @@ Embedding Unit(int axis, float wobble = 0) {
   return v;
 }
 
+Embedding RandomUnit(std::mt19937& rng) {
+  std::normal_distribution<float> n;
+  Embedding v(kDims);
+  float norm = 0;
+  for (float& x : v) {
+    x = n(rng);
+    norm += x * x;
+  }
+  for (float& x : v) x /= std::sqrt(norm);
+  return v;
+}
+
 class HnswIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -129,16 +141,9 @@ TEST_F(HnswIndexTest, CorruptFilesOpenEmpty) {
 TEST_F(HnswIndexTest, GrowsPastInitialCapacity) {
   auto index = Open();
   std::mt19937 rng(7);
-  std::normal_distribution<float> n;
   std::vector<VectorRecord> batch;
   for (int i = 0; i < 3000; ++i) {
-    Embedding v(kDims);
-    float norm = 0;
-    for (float& x : v) {
-      x = n(rng);
-      norm += x * x;
-    }
-    for (float& x : v) x /= std::sqrt(norm);
+    Embedding v = RandomUnit(rng);
     batch.push_back({"r" + std::to_string(i), v, {}});
   }
   ASSERT_TRUE(index->Upsert(batch));
@@ -150,16 +155,9 @@ TEST_F(HnswIndexTest, GrowsPastInitialCapacity) {
 TEST_F(HnswIndexTest, ExactAndGraphSearchAgreeOnTheNearest) {
   auto index = Open();
   std::mt19937 rng(11);
-  std::normal_distribution<float> n;
   std::vector<VectorRecord> batch;
   for (int i = 0; i < 3000; ++i) {
-    Embedding v(kDims);
-    float norm = 0;
-    for (float& x : v) {
-      x = n(rng);
-      norm += x * x;
-    }
-    for (float& x : v) x /= std::sqrt(norm);
+    Embedding v = RandomUnit(rng);
     // "common" passes the graph path (> kExactLimit), "rare" the exact one.
     batch.push_back({"r" + std::to_string(i), v,
                      {{"all", "yes"}, {"tag", i % 10 == 0 ? "rare" : "common"}}});

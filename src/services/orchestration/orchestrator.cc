@@ -7,6 +7,7 @@
 
 #include "domain/audit.h"
 #include "services/orchestration/requests.h"
+#include "services/shot_commands/shot_commands.h"
 
 namespace miri {
 
@@ -16,17 +17,6 @@ namespace {
 
 constexpr std::string_view kModelImage = "FLUX2";
 constexpr std::string_view kModelVideo = "KLING";
-
-// The SHOT_UPDATED / PROJECT_UPDATED payload (same shape as the API's).
-json EventJson(std::string_view project_id, const Event& e) {
-  json j = {{"projectId", project_id}, {"seq", e.seq},   {"eventId", e.event_id},
-            {"to", e.to},              {"status", e.to}, {"cause", e.cause},
-            {"at", e.at}};
-  j["from"] = e.from ? json(*e.from) : json(nullptr);
-  if (e.is_shot_event()) j["shotId"] = e.shot_id;
-  if (e.version_id) j["versionId"] = *e.version_id;
-  return j;
-}
 
 // Removes every case-insensitive whole-word occurrence of `needle`.
 std::string Strip(std::string text, std::string_view needle) {
@@ -144,7 +134,7 @@ Result<Event> Orchestrator::Move(std::string_view project_id,
   e.idempotency_key = (std::string(shot_id) + "/" + key).substr(0, 200);
   ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e),
                    "shot " + std::string(shot_id));
-  if (!r.duplicate) Publish(project_id, kShotUpdated, EventJson(project_id, r.event));
+  if (!r.duplicate) Publish(project_id, kShotUpdated, EventPayload(project_id, r.event));
   return r.event;
 }
 
@@ -556,7 +546,7 @@ Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
   e.idempotency_key = "final-render:" + std::to_string(shots.size());
   ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e), "");
   if (r.duplicate) return {};
-  Publish(project_id, kProjectUpdated, EventJson(project_id, r.event));
+  Publish(project_id, kProjectUpdated, EventPayload(project_id, r.event));
   if (render_starter_) render_starter_(std::string(project_id));
   return {};
 }
