@@ -2,5 +2,8 @@
 # Configures and builds Miri (preset "default": build/, Ninja, RelWithDebInfo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f build/CMakeCache.txt ] || cmake --preset default >/dev/null
+# ccache, when installed, makes rebuilds and other checkouts cheap.
+launcher=()
+command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+[ -f build/CMakeCache.txt ] || cmake --preset default "${launcher[@]}" >/dev/null
 cmake --build --preset default -j "$(nproc)"
