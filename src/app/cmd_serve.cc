@@ -10,8 +10,10 @@
 //   MIRI_REDIS_URL, MIRI_API_TOKEN (bearer token; required unless bound to
 //   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_WEBHOOK_SECRET
 //   (whsec_..., Standard Webhooks; without it every webhook is refused),
-//   MIRI_SIO_PING_INTERVAL_MS / MIRI_SIO_PING_TIMEOUT_MS.
+//   MIRI_SIO_PING_INTERVAL_MS / MIRI_SIO_PING_TIMEOUT_MS,
+//   MIRI_RECONCILE_INTERVAL_MS (how often pending jobs are polled; 30000).
 // The first log line {"msg":"listening","port":N} tells scripts the port.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -130,7 +132,9 @@ int RunServe(ServeOptions o) {
                   {{"projectId", project_id},
                    {"detail", done ? request.output.string() : done.error().ToString()}});
   };
-  BackgroundWork work(store, orchestrator, render, std::chrono::seconds(30));
+  const auto reconcile_every = std::chrono::milliseconds(
+      std::max(50, std::atoi(Env("MIRI_RECONCILE_INTERVAL_MS", "30000").c_str())));
+  BackgroundWork work(store, orchestrator, render, reconcile_every);
   orchestrator.SetFinalRenderStarter([&work](const std::string& p) { work.QueueRender(p); });
   (*stack)->results.Attach(&orchestrator);
   OrchestratedCommands commands(store, bus, clock, orchestrator,

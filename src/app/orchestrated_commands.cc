@@ -121,17 +121,25 @@ void BackgroundWork::RenderLoop() {
   }
 }
 
+void BackgroundWork::ReconcileAll(bool ignore_age) {
+  auto projects = store_.ListProjects();
+  for (const ProjectConfig& p : projects ? *projects : std::vector<ProjectConfig>{}) {
+    auto acted = orchestrator_.Reconcile(p.project_id, ignore_age);
+    if (!acted) {
+      spdlog::warn("reconciling {}: {}", p.project_id, acted.error().ToString());
+    }
+  }
+}
+
 void BackgroundWork::ReconcileLoop() {
+  // At start-up every pending job is checked at once, whatever its age:
+  // after a crash (kill -9) the jobs this process's providers held in
+  // memory are gone, and the work must resume without waiting a period.
+  ReconcileAll(/*ignore_age=*/true);
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, reconcile_every_, [this] { return stopping_; })) {
     lock.unlock();
-    auto projects = store_.ListProjects();
-    for (const ProjectConfig& p : projects ? *projects : std::vector<ProjectConfig>{}) {
-      auto acted = orchestrator_.Reconcile(p.project_id);
-      if (!acted) {
-        spdlog::warn("reconciling {}: {}", p.project_id, acted.error().ToString());
-      }
-    }
+    ReconcileAll(/*ignore_age=*/false);
     lock.lock();
   }
 }

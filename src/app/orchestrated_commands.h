@@ -54,7 +54,8 @@ class OrchestratedCommands final : public ShotCommands {
 };
 
 // One thread that renders queued projects, and one that reconciles every
-// project's pending jobs every `reconcile_every`. Both stop in the
+// project's pending jobs at start-up (all of them) and then every
+// `reconcile_every` (those past the orchestrator's deadline). Both stop in the
 // destructor (the render in progress finishes first).
 class BackgroundWork {
  public:
@@ -67,6 +68,7 @@ class BackgroundWork {
  private:
   void RenderLoop();
   void ReconcileLoop();
+  void ReconcileAll(bool ignore_age);
 
   Store& store_;
   Orchestrator& orchestrator_;
