@@ -9,8 +9,10 @@
 //   --web DIR / MIRI_WEB_DIR (the built SPA; default web/dist if present),
 //   MIRI_REDIS_URL, MIRI_API_TOKEN (bearer token; required unless bound to
 //   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_WEBHOOK_SECRET
-//   (whsec_..., Standard Webhooks; without it every webhook is refused),
-//   MIRI_SIO_PING_INTERVAL_MS / MIRI_SIO_PING_TIMEOUT_MS.
+//   (whsec_..., Standard Webhooks for providers without a cloud adapter;
+//   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
+//   MIRI_SIO_PING_TIMEOUT_MS. Cloud providers and their webhooks
+//   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <cstdlib>
 #include <filesystem>
@@ -142,7 +144,10 @@ int RunServe(ServeOptions o) {
   // No director yet: POST .../plan answers 501 and the dashboard drafts the
   // plan itself (PUT .../plan). A director here would commit its plan at
   // once, while the dashboard expects a proposal to edit first.
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr},
+  // fal's and Kling's own webhook handling when their cloud adapters are
+  // configured; the generic verifier guards the rest.
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr,
+                 (*stack)->WebhookReceivers()},
                 config);
   http::SioHub hub(bus);
   http::ServerOptions so;
