@@ -116,9 +116,11 @@ int RunServe(ServeOptions o) {
   if (!index) return Fail(index.error().ToString());
   Rulebook rulebook(store, embedder, **index, *(*stack)->vision, &bus, clock,
                     [] { return "r" + RandomUuid().substr(0, 8); });
+  OrchestratorOptions orchestration;
+  orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
   Orchestrator orchestrator(store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
                             *(*stack)->vision, &rulebook, clock,
-                            [] { return RandomUuid().substr(0, 12); });
+                            [] { return RandomUuid().substr(0, 12); }, orchestration);
   const std::filesystem::path renders = std::filesystem::path(o.data) / "renders";
   auto render = [&](const std::string& project_id) {
     std::error_code ec;

@@ -158,6 +158,12 @@ std::string StartupLine(const CompositionPlan& plan) {
   return line;
 }
 
+int64_t ReconcileAfterMs(const CompositionPlan& plan) {
+  const bool cloud_jobs =
+      plan.For("image").adapter == "fal" || plan.For("video").adapter == "kling";
+  return cloud_jobs && !plan.cloud.public_url.empty() ? 10 * 60'000 : 60'000;
+}
+
 Stack::Stack() = default;
 Stack::~Stack() = default;
 

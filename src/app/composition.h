@@ -108,6 +108,13 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
 // reconciler polls).
 std::string StartupLine(const CompositionPlan& plan);
 
+// How long a dispatched job waits before the reconciler polls it. With fal
+// or Kling webhooks the poll is only the fallback for a lost webhook, and an
+// instance cannot poll a job another instance submitted (it would submit it
+// again, paying twice): 10 minutes. Without webhooks polling is the only
+// path for them: 1 minute.
+int64_t ReconcileAfterMs(const CompositionPlan& plan);
+
 // A ResultSink that holds results until a target is attached, then passes
 // them on (orchestration is built after the providers that report to it).
 // Holds at most kMaxHeld results; older ones are dropped (the reconciler's

@@ -224,6 +224,16 @@ TEST(PlanCompositionTest, TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPo
   }
 }
 
+TEST(PlanCompositionTest, WithProviderWebhooksTheReconcilerPollsLate) {
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv({}), "/d")), 60'000);
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(CloudEnv()), "/d")), 60'000)
+      << "no webhooks: polling is the only path";
+  auto env = CloudEnv();
+  env["MIRI_PUBLIC_URL"] = "https://miri.example.com";
+  env["MIRI_CALLBACK_SECRET"] = "0123456789abcdef-secret";
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(env), "/d")), 600'000);
+}
+
 TEST(ComposeTest, CloudKeysBuildTheCloudAdaptersAndTheirWebhookReceivers) {
   TempDir dir;
   auto env = CloudEnv();
