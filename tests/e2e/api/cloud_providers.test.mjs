@@ -112,7 +112,23 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   assert.equal(forged.json.error.issues[0].path, "signature");
   assert.equal(await eventCount(), before);
 
-  // 4. Approve on A -> Kling emulator -> callbacks (one per status) -> B.
+  // 4. Refine on A: Gemini (vision emulator) turns the instruction into a
+  //    mask, fal inpaints it, the webhook (to B) brings the new image.
+  r = await api(a.url, "POST", `${shotPath("sh1")}/refine`, { instruction: "make the curtains blue" });
+  assert.equal(r.status, 202, r.text);
+  await waitFor("refined", async () =>
+    fal.outbox.deliveries.length === 2 && (await statusOf(a.url, "sh1")) === "AWAITING_APPROVAL");
+  assert.ok(emu.states.google.log.entries.some((e) => e.path.endsWith(":generateContent") &&
+                                               e.headers["x-goog-api-key"] === "test-gemini-key"));
+  const inpaint = fal.log.entries.find((e) => e.method === "POST" && e.path.includes("inpainting"));
+  assert.ok(inpaint, "the refinement went to fal's inpainting model");
+  assert.match(JSON.parse(inpaint.body).mask_url, /^data:image\/png;base64,/);
+  assert.equal(fal.outbox.deliveries[1].status, 200);
+  const refined = await latestVersion("sh1");
+  assert.notEqual(refined.versionId, image.versionId);
+  assert.ok(existsSync(path.join(dir, "blobs", refined.outputs[0])));
+
+  // 5. Approve on A -> Kling emulator -> callbacks (one per status) -> B.
   r = await api(a.url, "POST", `${shotPath("sh1")}/approve`);
   assert.equal(r.status, 202, r.text);
   await waitFor("COMPLETED", async () => (await statusOf(a.url, "sh1")) === "COMPLETED");
@@ -128,7 +144,7 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   assert.ok(existsSync(clipFile), `the clip was copied into the BlobStore: ${clipFile}`);
   assert.equal(await statusOf(b.url, "sh1"), "COMPLETED");
 
-  // 5. A Kling callback with a bad token is 401 naming t; nothing changes.
+  // 6. A Kling callback with a bad token is 401 naming t; nothing changes.
   const done = await eventCount();
   const last = callbacks[callbacks.length - 1];
   const query = new URLSearchParams(last.url.split("?")[1]);
