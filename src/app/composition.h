@@ -8,6 +8,7 @@
 //   log(StartupLine(plan));
 //   ASSIGN_OR_RETURN(auto stack, Compose(plan, {}), "");
 //   stack->results.Attach(&orchestrator);  // provider results flow from here
+//   deps.webhook_receivers = stack->WebhookReceivers();  // fal/Kling webhooks
 //
 // Variables: MIRI_STORE (sqlite|firestore), FIRESTORE_EMULATOR_HOST or
 // MIRI_FIRESTORE_PROJECT (firestore), MIRI_REDIS_URL (redis bus),
