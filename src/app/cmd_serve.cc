@@ -9,9 +9,11 @@
 //   --web DIR / MIRI_WEB_DIR (the built SPA; default web/dist if present),
 //   MIRI_REDIS_URL, MIRI_API_TOKEN (bearer token; required unless bound to
 //   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_WEBHOOK_SECRET
-//   (whsec_..., Standard Webhooks; without it every webhook is refused),
-//   MIRI_SIO_PING_INTERVAL_MS / MIRI_SIO_PING_TIMEOUT_MS,
-//   MIRI_RECONCILE_INTERVAL_MS (how often pending jobs are polled; 30000).
+//   (whsec_..., Standard Webhooks for providers without a cloud adapter;
+//   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
+//   MIRI_SIO_PING_TIMEOUT_MS, MIRI_RECONCILE_INTERVAL_MS (how often
+//   pending jobs are polled; 30000). Cloud providers and their webhooks
+//   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <algorithm>
 #include <cstdlib>
@@ -116,9 +118,11 @@ int RunServe(ServeOptions o) {
   if (!index) return Fail(index.error().ToString());
   Rulebook rulebook(store, embedder, **index, *(*stack)->vision, &bus, clock,
                     [] { return "r" + RandomUuid().substr(0, 8); });
+  OrchestratorOptions orchestration;
+  orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
   Orchestrator orchestrator(store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
                             *(*stack)->vision, &rulebook, clock,
-                            [] { return RandomUuid().substr(0, 12); });
+                            [] { return RandomUuid().substr(0, 12); }, orchestration);
   const std::filesystem::path renders = std::filesystem::path(o.data) / "renders";
   auto render = [&](const std::string& project_id) {
     std::error_code ec;
@@ -146,7 +150,10 @@ int RunServe(ServeOptions o) {
   // No director yet: POST .../plan answers 501 and the dashboard drafts the
   // plan itself (PUT .../plan). A director here would commit its plan at
   // once, while the dashboard expects a proposal to edit first.
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr},
+  // fal's and Kling's own webhook handling when their cloud adapters are
+  // configured; the generic verifier guards the rest.
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr,
+                 (*stack)->WebhookReceivers()},
                 config);
   http::SioHub hub(bus);
   http::ServerOptions so;

@@ -10,6 +10,7 @@
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/redis/redis_bus.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "app/cloud_providers.h"
 
 namespace miri::app {
 namespace {
@@ -135,6 +136,8 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
   } else {
     plan.choices.push_back({"vision", "local-vision", "template-based", true});
   }
+  ReadCloudSettings(env, plan.For("image").adapter == "fal", plan.For("video").adapter == "kling",
+                    plan.For("vision").adapter == "gemini", &plan.cloud, &issues);
   if (!issues.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid configuration", std::move(issues));
   }
@@ -149,8 +152,25 @@ std::string StartupLine(const CompositionPlan& plan) {
     list += Describe(c);
   }
   if (configured.empty()) return "using embedded defaults: " + embedded;
-  if (embedded.empty()) return "using configured adapters: " + configured;
-  return "using configured adapters: " + configured + "; embedded defaults: " + embedded;
+  std::string line = "using configured adapters: " + configured;
+  if (!embedded.empty()) line += "; embedded defaults: " + embedded;
+  if (std::string note = WebhookNote(plan); !note.empty()) line += "; " + note;
+  return line;
+}
+
+int64_t ReconcileAfterMs(const CompositionPlan& plan) {
+  const bool cloud_jobs =
+      plan.For("image").adapter == "fal" || plan.For("video").adapter == "kling";
+  return cloud_jobs && !plan.cloud.public_url.empty() ? 10 * 60'000 : 60'000;
+}
+
+Stack::Stack() = default;
+Stack::~Stack() = default;
+
+std::map<std::string, http::WebhookReceiver*> Stack::WebhookReceivers() const {
+  std::map<std::string, http::WebhookReceiver*> out;
+  for (const auto& [provider, receiver] : webhook_receivers) out[provider] = receiver.get();
+  return out;
 }
 
 void ForwardingResultSink::OnResult(ProviderResult result) {
@@ -212,22 +232,20 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
   if (!blobs.embedded) return NotWired(blobs, "TODO: a GCS BlobStore adapter");
   ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
 
-  const AdapterChoice& vision = plan.For("vision");
-  if (!vision.embedded) return NotWired(vision, "TODO: a Gemini VisionAnalyzer");
-  stack->vision = std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
-
-  const AdapterChoice& image = plan.For("image");
-  if (!image.embedded) {
-    return NotWired(image, "TODO: FalImageGenerator needs HttpClient, PriceTable, "
-                           "FalWebhookVerifier, breaker and retrier");
+  // The cloud providers the plan names (with their receivers); the ports
+  // left over get the local providers.
+  RETURN_IF_ERROR(ComposeCloudProviders(*stack), "composing the cloud providers");
+  if (!stack->vision) {
+    stack->vision = std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
   }
-  stack->images = std::make_unique<local::LocalImageGenerator>(
-      stack->blobs.get(), &stack->results, options.image);
-
-  const AdapterChoice& video = plan.For("video");
-  if (!video.embedded) return NotWired(video, "TODO: a Kling VideoGenerator");
-  stack->videos = std::make_unique<local::LocalVideoGenerator>(
-      stack->blobs.get(), &stack->results, options.video);
+  if (!stack->images) {
+    stack->images = std::make_unique<local::LocalImageGenerator>(
+        stack->blobs.get(), &stack->results, options.image);
+  }
+  if (!stack->videos) {
+    stack->videos = std::make_unique<local::LocalVideoGenerator>(
+        stack->blobs.get(), &stack->results, options.video);
+  }
   return stack;
 }
 

@@ -8,18 +8,21 @@
 //   log(StartupLine(plan));
 //   ASSIGN_OR_RETURN(auto stack, Compose(plan, {}), "");
 //   stack->results.Attach(&orchestrator);  // provider results flow from here
+//   deps.webhook_receivers = stack->WebhookReceivers();  // fal/Kling webhooks
 //
 // Variables: MIRI_STORE (sqlite|firestore), FIRESTORE_EMULATOR_HOST or
 // MIRI_FIRESTORE_PROJECT (firestore), MIRI_REDIS_URL (redis bus),
-// MIRI_GCS_BUCKET (GCS blobs), FAL_KEY (fal images), KLING_ACCESS_KEY +
-// KLING_SECRET_KEY (Kling video), GEMINI_API_KEY (Gemini vision),
-// MIRI_PROVIDERS=local (local providers even when keys are set).
+// MIRI_GCS_BUCKET (GCS blobs), FAL_KEY + MIRI_FAL_LORAS (fal images),
+// KLING_ACCESS_KEY + KLING_SECRET_KEY (Kling video), GEMINI_API_KEY (Gemini
+// vision), MIRI_PROVIDERS=local (local providers even when keys are set).
+// Cloud provider endpoints and webhooks: see CloudSettings below.
 #ifndef MIRI_APP_COMPOSITION_H_
 #define MIRI_APP_COMPOSITION_H_
 
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +32,7 @@
 
 #include "adapters/local/local_video_generator.h"
 #include "domain/result.h"
+#include "http/webhook_receiver.h"
 #include "ports/blob_store.h"
 #include "ports/event_bus.h"
 #include "ports/image_generator.h"
@@ -50,22 +54,67 @@ struct AdapterChoice {
   bool embedded = true;
 };
 
+// What the cloud adapters need, read from the environment. Hosts default
+// to production; every one is configurable (tests, regional setups).
+struct CloudSettings {
+  // MIRI_PUBLIC_URL: where providers reach this service (a load balancer
+  // in front of every instance); webhooks go to <url>/api/webhooks/{fal,
+  // kling}. Empty: no webhooks, the reconciler polls the providers.
+  std::string public_url;
+  // MIRI_CALLBACK_SECRET (else MIRI_WEBHOOK_SECRET): signs the job in the
+  // webhook URLs; the same on every instance. Required with public_url.
+  std::string callback_secret;
+
+  std::string fal_key;                                    // FAL_KEY
+  std::string fal_queue_url = "https://queue.fal.run";    // MIRI_FAL_QUEUE_URL
+  // MIRI_FAL_JWKS_URL
+  std::string fal_jwks_url = "https://rest.alpha.fal.ai/.well-known/jwks.json";
+  std::string fal_user_id;                  // MIRI_FAL_USER_ID: expected webhook user; "" any
+  std::map<std::string, std::string> fal_loras;  // MIRI_FAL_LORAS "miriN14=<url>,..."
+  std::vector<std::string> fal_result_hosts = {"*.fal.media"};  // MIRI_FAL_RESULT_HOSTS
+
+  std::string kling_access_key, kling_secret_key;  // KLING_ACCESS_KEY, KLING_SECRET_KEY
+  std::string kling_base_url = "https://api-singapore.klingai.com";  // MIRI_KLING_BASE_URL
+  std::vector<std::string> kling_result_hosts = {"*.klingai.com"};  // MIRI_KLING_RESULT_HOSTS
+
+  std::string gemini_api_key;  // GEMINI_API_KEY
+  // MIRI_GEMINI_BASE_URL
+  std::string gemini_base_url = "https://generativelanguage.googleapis.com";
+  std::string gemini_vision_model = "gemini-2.5-flash";  // MIRI_GEMINI_VISION_MODEL
+
+  // MIRI_TEST_LOOPBACK_FETCH=1: result downloads may use http and loopback
+  // (the provider emulators). Never in production; the start-up line says so.
+  bool loopback_fetch_for_tests = false;
+};
+
 struct CompositionPlan {
   std::filesystem::path data_dir;
   std::vector<AdapterChoice> choices;  // one per port, in the order above
   std::string redis_url;               // when bus = redis
+  CloudSettings cloud;                 // secrets: never logged
   const AdapterChoice& For(std::string_view port) const;
   bool AllEmbedded() const;
 };
 
 // Decides, without side effects. INVALID_ARGUMENT naming the variable when
-// a credential is half set (e.g. KLING_ACCESS_KEY without KLING_SECRET_KEY).
+// a provider is half configured (KLING_ACCESS_KEY without KLING_SECRET_KEY,
+// FAL_KEY without MIRI_FAL_LORAS, MIRI_PUBLIC_URL without a callback
+// secret) or a value is malformed.
 Result<CompositionPlan> PlanComposition(const EnvLookup& env,
                                         const std::filesystem::path& data_dir);
 
 // "using embedded defaults: store=sqlite(DIR/miri.db), bus=inproc, ..." or
-// "using configured adapters: ...; embedded defaults: ...".
+// "using configured adapters: ...; embedded defaults: ..."; with fal or
+// Kling configured it ends with where their webhooks go (or that the
+// reconciler polls).
 std::string StartupLine(const CompositionPlan& plan);
+
+// How long a dispatched job waits before the reconciler polls it. With fal
+// or Kling webhooks the poll is only the fallback for a lost webhook, and an
+// instance cannot poll a job another instance submitted (it would submit it
+// again, paying twice): 10 minutes. Without webhooks polling is the only
+// path for them: 1 minute.
+int64_t ReconcileAfterMs(const CompositionPlan& plan);
 
 // A ResultSink that holds results until a target is attached, then passes
 // them on (orchestration is built after the providers that report to it).
@@ -90,10 +139,17 @@ struct ComposeOptions {
   local::LocalVideoOptions video;
 };
 
-// Everything the processes share. Members are destroyed bottom-up:
-// providers (their workers) stop before the blobs, bus and store go.
+struct CloudParts;  // app/cloud_providers.h: http client, breakers, verifier
+
+// Everything the processes share. Members are destroyed bottom-up: webhook
+// receivers, then providers (their workers), before the blobs, bus and
+// store; what the cloud adapters use (http client, breakers, verifier)
+// goes last.
 struct Stack {
+  Stack();
+  ~Stack();
   CompositionPlan plan;
+  std::unique_ptr<CloudParts> cloud;
   std::unique_ptr<Store> store;
   std::unique_ptr<EventBus> bus;
   std::unique_ptr<BlobStore> blobs;
@@ -101,10 +157,16 @@ struct Stack {
   std::unique_ptr<VisionAnalyzer> vision;
   std::unique_ptr<ImageGenerator> images;
   std::unique_ptr<VideoGenerator> videos;
+  // Per provider ("fal", "kling") when its cloud adapter is configured:
+  // its own webhook handling, for http::ApiDeps::webhook_receivers.
+  std::map<std::string, std::unique_ptr<http::WebhookReceiver>> webhook_receivers;
+  std::map<std::string, http::WebhookReceiver*> WebhookReceivers() const;
 };
 
-// Builds the adapters the plan names. FAILED_PRECONDITION, naming the
-// variable, for a configured adapter this root cannot build yet.
+// Builds the adapters the plan names, cloud providers included (each with
+// its own circuit breaker and retrier, reporting to stack->results).
+// FAILED_PRECONDITION, naming the variable, for a configured adapter this
+// root cannot build yet (Firestore, GCS).
 Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
                                        const ComposeOptions& options = {});
 

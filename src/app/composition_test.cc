@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "testing/providers/provider_test_support.h"
 
@@ -32,6 +34,7 @@ TEST(PlanCompositionTest, NoCredentialsPicksEveryEmbeddedDefaultAndSaysSo) {
 
 TEST(PlanCompositionTest, CredentialsPickTheCloudAdapters) {
   auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"},
+                                      {"MIRI_FAL_LORAS", "miriN14=https://h/m.safetensors"},
                                       {"KLING_ACCESS_KEY", "a"},
                                       {"KLING_SECRET_KEY", "s"},
                                       {"GEMINI_API_KEY", "g"},
@@ -99,13 +102,179 @@ TEST(ComposeTest, EmbeddedStackWorksEndToEnd) {
 
 TEST(ComposeTest, AConfiguredAdapterThatIsNotWiredFailsNamingIt) {
   TempDir dir;
-  auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"}}), dir.path());
+  auto plan = PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "b"}}), dir.path());
   ASSERT_TRUE(plan);
   auto stack = Compose(*plan);
   ASSERT_FALSE(stack);
   EXPECT_EQ(stack.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(stack.error().message.find("FAL_KEY"), std::string::npos) << stack.error().message;
-  EXPECT_NE(stack.error().message.find("MIRI_PROVIDERS=local"), std::string::npos);
+  EXPECT_NE(stack.error().message.find("gcs"), std::string::npos) << stack.error().message;
+}
+
+bool HasIssue(const Error& e, std::string_view path) {
+  for (const FieldIssue& i : e.issues) {
+    if (i.path == path) return true;
+  }
+  return false;
+}
+
+std::map<std::string, std::string> CloudEnv() {
+  return {{"FAL_KEY", "fal-key"},
+          {"MIRI_FAL_LORAS", "miriN14=https://example.com/miriN14.safetensors"},
+          {"KLING_ACCESS_KEY", "ak"},
+          {"KLING_SECRET_KEY", "sk"},
+          {"GEMINI_API_KEY", "gk"}};
+}
+
+TEST(PlanCompositionTest, FalWithoutTheMiriLoraNamesMiriFalLoras) {
+  auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"}}), "/d");
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FAL_LORAS")) << plan.error().ToString();
+  plan = PlanComposition(MapEnv({{"FAL_KEY", "k"}, {"MIRI_FAL_LORAS", "miriN14"}}), "/d");
+  ASSERT_FALSE(plan) << "an entry without =path";
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FAL_LORAS"));
+}
+
+TEST(PlanCompositionTest, APublicUrlWithoutACallbackSecretNamesTheSecret) {
+  auto env = CloudEnv();
+  env["MIRI_PUBLIC_URL"] = "https://miri.example.com/";
+  auto plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_FALSE(plan);
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_CALLBACK_SECRET"))
+      << plan.error().ToString();
+  env["MIRI_CALLBACK_SECRET"] = "short";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_FALSE(plan);
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_CALLBACK_SECRET"));
+  env.erase("MIRI_CALLBACK_SECRET");
+  env["MIRI_WEBHOOK_SECRET"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_TRUE(plan) << "MIRI_WEBHOOK_SECRET serves when MIRI_CALLBACK_SECRET is unset";
+  EXPECT_EQ(plan->cloud.public_url, "https://miri.example.com");
+  EXPECT_EQ(plan->cloud.callback_secret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+}
+
+TEST(PlanCompositionTest, MalformedEndpointsAndEmptyAllowListsAreNamed) {
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"MIRI_PUBLIC_URL", "miri.example.com"},
+           {"MIRI_FAL_QUEUE_URL", "ftp://queue"},
+           {"MIRI_FAL_JWKS_URL", "https://h/jwks?x=1"},
+           {"MIRI_KLING_BASE_URL", "kling"},
+           {"MIRI_GEMINI_BASE_URL", "https://"},
+           {"MIRI_FAL_RESULT_HOSTS", " , "},
+           {"MIRI_KLING_RESULT_HOSTS", ""},
+           {"MIRI_TEST_LOOPBACK_FETCH", "yes"}}) {
+    auto env = CloudEnv();
+    env["MIRI_CALLBACK_SECRET"] = "0123456789abcdef";
+    env[name] = value;
+    auto plan = PlanComposition(MapEnv(env), "/d");
+    ASSERT_FALSE(plan) << name << "=" << value;
+    EXPECT_TRUE(miri::testing::NamesField(plan.error(), name)) << plan.error().ToString();
+  }
+}
+
+TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
+  auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.fal_queue_url, "https://queue.fal.run");
+  EXPECT_EQ(plan->cloud.fal_result_hosts, std::vector<std::string>{"*.fal.media"});
+  EXPECT_EQ(plan->cloud.kling_base_url, "https://api-singapore.klingai.com");
+  EXPECT_EQ(plan->cloud.gemini_base_url, "https://generativelanguage.googleapis.com");
+  EXPECT_FALSE(plan->cloud.loopback_fetch_for_tests);
+  EXPECT_EQ(plan->cloud.fal_loras.at("miriN14"), "https://example.com/miriN14.safetensors");
+
+  auto env = CloudEnv();
+  env["MIRI_FAL_QUEUE_URL"] = "http://127.0.0.1:9/";
+  env["MIRI_FAL_JWKS_URL"] = "http://127.0.0.1:9/.well-known/jwks.json";
+  env["MIRI_KLING_BASE_URL"] = "https://api-beijing.klingai.com";
+  env["MIRI_GEMINI_BASE_URL"] = "http://127.0.0.1:8";
+  env["MIRI_FAL_RESULT_HOSTS"] = "127.0.0.1, cdn.example.com";
+  env["MIRI_TEST_LOOPBACK_FETCH"] = "1";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.fal_queue_url, "http://127.0.0.1:9");
+  EXPECT_EQ(plan->cloud.fal_jwks_url, "http://127.0.0.1:9/.well-known/jwks.json");
+  EXPECT_EQ(plan->cloud.kling_base_url, "https://api-beijing.klingai.com");
+  EXPECT_EQ(plan->cloud.gemini_base_url, "http://127.0.0.1:8");
+  EXPECT_EQ(plan->cloud.fal_result_hosts,
+            (std::vector<std::string>{"127.0.0.1", "cdn.example.com"}));
+  EXPECT_TRUE(plan->cloud.loopback_fetch_for_tests);
+  EXPECT_NE(StartupLine(*plan).find("MIRI_TEST_LOOPBACK_FETCH"), std::string::npos);
+}
+
+TEST(PlanCompositionTest, TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPolls) {
+  auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
+  ASSERT_TRUE(plan);
+  std::string line = StartupLine(*plan);
+  EXPECT_NE(line.find("webhooks=none (MIRI_PUBLIC_URL unset: the reconciler polls fal and kling)"),
+            std::string::npos)
+      << line;
+  auto env = CloudEnv();
+  env["MIRI_PUBLIC_URL"] = "https://miri.example.com";
+  env["MIRI_CALLBACK_SECRET"] = "0123456789abcdef-secret";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_TRUE(plan);
+  line = StartupLine(*plan);
+  EXPECT_NE(line.find("webhooks=https://miri.example.com/api/webhooks/{fal,kling}"),
+            std::string::npos)
+      << line;
+  for (const char* secret : {"fal-key", "sk", "gk", "0123456789abcdef-secret"}) {
+    EXPECT_EQ(line.find(std::string("(") + secret), std::string::npos) << line;
+    EXPECT_EQ(line.find(std::string("=") + secret), std::string::npos) << line;
+  }
+}
+
+TEST(PlanCompositionTest, WithProviderWebhooksTheReconcilerPollsLate) {
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv({}), "/d")), 60'000);
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(CloudEnv()), "/d")), 60'000)
+      << "no webhooks: polling is the only path";
+  auto env = CloudEnv();
+  env["MIRI_PUBLIC_URL"] = "https://miri.example.com";
+  env["MIRI_CALLBACK_SECRET"] = "0123456789abcdef-secret";
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(env), "/d")), 600'000);
+}
+
+TEST(ComposeTest, CloudKeysBuildTheCloudAdaptersAndTheirWebhookReceivers) {
+  TempDir dir;
+  auto env = CloudEnv();
+  env["MIRI_PUBLIC_URL"] = "https://miri.example.com";
+  env["MIRI_CALLBACK_SECRET"] = "0123456789abcdef-secret";
+  auto plan = PlanComposition(MapEnv(env), dir.path());
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto stack = Compose(*plan);
+  ASSERT_TRUE(stack) << stack.error().ToString();
+  Stack& s = **stack;
+  EXPECT_EQ(s.images->name(), "fal");
+  EXPECT_EQ(s.videos->name(), "kling");
+  EXPECT_EQ(s.vision->name(), "gemini-vision");
+  auto receivers = s.WebhookReceivers();
+  ASSERT_EQ(receivers.size(), 2u);
+  EXPECT_NE(receivers["fal"], nullptr);
+  EXPECT_NE(receivers["kling"], nullptr);
+
+  // An unsigned delivery is refused before anything else happens.
+  std::map<std::string, std::string> none;
+  auto fal = receivers["fal"]->Receive({none, none, R"({"request_id":"r","status":"OK"})"});
+  ASSERT_FALSE(fal);
+  EXPECT_EQ(fal.error().code, ErrorCode::kRefused);
+  EXPECT_TRUE(HasIssue(fal.error(), "signature")) << fal.error().ToString();
+  std::map<std::string, std::string> query = {{"job", "p:v"}, {"t", "00"}};
+  auto kling = receivers["kling"]->Receive({none, query, R"({"task_id":"1"})"});
+  ASSERT_FALSE(kling);
+  EXPECT_EQ(kling.error().code, ErrorCode::kRefused);
+  EXPECT_TRUE(HasIssue(kling.error(), "t")) << kling.error().ToString();
+}
+
+TEST(ComposeTest, OnlyTheConfiguredProvidersAreCloudOnes) {
+  TempDir dir;
+  auto plan = PlanComposition(MapEnv({{"GEMINI_API_KEY", "g"}}), dir.path());
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto stack = Compose(*plan);
+  ASSERT_TRUE(stack) << stack.error().ToString();
+  EXPECT_EQ((*stack)->vision->name(), "gemini-vision");
+  EXPECT_EQ((*stack)->images->name(), "local-image");
+  EXPECT_EQ((*stack)->videos->name(), "local-video");
+  EXPECT_TRUE((*stack)->WebhookReceivers().empty()) << "local providers use the generic path";
 }
 
 ProviderResult Result(std::string job_id) {

@@ -9,12 +9,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "http/http_types.h"
 #include "http/router.h"
+#include "http/webhook_receiver.h"
 #include "ports/blob_store.h"
 #include "ports/clock.h"
 #include "ports/director.h"
@@ -25,8 +27,9 @@
 
 namespace miri::http {
 
-// Verifies a provider's webhook signature on the raw body (reliability.md
-// section 3). The real fal/kling verifiers come with the providers issue.
+// Verifies a webhook's Standard Webhooks signature on the raw body
+// (reliability.md section 3): the generic path, for providers without a
+// WebhookReceiver (webhook_receiver.h).
 class WebhookVerifier {
  public:
   virtual ~WebhookVerifier() = default;
@@ -62,6 +65,9 @@ struct ApiDeps {
   WebhookVerifier* verifier = nullptr;
   Rulebook* rulebook = nullptr;  // the rules routes answer 503 without one
   Director* director = nullptr;  // POST .../plan answers 501 without one
+  // Per provider ("fal", "kling"): the adapter's own webhook handling; a
+  // provider without one uses `verifier` + `commands` (local providers).
+  std::map<std::string, WebhookReceiver*> webhook_receivers;
 };
 
 class Api {

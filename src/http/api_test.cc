@@ -193,7 +193,7 @@ class FixedDirector final : public Director {
 TEST_F(ApiTest, StartPlanningRunsTheDirectorOnTheUploadsAndCommits) {
   FixedDirector director(PlanJson());
   ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-               rulebook_.get(), &director};
+               rulebook_.get(), &director, {}};
   api_ = std::make_unique<Api>(deps, ApiConfig{});
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
   ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));

@@ -52,7 +52,7 @@ class ApiTest : public ::testing::Test {
 
   void MakeApi(ApiConfig config) {
     ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-                 rulebook_.get(), nullptr};
+                 rulebook_.get(), nullptr, receivers_};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 
@@ -128,6 +128,7 @@ class ApiTest : public ::testing::Test {
   InProcessBus bus_;
   FixedClock clock_;
   TestVerifier verifier_;
+  std::map<std::string, WebhookReceiver*> receivers_;  // set before MakeApi
   std::unique_ptr<ShotCommands> commands_;
   // The rulebook behind the rules routes; its analyzer is not used by them.
   class NoAnalyzer final : public VisionAnalyzer {

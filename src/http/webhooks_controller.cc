@@ -1,10 +1,14 @@
-// Provider webhooks: POST /api/webhooks/{fal,kling}?projectId=&shotId=&versionId=
-// (the URL orchestration gives the provider). The signature is checked on
-// the raw body by the WebhookVerifier before anything is parsed; the state
-// change is idempotent on the provider's request id, so a retried or
-// duplicated delivery (on any instance) changes nothing twice.
-// NOT done yet (providers issue): downloading the outputs into the
-// BlobStore; the real fal (Ed25519/JWKS) and Kling verifiers.
+// Provider webhooks: POST /api/webhooks/{fal,kling}.
+// - With a WebhookReceiver for the provider (a cloud adapter: fal verifies
+//   its Ed25519 signature, Kling the token in our callback URL), the raw
+//   body, headers and query go to it; it copies the outputs into the
+//   BlobStore and reports the result to the orchestrator.
+// - Otherwise (local providers, tests) the generic path: the Standard
+//   Webhooks signature is checked on the raw body by the WebhookVerifier
+//   before anything is parsed, and ShotCommands applies the status change
+//   named by ?projectId=&shotId=&versionId=.
+// Either way the state change is idempotent, so a retried or duplicated
+// delivery (on any instance) changes nothing twice.
 #include "http/api.h"
 #include "http/controller_util.h"
 
@@ -61,7 +65,24 @@ Result<Parsed> ParseKling(const json& j) {
   return p;
 }
 
+Response Received(WebhookReceiver& receiver, const Request& req) {
+  auto r = receiver.Receive({req.headers, req.query, req.body});
+  if (r) return Response::Json(200, *r);
+  const Error& e = r.error();
+  if (e.code == ErrorCode::kRefused) {
+    std::vector<FieldIssue> issues = e.issues;
+    if (issues.empty()) issues.push_back({"signature", e.message});
+    return ErrorResponse(401, "UNAUTHENTICATED", "webhook verification failed: " + e.message,
+                         std::move(issues));
+  }
+  return Fail(e);
+}
+
 Response Webhook(const ApiDeps& d, const std::string& provider, const Request& req) {
+  if (auto it = d.webhook_receivers.find(provider);
+      it != d.webhook_receivers.end() && it->second != nullptr) {
+    return Received(*it->second, req);
+  }
   if (auto v = d.verifier->Verify(provider, req); !v) {
     return ErrorResponse(401, "UNAUTHENTICATED", "webhook verification failed",
                          {{"signature", v.error().message}});

@@ -18,6 +18,10 @@ struct FalConfig {
   // Our public webhook endpoint (POST /api/webhooks/fal); empty = no
   // webhook, results only through Poll.
   std::string webhook_url;
+  // Server secret that signs the job parameters in the webhook URL
+  // (adapters/curl/signed_params.h), so any instance can finish a job
+  // another submitted; empty = only the submitting instance can.
+  std::string webhook_secret;
 
   std::string text_to_image_model = "fal-ai/flux-2/lora";
   std::string edit_model = "fal-ai/flux-2/lora/edit";

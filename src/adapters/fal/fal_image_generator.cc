@@ -1,5 +1,6 @@
 #include "adapters/fal/fal_image_generator.h"
 
+#include <cstdio>
 #include <regex>
 
 #include "adapters/curl/media_probe.h"
@@ -108,6 +109,49 @@ std::string FalImageGenerator::RequestsUrl(const FalJob& job) const {
   return config_.queue_base_url + "/" + FalAppId(job.model) + "/requests/" + job.request_id;
 }
 
+std::string FalImageGenerator::WebhookUrlFor(const FalJob& job) const {
+  if (config_.webhook_secret.empty()) return config_.webhook_url;
+  QueryParams p = {{"job", job.job_id}, {"model", job.model}, {"out", job.output_key}};
+  std::string sizes;
+  for (const Size& s : job.input_sizes) {
+    sizes += (sizes.empty() ? "" : ",") + std::to_string(s.width) + "x" + std::to_string(s.height);
+  }
+  if (!sizes.empty()) p["in"] = sizes;
+  return WithSignedQuery(config_.webhook_url, config_.webhook_secret, kWebhookPurpose, p);
+}
+
+Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
+    const QueryParams& query, const std::string& request_id) const {
+  if (query.empty()) return std::optional<FalJob>();
+  auto refused = [](std::string why) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated webhook: bad url token",
+                     {{"t", std::move(why)}});
+  };
+  auto p = VerifySignedQuery(config_.webhook_secret, kWebhookPurpose, query);
+  if (!p) return refused(p.error().issues.at(0).message);
+  FalJob job;
+  job.request_id = request_id;
+  job.job_id = (*p)["job"];
+  job.model = (*p)["model"];
+  job.output_key = (*p)["out"];
+  if (job.job_id.empty() || job.model.empty() || job.output_key.empty()) {
+    return refused("job, model and out are required");
+  }
+  const std::string& sizes = (*p)["in"];
+  for (size_t pos = 0; pos < sizes.size();) {
+    size_t comma = sizes.find(',', pos);
+    std::string one =
+        sizes.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    int w = 0, h = 0;
+    if (std::sscanf(one.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0) {
+      job.input_sizes.push_back({w, h});
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return std::optional<FalJob>(std::move(job));
+}
+
 Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request, bool idempotent) {
   std::optional<HttpResponse> last;
   auto attempt = [&]() -> AttemptOutcome {
@@ -205,8 +249,16 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
     return tl::unexpected<Error>(body.error());
   }
   std::string model = FalModelFor(config_, request.mode);
+  FalJob job{request.job_id, "", model, request.output_key, {}};
+  if (request.mode == ImageRequest::Mode::kEdit) {
+    for (const std::string& key : request.reference_blobs) {
+      auto bytes = blobs_.Get(key);
+      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+      if (dims) job.input_sizes.push_back({dims->width, dims->height});
+    }
+  }
   std::string url = config_.queue_base_url + "/" + model;
-  if (!config_.webhook_url.empty()) url += "?fal_webhook=" + UrlEncode(config_.webhook_url);
+  if (!config_.webhook_url.empty()) url += "?fal_webhook=" + UrlEncode(WebhookUrlFor(job));
   HttpRequest req = Authorized("POST", url);
   req.headers.emplace_back("Content-Type", "application/json");
   req.body = body->dump();
@@ -220,14 +272,7 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
     jobs_.Abort(request.job_id);
     return MakeError(ErrorCode::kUnavailable, "fal submit: no request_id in response");
   }
-  FalJob job{request.job_id, j["request_id"], model, request.output_key, {}};
-  if (request.mode == ImageRequest::Mode::kEdit) {
-    for (const std::string& key : request.reference_blobs) {
-      auto bytes = blobs_.Get(key);
-      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
-      if (dims) job.input_sizes.push_back({dims->width, dims->height});
-    }
-  }
+  job.request_id = j["request_id"].get<std::string>();
   jobs_.Commit(job);
   return Dispatch{job.request_id, EstimateCostMicros(request)};
 }
@@ -316,7 +361,7 @@ Result<void> FalImageGenerator::Cancel(std::string_view job_id) {
 }
 
 Result<FalImageGenerator::WebhookOutcome> FalImageGenerator::HandleWebhook(
-    const HeaderMap& headers, std::string_view raw_body) {
+    const HeaderMap& headers, std::string_view raw_body, const QueryParams& query) {
   RETURN_IF_ERROR(verifier_.Verify(headers, raw_body), "fal webhook");
   ASSIGN_OR_RETURN(FalWebhook hook, ParseFalWebhook(raw_body), "fal webhook");
   auto header_id = headers.find("x-fal-webhook-request-id");
@@ -324,7 +369,13 @@ Result<FalImageGenerator::WebhookOutcome> FalImageGenerator::HandleWebhook(
     return MakeError(ErrorCode::kRefused, "unauthenticated webhook: request id mismatch");
   }
   auto job = jobs_.ByRequest(hook.request_id);
-  if (!job) return WebhookOutcome::kUnknownRequest;
+  if (!job) {
+    // Submitted by another instance (or before a restart): the signed URL
+    // says which job it is.
+    ASSIGN_OR_RETURN(job, JobFromQuery(query, hook.request_id), "fal webhook");
+    if (!job) return WebhookOutcome::kUnknownRequest;
+    jobs_.Commit(*job);  // Poll and dedupe here from now on
+  }
   if (!jobs_.Claim(hook.request_id)) return WebhookOutcome::kDuplicate;
 
   Result<ProviderResult> result = [&]() -> Result<ProviderResult> {

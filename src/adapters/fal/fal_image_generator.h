@@ -12,8 +12,12 @@
 //   at request.output_key, then exactly one ProviderResult per job goes to
 //   the ResultSink: duplicated, late or replayed webhooks are acknowledged
 //   and dropped; a result returned by Poll is not delivered again.
-// - Jobs are remembered in a FalJobRegistry (in memory here; across
-//   instances the orchestrator keeps request ids in its versions).
+// - Jobs are remembered in a FalJobRegistry (in memory). With
+//   config.webhook_secret the webhook URL also carries the job (job id,
+//   model, output key, input sizes) signed with that secret: fal's Ed25519
+//   signature covers the body, not our query string. So a webhook reaching
+//   an instance that did not submit the job completes it too; a duplicate
+//   there is dropped by the orchestrator (one event per version).
 // Thread-safety: all methods may be called from any thread.
 #ifndef MIRI_ADAPTERS_FAL_FAL_IMAGE_GENERATOR_H_
 #define MIRI_ADAPTERS_FAL_FAL_IMAGE_GENERATOR_H_
@@ -24,6 +28,7 @@
 #include <string>
 
 #include "adapters/curl/http_client.h"
+#include "adapters/curl/signed_params.h"
 #include "adapters/fal/fal_config.h"
 #include "adapters/fal/fal_webhook_verifier.h"
 #include "adapters/fal/fal_wire.h"
@@ -91,8 +96,12 @@ class FalImageGenerator final : public ImageGenerator {
   // 401) when verification fails: nothing is parsed, fetched or delivered.
   // UNAVAILABLE when the result could not be copied yet (reply 5xx, fal
   // retries the delivery).
+  // `query` is the webhook URL's query: with a valid signed job (REFUSED
+  // naming "t" otherwise) an unknown request id is resolved from it.
   Result<WebhookOutcome> HandleWebhook(const HeaderMap& headers,
-                                       std::string_view raw_body);
+                                       std::string_view raw_body,
+                                       const QueryParams& query = {});
+  static constexpr std::string_view kWebhookPurpose = "fal-webhook";
 
   // The JSON body Submit would send (wire tests, dry runs).
   Result<nlohmann::json> RequestBody(const ImageRequest& request) const;
@@ -101,6 +110,9 @@ class FalImageGenerator final : public ImageGenerator {
   Result<HttpResponse> Call(const HttpRequest& request, bool idempotent);
   HttpRequest Authorized(std::string method, std::string url) const;
   std::string RequestsUrl(const FalJob& job) const;
+  std::string WebhookUrlFor(const FalJob& job) const;
+  Result<std::optional<FalJob>> JobFromQuery(const QueryParams& query,
+                                             const std::string& request_id) const;
   Result<nlohmann::json> FetchOutput(const FalJob& job);
   Result<ProviderResult> ResultFromOutput(const FalJob& job,
                                           const nlohmann::json& output);

@@ -94,6 +94,41 @@ TEST_F(FalImageGeneratorTest, ForgedWebhooksAreRefusedAndWriteNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "projects"));
 }
 
+TEST_F(FalImageGeneratorTest, AnotherInstanceCompletesTheJobFromTheSignedWebhookUrl) {
+  FalConfig c = Config();
+  c.webhook_secret = "server-secret";
+  Rebuild(c);
+  ASSERT_TRUE(fal_->Submit(Request()));
+  auto hooks = Webhooks(1);
+  ASSERT_EQ(hooks.size(), 1u);
+  std::string url = hooks[0]["url"];
+  EXPECT_NE(url.find("job=p1%3Av1"), std::string::npos) << url;
+  // A second instance: same config and secret, no memory of the job.
+  RecordingSink other_sink;
+  FalImageGenerator other(c, http_, *blobs_, other_sink, prices_, *verifier_,
+                          FalResilience{breaker_.get(), retrier_.get()}, clock_);
+  auto body = hooks[0]["body"].get<std::string>();
+  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body).value(), Outcome::kUnknownRequest)
+      << "without the URL's job the request is unknown here";
+  QueryParams tampered = ParseUrlQuery(url);
+  tampered["out"] = "projects/p1/shots/s2/v9.png";
+  auto refused = other.HandleWebhook(Headers(hooks[0]), body, tampered);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kRefused);
+  EXPECT_FALSE(blobs_->Exists("projects/p1/shots/s2/v9.png").value());
+
+  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
+            Outcome::kDelivered);
+  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
+            Outcome::kDuplicate);
+  auto results = other_sink.results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].job_id, "p1:v1");
+  EXPECT_EQ(results[0].cost_micros, 21'000);
+  EXPECT_TRUE(blobs_->Exists("projects/p1/shots/s1/v1.png").value());
+  EXPECT_TRUE(sink_.results().empty());
+}
+
 TEST_F(FalImageGeneratorTest, PollReconcilesAndALateWebhookIsADuplicate) {
   SetFal({{"latencyMs", -1}});
   ASSERT_TRUE(fal_->Submit(Request()));

@@ -55,19 +55,14 @@ std::string KlingJwt::Token() {
 }
 
 std::string CallbackToken(std::string_view secret, std::string_view job_id) {
-  std::string mac = HmacSha256(secret, "kling-callback\n" + std::string(job_id));
-  std::string hex(mac.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(mac.data()),
-                 mac.size());
-  hex.pop_back();
-  return hex;
+  return ParamsToken(secret, kKlingCallbackPurpose, {{"job", std::string(job_id)}});
 }
 
 bool CallbackTokenValid(std::string_view secret, std::string_view job_id,
                         std::string_view token) {
-  std::string expected = CallbackToken(secret, job_id);
-  return token.size() == expected.size() &&
-         sodium_memcmp(expected.data(), token.data(), expected.size()) == 0;
+  return VerifySignedQuery(secret, kKlingCallbackPurpose,
+                           {{"job", std::string(job_id)}, {"t", std::string(token)}})
+      .has_value();
 }
 
 }  // namespace miri

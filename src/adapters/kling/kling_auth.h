@@ -4,7 +4,8 @@
 // signed with the secret key, base64url without padding; cached and
 // regenerated `refresh_before_s` before it expires.
 // CallbackToken: Kling documents no callback signature, so the callback URL
-// we send carries hex(HMAC-SHA256(server secret, "kling-callback\n" + job)).
+// we send carries its parameters signed with a server secret
+// (adapters/curl/signed_params.h, purpose "kling-callback").
 // Thread-safety: KlingJwt::Token may be called from any thread.
 #ifndef MIRI_ADAPTERS_KLING_KLING_AUTH_H_
 #define MIRI_ADAPTERS_KLING_KLING_AUTH_H_
@@ -14,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/curl/signed_params.h"
 #include "ports/clock.h"
 
 namespace miri {
@@ -42,6 +44,9 @@ class KlingJwt {
   int64_t expires_s_ = 0;
 };
 
+inline constexpr std::string_view kKlingCallbackPurpose = "kling-callback";
+
+// The token of a callback URL that carries only the job id.
 std::string CallbackToken(std::string_view secret, std::string_view job_id);
 // Constant-time comparison against the expected token.
 bool CallbackTokenValid(std::string_view secret, std::string_view job_id,

@@ -12,31 +12,6 @@
 namespace miri {
 namespace {
 
-std::string QueryParam(const std::string& url, const std::string& name) {
-  size_t q = url.find('?');
-  if (q == std::string::npos) return "";
-  std::string rest = url.substr(q + 1);
-  for (size_t pos = 0; pos < rest.size();) {
-    size_t amp = rest.find('&', pos);
-    if (amp == std::string::npos) amp = rest.size();
-    std::string kv = rest.substr(pos, amp - pos);
-    if (kv.rfind(name + "=", 0) == 0) {
-      std::string v = kv.substr(name.size() + 1), out;
-      for (size_t i = 0; i < v.size(); ++i) {
-        if (v[i] == '%' && i + 2 < v.size()) {
-          out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else {
-          out += v[i];
-        }
-      }
-      return out;
-    }
-    pos = amp + 1;
-  }
-  return "";
-}
-
 class KlingHarness final : public VideoGenerator {
  public:
   KlingHarness(BlobStore* blobs, ResultSink* sink) {
@@ -72,8 +47,7 @@ class KlingHarness final : public VideoGenerator {
       auto cbs = emu_->Get(emu_->kling(), "/__control/callbacks");
       for (; cbs.is_array() && seen < cbs.size(); ++seen) {
         std::string url = cbs[seen]["url"];
-        (void)kling_->HandleCallback(QueryParam(url, "job"), QueryParam(url, "t"),
-                                     cbs[seen]["body"].get<std::string>());
+        (void)kling_->HandleCallback(ParseUrlQuery(url), cbs[seen]["body"].get<std::string>());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

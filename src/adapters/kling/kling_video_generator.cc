@@ -1,5 +1,7 @@
 #include "adapters/kling/kling_video_generator.h"
 
+#include <cstdlib>
+
 #include "adapters/curl/media_probe.h"
 #include "services/resilience/call_outcome.h"
 
@@ -75,10 +77,19 @@ Result<nlohmann::json> KlingVideoGenerator::RequestBody(const VideoRequest& r) c
   }
   std::string callback;
   if (!config_.callback_base_url.empty()) {
-    callback = config_.callback_base_url + "?job=" + UrlEncode(r.job_id) +
-               "&t=" + CallbackToken(config_.callback_secret, r.job_id);
+    callback = WithSignedQuery(config_.callback_base_url, config_.callback_secret,
+                               kKlingCallbackPurpose, CallbackParams(r));
   }
   return BuildKlingBody(config_, r, images, callback);
+}
+
+QueryParams KlingVideoGenerator::CallbackParams(const VideoRequest& r) const {
+  // What Finish needs, so any instance can complete the job (the token
+  // covers them all).
+  return {{"job", r.job_id},
+          {"out", r.output_key},
+          {"model", KlingModelFor(config_, r)},
+          {"dur", std::to_string(r.motion_brush ? 5000 : r.duration_ms)}};
 }
 
 int64_t KlingVideoGenerator::EstimateCostMicros(const VideoRequest& r) const {
@@ -180,16 +191,43 @@ Result<std::optional<ProviderResult>> KlingVideoGenerator::Poll(std::string_view
 
 Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback(
     std::string_view job_id, std::string_view token, std::string_view raw_body) {
-  if (config_.callback_secret.empty() ||
-      !CallbackTokenValid(config_.callback_secret, job_id, token)) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated callback: bad token");
+  return HandleCallback(QueryParams{{"job", std::string(job_id)}, {"t", std::string(token)}},
+                        raw_body);
+}
+
+std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::JobFromParams(
+    const QueryParams& p, const std::string& task_id) const {
+  auto out = p.find("out");
+  auto model = p.find("model");
+  auto dur = p.find("dur");
+  if (out == p.end() || model == p.end() || dur == p.end() || out->second.empty() ||
+      model->second.empty()) {
+    return std::nullopt;
   }
+  int64_t ms = std::atoll(dur->second.c_str());
+  if (ms <= 0) return std::nullopt;
+  return Job{p.at("job"), task_id, model->second, out->second, ms};
+}
+
+Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback(
+    const QueryParams& query, std::string_view raw_body) {
+  auto params = VerifySignedQuery(config_.callback_secret, kKlingCallbackPurpose, query);
+  if (!params || !params->count("job") || params->at("job").empty()) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated callback: bad token",
+                     {{"t", params ? "no job in the url" : params.error().issues[0].message}});
+  }
+  const std::string job_id = params->at("job");
   auto body = nlohmann::json::parse(raw_body, nullptr, false);
   ASSIGN_OR_RETURN(KlingTask hinted, ParseKlingTask(body), "kling callback");
-  auto job = FindJob(std::string(job_id));
+  // Another instance may have submitted the job: the signed URL says what
+  // it needs, and the task as queried must name the job (external_task_id).
+  auto job = FindJob(job_id);
+  const bool from_url = !job;
+  if (!job) job = JobFromParams(*params, hinted.task_id);
   if (!job) return CallbackOutcome::kUnknownJob;
   if (hinted.task_id != job->task_id) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job");
+    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job",
+                     {{"task_id", "not the task of this job"}});
   }
   {
     std::lock_guard lock(mu_);
@@ -198,10 +236,15 @@ Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback
   if (hinted.status != "succeed" && hinted.status != "failed") return CallbackOutcome::kPending;
   // The callback is a hint: act on the task as Kling reports it now.
   ASSIGN_OR_RETURN(KlingTask task, Query(*job), "kling callback");
+  if (from_url && !task.external_task_id.empty() && task.external_task_id != job->job_id) {
+    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job",
+                     {{"task_id", "Kling reports another job for this task"}});
+  }
   if (task.status != "succeed" && task.status != "failed") return CallbackOutcome::kPending;
   {
     std::lock_guard lock(mu_);
     if (!claimed_.insert(job->job_id).second) return CallbackOutcome::kDuplicate;
+    if (from_url) jobs_.emplace(job->job_id, *job);  // Poll and dedupe here from now on
   }
   auto result = Finish(*job, task);
   if (!result || !*result) {

@@ -5,9 +5,12 @@
 // - Frames and masks travel as raw base64. Motion-brush shots go to
 //   config.motion_brush_model (end frame dropped: the two are exclusive);
 //   trajectories are flipped to Kling's bottom-left origin.
-// - callback_url = callback_base_url?job=<job>&t=<HMAC token>. A callback
-//   with a bad token is REFUSED ("unauthenticated callback", reply 401) and
-//   writes nothing. A valid callback is only a hint: the task is queried
+// - callback_url = callback_base_url?dur=&job=&model=&out=&t=<token>: the
+//   job's parameters signed with config.callback_secret
+//   (adapters/curl/signed_params.h), so any instance can finish a job
+//   another submitted. A callback with a bad token is REFUSED
+//   ("unauthenticated callback", reply 401, naming "t") and writes nothing;
+//   a job known only from its URL must be the task's external_task_id. A valid callback is only a hint: the task is queried
 //   and its queried state acted on, so duplicated, late or out-of-order
 //   callbacks never deliver twice or move a job backwards; exactly one
 //   ProviderResult per job reaches the sink (Poll's result counts).
@@ -43,7 +46,11 @@ class KlingVideoGenerator final : public VideoGenerator {
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
   int64_t EstimateCostMicros(const VideoRequest& request) const override;
 
-  // POST /api/webhooks/kling?job=...&t=... with the raw body.
+  // POST /api/webhooks/kling?...&t=... with the query and the raw body.
+  Result<CallbackOutcome> HandleCallback(const QueryParams& query,
+                                         std::string_view raw_body);
+  // The same for a URL that carries only job and t (jobs this instance
+  // submitted).
   Result<CallbackOutcome> HandleCallback(std::string_view job_id,
                                          std::string_view token,
                                          std::string_view raw_body);
@@ -65,6 +72,9 @@ class KlingVideoGenerator final : public VideoGenerator {
   // A final task -> result (copies the clip); nullopt while it runs.
   Result<std::optional<ProviderResult>> Finish(const Job& job, const KlingTask& task);
   std::optional<Job> FindJob(const std::string& job_id) const;
+  std::optional<Job> JobFromParams(const QueryParams& params,
+                                   const std::string& task_id) const;
+  QueryParams CallbackParams(const VideoRequest& r) const;
 
   const KlingConfig config_;
   HttpClient& http_;

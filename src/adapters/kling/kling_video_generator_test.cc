@@ -84,22 +84,10 @@ class KlingTest : public ::testing::Test {
     return cbs;
   }
   // Delivers a recorded callback the way our HTTP route would.
-  Result<Outcome> Deliver(const nlohmann::json& cb) {
+  Result<Outcome> Deliver(const nlohmann::json& cb, KlingVideoGenerator* to = nullptr) {
     std::string url = cb["url"];
-    auto q = url.substr(url.find('?') + 1);
-    std::string job, token;
-    for (size_t pos = 0; pos < q.size();) {
-      size_t amp = q.find('&', pos);
-      if (amp == std::string::npos) amp = q.size();
-      std::string kv = q.substr(pos, amp - pos);
-      std::string k = kv.substr(0, kv.find('=')), v = kv.substr(kv.find('=') + 1);
-      if (k == "job") job = v;
-      if (k == "t") token = v;
-      pos = amp + 1;
-    }
-    size_t p;
-    while ((p = job.find("%3A")) != std::string::npos) job.replace(p, 3, ":");
-    return kling_->HandleCallback(job, token, cb["body"].get<std::string>());
+    return (to ? to : kling_.get())->HandleCallback(ParseUrlQuery(url),
+                                                    cb["body"].get<std::string>());
   }
   nlohmann::json LastRequestBody() {
     auto reqs = emu_->Requests(emu_->kling());
@@ -171,6 +159,46 @@ TEST_F(KlingTest, ForgedCallbacksAreRefusedAndWriteNothing) {
   ASSERT_FALSE(wrong_task) << "a valid token cannot vouch for another task";
   EXPECT_TRUE(sink_.results.empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ / "clips"));
+}
+
+TEST_F(KlingTest, AnotherInstanceCompletesTheJobFromTheSignedCallbackUrl) {
+  ASSERT_TRUE(kling_->Submit(Req()));
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  // A second instance: same config and secret, no memory of the job.
+  Sink other_sink;
+  KlingVideoGenerator other(Config(), http_, *blobs_, other_sink, prices_,
+                            Resilience{breaker_.get(), retrier_.get()}, clock_);
+  nlohmann::json done;
+  for (const auto& cb : cbs) {
+    auto status = nlohmann::json::parse(cb["body"].get<std::string>())["task_status"];
+    if (status == "succeed") {
+      done = cb;
+    } else {
+      EXPECT_EQ(Deliver(cb, &other).value(), Outcome::kPending) << status;
+    }
+  }
+  ASSERT_TRUE(done.is_object());
+  EXPECT_EQ(Deliver(done, &other).value(), Outcome::kDelivered);
+  EXPECT_EQ(Deliver(done, &other).value(), Outcome::kDuplicate);
+  ASSERT_EQ(other_sink.results.size(), 1u);
+  EXPECT_EQ(other_sink.results[0].job_id, "p1:v1");
+  EXPECT_EQ(other_sink.results[0].cost_micros, 350'000);
+  EXPECT_TRUE(blobs_->Exists(other_sink.results[0].output_blobs.at(0)).value());
+
+  // The URL's parameters are covered by the token: a changed output key
+  // (say, to overwrite another shot's clip) is refused and writes nothing.
+  std::string url = done["url"];
+  QueryParams q = ParseUrlQuery(url);
+  q["out"] = "projects/p1/shots/other/clip.mp4";
+  Sink third_sink;
+  KlingVideoGenerator third(Config(), http_, *blobs_, third_sink, prices_,
+                            Resilience{breaker_.get(), retrier_.get()}, clock_);
+  auto forged = third.HandleCallback(q, done["body"].get<std::string>());
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.error().code, ErrorCode::kRefused);
+  EXPECT_TRUE(third_sink.results.empty());
+  EXPECT_FALSE(blobs_->Exists("projects/p1/shots/other/clip.mp4").value());
 }
 
 TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {

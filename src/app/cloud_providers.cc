@@ -1,0 +1,293 @@
+#include "app/cloud_providers.h"
+
+#include <cctype>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "adapters/fal/fal_image_generator.h"
+#include "adapters/google/gemini_vision_analyzer.h"
+#include "adapters/kling/kling_video_generator.h"
+
+namespace miri::app {
+namespace {
+
+std::string Get(const EnvLookup& env, std::string_view name) {
+  return env(name).value_or("");
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= s.size();) {
+    size_t comma = s.find(',', start);
+    std::string one = Trim(s.substr(start, comma == std::string::npos ? std::string::npos
+                                                                      : comma - start));
+    if (!one.empty()) out.push_back(one);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool IsHttpUrl(std::string_view s) {
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (s.rfind(scheme, 0) == 0 && s.size() > scheme.size() &&
+        s.find_first_of(" \t\r\n?#") == std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// An optional base-URL override: trailing slashes dropped.
+void ReadUrl(const EnvLookup& env, const char* name, std::string* out,
+             std::vector<FieldIssue>* issues) {
+  std::string v = Trim(Get(env, name));
+  if (v.empty()) return;
+  while (v.size() > 1 && v.back() == '/') v.pop_back();
+  if (!IsHttpUrl(v)) {
+    issues->push_back({name, "must be an http(s) URL without query, got " + v});
+    return;
+  }
+  *out = v;
+}
+
+void ReadHosts(const EnvLookup& env, const char* name, std::vector<std::string>* out,
+               std::vector<FieldIssue>* issues) {
+  if (!env(name)) return;
+  std::vector<std::string> hosts = SplitList(Get(env, name));
+  if (hosts.empty()) {
+    issues->push_back(
+        {name, "comma list of result hosts (e.g. *.fal.media); empty refuses every result"});
+    return;
+  }
+  *out = std::move(hosts);
+}
+
+// MIRI_FAL_LORAS="miriN14=https://.../miriN14.safetensors,other=...".
+void ReadLoras(const EnvLookup& env, std::map<std::string, std::string>* out,
+               std::vector<FieldIssue>* issues) {
+  constexpr const char* kName = "MIRI_FAL_LORAS";
+  std::vector<std::string> entries = SplitList(Get(env, kName));
+  if (entries.empty()) {
+    issues->push_back({kName, "FAL_KEY needs MIRI_FAL_LORAS=miriN14=<URL of the .safetensors>: "
+                              "Miri is drawn only through her LoRA"});
+    return;
+  }
+  for (const std::string& e : entries) {
+    size_t eq = e.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == e.size()) {
+      issues->push_back({kName, "expected id=path entries, got " + e});
+      continue;
+    }
+    (*out)[Trim(e.substr(0, eq))] = Trim(e.substr(eq + 1));
+  }
+}
+
+double Random01() {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+}
+
+void MakeResilience(CloudParts& parts, const char* name, ProviderResilience* r) {
+  r->breaker = std::make_unique<CircuitBreaker>(name, CircuitBreakerOptions{}, parts.clock);
+  r->retrier = std::make_unique<Retrier>(RetryOptions{}, parts.sleeper, Random01, parts.clock);
+}
+
+FetchPolicy ResultFetch(FetchPolicy base, const std::vector<std::string>& hosts,
+                        bool loopback_for_tests) {
+  base.allowed_hosts = hosts;
+  base.allow_http_for_tests = loopback_for_tests;
+  base.allow_loopback_for_tests = loopback_for_tests;
+  return base;
+}
+
+tl::unexpected<Error> Refused(Error e, std::string_view field) {
+  if (e.issues.empty()) e.issues.push_back({std::string(field), e.message});
+  return tl::unexpected<Error>(std::move(e));
+}
+
+// fal's deliveries: Ed25519 over the raw body, the job from the signed URL.
+class FalReceiver final : public http::WebhookReceiver {
+ public:
+  explicit FalReceiver(FalImageGenerator& fal) : fal_(fal) {}
+  Result<nlohmann::json> Receive(const http::WebhookDelivery& d) override {
+    auto r = fal_.HandleWebhook(d.headers, d.body, d.query);
+    if (!r) {
+      if (r.error().code == ErrorCode::kRefused) return Refused(r.error(), "signature");
+      return tl::unexpected<Error>(r.error());
+    }
+    switch (*r) {
+      case FalImageGenerator::WebhookOutcome::kDelivered:
+        return nlohmann::json{{"outcome", "delivered"}};
+      case FalImageGenerator::WebhookOutcome::kDuplicate:
+        return nlohmann::json{{"outcome", "duplicate"}};
+      case FalImageGenerator::WebhookOutcome::kUnknownRequest:
+        break;
+    }
+    return MakeError(ErrorCode::kNotFound, "unknown fal request",
+                     {{"request_id", "not a job of this service (no signed job in the URL)"}});
+  }
+
+ private:
+  FalImageGenerator& fal_;
+};
+
+// Kling's callbacks: the signed URL says which job; the task is re-queried.
+class KlingReceiver final : public http::WebhookReceiver {
+ public:
+  explicit KlingReceiver(KlingVideoGenerator& kling) : kling_(kling) {}
+  Result<nlohmann::json> Receive(const http::WebhookDelivery& d) override {
+    auto r = kling_.HandleCallback(d.query, d.body);
+    if (!r) {
+      if (r.error().code == ErrorCode::kRefused) return Refused(r.error(), "t");
+      return tl::unexpected<Error>(r.error());
+    }
+    switch (*r) {
+      case KlingVideoGenerator::CallbackOutcome::kDelivered:
+        return nlohmann::json{{"outcome", "delivered"}};
+      case KlingVideoGenerator::CallbackOutcome::kDuplicate:
+        return nlohmann::json{{"outcome", "duplicate"}};
+      case KlingVideoGenerator::CallbackOutcome::kPending:
+        return nlohmann::json{{"outcome", "pending"}};
+      case KlingVideoGenerator::CallbackOutcome::kUnknownJob:
+        break;
+    }
+    return MakeError(ErrorCode::kNotFound, "unknown kling job",
+                     {{"job", "not a job of this service"}});
+  }
+
+ private:
+  KlingVideoGenerator& kling_;
+};
+
+}  // namespace
+
+void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
+                       CloudSettings* out, std::vector<FieldIssue>* issues) {
+  ReadUrl(env, "MIRI_PUBLIC_URL", &out->public_url, issues);
+  out->callback_secret = Get(env, "MIRI_CALLBACK_SECRET");
+  const char* secret_var = "MIRI_CALLBACK_SECRET";
+  if (out->callback_secret.empty()) {
+    out->callback_secret = Get(env, "MIRI_WEBHOOK_SECRET");
+    if (!out->callback_secret.empty()) secret_var = "MIRI_WEBHOOK_SECRET";
+  }
+  if ((fal || kling) && !out->public_url.empty()) {
+    if (out->callback_secret.empty()) {
+      issues->push_back({"MIRI_CALLBACK_SECRET",
+                         "MIRI_PUBLIC_URL needs a secret to sign the job in webhook URLs "
+                         "(the same on every instance)"});
+    } else if (out->callback_secret.size() < 16) {
+      issues->push_back({secret_var, "at least 16 characters"});
+    }
+  }
+  std::string loopback = Get(env, "MIRI_TEST_LOOPBACK_FETCH");
+  if (!loopback.empty() && loopback != "0" && loopback != "1") {
+    issues->push_back({"MIRI_TEST_LOOPBACK_FETCH", "must be 0 or 1, got " + loopback});
+  }
+  out->loopback_fetch_for_tests = loopback == "1";
+  if (fal) {
+    out->fal_key = Get(env, "FAL_KEY");
+    ReadUrl(env, "MIRI_FAL_QUEUE_URL", &out->fal_queue_url, issues);
+    ReadUrl(env, "MIRI_FAL_JWKS_URL", &out->fal_jwks_url, issues);
+    out->fal_user_id = Trim(Get(env, "MIRI_FAL_USER_ID"));
+    ReadLoras(env, &out->fal_loras, issues);
+    ReadHosts(env, "MIRI_FAL_RESULT_HOSTS", &out->fal_result_hosts, issues);
+  }
+  if (kling) {
+    out->kling_access_key = Get(env, "KLING_ACCESS_KEY");
+    out->kling_secret_key = Get(env, "KLING_SECRET_KEY");
+    ReadUrl(env, "MIRI_KLING_BASE_URL", &out->kling_base_url, issues);
+    ReadHosts(env, "MIRI_KLING_RESULT_HOSTS", &out->kling_result_hosts, issues);
+  }
+  if (gemini) {
+    out->gemini_api_key = Get(env, "GEMINI_API_KEY");
+    ReadUrl(env, "MIRI_GEMINI_BASE_URL", &out->gemini_base_url, issues);
+    if (std::string m = Trim(Get(env, "MIRI_GEMINI_VISION_MODEL")); !m.empty()) {
+      out->gemini_vision_model = m;
+    }
+  }
+}
+
+std::string WebhookNote(const CompositionPlan& plan) {
+  std::vector<std::string> providers;
+  if (plan.For("image").adapter == "fal") providers.push_back("fal");
+  if (plan.For("video").adapter == "kling") providers.push_back("kling");
+  if (providers.empty()) return "";
+  std::string list = providers.size() == 1 ? providers[0] : "{fal,kling}";
+  std::string note = plan.cloud.public_url.empty()
+                         ? "webhooks=none (MIRI_PUBLIC_URL unset: the reconciler polls " +
+                               (providers.size() == 1 ? providers[0] : "fal and kling") + ")"
+                         : "webhooks=" + plan.cloud.public_url + "/api/webhooks/" + list;
+  if (plan.cloud.loopback_fetch_for_tests) {
+    note += ", result fetch over loopback http (MIRI_TEST_LOOPBACK_FETCH, tests only)";
+  }
+  return note;
+}
+
+Result<void> ComposeCloudProviders(Stack& s) {
+  const CompositionPlan& plan = s.plan;
+  const CloudSettings& c = plan.cloud;
+  const bool fal = plan.For("image").adapter == "fal";
+  const bool kling = plan.For("video").adapter == "kling";
+  const bool gemini = plan.For("vision").adapter == "gemini";
+  if (!fal && !kling && !gemini) return {};
+  s.cloud = std::make_unique<CloudParts>();
+  CloudParts& parts = *s.cloud;
+
+  if (gemini) {
+    MakeResilience(parts, "gemini", &parts.gemini);
+    GoogleConfig g;
+    g.gemini_api_key = c.gemini_api_key;
+    g.gemini_base_url = c.gemini_base_url;
+    g.vision_model = c.gemini_vision_model;
+    s.vision = std::make_unique<GeminiVisionAnalyzer>(
+        g, parts.http, *s.blobs,
+        Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()}, parts.clock);
+  }
+  if (fal) {
+    MakeResilience(parts, "fal", &parts.fal);
+    FalWebhookVerifierOptions vo;
+    vo.jwks_url = c.fal_jwks_url;
+    vo.expected_user_id = c.fal_user_id;
+    parts.fal_verifier = std::make_unique<FalWebhookVerifier>(vo, parts.http, parts.clock);
+    FalConfig fc;
+    fc.api_key = c.fal_key;
+    fc.queue_base_url = c.fal_queue_url;
+    if (!c.public_url.empty()) fc.webhook_url = c.public_url + "/api/webhooks/fal";
+    fc.webhook_secret = c.callback_secret;
+    fc.lora_paths = c.fal_loras;
+    fc.result_fetch = ResultFetch(fc.result_fetch, c.fal_result_hosts, c.loopback_fetch_for_tests);
+    auto images = std::make_unique<FalImageGenerator>(
+        std::move(fc), parts.http, *s.blobs, s.results, parts.prices, *parts.fal_verifier,
+        FalResilience{parts.fal.breaker.get(), parts.fal.retrier.get()}, parts.clock);
+    s.webhook_receivers["fal"] = std::make_unique<FalReceiver>(*images);
+    s.images = std::move(images);
+  }
+  if (kling) {
+    MakeResilience(parts, "kling", &parts.kling);
+    KlingConfig kc;
+    kc.access_key = c.kling_access_key;
+    kc.secret_key = c.kling_secret_key;
+    kc.base_url = c.kling_base_url;
+    if (!c.public_url.empty()) kc.callback_base_url = c.public_url + "/api/webhooks/kling";
+    kc.callback_secret = c.callback_secret;
+    kc.result_fetch =
+        ResultFetch(kc.result_fetch, c.kling_result_hosts, c.loopback_fetch_for_tests);
+    auto videos = std::make_unique<KlingVideoGenerator>(
+        std::move(kc), parts.http, *s.blobs, s.results, parts.prices,
+        Resilience{parts.kling.breaker.get(), parts.kling.retrier.get()}, parts.clock);
+    s.webhook_receivers["kling"] = std::make_unique<KlingReceiver>(*videos);
+    s.videos = std::move(videos);
+  }
+  return {};
+}
+
+}  // namespace miri::app
