@@ -87,6 +87,8 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   assert.equal(fal.outbox.deliveries.length, 1);
   const hook = fal.outbox.deliveries[0];
   assert.ok(hook.url.startsWith(`${lb.url}/api/webhooks/fal?`), hook.url);
+  // B applies the result before its reply reaches the emulator's outbox.
+  await waitFor("the webhook's reply", () => hook.status != null);
   assert.equal(hook.status, 200, "B accepted the webhook of a job A submitted");
   const image = await latestVersion("sh1");
   const imageFile = path.join(dir, "blobs", image.outputs[0]);
@@ -123,6 +125,7 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   const inpaint = fal.log.entries.find((e) => e.method === "POST" && e.path.includes("inpainting"));
   assert.ok(inpaint, "the refinement went to fal's inpainting model");
   assert.match(JSON.parse(inpaint.body).mask_url, /^data:image\/png;base64,/);
+  await waitFor("the refine webhook's reply", () => fal.outbox.deliveries[1].status != null);
   assert.equal(fal.outbox.deliveries[1].status, 200);
   const refined = await latestVersion("sh1");
   assert.notEqual(refined.versionId, image.versionId);
@@ -134,6 +137,7 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   await waitFor("COMPLETED", async () => (await statusOf(a.url, "sh1")) === "COMPLETED");
   const callbacks = emu.states.kling.outbox.deliveries;
   assert.ok(callbacks.length >= 3, `${callbacks.length} callbacks`);
+  await waitFor("every callback's reply", () => callbacks.every((cb) => cb.status != null));
   for (const cb of callbacks) {
     assert.ok(cb.url.startsWith(`${lb.url}/api/webhooks/kling?`), cb.url);
     assert.equal(cb.status, 200);
