@@ -83,9 +83,12 @@ std::string GcsBlobStore::Boundary() {
 Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op,
                                         std::string_view key, int accept) {
   std::optional<HttpResponse> answer;
+  // One Authorization slot, refreshed per attempt (a retry may outlive a
+  // token), so the body is never copied.
+  size_t auth = request.headers.size();
+  if (options_.tokens != nullptr) request.headers.emplace_back("Authorization", "");
   auto attempt = [&]() -> AttemptOutcome {
     AttemptOutcome o;
-    HttpRequest r = request;
     if (options_.tokens != nullptr) {
       Result<std::string> token = options_.tokens->Token();
       if (!token) {
@@ -93,9 +96,9 @@ Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op
         o.error = WithContext(token.error(), "gcs " + std::string(op));
         return o;
       }
-      r.headers.emplace_back("Authorization", "Bearer " + *token);
+      request.headers[auth].second = "Bearer " + *token;
     }
-    Result<HttpResponse> reply = options_.http->Send(r);
+    Result<HttpResponse> reply = options_.http->Send(request);
     if (!reply) {
       o.cls = CallClass::kFailure;
       o.error = WithContext(reply.error(), "gcs " + std::string(op) + " gs://" +
@@ -103,7 +106,7 @@ Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op
       return o;
     }
     if ((reply->status >= 200 && reply->status < 300) ||
-        (accept != 0 && reply->status == accept)) {
+        (accept != 0 && reply->status == accept && !gcs::IsMissingBucket(*reply))) {
       answer = std::move(*reply);
       return o;
     }

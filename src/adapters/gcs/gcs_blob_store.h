@@ -12,8 +12,9 @@
 //   generation, so a replaced blob is fetched again and an unchanged one is
 //   not. Copies of replaced generations stay until the process's cache dir
 //   is removed (keys carry version ids, so replacements are rare).
-// - Errors name the operation and gs://bucket/key: 404 NOT_FOUND, 401/403
-//   FAILED_PRECONDITION, 408/429/5xx and transport failures UNAVAILABLE,
+// - Errors name the operation and gs://bucket/key: 404 NOT_FOUND, a missing
+//   bucket and 401/403 FAILED_PRECONDITION (configuration, never "no such
+//   blob"), 408/429/5xx and transport failures UNAVAILABLE,
 //   retried with backoff (every call is idempotent: an upload replaces the
 //   whole object) before they are returned.
 // - Auth: "Authorization: Bearer" from a TokenSource (ADC); none against the
@@ -77,7 +78,8 @@ class GcsBlobStore final : public BlobStore {
   explicit GcsBlobStore(GcsOptions options);
 
   // One API call through the retry loop: success is a 2xx, or a status in
-  // `accept` (Exists takes 404 as an answer); the rest become ErrorFor(...).
+  // `accept` (Exists takes an object's 404 as an answer); the rest become
+  // ErrorFor(...).
   Result<HttpResponse> Call(HttpRequest request, std::string_view op,
                             std::string_view key, int accept = 0);
   Result<void> Upload(std::string_view key, std::string_view bytes,

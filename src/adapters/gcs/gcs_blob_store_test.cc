@@ -198,14 +198,21 @@ TEST_F(GcsBlobStoreTest, NotFoundIsAnswerNotAFailureAndIsNotRetried) {
   EXPECT_TRUE(sleeper_.delays().empty());
 }
 
-TEST_F(GcsBlobStoreTest, AMissingBucketIsNotFoundNamingIt) {
+// A missing bucket is a configuration error: Exists must not answer "no".
+TEST_F(GcsBlobStoreTest, AMissingBucketFailsEveryCallNamingIt) {
   GcsOptions o = Options();
   o.bucket = "miri-no-such-bucket";
   auto store = Open(o);
-  Result<void> r = store->Put("k", "x");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(r.error().message.find("gs://miri-no-such-bucket/k"), std::string::npos);
+  std::vector<Error> errors;
+  if (auto r = store->Put("k", "x"); !r) errors.push_back(r.error());
+  if (auto r = store->Get("k"); !r) errors.push_back(r.error());
+  if (auto r = store->Exists("k"); !r) errors.push_back(r.error());
+  if (auto r = store->LocalPath("k"); !r) errors.push_back(r.error());
+  ASSERT_EQ(errors.size(), 4u);
+  for (const Error& e : errors) {
+    EXPECT_EQ(e.code, ErrorCode::kFailedPrecondition) << e.ToString();
+    EXPECT_NE(e.message.find("gs://miri-no-such-bucket/k"), std::string::npos) << e.message;
+  }
 }
 
 TEST_F(GcsBlobStoreTest, LocalPathDownloadsOncePerGeneration) {

@@ -108,11 +108,17 @@ Result<ObjectInfo> ParseObject(std::string_view json) {
 
 bool IsRetryableStatus(int status) { return status == 408 || status == 429 || status >= 500; }
 
+bool IsMissingBucket(const HttpResponse& reply) {
+  return reply.status == 404 && reply.body.find("bucket does not exist") != std::string::npos;
+}
+
 Error ErrorFor(const HttpResponse& reply, std::string_view op, std::string_view bucket,
                std::string_view name) {
   int s = reply.status;
   ErrorCode code = ErrorCode::kInternal;
-  if (s == 404) {
+  if (IsMissingBucket(reply)) {
+    code = ErrorCode::kFailedPrecondition;
+  } else if (s == 404) {
     code = ErrorCode::kNotFound;
   } else if (s == 400) {
     code = ErrorCode::kInvalidArgument;

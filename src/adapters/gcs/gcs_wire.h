@@ -60,9 +60,14 @@ Result<ObjectInfo> ParseObject(std::string_view json);
 // True for statuses a retry may fix: 408, 429 and 5xx.
 bool IsRetryableStatus(int status);
 
+// A 404 that is about the bucket, not the object ("The specified bucket
+// does not exist."): a configuration error, never "no such blob".
+bool IsMissingBucket(const HttpResponse& reply);
+
 // The error for a non-2xx reply, naming the operation and gs://bucket/name:
-// 404 NOT_FOUND, 400 INVALID_ARGUMENT, 401/403/412 FAILED_PRECONDITION
-// (credentials, roles, preconditions), 408/429/5xx UNAVAILABLE (retryable),
+// 404 NOT_FOUND (FAILED_PRECONDITION when the bucket is missing), 400
+// INVALID_ARGUMENT, 401/403/412 FAILED_PRECONDITION (credentials, roles,
+// preconditions), 408/429/5xx UNAVAILABLE (retryable),
 // anything else INTERNAL. The message carries the API's error.message.
 Error ErrorFor(const HttpResponse& reply, std::string_view op,
                std::string_view bucket, std::string_view name);

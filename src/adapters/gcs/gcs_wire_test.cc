@@ -74,6 +74,11 @@ TEST(GcsWireTest, StatusesMapToErrorCodesNamingTheObject) {
   EXPECT_EQ(e.code, ErrorCode::kNotFound);
   EXPECT_NE(e.message.find("gs://media/projects/p/k.png"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("No such object: media/k"), std::string::npos) << e.message;
+  HttpResponse no_bucket =
+      Reply(404, R"({"error":{"code":404,"message":"The specified bucket does not exist."}})");
+  EXPECT_TRUE(IsMissingBucket(no_bucket));
+  EXPECT_FALSE(IsMissingBucket(Reply(404, api)));
+  EXPECT_EQ(ErrorFor(no_bucket, "get", "media", "k").code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(ErrorFor(Reply(400), "put", "b", "k").code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(ErrorFor(Reply(401), "put", "b", "k").code, ErrorCode::kFailedPrecondition);
   EXPECT_NE(ErrorFor(Reply(403), "put", "b", "k").message.find("roles"), std::string::npos);
