@@ -34,7 +34,8 @@ TEST(CloudPlanTest, FirestoreOutsideTheEmulatorNeedsAProject) {
   EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FIRESTORE_PROJECT"))
       << plan.error().ToString();
 
-  plan = PlanComposition(MapEnv({{"MIRI_STORE", "firestore"}, {"GOOGLE_CLOUD_PROJECT", "acme"}}), "/d");
+  plan = PlanComposition(
+      MapEnv({{"MIRI_STORE", "firestore"}, {"GOOGLE_CLOUD_PROJECT", "acme"}}), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->For("store").detail, "project acme");
 }

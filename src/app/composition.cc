@@ -117,7 +117,9 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
 
   if (IsSet(env, "MIRI_GCS_BUCKET")) {
     std::string where = "bucket " + Get(env, "MIRI_GCS_BUCKET");
-    if (IsSet(env, "STORAGE_EMULATOR_HOST")) where += " at emulator " + Get(env, "STORAGE_EMULATOR_HOST");
+    if (IsSet(env, "STORAGE_EMULATOR_HOST")) {
+      where += " at emulator " + Get(env, "STORAGE_EMULATOR_HOST");
+    }
     plan.choices.push_back({"blobs", "gcs", where, false});
   } else {
     plan.choices.push_back({"blobs", "localfs", (data_dir / "blobs").string(), true});
@@ -212,7 +214,8 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
 
   const AdapterChoice& store = plan.For("store");
   if (store.adapter == "firestore") {
-    ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan, stack->clock), "opening the Firestore store");
+    ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan, stack->clock),
+                     "opening the Firestore store");
   } else {
     ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
   }
@@ -227,7 +230,8 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
 
   const AdapterChoice& blobs = plan.For("blobs");
   if (blobs.adapter == "gcs") {
-    ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan, stack->clock), "opening the GCS blob store");
+    ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan, stack->clock),
+                     "opening the GCS blob store");
   } else {
     ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
   }

@@ -240,7 +240,8 @@ Result<fs::path> GcsBlobStore::CopyOf(std::string_view key, const gcs::ObjectInf
   }
   fs::rename(tmp, copy, ec);
   if (ec) {
-    return fail(Error{ErrorCode::kUnavailable, "caching " + copy.string() + ": " + ec.message(), {}});
+    return fail(
+        Error{ErrorCode::kUnavailable, "caching " + copy.string() + ": " + ec.message(), {}});
   }
   return copy;
 }

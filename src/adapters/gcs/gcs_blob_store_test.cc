@@ -58,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(Gcs, BlobStoreContractTest,
 
 class FixedTokenFetcher final : public gcp::TokenFetcher {
  public:
-  FixedTokenFetcher(std::string token, const Clock& clock) : token_(std::move(token)), clock_(clock) {}
+  FixedTokenFetcher(std::string token, const Clock& clock)
+      : token_(std::move(token)), clock_(clock) {}
   Result<gcp::AccessToken> Fetch() override {
     return gcp::AccessToken{token_, clock_.NowMs() + 3600 * 1000};
   }
@@ -151,7 +152,9 @@ TEST_F(GcsBlobStoreTest, BearerTokenFromTheTokenSourceIsSentOnEveryCall) {
   ASSERT_TRUE(store->Put("k.txt", "x"));
   EXPECT_EQ(store->Get("k.txt"), "x");
   ASSERT_TRUE(store->LocalPath("k.txt"));
-  for (const nlohmann::json& r : Requests()) EXPECT_EQ(r["headers"]["authorization"], "Bearer tok-1");
+  for (const nlohmann::json& r : Requests()) {
+    EXPECT_EQ(r["headers"]["authorization"], "Bearer tok-1");
+  }
 
   auto anonymous = Open(Options());
   Result<void> refused = anonymous->Put("k.txt", "y");
@@ -224,7 +227,9 @@ TEST_F(GcsBlobStoreTest, LocalPathDownloadsOncePerGeneration) {
   EXPECT_EQ(a.extension(), ".mp3") << "libraries that sniff extensions still work";
   auto media = [&] {
     int n = 0;
-    for (const nlohmann::json& r : Requests()) n += r["url"].get<std::string>().find("alt=media") != std::string::npos;
+    for (const nlohmann::json& r : Requests()) {
+      n += r["url"].get<std::string>().find("alt=media") != std::string::npos;
+    }
     return n;
   };
   EXPECT_EQ(media(), 1);

@@ -41,7 +41,8 @@ Result<std::string> Seed(int argc, char** argv) {
   const std::string id = project.project_id;
   const int clips = argc - 3;
   RETURN_IF_ERROR(store.CreateProject(project), "project");
-  RETURN_IF_ERROR(store.AppendEvent(id, ProjectEvent(std::nullopt, ProjectStatus::kAudioAnalysis)), "");
+  RETURN_IF_ERROR(
+      store.AppendEvent(id, ProjectEvent(std::nullopt, ProjectStatus::kAudioAnalysis)), "");
   RETURN_IF_ERROR(stack->blobs->PutFile("projects/" + id + "/audio/song.mp3", argv[2]), "song");
   RETURN_IF_ERROR(store.CommitPlan(id, mt::SamplePlan("s", clips)), "plan");
   RETURN_IF_ERROR(store.AppendEvent(id, ProjectEvent(ProjectStatus::kAudioAnalysis,
