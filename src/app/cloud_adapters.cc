@@ -20,6 +20,12 @@ std::string Get(const std::map<std::string, std::string>& env, const char* name)
 
 }  // namespace
 
+const Clock& ProcessClock() {
+  // Never destroyed: a Stack may outlive static destruction order.
+  static const SystemClock* const clock = new SystemClock();
+  return *clock;
+}
+
 Result<std::unique_ptr<Store>> OpenFirestoreStore(const CompositionPlan& plan,
                                                   const Clock& clock) {
   std::map<std::string, std::string> env = plan.google_env;

@@ -25,18 +25,24 @@ extern const char* const kGoogleVariables[];
 // Firebase convention for emulator-only projects ("demo-" prefix).
 inline constexpr char kEmulatorProject[] = "demo-miri";
 
+// A SystemClock that lives as long as the process: the token sources of
+// the adapters below hold a reference to their clock.
+const Clock& ProcessClock();
+
 // FIRESTORE_EMULATOR_HOST: plaintext, no credentials; otherwise
 // firestore.googleapis.com over TLS with ADC tokens
 // (GOOGLE_APPLICATION_CREDENTIALS key file, else the metadata server).
 // MIRI_FIRESTORE_PROJECT (else GOOGLE_CLOUD_PROJECT), FIRESTORE_DATABASE.
+// `clock` times the access tokens and must outlive the store; by default
+// the process's system clock (stateless, never destroyed before the store).
 Result<std::unique_ptr<Store>> OpenFirestoreStore(const CompositionPlan& plan,
-                                                  const Clock& clock);
+                                                  const Clock& clock = ProcessClock());
 
 // MIRI_GCS_BUCKET; STORAGE_EMULATOR_HOST (host:port or URL): that emulator,
 // no credentials; otherwise storage.googleapis.com with ADC tokens.
 // LocalPath copies live under DATA_DIR/gcs-cache.
 Result<std::unique_ptr<BlobStore>> OpenGcsBlobStore(const CompositionPlan& plan,
-                                                    const Clock& clock);
+                                                    const Clock& clock = ProcessClock());
 
 }  // namespace miri::app
 

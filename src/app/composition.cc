@@ -214,7 +214,7 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
 
   const AdapterChoice& store = plan.For("store");
   if (store.adapter == "firestore") {
-    ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan, stack->clock),
+    ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan),
                      "opening the Firestore store");
   } else {
     ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
@@ -230,7 +230,7 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
 
   const AdapterChoice& blobs = plan.For("blobs");
   if (blobs.adapter == "gcs") {
-    ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan, stack->clock),
+    ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan),
                      "opening the GCS blob store");
   } else {
     ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");

@@ -14,8 +14,6 @@
 // MIRI_GCS_BUCKET (GCS blobs), FAL_KEY (fal images), KLING_ACCESS_KEY +
 // KLING_SECRET_KEY (Kling video), GEMINI_API_KEY (Gemini vision),
 // MIRI_PROVIDERS=local (local providers even when keys are set).
-// The Google Cloud details (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST,
-// credentials) are in app/cloud_adapters.h.
 #ifndef MIRI_APP_COMPOSITION_H_
 #define MIRI_APP_COMPOSITION_H_
 
@@ -33,7 +31,6 @@
 #include "adapters/local/local_video_generator.h"
 #include "domain/result.h"
 #include "ports/blob_store.h"
-#include "ports/clock.h"
 #include "ports/event_bus.h"
 #include "ports/image_generator.h"
 #include "ports/provider_result.h"
@@ -57,10 +54,11 @@ struct AdapterChoice {
 struct CompositionPlan {
   std::filesystem::path data_dir;
   std::vector<AdapterChoice> choices;  // one per port, in the order above
-  std::string redis_url;               // when bus = redis
-  // The Google Cloud variables set (app/cloud_adapters.h), when the store
-  // is Firestore or the blobs are in Cloud Storage.
+  // The Google Cloud variables set, when the store is Firestore or the
+  // blobs are in Cloud Storage; their meaning is in app/cloud_adapters.h
+  // (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST, credentials...).
   std::map<std::string, std::string> google_env;
+  std::string redis_url;               // when bus = redis
   const AdapterChoice& For(std::string_view port) const;
   bool AllEmbedded() const;
 };
@@ -100,7 +98,6 @@ struct ComposeOptions {
 // Everything the processes share. Members are destroyed bottom-up:
 // providers (their workers) stop before the blobs, bus and store go.
 struct Stack {
-  SystemClock clock;  // outlives the adapters' token sources
   CompositionPlan plan;
   std::unique_ptr<Store> store;
   std::unique_ptr<EventBus> bus;
