@@ -2,9 +2,15 @@
 // form renders a timeline file; its JSON is a stable contract
 // (services/render/timeline.h):
 //   miri render --timeline cut.json --audio song.mp3 -o video.mp4
+// The project form is the render worker (the Cloud Run job): it composes
+// the store and blob store from the environment like `miri serve`, renders
+// a project in FINAL_RENDER from its song and clips in the BlobStore, and
+// stores the MP4 and its exports back under projects/<id>/render/:
+//   miri render --project <projectId>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +20,8 @@
 
 #include "adapters/ffmpeg/render_executor.h"
 #include "app/commands.h"
+#include "app/composition.h"
+#include "app/produce.h"
 #include "ports/clock.h"
 #include "services/render/exports.h"
 #include "services/render/render_plan.h"
@@ -36,6 +44,8 @@ struct RenderCliOptions {
   std::string audio_codec = "copy";
   std::string otio, fcpxml, edl;  // export files; empty = none
   bool quiet = false;
+  std::string project;  // the project form
+  std::string data;     // its data directory (local copies, the render file)
 };
 
 Result<render::RenderSettings> ParseSettings(const RenderCliOptions& o) {
@@ -138,9 +148,73 @@ Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
   return ffmpeg::ExecuteRenderPlan(plan, ro);
 }
 
+// The project form: one project of the shared store, media in the BlobStore.
+Result<std::string> RunProjectRender(const RenderCliOptions& o) {
+  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o), "options");
+  ASSIGN_OR_RETURN(CompositionPlan plan, PlanComposition(ProcessEnv(), o.data), "");
+  if (!o.quiet) std::cerr << StartupLine(plan) << "\n";
+  ASSIGN_OR_RETURN(std::unique_ptr<Stack> stack, Compose(plan), "");
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   stack->store->GetProjectStatus(o.project), "project " + o.project);
+  if (status != ProjectStatus::kFinalRender) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "project " + o.project + " is " +
+                         std::string(status ? ProjectStatusName(*status) : "new") +
+                         "; it is rendered once every shot is COMPLETED (FINAL_RENDER)");
+  }
+  ASSIGN_OR_RETURN(ProjectConfig project, stack->store->GetProject(o.project), "");
+  RenderRequest request;
+  request.song_key = "projects/" + o.project + "/audio/song.mp3";
+  request.output = o.output.empty()
+                       ? fs::path(o.data) / "renders" / (o.project + ".mp4")
+                       : fs::path(o.output);
+  std::error_code ec;
+  if (request.output.has_parent_path()) fs::create_directories(request.output.parent_path(), ec);
+  request.fps = settings.fps;
+  request.width = settings.width;
+  request.height = settings.height;
+  request.preset = o.preset;
+  request.title = project.project_name;
+  bool bar = !o.quiet && ::isatty(STDERR_FILENO);
+  ASSIGN_OR_RETURN(RenderReport report,
+                   RenderProject(*stack->store, *stack->blobs, *stack->bus, o.project,
+                                 request,
+                                 [bar](const std::string& line, bool final) {
+                                   if (bar) std::fprintf(stderr, "\r%-40s%s", line.c_str(),
+                                                         final ? "\n" : "");
+                                 }),
+                   "");
+  return "projects/" + o.project + "/render/output.mp4 (" + std::to_string(report.frames) +
+         " frames)";
+}
+
 int Run(const RenderCliOptions& o) {
   SystemClock clock;
   int64_t start = clock.NowMs();
+  if (!o.project.empty()) {
+    if (!o.timeline.empty() || !o.audio.empty()) {
+      std::cerr << "miri render: --project renders from the store; it takes no "
+                   "--timeline or --audio\n";
+      return 2;
+    }
+    Result<std::string> stored = RunProjectRender(o);
+    if (!stored) {
+      std::cerr << "miri render: " << stored.error().ToString() << "\n";
+      return 1;
+    }
+    if (!o.quiet) {
+      std::cerr << "stored " << *stored << " in " << (clock.NowMs() - start) << " ms\n";
+    }
+    return 0;
+  }
+  for (const auto& [flag, value] : {std::pair{"--timeline", &o.timeline},
+                                    std::pair{"--audio", &o.audio},
+                                    std::pair{"--output", &o.output}}) {
+    if (value->empty()) {
+      std::cerr << "miri render: " << flag << " is required (or --project)\n";
+      return 2;
+    }
+  }
   Result<ffmpeg::RenderStats> stats = RunRender(o, clock);
   if (!stats) {
     std::cerr << "miri render: " << stats.error().ToString() << "\n";
@@ -163,10 +237,20 @@ void RegisterRenderCommand(CLI::App& app) {
       "timeline, frame-accurate, with the song as audio");
   cmd->add_option("--timeline", opts->timeline,
                   "JSON {\"shots\":[{\"shotId\",\"startMs\",\"endMs\","
-                  "\"clip\"}]}; clip paths relative to this file")
-      ->required();
-  cmd->add_option("--audio", opts->audio, "the song (e.g. MP3)")->required();
-  cmd->add_option("-o,--output", opts->output, "the MP4 to write")->required();
+                  "\"clip\"}]}; clip paths relative to this file");
+  cmd->add_option("--audio", opts->audio, "the song (e.g. MP3)");
+  cmd->add_option("-o,--output", opts->output,
+                  "the MP4 to write (with --project: a local copy, default "
+                  "DATA/renders/<id>.mp4)");
+  cmd->add_option("--project", opts->project,
+                  "render this project of the configured store (MIRI_STORE, "
+                  "MIRI_GCS_BUCKET, ...) from its clips in the blob store, and "
+                  "store the MP4 and its exports under projects/<id>/render/; "
+                  "instead of --timeline and --audio (--crf, --audio-codec and "
+                  "the export files are for the timeline form)");
+  cmd->add_option("--data", opts->data,
+                  "with --project: data directory (env MIRI_DATA_DIR, default "
+                  "./miri-data)");
   cmd->add_option("--fps", opts->fps, "output frame rate")
       ->capture_default_str();
   cmd->add_option("--size", opts->size, "output WxH")->capture_default_str();
@@ -186,7 +270,13 @@ void RegisterRenderCommand(CLI::App& app) {
   cmd->add_option("--edl", opts->edl,
                   "also write the cut as a CMX 3600 EDL to this file");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary");
-  cmd->callback([opts] { throw CLI::RuntimeError(Run(*opts)); });
+  cmd->callback([opts] {
+    if (opts->data.empty()) {
+      const char* env = std::getenv("MIRI_DATA_DIR");
+      opts->data = env != nullptr && *env ? env : "miri-data";
+    }
+    throw CLI::RuntimeError(Run(*opts));
+  });
 }
 
 }  // namespace miri::app

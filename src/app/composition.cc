@@ -10,6 +10,7 @@
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/redis/redis_bus.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "app/cloud_adapters.h"
 #include "app/cloud_providers.h"
 
 namespace miri::app {
@@ -35,19 +36,6 @@ std::string Redacted(const std::string& url) {
 std::string Describe(const AdapterChoice& c) {
   return c.detail.empty() ? fmt::format("{}={}", c.port, c.adapter)
                           : fmt::format("{}={}({})", c.port, c.adapter, c.detail);
-}
-
-// What to tell a person who configured an adapter this root cannot build.
-tl::unexpected<Error> NotWired(const AdapterChoice& c, std::string_view where) {
-  return MakeError(
-      ErrorCode::kFailedPrecondition,
-      fmt::format("{} is configured ({}) but the {} adapter is not wired into "
-                  "the composition root yet ({}); unset it to use the embedded "
-                  "default{}",
-                  c.port, c.detail, c.adapter, where,
-                  c.port == "image" || c.port == "video" || c.port == "vision"
-                      ? ", or set MIRI_PROVIDERS=local"
-                      : ""));
 }
 
 }  // namespace
@@ -88,10 +76,21 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
   if (!store.empty() && store != "sqlite" && store != "firestore") {
     issues.push_back({"MIRI_STORE", "must be sqlite or firestore, got " + store});
   }
+  if (firestore || IsSet(env, "MIRI_GCS_BUCKET")) {
+    for (const char* const* v = kGoogleVariables; *v != nullptr; ++v) {
+      if (IsSet(env, *v)) plan.google_env[*v] = Get(env, *v);
+    }
+  }
   if (firestore) {
+    std::string project = IsSet(env, "MIRI_FIRESTORE_PROJECT") ? Get(env, "MIRI_FIRESTORE_PROJECT")
+                                                               : Get(env, "GOOGLE_CLOUD_PROJECT");
+    if (project.empty() && !IsSet(env, "FIRESTORE_EMULATOR_HOST")) {
+      issues.push_back({"MIRI_FIRESTORE_PROJECT",
+                        "the Firestore store needs its GCP project (or GOOGLE_CLOUD_PROJECT)"});
+    }
     std::string where = IsSet(env, "FIRESTORE_EMULATOR_HOST")
                             ? "emulator " + Get(env, "FIRESTORE_EMULATOR_HOST")
-                            : "project " + Get(env, "MIRI_FIRESTORE_PROJECT");
+                            : "project " + project;
     plan.choices.push_back({"store", "firestore", where, false});
   } else {
     plan.choices.push_back({"store", "sqlite", (data_dir / "miri.db").string(), true});
@@ -105,7 +104,11 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
   }
 
   if (IsSet(env, "MIRI_GCS_BUCKET")) {
-    plan.choices.push_back({"blobs", "gcs", "bucket " + Get(env, "MIRI_GCS_BUCKET"), false});
+    std::string where = "bucket " + Get(env, "MIRI_GCS_BUCKET");
+    if (IsSet(env, "STORAGE_EMULATOR_HOST")) {
+      where += " at emulator " + Get(env, "STORAGE_EMULATOR_HOST");
+    }
+    plan.choices.push_back({"blobs", "gcs", where, false});
   } else {
     plan.choices.push_back({"blobs", "localfs", (data_dir / "blobs").string(), true});
   }
@@ -217,8 +220,12 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
   }
 
   const AdapterChoice& store = plan.For("store");
-  if (!store.embedded) return NotWired(store, "TODO: FirestoreStore::Open with client options");
-  ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
+  if (store.adapter == "firestore") {
+    ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan),
+                     "opening the Firestore store");
+  } else {
+    ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
+  }
 
   const AdapterChoice& bus = plan.For("bus");
   if (bus.adapter == "redis") {
@@ -229,8 +236,12 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
   }
 
   const AdapterChoice& blobs = plan.For("blobs");
-  if (!blobs.embedded) return NotWired(blobs, "TODO: a GCS BlobStore adapter");
-  ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
+  if (blobs.adapter == "gcs") {
+    ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan),
+                     "opening the GCS blob store");
+  } else {
+    ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
+  }
 
   // The cloud providers the plan names (with their receivers); the ports
   // left over get the local providers.

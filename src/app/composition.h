@@ -90,6 +90,10 @@ struct CloudSettings {
 struct CompositionPlan {
   std::filesystem::path data_dir;
   std::vector<AdapterChoice> choices;  // one per port, in the order above
+  // The Google Cloud variables set, when the store is Firestore or the
+  // blobs are in Cloud Storage; their meaning is in app/cloud_adapters.h
+  // (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST, credentials...).
+  std::map<std::string, std::string> google_env;
   std::string redis_url;               // when bus = redis
   CloudSettings cloud;                 // secrets: never logged
   const AdapterChoice& For(std::string_view port) const;

@@ -100,16 +100,6 @@ TEST(ComposeTest, EmbeddedStackWorksEndToEnd) {
   s.results.Attach(nullptr);
 }
 
-TEST(ComposeTest, AConfiguredAdapterThatIsNotWiredFailsNamingIt) {
-  TempDir dir;
-  auto plan = PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "b"}}), dir.path());
-  ASSERT_TRUE(plan);
-  auto stack = Compose(*plan);
-  ASSERT_FALSE(stack);
-  EXPECT_EQ(stack.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(stack.error().message.find("gcs"), std::string::npos) << stack.error().message;
-}
-
 bool HasIssue(const Error& e, std::string_view path) {
   for (const FieldIssue& i : e.issues) {
     if (i.path == path) return true;

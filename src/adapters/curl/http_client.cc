@@ -2,12 +2,15 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,7 +36,9 @@ std::string Trim(std::string_view s) {
 // Everything the libcurl callbacks touch. Callbacks never throw.
 struct Transfer {
   std::string* body = nullptr;  // Send: response in memory
-  int fd = -1;                  // Download: temporary file
+  int fd = -1;                  // Download: temporary file; Send: response_file
+  bool fd_only_on_2xx = false;  // Send: error bodies stay in `body`
+  int status = 0;               // of the response being received
   int64_t max_bytes = 0;
   int64_t received = 0;
   bool too_large = false;
@@ -52,7 +57,8 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) noexcept {
     return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
   }
   t->received += static_cast<int64_t>(len);
-  if (t->fd >= 0) {
+  bool to_fd = t->fd >= 0 && (!t->fd_only_on_2xx || (t->status >= 200 && t->status < 300));
+  if (to_fd) {
     size_t done = 0;
     while (done < len) {
       ssize_t w = ::write(t->fd, data + done, len - done);
@@ -76,6 +82,10 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) noexcept {
     std::string_view line(data, len);
     if (line.rfind("HTTP/", 0) == 0) {
       t->headers.clear();  // a new response (after 100 Continue)
+      size_t space = line.find(' ');
+      t->status = space == std::string_view::npos
+                      ? 0
+                      : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
     } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
       t->headers[Lower(Trim(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
     }
@@ -83,6 +93,43 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) noexcept {
     return 0;
   }
   return len;
+}
+
+// A request body of three parts: a prefix in memory, a file streamed from
+// its descriptor, a suffix in memory. Callbacks never throw.
+struct BodySource {
+  std::string_view prefix;
+  int fd = -1;
+  std::string_view tail;
+  bool read_error = false;
+};
+
+size_t OnRead(char* buffer, size_t size, size_t n, void* user) noexcept {
+  auto* b = static_cast<BodySource*>(user);
+  size_t room = size * n;
+  size_t out = 0;
+  auto take = [&](std::string_view& part) {
+    size_t k = std::min(room - out, part.size());
+    std::memcpy(buffer + out, part.data(), k);
+    part.remove_prefix(k);
+    out += k;
+  };
+  take(b->prefix);
+  while (out < room && b->fd >= 0) {
+    ssize_t r = ::read(b->fd, buffer + out, room - out);
+    if (r < 0) {
+      b->read_error = true;
+      return CURL_READFUNC_ABORT;
+    }
+    if (r == 0) {
+      ::close(b->fd);
+      b->fd = -1;
+      break;
+    }
+    out += static_cast<size_t>(r);
+  }
+  if (b->fd < 0) take(b->tail);
+  return out;
 }
 
 std::string AddressString(const struct sockaddr* sa) {
@@ -262,7 +309,40 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   add_header("Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 
-  if (request.method == "GET") {
+  BodySource source;
+  struct FdCloser {
+    int* fd;
+    ~FdCloser() {
+      if (*fd >= 0) ::close(*fd);
+    }
+  } close_body{&source.fd}, close_response{&t.fd};
+  if (!request.response_file.empty()) {
+    t.fd = ::open(request.response_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (t.fd < 0) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "cannot write " + request.response_file.string() + ": " +
+                           std::strerror(errno));
+    }
+    t.fd_only_on_2xx = true;
+  }
+  if (!request.body_file.empty()) {
+    source.fd = ::open(request.body_file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (source.fd < 0 || ::fstat(source.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      return MakeError(ErrorCode::kNotFound, "cannot read " + request.body_file.string());
+    }
+    source.prefix = request.body;
+    source.tail = request.body_tail;
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(c, CURLOPT_READDATA, &source);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size() + st.st_size +
+                                             request.body_tail.size()));
+    if (request.method != "POST") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+  } else if (request.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -273,6 +353,9 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     }
   }
   CURLcode code = curl_easy_perform(c);
+  if (source.read_error) {
+    return MakeError(ErrorCode::kUnavailable, "reading " + request.body_file.string() + " failed");
+  }
   if (code != CURLE_OK) return tl::unexpected<Error>(TransportError(code, t, request.url));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -17,6 +17,7 @@
 #define MIRI_ADAPTERS_CURL_HTTP_CLIENT_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,16 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, this file's bytes are streamed into the body after `body` and
+  // before `body_tail`, never held in memory (large media uploads, e.g. a
+  // multipart upload whose parts frame the file). A missing file is
+  // NOT_FOUND and nothing is sent.
+  std::filesystem::path body_file;
+  std::string body_tail;
+  // When set, a 2xx response body is written to this file (created or
+  // truncated) instead of HttpResponse::body; max_response_bytes still caps
+  // it. Any other status keeps its (error) body in memory.
+  std::filesystem::path response_file;
   int64_t connect_timeout_ms = 10'000;
   int64_t total_timeout_ms = 60'000;
   int64_t max_response_bytes = 16 << 20;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "adapters/localfs/localfs_blob_store.h"
 #include "emulator_process.h"
@@ -209,6 +210,57 @@ TEST_F(HttpClientTest, DownloadChecksContentType) {
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::kRefused);
   EXPECT_FALSE(*blobs_->Exists("a.png"));
+}
+
+TEST_F(HttpClientTest, BodyFileIsStreamedBetweenBodyAndTail) {
+  std::filesystem::path file = dir_.parent_path() / ("miri-curl-body-" + std::to_string(::getpid()));
+  std::string middle(300000, 'm');
+  std::ofstream(file, std::ios::binary) << middle;
+  HttpRequest r;
+  r.method = "POST";
+  r.url = emu_->cdn() + "/__test/echo";
+  r.body = "head-";
+  r.body_file = file;
+  r.body_tail = "-tail";
+  auto resp = http_.Send(r);
+  std::filesystem::remove(file);
+  ASSERT_TRUE(resp) << resp.error().ToString();
+  auto j = nlohmann::json::parse(resp->body);
+  EXPECT_EQ(j["body"], "head-" + middle + "-tail");
+  EXPECT_EQ(j["headers"]["content-length"], std::to_string(middle.size() + 10));
+  EXPECT_EQ(j["method"], "POST");
+
+  r.method = "PUT";
+  r.body_file = dir_ / "no-such-file";
+  auto missing = http_.Send(r);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(HttpClientTest, ResponseFileReceivesA2xxBodyButNotAnErrorBody) {
+  std::filesystem::create_directories(dir_);
+  HttpRequest r;
+  r.url = emu_->cdn() + "/__test/bytes?n=70000";
+  r.response_file = dir_ / "out.bin";
+  auto resp = http_.Send(r);
+  ASSERT_TRUE(resp) << resp.error().ToString();
+  EXPECT_EQ(resp->status, 200);
+  EXPECT_TRUE(resp->body.empty());
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "out.bin"), 70000u);
+
+  r.url = emu_->cdn() + "/__test/status/404";
+  r.response_file = dir_ / "err.bin";
+  resp = http_.Send(r);
+  ASSERT_TRUE(resp);
+  EXPECT_EQ(resp->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(resp->body)["code"], 404);
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "err.bin"), 0u);
+
+  r.url = emu_->cdn() + "/__test/bytes?n=5000&chunked=1";
+  r.max_response_bytes = 1000;
+  resp = http_.Send(r);
+  ASSERT_FALSE(resp);
+  EXPECT_EQ(resp.error().code, ErrorCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/firestore/credentials.h"
+#include "adapters/gcp/credentials.h"
 #include "domain/result.h"
 
 namespace miri::firestore {

@@ -7,9 +7,23 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/blob_store_contract.h"
+
 namespace miri {
 namespace {
 namespace fs = std::filesystem;
+using testing::BlobStoreContractTest;
+using testing::BlobStoreFactory;
+
+const BlobStoreFactory kLocalFs{"localfs", [](const std::string& dir)
+                                    -> Result<std::unique_ptr<BlobStore>> {
+  ASSIGN_OR_RETURN(std::unique_ptr<LocalFsBlobStore> s,
+                   LocalFsBlobStore::Open(fs::path(dir) / "root"), "test");
+  return std::unique_ptr<BlobStore>(std::move(s));
+}};
+
+INSTANTIATE_TEST_SUITE_P(LocalFs, BlobStoreContractTest, ::testing::Values(kLocalFs),
+                         [](const auto& info) { return info.param.name; });
 
 class LocalFsBlobStoreTest : public ::testing::Test {
  protected:
@@ -25,53 +39,24 @@ class LocalFsBlobStoreTest : public ::testing::Test {
   std::unique_ptr<LocalFsBlobStore> store_;
 };
 
-TEST_F(LocalFsBlobStoreTest, PutThenGetReturnsTheBytes) {
-  std::string bytes("a\0b\xff", 4);
-  ASSERT_TRUE(store_->Put("projects/p1/audio/song.mp3", bytes));
-  auto got = store_->Get("projects/p1/audio/song.mp3");
-  ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(*got, bytes);
-  EXPECT_EQ(store_->Exists("projects/p1/audio/song.mp3").value(), true);
+TEST_F(LocalFsBlobStoreTest, OneFilePerKeyUnderTheRoot) {
+  ASSERT_TRUE(store_->Put("projects/p1/audio/song.mp3", "mp3"));
+  std::ifstream in(dir_ / "root" / "projects" / "p1" / "audio" / "song.mp3");
+  std::string s;
+  in >> s;
+  EXPECT_EQ(s, "mp3");
+  EXPECT_EQ(store_->LocalPath("projects/p1/audio/song.mp3").value(),
+            dir_ / "root" / "projects" / "p1" / "audio" / "song.mp3");
 }
 
-TEST_F(LocalFsBlobStoreTest, PutReplacesAnExistingBlob) {
-  ASSERT_TRUE(store_->Put("k", "one"));
-  ASSERT_TRUE(store_->Put("k", "two"));
-  EXPECT_EQ(store_->Get("k").value(), "two");
-}
-
-TEST_F(LocalFsBlobStoreTest, MissingKeyIsNotFound) {
-  EXPECT_EQ(store_->Get("nope").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->LocalPath("nope").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->Exists("nope").value(), false);
-}
-
-TEST_F(LocalFsBlobStoreTest, KeysThatWouldEscapeAreRefused) {
-  for (const char* key : {"../x", "a/../../x", "/etc/passwd", "a//b", "", "a/./b",
-                          "a b", "a\\b"}) {
-    auto r = store_->Put(key, "x");
-    ASSERT_FALSE(r.has_value()) << key;
-    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << key;
-    EXPECT_EQ(r.error().issues.at(0).path, "key");
+TEST_F(LocalFsBlobStoreTest, KeysThatWouldEscapeWriteNothingOutsideTheRoot) {
+  for (const char* key : {"../x", "a/../../x", "/tmp/x"}) {
+    EXPECT_FALSE(store_->Put(key, "x")) << key;
   }
   EXPECT_FALSE(fs::exists(dir_ / "x"));
 }
 
-TEST_F(LocalFsBlobStoreTest, PutFileCopiesAndLocalPathPointsAtIt) {
-  fs::path src = dir_ / "src.bin";
-  std::ofstream(src) << "media";
-  ASSERT_TRUE(store_->PutFile("projects/p1/renders/final.mp4", src));
-  auto p = store_->LocalPath("projects/p1/renders/final.mp4");
-  ASSERT_TRUE(p.has_value());
-  std::ifstream in(*p);
-  std::string s;
-  in >> s;
-  EXPECT_EQ(s, "media");
-  EXPECT_EQ(store_->PutFile("x", dir_ / "missing").error().code,
-            ErrorCode::kNotFound);
-}
-
-TEST_F(LocalFsBlobStoreTest, ConcurrentWritersNeverLeaveAPartialBlob) {
+TEST_F(LocalFsBlobStoreTest, ConcurrentWritersLeaveNoTemporaryFiles) {
   std::string a(200000, 'a'), b(200000, 'b');
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

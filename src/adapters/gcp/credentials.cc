@@ -1,4 +1,4 @@
-#include "adapters/firestore/credentials.h"
+#include "adapters/gcp/credentials.h"
 
 #include <curl/curl.h>
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/firestore/credentials.h"
+#include "adapters/gcp/credentials.h"
 
 namespace miri::gcp {
 

@@ -4,8 +4,8 @@
 //   access token (RFC 7523);
 // - otherwise the metadata server (Cloud Run, GCE) hands out tokens.
 // Tokens are cached and refreshed a margin before they expire.
-#ifndef MIRI_ADAPTERS_FIRESTORE_CREDENTIALS_H_
-#define MIRI_ADAPTERS_FIRESTORE_CREDENTIALS_H_
+#ifndef MIRI_ADAPTERS_GCP_CREDENTIALS_H_
+#define MIRI_ADAPTERS_GCP_CREDENTIALS_H_
 
 #include <cstdint>
 #include <map>
@@ -20,6 +20,9 @@ namespace miri::gcp {
 
 inline constexpr char kDatastoreScope[] =
     "https://www.googleapis.com/auth/datastore";
+// Read and write objects (and nothing else) in Cloud Storage.
+inline constexpr char kStorageScope[] =
+    "https://www.googleapis.com/auth/devstorage.read_write";
 inline constexpr char kDefaultMetadataHost[] = "metadata.google.internal";
 
 struct AccessToken {
@@ -96,4 +99,4 @@ Result<AccessToken> ParseTokenReply(const HttpReply& reply, int64_t now_ms,
 
 }  // namespace miri::gcp
 
-#endif  // MIRI_ADAPTERS_FIRESTORE_CREDENTIALS_H_
+#endif  // MIRI_ADAPTERS_GCP_CREDENTIALS_H_
