@@ -21,6 +21,7 @@
 #include <iostream>
 #include <memory>
 
+#include "adapters/aubio/analyze.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
 #include "app/commands.h"
@@ -32,6 +33,9 @@
 #include "http/server.h"
 #include "http/sio_hub.h"
 #include "http/standard_webhook_verifier.h"
+#include "services/planning/local_director.h"
+#include "services/planning/repair.h"
+#include "services/planning/serialized_director.h"
 
 namespace miri::app {
 namespace {
@@ -147,12 +151,15 @@ int RunServe(ServeOptions o) {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{**stack};
-  // No director yet: POST .../plan answers 501 and the dashboard drafts the
-  // plan itself (PUT .../plan). A director here would commit its plan at
-  // once, while the dashboard expects a proposal to edit first.
+  // The local director (aubio + lyrics): POST .../plan returns its proposal,
+  // which the person edits and commits with PUT .../plan.
+  AubioSongAnalyzer analyzer;
+  LocalDirector local_director(analyzer);
+  CheckedDirector checked_director(local_director);
+  SerializedDirector director(checked_director);
   // fal's and Kling's own webhook handling when their cloud adapters are
   // configured; the generic verifier guards the rest.
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, nullptr,
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, &director,
                  (*stack)->WebhookReceivers()},
                 config);
   http::SioHub hub(bus);

@@ -47,6 +47,7 @@ Api::Api(ApiDeps deps, ApiConfig config)
   AddProjectRoutes(router_, deps_, config_);
   AddShotRoutes(router_, deps_);
   AddRuleRoutes(router_, deps_);
+  AddMediaRoutes(router_, deps_);
   AddWebhookRoutes(router_, deps_);
 }
 

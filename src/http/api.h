@@ -64,7 +64,9 @@ struct ApiDeps {
   ShotCommands* commands = nullptr;
   WebhookVerifier* verifier = nullptr;
   Rulebook* rulebook = nullptr;  // the rules routes answer 503 without one
-  Director* director = nullptr;  // POST .../plan answers 501 without one
+  // POST .../plan proposes its plan (called from one request at a time);
+  // without one it answers 501.
+  Director* director = nullptr;
   // Per provider ("fal", "kling"): the adapter's own webhook handling; a
   // provider without one uses `verifier` + `commands` (local providers).
   std::map<std::string, WebhookReceiver*> webhook_receivers;
@@ -110,6 +112,7 @@ void AddSystemRoutes(Router& router, const ApiDeps& deps,
 void AddProjectRoutes(Router& router, const ApiDeps& deps, const ApiConfig& config);
 void AddShotRoutes(Router& router, const ApiDeps& deps);
 void AddRuleRoutes(Router& router, const ApiDeps& deps);
+void AddMediaRoutes(Router& router, const ApiDeps& deps);
 void AddWebhookRoutes(Router& router, const ApiDeps& deps);
 
 // The OpenAPI 3 document served at /api/openapi.json.

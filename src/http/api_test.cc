@@ -157,7 +157,7 @@ TEST_F(ApiTest, LyricsMustBeUtf8Text) {
   EXPECT_EQ(Call("PUT", kProject + "/lyrics", "café\n", {{"content-type", "text/plain"}}).status, 200);
 }
 
-TEST_F(ApiTest, StartPlanningNamesMissingUploadsThenSaysItIsNotWired) {
+TEST_F(ApiTest, ProposePlanNamesMissingUploadsThenSaysNoDirectorIsConfigured) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
   Response r = Call("POST", kProject + "/plan");
   EXPECT_EQ(r.status, 409);
@@ -190,19 +190,49 @@ class FixedDirector final : public Director {
   nlohmann::json plan_;
 };
 
-TEST_F(ApiTest, StartPlanningRunsTheDirectorOnTheUploadsAndCommits) {
-  FixedDirector director(PlanJson());
-  ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-               rulebook_.get(), &director, {}};
-  api_ = std::make_unique<Api>(deps, ApiConfig{});
-  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
-  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la la"));
+class ProposePlanTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
+                 rulebook_.get(), &director_, receivers_};
+    api_ = std::make_unique<Api>(deps, ApiConfig{});
+    ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+    ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
+    ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la la"));
+  }
+  FixedDirector director_{PlanJson()};
+};
+
+TEST_F(ProposePlanTest, ReturnsTheDirectorsProposalWithoutCommitting) {
   Response r = Call("POST", kProject + "/plan");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(director_.seen.lyrics_text, "la la");
+  json body = Body(r);
+  EXPECT_EQ(body["durationMs"], 8000);
+  EXPECT_EQ(body["scenes"].size(), 1u);
+  ASSERT_EQ(body["shots"].size(), 2u);
+  EXPECT_EQ(body["shots"][0]["status"], "DRAFT");
+  EXPECT_TRUE(body["warnings"].is_array());
+  // Nothing is stored: the person edits the proposal, then commits it.
+  EXPECT_TRUE(Body(Call("GET", kProject + "/shots"))["shots"].empty());
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "AUDIO_ANALYSIS");
+}
+
+TEST_F(ProposePlanTest, TheProposalCommitsAsItIs) {
+  json proposal = Body(Call("POST", kProject + "/plan"));
+  json commit = {{"scenes", proposal["scenes"]}, {"shots", proposal["shots"]}};
+  Response r = Call("PUT", kProject + "/plan", commit.dump());
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(director.seen.lyrics_text, "la la");
   EXPECT_EQ(Body(Call("GET", kProject + "/shots"))["shots"].size(), 2u);
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
+}
+
+TEST_F(ProposePlanTest, IsRefusedOnceAPlanIsCommitted) {
+  ASSERT_EQ(Call("PUT", kProject + "/plan", PlanJson().dump()).status, 201);
+  Response r = Call("POST", kProject + "/plan");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "status");
 }
 
 TEST_F(ApiTest, PlanDescriptionsArePromptTextAndMayNotUndoDepictionRules) {

@@ -166,11 +166,13 @@ Response PutLyrics(const ApiDeps& d, const Request& req) {
   return Response::Json(200, {{"blobKey", key}, {"bytes", req.body.size()}});
 }
 
-// Planning is the planner's service; serve does not run it yet. A plan made
-// elsewhere (the planner CLI, a person) is committed with PUT .../plan.
 Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan);
 
-Response StartPlanning(const ApiDeps& d, const Request& req) {
+// The director's proposal for the uploaded song and lyrics. Nothing is
+// committed: the person edits the proposal and commits it with PUT .../plan
+// (a tool that plans for you should still let you change the cut first).
+// Local planning of a song takes well under a second: done in the request.
+Response ProposePlan(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   std::vector<FieldIssue> missing;
@@ -183,12 +185,17 @@ Response StartPlanning(const ApiDeps& d, const Request& req) {
   if (!missing.empty()) {
     return Fail(Error{ErrorCode::kFailedPrecondition, "cannot plan yet", missing});
   }
+  auto status = d.store->GetProjectStatus(id);
+  if (!status) return Fail(status.error());
+  if (*status != ProjectStatus::kAudioAnalysis) {
+    return Fail(Error{ErrorCode::kFailedPrecondition, "the project already has a plan",
+                      {{"status", "a plan is proposed only in AUDIO_ANALYSIS"}}});
+  }
   if (d.director == nullptr) {
     return ErrorResponse(501, "NOT_IMPLEMENTED",
                          "no director is configured; commit a plan with "
                          "PUT /api/projects/{projectId}/plan");
   }
-  // Local planning of a song takes well under a second: done in the request.
   auto song = d.blobs->LocalPath("projects/" + id + "/audio/song.mp3");
   if (!song) return Fail(song.error());
   auto lyrics = d.blobs->Get("projects/" + id + "/lyrics.txt");
@@ -198,7 +205,14 @@ Response StartPlanning(const ApiDeps& d, const Request& req) {
   request.lyrics_text = *lyrics;
   auto made = d.director->MakePlan(request);
   if (!made) return Fail(made.error());
-  return Commit(d, id, PlanCommit{made->scenes, made->shots, d.clock->NowIso()});
+  json scenes = json::array(), shots = json::array(), warnings = json::array();
+  for (const Scene& s : made->scenes) scenes.push_back(s.ToJson());
+  for (const Shot& s : made->shots) shots.push_back(s.ToJson());
+  for (const PlanWarning& w : made->warnings) {
+    warnings.push_back({{"code", w.code}, {"message", w.message}});
+  }
+  return Response::Json(200, {{"durationMs", made->duration_ms}, {"tempoBpm", made->tempo_bpm},
+                              {"scenes", scenes}, {"shots", shots}, {"warnings", warnings}});
 }
 
 Response CommitPlan(const ApiDeps& d, const Request& req) {
@@ -343,7 +357,7 @@ void AddProjectRoutes(Router& router, const ApiDeps& d, const ApiConfig& config)
   add("PUT", "/api/projects/{projectId}/agent-configs/{configId}", PutAgentConfig);
   add("PUT", "/api/projects/{projectId}/song", PutSong, config.song_limit);
   add("PUT", "/api/projects/{projectId}/lyrics", PutLyrics, config.lyrics_limit);
-  add("POST", "/api/projects/{projectId}/plan", StartPlanning);
+  add("POST", "/api/projects/{projectId}/plan", ProposePlan);
   add("PUT", "/api/projects/{projectId}/plan", CommitPlan, 8u << 20);
   add("GET", "/api/projects/{projectId}/scenes", [](const ApiDeps& d, const Request& r) {
     const std::string& id = r.params.at("projectId");

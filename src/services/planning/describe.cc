@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "domain/audit.h"
+
 namespace miri {
 
 namespace {
@@ -99,7 +101,12 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
            (static_cast<unsigned char>(snippet[n]) & 0xC0) == 0x80)
       --n;
     std::string words = snippet.substr(0, n);
-    look.description += "; evoking \"" + words + "\"";
+    // The description becomes prompt text: a lyric that would break the
+    // depiction rules there ("every puddle sings") is not quoted.
+    std::string evoking = "; evoking \"" + words + "\"";
+    if (RequireSafePromptText("description", look.description + evoking)) {
+      look.description += evoking;
+    }
   }
   return look;
 }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "domain/audit.h"
+#include "services/planning/describe.h"
 #include "services/planning/plan_json.h"
 
 namespace miri {
@@ -80,6 +82,28 @@ TEST(PlannerTest, TilesTheSampleLayoutAndFillsSnippets) {
     EXPECT_FALSE(s.description.empty());
     EXPECT_EQ(s.status, ShotStatus::kDraft);
   }
+}
+
+// Regression: the sample's "Every puddle sings a song" was quoted into the
+// description, which then could not be committed (descriptions are prompt
+// text, and Miri does not sing).
+TEST(PlannerTest, EveryDescriptionIsSafePromptTextEvenWhenTheLyricsAreNot) {
+  std::mt19937 rng(7);
+  SongAnalysis a = SyntheticSong(rng, 60000, 120);
+  std::string lrc = Lrc({{8000, "Raindrops tap the window glass"},
+                         {28000, "Every puddle sings a song"},
+                         {40000, "She opens her mouth wide"}});
+  Result<Plan> p = PlanFromAnalysis(a, lrc, "", PlanLimits{});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  for (const Shot& s : p->shots) {
+    auto safe = RequireSafePromptText("description", s.description);
+    EXPECT_TRUE(safe.has_value()) << s.shot_id << ": " << s.description;
+  }
+  SceneTraits verse{.energy_db = -20, .vocal = true, .label = "verse"};
+  EXPECT_NE(DescribeShot(verse, -20, 0, "Raindrops tap the window glass").description.find("evoking"),
+            std::string::npos);
+  EXPECT_EQ(DescribeShot(verse, -20, 0, "Every puddle sings a song").description.find("sings"),
+            std::string::npos);
 }
 
 TEST(PlannerTest, CutsSnapToBeatsWhenNoLyricsPull) {
