@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import { useApi } from '../app/services';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useApi, useServices } from '../app/services';
 import { ProjectListSchema, ProjectViewSchema } from '../schemas';
 
 export const projectPath = (id: string) => `/api/projects/${encodeURIComponent(id)}`;
@@ -9,7 +10,16 @@ export function useProjects() {
   return useQuery({ queryKey: ['projects'], queryFn: () => api.get('/api/projects', ProjectListSchema) });
 }
 
+/** The project, refetched when the server announces a change (status, settings) or after a reconnect. */
 export function useProject(projectId: string) {
-  const api = useApi();
+  const { api, live } = useServices();
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      live.watch(projectId, (type) => {
+        if (type === 'PROJECT_UPDATED' || type === 'RESYNC') void qc.invalidateQueries({ queryKey: ['project', projectId] });
+      }),
+    [live, projectId, qc],
+  );
   return useQuery({ queryKey: ['project', projectId], queryFn: () => api.get(projectPath(projectId), ProjectViewSchema) });
 }

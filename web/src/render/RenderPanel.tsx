@@ -1,32 +1,38 @@
-// Final render: start it, follow RENDER_PROGRESS live, play the result and
-// download it with its timeline exports.
+// Final render: follows the project's status and RENDER_PROGRESS live; the
+// render starts by itself when the last shot is completed (or on request).
+// Plays the result and offers it with its timeline exports.
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { newKey } from '../api/client';
 import { useServices } from '../app/services';
 import { projectPath, useProject } from '../projects/api';
 import { CommandOutcomeSchema, RenderProgressSchema, type RenderProgress } from '../schemas';
+import { useShotTable } from '../shots/useShotTable';
 import { ErrorNote } from '../ui/ErrorNote';
+import { renderView } from './renderState';
+
+export { renderProgressFraction } from './renderState';
 
 export const DOWNLOADS = [
   { ext: 'mp4', label: 'Video (MP4)' },
-  { ext: 'otio', label: 'OpenTimelineIO' },
-  { ext: 'fcpxml', label: 'Final Cut Pro XML' },
-  { ext: 'edl', label: 'EDL' },
+  { ext: 'otio', label: 'OpenTimelineIO (.otio)' },
+  { ext: 'fcpxml', label: 'Final Cut Pro XML (.fcpxml)' },
+  { ext: 'edl', label: 'Edit decision list (.edl)' },
 ] as const;
 
-export function renderProgressFraction(p: RenderProgress): number | null {
-  if (p.fraction !== undefined) return p.fraction;
-  if (p.framesDone !== undefined && p.framesTotal) return p.framesDone / p.framesTotal;
-  return null;
+export const renderUrl = (projectId: string, ext: string) => `${projectPath(projectId)}/render/${ext}`;
+
+function fileName(name: string | undefined, ext: string): string {
+  const base = (name ?? 'miri').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-') || 'miri';
+  return `${base}.${ext}`;
 }
 
 export function RenderPanel({ projectId }: { projectId: string }) {
   const { api, live } = useServices();
   const project = useProject(projectId);
+  const table = useShotTable(projectId);
   const [progress, setProgress] = useState<RenderProgress | null>(null);
-  const base = `${projectPath(projectId)}/render`;
-  const start = useMutation({ mutationFn: () => api.send('POST', base, {}, CommandOutcomeSchema, newKey()) });
+  const start = useMutation({ mutationFn: () => api.send('POST', `${projectPath(projectId)}/render`, {}, CommandOutcomeSchema, newKey()) });
   useEffect(
     () =>
       live.watch(projectId, (type, payload) => {
@@ -36,32 +42,44 @@ export function RenderPanel({ projectId }: { projectId: string }) {
       }),
     [live, projectId],
   );
-  const status = project.data?.status;
-  const fraction = progress ? renderProgressFraction(progress) : null;
-  const done = status === 'RENDERED' || fraction === 1;
+  const status = table.state.projectStatus ?? project.data?.status;
+  const view = renderView(status, table.state.shots, progress);
+  const percent = view.fraction !== null ? Math.round(view.fraction * 100) : null;
   return (
-    <section aria-labelledby="render-h">
+    <section aria-labelledby="render-h" className="render">
       <h2 id="render-h">Render</h2>
-      <p>The final cut is rendered when every shot is completed; the song is the original MP3.</p>
-      <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending || status === 'FINAL_RENDER'}>
-        Render the video
-      </button>
-      <ErrorNote error={start.error} title="Could not start the render" />
-      {start.data && <p role="status">{start.data.note || 'Render started.'}</p>}
-      {(progress || status === 'FINAL_RENDER') && (
-        <div className="field">
+      <p className="muted">The final cut puts every approved clip on its slot of the song; the sound is the original MP3.</p>
+      <p role="status" data-testid="render-summary" data-phase={view.phase}>
+        {view.summary}
+      </p>
+      {view.canRequest && (
+        <>
+          <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending}>
+            Render the video
+          </button>
+          <ErrorNote error={start.error} title="Could not start the render" />
+        </>
+      )}
+      {(view.phase === 'rendering' || view.phase === 'finishing') && (
+        <div className="field progress-field">
           <label htmlFor="render-progress">Render progress{progress?.stage ? ` (${progress.stage})` : ''}</label>
-          <progress id="render-progress" max={1} value={fraction ?? undefined} />
-          <span aria-live="polite">{fraction !== null ? `${Math.round(fraction * 100)}%` : 'working…'}</span>
+          <div className="row">
+            <progress id="render-progress" max={1} value={view.fraction ?? undefined} aria-valuetext={percent !== null ? `${percent}%` : 'starting'} />
+            <span aria-live="polite">
+              {percent !== null ? `${percent}%` : 'starting…'}
+              {progress?.framesTotal ? ` · frame ${progress.framesDone ?? 0} of ${progress.framesTotal}` : ''}
+            </span>
+          </div>
         </div>
       )}
-      {done && (
+      {view.phase === 'rendered' && (
         <>
-          <video controls src={`${base}/output.mp4`} aria-label="The rendered music video" className="final" />
+          <video controls preload="auto" src={renderUrl(projectId, 'mp4')} aria-label="The rendered music video" className="final" />
+          <h3>Downloads</h3>
           <ul className="downloads">
             {DOWNLOADS.map((d) => (
               <li key={d.ext}>
-                <a href={`${base}/output.${d.ext}`} download>
+                <a className="button" href={renderUrl(projectId, d.ext)} download={fileName(project.data?.projectName, d.ext)}>
                   Download {d.label}
                 </a>
               </li>

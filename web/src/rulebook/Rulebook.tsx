@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { newKey } from '../api/client';
 import { useServices } from '../app/services';
 import { projectPath } from '../projects/api';
-import { RuleListSchema, RuleSchema } from '../schemas';
+import { RuleListSchema, RuleViewSchema } from '../schemas';
 import { blobUrl } from '../shots/ShotDetail';
 import { ErrorNote } from '../ui/ErrorNote';
 
@@ -15,7 +15,7 @@ export function Rulebook({ projectId }: { projectId: string }) {
   const base = `${projectPath(projectId)}/rules`;
   const rules = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(base, RuleListSchema) });
   const deactivate = useMutation({
-    mutationFn: (ruleId: string) => api.send('POST', `${base}/${encodeURIComponent(ruleId)}/deactivate`, {}, RuleSchema, newKey()),
+    mutationFn: (ruleId: string) => api.send('POST', `${base}/${encodeURIComponent(ruleId)}/deactivate`, {}, RuleViewSchema, newKey()),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['rules', projectId] }),
   });
   // A rejection makes a rule: refresh when a shot goes back to DRAFT.
@@ -39,6 +39,7 @@ export function Rulebook({ projectId }: { projectId: string }) {
               <th scope="col">Kind</th>
               <th scope="col">Scope</th>
               <th scope="col">Learned from</th>
+              <th scope="col">Applied</th>
               <th scope="col">State</th>
             </tr>
           </thead>
@@ -55,6 +56,10 @@ export function Rulebook({ projectId }: { projectId: string }) {
                   {r.reason ? <q>{r.reason}</q> : '—'}
                   {r.sourceVersionId && <span className="muted"> (version {r.sourceVersionId})</span>}
                   {r.imageBlob && <img src={blobUrl(projectId, r.imageBlob)} alt={`rejected image behind rule ${r.ruleId}`} width={64} />}
+                </td>
+                <td>
+                  {r.stats.applied} time{r.stats.applied === 1 ? '' : 's'}
+                  {r.stats.approvedAfter > 0 ? `, ${r.stats.approvedAfter} approved after` : ''}
                 </td>
                 <td>
                   {r.active ? 'active' : 'inactive'}{' '}

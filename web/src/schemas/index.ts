@@ -175,23 +175,23 @@ export const EventSchema = z
   });
 export type Event = z.infer<typeof EventSchema>;
 
-export const RuleSchema = z
-  .strictObject({
-    ruleId: IdSchema,
-    text: z.string().min(1).max(1000),
-    kind: RuleKindSchema,
-    scope: RuleScopeSchema,
-    scopeId: IdSchema.optional(),
-    sourceVersionId: IdSchema.optional(),
-    reason: z.string().max(2000).optional(),
-    imageBlob: z.string().min(1).optional(),
-    createdAt: DateTimeSchema,
-    active: z.boolean(),
-  })
-  .refine((r) => r.scope !== 'SCENE' || r.scopeId !== undefined, {
-    message: 'required when scope is SCENE',
-    path: ['scopeId'],
-  });
+const RuleFields = {
+  ruleId: IdSchema,
+  text: z.string().min(1).max(1000),
+  kind: RuleKindSchema,
+  scope: RuleScopeSchema,
+  scopeId: IdSchema.optional(),
+  sourceVersionId: IdSchema.optional(),
+  reason: z.string().max(2000).optional(),
+  imageBlob: z.string().min(1).optional(),
+  createdAt: DateTimeSchema,
+  active: z.boolean(),
+};
+const sceneRuleHasScope: [(r: { scope: string; scopeId?: string }) => boolean, { message: string; path: string[] }] = [
+  (r) => r.scope !== 'SCENE' || r.scopeId !== undefined,
+  { message: 'required when scope is SCENE', path: ['scopeId'] },
+];
+export const RuleSchema = z.strictObject(RuleFields).refine(...sceneRuleHasScope);
 export type Rule = z.infer<typeof RuleSchema>;
 
 export const RuleEventKindSchema = z.enum(['APPLIED', 'APPROVED', 'STRENGTHENED', 'DEACTIVATED', 'REACTIVATED']);
@@ -241,7 +241,15 @@ export const ProjectListSchema = z.object({ projects: z.array(ProjectViewSchema)
 export const SceneListSchema = z.object({ scenes: z.array(SceneSchema) });
 export const ShotListSchema = z.object({ shots: z.array(ShotSchema) });
 export const VersionListSchema = z.object({ versions: z.array(VersionSchema) });
-export const RuleListSchema = z.object({ rules: z.array(RuleSchema) });
+/** A rule as the rules API shows it (RuleView in services/rulebook): the rule and its activity. */
+export const RuleViewSchema = z
+  .strictObject({
+    ...RuleFields,
+    stats: z.strictObject({ applied: z.number().int().min(0), approvedAfter: z.number().int().min(0), strengthened: z.number().int().min(0) }),
+  })
+  .refine(...sceneRuleHasScope);
+export type RuleView = z.infer<typeof RuleViewSchema>;
+export const RuleListSchema = z.object({ rules: z.array(RuleViewSchema) });
 
 export const UploadResultSchema = z.object({ blobKey: z.string().min(1), bytes: z.number().int() });
 export type UploadResult = z.infer<typeof UploadResultSchema>;
@@ -324,3 +332,13 @@ export const PlanCommitResultSchema = z.object({
   shots: z.number().int(),
   seq: z.number().int(),
 });
+
+/** Reply of POST .../plan: the director's proposal, not committed yet. */
+export const PlanProposalSchema = z.object({
+  durationMs: z.number().int().min(1).max(MAX_TIMELINE_MS),
+  tempoBpm: z.number().min(0),
+  scenes: z.array(SceneSchema),
+  shots: z.array(ShotSchema),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type PlanProposal = z.infer<typeof PlanProposalSchema>;

@@ -1,19 +1,21 @@
-// One shot: its images and clip, version history (prompts, applied rules,
-// audit findings), and the person's commands: generate, approve, reject
-// with a reason, refine by chat (with an optional brush mask), and the
-// motion brush. Status is live (the shot table's cache); each command's
-// failure is shown beside its control, in the server's words.
+// One shot: its images and clip, the rules learned from it, version
+// history (prompts, applied rules, audit findings), and the person's
+// commands: generate, approve, reject with a reason, refine by chat (with
+// an optional brush mask), and the motion brush. Status is live (the shot
+// table's cache); each command's failure is shown beside its control, in
+// the server's words.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { newKey } from '../api/client';
 import { href } from '../app/router';
 import { useApi } from '../app/services';
 import { projectPath } from '../projects/api';
-import { CommandOutcomeSchema, ShotSchema, VersionListSchema, type CommandOutcome, type Version } from '../schemas';
+import { CommandOutcomeSchema, RuleListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
 import { MaskBrush } from './MaskBrush';
 import { MotionBrushEditor } from './MotionBrushEditor';
+import { chatLog, shotMedia } from './shotMedia';
 import { useShotTable } from './useShotTable';
 
 export function blobUrl(projectId: string, key: string): string {
@@ -46,19 +48,25 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
     queryFn: () => api.get(`${base}/versions`, VersionListSchema),
   });
   const versions = versionsQ.data?.versions ?? [];
-  const latestImage = [...versions].reverse().find((v) => v.kind === 'IMAGE' && v.outputs.length > 0);
-  const latestVideo = [...versions].reverse().find((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
+  const status = shot?.status;
+  const media = shotMedia(versions, status);
+  const latestImage = media.image;
+  const latestVideo = media.video;
+  const rulesQ = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(`${projectPath(projectId)}/rules`, RuleListSchema) });
+  const rules = rulesQ.data?.rules ?? [];
+  const ownVersions = new Set(versions.map((v) => v.versionId));
+  const learned = rules.filter((r) => r.sourceVersionId !== undefined && ownVersions.has(r.sourceVersionId));
 
   const [override, setOverride] = useState('');
   const [reason, setReason] = useState('');
   const [instruction, setInstruction] = useState('');
   const [mask, setMask] = useState<Blob | null>(null);
-  const [chat, setChat] = useState<Array<{ who: 'you' | 'miri'; text: string }>>([]);
 
   const after = () => {
     void qc.invalidateQueries({ queryKey: ['shot', projectId, shotId] });
     void qc.invalidateQueries({ queryKey: ['versions', projectId, shotId] });
     void qc.invalidateQueries({ queryKey: ['rules', projectId] });
+    void qc.invalidateQueries({ queryKey: ['budget', projectId] });
   };
   const command = (path: string, body: unknown) => api.send('POST', path, body, CommandOutcomeSchema, newKey());
   const generate = useMutation({
@@ -79,16 +87,14 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
       if (mask) maskBlobKey = (await api.upload(`${base}/mask`, mask, 'image/png')).blobKey;
       return command(`${base}/refine`, { instruction: text, ...(maskBlobKey ? { maskBlobKey } : {}) });
     },
-    onMutate: (text) => setChat((c) => [...c, { who: 'you', text }]),
-    onSuccess: (o) => {
+    onSuccess: () => {
       setInstruction('');
-      setChat((c) => [...c, { who: 'miri', text: o.note || `Now ${statusLabel(o.status ?? '')}` }]);
       after();
     },
   });
+  const chat = chatLog(versions, status);
 
   const id = (x: string) => `${uid}-${x}`;
-  const status = shot?.status;
   const onReject = (e: FormEvent) => {
     e.preventDefault();
     reject.mutate();
@@ -121,85 +127,132 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
       )}
       {shot?.description && <p>{shot.description}</p>}
 
-      <div className="media">
-        <figure>
-          {latestImage ? (
-            <img src={blobUrl(projectId, latestImage.outputs[0]!)} alt={`anchor image of ${shotId}, version ${latestImage.versionId}`} />
-          ) : (
-            <div className="placeholder">no anchor image yet</div>
+      <div className="shot-layout">
+        <div className="media">
+          <figure>
+            {latestImage ? (
+              <img
+                key={latestImage.versionId}
+                src={blobUrl(projectId, latestImage.outputs[0]!)}
+                alt={`anchor image of ${shotId}, version ${latestImage.versionId}`}
+              />
+            ) : (
+              <div className="placeholder">{media.imagePending ? 'painting the anchor image…' : 'no anchor image yet'}</div>
+            )}
+            <figcaption>
+              Anchor image{latestImage ? ` · version ${latestImage.versionId}` : ''}
+              {media.imagePending && latestImage ? ' · a new version is being painted…' : ''}
+            </figcaption>
+          </figure>
+          {latestVideo && (
+            <figure>
+              <video controls src={blobUrl(projectId, latestVideo.outputs[0]!)} aria-label={`clip of ${shotId}`} />
+              <figcaption>Clip · version {latestVideo.versionId}</figcaption>
+            </figure>
           )}
-          <figcaption>Anchor image</figcaption>
-        </figure>
-        {latestImage && latestImage.outputs[1] && (
-          <figure>
-            <img src={blobUrl(projectId, latestImage.outputs[1])} alt={`end frame of ${shotId}`} />
-            <figcaption>End frame</figcaption>
-          </figure>
-        )}
-        {latestVideo && (
-          <figure>
-            <video controls src={blobUrl(projectId, latestVideo.outputs[0]!)} aria-label={`clip of ${shotId}`} />
-            <figcaption>Clip</figcaption>
-          </figure>
-        )}
-      </div>
+          {media.videoPending && (
+            <figure>
+              <div className="placeholder">animating the clip…</div>
+              <figcaption>Clip</figcaption>
+            </figure>
+          )}
+        </div>
 
-      <section className="actions" aria-label="Commands">
-        {(status === 'DRAFT' || status === undefined) && (
-          <div className="panel">
-            <div className="field">
-              <label htmlFor={id('override')}>Prompt subject (optional, replaces the description)</label>
-              <textarea id={id('override')} rows={2} maxLength={2000} value={override} onChange={(e) => setOverride(e.target.value)} />
-            </div>
-            <button type="button" className="primary" onClick={() => generate.mutate()} disabled={generate.isPending}>
-              Generate anchor image
-            </button>
-            <ErrorNote error={generate.error} title="Generate failed" />
-            <Outcome outcome={generate.data} />
-          </div>
-        )}
-        {status === 'AWAITING_APPROVAL' && (
-          <>
+        <section className="actions" aria-label="Commands">
+          {(status === 'DRAFT' || status === undefined) && (
             <div className="panel">
-              <button type="button" className="primary" onClick={() => approve.mutate()} disabled={approve.isPending}>
-                Approve
-              </button>
-              <ErrorNote error={approve.error} title="Approve failed" />
-              <Outcome outcome={approve.data} />
-            </div>
-            <form className="panel" onSubmit={onReject}>
               <div className="field">
-                <label htmlFor={id('reason')}>Why is this image wrong? (becomes a rule)</label>
-                <textarea id={id('reason')} rows={2} required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+                <label htmlFor={id('override')}>Prompt subject (optional, replaces the description)</label>
+                <textarea id={id('override')} rows={2} maxLength={2000} value={override} onChange={(e) => setOverride(e.target.value)} />
               </div>
-              <button type="submit" disabled={reject.isPending || !reason.trim()}>
-                Reject with this reason
+              <button type="button" className="primary" onClick={() => generate.mutate()} disabled={generate.isPending}>
+                Generate anchor image
               </button>
-              <ErrorNote error={reject.error} title="Reject failed" />
-            </form>
-            <form className="panel chat" onSubmit={onRefine} aria-label="Refine by chat">
+              <ErrorNote error={generate.error} title="Generate failed" />
+              <Outcome outcome={generate.data} />
+            </div>
+          )}
+          {status === 'AWAITING_APPROVAL' && (
+            <>
+              <div className="panel">
+                <p className="muted">Approve the image to animate it into the shot's clip.</p>
+                <button type="button" className="primary" onClick={() => approve.mutate()} disabled={approve.isPending}>
+                  Approve
+                </button>
+                <ErrorNote error={approve.error} title="Approve failed" />
+              </div>
+              <form className="panel" onSubmit={onReject}>
+                <div className="field">
+                  <label htmlFor={id('reason')}>Why is this image wrong? (becomes a rule)</label>
+                  <textarea id={id('reason')} rows={2} required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+                </div>
+                <button type="submit" disabled={reject.isPending || !reason.trim()}>
+                  Reject with this reason
+                </button>
+                <ErrorNote error={reject.error} title="Reject failed" />
+              </form>
+            </>
+          )}
+          {approve.data && <Outcome outcome={approve.data} />}
+          {reject.data && <Outcome outcome={reject.data} />}
+          {shot && status !== 'AWAITING_APPROVAL' && status !== 'DRAFT' && (
+            <p className="muted panel">{WHAT_HAPPENS[status ?? 'DRAFT'] ?? ''}</p>
+          )}
+
+          {(status === 'AWAITING_APPROVAL' || status === 'REFINING' || chat.length > 0) && (
+            <form className="panel chat" onSubmit={onRefine} aria-labelledby={id('chat')}>
+              <h2 id={id('chat')}>Refine by chat</h2>
+              {chat.length === 0 && !refine.isPending && <p className="muted">Say what to change; Miri paints a new version for you to approve.</p>}
               <ol className="messages" aria-live="polite">
                 {chat.map((m, i) => (
                   <li key={i} className={m.who}>
                     <strong>{m.who === 'you' ? 'You' : 'Miri'}:</strong> {m.text}
                   </li>
                 ))}
+                {refine.isPending && refine.variables && (
+                  <li className="you">
+                    <strong>You:</strong> {refine.variables}
+                  </li>
+                )}
               </ol>
-              <div className="field">
-                <label htmlFor={id('instruction')}>Refine instruction</label>
-                <input id={id('instruction')} value={instruction} maxLength={2000} onChange={(e) => setInstruction(e.target.value)} />
-              </div>
-              {latestImage && (
-                <MaskBrush imageUrl={blobUrl(projectId, latestImage.outputs[0]!)} onMask={setMask} />
+              {status === 'AWAITING_APPROVAL' && (
+                <>
+                  <div className="field">
+                    <label htmlFor={id('instruction')}>Refine instruction</label>
+                    <input id={id('instruction')} value={instruction} maxLength={2000} onChange={(e) => setInstruction(e.target.value)} />
+                  </div>
+                  {latestImage && <MaskBrush imageUrl={blobUrl(projectId, latestImage.outputs[0]!)} onMask={setMask} />}
+                  <button type="submit" disabled={refine.isPending || !instruction.trim()}>
+                    Send
+                  </button>
+                </>
               )}
-              <button type="submit" disabled={refine.isPending || !instruction.trim()}>
-                Send
-              </button>
               <ErrorNote error={refine.error} title="Refine failed" />
             </form>
-          </>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby={id('rh')} className="learned">
+        <h2 id={id('rh')}>Rules learned from this shot</h2>
+        <ErrorNote error={rulesQ.error} title="Could not load the rules" />
+        {!rulesQ.data ? null : learned.length === 0 ? (
+          <p className="muted">None yet: rejecting an image with a reason teaches a rule for every later prompt.</p>
+        ) : (
+          <ul data-testid="learned-rules">
+            {learned.map((r) => (
+              <li key={r.ruleId} data-rule={r.ruleId}>
+                <strong>{r.text}</strong> <span className="muted">({r.kind.toLowerCase()}, {r.active ? 'active' : 'inactive'})</span>
+                {r.reason && (
+                  <>
+                    {' '}
+                    · from your reason <q>{r.reason}</q>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
-        {reject.data && <Outcome outcome={reject.data} />}
       </section>
 
       {shot && (
@@ -216,7 +269,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
         {versions.length === 0 && !versionsQ.error && <p className="muted">No versions yet.</p>}
         <ol className="versions">
           {[...versions].reverse().map((v) => (
-            <VersionItem key={v.versionId} v={v} />
+            <VersionItem key={v.versionId} v={v} rules={rules} />
           ))}
         </ol>
       </section>
@@ -224,7 +277,16 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   );
 }
 
-function VersionItem({ v }: { v: Version }) {
+const WHAT_HAPPENS: Partial<Record<string, string>> = {
+  VALIDATION: 'Auditing the prompt against the prompt rules and Miri\'s depiction rules…',
+  GENERATING_IMAGE: 'Painting the anchor image…',
+  REFINING: 'Painting the refined version…',
+  GENERATING_VIDEO: 'Approved. Animating the clip…',
+  COMPLETED: 'Completed: the clip is ready for the final render.',
+  FAILED: 'This shot failed; see its versions for the cause.',
+};
+
+function VersionItem({ v, rules }: { v: Version; rules: RuleView[] }) {
   return (
     <li>
       <details>
@@ -235,7 +297,12 @@ function VersionItem({ v }: { v: Version }) {
         <pre className="prompt">{v.prompt}</pre>
         {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
         {v.parentVersionId && <p>Refines {v.parentVersionId}</p>}
-        <p>Applied rules: {v.appliedRuleIds.length ? v.appliedRuleIds.join(', ') : 'none'}</p>
+        <p>
+          Applied rules:{' '}
+          {v.appliedRuleIds.length
+            ? v.appliedRuleIds.map((rid) => rules.find((r) => r.ruleId === rid)?.text ?? rid).join('; ')
+            : 'none'}
+        </p>
         {v.findings.length > 0 && (
           <ul className="findings">
             {v.findings.map((f, i) => (

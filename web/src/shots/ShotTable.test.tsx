@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import type { Shot } from '../schemas';
@@ -110,5 +111,57 @@ describe('ShotTable', () => {
     expect(alert.textContent).toContain('Could not load the shots');
     expect(alert.textContent).toContain('project not found');
     expect(alert.textContent).toContain('projectId: no such project');
+  });
+  it('generates every draft shot from one button and names the shots that failed, in words', async () => {
+    const { a } = api([shot('s1', 0), shot('s2', 3000), shot('s3', 6000, { status: 'COMPLETED', versions: ['v1', 'v2'] })], 5);
+    const asked: string[] = [];
+    a.on('POST', '/api/shots/generate', (body: unknown) => {
+      const id = (body as { shotId: string }).shotId;
+      asked.push(id);
+      if (id === 's2') {
+        return { status: 402, body: { error: { code: 'RESOURCE_EXHAUSTED', message: 'the budget cap is reached', issues: [{ path: 'budget', message: 'cap $10.00' }] } } };
+      }
+      return { status: 202, body: { events: [], duplicate: false, dispatched: true, note: '' } };
+    });
+    renderWithServices(<ShotTable projectId={P} />, a);
+    await userEvent.click(await screen.findByRole('button', { name: 'Generate images for 2 draft shots' }));
+    const alert = await screen.findByRole('alert');
+    expect(asked).toEqual(['s1', 's2']);
+    expect(alert.textContent).toContain('Generating s2 failed');
+    expect(alert.textContent).toContain('the budget cap is reached');
+  });
+
+  it('approves an image from its row and shows its thumbnail', async () => {
+    const { a } = api([shot('s1', 0, { status: 'AWAITING_APPROVAL', versions: ['v1'] }), shot('s2', 3000)], 5);
+    let approved = 0;
+    a.on('POST', `${base}/shots/s1/approve`, () => {
+      approved++;
+      return { status: 202, body: { events: [], duplicate: false, dispatched: true, note: '' } };
+    });
+    const { socket } = renderWithServices(<ShotTable projectId={P} />, a);
+    const img = (await screen.findByRole('img', { name: 'anchor image of s1' })) as HTMLImageElement;
+    expect(img.getAttribute('src')).toBe(`${base}/shots/s1/image?v=v1`);
+    expect(within(row('s2')).queryByRole('img')).toBeNull();
+    expect(within(row('s2')).queryByRole('button')).toBeNull();
+    const button = screen.getByRole('button', { name: 'Approve the image of s1' });
+    await userEvent.click(button);
+    await waitFor(() => expect(approved).toBe(1));
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    act(() => socket.fire('SHOT_UPDATED', ev(6, 's1', 'AWAITING_APPROVAL', 'GENERATING_VIDEO', 'c1')));
+    await waitFor(() => expect(row('s1').getAttribute('data-status')).toBe('GENERATING_VIDEO'));
+    expect(screen.queryByRole('button', { name: 'Approve the image of s1' })).toBeNull();
+  });
+
+  it('shows a refused approval on its row', async () => {
+    const { a } = api([shot('s1', 0, { status: 'AWAITING_APPROVAL', versions: ['v1'] })], 5);
+    a.on('POST', `${base}/shots/s1/approve`, () => ({
+      status: 409,
+      body: { error: { code: 'FAILED_PRECONDITION', message: 'illegal transition', issues: [{ path: 'status', message: 'is REFINING' }] } },
+    }));
+    renderWithServices(<ShotTable projectId={P} />, a);
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve the image of s1' }));
+    const alert = await within(row('s1')).findByRole('alert');
+    expect(alert.textContent).toContain('Approving s1 failed: illegal transition');
+    expect(alert.textContent).toContain('status: is REFINING');
   });
 });

@@ -32,6 +32,9 @@ export function useShotTable(projectId: string) {
         : next;
     },
     staleTime: Infinity,
+    // Events are only followed while a view watches them: a view that
+    // mounts later starts from a fresh snapshot.
+    refetchOnMount: 'always',
   });
 
   useEffect(() => {

@@ -154,7 +154,8 @@ export function TimelineEditor({ plan, limits, onChange, onPlayFrom, peaks, newS
 
       {selected && (
         <ShotPanel
-          key={selected.shotId}
+          // A new span (split, cut moved) starts the panel's fields afresh.
+          key={`${selected.shotId}:${selected.startMs}-${selected.endMs}`}
           uid={uid}
           plan={plan}
           index={selectedIndex}

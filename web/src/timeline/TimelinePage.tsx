@@ -1,20 +1,21 @@
 // The Timeline tab: the song (waveform, player), and the plan. Before a
-// plan is committed the person edits a draft (from the director, or an even
-// grid to start from) and commits it with PUT .../plan; a committed plan is
-// shown read-only with its live shot states.
+// plan is committed the person edits a draft (the director's proposal from
+// POST .../plan, which commits nothing, or an even grid to start from) and
+// commits it with PUT .../plan; a committed plan is shown read-only with
+// its live shot states.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { newKey } from '../api/client';
 import { useApi } from '../app/services';
 import { projectPath } from '../projects/api';
-import { PlanCommitResultSchema, SceneListSchema, ShotListSchema, type ProjectView } from '../schemas';
-import { ErrorNote } from '../ui/ErrorNote';
+import { href } from '../app/router';
+import { PlanCommitResultSchema, PlanProposalSchema, SceneListSchema, ShotListSchema, type ProjectView } from '../schemas';
+import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs } from '../ui/format';
 import { localSong, serverSongPath } from './songSource';
 import { TimelineEditor } from './TimelineEditor';
-import { DEFAULT_LIMITS, evenPlan, fitToSong, planFromServer, planToCommit, validatePlan, type Plan } from './tiling';
+import { DEFAULT_LIMITS, evenPlan, fitToSong, nextShotId, planFromServer, planToCommit, validatePlan, type Plan } from './tiling';
 import { peaks as computePeaks } from './waveform';
-import { z } from 'zod';
 
 interface Song {
   url: string;
@@ -60,6 +61,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   const audio = useRef<HTMLAudioElement>(null);
   const [playhead, setPlayhead] = useState<number | undefined>(undefined);
   const [draft, setDraft] = useState<Plan | null>(null);
+  const [draftSource, setDraftSource] = useState<{ from: 'director' | 'grid'; notes: string[] }>({ from: 'grid', notes: [] });
   const [manualSeconds, setManualSeconds] = useState('');
   const [commitKey, setCommitKey] = useState(newKey);
 
@@ -85,9 +87,14 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
     }
   }, [song.durationMs, draft]);
 
+  // The director proposes; nothing is stored until the person commits.
   const startPlanning = useMutation({
-    mutationFn: () => api.send('POST', `${base}/plan`, {}, z.unknown(), newKey()),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['plan', projectId] }),
+    mutationFn: () => api.send('POST', `${base}/plan`, {}, PlanProposalSchema, newKey()),
+    onSuccess: (p) => {
+      const tempo = p.tempoBpm > 0 ? [`tempo about ${Math.round(p.tempoBpm)} BPM`] : [];
+      setDraftSource({ from: 'director', notes: [...tempo, ...p.warnings.map((w) => w.message)] });
+      setDraft(planFromServer(p.durationMs, p.scenes, p.shots));
+    },
   });
 
   const commit = useMutation({
@@ -109,13 +116,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   };
   const problems = draft ? validatePlan(draft, DEFAULT_LIMITS) : [];
 
-  let n = draft?.shots.length ?? 0;
-  const newShotId = () => {
-    let id: string;
-    do id = `shot-${++n}`;
-    while (draft?.shots.some((s) => s.shotId === id));
-    return id;
-  };
+  const newShotId = () => nextShotId(draft?.shots.map((s) => s.shotId) ?? []);
 
   return (
     <section aria-labelledby="timeline-heading">
@@ -139,7 +140,10 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
 
       {committedPlan && (
         <>
-          <p className="muted">The plan is committed; shots change from the Shots view.</p>
+          <p className="muted" role="status">
+            The plan is committed ({committedPlan.shots.length} shots); shots change from the{' '}
+            <Link to={href({ page: 'project', projectId, tab: 'shots' })}>Shots view</Link>.
+          </p>
           <TimelineEditor plan={committedPlan} limits={DEFAULT_LIMITS} onPlayFrom={playFrom} peaks={song.peaks} playheadMs={playhead} />
         </>
       )}
@@ -163,7 +167,11 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
             <button
               type="button"
               disabled={!songMs}
-              onClick={() => songMs && setDraft(evenPlan(songMs, DEFAULT_LIMITS, 5000, (i) => `shot-${i + 1}`))}
+              onClick={() => {
+                if (!songMs) return;
+                setDraftSource({ from: 'grid', notes: [] });
+                setDraft(evenPlan(songMs, DEFAULT_LIMITS, 5000, (i) => `shot-${i + 1}`));
+              }}
             >
               Start from an even grid
             </button>
@@ -173,6 +181,18 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
 
       {draft && (
         <>
+          <div className="draft-note" role="status">
+            <strong>{draftSource.from === 'director' ? "The director's proposal" : 'An even grid'}</strong>
+            {' '}({draft.shots.length} shots in {draft.scenes.length} scene{draft.scenes.length === 1 ? '' : 's'}). Nothing is saved yet:
+            split, merge, move cuts and describe shots, then commit the plan.
+            {draftSource.notes.length > 0 && (
+              <ul className="muted">
+                {draftSource.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            )}
+          </div>
           <TimelineEditor
             plan={draft}
             limits={DEFAULT_LIMITS}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  mentionsMiri,
+  nextShotId,
   boundaryRange,
   evenPlan,
   fitToSong,
@@ -278,5 +280,32 @@ describe('isEditable', () => {
     expect(isEditable(shot('a', 'a', 0, 1))).toBe(true);
     expect(isEditable(shot('a', 'a', 0, 1, { versionCount: 1 }))).toBe(false);
     expect(isEditable(shot('a', 'a', 0, 1, { status: 'VALIDATION' }))).toBe(false);
+  });
+});
+
+describe('nextShotId', () => {
+  it('continues the numbering and padding of the ids in use', () => {
+    expect(nextShotId(['shot-001', 'shot-002', 'shot-007'])).toBe('shot-008');
+    expect(nextShotId(['sh1', 'sh2'])).toBe('sh3');
+    expect(nextShotId([])).toBe('shot-1');
+    expect(nextShotId(['intro', 'x9'])).toBe('x10');
+  });
+});
+
+describe('Miri in the description', () => {
+  const plan = evenPlan(10000, { minShotMs: 2000, maxShotMs: 10000 }, 5000, (i) => `s${i + 1}`);
+  const off = { ...plan, shots: plan.shots.map((s) => ({ ...s, showsMiri: false })) };
+  it('naming her ticks "Miri is in this shot"', () => {
+    const r = updateShotText(off, 's1', { description: 'Miri at the window' });
+    expect(r.ok && r.plan.shots[0]!.showsMiri).toBe(true);
+    const other = updateShotText(off, 's1', { description: 'an empty street' });
+    expect(other.ok && other.plan.shots[0]!.showsMiri).toBe(false);
+    expect(mentionsMiri('Admiring the rain')).toBe(false);
+  });
+  it('a plan that names her in a shot without her is refused in words', () => {
+    const bad = { ...off, shots: off.shots.map((s, i) => (i === 0 ? { ...s, description: 'miri waves' } : s)) };
+    expect(validatePlan(bad, { minShotMs: 2000, maxShotMs: 10000 })).toEqual([
+      "s1's description names Miri, so tick “Miri is in this shot” (her depiction rules must apply)",
+    ]);
   });
 });

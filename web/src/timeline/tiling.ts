@@ -114,6 +114,9 @@ export function validatePlan(p: Plan, limits: Limits): string[] {
         problems.push(`${s.shotId} and ${next.shotId} overlap by ${s.endMs - next.startMs} ms`);
       }
     }
+    if (!s.showsMiri && mentionsMiri(s.description)) {
+      problems.push(`${s.shotId}'s description names Miri, so tick “Miri is in this shot” (her depiction rules must apply)`);
+    }
     const scene = scenes.find((c) => c.sceneId === s.sceneId);
     if (!scene) {
       problems.push(`${s.shotId} names scene ${s.sceneId}, which does not exist`);
@@ -337,7 +340,39 @@ export function updateShotText(
   if (change.lyricsSnippet !== undefined && change.lyricsSnippet.length > MAX_LYRICS) {
     return fail(`the lyrics have ${change.lyricsSnippet.length} characters; at most ${MAX_LYRICS}`);
   }
+  const next = { ...s, ...change };
+  // Naming Miri puts her in the shot: her depiction rules (the LoRA and the
+  // modesty terms) then apply to its prompt, which the audit requires.
+  if (change.description !== undefined && change.showsMiri === undefined && mentionsMiri(change.description)) next.showsMiri = true;
   const shots = [...p.shots];
-  shots[i] = { ...s, ...change };
+  shots[i] = next;
   return { ok: true, plan: { ...p, shots } };
+}
+
+/** Whether text names Miri (as the server's audit reads it). */
+export function mentionsMiri(text: string): boolean {
+  return /\bmiri\b/i.test(text);
+}
+
+/** A shot id not in `used`, in the style of the ids there ("shot-007" after "shot-006"). */
+export function nextShotId(used: readonly string[]): string {
+  let prefix = 'shot-';
+  let width = 1;
+  let max = 0;
+  for (const id of used) {
+    const m = /^(.*?)(\d+)$/.exec(id);
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (n >= max) {
+      max = n;
+      prefix = m[1]!;
+      width = m[2]!.length;
+    }
+  }
+  const taken = new Set(used);
+  let n = max;
+  let id: string;
+  do id = `${prefix}${String(++n).padStart(width, '0')}`;
+  while (taken.has(id));
+  return id;
 }

@@ -1,0 +1,83 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Shot } from '../schemas';
+import { FakeApi, renderWithServices } from '../testing/fakes';
+import { RenderPanel } from './RenderPanel';
+
+const P = '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d';
+const base = `/api/projects/${P}`;
+const shot = (id: string, status: Shot['status']): Shot => ({
+  shotId: id,
+  sceneId: 'a',
+  timestamps: { startMs: 0, endMs: 3000 },
+  lyricsSnippet: '',
+  status,
+  versions: ['v1'],
+  description: '',
+  showsMiri: true,
+});
+const project = (status: string) => ({
+  projectId: P,
+  projectName: 'Rain Song!',
+  globalSettings: { llmModel: 'l', imageModel: 'i', videoModel: 'v', loraWeightsId: 'miriN14', requireHumanApproval: true, budgetCapUsd: 10 },
+  creationTimestamp: '2026-03-02T10:15:04Z',
+  status,
+  agentConfigs: [],
+});
+const projectEvent = (seq: number, from: string, to: string) => ({
+  projectId: P, seq, eventId: `e${seq}`, from, to, status: to, cause: 'c', at: '2026-03-02T10:15:04Z',
+});
+
+function fake(shots: Shot[], status: string) {
+  const a = new FakeApi();
+  let s = { shots, status };
+  a.on('GET', `${base}/events`, () => ({ status: 200, body: { events: [projectEvent(1, 'AUDIO_ANALYSIS', s.status)], lastSeq: 1 } }));
+  a.on('GET', `${base}/shots`, () => ({ status: 200, body: { shots: s.shots } }));
+  a.on('GET', base, () => ({ status: 200, body: project(s.status) }));
+  return { a, set: (next: typeof s) => (s = next) };
+}
+
+afterEach(cleanup);
+
+describe('RenderPanel', () => {
+  it('shows the refusal of an early render in the server\'s words', async () => {
+    const { a } = fake([shot('s1', 'COMPLETED'), shot('s2', 'AWAITING_APPROVAL')], 'PLANNED');
+    a.on('POST', `${base}/render`, () => ({
+      status: 409,
+      body: { error: { code: 'FAILED_PRECONDITION', message: 'every shot must be COMPLETED before the final render', issues: [{ path: 'shots.s2', message: 'is AWAITING_APPROVAL' }] } },
+    }));
+    renderWithServices(<RenderPanel projectId={P} />, a);
+    await screen.findByText(/1 of 2 shots completed/);
+    await userEvent.click(screen.getByRole('button', { name: 'Render the video' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Could not start the render');
+    expect(alert.textContent).toContain('shots.s2: is AWAITING_APPROVAL');
+    expect(screen.queryByRole('link', { name: /Download/ })).toBeNull();
+  });
+
+  it('follows the render live and then offers the video and its exports', async () => {
+    const { a, set } = fake([shot('s1', 'COMPLETED')], 'PLANNED');
+    const { socket } = renderWithServices(<RenderPanel projectId={P} />, a);
+    await screen.findByText(/All 1 shots are completed/);
+    act(() => socket.fire('PROJECT_UPDATED', projectEvent(2, 'PLANNED', 'FINAL_RENDER')));
+    await screen.findByText(/Rendering every clip/);
+    act(() => socket.fire('RENDER_PROGRESS', { projectId: P, framesDone: 48, framesTotal: 96, fraction: 0.5, stage: 'encoding' }));
+    const bar = (await screen.findByLabelText(/Render progress/)) as HTMLProgressElement;
+    await waitFor(() => expect(bar.value).toBe(0.5));
+    expect(screen.getByText(/50% · frame 48 of 96/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Render the video' })).toBeNull();
+    set({ shots: [shot('s1', 'COMPLETED')], status: 'RENDERED' });
+    act(() => socket.fire('PROJECT_UPDATED', projectEvent(3, 'FINAL_RENDER', 'RENDERED')));
+    const video = await screen.findByLabelText('The rendered music video');
+    expect(video.getAttribute('src')).toBe(`${base}/render/mp4`);
+    const links = screen.getAllByRole('link', { name: /^Download / });
+    expect(links.map((l) => [l.getAttribute('href'), l.getAttribute('download')])).toEqual([
+      [`${base}/render/mp4`, 'Rain-Song.mp4'],
+      [`${base}/render/otio`, 'Rain-Song.otio'],
+      [`${base}/render/fcpxml`, 'Rain-Song.fcpxml'],
+      [`${base}/render/edl`, 'Rain-Song.edl'],
+    ]);
+  });
+});

@@ -1,0 +1,50 @@
+// What the shot page shows, derived from the shot's versions and live
+// status (pure): the anchor image to show (the newest one that exists:
+// while a new image is painted, the previous one), the clip, and the
+// refine chat, which is kept with the versions it made (parameters.chat /
+// instruction), so it survives a reload.
+import type { ShotStatus, Version } from '../schemas';
+
+const IN_FLIGHT: readonly ShotStatus[] = ['VALIDATION', 'GENERATING_IMAGE', 'REFINING'];
+
+export interface ShotMedia {
+  image?: Version;
+  /** A new image is being made (the one shown, if any, is the previous). */
+  imagePending: boolean;
+  video?: Version;
+  videoPending: boolean;
+}
+
+export function shotMedia(versions: Version[], status: ShotStatus | undefined): ShotMedia {
+  const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0);
+  const imagePending = status !== undefined && IN_FLIGHT.includes(status);
+  const image = imagePending ? images.at(-2) : images.at(-1);
+  const videos = versions.filter((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
+  const videoPending = status === 'GENERATING_VIDEO';
+  return { image, imagePending, video: status === 'COMPLETED' ? videos.at(-1) : undefined, videoPending };
+}
+
+export interface ChatMessage {
+  who: 'you' | 'miri';
+  text: string;
+  versionId: string;
+}
+
+/** The refine conversation: each instruction and what became of it. */
+export function chatLog(versions: Version[], status: ShotStatus | undefined): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const newest = versions.at(-1);
+  for (const v of versions) {
+    if (v.kind !== 'IMAGE' || v.parameters.mode !== 'inpaint') continue;
+    const instruction = typeof v.parameters.instruction === 'string' ? v.parameters.instruction : '';
+    out.push({ who: 'you', text: instruction, versionId: v.versionId });
+    const isNewest = v === newest;
+    let reply: string;
+    if (isNewest && status === 'REFINING') reply = `Painting that change as version ${v.versionId}…`;
+    else if (isNewest && status === 'AWAITING_APPROVAL') reply = `Version ${v.versionId} is ready and awaits your approval.`;
+    else if (isNewest && status === 'FAILED') reply = `Version ${v.versionId} could not be made.`;
+    else reply = `Made version ${v.versionId}.`;
+    out.push({ who: 'miri', text: reply, versionId: v.versionId });
+  }
+  return out;
+}
