@@ -497,6 +497,12 @@ async function main() {
   });
 
   await must('the render starts by itself and its progress shows live', async () => {
+    // A picture of the progress, when the render is not already done.
+    const bar = renderPage.locator('[data-phase="rendering"]');
+    if (await bar.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+      await renderPage.waitForFunction(() => Number(document.querySelector('#render-progress')?.getAttribute('value') ?? 0) > 0.1, null, { timeout: 10_000 }).catch(() => undefined);
+      await shot('13b-render-progress', renderPage);
+    }
     await renderPage.locator('[data-phase="rendered"]').waitFor({ timeout: 120_000 });
     const seen = await renderPage.evaluate(() => window.__miriProgress);
     const between = seen.filter((v) => v > 0 && v < 1);

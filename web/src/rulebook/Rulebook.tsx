@@ -64,8 +64,8 @@ export function Rulebook({ projectId }: { projectId: string }) {
                 <td>
                   {r.active ? 'active' : 'inactive'}{' '}
                   {r.active && (
-                    <button type="button" onClick={() => deactivate.mutate(r.ruleId)} disabled={deactivate.isPending}>
-                      Deactivate “{r.text.slice(0, 30)}”
+                    <button type="button" onClick={() => deactivate.mutate(r.ruleId)} disabled={deactivate.isPending} aria-label={`Deactivate the rule “${r.text}”`}>
+                      Deactivate
                     </button>
                   )}
                   {deactivate.error && deactivate.variables === r.ruleId && <ErrorNote error={deactivate.error} title="Could not deactivate" />}

@@ -122,7 +122,12 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
         <p>
           {formatMs(shot.timestamps.startMs)}–{formatMs(shot.timestamps.endMs)} · {shot.showsMiri ? 'Miri is in this shot' : 'no Miri'} ·{' '}
           {shot.versions.length} versions
-          {shot.lyricsSnippet && <q className="lyrics"> {shot.lyricsSnippet}</q>}
+          {shot.lyricsSnippet && (
+            <>
+              {' · '}
+              <q className="lyrics">{shot.lyricsSnippet}</q>
+            </>
+          )}
         </p>
       )}
       {shot?.description && <p>{shot.description}</p>}
@@ -193,8 +198,11 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
               </form>
             </>
           )}
-          {approve.data && <Outcome outcome={approve.data} />}
-          {reject.data && <Outcome outcome={reject.data} />}
+          {reject.data && (
+            <p role="status" className="muted">
+              Rejected: a rule was learned from your reason and a new version drafted with it.{reject.data.note ? ` ${reject.data.note}` : ''}
+            </p>
+          )}
           {shot && status !== 'AWAITING_APPROVAL' && status !== 'DRAFT' && (
             <p className="muted panel">{WHAT_HAPPENS[status ?? 'DRAFT'] ?? ''}</p>
           )}
@@ -255,7 +263,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
         )}
       </section>
 
-      {shot && (
+      {shot && status && BEFORE_CLIP.includes(status) && (
         <MotionBrushEditor
           projectId={projectId}
           shotId={shotId}
@@ -276,6 +284,9 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
     </article>
   );
 }
+
+/** The motion brush shapes the clip: it can change until the clip is made. */
+const BEFORE_CLIP: readonly string[] = ['DRAFT', 'VALIDATION', 'GENERATING_IMAGE', 'AWAITING_APPROVAL', 'REFINING'];
 
 const WHAT_HAPPENS: Partial<Record<string, string>> = {
   VALIDATION: 'Auditing the prompt against the prompt rules and Miri\'s depiction rules…',

@@ -3,6 +3,7 @@
 // edits go through the pure functions of tiling.ts; a refused edit is shown
 // in words next to the control that asked for it.
 import { useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { Link } from '../ui/ErrorNote';
 import { formatMs } from '../ui/format';
 import {
   boundaryRange,
@@ -26,11 +27,13 @@ export interface TimelineEditorProps {
   peaks?: Array<[number, number]>;
   newShotId?: () => string;
   playheadMs?: number;
+  /** Where a shot's own page is (a committed plan links its shots there). */
+  shotHref?: (shotId: string) => string;
 }
 
 const pct = (ms: number, songMs: number) => `${(100 * ms) / songMs}%`;
 
-export function TimelineEditor({ plan, limits, onChange, onPlayFrom, peaks, newShotId, playheadMs }: TimelineEditorProps) {
+export function TimelineEditor({ plan, limits, onChange, onPlayFrom, peaks, newShotId, playheadMs, shotHref }: TimelineEditorProps) {
   const uid = useId();
   const [selectedId, setSelected] = useState<string | null>(plan.shots[0]?.shotId ?? null);
   const [error, setError] = useState<{ where: string; message: string } | null>(null);
@@ -160,6 +163,8 @@ export function TimelineEditor({ plan, limits, onChange, onPlayFrom, peaks, newS
           plan={plan}
           index={selectedIndex}
           readOnly={readOnly || !isEditable(selected)}
+          committed={readOnly}
+          shotHref={shotHref}
           onPlayFrom={onPlayFrom}
           errorAt={errorAt}
           onSplit={(at) => apply('split', splitShot(plan, selected.shotId, at, limits, newShotId ?? (() => `${selected.shotId}-b`)))}
@@ -177,6 +182,8 @@ function ShotPanel(props: {
   plan: Plan;
   index: number;
   readOnly: boolean;
+  committed: boolean;
+  shotHref?: (shotId: string) => string;
   onPlayFrom?: (ms: number) => void;
   errorAt: (where: string) => React.ReactNode;
   onSplit: (atMs: number) => void;
@@ -195,12 +202,21 @@ function ShotPanel(props: {
       <h3 id={id('title')}>
         Shot {s.shotId} · {formatMs(s.startMs)}–{formatMs(s.endMs)} ({((s.endMs - s.startMs) / 1000).toFixed(2)} s)
       </h3>
-      {readOnly && <p className="muted">This shot cannot be edited here ({s.status.toLowerCase()}, {s.versionCount} versions).</p>}
-      {props.onPlayFrom && (
-        <button type="button" onClick={() => props.onPlayFrom?.(s.startMs)}>
-          Play from {s.shotId}
-        </button>
+      {readOnly && !props.committed && (
+        <p className="muted">This shot cannot be edited here ({s.status.toLowerCase()}, {s.versionCount} versions).</p>
       )}
+      <div className="row">
+        {props.onPlayFrom && (
+          <button type="button" onClick={() => props.onPlayFrom?.(s.startMs)}>
+            Play from {s.shotId}
+          </button>
+        )}
+        {props.committed && props.shotHref && (
+          <Link className="button" to={props.shotHref(s.shotId)}>
+            Open shot {s.shotId} ({s.status.toLowerCase().replace(/_/g, ' ')})
+          </Link>
+        )}
+      </div>
       {!readOnly && (
         <>
           <div className="row">

@@ -144,7 +144,14 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
             The plan is committed ({committedPlan.shots.length} shots); shots change from the{' '}
             <Link to={href({ page: 'project', projectId, tab: 'shots' })}>Shots view</Link>.
           </p>
-          <TimelineEditor plan={committedPlan} limits={DEFAULT_LIMITS} onPlayFrom={playFrom} peaks={song.peaks} playheadMs={playhead} />
+          <TimelineEditor
+            plan={committedPlan}
+            limits={DEFAULT_LIMITS}
+            onPlayFrom={playFrom}
+            peaks={song.peaks}
+            playheadMs={playhead}
+            shotHref={(shotId) => href({ page: 'shot', projectId, shotId })}
+          />
         </>
       )}
 
