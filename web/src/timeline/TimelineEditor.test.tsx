@@ -111,4 +111,23 @@ describe('TimelineEditor', () => {
     await user.keyboard('{ArrowRight}');
     expect(screen.getByRole('alert').textContent).toMatch(/s4 is COMPLETED with 2 versions/);
   });
+  it('shows a committed plan read-only, linking each shot to its page', async () => {
+    const user = userEvent.setup();
+    render(<TimelineEditor plan={start} limits={limits} shotHref={(id) => `/shots/${id}`} />);
+    expect(screen.queryAllByRole('slider')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: /^Shot s3,/ }));
+    expect(screen.getByRole('link', { name: 'Open shot s3 (draft)' }).getAttribute('href')).toBe('/shots/s3');
+    expect(screen.queryByRole('button', { name: 'Split' })).toBeNull();
+    expect(screen.queryByText(/cannot be edited here/)).toBeNull();
+  });
+
+  it('starts the shot panel afresh when the shot gets a new span', async () => {
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.click(screen.getByRole('button', { name: /^Shot s1,/ }));
+    expect((screen.getByLabelText('End (ms)') as HTMLInputElement).value).toBe('5000');
+    await user.click(screen.getByRole('button', { name: 'Split' }));
+    expect(spans()[0]).toBe('s1:0-2500');
+    expect((screen.getByLabelText('End (ms)') as HTMLInputElement).value).toBe('2500');
+  });
 });
