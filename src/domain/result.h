@@ -57,7 +57,10 @@ inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message,
 }
 
 // Adds context to an error as it travels up: "opening store: disk full".
+// An empty context leaves the message as it is (no leading ": " in what
+// people read).
 inline Error WithContext(Error error, std::string_view context) {
+  if (context.empty()) return error;
   error.message = std::string(context) + ": " + error.message;
   return error;
 }
