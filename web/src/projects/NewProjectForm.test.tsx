@@ -95,6 +95,8 @@ describe('NewProjectForm', () => {
     expect(document.getElementById(song.getAttribute('aria-describedby')!)!.textContent).toBe(
       'not an MP3: body: no ID3 tag or MPEG frame sync at the start',
     );
+    expect(screen.getByRole('status').textContent).toContain('an upload was refused');
+    expect(screen.queryByLabelText('Upload progress')).toBeNull();
     songFails = false;
     await user.click(screen.getByRole('button', { name: 'Retry the uploads' }));
     await waitFor(() => expect(api.uploads.filter((u) => u.path.endsWith('/lyrics'))).toHaveLength(1));

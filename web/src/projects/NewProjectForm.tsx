@@ -130,7 +130,12 @@ export function NewProjectForm() {
   return (
     <form onSubmit={onSubmit} aria-labelledby={id('h')} className="form">
       <h1 id={id('h')}>New project</h1>
-      {created && <p role="status">Project “{created.projectName}” created; finishing the uploads.</p>}
+      {created && (
+        <p role="status">
+          Project “{created.projectName}” created;{' '}
+          {err ? 'an upload was refused (see below): fix it and retry the uploads.' : 'finishing the uploads.'}
+        </p>
+      )}
       <fieldset disabled={!!created}>
         <legend>Project</legend>
         <Field id={id('name')} label="Project name" errors={fe('projectName')}>
@@ -212,7 +217,7 @@ export function NewProjectForm() {
         <Field id={id('song')} label="Song (MP3)" errors={songErr ? [describe(songErr)] : []}>
           <input id={id('song')} type="file" accept="audio/mpeg,.mp3" onChange={(e) => setSong(e.target.files?.[0] ?? null)} {...described('song', songErr ? ['x'] : [])} />
         </Field>
-        {progress && (
+        {progress && !songErr && (
           <div className="field">
             <label htmlFor={id('progress')}>Upload progress</label>
             <progress id={id('progress')} max={100} value={pct}>

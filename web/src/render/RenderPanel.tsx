@@ -54,7 +54,7 @@ export function RenderPanel({ projectId }: { projectId: string }) {
       </p>
       {view.canRequest && (
         <>
-          <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending}>
+          <button type="button" className={view.phase === 'ready' ? 'primary' : ''} onClick={() => start.mutate()} disabled={start.isPending}>
             Render the video
           </button>
           <ErrorNote error={start.error} title="Could not start the render" />
