@@ -1,6 +1,7 @@
 #include "http/api.h"
 
 #include <exception>
+#include <optional>
 
 #include "http/controller_util.h"
 
@@ -24,6 +25,23 @@ std::string ContentTypeOf(const fs::path& p) {
       {".webmanifest", "application/manifest+json"}};
   auto it = kTypes.find(p.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+constexpr std::string_view kTokenCookie = "miri_token";
+
+// The value of cookie `name` in a Cookie header ("a=1; miri_token=x").
+std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return std::nullopt;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
@@ -121,6 +139,13 @@ Response Api::Dispatch(Request& request) const {
     std::string auth = request.Header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
     bool ok = auth.rfind(kBearer, 0) == 0 && TokenAccepted(auth.substr(kBearer.size()));
+    // <img>, <video> and download links cannot send a header: reads (GET
+    // only, never a command) also accept the dashboard's SameSite=Strict
+    // cookie holding the same token.
+    if (!ok && request.method == "GET") {
+      std::optional<std::string> cookie = CookieValue(request.Header("cookie"), kTokenCookie);
+      ok = cookie && TokenAccepted(*cookie);
+    }
     if (!ok) {
       Response r = ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
                                  {{"Authorization", "missing or invalid bearer token"}});

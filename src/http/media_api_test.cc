@@ -101,5 +101,22 @@ TEST_F(ApiTest, MaskUploadTakesAPngAndARefineCanNameIt) {
   EXPECT_EQ(api_->BodyLimit("PUT", kProject + "/shots/sh1/mask"), 8u << 20);
 }
 
+// Media elements cannot send Authorization: reads also take the cookie.
+TEST_F(ApiTest, WithATokenMediaReadsAcceptTheCookieButCommandsDoNot) {
+  ApiConfig c;
+  c.bearer_token = "s3cret";
+  MakeApi(c);
+  const std::map<std::string, std::string> bearer = {{"authorization", "Bearer s3cret"}};
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump(), {{"authorization", "Bearer s3cret"}, {"content-type", "application/json"}}).status, 201);
+  ASSERT_TRUE(blobs_->Put(kBlobs + "render/output.mp4", "mp4 bytes"));
+  EXPECT_EQ(Call("GET", kProject + "/render/mp4").status, 401);
+  EXPECT_EQ(Call("GET", kProject + "/render/mp4", "", {{"cookie", "theme=dark; miri_token=nope"}}).status, 401);
+  EXPECT_EQ(Call("GET", kProject + "/render/mp4", "", {{"cookie", "theme=dark; miri_token=s3cret"}}).status, 200);
+  EXPECT_EQ(Call("GET", kProject + "/render/mp4", "", {{"cookie", "xmiri_token=s3cret"}}).status, 401);
+  EXPECT_EQ(Call("GET", kProject + "/render/mp4", "", bearer).status, 200);
+  Response cmd = Call("POST", kProject + "/render", "", {{"cookie", "miri_token=s3cret"}});
+  EXPECT_EQ(cmd.status, 401);
+}
+
 }  // namespace
 }  // namespace miri::http::testing

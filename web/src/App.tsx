@@ -10,11 +10,25 @@ import { ShotDetail } from './shots/ShotDetail';
 import { Link } from './ui/ErrorNote';
 import './app/app.css';
 
-/** The bearer token for a server not bound to loopback (?token=... once, kept in sessionStorage). */
+let cookieToken: string | null = null;
+
+/**
+ * The bearer token for a server not bound to loopback (?token=... once, kept
+ * in sessionStorage). Images, clips, the song and downloads cannot send a
+ * header, so the token also goes in a SameSite=Strict cookie for /api, which
+ * the server accepts for reads (GET) only.
+ */
 function token(): string | null {
   const fromUrl = new URLSearchParams(window.location.search).get('token');
   if (fromUrl) sessionStorage.setItem('miri.token', fromUrl);
-  return sessionStorage.getItem('miri.token');
+  const t = sessionStorage.getItem('miri.token');
+  // Only a cookie-safe token is sent as it is (the server compares it raw).
+  if (t && t !== cookieToken && /^[A-Za-z0-9._~-]+$/.test(t)) {
+    const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie = `miri_token=${t}; Path=/api; SameSite=Strict${secure}`;
+    cookieToken = t;
+  }
+  return t;
 }
 
 export function Routes() {
@@ -42,6 +56,7 @@ export function Routes() {
 
 export function App() {
   const { services, queryClient } = useMemo(() => {
+    token(); // before the first <img>/<audio> asks for media: sets the cookie
     const services: Services = {
       api: createApi({ token }),
       live: new LiveConnection(() => browserSocket(token)),
