@@ -410,6 +410,15 @@ async function main() {
     const before = (await getJson(`/shots/${refined}`)).versions.length;
     const chat = page.getByRole('form', { name: 'Refine by chat' });
     await chat.getByLabel('Refine instruction').fill(instruction);
+    // Paint the region to change (uploaded as a PNG mask with the instruction).
+    await chat.getByLabel('Draw a mask: only the painted area changes').check();
+    const canvas = chat.getByLabel('Mask canvas: paint with the pointer');
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.up();
+    await chat.getByRole('button', { name: 'Clear mask' }).and(page.locator(':not([disabled])')).waitFor();
     await chat.getByRole('button', { name: 'Send' }).click();
     await chat.getByRole('listitem').filter({ hasText: instruction }).first().waitFor();
     await chat.getByRole('listitem').filter({ hasText: /is ready and awaits your approval/ }).waitFor({ timeout: 30_000 });
@@ -418,11 +427,13 @@ async function main() {
     if (versions.length !== before + 1) throw new Error(`expected one new version, have ${versions.length} (was ${before})`);
     const v = versions.at(-1);
     if (v.parameters.instruction !== instruction || !v.parentVersionId) throw new Error(`the new version is not the refinement: ${JSON.stringify(v.parameters)}`);
+    const maskKey = `projects/${projectId}/shots/${refined}/masks/`;
+    if (!String(v.parameters.maskBlob ?? '').startsWith(maskKey)) throw new Error(`the painted mask was not used: maskBlob ${v.parameters.maskBlob}`);
     const img = page.getByRole('img', { name: new RegExp(`^anchor image of ${refined}, version ${v.versionId}`) });
     await img.waitFor();
     await page.waitForFunction((id) => [...document.images].some((i) => i.alt.includes(id) && i.complete && i.naturalWidth > 0), v.versionId);
     await shot('11-shot-refined-chat');
-    return `version ${v.versionId} refines ${v.parentVersionId}`;
+    return `version ${v.versionId} refines ${v.parentVersionId} with the painted mask`;
   });
 
   await must('motion brush: draw a trajectory and save', async () => {

@@ -8,6 +8,8 @@ export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; 
   const [painted, setPainted] = useState(false);
   const drawing = useRef(false);
   const [radius, setRadius] = useState(16);
+  // The mask has the image's own size: providers composite it pixel for pixel.
+  const [dims, setDims] = useState({ width: 1280, height: 720 });
 
   useEffect(() => {
     if (!on) onMask(null);
@@ -20,7 +22,8 @@ export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; 
     const box = c.getBoundingClientRect();
     ctx.fillStyle = 'rgba(255,255,255,1)';
     ctx.beginPath();
-    ctx.arc(((e.clientX - box.left) * c.width) / box.width, ((e.clientY - box.top) * c.height) / box.height, radius, 0, Math.PI * 2);
+    const scale = c.width / box.width; // the brush size is in screen pixels
+    ctx.arc(((e.clientX - box.left) * c.width) / box.width, ((e.clientY - box.top) * c.height) / box.height, radius * scale, 0, Math.PI * 2);
     ctx.fill();
     setPainted(true);
   };
@@ -44,11 +47,18 @@ export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; 
       {on && (
         <>
           <div className="overlay" style={{ width: size, height: (size * 9) / 16 }}>
-            <img src={imageUrl} alt="" />
+            <img
+              src={imageUrl}
+              alt=""
+              onLoad={(e) => {
+                const { naturalWidth: width, naturalHeight: height } = e.currentTarget;
+                if (width > 0 && height > 0 && (width !== dims.width || height !== dims.height)) setDims({ width, height });
+              }}
+            />
             <canvas
               ref={canvas}
-              width={640}
-              height={360}
+              width={dims.width}
+              height={dims.height}
               aria-label="Mask canvas: paint with the pointer"
               onPointerDown={(e) => {
                 drawing.current = true;

@@ -79,4 +79,14 @@ describe('ShotDetail', () => {
     await screen.findByText('Version v2 is ready and awaits your approval.');
     await waitFor(() => expect(screen.getByRole('img', { name: /anchor image of s1, version v2/ })).toBeTruthy());
   });
+  it('says why a shot failed, in the words of its event', async () => {
+    const { a } = fake({ shot: shotIn('FAILED', ['v1']), versions: [version('v1')], rules: [] });
+    a.on('GET', `${base}/events`, () => ({
+      status: 200,
+      body: { events: [ev(4, 'AWAITING_APPROVAL', 'REFINING', 'v1'), { ...ev(5, 'REFINING', 'FAILED', 'v1'), cause: 'local-image: mask and image differ in size' }], lastSeq: 5 },
+    }));
+    renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    const alert = await screen.findByText(/mask and image differ in size/);
+    expect(alert.closest('[role=alert]')!.textContent).toBe('This shot failed: local-image: mask and image differ in size');
+  });
 });

@@ -10,7 +10,7 @@ import { newKey } from '../api/client';
 import { href } from '../app/router';
 import { useApi } from '../app/services';
 import { projectPath } from '../projects/api';
-import { CommandOutcomeSchema, RuleListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
+import { CommandOutcomeSchema, EventListSchema, RuleListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
 import { MaskBrush } from './MaskBrush';
@@ -49,7 +49,15 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   });
   const versions = versionsQ.data?.versions ?? [];
   const status = shot?.status;
-  const media = shotMedia(versions, status);
+  const [missing, setMissing] = useState<ReadonlySet<string>>(new Set());
+  const media = shotMedia(versions, status, missing);
+  // Why the shot failed: the cause of its last move to FAILED.
+  const failureQ = useQuery({
+    queryKey: ['shotFailure', projectId, shotId, versionCount],
+    queryFn: () => api.get(`${projectPath(projectId)}/events?after=0&limit=10000`, EventListSchema),
+    enabled: status === 'FAILED',
+    select: (l) => l.events.filter((e) => e.shotId === shotId && e.to === 'FAILED').at(-1)?.cause,
+  });
   const latestImage = media.image;
   const latestVideo = media.video;
   const rulesQ = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(`${projectPath(projectId)}/rules`, RuleListSchema) });
@@ -138,6 +146,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
             {latestImage ? (
               <img
                 key={latestImage.versionId}
+                onError={() => setMissing((m) => new Set([...m, latestImage.versionId]))}
                 src={blobUrl(projectId, latestImage.outputs[0]!)}
                 alt={`anchor image of ${shotId}, version ${latestImage.versionId}`}
               />
@@ -203,8 +212,14 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
               Rejected: a rule was learned from your reason and a new version drafted with it.{reject.data.note ? ` ${reject.data.note}` : ''}
             </p>
           )}
-          {shot && status !== 'AWAITING_APPROVAL' && status !== 'DRAFT' && (
+          {shot && status !== 'AWAITING_APPROVAL' && status !== 'DRAFT' && status !== 'FAILED' && (
             <p className="muted panel">{WHAT_HAPPENS[status ?? 'DRAFT'] ?? ''}</p>
+          )}
+          {status === 'FAILED' && (
+            <div role="alert" className="error">
+              <strong>This shot failed: </strong>
+              {failureQ.data ?? (failureQ.isError ? 'the cause could not be loaded' : '…')}
+            </div>
           )}
 
           {(status === 'AWAITING_APPROVAL' || status === 'REFINING' || chat.length > 0) && (
@@ -294,7 +309,6 @@ const WHAT_HAPPENS: Partial<Record<string, string>> = {
   REFINING: 'Painting the refined version…',
   GENERATING_VIDEO: 'Approved. Animating the clip…',
   COMPLETED: 'Completed: the clip is ready for the final render.',
-  FAILED: 'This shot failed; see its versions for the cause.',
 };
 
 function VersionItem({ v, rules }: { v: Version; rules: RuleView[] }) {

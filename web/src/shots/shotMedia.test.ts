@@ -32,6 +32,9 @@ describe('shotMedia', () => {
     expect(shotMedia([v1, v2], 'REFINING')).toMatchObject({ image: v1, imagePending: true });
     expect(shotMedia([v1], 'GENERATING_IMAGE')).toMatchObject({ image: undefined, imagePending: true });
   });
+  it('falls back to the previous image when the newest one could not be loaded', () => {
+    expect(shotMedia([v1, v2], 'FAILED', new Set(['v2']))).toMatchObject({ image: v1, imagePending: false });
+  });
   it('shows the clip only when the shot is completed', () => {
     expect(shotMedia([v1, clip], 'GENERATING_VIDEO')).toMatchObject({ video: undefined, videoPending: true });
     expect(shotMedia([v1, clip], 'COMPLETED')).toMatchObject({ image: v1, video: clip, videoPending: false });

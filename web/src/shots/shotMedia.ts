@@ -15,8 +15,12 @@ export interface ShotMedia {
   videoPending: boolean;
 }
 
-export function shotMedia(versions: Version[], status: ShotStatus | undefined): ShotMedia {
-  const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0);
+/**
+ * `missing`: image versions whose picture could not be loaded (e.g. a
+ * refinement that failed before it was painted); the previous one is shown.
+ */
+export function shotMedia(versions: Version[], status: ShotStatus | undefined, missing: ReadonlySet<string> = new Set()): ShotMedia {
+  const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0 && !missing.has(v.versionId));
   const imagePending = status !== undefined && IN_FLIGHT.includes(status);
   const image = imagePending ? images.at(-2) : images.at(-1);
   const videos = versions.filter((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
