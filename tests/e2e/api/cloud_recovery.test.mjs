@@ -1,8 +1,9 @@
-// kill -9 of `miri serve` while fal holds its job, then a fresh instance on
-// the same data directory: the new instance picks the job up from the
-// store's job record (the fal request id and what polling it needs) and
-// never submits it again; the job finishes once (issue 8, "Recovery", for
-// the cloud route: fal charges every submit).
+// kill -9 of `miri serve` while fal (then Kling) holds its job, then a
+// fresh instance on the same data directory: the new instance picks the job
+// up from the store's job record (the provider's request id and what
+// polling it needs) and never submits it again; the job finishes once
+// (issue 8, "Recovery", for the cloud route: fal charges every submit,
+// Kling refuses a repeated external_task_id).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startEmulators } from "../../fixtures/provider_emulators/server.mjs";
@@ -14,7 +15,7 @@ const control = (base, path, body) => fetch(`${base}/__control/${path}`, {
   method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}),
 }).then((r) => assert.equal(r.status, 200, `${path}: ${r.status}`));
 
-test("kill -9 while fal holds the job: a fresh instance adopts it, fal sees one submit", async (t) => {
+test("kill -9 while fal, then Kling, holds the job: a fresh instance adopts it, one submit each", async (t) => {
   const dir = tempDir("miri-e2e-cloud-recovery-");
   const running = new Set();
   const emu = await startEmulators();
@@ -31,6 +32,10 @@ test("kill -9 while fal holds the job: a fresh instance adopts it, fal sees one 
     MIRI_FAL_QUEUE_URL: emu.bases.fal,
     MIRI_FAL_JWKS_URL: `${emu.bases.fal}/.well-known/jwks.json`,
     MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
+    KLING_ACCESS_KEY: "test-ak",
+    KLING_SECRET_KEY: "test-sk",
+    MIRI_KLING_BASE_URL: emu.bases.kling,
+    MIRI_KLING_RESULT_HOSTS: "127.0.0.1",
     MIRI_PUBLIC_URL: lb.url,
     MIRI_CALLBACK_SECRET: "e2e-callback-secret-0123456789",
     MIRI_TEST_LOOPBACK_FETCH: "1",
@@ -45,6 +50,10 @@ test("kill -9 while fal holds the job: a fresh instance adopts it, fal sees one 
   };
   const fal = emu.states.fal;
   const submits = () => fal.log.entries.filter((e) => e.method === "POST" && !e.path.startsWith("/__control"));
+  const kling = emu.states.kling;
+  const creates = () => kling.log.entries.filter((e) => e.method === "POST" && e.path === "/v1/videos/image2video");
+  const taskQueries = (taskId) =>
+    kling.log.entries.filter((e) => e.method === "GET" && e.path === `/v1/videos/image2video/${taskId}`);
   const statusPolls = (requestId) =>
     fal.log.entries.filter((e) => e.method === "GET" && e.path.endsWith(`/requests/${requestId}/status`));
 
@@ -84,4 +93,28 @@ test("kill -9 while fal holds the job: a fresh instance adopts it, fal sees one 
   assert.deepEqual(images.map((v) => v.versionId), [versionId], "no second image version");
   const events = (await api(b.url, "GET", `/api/projects/${PROJECT_ID}/events?limit=1000`)).json.events;
   assert.equal(events.filter((e) => e.shotId === "sh1" && e.to === "AWAITING_APPROVAL").length, 1);
+
+  // Phase 2: Kling holds the clip when B is killed; C adopts the task.
+  await control(emu.bases.kling, "config", { autoProgress: false });
+  r = await api(b.url, "POST", `${shotPath("sh1")}/approve`);
+  assert.equal(r.status, 202, r.text);
+  assert.equal((await api(b.url, "GET", shotPath("sh1"))).json.status, "GENERATING_VIDEO");
+  assert.equal(creates().length, 1);
+  const taskId = [...kling.tasks.keys()][0];
+  assert.ok(taskId, "Kling holds the task");
+  await b.stop("SIGKILL");
+  running.delete(b);
+
+  const c = await start();
+  await waitFor("C's start-up reconcile", () => taskQueries(taskId).length > 0 || creates().length > 1, 10000);
+  assert.equal(creates().length, 1, "the restart created the task again");
+  await control(emu.bases.kling, "complete");
+  await waitFor("COMPLETED after the second restart",
+                async () => (await api(c.url, "GET", shotPath("sh1"))).json?.status === "COMPLETED",
+                20000, 50);
+  assert.equal(creates().length, 1, "Kling saw exactly one create for the clip");
+  const kinds = (await api(c.url, "GET", `${shotPath("sh1")}/versions`)).json.versions.map((v) => v.kind);
+  assert.deepEqual(kinds.filter((k) => k !== "PLAN").sort(), ["IMAGE", "VIDEO"]);
+  const all = (await api(c.url, "GET", `/api/projects/${PROJECT_ID}/events?limit=1000`)).json.events;
+  assert.equal(all.filter((e) => e.shotId === "sh1" && e.to === "COMPLETED").length, 1);
 });
