@@ -1,5 +1,7 @@
 #include "domain/records.h"
 
+#include <algorithm>
+
 #include "domain/enum_names.h"
 
 namespace miri {
@@ -276,6 +278,35 @@ json LedgerEntry::ToJson() const {
   PutOptional(j, "shotId", shot_id);
   PutOptional(j, "versionId", version_id);
   return j;
+}
+
+JobRecord JobRecord::Read(JsonReader& r) {
+  JobRecord j;
+  j.job_id = r.String("jobId", {.min_length = 1, .max_length = 200});
+  // Job ids become document keys: printable ASCII, no path separator.
+  const bool printable = std::all_of(j.job_id.begin(), j.job_id.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '/';
+  });
+  if (!printable) r.Add("jobId", "expected printable ASCII without '/' or spaces");
+  j.provider = r.String("provider", kIdRules);
+  j.provider_request_id =
+      r.String("providerRequestId", {.min_length = 1, .max_length = 500});
+  j.resume = r.String("resume", {.min_length = 2, .max_length = 20000});
+  if (r.Has("resume") && !j.resume.empty() &&
+      !json::parse(j.resume, nullptr, false).is_object()) {
+    r.Add("resume", "expected the text of a JSON object");
+  }
+  j.created_at = r.String("createdAt", kDateTimeRules);
+  r.RejectUnknownFields();
+  return j;
+}
+
+json JobRecord::ToJson() const {
+  return {{"jobId", job_id},
+          {"provider", provider},
+          {"providerRequestId", provider_request_id},
+          {"resume", resume},
+          {"createdAt", created_at}};
 }
 
 }  // namespace miri

@@ -161,6 +161,23 @@ struct LedgerEntry {
   friend bool operator==(const LedgerEntry&, const LedgerEntry&) = default;
 };
 
+// A job dispatched to a provider, recorded so that any instance (another
+// one, or this one after a restart) can pick it up: `resume` is what the
+// adapter needs to poll it (ImageGenerator/VideoGenerator::Adopt), as JSON
+// object text the adapter wrote and only it reads. Create-only.
+struct JobRecord {
+  static constexpr char kKind[] = "job record";
+  std::string job_id;  // ours, e.g. "<projectId>:<versionId>#1"
+  std::string provider;             // the generator's name()
+  std::string provider_request_id;  // theirs (fal request_id, Kling task_id)
+  std::string resume;
+  std::string created_at;
+
+  static JobRecord Read(JsonReader& r);
+  nlohmann::json ToJson() const;
+  friend bool operator==(const JobRecord&, const JobRecord&) = default;
+};
+
 }  // namespace miri
 
 #endif  // MIRI_DOMAIN_RECORDS_H_

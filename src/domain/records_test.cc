@@ -172,6 +172,30 @@ TEST(LedgerEntryTest, EveryBadFieldIsNamed) {
   for (const BadField& bad : kBad) ExpectRefused<LedgerEntry>(testdocs::Ledger(), bad);
 }
 
+TEST(JobRecordTest, RoundTrips) {
+  Result<JobRecord> j = ParseDocument<JobRecord>(testdocs::Job());
+  ASSERT_TRUE(j) << j.error().ToString();
+  EXPECT_EQ(j->job_id, "p1:v1#1");
+  EXPECT_EQ(json::parse(j->resume)["request_id"], "req-1");
+  EXPECT_EQ(j->ToJson(), testdocs::Job());
+}
+
+TEST(JobRecordTest, EveryBadFieldIsNamed) {
+  const BadField kBad[] = {
+      {"/jobId", "", "jobId", "must not be empty"},
+      {"/jobId", "p1/v1", "jobId", "without '/'"},
+      {"/jobId", "p1 v1", "jobId", "printable ASCII"},
+      {"/provider", "fal ai", "provider", "expected an id"},
+      {"/providerRequestId", Absent(), "providerRequestId", "required"},
+      {"/resume", "not json", "resume", "JSON object"},
+      {"/resume", "[1]", "resume", "JSON object"},
+      {"/resume", json::object(), "resume", "expected string"},
+      {"/createdAt", "today", "createdAt", "ISO-8601"},
+      {"/attempt", 1, "attempt", "unknown field"},
+  };
+  for (const BadField& bad : kBad) ExpectRefused<JobRecord>(testdocs::Job(), bad);
+}
+
 TEST(EnumNamesTest, AllRoundTrip) {
   for (VersionKind k : {VersionKind::kPlan, VersionKind::kImage, VersionKind::kVideo})
     EXPECT_EQ(ParseVersionKind(VersionKindName(k)), k);

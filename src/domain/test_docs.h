@@ -82,6 +82,13 @@ inline nlohmann::json Ledger() {
     "shotId": "sh1", "versionId": "v1", "at": "2026-03-02T10:15:04Z"})");
 }
 
+inline nlohmann::json Job() {
+  return nlohmann::json::parse(R"({"jobId": "p1:v1#1", "provider": "fal",
+    "providerRequestId": "req-1",
+    "resume": "{\"request_id\":\"req-1\",\"model\":\"fal-ai/flux-2/lora\"}",
+    "createdAt": "2026-03-02T10:15:04Z"})");
+}
+
 // Returns `doc` with the value at JSON pointer `path` replaced (or removed
 // when `value` is discarded).
 inline nlohmann::json With(nlohmann::json doc, const std::string& path,

@@ -7,7 +7,14 @@
 //   ResultSink given to the adapter, with job_id == request.job_id.
 // - Submitting the same job_id twice starts at most one job (idempotency).
 // - Poll reports a finished job's result (nullopt while it runs), for the
-//   reconciler when a webhook never comes.
+//   reconciler when a webhook never comes; NOT_FOUND for a job this
+//   instance does not know, or one the provider no longer knows.
+// - Adopt(job_id, resume), with the resume of the job's Dispatch (from any
+//   instance), makes this instance know the job as if it had submitted
+//   it: Poll reports on it and Submit of that job_id starts nothing new.
+//   Idempotent; a job already known is left as it is. A resume the adapter
+//   cannot read is INVALID_ARGUMENT and adopts nothing. Adapters with
+//   nothing to resume (empty resume) keep the default, which does nothing.
 // - An invalid request is INVALID_ARGUMENT naming the field; nothing starts.
 // Thread-safety: all methods may be called from any thread.
 #ifndef MIRI_PORTS_IMAGE_GENERATOR_H_
@@ -47,6 +54,12 @@ class ImageGenerator {
   virtual Result<Dispatch> Submit(const ImageRequest& request) = 0;
   virtual Result<std::optional<ProviderResult>> Poll(
       std::string_view job_id) = 0;
+  virtual Result<void> Adopt(std::string_view job_id,
+                             std::string_view resume) {
+    (void)job_id;
+    (void)resume;
+    return {};
+  }
   // The estimated cost of a request, before any dispatch (budget forecast).
   virtual int64_t EstimateCostMicros(const ImageRequest& request) const = 0;
 };

@@ -32,10 +32,14 @@ class ResultSink {
   virtual void OnResult(ProviderResult result) = 0;
 };
 
-// A submitted job: the provider's id and what we expect it to cost.
+// A submitted job: the provider's id, what we expect it to cost, and what
+// the adapter needs to pick the job up on another instance (JSON object
+// text for its Adopt; empty when there is nothing to resume, e.g. a local
+// provider whose job dies with the process).
 struct Dispatch {
   std::string provider_request_id;
   int64_t estimated_cost_micros = 0;
+  std::string resume;
 };
 
 }  // namespace miri

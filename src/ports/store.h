@@ -2,8 +2,8 @@
 // the cost ledger (design.md section 3).
 //
 // Contract (checked for every adapter by src/testing/store_contract.h):
-// - Versions, events, rules, rule events and ledger entries are
-//   create-only. Writing an
+// - Versions, events, rules, rule events, ledger entries and job records
+//   are create-only. Writing an
 //   id that exists fails with ALREADY_EXISTS and changes nothing.
 // - A shot's status is a projection of its events. AppendEvent checks, in
 //   one atomic step, that the event's `from` is the shot's current status
@@ -129,6 +129,15 @@ class Store {
   virtual Result<BudgetState> GetBudget(std::string_view project_id) = 0;
   virtual Result<std::vector<LedgerEntry>> ListLedger(
       std::string_view project_id) = 0;
+
+  // Dispatched provider jobs, so another instance can resume them. The
+  // project must exist. RecordJob is create-only: a job id recorded before
+  // is ALREADY_EXISTS and the first record is kept. GetJob is NOT_FOUND for
+  // a job never recorded.
+  virtual Result<void> RecordJob(std::string_view project_id,
+                                 const JobRecord& job) = 0;
+  virtual Result<JobRecord> GetJob(std::string_view project_id,
+                                   std::string_view job_id) = 0;
 };
 
 // The status of every shot that has events, folded from an event log in seq

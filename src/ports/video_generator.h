@@ -1,7 +1,9 @@
 // VideoGenerator: a clip from a start frame (and optionally an end frame),
 // with an optional motion brush. Same asynchronous contract as
 // ImageGenerator (ports/image_generator.h): Submit returns at once, one
-// ProviderResult per job_id arrives on the ResultSink, Poll reconciles.
+// ProviderResult per job_id arrives on the ResultSink, Poll reconciles,
+// Adopt picks up a job another instance submitted from its Dispatch's
+// resume (default: nothing to adopt).
 #ifndef MIRI_PORTS_VIDEO_GENERATOR_H_
 #define MIRI_PORTS_VIDEO_GENERATOR_H_
 
@@ -55,6 +57,12 @@ class VideoGenerator {
   virtual Result<Dispatch> Submit(const VideoRequest& request) = 0;
   virtual Result<std::optional<ProviderResult>> Poll(
       std::string_view job_id) = 0;
+  virtual Result<void> Adopt(std::string_view job_id,
+                             std::string_view resume) {
+    (void)job_id;
+    (void)resume;
+    return {};
+  }
   virtual int64_t EstimateCostMicros(const VideoRequest& request) const = 0;
 };
 

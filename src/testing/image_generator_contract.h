@@ -35,6 +35,11 @@ struct ImageGeneratorFactory {
   // Optional provider-specific changes to the suite's valid requests.
   std::function<void(ImageRequest&)> adjust = nullptr;
   std::chrono::milliseconds result_timeout{30000};
+  // For adapters whose Dispatch carries a resume: a second instance on the
+  // same provider with fresh memory (another process, after a restart).
+  std::function<std::unique_ptr<ImageGenerator>(ImageGenerator& first, BlobStore* blobs,
+                                                ResultSink* sink)>
+      make_peer = nullptr;
 };
 
 inline std::string PrintToString(const ImageGeneratorFactory& f) { return f.name; }

@@ -1,5 +1,7 @@
 #include "testing/video_generator_contract.h"
 
+#include <thread>
+
 #include "adapters/localfs/localfs_blob_store.h"
 
 namespace miri::testing {
@@ -138,6 +140,38 @@ TEST_P(VideoGeneratorContractTest, PollReportsTheFinishedResult) {
   ASSERT_TRUE(polled->has_value());
   EXPECT_EQ((*polled)->status, ProviderResult::Status::kSucceeded);
   EXPECT_EQ((*polled)->output_blobs, pushed.output_blobs);
+}
+
+TEST_P(VideoGeneratorContractTest, AFreshInstanceAdoptsTheJobAndPollsItWithoutResubmitting) {
+  VideoRequest r = ValidRequest("clip-adopt");
+  auto dispatch = generator_->Submit(r);
+  ASSERT_TRUE(dispatch) << dispatch.error().ToString();
+  if (dispatch->resume.empty()) GTEST_SKIP() << "nothing to resume: jobs die with the process";
+  ASSERT_TRUE(GetParam().make_peer) << "a resumable adapter needs make_peer";
+  RecordingSink peer_sink;
+  std::unique_ptr<VideoGenerator> peer = GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
+  auto unknown = peer->Poll(r.job_id);
+  ASSERT_FALSE(unknown) << "the peer starts with fresh memory";
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(peer->Adopt(r.job_id, dispatch->resume));
+  ASSERT_TRUE(peer->Adopt(r.job_id, dispatch->resume)) << "Adopt is idempotent";
+  std::optional<ProviderResult> result;
+  auto deadline = std::chrono::steady_clock::now() + GetParam().result_timeout;
+  while (!result && std::chrono::steady_clock::now() < deadline) {
+    auto polled = peer->Poll(r.job_id);
+    ASSERT_TRUE(polled) << polled.error().ToString();
+    result = *polled;
+    if (!result) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(result) << "the adopted job never finished";
+  EXPECT_EQ(result->job_id, r.job_id);
+  EXPECT_EQ(result->provider_request_id, dispatch->provider_request_id);
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->output_blobs.size(), 1u);
+  EXPECT_TRUE(LooksLikeMp4(blobs_->Get(result->output_blobs[0]).value()));
+  auto again = peer->Submit(r);
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(again->provider_request_id, dispatch->provider_request_id);
 }
 
 TEST_P(VideoGeneratorContractTest, PollOfAnUnknownJobIsNotFound) {

@@ -14,8 +14,12 @@ namespace {
 
 class FalHarness final : public ImageGenerator {
  public:
-  FalHarness(BlobStore* blobs, ResultSink* sink) {
-    emu_ = std::move(*testing::EmulatorProcess::Start());
+  FalHarness(BlobStore* blobs, ResultSink* sink)
+      : FalHarness(blobs, sink, std::shared_ptr<testing::EmulatorProcess>(
+                             std::move(*testing::EmulatorProcess::Start()))) {}
+  // A second instance on the same emulator, with fresh memory.
+  FalHarness(BlobStore* blobs, ResultSink* sink, std::shared_ptr<testing::EmulatorProcess> emu)
+      : emu_(std::move(emu)) {
     FalWebhookVerifierOptions vo;
     vo.jwks_url = emu_->fal() + "/.well-known/jwks.json";
     verifier_ = std::make_unique<FalWebhookVerifier>(vo, http_, clock_);
@@ -38,6 +42,12 @@ class FalHarness final : public ImageGenerator {
   std::string_view name() const override { return fal_->name(); }
   Result<Dispatch> Submit(const ImageRequest& r) override { return fal_->Submit(r); }
   Result<std::optional<ProviderResult>> Poll(std::string_view id) override { return fal_->Poll(id); }
+  Result<void> Adopt(std::string_view id, std::string_view resume) override {
+    return fal_->Adopt(id, resume);
+  }
+  std::unique_ptr<ImageGenerator> Peer(BlobStore* blobs, ResultSink* sink) {
+    return std::make_unique<FalHarness>(blobs, sink, emu_);
+  }
   int64_t EstimateCostMicros(const ImageRequest& r) const override {
     return fal_->EstimateCostMicros(r);
   }
@@ -57,7 +67,7 @@ class FalHarness final : public ImageGenerator {
     }
   }
 
-  std::unique_ptr<testing::EmulatorProcess> emu_;
+  std::shared_ptr<testing::EmulatorProcess> emu_;
   CurlHttpClient http_;
   SystemClock clock_;
   PriceTable prices_ = PriceTable::Defaults();
@@ -81,7 +91,11 @@ INSTANTIATE_TEST_SUITE_P(
           r.width = 512;
           r.height = 512;
         },
-        std::chrono::milliseconds(20000)}),
+        std::chrono::milliseconds(20000),
+        [](ImageGenerator& first, BlobStore* blobs,
+           ResultSink* sink) -> std::unique_ptr<ImageGenerator> {
+          return dynamic_cast<FalHarness&>(first).Peer(blobs, sink);
+        }}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

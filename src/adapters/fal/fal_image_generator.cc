@@ -22,6 +22,43 @@ std::string NthKey(const std::string& key, size_t i) {
 
 }  // namespace
 
+std::string FalResume(const FalJob& job) {
+  nlohmann::json sizes = nlohmann::json::array();
+  for (const Size& s : job.input_sizes) sizes.push_back({s.width, s.height});
+  return nlohmann::json{{"request_id", job.request_id},
+                        {"model", job.model},
+                        {"output_key", job.output_key},
+                        {"input_sizes", sizes}}
+      .dump();
+}
+
+Result<FalJob> FalJobFromResume(std::string_view job_id, std::string_view resume) {
+  auto j = nlohmann::json::parse(resume, nullptr, false);
+  auto text = [&](const char* key) -> std::string {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
+    return j[key].get<std::string>();
+  };
+  FalJob job{std::string(job_id), text("request_id"), text("model"), text("output_key"), {}};
+  std::vector<FieldIssue> issues;
+  if (job.job_id.empty()) issues.push_back({"job_id", "required"});
+  for (auto [key, value] : {std::pair{"request_id", &job.request_id},
+                            std::pair{"model", &job.model},
+                            std::pair{"output_key", &job.output_key}}) {
+    if (value->empty()) issues.push_back({std::string("resume.") + key, "required string"});
+  }
+  if (j.is_object() && j.contains("input_sizes") && j["input_sizes"].is_array()) {
+    for (const auto& s : j["input_sizes"]) {
+      if (s.is_array() && s.size() == 2 && s[0].is_number_integer() && s[1].is_number_integer()) {
+        job.input_sizes.push_back({s[0].get<int>(), s[1].get<int>()});
+      }
+    }
+  }
+  if (!issues.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "not a fal job resume", std::move(issues));
+  }
+  return job;
+}
+
 // ---- FalJobRegistry ----
 
 FalJobRegistry::Begin FalJobRegistry::TryBegin(const std::string& job_id, FalJob* existing) {
@@ -39,6 +76,12 @@ FalJobRegistry::Begin FalJobRegistry::TryBegin(const std::string& job_id, FalJob
 void FalJobRegistry::Commit(const FalJob& job) {
   std::lock_guard lock(mu_);
   by_job_[job.job_id] = job;
+  job_of_request_[job.request_id] = job.job_id;
+}
+
+void FalJobRegistry::Adopt(const FalJob& job) {
+  std::lock_guard lock(mu_);
+  if (!by_job_.emplace(job.job_id, job).second) return;
   job_of_request_[job.request_id] = job.job_id;
 }
 
@@ -236,7 +279,7 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
   FalJob existing;
   switch (jobs_.TryBegin(request.job_id, &existing)) {
     case FalJobRegistry::Begin::kExisting:
-      return Dispatch{existing.request_id, EstimateCostMicros(request)};
+      return Dispatch{existing.request_id, EstimateCostMicros(request), FalResume(existing)};
     case FalJobRegistry::Begin::kInFlight:
       return MakeError(ErrorCode::kFailedPrecondition,
                        "job " + request.job_id + " is being submitted");
@@ -274,7 +317,7 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
   }
   job.request_id = j["request_id"].get<std::string>();
   jobs_.Commit(job);
-  return Dispatch{job.request_id, EstimateCostMicros(request)};
+  return Dispatch{job.request_id, EstimateCostMicros(request), FalResume(job)};
 }
 
 ProviderResult FalImageGenerator::Failed(const FalJob& job, std::string error,
@@ -345,6 +388,12 @@ Result<std::optional<ProviderResult>> FalImageGenerator::Poll(std::string_view j
   }
   jobs_.Delivered(job->request_id);  // a later webhook is a duplicate
   return result;
+}
+
+Result<void> FalImageGenerator::Adopt(std::string_view job_id, std::string_view resume) {
+  ASSIGN_OR_RETURN(FalJob job, FalJobFromResume(job_id, resume), "fal adopt");
+  jobs_.Adopt(job);
+  return {};
 }
 
 Result<void> FalImageGenerator::Cancel(std::string_view job_id) {

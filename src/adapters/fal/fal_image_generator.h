@@ -12,7 +12,9 @@
 //   at request.output_key, then exactly one ProviderResult per job goes to
 //   the ResultSink: duplicated, late or replayed webhooks are acknowledged
 //   and dropped; a result returned by Poll is not delivered again.
-// - Jobs are remembered in a FalJobRegistry (in memory). With
+// - Jobs are remembered in a FalJobRegistry (in memory); Submit's Dispatch
+//   carries them as resume (FalResume) so another instance can Adopt them
+//   and poll them without submitting again. With
 //   config.webhook_secret the webhook URL also carries the job (job id,
 //   model, output key, input sizes) signed with that secret: fal's Ed25519
 //   signature covers the body, not our query string. So a webhook reaching
@@ -48,11 +50,18 @@ struct FalJob {
   std::vector<Size> input_sizes;  // for the cost of edit endpoints
 };
 
+// What Poll and the result copy need of a job, as JSON object text
+// {request_id, model, output_key, input_sizes: [[w, h], ...]}, and back.
+std::string FalResume(const FalJob& job);
+Result<FalJob> FalJobFromResume(std::string_view job_id, std::string_view resume);
+
 class FalJobRegistry {
  public:
   enum class Begin { kNew, kExisting, kInFlight };
   Begin TryBegin(const std::string& job_id, FalJob* existing);
   void Commit(const FalJob& job);
+  // Commits `job` unless its job id is known (or being submitted) here.
+  void Adopt(const FalJob& job);
   void Abort(const std::string& job_id);
   std::optional<FalJob> ByJob(const std::string& job_id) const;
   std::optional<FalJob> ByRequest(const std::string& request_id) const;
@@ -86,6 +95,9 @@ class FalImageGenerator final : public ImageGenerator {
   std::string_view name() const override { return "fal"; }
   Result<Dispatch> Submit(const ImageRequest& request) override;
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
+  // `resume` is a Dispatch's resume (FalResume); INVALID_ARGUMENT naming
+  // the field when it is not one.
+  Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
   int64_t EstimateCostMicros(const ImageRequest& request) const override;
 
   // PUT cancel_url. OK when cancellation was requested; FAILED_PRECONDITION

@@ -146,6 +146,46 @@ TEST_F(FalImageGeneratorTest, PollReconcilesAndALateWebhookIsADuplicate) {
   EXPECT_TRUE(sink_.results().empty()) << "the reconciler owns the polled result";
 }
 
+// The restart case: a fresh instance (no memory of the job) given the
+// Dispatch's resume polls the job to its result; fal sees one submit.
+TEST_F(FalImageGeneratorTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
+  SetFal({{"latencyMs", -1}});
+  auto d = fal_->Submit(Request());
+  ASSERT_TRUE(d) << d.error().ToString();
+  auto resume = nlohmann::json::parse(d->resume);
+  EXPECT_EQ(resume["request_id"], d->provider_request_id);
+  EXPECT_EQ(resume["output_key"], "projects/p1/shots/s1/v1.png");
+  RecordingSink other_sink;
+  FalImageGenerator other(Config(), http_, *blobs_, other_sink, prices_, *verifier_,
+                          FalResilience{breaker_.get(), retrier_.get()}, clock_);
+  EXPECT_EQ(other.Poll("p1:v1").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(other.Adopt("p1:v1", d->resume));
+  auto pending = other.Poll("p1:v1");
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  EXPECT_FALSE(pending->has_value());
+  emu_->Post(emu_->fal(), "/__control/complete");
+  auto done = other.Poll("p1:v1");
+  ASSERT_TRUE(done) << done.error().ToString();
+  ASSERT_TRUE(done->has_value());
+  EXPECT_EQ((*done)->provider_request_id, d->provider_request_id);
+  EXPECT_EQ((*done)->cost_micros, 21'000);
+  EXPECT_TRUE(blobs_->Exists("projects/p1/shots/s1/v1.png").value());
+  auto again = other.Submit(Request());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->provider_request_id, d->provider_request_id);
+  EXPECT_EQ(Submits(), 1);
+}
+
+TEST_F(FalImageGeneratorTest, AdoptNamesWhatTheResumeLacks) {
+  auto bad = fal_->Adopt("p1:v1", R"({"request_id":"r1","model":"fal-ai/flux-2/lora"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(std::any_of(bad.error().issues.begin(), bad.error().issues.end(),
+                          [](const FieldIssue& i) { return i.path == "resume.output_key"; }))
+      << bad.error().ToString();
+  EXPECT_EQ(fal_->Poll("p1:v1").error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(FalImageGeneratorTest, SameJobIdSubmitsOnce) {
   auto a = fal_->Submit(Request());
   auto b = fal_->Submit(Request());

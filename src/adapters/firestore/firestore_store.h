@@ -14,6 +14,7 @@
 //   projects/{p}/ledger/{entryId}             LedgerEntry (create-only)
 //   projects/{p}/budget/{rev, 12 digits}      {rev, settledMicros,
 //                                              reservedMicros, entryId}
+//   projects/{p}/jobs/{JobDocId(jobId)}       JobRecord (create-only)
 //
 // Concurrency rests only on what both real Firestore and the npm emulator
 // honour atomically: create-only writes (currentDocument.exists=false) and
@@ -101,6 +102,16 @@ class FirestoreStore final : public Store {
   Result<BudgetState> GetBudget(std::string_view project_id) override;
   Result<std::vector<LedgerEntry>> ListLedger(
       std::string_view project_id) override;
+  // firestore_jobs.cc
+  Result<void> RecordJob(std::string_view project_id,
+                         const JobRecord& job) override;
+  Result<JobRecord> GetJob(std::string_view project_id,
+                           std::string_view job_id) override;
+
+  // A job id as a document id: [A-Za-z0-9-] kept, every other byte as
+  // ".XX" (hex), so ids with ':' or '#' map one-to-one onto ids Firestore
+  // accepts (never ".", "..", or "__...__").
+  static std::string JobDocId(std::string_view job_id);
 
   // Document names, for tests and tools.
   std::string ProjectDoc(std::string_view project_id) const;

@@ -51,6 +51,22 @@ class FirestoreStoreTest : public StoreContractTest {
   }
 };
 
+TEST(FirestoreJobDocIdTest, EscapesEveryByteOutsideTheSafeSetOneToOne) {
+  EXPECT_EQ(FirestoreStore::JobDocId("p-1:v2#3"), "p-1.3Av2.233");
+  EXPECT_EQ(FirestoreStore::JobDocId("__x__"), ".5F.5Fx.5F.5F");
+  EXPECT_NE(FirestoreStore::JobDocId("a.b"), FirestoreStore::JobDocId("a.2Eb"));
+  EXPECT_EQ(FirestoreStore::JobDocId("."), ".2E");
+}
+
+TEST_P(FirestoreStoreTest, JobRecordsLiveUnderTheProject) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  const std::string job = p.project_id + ":v1#1";
+  ASSERT_TRUE(store_->RecordJob(
+      p.project_id, {job, "fal", "req-1", "{}", "2026-03-02T10:15:04Z"}));
+  EXPECT_TRUE(Exists(fs().Doc(p.project_id, "jobs", FirestoreStore::JobDocId(job))));
+}
+
 TEST_P(FirestoreStoreTest, DocumentsFollowTheDesignLayout) {
   ProjectConfig p = SampleProject();
   const std::string& id = p.project_id;

@@ -111,7 +111,7 @@ ProviderResult VertexImagenGenerator::Run(const ImageRequest& r) {
 Result<Dispatch> VertexImagenGenerator::Submit(const ImageRequest& r) {
   RETURN_IF_ERROR(Validate(r), "imagen");
   std::lock_guard lock(mu_);
-  if (jobs_.count(r.job_id)) return Dispatch{r.job_id, EstimateCostMicros(r)};
+  if (jobs_.count(r.job_id)) return Dispatch{r.job_id, EstimateCostMicros(r), ""};
   jobs_.emplace(r.job_id, std::nullopt);
   workers_.emplace_back([this, r] {
     ProviderResult result = Run(r);
@@ -121,7 +121,7 @@ Result<Dispatch> VertexImagenGenerator::Submit(const ImageRequest& r) {
     }
     sink_.OnResult(std::move(result));
   });
-  return Dispatch{r.job_id, EstimateCostMicros(r)};
+  return Dispatch{r.job_id, EstimateCostMicros(r), ""};
 }
 
 Result<std::optional<ProviderResult>> VertexImagenGenerator::Poll(std::string_view job_id) {

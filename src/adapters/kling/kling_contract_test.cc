@@ -14,8 +14,12 @@ namespace {
 
 class KlingHarness final : public VideoGenerator {
  public:
-  KlingHarness(BlobStore* blobs, ResultSink* sink) {
-    emu_ = std::move(*testing::EmulatorProcess::Start());
+  KlingHarness(BlobStore* blobs, ResultSink* sink)
+      : KlingHarness(blobs, sink, std::shared_ptr<testing::EmulatorProcess>(
+                             std::move(*testing::EmulatorProcess::Start()))) {}
+  // A second instance on the same emulator, with fresh memory.
+  KlingHarness(BlobStore* blobs, ResultSink* sink, std::shared_ptr<testing::EmulatorProcess> emu)
+      : emu_(std::move(emu)) {
     KlingConfig c;
     c.access_key = "test-ak";
     c.secret_key = "test-sk";
@@ -36,6 +40,12 @@ class KlingHarness final : public VideoGenerator {
   std::string_view name() const override { return kling_->name(); }
   Result<Dispatch> Submit(const VideoRequest& r) override { return kling_->Submit(r); }
   Result<std::optional<ProviderResult>> Poll(std::string_view id) override { return kling_->Poll(id); }
+  Result<void> Adopt(std::string_view id, std::string_view resume) override {
+    return kling_->Adopt(id, resume);
+  }
+  std::unique_ptr<VideoGenerator> Peer(BlobStore* blobs, ResultSink* sink) {
+    return std::make_unique<KlingHarness>(blobs, sink, emu_);
+  }
   int64_t EstimateCostMicros(const VideoRequest& r) const override {
     return kling_->EstimateCostMicros(r);
   }
@@ -53,7 +63,7 @@ class KlingHarness final : public VideoGenerator {
     }
   }
 
-  std::unique_ptr<testing::EmulatorProcess> emu_;
+  std::shared_ptr<testing::EmulatorProcess> emu_;
   CurlHttpClient http_;
   SystemClock clock_;
   PriceTable prices_ = PriceTable::Defaults();
@@ -71,7 +81,11 @@ INSTANTIATE_TEST_SUITE_P(
         [](BlobStore* blobs, ResultSink* sink) -> std::unique_ptr<VideoGenerator> {
           return std::make_unique<KlingHarness>(blobs, sink);
         },
-        nullptr, std::chrono::milliseconds(20000)}),
+        nullptr, std::chrono::milliseconds(20000),
+        [](VideoGenerator& first, BlobStore* blobs,
+           ResultSink* sink) -> std::unique_ptr<VideoGenerator> {
+          return dynamic_cast<KlingHarness&>(first).Peer(blobs, sink);
+        }}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -112,7 +112,7 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
     auto it = jobs_.find(r.job_id);
     if (it != jobs_.end()) {
       if (!it->second) return MakeError(ErrorCode::kFailedPrecondition, "job being submitted");
-      return Dispatch{it->second->task_id, EstimateCostMicros(r)};
+      return Dispatch{it->second->task_id, EstimateCostMicros(r), ResumeOf(*it->second)};
     }
     jobs_.emplace(r.job_id, std::nullopt);
   }
@@ -140,7 +140,40 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
     std::lock_guard lock(mu_);
     jobs_[r.job_id] = job;
   }
-  return Dispatch{job.task_id, EstimateCostMicros(r)};
+  return Dispatch{job.task_id, EstimateCostMicros(r), ResumeOf(job)};
+}
+
+std::string KlingVideoGenerator::ResumeOf(const Job& job) {
+  return nlohmann::json{{"task_id", job.task_id},
+                        {"model", job.model},
+                        {"output_key", job.output_key},
+                        {"duration_ms", job.duration_ms}}
+      .dump();
+}
+
+Result<void> KlingVideoGenerator::Adopt(std::string_view job_id, std::string_view resume) {
+  auto j = nlohmann::json::parse(resume, nullptr, false);
+  auto text = [&](const char* key) -> std::string {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
+    return j[key].get<std::string>();
+  };
+  Job job{std::string(job_id), text("task_id"), text("model"), text("output_key"), 0};
+  if (j.is_object() && j.contains("duration_ms") && j["duration_ms"].is_number_integer()) {
+    job.duration_ms = j["duration_ms"].get<int64_t>();
+  }
+  std::vector<FieldIssue> issues;
+  if (job.job_id.empty()) issues.push_back({"job_id", "required"});
+  if (job.task_id.empty()) issues.push_back({"resume.task_id", "required string"});
+  if (job.model.empty()) issues.push_back({"resume.model", "required string"});
+  if (job.output_key.empty()) issues.push_back({"resume.output_key", "required string"});
+  if (job.duration_ms <= 0) issues.push_back({"resume.duration_ms", "positive integer"});
+  if (!issues.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "kling adopt: not a kling job resume",
+                     std::move(issues));
+  }
+  std::lock_guard lock(mu_);
+  jobs_.emplace(job.job_id, job);  // a job known here stays as it is
+  return {};
 }
 
 Result<KlingTask> KlingVideoGenerator::Query(const Job& job) {

@@ -14,6 +14,10 @@
 //   and its queried state acted on, so duplicated, late or out-of-order
 //   callbacks never deliver twice or move a job backwards; exactly one
 //   ProviderResult per job reaches the sink (Poll's result counts).
+// - Submit's Dispatch carries the job as resume ({task_id, model,
+//   output_key, duration_ms}); Adopt on any instance makes it pollable
+//   there, so a restarted or other instance never submits it again (Kling
+//   would refuse the repeated external_task_id anyway).
 // Thread-safety: all methods may be called from any thread.
 #ifndef MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
 #define MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
@@ -44,6 +48,8 @@ class KlingVideoGenerator final : public VideoGenerator {
   std::string_view name() const override { return "kling"; }
   Result<Dispatch> Submit(const VideoRequest& request) override;
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
+  // INVALID_ARGUMENT naming the field when `resume` is not a Dispatch's.
+  Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
   int64_t EstimateCostMicros(const VideoRequest& request) const override;
 
   // POST /api/webhooks/kling?...&t=... with the query and the raw body.
@@ -72,6 +78,7 @@ class KlingVideoGenerator final : public VideoGenerator {
   // A final task -> result (copies the clip); nullopt while it runs.
   Result<std::optional<ProviderResult>> Finish(const Job& job, const KlingTask& task);
   std::optional<Job> FindJob(const std::string& job_id) const;
+  static std::string ResumeOf(const Job& job);
   std::optional<Job> JobFromParams(const QueryParams& params,
                                    const std::string& task_id) const;
   QueryParams CallbackParams(const VideoRequest& r) const;

@@ -201,6 +201,38 @@ TEST_F(KlingTest, AnotherInstanceCompletesTheJobFromTheSignedCallbackUrl) {
   EXPECT_FALSE(blobs_->Exists("projects/p1/shots/other/clip.mp4").value());
 }
 
+// The restart case: a fresh instance given the Dispatch's resume polls the
+// task to its clip; Kling sees one create (a second would be refused for
+// its repeated external_task_id).
+TEST_F(KlingTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
+  auto d = kling_->Submit(Req());
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_EQ(nlohmann::json::parse(d->resume)["task_id"], d->provider_request_id);
+  Sink other_sink;
+  KlingVideoGenerator other(Config(), http_, *blobs_, other_sink, prices_,
+                            Resilience{breaker_.get(), retrier_.get()}, clock_);
+  EXPECT_EQ(other.Poll("p1:v1").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(other.Adopt("p1:v1", d->resume));
+  auto pending = other.Poll("p1:v1");
+  ASSERT_TRUE(pending) << pending.error().ToString();
+  EXPECT_FALSE(pending->has_value());
+  emu_->Post(emu_->kling(), "/__control/complete");
+  auto done = other.Poll("p1:v1");
+  ASSERT_TRUE(done && done->has_value());
+  EXPECT_EQ((*done)->output_blobs, std::vector<std::string>{"clips/v1.mp4"});
+  EXPECT_EQ((*done)->cost_micros, 350'000);
+  auto again = other.Submit(Req());
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ(again->provider_request_id, d->provider_request_id);
+  int creates = 0;
+  for (const auto& r : emu_->Requests(emu_->kling())) creates += r["method"] == "POST";
+  EXPECT_EQ(creates, 1);
+  auto bad = other.Adopt("p1:v2", R"({"task_id":"t","model":"m","output_key":"k"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().issues.at(0).path, "resume.duration_ms");
+}
+
 TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {
   emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
   ASSERT_TRUE(kling_->Submit(Req()));

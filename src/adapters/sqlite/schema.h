@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS ledger (
   PRIMARY KEY (project_id, entry_id),
   UNIQUE (project_id, reservation_id)   -- a reservation closes once
 );
+-- Added after the first release: IF NOT EXISTS also migrates older files.
+CREATE TABLE IF NOT EXISTS jobs (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  job_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, job_id)
+);
 CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
   BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS versions_no_delete BEFORE DELETE ON versions
@@ -96,6 +103,10 @@ CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS jobs_no_update BEFORE UPDATE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'job records are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS jobs_no_delete BEFORE DELETE ON jobs
+  BEGIN SELECT RAISE(ABORT, 'job records are immutable'); END;
 )sql";
 
 }  // namespace miri::sqlite

@@ -1,6 +1,6 @@
 // SqliteStore: the embedded Store (ports/store.h) on one SQLite file in WAL
 // mode with synchronous=FULL, so a committed transaction survives a crash.
-// Versions, events, rules and ledger entries are create-only in the
+// Versions, events, rules, ledger entries and job records are create-only in the
 // database itself: triggers abort any UPDATE or DELETE on those tables,
 // whoever issues it.
 #ifndef MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_
@@ -66,6 +66,11 @@ class SqliteStore final : public Store {
                                     const LedgerEntry& reserve,
                                     int64_t cap_micros) override;
   Result<BudgetState> GetBudget(std::string_view project_id) override;
+  // sqlite_jobs.cc
+  Result<void> RecordJob(std::string_view project_id,
+                         const JobRecord& job) override;
+  Result<JobRecord> GetJob(std::string_view project_id,
+                           std::string_view job_id) override;
 
  private:
   explicit SqliteStore(sqlite::Db db) : db_(std::move(db)) {}

@@ -78,6 +78,36 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
   EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
 }
 
+JobRecord SampleJob(const std::string& id) {
+  return {id, "fal", "req-" + id, R"({"request_id":"req"})", "2026-03-02T10:15:04Z"};
+}
+
+TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfJobRecords) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->RecordJob(p.project_id, SampleJob("p:v1")));
+  const std::string db = dir_ + "/miri.db";
+  EXPECT_EQ(RawSql(db, "UPDATE jobs SET doc='{}'"), "job records are immutable");
+  EXPECT_EQ(RawSql(db, "DELETE FROM jobs"), "job records are immutable");
+  EXPECT_EQ(store_->GetJob(p.project_id, "p:v1"), SampleJob("p:v1"));
+}
+
+// A database file written before job records existed gains the table when
+// it is opened; its other data stays.
+TEST_P(SqliteStoreTest, DatabaseWithoutTheJobsTableIsMigratedOnOpen) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  store_.reset();
+  const std::string db = dir_ + "/miri.db";
+  ASSERT_EQ(RawSql(db, "DROP TABLE jobs"), "");
+  ASSERT_EQ(RawQuery(db, "SELECT count(*) FROM sqlite_master WHERE name='jobs'"), "0");
+  store_ = Reopen();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(store_->GetProject(p.project_id), p);
+  ASSERT_TRUE(store_->RecordJob(p.project_id, SampleJob("p:v1")));
+  EXPECT_EQ(RawSql(db, "DELETE FROM jobs"), "job records are immutable");
+}
+
 TEST_P(SqliteStoreTest, ProjectionTamperedWithIsRepairedFromEvents) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));

@@ -99,7 +99,7 @@ TEST_F(BudgetGuardTest, FailedDispatchReleasesAndRefusalNeverDispatches) {
   bool called = false;
   auto refused = guard.Guard(Req("y", 600'000), [&]() -> Result<Dispatch> {
     called = true;
-    return Dispatch{"r", 600'000};
+    return Dispatch{"r", 600'000, ""};
   });
   ASSERT_FALSE(refused);
   EXPECT_FALSE(called);
@@ -128,7 +128,7 @@ TEST_F(BudgetGuardTest, FiftyConcurrentDispatchesNeverExceedTheCap) {
       auto r = guards[i % guards.size()]->Guard(
           Req("job-" + std::to_string(i), kEstimate), [&]() -> Result<Dispatch> {
             ++dispatched;
-            return Dispatch{"req-" + std::to_string(i), kEstimate};
+            return Dispatch{"req-" + std::to_string(i), kEstimate, ""};
           });
       if (r) ++granted;
       else if (r.error().code == ErrorCode::kResourceExhausted) ++refused;

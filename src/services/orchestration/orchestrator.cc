@@ -301,16 +301,6 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
   return ShotStep{v.version_id, ShotStatus::kGeneratingImage, v.findings};
 }
 
-Result<void> Orchestrator::Submit(const std::string& project_id,
-                                  const Version& v) {
-  if (v.kind == VersionKind::kVideo) {
-    RETURN_IF_ERROR(videos_.Submit(VideoRequestOf(project_id, v)), "video");
-  } else {
-    RETURN_IF_ERROR(images_.Submit(ImageRequestOf(project_id, v)), "image");
-  }
-  return {};
-}
-
 Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
                                        std::string_view shot_id,
                                        const std::string& key) {
@@ -515,20 +505,6 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
   return {};
 }
 
-Result<void> Orchestrator::Resubmit(const JobRef& job, const Version& v) {
-  // A new job id: providers dedupe on the id, and this is a new attempt.
-  if (v.kind == VersionKind::kVideo) {
-    VideoRequest req = VideoRequestOf(job.project_id, v);
-    req.job_id = JobIdWithAttempt(job.project_id, v.version_id, job.attempt + 1);
-    RETURN_IF_ERROR(videos_.Submit(req), "retry");
-  } else {
-    ImageRequest req = ImageRequestOf(job.project_id, v);
-    req.job_id = JobIdWithAttempt(job.project_id, v.version_id, job.attempt + 1);
-    RETURN_IF_ERROR(images_.Submit(req), "retry");
-  }
-  return {};
-}
-
 Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "");
   for (const Shot& s : shots) {
@@ -549,43 +525,6 @@ Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
   Publish(project_id, kProjectUpdated, EventPayload(project_id, r.event));
   if (render_starter_) render_starter_(std::string(project_id));
   return {};
-}
-
-Result<int> Orchestrator::Reconcile(std::string_view project_id,
-                                    bool ignore_age) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
-                   "reconciling");
-  int acted = 0;
-  const int64_t now = clock_.NowMs();
-  for (const Shot& s : shots) {
-    if (s.status != ShotStatus::kGeneratingImage &&
-        s.status != ShotStatus::kRefining &&
-        s.status != ShotStatus::kGeneratingVideo) {
-      continue;
-    }
-    ASSIGN_OR_RETURN(Context ctx, Load(project_id, s.shot_id), "reconciling");
-    const Version* v = Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
-    if (v == nullptr) continue;
-    if (!ignore_age && now - ParseIsoMs(v->created_at) < options_.reconcile_after_ms) {
-      continue;
-    }
-    const std::string job = JobId(project_id, v->version_id);
-    auto polled = v->kind == VersionKind::kVideo ? videos_.Poll(job) : images_.Poll(job);
-    if (!polled && polled.error().code == ErrorCode::kNotFound) {
-      // The provider does not know the job (lost, or a restart): send it
-      // again under the same id, which providers dedupe.
-      RETURN_IF_ERROR(Submit(std::string(project_id), *v), "reconciling");
-      ++acted;
-      continue;
-    }
-    if (!polled) continue;  // provider unreachable: try again next round
-    if (*polled) {
-      RETURN_IF_ERROR(HandleResult(**polled), "reconciling");
-      ++acted;
-    }
-  }
-  return acted;
 }
 
 Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {

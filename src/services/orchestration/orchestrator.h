@@ -114,9 +114,13 @@ class Orchestrator final : public ResultSink {
   void OnResult(ProviderResult result) override;
 
   // Polls providers for dispatched jobs older than reconcile_after_ms and
-  // feeds what they report into OnResult; resubmits jobs a provider no
-  // longer knows (e.g. a local provider after a restart). Returns how many
-  // jobs it acted on.
+  // feeds what they report into OnResult. A job recorded at dispatch
+  // (Store::RecordJob) is adopted by this instance's provider first, and
+  // one the provider no longer knows goes to the bounded retry (a new job
+  // id), never resubmitted under its id. An unrecorded job the provider
+  // does not know (a local provider after a restart) is sent again under
+  // its id. A shot that cannot be reconciled is logged and skipped.
+  // Returns how many jobs it acted on.
   Result<int> Reconcile(std::string_view project_id, bool ignore_age = false);
 
   Result<CostForecast> Forecast(std::string_view project_id);
@@ -134,7 +138,15 @@ class Orchestrator final : public ResultSink {
   Result<ShotStep> DispatchImage(const Context& ctx, const Version& v,
                                  const std::string& key);
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
+  // orchestrator_jobs.cc: dispatch, job records, reconciliation.
   Result<void> Submit(const std::string& project_id, const Version& v);
+  Result<void> SubmitAttempt(const std::string& project_id, const Version& v,
+                             int attempt);
+  void RecordDispatch(const std::string& project_id, const std::string& job_id,
+                      const std::string& provider, const Dispatch& d);
+  Result<std::optional<JobRecord>> LatestJob(std::string_view project_id,
+                                             const Version& v);
+  Result<bool> ReconcileVersion(std::string_view project_id, const Version& v);
   Result<Event> Move(std::string_view project_id, std::string_view shot_id,
                      std::optional<ShotStatus> from, ShotStatus to,
                      std::string cause, std::string key,

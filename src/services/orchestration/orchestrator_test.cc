@@ -53,6 +53,10 @@ TEST_F(OrchestratorTest, AutoApprovalRunsEveryShotToTheFinalRender) {
   }
   EXPECT_EQ(store_->GetProjectStatus(project_.project_id).value(),
             ProjectStatus::kFinalRender);
+  // The render starts on the provider's thread just after that event.
+  for (int i = 0; i < 500 && RenderStartedFor().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(RenderStartedFor(), project_.project_id);
   // The log rebuilds to what is stored.
   EXPECT_EQ(store_->RebuildProjections(project_.project_id).value(), 0);
@@ -141,6 +145,10 @@ TEST_F(OrchestratorTest, AfterARestartForgottenJobsAreSentAgainOnce) {
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   EXPECT_EQ(images_->runner().jobs_started(), 1);
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0);
+  // Local jobs die with their process: nothing was recorded to resume.
+  const std::string job =
+      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
+  EXPECT_EQ(store_->GetJob(project_.project_id, job).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(OrchestratorTest, RetryableFailureIsRetriedThenSucceeds) {

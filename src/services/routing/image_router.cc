@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace miri {
 
 ImageRouter::ImageRouter(std::vector<ImageRoute> routes, RoutingPolicy policy)
@@ -62,11 +64,47 @@ int64_t ImageRouter::EstimateCostMicros(const ImageRequest& request) const {
   return Find(plan->front())->generator->EstimateCostMicros(request);
 }
 
+namespace {
+
+// The route's resume wrapped with the route's name; empty stays empty.
+Dispatch Routed(Dispatch d, const std::string& route) {
+  if (!d.resume.empty()) {
+    d.resume = nlohmann::json{{"route", route}, {"resume", d.resume}}.dump();
+  }
+  return d;
+}
+
+}  // namespace
+
+Result<void> ImageRouter::Adopt(std::string_view job_id, std::string_view resume) {
+  if (resume.empty()) return {};
+  auto j = nlohmann::json::parse(resume, nullptr, false);
+  if (!j.is_object() || !j.contains("route") || !j["route"].is_string() ||
+      !j.contains("resume") || !j["resume"].is_string()) {
+    return MakeError(ErrorCode::kInvalidArgument, "not a routed resume",
+                     {{"resume", "expected {route, resume}"}});
+  }
+  const std::string name = j["route"].get<std::string>();
+  const ImageRoute* route = Find(name);
+  if (route == nullptr || route->generator == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition, "no image route " + name,
+                     {{"resume.route", "not a route of this router"}});
+  }
+  RETURN_IF_ERROR(route->generator->Adopt(job_id, j["resume"].get<std::string>()),
+                  "route " + name);
+  std::lock_guard lock(mu_);
+  route_of_job_.emplace(std::string(job_id), name);
+  return {};
+}
+
 Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
   {
     std::lock_guard lock(mu_);
     auto it = route_of_job_.find(request.job_id);
-    if (it != route_of_job_.end()) return Find(it->second)->generator->Submit(request);
+    if (it != route_of_job_.end()) {
+      ASSIGN_OR_RETURN(Dispatch d, Find(it->second)->generator->Submit(request), "routing");
+      return Routed(std::move(d), it->second);
+    }
   }
   ASSIGN_OR_RETURN(std::vector<std::string> plan, Plan(request), "routing");
   Error last{ErrorCode::kUnavailable, "no route tried", {}};
@@ -76,7 +114,7 @@ Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
     if (d) {
       std::lock_guard lock(mu_);
       route_of_job_[request.job_id] = name;
-      return d;
+      return Routed(std::move(*d), name);
     }
     last = WithContext(d.error(), "route " + name);
     if (d.error().code != ErrorCode::kUnavailable) break;  // not a provider outage

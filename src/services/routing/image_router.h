@@ -48,6 +48,9 @@ class ImageRouter final : public ImageGenerator {
   std::string_view name() const override { return "router"; }
   Result<Dispatch> Submit(const ImageRequest& request) override;
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
+  // Dispatch's resume names the route ({"route", "resume"}), so Adopt
+  // hands the job to that route's Adopt.
+  Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
   // The estimate of the route Submit would try first (0 if none).
   int64_t EstimateCostMicros(const ImageRequest& request) const override;
 

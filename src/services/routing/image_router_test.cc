@@ -14,8 +14,13 @@ class FakeGenerator final : public ImageGenerator {
   Result<Dispatch> Submit(const ImageRequest& r) override {
     ++submits;
     if (fail_with) return MakeError(*fail_with, name_ + " failed");
-    return Dispatch{name_ + "-" + r.job_id, cost_};
+    return Dispatch{name_ + "-" + r.job_id, cost_, R"({"id":")" + name_ + "-" + r.job_id + "\"}"};
   }
+  Result<void> Adopt(std::string_view job_id, std::string_view resume) override {
+    adopted.emplace_back(job_id, resume);
+    return {};
+  }
+  std::vector<std::pair<std::string, std::string>> adopted;
   Result<std::optional<ProviderResult>> Poll(std::string_view) override {
     ++polls;
     return std::optional<ProviderResult>();
@@ -64,6 +69,23 @@ class ImageRouterTest : public ::testing::Test {
   FakeGenerator fal_{"fal", 21'000};
   FakeGenerator imagen_{"imagen", 40'000};
 };
+
+TEST_F(ImageRouterTest, ResumeNamesTheRouteSoAnotherRouterAdoptsThere) {
+  ImageRouter first(Routes(), RoutingPolicy{"imagen", false, 0});
+  Result<Dispatch> d = first.Submit(Scenery());
+  ASSERT_TRUE(d) << d.error().ToString();
+  ImageRouter second(Routes(), RoutingPolicy{"fal", false, 0});
+  ASSERT_TRUE(second.Adopt(Scenery().job_id, d->resume));
+  EXPECT_EQ(second.RouteOf(Scenery().job_id), "imagen");
+  ASSERT_EQ(imagen_.adopted.size(), 1u);
+  EXPECT_EQ(imagen_.adopted[0].second, R"({"id":"imagen-p1:v1"})");
+  EXPECT_TRUE(fal_.adopted.empty());
+  ASSERT_TRUE(second.Poll(Scenery().job_id));
+  EXPECT_EQ(imagen_.polls, 1);
+  Result<void> bad = second.Adopt("p1:v3", R"({"route":"dalle","resume":"{}"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kFailedPrecondition);
+}
 
 TEST_F(ImageRouterTest, PreferredRouteFirstByConfiguration) {
   ImageRouter router(Routes(), RoutingPolicy{"fal", false, 0});

@@ -1,0 +1,55 @@
+// FirestoreStore's job records (ports/store.h): one create-only document
+// per job, written with the exists=false precondition.
+#include <cctype>
+#include <cstdio>
+
+#include "adapters/firestore/firestore_store.h"
+#include "adapters/firestore/store_util.h"
+
+namespace miri {
+
+namespace v1 = firestore::v1;
+
+std::string FirestoreStore::JobDocId(std::string_view job_id) {
+  std::string out;
+  for (unsigned char c : job_id) {
+    if (std::isalnum(c) || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, ".%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+Result<void> FirestoreStore::RecordJob(std::string_view project_id,
+                                       const JobRecord& job) {
+  RETURN_IF_ERROR(firestore::Validate(job), "recording job");
+  RETURN_IF_ERROR(RequireProject(project_id), "recording job");
+  Result<void> r = CreateOnly(Doc(project_id, "jobs", JobDocId(job.job_id)),
+                              job.ToJson(), "job " + job.job_id);
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "job " + job.job_id + " is already recorded");
+  }
+  return r;
+}
+
+Result<JobRecord> FirestoreStore::GetJob(std::string_view project_id,
+                                         std::string_view job_id) {
+  RETURN_IF_ERROR(RequireProject(project_id), "reading job");
+  if (job_id.empty() || job_id.size() > 200) {
+    return tl::unexpected(firestore::NotFound("job", job_id));
+  }
+  // Client::Get reads with BatchGetDocuments (the emulator has no
+  // GetDocument).
+  ASSIGN_OR_RETURN(std::optional<v1::Document> doc,
+                   client_->Get(Doc(project_id, "jobs", JobDocId(job_id))),
+                   "reading job");
+  if (!doc) return tl::unexpected(firestore::NotFound("job", job_id));
+  return firestore::ParseStored<JobRecord>(*doc);
+}
+
+}  // namespace miri
