@@ -7,6 +7,9 @@
 // a project in FINAL_RENDER from its song and clips in the BlobStore, and
 // stores the MP4 and its exports back under projects/<id>/render/:
 //   miri render --project <projectId>
+// A failed render exits 1 with the reason and leaves the project FAILED with
+// that reason as the event's cause; it is tried again by requesting the
+// render (POST /api/projects/<id>/render), which moves it to FINAL_RENDER.
 #include <unistd.h>
 
 #include <cstdio>
