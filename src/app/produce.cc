@@ -249,6 +249,16 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   return report;
 }
 
+std::string BoundedCause(std::string cause) {
+  constexpr size_t kMax = 2000;
+  if (cause.size() <= kMax) return cause;
+  size_t end = kMax - 3;
+  // Not inside a multi-byte character: continuation bytes are 10xxxxxx.
+  while (end > 0 && (static_cast<unsigned char>(cause[end]) & 0xC0) == 0x80) --end;
+  cause.resize(end);
+  return cause + "...";
+}
+
 namespace {
 
 // The render itself: the MP4 and its exports, locally and in the BlobStore.
@@ -315,7 +325,8 @@ Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus
     // what the dashboard shows; a person may then render again.
     Result<void> failed =
         ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
-                     ProjectStatus::kFailed, report.error().ToString(), clock, attempt);
+                     ProjectStatus::kFailed, BoundedCause(report.error().ToString()), clock,
+                     attempt);
     if (!failed) {
       return tl::unexpected(WithContext(
           report.error(), "recording the failure failed (" + failed.error().ToString() + ")"));

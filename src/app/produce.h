@@ -78,6 +78,10 @@ Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus
                                    const RenderRequest& request,
                                    const ProgressSink& progress);
 
+// An event's cause is at most 2000 bytes (the web's EventSchema): a longer
+// error (long blob keys) is cut on a UTF-8 character boundary, with "...".
+std::string BoundedCause(std::string cause);
+
 // Runs plan -> images -> clips -> final render on `stack`. FAILED_PRECONDITION
 // naming the shot when one fails; RESOURCE_EXHAUSTED (before any paid
 // dispatch) when the forecast passes the budget cap.

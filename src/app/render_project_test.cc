@@ -87,9 +87,9 @@ class RenderProjectTest : public ::testing::Test {
     }
   }
 
-  Result<RenderReport> Render() {
+  Result<RenderReport> Render(const std::string& song_key = "") {
     RenderRequest request;
-    request.song_key = SongKey();
+    request.song_key = song_key.empty() ? SongKey() : song_key;
     request.output = Output();
     request.fps = kFps;
     request.width = kW;
@@ -177,6 +177,19 @@ TEST_F(RenderProjectTest, RenderAgainEndsRenderedAgain) {
   EXPECT_EQ(outcomes[0].to, "RENDERED");
   EXPECT_EQ(outcomes[1].to, "RENDERED");
   EXPECT_NE(outcomes[0].event_id, outcomes[1].event_id);
+}
+
+TEST(BoundedCauseTest, LongErrorIsCutOnACharacterBoundary) {
+  EXPECT_EQ(BoundedCause("short"), "short");
+  EXPECT_EQ(BoundedCause(std::string(2000, 'a')), std::string(2000, 'a'));
+  EXPECT_EQ(BoundedCause(std::string(2001, 'a')), std::string(1997, 'a') + "...");
+  // Two-byte characters: byte 1997 is the second byte of one, which is
+  // dropped whole.
+  std::string accents;
+  for (int i = 0; i < 1500; ++i) accents += "\xC3\xA9";
+  std::string cut = BoundedCause(accents);
+  EXPECT_EQ(cut.size(), 1999u);
+  EXPECT_EQ(cut, accents.substr(0, 1996) + "...");
 }
 
 TEST_F(RenderProjectTest, ProjectNotInFinalRenderIsRefusedAndLeftAsItIs) {
