@@ -7,6 +7,9 @@
 // a project in FINAL_RENDER from its song and clips in the BlobStore, and
 // stores the MP4 and its exports back under projects/<id>/render/:
 //   miri render --project <projectId>
+// A failed render exits 1 with the reason and leaves the project FAILED with
+// that reason as the event's cause; it is tried again by requesting the
+// render (POST /api/projects/<id>/render), which moves it to FINAL_RENDER.
 #include <unistd.h>
 
 #include <cstdio>
@@ -156,6 +159,13 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<Stack> stack, Compose(plan), "");
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    stack->store->GetProjectStatus(o.project), "project " + o.project);
+  if (status == ProjectStatus::kFailed) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "project " + o.project +
+                         " is FAILED; to try a failed render again, request it "
+                         "(POST /api/projects/" + o.project + "/render or the dashboard's "
+                         "\"Render again\"), which moves it back to FINAL_RENDER");
+  }
   if (status != ProjectStatus::kFinalRender) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "project " + o.project + " is " +
@@ -176,6 +186,8 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   request.preset = o.preset;
   request.title = project.project_name;
   bool bar = !o.quiet && ::isatty(STDERR_FILENO);
+  // On failure RenderProject has moved the project to FAILED with the error
+  // as its cause; the exit status and the message say so too.
   ASSIGN_OR_RETURN(RenderReport report,
                    RenderProject(*stack->store, *stack->blobs, *stack->bus, o.project,
                                  request,
@@ -183,7 +195,7 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
                                    if (bar) std::fprintf(stderr, "\r%-40s%s", line.c_str(),
                                                          final ? "\n" : "");
                                  }),
-                   "");
+                   "project " + o.project);
   return "projects/" + o.project + "/render/output.mp4 (" + std::to_string(report.frames) +
          " frames)";
 }

@@ -128,6 +128,8 @@ int RunServe(ServeOptions o) {
                             *(*stack)->vision, &rulebook, clock,
                             [] { return RandomUuid().substr(0, 12); }, orchestration);
   const std::filesystem::path renders = std::filesystem::path(o.data) / "renders";
+  // A failed render leaves the project FAILED with the error as its cause
+  // (RenderProject), which the dashboard shows; the log carries it too.
   auto render = [&](const std::string& project_id) {
     std::error_code ec;
     std::filesystem::create_directories(renders, ec);

@@ -24,9 +24,14 @@ double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// A project status event. The once-per-project steps of `miri produce` are
+// keyed by their target status; a render's outcome (RENDERED or FAILED) is
+// keyed by `attempt`, the seq of the FINAL_RENDER event that started it, so
+// a second render is not taken for a repeat of the first.
 Result<void> ProjectEvent(Store& store, EventBus& bus, std::string_view project_id,
                           std::optional<ProjectStatus> from, ProjectStatus to,
-                          const std::string& cause, const miri::Clock& clock) {
+                          const std::string& cause, const miri::Clock& clock,
+                          const std::string& attempt = "") {
   Event e;
   e.event_id = "p-" + std::string(ProjectStatusName(to));
   for (char& c : e.event_id) c = c == '_' ? '-' : c;
@@ -35,12 +40,33 @@ Result<void> ProjectEvent(Store& store, EventBus& bus, std::string_view project_
   e.cause = cause;
   e.at = clock.NowIso();
   e.idempotency_key = "produce:" + e.to;
+  if (!attempt.empty()) {
+    e.event_id += "-" + attempt;
+    e.idempotency_key = "render:" + attempt + ":" + e.to;
+  }
   ASSIGN_OR_RETURN(AppendEventResult r, store.AppendEvent(project_id, e), cause);
   if (!r.duplicate) {
     (void)bus.Publish({std::string(project_id), std::string(kProjectUpdated),
                        EventPayload(project_id, r.event).dump()});
   }
   return {};
+}
+
+// The seq of the FINAL_RENDER event that started the render now due: the
+// project's latest status event.
+Result<std::string> RenderAttempt(Store& store, std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<Event> log, store.ListEvents(project_id), "");
+  const Event* last = nullptr;
+  for (const Event& e : log) {
+    if (!e.is_shot_event()) last = &e;
+  }
+  const std::string final_render(ProjectStatusName(ProjectStatus::kFinalRender));
+  if (last == nullptr || last->to != final_render) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the project is " + (last ? last->to : std::string("new")) +
+                         ", not " + final_render);
+  }
+  return std::to_string(last->seq);
 }
 
 struct Counts {
@@ -223,11 +249,23 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   return report;
 }
 
-Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
-                                   std::string_view project_id,
-                                   const RenderRequest& request,
-                                   const ProgressSink& progress) {
-  SystemClock clock;
+std::string BoundedCause(std::string cause) {
+  constexpr size_t kMax = 2000;
+  if (cause.size() <= kMax) return cause;
+  size_t end = kMax - 3;
+  // Not inside a multi-byte character: continuation bytes are 10xxxxxx.
+  while (end > 0 && (static_cast<unsigned char>(cause[end]) & 0xC0) == 0x80) --end;
+  cause.resize(end);
+  return cause + "...";
+}
+
+namespace {
+
+// The render itself: the MP4 and its exports, locally and in the BlobStore.
+Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs, EventBus& bus,
+                                    std::string_view project_id,
+                                    const RenderRequest& request,
+                                    const ProgressSink& progress, const miri::Clock& clock) {
   const std::string pid(project_id);
   ASSIGN_OR_RETURN(std::filesystem::path song, blobs.LocalPath(request.song_key),
                    "final render: the song");
@@ -268,8 +306,35 @@ Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus
                     "storing the exports");
     report.exports.push_back(path.string());
   }
-  RETURN_IF_ERROR(ProjectEvent(store, bus, pid, ProjectStatus::kFinalRender,
-                               ProjectStatus::kRendered, "rendered", clock),
+  return report;
+}
+
+}  // namespace
+
+Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
+                                   std::string_view project_id,
+                                   const RenderRequest& request,
+                                   const ProgressSink& progress) {
+  SystemClock clock;
+  ASSIGN_OR_RETURN(std::string attempt, RenderAttempt(store, project_id), "final render");
+  Result<RenderReport> report =
+      RenderAndStore(store, blobs, bus, project_id, request, progress, clock);
+  if (!report) {
+    progress("", true);
+    // Otherwise the project would wait in FINAL_RENDER forever. The cause is
+    // what the dashboard shows; a person may then render again.
+    Result<void> failed =
+        ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
+                     ProjectStatus::kFailed, BoundedCause(report.error().ToString()), clock,
+                     attempt);
+    if (!failed) {
+      return tl::unexpected(WithContext(
+          report.error(), "recording the failure failed (" + failed.error().ToString() + ")"));
+    }
+    return report;
+  }
+  RETURN_IF_ERROR(ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
+                               ProjectStatus::kRendered, "rendered", clock, attempt),
                   "");
   return report;
 }

@@ -69,10 +69,18 @@ struct RenderReport {
 // in FINAL_RENDER: every clip on its frame slot over the original song,
 // RENDER_PROGRESS on the bus, the MP4 and its exports stored under
 // projects/<id>/render/ in the BlobStore, then the project is RENDERED.
+// When the render fails the project moves to FAILED with the error as the
+// event's cause, and the error is returned. Each attempt (each FINAL_RENDER
+// event) ends once, RENDERED or FAILED; a project not in FINAL_RENDER is
+// refused (FAILED_PRECONDITION) and left as it is.
 Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
                                    std::string_view project_id,
                                    const RenderRequest& request,
                                    const ProgressSink& progress);
+
+// An event's cause is at most 2000 bytes (the web's EventSchema): a longer
+// error (long blob keys) is cut on a UTF-8 character boundary, with "...".
+std::string BoundedCause(std::string cause);
 
 // Runs plan -> images -> clips -> final render on `stack`. FAILED_PRECONDITION
 // naming the shot when one fails; RESOURCE_EXHAUSTED (before any paid

@@ -37,10 +37,7 @@ std::string_view ProjectStatusName(ProjectStatus s) {
 }
 
 std::optional<ProjectStatus> ParseProjectStatus(std::string_view name) {
-  for (ProjectStatus s :
-       {ProjectStatus::kAudioAnalysis, ProjectStatus::kPlanned,
-        ProjectStatus::kFinalRender, ProjectStatus::kRendered,
-        ProjectStatus::kFailed}) {
+  for (ProjectStatus s : kAllProjectStatuses) {
     if (ProjectStatusName(s) == name) return s;
   }
   return std::nullopt;
@@ -107,7 +104,8 @@ bool IsLegalProjectTransition(std::optional<ProjectStatus> from,
     case P::kFinalRender: return to == P::kRendered;
     // A finished video may be rendered again (other fps, size, preset).
     case P::kRendered: return to == P::kFinalRender;
-    case P::kFailed: return false;
+    // A failed render may be tried again (a clip restored, a disk freed).
+    case P::kFailed: return to == P::kFinalRender;
   }
   return false;
 }

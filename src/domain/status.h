@@ -43,6 +43,11 @@ enum class ProjectStatus {
   kFailed,
 };
 
+inline constexpr std::array<ProjectStatus, 5> kAllProjectStatuses = {
+    ProjectStatus::kAudioAnalysis, ProjectStatus::kPlanned,
+    ProjectStatus::kFinalRender, ProjectStatus::kRendered,
+    ProjectStatus::kFailed};
+
 inline constexpr std::string_view kProjectStatusValues =
     "AUDIO_ANALYSIS, PLANNED, FINAL_RENDER, RENDERED, FAILED";
 
@@ -59,7 +64,12 @@ bool IsLegalShotTransition(std::optional<ShotStatus> from, ShotStatus to);
 Result<void> CheckShotTransition(std::optional<ShotStatus> from, ShotStatus to);
 
 // AUDIO_ANALYSIS -> PLANNED -> FINAL_RENDER -> RENDERED (-> FINAL_RENDER to
-// render again), any state but RENDERED and FAILED -> FAILED; nullopt -> AUDIO_ANALYSIS for a new project.
+// render again), any state but RENDERED and FAILED -> FAILED, and
+// FAILED -> FINAL_RENDER to retry a failed render; nullopt -> AUDIO_ANALYSIS
+// for a new project. The pair check cannot see history: the command that
+// starts a render (ShotCommands::StartFinalRender) refuses FAILED ->
+// FINAL_RENDER unless the project failed in FINAL_RENDER and every shot is
+// COMPLETED.
 bool IsLegalProjectTransition(std::optional<ProjectStatus> from,
                               ProjectStatus to);
 

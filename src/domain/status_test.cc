@@ -73,22 +73,45 @@ TEST(ShotStatusTest, NamesRoundTrip) {
   EXPECT_EQ(ParseShotStatus("draft"), std::nullopt);
 }
 
-TEST(ProjectStateMachineTest, FollowsTheLifecycle) {
-  using P = ProjectStatus;
-  EXPECT_TRUE(IsLegalProjectTransition(std::nullopt, P::kAudioAnalysis));
-  EXPECT_FALSE(IsLegalProjectTransition(std::nullopt, P::kPlanned));
-  EXPECT_TRUE(IsLegalProjectTransition(P::kAudioAnalysis, P::kPlanned));
-  EXPECT_TRUE(IsLegalProjectTransition(P::kPlanned, P::kFinalRender));
-  EXPECT_TRUE(IsLegalProjectTransition(P::kFinalRender, P::kRendered));
-  EXPECT_TRUE(IsLegalProjectTransition(P::kRendered, P::kFinalRender));
-  EXPECT_TRUE(IsLegalProjectTransition(P::kPlanned, P::kFailed));
-  EXPECT_FALSE(IsLegalProjectTransition(P::kRendered, P::kFailed));
-  EXPECT_FALSE(IsLegalProjectTransition(P::kFailed, P::kPlanned));
-  EXPECT_FALSE(IsLegalProjectTransition(P::kAudioAnalysis, P::kRendered));
-  for (P p : {P::kAudioAnalysis, P::kPlanned, P::kFinalRender, P::kRendered,
-              P::kFailed}) {
+using P = ProjectStatus;
+
+// design.md section 4's project lifecycle. Every other pair must be refused.
+const std::set<std::pair<std::optional<P>, P>>& LegalProjectPairs() {
+  static const std::set<std::pair<std::optional<P>, P>> kLegal = {
+      {std::nullopt, P::kAudioAnalysis},
+      {P::kAudioAnalysis, P::kPlanned},
+      {P::kPlanned, P::kFinalRender},
+      {P::kFinalRender, P::kRendered},
+      {P::kRendered, P::kFinalRender},  // render again
+      {P::kAudioAnalysis, P::kFailed},
+      {P::kPlanned, P::kFailed},
+      {P::kFinalRender, P::kFailed},  // the render failed
+      {P::kFailed, P::kFinalRender},  // retry the failed render
+  };
+  return kLegal;
+}
+
+TEST(ProjectStateMachineTest, EveryPairMatchesTheLifecycle) {
+  std::vector<std::optional<P>> froms = {std::nullopt};
+  for (P p : kAllProjectStatuses) froms.push_back(p);
+  int legal = 0;
+  for (const auto& from : froms) {
+    for (P to : kAllProjectStatuses) {
+      bool expected = LegalProjectPairs().count({from, to}) > 0;
+      EXPECT_EQ(IsLegalProjectTransition(from, to), expected)
+          << (from ? ProjectStatusName(*from) : "(new)") << " -> "
+          << ProjectStatusName(to);
+      legal += expected;
+    }
+  }
+  EXPECT_EQ(legal, 9);  // 6 x 5 pairs checked, 9 legal
+}
+
+TEST(ProjectStatusTest, NamesRoundTrip) {
+  for (P p : kAllProjectStatuses) {
     EXPECT_EQ(ParseProjectStatus(ProjectStatusName(p)), p);
   }
+  EXPECT_EQ(ParseProjectStatus("failed"), std::nullopt);
 }
 
 }  // namespace

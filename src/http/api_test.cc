@@ -420,6 +420,73 @@ TEST_F(ApiTest, RenderNeedsEveryShotCompleted) {
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
 }
 
+// Writes the events a render worker would have written: both shots
+// COMPLETED, then the project through `path` (from PLANNED).
+void CompleteShotsThenMove(Store& store, const std::vector<std::string>& path,
+                           bool complete_shots = true) {
+  using S = miri::ShotStatus;
+  const S walk[] = {S::kDraft, S::kValidation, S::kGeneratingImage, S::kAwaitingApproval,
+                    S::kGeneratingVideo, S::kCompleted};
+  for (const std::string& shot : std::vector<std::string>{"sh1", "sh2"}) {
+    for (size_t i = 1; complete_shots && i < std::size(walk); ++i) {
+      Event e;
+      e.event_id = shot + "-" + std::to_string(i);
+      e.shot_id = shot;
+      e.from = std::string(ShotStatusName(walk[i - 1]));
+      e.to = std::string(ShotStatusName(walk[i]));
+      e.cause = "test";
+      e.at = "2026-01-01T00:00:00Z";
+      e.idempotency_key = e.event_id;
+      ASSERT_TRUE(store.AppendEvent(kProjectId, e));
+    }
+  }
+  std::string from = "PLANNED";
+  for (const std::string& to : path) {
+    Event e;
+    e.event_id = "w-" + std::to_string(&to - path.data());
+    e.from = from;
+    e.to = to;
+    e.cause = to == "FAILED" ? "shot \"sh2\": clip missing" : "worker";
+    e.at = "2026-01-01T00:00:00Z";
+    e.idempotency_key = e.event_id;
+    ASSERT_TRUE(store.AppendEvent(kProjectId, e));
+    from = to;
+  }
+}
+
+TEST_F(ApiTest, FailedRenderCanBeRenderedAgain) {
+  CreatePlannedProject();
+  CompleteShotsThenMove(*store_, {"FINAL_RENDER", "FAILED"});
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "FINAL_RENDER");
+  Event last = static_cast<Store&>(*store_).ListEvents(kProjectId).value().back();
+  EXPECT_EQ(last.from, "FAILED");
+  EXPECT_EQ(last.cause, "render again after: shot \"sh2\": clip missing");
+}
+
+TEST_F(ApiTest, ProjectThatFailedBeforeItsShotsCompletedIsNotRendered) {
+  CreatePlannedProject();
+  CompleteShotsThenMove(*store_, {"FAILED"}, /*complete_shots=*/false);
+  size_t before = EventCount();
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "shots.sh1");
+  EXPECT_NE(r.body.find("only a failed render can be tried again"), std::string::npos) << r.body;
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "FAILED");
+}
+
+TEST_F(ApiTest, ProjectThatFailedOutsideARenderIsNotRendered) {
+  CreatePlannedProject();
+  CompleteShotsThenMove(*store_, {"FAILED"});
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(FirstIssue(r), "status");
+  EXPECT_EQ(Body(r)["error"]["message"], "only a failed render can be tried again");
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "FAILED");
+}
+
 TEST_F(ApiTest, EventsQueryIsValidated) {
   CreatePlannedProject();
   Response bad = Call("GET", kProject + "/events?after=abc");

@@ -244,10 +244,29 @@ Result<CommandOutcome> ShotCommands::StartFinalRender(std::string_view project_i
                             "; every shot must be COMPLETED"});
     }
   }
+  std::string cause = "final render requested";
+  if (status == ProjectStatus::kFailed) {
+    // FAILED -> FINAL_RENDER is a retry of a failed render, nothing else:
+    // a project that failed earlier in its life is not rendered.
+    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id), "render");
+    const Event* failed = nullptr;
+    for (const Event& old : events) {
+      if (!old.is_shot_event()) failed = &old;
+    }
+    const std::string final_render(ProjectStatusName(ProjectStatus::kFinalRender));
+    if (failed == nullptr || failed->from != final_render) {
+      issues.push_back({"status", "the project failed in " +
+                                      (failed && failed->from ? *failed->from : "(new)") +
+                                      " (" + (failed ? failed->cause : "") +
+                                      "); only a failed render can be tried again"});
+    } else {
+      cause = "render again after: " + failed->cause;
+    }
+  }
   Event e;
   e.from = status ? std::optional(std::string(ProjectStatusName(*status))) : std::nullopt;
   e.to = std::string(ProjectStatusName(ProjectStatus::kFinalRender));
-  e.cause = "final render requested";
+  e.cause = cause;
   e.idempotency_key = key;
   if (!issues.empty()) {
     // A repeat after the render started is a duplicate, not an error.
@@ -257,8 +276,10 @@ Result<CommandOutcome> ShotCommands::StartFinalRender(std::string_view project_i
         if (old.idempotency_key == key) return CommandOutcome{{old}, {}, true, false, ""};
       }
     }
+    const bool shots_missing = issues.front().path != "status";
     return MakeError(ErrorCode::kFailedPrecondition,
-                     "every shot must be COMPLETED before the final render",
+                     shots_missing ? "every shot must be COMPLETED before the final render"
+                                   : "only a failed render can be tried again",
                      std::move(issues));
   }
   ASSIGN_OR_RETURN(AppendEventResult r, AppendAndPublish(project_id, e), "render");

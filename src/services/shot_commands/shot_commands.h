@@ -11,8 +11,11 @@
 //   Reject moves back to DRAFT without vision analysis or a new rule.
 // - ApplyProviderResult applies the status change of a verified webhook; it
 //   does not download the provider's outputs into the BlobStore.
-// - StartFinalRender moves the project to FINAL_RENDER; the render worker
-//   (`miri render`) is a separate process that is not triggered from here.
+// - StartFinalRender moves the project to FINAL_RENDER once every shot is
+//   COMPLETED: from PLANNED, from RENDERED (render again) or from FAILED
+//   when the render failed (try again; a project that failed before its
+//   render is refused). The render worker (`miri render`) is a separate
+//   process that is not triggered from here.
 //
 // Every command is idempotent under its key: a repeat returns the stored
 // outcome with duplicate = true and writes nothing. A refused command (bad

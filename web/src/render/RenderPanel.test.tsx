@@ -26,14 +26,14 @@ const project = (status: string) => ({
   status,
   agentConfigs: [],
 });
-const projectEvent = (seq: number, from: string, to: string) => ({
-  projectId: P, seq, eventId: `e${seq}`, from, to, status: to, cause: 'c', at: '2026-03-02T10:15:04Z',
+const projectEvent = (seq: number, from: string, to: string, cause = 'c') => ({
+  projectId: P, seq, eventId: `e${seq}`, from, to, status: to, cause, at: '2026-03-02T10:15:04Z',
 });
 
-function fake(shots: Shot[], status: string) {
+function fake(shots: Shot[], status: string, last = projectEvent(1, 'AUDIO_ANALYSIS', status)) {
   const a = new FakeApi();
   let s = { shots, status };
-  a.on('GET', `${base}/events`, () => ({ status: 200, body: { events: [projectEvent(1, 'AUDIO_ANALYSIS', s.status)], lastSeq: 1 } }));
+  a.on('GET', `${base}/events`, () => ({ status: 200, body: { events: [last], lastSeq: last.seq } }));
   a.on('GET', `${base}/shots`, () => ({ status: 200, body: { shots: s.shots } }));
   a.on('GET', base, () => ({ status: 200, body: project(s.status) }));
   return { a, set: (next: typeof s) => (s = next) };
@@ -55,6 +55,33 @@ describe('RenderPanel', () => {
     expect(alert.textContent).toContain('Could not start the render');
     expect(alert.textContent).toContain('shots.s2: is AWAITING_APPROVAL');
     expect(screen.queryByRole('link', { name: /Download/ })).toBeNull();
+  });
+
+  it('shows why a render failed and renders again on request', async () => {
+    const cause = 'final render: shot "s2": clip projects/p/s2.mp4: not found';
+    const { a, set } = fake([shot('s1', 'COMPLETED'), shot('s2', 'COMPLETED')], 'FAILED', projectEvent(7, 'FINAL_RENDER', 'FAILED', cause));
+    let posted = 0;
+    a.on('POST', `${base}/render`, () => {
+      posted += 1;
+      set({ shots: [shot('s1', 'COMPLETED'), shot('s2', 'COMPLETED')], status: 'FINAL_RENDER' });
+      return { status: 202, body: { events: [projectEvent(8, 'FAILED', 'FINAL_RENDER')], duplicate: false, dispatched: true, note: 'the render worker started' } };
+    });
+    const { socket } = renderWithServices(<RenderPanel projectId={P} />, a);
+    const summary = await screen.findByTestId('render-summary');
+    await waitFor(() => expect(summary.textContent).toBe(`The render failed: ${cause}`));
+    expect(summary.dataset.phase).toBe('failed');
+    await userEvent.click(screen.getByRole('button', { name: 'Render again' }));
+    await waitFor(() => expect(posted).toBe(1));
+    act(() => socket.fire('PROJECT_UPDATED', projectEvent(8, 'FAILED', 'FINAL_RENDER')));
+    await screen.findByText(/Rendering every clip/);
+    expect(screen.queryByRole('button', { name: 'Render again' })).toBeNull();
+  });
+
+  it('offers no render for a project that failed before its render', async () => {
+    const { a } = fake([shot('s1', 'FAILED')], 'FAILED', projectEvent(4, 'PLANNED', 'FAILED', 'the budget is exhausted'));
+    renderWithServices(<RenderPanel projectId={P} />, a);
+    await screen.findByText('The project failed: the budget is exhausted');
+    expect(screen.queryByRole('button')).toBeNull();
   });
 
   it('follows the render live and then offers the video and its exports', async () => {

@@ -1,5 +1,6 @@
 // Final render: follows the project's status and RENDER_PROGRESS live; the
-// render starts by itself when the last shot is completed (or on request).
+// render starts by itself when the last shot is completed (or on request);
+// a failed render shows its cause and can be tried again.
 // Plays the result and offers it with its timeline exports.
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -43,7 +44,8 @@ export function RenderPanel({ projectId }: { projectId: string }) {
     [live, projectId],
   );
   const status = table.state.projectStatus ?? project.data?.status;
-  const view = renderView(status, table.state.shots, progress);
+  const view = renderView(status, table.state.shots, progress, table.state.projectChange);
+  const retry = view.phase === 'failed';
   const percent = view.fraction !== null ? Math.round(view.fraction * 100) : null;
   return (
     <section aria-labelledby="render-h" className="render">
@@ -54,8 +56,13 @@ export function RenderPanel({ projectId }: { projectId: string }) {
       </p>
       {view.canRequest && (
         <>
-          <button type="button" className={view.phase === 'ready' ? 'primary' : ''} onClick={() => start.mutate()} disabled={start.isPending}>
-            Render the video
+          <button
+            type="button"
+            className={view.phase === 'ready' || retry ? 'primary' : ''}
+            onClick={() => start.mutate()}
+            disabled={start.isPending}
+          >
+            {retry ? 'Render again' : 'Render the video'}
           </button>
           <ErrorNote error={start.error} title="Could not start the render" />
         </>

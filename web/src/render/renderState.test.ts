@@ -32,6 +32,15 @@ describe('renderView', () => {
   it('offers the video only once the project is rendered', () => {
     expect(renderView('RENDERED', [shot('a', 'COMPLETED')], null)).toMatchObject({ phase: 'rendered', canRequest: false });
   });
+  it('shows a failed render\'s cause and offers to render again', () => {
+    const v = renderView('FAILED', [shot('a', 'COMPLETED')], null, { from: 'FINAL_RENDER', cause: 'shot "a": clip missing' });
+    expect(v).toMatchObject({ phase: 'failed', canRequest: true, summary: 'The render failed: shot "a": clip missing' });
+  });
+  it('offers no render for a project that failed before its render', () => {
+    const v = renderView('FAILED', [shot('a', 'FAILED')], null, { from: 'PLANNED', cause: 'budget exhausted' });
+    expect(v).toMatchObject({ phase: 'failed', canRequest: false, summary: 'The project failed: budget exhausted' });
+    expect(renderView('FAILED', [], null).summary).toBe('The project failed; see the shots for the cause.');
+  });
   it('says so when there is no plan yet', () => {
     expect(renderView('AUDIO_ANALYSIS', [], null).phase).toBe('no-plan');
   });

@@ -1,6 +1,7 @@
 // What the Render view shows, derived from the project's status, the live
 // shot table and the last RENDER_PROGRESS event (pure, tested without a DOM).
 import type { ProjectStatus, RenderProgress, Shot } from '../schemas';
+import type { ProjectChange } from '../shots/shotTable';
 
 export type RenderPhase = 'no-plan' | 'waiting' | 'ready' | 'rendering' | 'finishing' | 'rendered' | 'failed';
 
@@ -12,7 +13,7 @@ export interface RenderView {
   fraction: number | null;
   /** One sentence for people. */
   summary: string;
-  /** Whether the "Render the video" button is offered. */
+  /** Whether the "Render the video" (or, after a failed render, "Render again") button is offered. */
   canRequest: boolean;
 }
 
@@ -22,12 +23,24 @@ export function renderProgressFraction(p: RenderProgress): number | null {
   return null;
 }
 
-export function renderView(status: ProjectStatus | null | undefined, shots: Shot[], progress: RenderProgress | null): RenderView {
+export function renderView(
+  status: ProjectStatus | null | undefined,
+  shots: Shot[],
+  progress: RenderProgress | null,
+  change?: ProjectChange,
+): RenderView {
   const total = shots.length;
   const completed = shots.filter((s) => s.status === 'COMPLETED').length;
   const fraction = progress ? renderProgressFraction(progress) : null;
   const base = { completed, total, fraction: null, canRequest: false };
-  if (status === 'FAILED') return { ...base, phase: 'failed', summary: 'The project failed; see the shots for the cause.' };
+  if (status === 'FAILED') {
+    // Only a failed render can be tried again (the server refuses the rest).
+    if (change?.from === 'FINAL_RENDER') {
+      return { ...base, phase: 'failed', canRequest: true, summary: `The render failed: ${change.cause}` };
+    }
+    const why = change?.cause ? `: ${change.cause}` : '; see the shots for the cause.';
+    return { ...base, phase: 'failed', summary: `The project failed${why}` };
+  }
   if (status === 'RENDERED') return { ...base, phase: 'rendered', fraction: 1, summary: 'The music video is rendered.' };
   if (status === 'FINAL_RENDER') {
     if (fraction !== null && fraction >= 1) {

@@ -17,7 +17,14 @@ export interface ShotTableState {
   stale: boolean; // a snapshot is needed
   staleReason?: string;
   projectStatus?: ProjectStatus;
+  /** The project's latest status event: where it came from and why (a failed render's cause). */
+  projectChange?: ProjectChange;
   lastChange?: { shotId: string; seq: number; cause: string };
+}
+
+export interface ProjectChange {
+  from: string | null;
+  cause: string;
 }
 
 export type ShotTableAction =
@@ -49,7 +56,10 @@ function applyEvent(s: ShotTableState, e: EventPayload): ShotTableState {
   let next: ShotTableState = { ...s, lastSeq: e.seq };
   if (e.seq > s.lastSeq + 1) next = markStale(next, `missed events ${s.lastSeq + 1}-${e.seq - 1}`);
   if (e.shotId === undefined) {
-    if (isProjectStatus(e.to)) next.projectStatus = e.to;
+    if (isProjectStatus(e.to)) {
+      next.projectStatus = e.to;
+      next.projectChange = { from: e.from, cause: e.cause };
+    }
     // A committed plan brings shots the table has never seen.
     if (e.to === 'PLANNED') next = markStale(next, 'the plan was committed');
     return next;

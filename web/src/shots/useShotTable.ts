@@ -25,10 +25,14 @@ export function useShotTable(projectId: string) {
       const { shots } = await api.get(`${base}/shots`, ShotListSchema);
       const current = qc.getQueryData<ShotTableState>(key) ?? initialShotTable;
       const projectEvents = events.events.filter((e) => e.shotId === undefined);
-      const projectStatus = projectEvents.at(-1)?.to;
+      const last = projectEvents.at(-1);
       const next = reduceShotTable(current, { type: 'snapshot', shots, seq: events.lastSeq });
-      return projectStatus && next.projectStatus === undefined
-        ? { ...next, projectStatus: projectStatus as ShotTableState['projectStatus'] }
+      return last && next.projectStatus === undefined
+        ? {
+            ...next,
+            projectStatus: last.to as ShotTableState['projectStatus'],
+            projectChange: { from: last.from, cause: last.cause },
+          }
         : next;
     },
     staleTime: Infinity,
