@@ -349,7 +349,10 @@ async function main() {
     );
     const failed = await page.locator('tr[data-shot][data-status="FAILED"]').evaluateAll((rs) => rs.map((r) => r.dataset.shot));
     if (failed.length) throw new Error(`shots failed: ${failed.join(', ')}`);
-    // Every thumbnail really loaded (an image, not a broken link).
+    // Every thumbnail really loaded (an image, not a broken link): wait
+    // until the browser has finished each (on a busy machine some are still
+    // loading), then count the broken ones.
+    await page.waitForFunction(() => [...document.querySelectorAll('img.thumb')].every((i) => i.complete), null, { timeout: 15_000 });
     const broken = await page.locator('img.thumb').evaluateAll((imgs) => imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).length);
     if (broken) throw new Error(`${broken} thumbnails did not load`);
     if (!(await page.evaluate(() => window.__miriSameDocument === true))) throw new Error('the page was reloaded');
