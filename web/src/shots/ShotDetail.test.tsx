@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuleView, Shot, Version } from '../schemas';
@@ -79,6 +79,32 @@ describe('ShotDetail', () => {
     await screen.findByText('Version v2 is ready and awaits your approval.');
     await waitFor(() => expect(screen.getByRole('img', { name: /anchor image of s1, version v2/ })).toBeTruthy());
   });
+  // Regression: the refine reply came back before the REFINING event, so the
+  // page tried the new version's picture while it was still being painted;
+  // that one failed load hid the version for good, and the refined image
+  // never appeared when it was ready.
+  it('shows a refined image that failed to load while it was still being painted', async () => {
+    const { a, s } = fake({ shot: shotIn('AWAITING_APPROVAL', ['v1']), versions: [version('v1')], rules: [] });
+    a.on('POST', `${base}/shots/s1/refine`, () => {
+      s.versions = [version('v1'), version('v2', { mode: 'inpaint', instruction: 'add puddles' })];
+      return { status: 202, body: { events: [], duplicate: false, dispatched: true, note: '' } };
+    });
+    const { socket } = renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    const chat = await screen.findByRole('form', { name: 'Refine by chat' });
+    await userEvent.type(within(chat).getByLabelText('Refine instruction'), 'add puddles');
+    await userEvent.click(within(chat).getByRole('button', { name: 'Send' }));
+    // No event yet: the status is still the old AWAITING_APPROVAL, and v2's
+    // picture does not exist yet.
+    const early = await screen.findByRole('img', { name: /anchor image of s1, version v2/ });
+    fireEvent.error(early);
+    await screen.findByRole('img', { name: /anchor image of s1, version v1/ });
+    act(() => socket.fire('SHOT_UPDATED', ev(6, 'AWAITING_APPROVAL', 'REFINING', 'v2')));
+    s.shot = shotIn('AWAITING_APPROVAL', ['v1', 'v2']);
+    act(() => socket.fire('SHOT_UPDATED', ev(7, 'REFINING', 'AWAITING_APPROVAL', 'v2')));
+    await screen.findByText('Version v2 is ready and awaits your approval.');
+    await waitFor(() => expect(screen.getByRole('img', { name: /anchor image of s1, version v2/ })).toBeTruthy());
+  });
+
   it('says why a shot failed, in the words of its event', async () => {
     const { a } = fake({ shot: shotIn('FAILED', ['v1']), versions: [version('v1')], rules: [] });
     a.on('GET', `${base}/events`, () => ({

@@ -49,7 +49,13 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   });
   const versions = versionsQ.data?.versions ?? [];
   const status = shot?.status;
-  const [missing, setMissing] = useState<ReadonlySet<string>>(new Set());
+  // Image versions whose picture failed to load, with the moment (status and
+  // version count) it failed: a failure counts only until the shot moves on,
+  // since a picture asked for before it was painted (the command's reply can
+  // beat its event) exists once the shot is ready.
+  const moment = `${status}|${versionCount}`;
+  const [failedLoads, setFailedLoads] = useState<ReadonlyMap<string, string>>(new Map());
+  const missing = new Set([...failedLoads].filter(([, when]) => when === moment).map(([id]) => id));
   const media = shotMedia(versions, status, missing);
   // Why the shot failed: the cause of its last move to FAILED.
   const failureQ = useQuery({
@@ -146,7 +152,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
             {latestImage ? (
               <img
                 key={latestImage.versionId}
-                onError={() => setMissing((m) => new Set([...m, latestImage.versionId]))}
+                onError={() => setFailedLoads((m) => new Map([...m, [latestImage.versionId, moment]]))}
                 src={blobUrl(projectId, latestImage.outputs[0]!)}
                 alt={`anchor image of ${shotId}, version ${latestImage.versionId}`}
               />
