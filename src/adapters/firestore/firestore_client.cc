@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "adapters/curl/http_client.h"
 #include "adapters/firestore/firestore_value.h"
 
 namespace miri::firestore {
@@ -28,21 +29,6 @@ class TokenPlugin final : public grpc::MetadataCredentialsPlugin {
  private:
   std::shared_ptr<gcp::TokenSource> tokens_;
 };
-
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -146,7 +132,7 @@ void FirestoreClient::Prepare(grpc::ClientContext* ctx) const {
   ctx->set_deadline(std::chrono::system_clock::now() + options_.deadline);
   // Routes the request to the database (required by production Firestore).
   ctx->AddMetadata("x-goog-request-params",
-                   "database=" + PercentEncode(database_));
+                   "database=" + UrlEncode(database_));
 }
 
 Result<v1::CommitResponse> FirestoreClient::Commit(

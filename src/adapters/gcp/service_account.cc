@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/gcp/credentials.h"
+#include "adapters/curl/http_client.h"
 
 namespace miri::gcp {
 
@@ -29,21 +30,6 @@ std::string Base64Url(std::string_view in) {
     }
   }
   if (bits > 0) out += kAlphabet[(buf << (6 - bits)) & 63];
-  return out;
-}
-
-std::string FormEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
   return out;
 }
 
@@ -89,8 +75,8 @@ class ServiceAccount final : public TokenFetcher {
                      "service account");
     std::string body =
         "grant_type=" +
-        FormEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
-        "&assertion=" + FormEncode(jwt);
+        UrlEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
+        "&assertion=" + UrlEncode(jwt);
     ASSIGN_OR_RETURN(
         HttpReply reply,
         HttpRequest("POST", key_.token_uri,
