@@ -5,8 +5,6 @@
 #ifndef MIRI_ADAPTERS_GCS_TEST_GCS_EMULATOR_H_
 #define MIRI_ADAPTERS_GCS_TEST_GCS_EMULATOR_H_
 
-#include <sys/types.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +13,7 @@
 
 #include "adapters/curl/http_client.h"
 #include "domain/result.h"
+#include "node_fixture.h"
 
 namespace miri::testing {
 
@@ -24,8 +23,7 @@ class TestGcsEmulator {
   static Result<std::unique_ptr<TestGcsEmulator>> Start();
   TestGcsEmulator(const TestGcsEmulator&) = delete;
   TestGcsEmulator& operator=(const TestGcsEmulator&) = delete;
-  // SIGTERM and waits (at most 5 s), then SIGKILL.
-  ~TestGcsEmulator();
+  // The node process stops with it (NodeFixture: SIGTERM, at most 5 s, SIGKILL).
 
   const std::string& base() const { return base_; }  // http://127.0.0.1:P
   // host:port, the form STORAGE_EMULATOR_HOST takes.
@@ -40,8 +38,7 @@ class TestGcsEmulator {
 
  private:
   TestGcsEmulator() = default;
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1;
+  std::unique_ptr<NodeFixture> node_;
   std::string base_;
   CurlHttpClient http_;
 };
