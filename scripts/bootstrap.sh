@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates ccache
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libexpected-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev sqlite3
@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev
   protobuf-compiler libprotobuf-dev libgrpc++-dev protobuf-compiler-grpc
   sox libsox-fmt-mp3 espeak-ng
+  wrk
   chromium
 )
 # Node.js 20 (with its own npm) may already be present; Debian's npm package

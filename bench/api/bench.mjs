@@ -2,10 +2,13 @@
 // instances sharing redis (webhook posted to A, client on B), for `miri
 // serve` and for the Node reference app (reference/server.mjs); their
 // ratio; process start-to-first-200 time; idle RSS.
+// Latency: an open-loop Node sender at a fixed rate (no coordinated
+// omission). Throughput: wrk (webhooks.lua) replays pre-signed deliveries
+// with CONCURRENCY connections, so the load generator is not the limit.
 // Usage: MIRI_BIN=build/src/app/miri node bench/api/bench.mjs
 // Figures only; nothing is asserted.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io } from "socket.io-client";
@@ -18,23 +21,53 @@ const RATE = Number(process.env.BENCH_RATE || 500);        // webhooks/s, latenc
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 32);
 const LAT_N = RATE * SECONDS;
-const TPUT_N = Number(process.env.BENCH_TPUT_SHOTS || 2000);
+// One project holds at most 7200 shots (an hour at 500 ms a shot).
+const TPUT_N = Number(process.env.BENCH_TPUT_SHOTS || 5000);
 
 const key = Buffer.from(WEBHOOK_SECRET.slice("whsec_".length), "base64");
-function signedPost(base, shotId, versionId, requestId) {
-  const raw = JSON.stringify({ request_id: requestId, status: "OK", payload: {} });
+// One signed fal delivery (Standard Webhooks) for a shot.
+function delivery(shotId, versionId, requestId) {
+  const body = JSON.stringify({ request_id: requestId, status: "OK", payload: {} });
   const ts = String(Math.floor(Date.now() / 1000));
-  const sig = createHmac("sha256", key).update(`${requestId}.${ts}.${raw}`).digest("base64");
-  return fetch(`${base}/api/webhooks/fal?projectId=${PROJECT_ID}&shotId=${shotId}&versionId=${versionId ?? "v"}`, {
-    method: "POST", body: raw,
-    headers: { "content-type": "application/json", "webhook-id": requestId, "webhook-timestamp": ts,
-               "webhook-signature": `v1,${sig}` },
+  const sig = createHmac("sha256", key).update(`${requestId}.${ts}.${body}`).digest("base64");
+  return { path: `/api/webhooks/fal?projectId=${PROJECT_ID}&shotId=${shotId}&versionId=${versionId ?? "v"}`,
+           id: requestId, ts, sig: `v1,${sig}`, body };
+}
+function signedPost(base, shotId, versionId, requestId) {
+  const d = delivery(shotId, versionId, requestId);
+  return fetch(base + d.path, {
+    method: "POST", body: d.body,
+    headers: { "content-type": "application/json", "webhook-id": d.id, "webhook-timestamp": d.ts,
+               "webhook-signature": d.sig },
   }).then(async (r) => { await r.arrayBuffer(); return r.status; });
+}
+
+// wrk replays the deliveries (each once) over CONCURRENCY connections;
+// it is stopped (SIGINT: it then prints its summary) once `finished()`.
+async function wrkRun(url, file, finished) {
+  const args = ["-t1", `-c${CONCURRENCY}`, "-d600s", "--timeout", "10s",
+                "-s", path.join(here, "webhooks.lua"), url, "--", file, "1"];
+  const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => { out += d; });
+  child.stderr.on("data", (d) => { out += d; });
+  const exited = new Promise((r) => child.once("exit", r));
+  await waitFor("every delivery", finished, 300000).catch(() => {});
+  child.kill("SIGINT");
+  const code = await exited;
+  const line = out.split("\n").find((l) => l.startsWith("{\"ok\""));
+  if (code !== 0 || !line) throw new Error(`wrk failed (${code}):\n${out}`);
+  return JSON.parse(line);
 }
 
 function pct(sorted, p) {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+// CPU time (user + system) a process has used, in ms.
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 1000 / 100;  // clock ticks at 100 Hz
 }
 function rssMb(pid) {
   const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
@@ -119,29 +152,31 @@ async function measure(name, a, b, versions, total) {
   lat.sort((x, y) => x - y);
   const latency = { p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1],
                     delivered: lat.length, sent: LAT_N, errors, achievedRate: LAT_N / sendSeconds };
-  // 2. Sustained throughput: CONCURRENCY requests in flight until the shots run out.
-  let next = LAT_N + 1, done = 0, terr = 0;
+  // 2. Sustained throughput: wrk, CONCURRENCY connections, until the shots run out.
+  const file = path.join(tempDir("miri-bench-wrk-"), "deliveries.tsv");
+  const lines = [];
+  for (let i = LAT_N + 1; i <= total; i++) {
+    const d = delivery(`sh${i}`, versions?.[i], `tp-${i}`);
+    lines.push([d.path, d.id, d.ts, d.sig, d.body].join("\t"));
+  }
+  writeFileSync(file, lines.join("\n") + "\n");
   const before = received;
-  const t1 = performance.now();
-  const worker = async () => {
-    while (next <= total) {
-      const i = next++;
-      const s = await signedPost(a.url, `sh${i}`, versions?.[i], `tp-${i}`);
-      if (s === 200) done++; else terr++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - t1) / 1000;
-  await waitFor("deliveries", () => received - before >= done, 10000).catch(() => {});
+  const cpu0 = [cpuMs(a.child.pid), cpuMs(b.child.pid)];
+  const w = await wrkRun(a.url, file, () => received - before >= lines.length);
+  const cpu = [cpuMs(a.child.pid) - cpu0[0], cpuMs(b.child.pid) - cpu0[1]];
+  removeDir(path.dirname(file));
   socket.close();
-  return { name, latency, throughput: { perSecond: done / seconds, done, errors: terr,
-                                         delivered: received - before, seconds } };
+  return { name, latency, throughput: { perSecond: w.ok / w.seconds, done: w.ok, errors: w.failed + w.socketErrors,
+                                         delivered: received - before, seconds: w.seconds,
+                                         cpuUsA: (cpu[0] * 1000) / w.ok, cpuUsB: (cpu[1] * 1000) / w.ok } };
 }
 
 function print(r) {
   const l = r.latency, t = r.throughput;
-  console.log(`${r.name.padEnd(10)} throughput ${t.perSecond.toFixed(0)} webhooks/s (${CONCURRENCY} in flight, ` +
+  console.log(`${r.name.padEnd(10)} throughput ${t.perSecond.toFixed(0)} webhooks/s (wrk, ${CONCURRENCY} connections, ${t.seconds.toFixed(2)} s, ` +
               `${t.done} ok, ${t.errors} errors, ${t.delivered} delivered to the client on B)`);
+  console.log(`${"".padEnd(10)} CPU per webhook: ${t.cpuUsA.toFixed(0)} us on A (receives it), ` +
+              `${t.cpuUsB.toFixed(0)} us on B (relays it to the client)`);
   console.log(`${"".padEnd(10)} latency at ${RATE}/s (achieved ${l.achievedRate.toFixed(0)}/s): ` +
               `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms ` +
               `(${l.delivered}/${l.sent} delivered, ${l.errors} errors)`);
@@ -167,6 +202,7 @@ try {
   print(miri);
   print(ref);
   console.log(`ratio miri/reference: throughput ${(miri.throughput.perSecond / ref.throughput.perSecond).toFixed(2)}x, ` +
+              `CPU per webhook on A ${(ref.throughput.cpuUsA / miri.throughput.cpuUsA).toFixed(2)}x less, ` +
               `p99 latency ${(miri.latency.p99 / ref.latency.p99).toFixed(2)}x (lower is better)`);
   const d2 = tempDir("miri-bench-start-");
   const ms = await startToFirst200(() => startMiri({ dataDir: d2 }));

@@ -11,7 +11,8 @@
 //   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_WEBHOOK_SECRET
 //   (whsec_..., Standard Webhooks for providers without a cloud adapter;
 //   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
-//   MIRI_SIO_PING_TIMEOUT_MS, MIRI_RECONCILE_INTERVAL_MS (how often
+//   MIRI_SIO_PING_TIMEOUT_MS, --workers / MIRI_WORKERS (request handler
+//   threads, default 32), MIRI_RECONCILE_INTERVAL_MS (how often
 //   pending jobs are polled; 30000). Cloud providers and their webhooks
 //   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
@@ -46,6 +47,7 @@ struct ServeOptions {
   std::string data;
   std::string web;
   int threads = 2;
+  int workers = 0;  // 0: MIRI_WORKERS, else 32
 };
 
 std::string Env(const char* name, std::string fallback = "") {
@@ -169,6 +171,8 @@ int RunServe(ServeOptions o) {
   so.address = o.host;
   so.port = static_cast<uint16_t>(o.port);
   so.threads = o.threads;
+  so.workers = o.workers > 0 ? o.workers : std::atoi(Env("MIRI_WORKERS", "32").c_str());
+  if (so.workers < 1 || so.workers > 256) return Fail("MIRI_WORKERS must be 1..256");
   so.handle_signals = true;
   so.log_requests = Env("MIRI_LOG_REQUESTS", "1") != "0";
   so.sio.ping_interval_ms = std::atoi(Env("MIRI_SIO_PING_INTERVAL_MS", "25000").c_str());
@@ -195,6 +199,10 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--data", opts->data, "data directory (env MIRI_DATA_DIR, default ./miri-data)");
   cmd->add_option("--web", opts->web, "built SPA directory (env MIRI_WEB_DIR)");
   cmd->add_option("--threads", opts->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+  cmd->add_option("--workers", opts->workers,
+                  "request handler threads (env MIRI_WORKERS, default 32): handlers wait "
+                  "on the store there, and concurrent writes share one commit")
+      ->check(CLI::Range(1, 256));
   cmd->callback([opts] { throw CLI::RuntimeError(RunServe(*opts)); });
 }
 

@@ -9,19 +9,15 @@ OrchestratedCommands::OrchestratedCommands(Store& store, EventBus& bus,
                                            Orchestrator& orchestrator,
                                            RenderStarter start_render)
     : ShotCommands(store, bus, clock),
-      store_(store),
       orchestrator_(orchestrator),
       start_render_(std::move(start_render)) {}
 
 Result<CommandOutcome> OrchestratedCommands::Run(
-    std::string_view project_id, std::string_view shot_id,
+    std::string_view shot_id,
     const std::function<Result<ShotStep>()>& step) {
-  ASSIGN_OR_RETURN(std::vector<Event> before, store_.ListEvents(project_id), "");
-  const int64_t last = before.empty() ? 0 : before.back().seq;
   ASSIGN_OR_RETURN(ShotStep done, step(), "");
-  ASSIGN_OR_RETURN(std::vector<Event> after, store_.ListEvents(project_id, last), "");
   CommandOutcome out;
-  for (Event& e : after) {
+  for (Event& e : done.events) {
     if (e.shot_id == shot_id) out.events.push_back(std::move(e));
   }
   out.version_id = done.version_id;
@@ -38,7 +34,7 @@ Result<CommandOutcome> OrchestratedCommands::Run(
 Result<CommandOutcome> OrchestratedCommands::Generate(
     std::string_view project_id, std::string_view shot_id,
     const std::optional<std::string>& prompt_override, const std::string& key) {
-  return Run(project_id, shot_id, [&] {
+  return Run(shot_id, [&] {
     return orchestrator_.Generate(project_id, shot_id, prompt_override, key);
   });
 }
@@ -46,7 +42,7 @@ Result<CommandOutcome> OrchestratedCommands::Generate(
 Result<CommandOutcome> OrchestratedCommands::Approve(std::string_view project_id,
                                                      std::string_view shot_id,
                                                      const std::string& key) {
-  return Run(project_id, shot_id,
+  return Run(shot_id,
              [&] { return orchestrator_.Approve(project_id, shot_id, key); });
 }
 
@@ -54,7 +50,7 @@ Result<CommandOutcome> OrchestratedCommands::Reject(std::string_view project_id,
                                                     std::string_view shot_id,
                                                     const std::string& reason,
                                                     const std::string& key) {
-  return Run(project_id, shot_id, [&] {
+  return Run(shot_id, [&] {
     return orchestrator_.Reject(project_id, shot_id, reason, key);
   });
 }
@@ -63,7 +59,7 @@ Result<CommandOutcome> OrchestratedCommands::Refine(
     std::string_view project_id, std::string_view shot_id,
     const std::string& instruction, const std::optional<std::string>& mask_blob,
     const std::string& key) {
-  return Run(project_id, shot_id, [&] {
+  return Run(shot_id, [&] {
     return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob, key);
   });
 }

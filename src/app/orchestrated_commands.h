@@ -45,10 +45,9 @@ class OrchestratedCommands final : public ShotCommands {
 
  private:
   // Runs `step` and reports the shot's events it appended.
-  Result<CommandOutcome> Run(std::string_view project_id, std::string_view shot_id,
+  Result<CommandOutcome> Run(std::string_view shot_id,
                              const std::function<Result<ShotStep>()>& step);
 
-  Store& store_;
   Orchestrator& orchestrator_;
   RenderStarter start_render_;
 };

@@ -43,6 +43,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   SioHub& hub;
   ServerOptions options;
   net::io_context ioc;
+  net::thread_pool workers;  // runs the handlers (ServerOptions::workers)
   tcp::acceptor acceptor;
   net::signal_set signals;
   std::vector<std::thread> threads;
@@ -54,6 +55,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   Impl(const Api& a, SioHub& h, ServerOptions o)
       : api(a), hub(h), options(std::move(o)), ioc(std::max(1, options.threads)),
+        workers(static_cast<size_t>(std::max(1, options.workers))),
         acceptor(net::make_strand(ioc)), signals(ioc) {}
 
   uint64_t Track(std::function<void()> close) {
@@ -324,14 +326,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     req.body = std::move(raw.body());
     bool keep_alive = raw.keep_alive();
     unsigned version = raw.version();
-    Response r = server_->api.Handle(std::move(req));
-    if (server_->options.log_requests) {
-      LogJson("info", "http",
-              {{"method", std::string(raw.method_string())}, {"path", path_},
-               {"status", r.status},
-               {"durMs", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}});
-    }
-    Send(std::move(r), keep_alive && !server_->draining, version);
+    auto self = shared_from_this();
+    net::post(server_->workers, [self, req = std::move(req), started, keep_alive,
+                                 version]() mutable {
+      std::string method = req.method, path = req.path;
+      Response r = self->server_->api.Handle(std::move(req));
+      if (self->server_->options.log_requests) {
+        LogJson("info", "http",
+                {{"method", method}, {"path", path}, {"status", r.status},
+                 {"durMs", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}});
+      }
+      net::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive, version]() mutable {
+        self->Send(std::move(r), keep_alive && !self->server_->draining, version);
+      });
+    });
   }
 
   // Refusals before the body was read: answer, then drain what the client
@@ -541,6 +549,9 @@ void Server::Wait() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
+  // Past the grace period a handler may still run; its answer has nowhere
+  // to go, but it finishes before the server is gone.
+  impl_->workers.join();
   // Break the cycle sessions -> Impl so everything is released.
   std::lock_guard lock(impl_->mu);
   impl_->live.clear();

@@ -4,6 +4,8 @@
 // enforces header (8 KiB) and per-route body limits before reading a body,
 // logs one JSON line per request, and shuts down gracefully: stop
 // accepting, finish in-flight requests, close sockets, then return.
+// Handlers run on a pool of worker threads (ServerOptions::workers); the
+// answer is written back on the session's strand.
 // Beast and Asio stay inside server.cc.
 #ifndef MIRI_HTTP_SERVER_H_
 #define MIRI_HTTP_SERVER_H_
@@ -22,7 +24,11 @@ namespace miri::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port
-  int threads = 2;
+  int threads = 2;   // I/O threads: sockets, parsing, WebSocket frames
+  // Handler threads: a request's handler (which may wait on the store, an
+  // fsync or a Firestore call) runs here, so the I/O threads never block
+  // and a slow request does not hold up the others.
+  int workers = 32;
   SioOptions sio;
   int shutdown_grace_ms = 10000;  // in-flight requests get this long
   bool log_requests = true;

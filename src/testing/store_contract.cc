@@ -421,6 +421,53 @@ TEST_P(StoreContractTest, DataSurvivesReopen) {
             std::vector<std::string>{"v1"});
 }
 
+// Many threads writing through one handle at once (what a busy server
+// does): every accepted event is stored exactly once with its own seq, a
+// repeat is a duplicate, and a refused event, even one that shares a
+// commit with accepted ones, leaves nothing behind.
+TEST_P(StoreContractTest, ConcurrentWritesOnOneHandleCommitOnceAndRefusalsWriteNothing) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  constexpr int kThreads = 8, kShotsEach = 6;
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", kThreads * kShotsEach)));
+  std::vector<int> accepted(kThreads, 0), duplicates(kThreads, 0), refused(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kShotsEach; ++i) {
+        const std::string shot = "sh-" + std::to_string(t * kShotsEach + i);
+        Event go = ShotEvent(shot, S::kDraft, S::kValidation, shot + "/go");
+        auto a = store_->AppendEvent(p.project_id, go);
+        if (a && !a->duplicate) ++accepted[t];
+        auto again = store_->AppendEvent(p.project_id, go);
+        if (again && again->duplicate && again->event.seq == a->event.seq) ++duplicates[t];
+        auto stale = store_->AppendEvent(p.project_id,
+                                         ShotEvent(shot, S::kDraft, S::kFailed, shot + "/stale"));
+        auto illegal = store_->AppendEvent(
+            p.project_id, ShotEvent(shot, S::kValidation, S::kCompleted, shot + "/illegal"));
+        if (!stale && stale.error().code == ErrorCode::kFailedPrecondition) ++refused[t];
+        if (!illegal && illegal.error().code == ErrorCode::kFailedPrecondition) ++refused[t];
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  constexpr int kShots = kThreads * kShotsEach;
+  EXPECT_EQ(std::accumulate(accepted.begin(), accepted.end(), 0), kShots);
+  EXPECT_EQ(std::accumulate(duplicates.begin(), duplicates.end(), 0), kShots);
+  EXPECT_EQ(std::accumulate(refused.begin(), refused.end(), 0), 2 * kShots);
+  std::vector<Event> log = store_->ListEvents(p.project_id).value();
+  ASSERT_EQ(log.size(), static_cast<size_t>(2 * kShots));  // planned + accepted
+  for (size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(log[i].idempotency_key.find("/stale"), std::string::npos);
+    EXPECT_EQ(log[i].idempotency_key.find("/illegal"), std::string::npos);
+  }
+  std::vector<Shot> shots = store_->ListShots(p.project_id).value();
+  for (const Shot& s : shots) {
+    EXPECT_EQ(s.status, S::kValidation) << s.shot_id;
+  }
+}
+
 TEST_P(StoreContractTest, ConcurrentWritersOnOneShotNeverBothWin) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));

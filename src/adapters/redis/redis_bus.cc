@@ -7,10 +7,12 @@
 #include <charconv>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <hiredis/hiredis.h>
 
+#include "adapters/batching/batcher.h"
 #include "adapters/inproc_bus/subscriptions.h"
 
 namespace miri {
@@ -87,8 +89,7 @@ Result<RedisAddress> ParseRedisUrl(std::string_view url) {
 struct RedisBus::Impl {
   RedisAddress address;
   Subscriptions subs;
-  std::mutex pub_mu;
-  ContextPtr pub;
+  ContextPtr pub;  // used by the publishing batch only
   std::atomic<bool> stop{false};
   std::atomic<bool> subscribed{false};
   int wake[2] = {-1, -1};  // written on shutdown to end the poll at once
@@ -99,20 +100,50 @@ struct RedisBus::Impl {
     if (wake[1] >= 0) close(wake[1]);
   }
 
-  Result<void> PublishOnce(const std::string& channel, const std::string& body) {
-    if (pub == nullptr) pub = Dial(address, 1000);
-    if (pub == nullptr) {
-      return MakeError(ErrorCode::kUnavailable, "redis unreachable");
+  struct PendingPublish {
+    std::string channel;
+    std::string body;
+    std::optional<Result<void>> outcome;
+  };
+
+  // Concurrent PUBLISHes share one pipelined round trip (batcher.h).
+  Batcher<PendingPublish> publishes{
+      [this](const std::vector<PendingPublish*>& batch) { PublishBatch(batch); }};
+
+  // Sends the batch pipelined on the publishing connection. A broken link
+  // is redialled once and what got no reply is sent again (a redis restart
+  // since last use); clients tolerate a repeat (events carry their seq).
+  void PublishBatch(const std::vector<PendingPublish*>& batch) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::vector<PendingPublish*> todo;
+      for (PendingPublish* p : batch) {
+        if (!p->outcome) todo.push_back(p);
+      }
+      if (todo.empty()) return;
+      if (pub == nullptr) pub = Dial(address, 1000);
+      if (pub == nullptr) continue;
+      for (PendingPublish* p : todo) {
+        redisAppendCommand(pub.get(), "PUBLISH %b %b", p->channel.data(), p->channel.size(),
+                           p->body.data(), p->body.size());
+      }
+      for (PendingPublish* p : todo) {
+        void* raw = nullptr;
+        if (redisGetReply(pub.get(), &raw) != REDIS_OK || raw == nullptr) {
+          pub.reset();  // the rest go again on a fresh connection
+          break;
+        }
+        ReplyPtr r(static_cast<redisReply*>(raw));
+        if (r->type == REDIS_REPLY_ERROR) {
+          p->outcome = MakeError(ErrorCode::kUnavailable,
+                                 "redis publish failed: " + std::string(r->str, r->len));
+        } else {
+          p->outcome = Result<void>{};
+        }
+      }
     }
-    ReplyPtr r(static_cast<redisReply*>(
-        redisCommand(pub.get(), "PUBLISH %b %b", channel.data(), channel.size(),
-                     body.data(), body.size())));
-    if (r == nullptr || r->type == REDIS_REPLY_ERROR) {
-      std::string why = r ? std::string(r->str, r->len) : std::string(pub->errstr);
-      pub.reset();
-      return MakeError(ErrorCode::kUnavailable, "redis publish failed: " + why);
+    for (PendingPublish* p : batch) {
+      if (!p->outcome) p->outcome = MakeError(ErrorCode::kUnavailable, "redis unreachable");
     }
-    return {};
   }
 
   // Sleeps `ms` unless shutdown starts; returns false on shutdown.
@@ -220,13 +251,9 @@ RedisBus::~RedisBus() {
 }
 
 Result<void> RedisBus::Publish(const BusMessage& message) {
-  std::string channel = ProjectChannel(message.project_id);
-  std::string body = Encode(message);
-  std::lock_guard lock(impl_->pub_mu);
-  // One retry on a fresh connection covers a redis restart since last use.
-  Result<void> r = impl_->PublishOnce(channel, body);
-  if (!r) r = impl_->PublishOnce(channel, body);
-  return r;
+  Impl::PendingPublish p{ProjectChannel(message.project_id), Encode(message), std::nullopt};
+  impl_->publishes.Submit(p);
+  return *p.outcome;
 }
 
 EventBus::SubscriptionId RedisBus::Subscribe(std::string_view project_id,

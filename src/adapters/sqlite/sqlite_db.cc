@@ -19,6 +19,16 @@ Error ToError(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+Stmt::~Stmt() {
+  if (in_use_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
+
 Stmt& Stmt::Bind(std::string_view text) {
   sqlite3_bind_text(stmt_, next_index_++, text.data(),
                     static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -84,7 +94,10 @@ Result<Db> Db::Open(const std::string& path) {
   return Db(raw);
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  sqlite3_close(db_);
+}
 
 Result<void> Db::Exec(std::string_view sql) {
   std::string s(sql);
@@ -96,11 +109,24 @@ Result<void> Db::Exec(std::string_view sql) {
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  auto [it, added] = cache_.try_emplace(std::string(sql));
+  Cached& c = it->second;
+  if (c.stmt != nullptr && !c.in_use) {
+    c.in_use = true;
+    return Stmt(db_, c.stmt, &c.in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              c.stmt == nullptr ? SQLITE_PREPARE_PERSISTENT : 0,
                               &stmt, nullptr);
-  if (rc != SQLITE_OK) return tl::unexpected(ToError(db_, rc, sql));
-  return Stmt(db_, stmt);
+  if (rc != SQLITE_OK) {
+    if (added) cache_.erase(it);
+    return tl::unexpected(ToError(db_, rc, sql));
+  }
+  if (c.stmt != nullptr) return Stmt(db_, stmt);  // the cached one is busy
+  c.stmt = stmt;
+  c.in_use = true;
+  return Stmt(db_, stmt, &c.in_use);
 }
 
 Result<Transaction> Transaction::Begin(Db& db) {

@@ -1,5 +1,7 @@
 // Thin RAII wrappers over the SQLite C API: a connection, prepared
-// statements with typed binding, and an IMMEDIATE transaction guard.
+// statements with typed binding (cached per connection: a statement is
+// compiled once and reset after each use), and an IMMEDIATE transaction
+// guard.
 // Written by hand because Debian ships no maintained C++ SQLite wrapper;
 // this is only the few calls the store needs, each mapped to a Result.
 #ifndef MIRI_ADAPTERS_SQLITE_SQLITE_DB_H_
@@ -9,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -23,13 +26,19 @@ Error ToError(sqlite3* db, int rc, std::string_view what);
 
 class Stmt {
  public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+  // `in_use`: the cache's flag for a cached statement (reset and handed
+  // back on destruction); null for one this Stmt owns (finalized).
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool* in_use = nullptr)
+      : db_(db), stmt_(stmt), in_use_(in_use) {}
+  Stmt(Stmt&& other) noexcept
+      : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_),
+        next_index_(other.next_index_) {
     other.stmt_ = nullptr;
+    other.in_use_ = nullptr;
   }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  ~Stmt();
 
   // Binds positional parameters ?1, ?2, ... in order.
   Stmt& Bind(std::string_view text);
@@ -48,24 +57,35 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool* in_use_;
   int next_index_ = 1;
 };
 
 class Db {
  public:
   static Result<Db> Open(const std::string& path);
-  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db(Db&& other) noexcept : db_(other.db_), cache_(std::move(other.cache_)) {
+    other.db_ = nullptr;
+  }
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db();
 
   Result<void> Exec(std::string_view sql);
+  // The cached statement for `sql`, or a fresh one while the cached one is
+  // still in use (a statement stepped inside another's loop).
   Result<Stmt> Prepare(std::string_view sql);
   sqlite3* raw() const { return db_; }
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  // Keyed by SQL text; nodes never move, so a Stmt may point at in_use.
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 // BEGIN IMMEDIATE on construction (takes the write lock up front, so two

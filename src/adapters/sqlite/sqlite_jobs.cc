@@ -10,27 +10,28 @@ Result<void> SqliteStore::RecordJob(std::string_view project_id,
   if (Result<JobRecord> valid = ParseDocument<JobRecord>(job.ToJson()); !valid) {
     return tl::unexpected(WithContext(valid.error(), "recording job"));
   }
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "recording job");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO jobs(project_id, job_id, doc) "
-                               "VALUES (?1, ?2, ?3)"),
-                   "recording job");
-  stmt.Bind(project_id).Bind(job.job_id).Bind(job.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     "job " + job.job_id + " is already recorded");
-  }
-  return r;
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "recording job");
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO jobs(project_id, job_id, doc) "
+                                 "VALUES (?1, ?2, ?3)"),
+                     "recording job");
+    stmt.Bind(project_id).Bind(job.job_id).Bind(job.ToJson().dump());
+    Result<void> r = stmt.Run();
+    if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "job " + job.job_id + " is already recorded");
+    }
+    return r;
+  });
 }
 
 Result<JobRecord> SqliteStore::GetJob(std::string_view project_id,
                                       std::string_view job_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "reading job");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading job");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM jobs WHERE project_id=?1 AND "
+                   read_db_.Prepare("SELECT doc FROM jobs WHERE project_id=?1 AND "
                                "job_id=?2"),
                    "reading job");
   stmt.Bind(project_id).Bind(job_id);

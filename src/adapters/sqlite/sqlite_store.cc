@@ -5,7 +5,6 @@
 namespace miri {
 
 using sqlite::Stmt;
-using sqlite::Transaction;
 
 namespace {
 
@@ -48,6 +47,11 @@ Error NotFound(std::string_view what, std::string_view id) {
                {}};
 }
 
+// A shot's status column: NULL before its first event.
+ShotStatus ProjectedStatus(const std::optional<std::string>& status) {
+  return status ? ParseShotStatus(*status).value_or(ShotStatus::kFailed) : ShotStatus::kDraft;
+}
+
 std::string Describe(const std::optional<std::string>& status) {
   return status ? *status : std::string("(planned)");
 }
@@ -56,19 +60,72 @@ std::string Describe(const std::optional<std::string>& status) {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path) {
-  ASSIGN_OR_RETURN(sqlite::Db db, sqlite::Db::Open(path), "opening store");
+  ASSIGN_OR_RETURN(sqlite::Db writer, sqlite::Db::Open(path), "opening store");
   // WAL lets readers run beside the one writer; synchronous=FULL makes each
   // commit durable before it returns (reliability.md section 4).
-  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"), "opening store");
-  RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL"), "opening store");
-  RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"), "opening store");
-  RETURN_IF_ERROR(db.Exec(sqlite::kSchema), "creating schema");
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+  RETURN_IF_ERROR(writer.Exec("PRAGMA journal_mode=WAL"), "opening store");
+  RETURN_IF_ERROR(writer.Exec("PRAGMA synchronous=FULL"), "opening store");
+  RETURN_IF_ERROR(writer.Exec("PRAGMA foreign_keys=ON"), "opening store");
+  RETURN_IF_ERROR(writer.Exec(sqlite::kSchema), "creating schema");
+  ASSIGN_OR_RETURN(sqlite::Db reader, sqlite::Db::Open(path), "opening store");
+  RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"), "opening store");
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader)));
+}
+
+// Group commit (batching/batcher.h): concurrent writes run in one
+// transaction, each under its own savepoint (a failed one is rolled back
+// alone and reports its own error), with one commit, so one fsync covers
+// the batch and concurrent requests are not serialised on the disk. Every
+// caller still returns only after its write is durable.
+Result<void> SqliteStore::Write(const std::function<Result<void>()>& op) {
+  PendingWrite mine{&op, {}};
+  writes_.Submit(mine);
+  return mine.outcome;
+}
+
+void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
+  std::lock_guard lock(mu_);
+  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db_);
+  bool any_written = false;
+  for (PendingWrite* w : batch) {
+    if (!tx) {
+      w->outcome = tl::unexpected(tx.error());
+      continue;
+    }
+    Result<void> opened = db_.Exec("SAVEPOINT op");
+    w->outcome = opened ? (*w->op)() : opened;
+    if (w->outcome) {
+      w->outcome = db_.Exec("RELEASE op");
+      any_written = any_written || w->outcome.has_value();
+    } else if (opened) {
+      if (sqlite3_get_autocommit(db_.raw())) {
+        // SQLite rolled the whole transaction back (I/O error, disk
+        // full): the batch so far is gone, and so is the rest.
+        Error lost = WithContext(w->outcome.error(), "the write transaction was rolled back");
+        for (PendingWrite* earlier : batch) {
+          if (earlier == w) break;
+          earlier->outcome = tl::unexpected(lost);
+        }
+        tx = tl::unexpected(lost);
+        any_written = false;
+        continue;
+      }
+      (void)db_.Exec("ROLLBACK TO op");
+      (void)db_.Exec("RELEASE op");
+    }
+  }
+  if (tx && any_written) {
+    if (Result<void> committed = tx->Commit(); !committed) {
+      for (PendingWrite* w : batch) {
+        if (w->outcome) w->outcome = committed;  // nothing was written
+      }
+    }
+  }
 }
 
 Result<std::string> SqliteStore::IntegrityCheck() {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("PRAGMA integrity_check"), "check");
+  std::lock_guard lock(read_mu_);
+  ASSIGN_OR_RETURN(Stmt stmt, read_db_.Prepare("PRAGMA integrity_check"), "check");
   std::string out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step(), "check");
@@ -78,9 +135,9 @@ Result<std::string> SqliteStore::IntegrityCheck() {
   }
 }
 
-Result<void> SqliteStore::RequireProject(std::string_view project_id) {
+Result<void> SqliteStore::RequireProject(sqlite::Db& db, std::string_view project_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT 1 FROM projects WHERE project_id=?1"),
+                   db.Prepare("SELECT 1 FROM projects WHERE project_id=?1"),
                    "project");
   stmt.Bind(project_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "project");
@@ -90,48 +147,49 @@ Result<void> SqliteStore::RequireProject(std::string_view project_id) {
 
 Result<void> SqliteStore::CreateProject(const ProjectConfig& project) {
   RETURN_IF_ERROR(Validate(project), "creating project");
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO projects(project_id, doc) "
-                               "VALUES (?1, ?2)"),
-                   "creating project");
-  stmt.Bind(project.project_id).Bind(project.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     "project " + project.project_id + " already exists");
-  }
-  return r;
+  return Write([&]() -> Result<void> {
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO projects(project_id, doc) "
+                                 "VALUES (?1, ?2)"),
+                     "creating project");
+    stmt.Bind(project.project_id).Bind(project.ToJson().dump());
+    Result<void> r = stmt.Run();
+    if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "project " + project.project_id + " already exists");
+    }
+    return r;
+  });
 }
 
 Result<void> SqliteStore::UpdateProject(const ProjectConfig& project) {
   RETURN_IF_ERROR(Validate(project), "updating project");
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "updating project");
-  ASSIGN_OR_RETURN(Stmt read,
-                   db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
-                   "updating project");
-  read.Bind(project.project_id);
-  ASSIGN_OR_RETURN(bool row, read.Step(), "updating project");
-  if (!row) return tl::unexpected(NotFound("project", project.project_id));
-  ASSIGN_OR_RETURN(ProjectConfig old, ParseStored<ProjectConfig>(read.Text(0)),
-                   "updating project");
-  if (old.creation_timestamp != project.creation_timestamp) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid project update",
-                     {{"creationTimestamp", "cannot be changed"}});
-  }
-  ASSIGN_OR_RETURN(Stmt write,
-                   db_.Prepare("UPDATE projects SET doc=?2 WHERE project_id=?1"),
-                   "updating project");
-  write.Bind(project.project_id).Bind(project.ToJson().dump());
-  RETURN_IF_ERROR(write.Run(), "updating project");
-  return tx.Commit();
+  return Write([&]() -> Result<void> {
+    ASSIGN_OR_RETURN(Stmt read,
+                     db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+                     "updating project");
+    read.Bind(project.project_id);
+    ASSIGN_OR_RETURN(bool row, read.Step(), "updating project");
+    if (!row) return tl::unexpected(NotFound("project", project.project_id));
+    ASSIGN_OR_RETURN(ProjectConfig old, ParseStored<ProjectConfig>(read.Text(0)),
+                     "updating project");
+    if (old.creation_timestamp != project.creation_timestamp) {
+      return MakeError(ErrorCode::kInvalidArgument, "invalid project update",
+                       {{"creationTimestamp", "cannot be changed"}});
+    }
+    ASSIGN_OR_RETURN(Stmt write,
+                     db_.Prepare("UPDATE projects SET doc=?2 WHERE project_id=?1"),
+                     "updating project");
+    write.Bind(project.project_id).Bind(project.ToJson().dump());
+    RETURN_IF_ERROR(write.Run(), "updating project");
+    return {};
+  });
 }
 
 Result<ProjectConfig> SqliteStore::GetProject(std::string_view project_id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(read_mu_);
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+                   read_db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
                    "reading project");
   stmt.Bind(project_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading project");
@@ -140,19 +198,19 @@ Result<ProjectConfig> SqliteStore::GetProject(std::string_view project_id) {
 }
 
 Result<std::vector<ProjectConfig>> SqliteStore::ListProjects() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(read_mu_);
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM projects ORDER BY rowid"),
+                   read_db_.Prepare("SELECT doc FROM projects ORDER BY rowid"),
                    "listing projects");
   return CollectDocs<ProjectConfig>(stmt);
 }
 
 Result<std::optional<ProjectStatus>> SqliteStore::GetProjectStatus(
     std::string_view project_id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(read_mu_);
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      db_.Prepare("SELECT status FROM projects WHERE project_id=?1"),
+      read_db_.Prepare("SELECT status FROM projects WHERE project_id=?1"),
       "reading project status");
   stmt.Bind(project_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading project status");
@@ -165,24 +223,25 @@ Result<std::optional<ProjectStatus>> SqliteStore::GetProjectStatus(
 Result<void> SqliteStore::PutAgentConfig(std::string_view project_id,
                                          const AgentConfig& config) {
   RETURN_IF_ERROR(Validate(config), "saving agent config");
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "saving agent config");
-  ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db_.Prepare("INSERT INTO agent_configs(project_id, config_id, doc) "
-                  "VALUES (?1, ?2, ?3) ON CONFLICT(project_id, config_id) "
-                  "DO UPDATE SET doc=excluded.doc"),
-      "saving agent config");
-  stmt.Bind(project_id).Bind(config.config_id).Bind(config.ToJson().dump());
-  return stmt.Run();
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "saving agent config");
+    ASSIGN_OR_RETURN(
+        Stmt stmt,
+        db_.Prepare("INSERT INTO agent_configs(project_id, config_id, doc) "
+                    "VALUES (?1, ?2, ?3) ON CONFLICT(project_id, config_id) "
+                    "DO UPDATE SET doc=excluded.doc"),
+        "saving agent config");
+    stmt.Bind(project_id).Bind(config.config_id).Bind(config.ToJson().dump());
+    return stmt.Run();
+  });
 }
 
 Result<std::vector<AgentConfig>> SqliteStore::ListAgentConfigs(
     std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing agent configs");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing agent configs");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM agent_configs WHERE "
+                   read_db_.Prepare("SELECT doc FROM agent_configs WHERE "
                                "project_id=?1 ORDER BY config_id"),
                    "listing agent configs");
   stmt.Bind(project_id);
@@ -197,67 +256,65 @@ Result<void> SqliteStore::CommitPlan(std::string_view project_id,
   for (const Shot& shot : plan.shots) {
     RETURN_IF_ERROR(Validate(shot), "committing plan");
   }
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "committing plan");
-  RETURN_IF_ERROR(RequireProject(project_id), "committing plan");
-  for (const Scene& scene : plan.scenes) {
-    ASSIGN_OR_RETURN(Stmt stmt,
-                     db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
-                                 "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
-                     "committing plan");
-    stmt.Bind(project_id).Bind(scene.scene_id).Bind(scene.start_ms).Bind(
-        scene.ToJson().dump());
-    RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
-  }
-  for (Shot shot : plan.shots) {
-    shot.status = ShotStatus::kDraft;
-    shot.versions.clear();
-    ASSIGN_OR_RETURN(Stmt stmt,
-                     db_.Prepare("INSERT INTO shots(project_id, shot_id, "
-                                 "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
-                     "committing plan");
-    stmt.Bind(project_id).Bind(shot.shot_id).Bind(shot.timestamps.start_ms)
-        .Bind(shot.ToJson().dump());
-    RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
-    Event created;
-    created.shot_id = shot.shot_id;
-    created.to = std::string(ShotStatusName(ShotStatus::kDraft));
-    created.cause = "planned by the director";
-    created.at = plan.at;
-    created.idempotency_key = "planned:" + shot.shot_id;
-    RETURN_IF_ERROR(AppendEventLocked(project_id, created),
-                    "shot " + shot.shot_id);
-  }
-  return tx.Commit();
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "committing plan");
+    for (const Scene& scene : plan.scenes) {
+      ASSIGN_OR_RETURN(Stmt stmt,
+                       db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
+                                   "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+                       "committing plan");
+      stmt.Bind(project_id).Bind(scene.scene_id).Bind(scene.start_ms).Bind(
+          scene.ToJson().dump());
+      RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
+    }
+    for (Shot shot : plan.shots) {
+      shot.status = ShotStatus::kDraft;
+      shot.versions.clear();
+      ASSIGN_OR_RETURN(Stmt stmt,
+                       db_.Prepare("INSERT INTO shots(project_id, shot_id, "
+                                   "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+                       "committing plan");
+      stmt.Bind(project_id).Bind(shot.shot_id).Bind(shot.timestamps.start_ms)
+          .Bind(shot.ToJson().dump());
+      RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
+      Event created;
+      created.shot_id = shot.shot_id;
+      created.to = std::string(ShotStatusName(ShotStatus::kDraft));
+      created.cause = "planned by the director";
+      created.at = plan.at;
+      created.idempotency_key = "planned:" + shot.shot_id;
+      RETURN_IF_ERROR(AppendEventLocked(db_, project_id, created),
+                      "shot " + shot.shot_id);
+    }
+    return {};
+  });
 }
 
 Result<std::vector<Scene>> SqliteStore::ListScenes(
     std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing scenes");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing scenes");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM scenes WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM scenes WHERE project_id=?1 "
                                "ORDER BY start_ms, scene_id"),
                    "listing scenes");
   stmt.Bind(project_id);
   return CollectDocs<Scene>(stmt);
 }
 
-Result<Shot> SqliteStore::ReadShot(std::string_view project_id,
+Result<Shot> SqliteStore::ReadShot(sqlite::Db& db, std::string_view project_id,
                                    std::string_view shot_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc, status FROM shots WHERE "
+                   db.Prepare("SELECT doc, status FROM shots WHERE "
                                "project_id=?1 AND shot_id=?2"),
                    "reading shot");
   stmt.Bind(project_id).Bind(shot_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading shot");
   if (!row) return tl::unexpected(NotFound("shot", shot_id));
   ASSIGN_OR_RETURN(Shot shot, ParseStored<Shot>(stmt.Text(0)), "reading shot");
-  std::optional<std::string> status = stmt.OptionalText(1);
-  shot.status = status ? ParseShotStatus(*status).value_or(ShotStatus::kFailed)
-                       : ShotStatus::kDraft;
+  shot.status = ProjectedStatus(stmt.OptionalText(1));
   ASSIGN_OR_RETURN(Stmt versions,
-                   db_.Prepare("SELECT version_id FROM versions WHERE "
+                   db.Prepare("SELECT version_id FROM versions WHERE "
                                "project_id=?1 AND shot_id=?2 ORDER BY rowid"),
                    "reading shot");
   versions.Bind(project_id).Bind(shot_id);
@@ -272,60 +329,68 @@ Result<Shot> SqliteStore::ReadShot(std::string_view project_id,
 
 Result<Shot> SqliteStore::GetShot(std::string_view project_id,
                                   std::string_view shot_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "reading shot");
-  return ReadShot(project_id, shot_id);
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading shot");
+  return ReadShot(read_db_, project_id, shot_id);
 }
 
 Result<std::vector<Shot>> SqliteStore::ListShots(std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing shots");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT shot_id FROM shots WHERE project_id=?1 "
-                               "ORDER BY start_ms, shot_id"),
-                   "listing shots");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing shots");
+  // One statement (one snapshot): each shot's row once per version, in order.
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT s.shot_id, s.doc, s.status, v.version_id FROM shots s "
+                       "LEFT JOIN versions v ON v.project_id=s.project_id AND "
+                       "v.shot_id=s.shot_id WHERE s.project_id=?1 "
+                       "ORDER BY s.start_ms, s.shot_id, v.rowid"),
+      "listing shots");
   stmt.Bind(project_id);
   std::vector<Shot> shots;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step(), "listing shots");
     if (!row) return shots;
-    ASSIGN_OR_RETURN(Shot shot, ReadShot(project_id, stmt.Text(0)),
-                     "listing shots");
-    shots.push_back(std::move(shot));
+    if (shots.empty() || shots.back().shot_id != stmt.Text(0)) {
+      ASSIGN_OR_RETURN(Shot shot, ParseStored<Shot>(stmt.Text(1)), "listing shots");
+      shot.status = ProjectedStatus(stmt.OptionalText(2));
+      shot.versions.clear();
+      shots.push_back(std::move(shot));
+    }
+    if (std::optional<std::string> v = stmt.OptionalText(3)) shots.back().versions.push_back(*v);
   }
 }
 
 Result<void> SqliteStore::AppendVersion(std::string_view project_id,
                                         const Version& version) {
   RETURN_IF_ERROR(Validate(version), "appending version");
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "appending version");
-  RETURN_IF_ERROR(RequireProject(project_id), "appending version");
-  RETURN_IF_ERROR(ReadShot(project_id, version.shot_id), "appending version");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO versions(project_id, version_id, "
-                               "shot_id, doc) VALUES (?1, ?2, ?3, ?4)"),
-                   "appending version");
-  stmt.Bind(project_id).Bind(version.version_id).Bind(version.shot_id).Bind(
-      version.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) {
-      return MakeError(ErrorCode::kAlreadyExists,
-                       "version " + version.version_id +
-                           " already exists; versions are never replaced");
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "appending version");
+    RETURN_IF_ERROR(ReadShot(db_, project_id, version.shot_id), "appending version");
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO versions(project_id, version_id, "
+                                 "shot_id, doc) VALUES (?1, ?2, ?3, ?4)"),
+                     "appending version");
+    stmt.Bind(project_id).Bind(version.version_id).Bind(version.shot_id).Bind(
+        version.ToJson().dump());
+    Result<void> r = stmt.Run();
+    if (!r) {
+      if (r.error().code == ErrorCode::kAlreadyExists) {
+        return MakeError(ErrorCode::kAlreadyExists,
+                         "version " + version.version_id +
+                             " already exists; versions are never replaced");
+      }
+      return r;
     }
-    return r;
-  }
-  return tx.Commit();
+    return {};
+  });
 }
 
 Result<Version> SqliteStore::GetVersion(std::string_view project_id,
                                         std::string_view version_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "reading version");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading version");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
                                "AND version_id=?2"),
                    "reading version");
   stmt.Bind(project_id).Bind(version_id);
@@ -336,11 +401,11 @@ Result<Version> SqliteStore::GetVersion(std::string_view project_id,
 
 Result<std::vector<Version>> SqliteStore::ListVersions(
     std::string_view project_id, std::string_view shot_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing versions");
-  RETURN_IF_ERROR(ReadShot(project_id, shot_id), "listing versions");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing versions");
+  RETURN_IF_ERROR(ReadShot(read_db_, project_id, shot_id), "listing versions");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
                                "AND shot_id=?2 ORDER BY rowid"),
                    "listing versions");
   stmt.Bind(project_id).Bind(shot_id);
@@ -349,17 +414,18 @@ Result<std::vector<Version>> SqliteStore::ListVersions(
 
 Result<AppendEventResult> SqliteStore::AppendEvent(std::string_view project_id,
                                                    const Event& event) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "appending event");
-  ASSIGN_OR_RETURN(AppendEventResult result,
-                   AppendEventLocked(project_id, event), "appending event");
-  RETURN_IF_ERROR(tx.Commit(), "appending event");
-  return result;
+  std::optional<AppendEventResult> result;
+  RETURN_IF_ERROR(Write([&]() -> Result<void> {
+                    ASSIGN_OR_RETURN(result, AppendEventLocked(db_, project_id, event), "");
+                    return {};
+                  }),
+                  "appending event");
+  return std::move(*result);
 }
 
-Result<int64_t> SqliteStore::NextSeq(std::string_view project_id) {
+Result<int64_t> SqliteStore::NextSeq(sqlite::Db& db, std::string_view project_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events "
+                   db.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events "
                                "WHERE project_id=?1"),
                    "next seq");
   stmt.Bind(project_id);
@@ -367,11 +433,11 @@ Result<int64_t> SqliteStore::NextSeq(std::string_view project_id) {
   return stmt.Int(0);
 }
 
-Result<void> SqliteStore::InsertEvent(std::string_view project_id,
+Result<void> SqliteStore::InsertEvent(sqlite::Db& db, std::string_view project_id,
                                       const Event& event) {
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      db_.Prepare("INSERT INTO events(project_id, seq, event_id, shot_id, "
+      db.Prepare("INSERT INTO events(project_id, seq, event_id, shot_id, "
                   "idempotency_key, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       "inserting event");
   stmt.Bind(project_id).Bind(event.seq).Bind(event.event_id)
@@ -387,11 +453,11 @@ Result<void> SqliteStore::InsertEvent(std::string_view project_id,
 }
 
 // Runs inside the caller's transaction, with mu_ held.
-Result<AppendEventResult> SqliteStore::AppendEventLocked(
+Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db, 
     std::string_view project_id, Event event) {
-  RETURN_IF_ERROR(RequireProject(project_id), "event");
+  RETURN_IF_ERROR(RequireProject(db, project_id), "event");
   ASSIGN_OR_RETURN(Stmt dup,
-                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                   db.Prepare("SELECT doc FROM events WHERE project_id=?1 "
                                "AND idempotency_key=?2"),
                    "event");
   dup.Bind(project_id).Bind(event.idempotency_key);
@@ -404,7 +470,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(
   std::optional<std::string> current;
   if (event.is_shot_event()) {
     ASSIGN_OR_RETURN(Stmt shot,
-                     db_.Prepare("SELECT status FROM shots WHERE "
+                     db.Prepare("SELECT status FROM shots WHERE "
                                  "project_id=?1 AND shot_id=?2"),
                      "event");
     shot.Bind(project_id).Bind(event.shot_id);
@@ -413,7 +479,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(
     current = shot.OptionalText(0);
   } else {
     ASSIGN_OR_RETURN(Stmt project,
-                     db_.Prepare("SELECT status FROM projects WHERE "
+                     db.Prepare("SELECT status FROM projects WHERE "
                                  "project_id=?1"),
                      "event");
     project.Bind(project_id);
@@ -439,7 +505,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(
   }
   if (event.version_id) {
     ASSIGN_OR_RETURN(Stmt v,
-                     db_.Prepare("SELECT shot_id FROM versions WHERE "
+                     db.Prepare("SELECT shot_id FROM versions WHERE "
                                  "project_id=?1 AND version_id=?2"),
                      "event");
     v.Bind(project_id).Bind(*event.version_id);
@@ -452,13 +518,13 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(
     }
   }
 
-  ASSIGN_OR_RETURN(event.seq, NextSeq(project_id), "event");
+  ASSIGN_OR_RETURN(event.seq, NextSeq(db, project_id), "event");
   if (event.event_id.empty()) event.event_id = "e" + std::to_string(event.seq);
   RETURN_IF_ERROR(Validate(event), "event");
-  RETURN_IF_ERROR(InsertEvent(project_id, event), "event");
+  RETURN_IF_ERROR(InsertEvent(db, project_id, event), "event");
   ASSIGN_OR_RETURN(
       Stmt update,
-      db_.Prepare(event.is_shot_event()
+      db.Prepare(event.is_shot_event()
                       ? "UPDATE shots SET status=?3 WHERE project_id=?1 AND "
                         "shot_id=?2"
                       : "UPDATE projects SET status=?3 WHERE project_id=?1 "
@@ -472,10 +538,10 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(
 Result<std::vector<Event>> SqliteStore::ListEvents(std::string_view project_id,
                                                    int64_t after_seq,
                                                    size_t limit) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing events");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing events");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
                                "AND seq > ?2 ORDER BY seq LIMIT ?3"),
                    "listing events");
   stmt.Bind(project_id).Bind(after_seq).Bind(static_cast<int64_t>(limit));
@@ -483,66 +549,67 @@ Result<std::vector<Event>> SqliteStore::ListEvents(std::string_view project_id,
 }
 
 Result<int> SqliteStore::RebuildProjections(std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "rebuilding");
-  RETURN_IF_ERROR(RequireProject(project_id), "rebuilding");
-  ASSIGN_OR_RETURN(Stmt events,
-                   db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
-                               "ORDER BY seq"),
-                   "rebuilding");
-  events.Bind(project_id);
-  ASSIGN_OR_RETURN(std::vector<Event> log, CollectDocs<Event>(events),
-                   "rebuilding");
-  std::map<std::string, ShotStatus> shots = FoldShotStatuses(log);
-  std::optional<std::string> project_status;
-  for (const Event& e : log) {
-    if (!e.is_shot_event()) project_status = e.to;
-  }
   int changed = 0;
-  for (const auto& [shot_id, status] : shots) {
-    ASSIGN_OR_RETURN(Stmt update,
-                     db_.Prepare("UPDATE shots SET status=?3 WHERE "
-                                 "project_id=?1 AND shot_id=?2 AND "
-                                 "status IS NOT ?3"),
+  RETURN_IF_ERROR(Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "rebuilding");
+    ASSIGN_OR_RETURN(Stmt events,
+                     db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                                 "ORDER BY seq"),
                      "rebuilding");
-    update.Bind(project_id).Bind(shot_id).Bind(ShotStatusName(status));
-    RETURN_IF_ERROR(update.Run(), "rebuilding");
+    events.Bind(project_id);
+    ASSIGN_OR_RETURN(std::vector<Event> log, CollectDocs<Event>(events),
+                     "rebuilding");
+    std::map<std::string, ShotStatus> shots = FoldShotStatuses(log);
+    std::optional<std::string> project_status;
+    for (const Event& e : log) {
+      if (!e.is_shot_event()) project_status = e.to;
+    }
+    for (const auto& [shot_id, status] : shots) {
+      ASSIGN_OR_RETURN(Stmt update,
+                       db_.Prepare("UPDATE shots SET status=?3 WHERE "
+                                   "project_id=?1 AND shot_id=?2 AND "
+                                   "status IS NOT ?3"),
+                       "rebuilding");
+      update.Bind(project_id).Bind(shot_id).Bind(ShotStatusName(status));
+      RETURN_IF_ERROR(update.Run(), "rebuilding");
+      changed += sqlite3_changes(db_.raw());
+    }
+    ASSIGN_OR_RETURN(Stmt project,
+                     db_.Prepare("UPDATE projects SET status=?2 WHERE "
+                                 "project_id=?1 AND status IS NOT ?2"),
+                     "rebuilding");
+    project.Bind(project_id).BindOptional(project_status);
+    RETURN_IF_ERROR(project.Run(), "rebuilding");
     changed += sqlite3_changes(db_.raw());
-  }
-  ASSIGN_OR_RETURN(Stmt project,
-                   db_.Prepare("UPDATE projects SET status=?2 WHERE "
-                               "project_id=?1 AND status IS NOT ?2"),
-                   "rebuilding");
-  project.Bind(project_id).BindOptional(project_status);
-  RETURN_IF_ERROR(project.Run(), "rebuilding");
-  changed += sqlite3_changes(db_.raw());
-  RETURN_IF_ERROR(tx.Commit(), "rebuilding");
+    return {};
+  }), "rebuilding");
   return changed;
-}
+  }
 
 Result<void> SqliteStore::AppendRule(std::string_view project_id,
                                      const Rule& rule) {
   RETURN_IF_ERROR(Validate(rule), "appending rule");
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "appending rule");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO rules(project_id, rule_id, doc) "
-                               "VALUES (?1, ?2, ?3)"),
-                   "appending rule");
-  stmt.Bind(project_id).Bind(rule.rule_id).Bind(rule.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-    return MakeError(ErrorCode::kAlreadyExists,
-                     "rule " + rule.rule_id + " already exists");
-  }
-  return r;
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "appending rule");
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO rules(project_id, rule_id, doc) "
+                                 "VALUES (?1, ?2, ?3)"),
+                     "appending rule");
+    stmt.Bind(project_id).Bind(rule.rule_id).Bind(rule.ToJson().dump());
+    Result<void> r = stmt.Run();
+    if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "rule " + rule.rule_id + " already exists");
+    }
+    return r;
+  });
 }
 
 Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing rules");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing rules");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM rules WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM rules WHERE project_id=?1 "
                                "ORDER BY rowid"),
                    "listing rules");
   stmt.Bind(project_id);
@@ -552,51 +619,51 @@ Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
 Result<void> SqliteStore::AppendRuleEvent(std::string_view project_id,
                                           const RuleEvent& event) {
   RETURN_IF_ERROR(Validate(event), "appending rule event");
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "rule event");
-  RETURN_IF_ERROR(RequireProject(project_id), "appending rule event");
-  ASSIGN_OR_RETURN(Stmt rule,
-                   db_.Prepare("SELECT 1 FROM rules WHERE project_id=?1 AND "
-                               "rule_id=?2"),
-                   "rule event");
-  rule.Bind(project_id).Bind(event.rule_id);
-  ASSIGN_OR_RETURN(bool found, rule.Step(), "rule event");
-  if (!found) return tl::unexpected(NotFound("rule", event.rule_id));
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("INSERT INTO rule_events(project_id, "
-                               "rule_event_id, rule_id, doc) "
-                               "VALUES (?1, ?2, ?3, ?4)"),
-                   "rule event");
-  stmt.Bind(project_id).Bind(event.rule_event_id).Bind(event.rule_id).Bind(
-      event.ToJson().dump());
-  Result<void> r = stmt.Run();
-  if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) {
-      return MakeError(ErrorCode::kAlreadyExists,
-                       "rule event " + event.rule_event_id + " already exists");
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "appending rule event");
+    ASSIGN_OR_RETURN(Stmt rule,
+                     db_.Prepare("SELECT 1 FROM rules WHERE project_id=?1 AND "
+                                 "rule_id=?2"),
+                     "rule event");
+    rule.Bind(project_id).Bind(event.rule_id);
+    ASSIGN_OR_RETURN(bool found, rule.Step(), "rule event");
+    if (!found) return tl::unexpected(NotFound("rule", event.rule_id));
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO rule_events(project_id, "
+                                 "rule_event_id, rule_id, doc) "
+                                 "VALUES (?1, ?2, ?3, ?4)"),
+                     "rule event");
+    stmt.Bind(project_id).Bind(event.rule_event_id).Bind(event.rule_id).Bind(
+        event.ToJson().dump());
+    Result<void> r = stmt.Run();
+    if (!r) {
+      if (r.error().code == ErrorCode::kAlreadyExists) {
+        return MakeError(ErrorCode::kAlreadyExists,
+                         "rule event " + event.rule_event_id + " already exists");
+      }
+      return r;
     }
-    return r;
-  }
-  return tx.Commit();
+    return {};
+  });
 }
 
 Result<std::vector<RuleEvent>> SqliteStore::ListRuleEvents(
     std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing rule events");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing rule events");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM rule_events WHERE "
+                   read_db_.Prepare("SELECT doc FROM rule_events WHERE "
                                "project_id=?1 ORDER BY rowid"),
                    "listing rule events");
   stmt.Bind(project_id);
   return CollectDocs<RuleEvent>(stmt);
 }
 
-Result<void> SqliteStore::InsertLedger(std::string_view project_id,
+Result<void> SqliteStore::InsertLedger(sqlite::Db& db, std::string_view project_id,
                                        const LedgerEntry& entry) {
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      db_.Prepare("INSERT INTO ledger(project_id, entry_id, kind, "
+      db.Prepare("INSERT INTO ledger(project_id, entry_id, kind, "
                   "amount_micros, reservation_id, doc) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       "ledger");
@@ -617,10 +684,10 @@ Result<void> SqliteStore::InsertLedger(std::string_view project_id,
   return r;
 }
 
-Result<BudgetState> SqliteStore::ReadBudget(std::string_view project_id) {
+Result<BudgetState> SqliteStore::ReadBudget(sqlite::Db& db, std::string_view project_id) {
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      db_.Prepare(
+      db.Prepare(
           "SELECT "
           " COALESCE((SELECT SUM(amount_micros) FROM ledger WHERE "
           "   project_id=?1 AND kind='SETTLE'), 0),"
@@ -642,22 +709,22 @@ Result<void> SqliteStore::AppendLedgerEntry(std::string_view project_id,
                      "a RESERVE goes through ReserveBudget",
                      {{"kind", "RESERVE needs a budget check"}});
   }
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "ledger");
-  RETURN_IF_ERROR(RequireProject(project_id), "appending ledger entry");
-  ASSIGN_OR_RETURN(Stmt reserve,
-                   db_.Prepare("SELECT 1 FROM ledger WHERE project_id=?1 AND "
-                               "entry_id=?2 AND kind='RESERVE'"),
-                   "ledger");
-  reserve.Bind(project_id).Bind(*entry.reservation_id);
-  ASSIGN_OR_RETURN(bool found, reserve.Step(), "ledger");
-  if (!found) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "no reservation " + *entry.reservation_id,
-                     {{"reservationId", "names no RESERVE entry"}});
-  }
-  RETURN_IF_ERROR(InsertLedger(project_id, entry), "appending ledger entry");
-  return tx.Commit();
+  return Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "appending ledger entry");
+    ASSIGN_OR_RETURN(Stmt reserve,
+                     db_.Prepare("SELECT 1 FROM ledger WHERE project_id=?1 AND "
+                                 "entry_id=?2 AND kind='RESERVE'"),
+                     "ledger");
+    reserve.Bind(project_id).Bind(*entry.reservation_id);
+    ASSIGN_OR_RETURN(bool found, reserve.Step(), "ledger");
+    if (!found) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "no reservation " + *entry.reservation_id,
+                       {{"reservationId", "names no RESERVE entry"}});
+    }
+    RETURN_IF_ERROR(InsertLedger(db_, project_id, entry), "appending ledger entry");
+    return {};
+  });
 }
 
 Result<BudgetState> SqliteStore::ReserveBudget(std::string_view project_id,
@@ -668,39 +735,40 @@ Result<BudgetState> SqliteStore::ReserveBudget(std::string_view project_id,
     return MakeError(ErrorCode::kInvalidArgument, "not a reservation",
                      {{"kind", "expected RESERVE"}});
   }
-  std::lock_guard lock(mu_);
-  // BEGIN IMMEDIATE holds the write lock from the read of the sums to the
-  // insert, so concurrent reservations (any process) are serialised.
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db_), "reserving budget");
-  RETURN_IF_ERROR(RequireProject(project_id), "reserving budget");
-  ASSIGN_OR_RETURN(BudgetState state, ReadBudget(project_id),
-                   "reserving budget");
-  if (state.committed_micros() + reserve.amount_micros > cap_micros) {
-    return MakeError(
-        ErrorCode::kResourceExhausted,
-        "budget cap reached: " + std::to_string(state.committed_micros()) +
-            " of " + std::to_string(cap_micros) +
-            " micro-USD committed, this call needs " +
-            std::to_string(reserve.amount_micros));
-  }
-  RETURN_IF_ERROR(InsertLedger(project_id, reserve), "reserving budget");
-  RETURN_IF_ERROR(tx.Commit(), "reserving budget");
+  BudgetState state;
+  // The write transaction (BEGIN IMMEDIATE) holds the write lock from the
+  // read of the sums to the insert, so concurrent reservations (any
+  // process) are serialised.
+  RETURN_IF_ERROR(Write([&]() -> Result<void> {
+    RETURN_IF_ERROR(RequireProject(db_, project_id), "reserving budget");
+    ASSIGN_OR_RETURN(state, ReadBudget(db_, project_id), "reserving budget");
+    if (state.committed_micros() + reserve.amount_micros > cap_micros) {
+      return MakeError(
+          ErrorCode::kResourceExhausted,
+          "budget cap reached: " + std::to_string(state.committed_micros()) +
+              " of " + std::to_string(cap_micros) +
+              " micro-USD committed, this call needs " +
+              std::to_string(reserve.amount_micros));
+    }
+    RETURN_IF_ERROR(InsertLedger(db_, project_id, reserve), "reserving budget");
+    return {};
+  }), "");
   state.reserved_micros += reserve.amount_micros;
   return state;
 }
 
 Result<BudgetState> SqliteStore::GetBudget(std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "reading budget");
-  return ReadBudget(project_id);
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading budget");
+  return ReadBudget(read_db_, project_id);
 }
 
 Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(
     std::string_view project_id) {
-  std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(RequireProject(project_id), "listing ledger");
+  std::lock_guard lock(read_mu_);
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing ledger");
   ASSIGN_OR_RETURN(Stmt stmt,
-                   db_.Prepare("SELECT doc FROM ledger WHERE project_id=?1 "
+                   read_db_.Prepare("SELECT doc FROM ledger WHERE project_id=?1 "
                                "ORDER BY rowid"),
                    "listing ledger");
   stmt.Bind(project_id);

@@ -3,13 +3,19 @@
 // Versions, events, rules, ledger entries and job records are create-only in the
 // database itself: triggers abort any UPDATE or DELETE on those tables,
 // whoever issues it.
+// Two connections: reads go to a query-only one, so they never wait for a
+// commit; writes are group-committed on the other (see Write), so
+// concurrent writers share one fsync. Thread-safe.
 #ifndef MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_
 #define MIRI_ADAPTERS_SQLITE_SQLITE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "adapters/batching/batcher.h"
 #include "adapters/sqlite/sqlite_db.h"
 #include "ports/store.h"
 
@@ -73,20 +79,39 @@ class SqliteStore final : public Store {
                            std::string_view job_id) override;
 
  private:
-  explicit SqliteStore(sqlite::Db db) : db_(std::move(db)) {}
+  SqliteStore(sqlite::Db writer, sqlite::Db reader)
+      : db_(std::move(writer)), read_db_(std::move(reader)) {}
 
-  Result<void> RequireProject(std::string_view project_id);
-  Result<Shot> ReadShot(std::string_view project_id, std::string_view shot_id);
-  Result<AppendEventResult> AppendEventLocked(std::string_view project_id,
+  struct PendingWrite {
+    const std::function<Result<void>()>* op;
+    Result<void> outcome;
+  };
+
+  // Runs `op` on the write connection (db_) inside a transaction it may
+  // share with other writers' operations; returns once that commit is
+  // durable. `op` issues no BEGIN/COMMIT itself.
+  Result<void> Write(const std::function<Result<void>()>& op);
+  void RunWrites(const std::vector<PendingWrite*>& batch);
+
+  // Helpers on a given connection (the writer inside Write, else the reader).
+  Result<void> RequireProject(sqlite::Db& db, std::string_view project_id);
+  Result<Shot> ReadShot(sqlite::Db& db, std::string_view project_id,
+                        std::string_view shot_id);
+  Result<AppendEventResult> AppendEventLocked(sqlite::Db& db,
+                                              std::string_view project_id,
                                               Event event);
-  Result<int64_t> NextSeq(std::string_view project_id);
-  Result<void> InsertEvent(std::string_view project_id, const Event& event);
-  Result<BudgetState> ReadBudget(std::string_view project_id);
-  Result<void> InsertLedger(std::string_view project_id,
+  Result<int64_t> NextSeq(sqlite::Db& db, std::string_view project_id);
+  Result<void> InsertEvent(sqlite::Db& db, std::string_view project_id,
+                           const Event& event);
+  Result<BudgetState> ReadBudget(sqlite::Db& db, std::string_view project_id);
+  Result<void> InsertLedger(sqlite::Db& db, std::string_view project_id,
                             const LedgerEntry& entry);
 
-  std::mutex mu_;  // one connection; SQLite serialises the processes
+  std::mutex mu_;  // the write connection; SQLite serialises the processes
   sqlite::Db db_;
+  std::mutex read_mu_;
+  sqlite::Db read_db_;
+  Batcher<PendingWrite> writes_{[this](const std::vector<PendingWrite*>& b) { RunWrites(b); }};
 };
 
 }  // namespace miri

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -134,7 +135,10 @@ Result<Event> Orchestrator::Move(std::string_view project_id,
   e.idempotency_key = (std::string(shot_id) + "/" + key).substr(0, 200);
   ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e),
                    "shot " + std::string(shot_id));
-  if (!r.duplicate) Publish(project_id, kShotUpdated, EventPayload(project_id, r.event));
+  if (!r.duplicate) {
+    Publish(project_id, kShotUpdated, EventPayload(project_id, r.event));
+    if (trail_ != nullptr) trail_->push_back(r.event);
+  }
   return r.event;
 }
 
@@ -143,6 +147,15 @@ void Orchestrator::Publish(std::string_view project_id, std::string_view type,
   if (bus_ == nullptr) return;
   // The store is the truth; a lost doorbell costs clients a refetch.
   (void)bus_->Publish({std::string(project_id), std::string(type), payload.dump()});
+}
+
+Result<ShotStep> Orchestrator::Traced(const std::function<Result<ShotStep>()>& step) {
+  std::vector<Event> trail;
+  std::vector<Event>* outer = std::exchange(trail_, &trail);
+  Result<ShotStep> r = step();
+  trail_ = outer;
+  if (r) r->events = std::move(trail);
+  return r;
 }
 
 Result<ShotStep> Orchestrator::Generate(
@@ -154,8 +167,10 @@ Result<ShotStep> Orchestrator::Generate(
                     "generating");
   }
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "generating");
-  return DraftAndDispatch(ctx, subject_override, key);
+  return Traced([&]() -> Result<ShotStep> {
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "generating");
+    return DraftAndDispatch(ctx, subject_override, key);
+  });
 }
 
 Result<ShotStep> Orchestrator::DraftAndDispatch(
@@ -195,7 +210,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
       // The same request again: report where it went, change nothing.
       ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, ctx.shot.shot_id),
                        "generating");
-      return ShotStep{v.version_id, now.status, {}};
+      return ShotStep{v.version_id, now.status, {}, {}};
     }
     RETURN_IF_ERROR(stored, "generating");
     RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, status,
@@ -211,7 +226,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
                                " auto-fixes: " + RuleIds(findings),
                            attempt_key + ":failed", v.version_id),
                       "generating");
-      return ShotStep{v.version_id, ShotStatus::kFailed, findings};
+      return ShotStep{v.version_id, ShotStatus::kFailed, findings, {}};
     }
     RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
                          ShotStatus::kValidation, ShotStatus::kDraft,
@@ -281,7 +296,7 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
                          "budget exhausted: " + r.error().message,
                          key + ":budget", v.version_id),
                     "dispatching");
-    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
   RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
                        ShotStatus::kGeneratingImage,
@@ -296,63 +311,65 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
                          "provider refused the request: " + r.error().ToString(),
                          key + ":refused", v.version_id),
                     "dispatching");
-    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
-  return ShotStep{v.version_id, ShotStatus::kGeneratingImage, v.findings};
+  return ShotStep{v.version_id, ShotStatus::kGeneratingImage, v.findings, {}};
 }
 
 Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
                                        std::string_view shot_id,
                                        const std::string& key) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
-  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-  if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
-    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
+  return Traced([&]() -> Result<ShotStep> {
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
+    const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+    if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+      RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
+                      "approving");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to approve");
+    }
+    ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
+                     ReadMotionBrush(blobs_, project_id, ctx.shot,
+                                     options_.image_width, options_.image_height),
+                     "approving");
+    Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image, brush,
+                             key, options_, clock_.NowIso());
+    v.findings = AuditPrompt({PromptKind::kVideo, v.prompt, v.negative_prompt, {},
+                              ctx.shot.shows_miri,
+                              ctx.project.global_settings.lora_weights_id,
+                              ctx.shot.shot_id, v.version_id,
+                              std::string(kModelVideo)});
+    if (!v.findings.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the clip prompt fails the audit: " + RuleIds(v.findings));
+    }
+    Result<void> stored = store_.AppendVersion(project_id, v);
+    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
+      return ShotStep{v.version_id, ctx.shot.status, {}, {}};
+    }
+    RETURN_IF_ERROR(stored, "approving");
+    if (Result<void> r = Reserve(ctx, v, videos_.EstimateCostMicros(
+                                             VideoRequestOf(ctx.project_id, v)));
+        !r) {
+      return tl::unexpected(WithContext(r.error(), "approving"));
+    }
+    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                         ShotStatus::kGeneratingVideo,
+                         "approved; clip requested from " + std::string(videos_.name()),
+                         key + ":approve", v.version_id),
                     "approving");
-    return MakeError(ErrorCode::kFailedPrecondition, "no image to approve");
-  }
-  ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
-                   ReadMotionBrush(blobs_, project_id, ctx.shot,
-                                   options_.image_width, options_.image_height),
-                   "approving");
-  Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image, brush,
-                           key, options_, clock_.NowIso());
-  v.findings = AuditPrompt({PromptKind::kVideo, v.prompt, v.negative_prompt, {},
-                            ctx.shot.shows_miri,
-                            ctx.project.global_settings.lora_weights_id,
-                            ctx.shot.shot_id, v.version_id,
-                            std::string(kModelVideo)});
-  if (!v.findings.empty()) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "the clip prompt fails the audit: " + RuleIds(v.findings));
-  }
-  Result<void> stored = store_.AppendVersion(project_id, v);
-  if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
-    return ShotStep{v.version_id, ctx.shot.status, {}};
-  }
-  RETURN_IF_ERROR(stored, "approving");
-  if (Result<void> r = Reserve(ctx, v, videos_.EstimateCostMicros(
-                                           VideoRequestOf(ctx.project_id, v)));
-      !r) {
-    return tl::unexpected(WithContext(r.error(), "approving"));
-  }
-  RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                       ShotStatus::kGeneratingVideo,
-                       "approved; clip requested from " + std::string(videos_.name()),
-                       key + ":approve", v.version_id),
-                  "approving");
-  if (rulebook_ != nullptr) (void)rulebook_->RecordApproved(project_id, *image);
-  if (Result<void> r = Submit(ctx.project_id, v); !r) {
-    Settle(project_id, v.version_id, 0, false);
-    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
-                         ShotStatus::kFailed,
-                         "provider refused the request: " + r.error().ToString(),
-                         key + ":refused", v.version_id),
-                    "approving");
-    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
-  }
-  return ShotStep{v.version_id, ShotStatus::kGeneratingVideo, {}};
+    if (rulebook_ != nullptr) (void)rulebook_->RecordApproved(project_id, *image);
+    if (Result<void> r = Submit(ctx.project_id, v); !r) {
+      Settle(project_id, v.version_id, 0, false);
+      RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
+                           ShotStatus::kFailed,
+                           "provider refused the request: " + r.error().ToString(),
+                           key + ":refused", v.version_id),
+                      "approving");
+      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
+    }
+    return ShotStep{v.version_id, ShotStatus::kGeneratingVideo, {}, {}};
+  });
 }
 
 Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
@@ -361,26 +378,28 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
                                       const std::string& key) {
   RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "rejecting");
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "rejecting");
-  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-  if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
-    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kDraft),
-                    "rejecting");
-    return MakeError(ErrorCode::kFailedPrecondition, "no image to reject");
-  }
-  // Learn first: a refused rule leaves the shot as it was.
-  if (rulebook_ != nullptr) {
-    RETURN_IF_ERROR(rulebook_->LearnFromRejection(project_id, ctx.shot, *image,
-                                                  reason),
-                    "rejecting");
-  }
-  ASSIGN_OR_RETURN(Event moved,
-                   Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                        ShotStatus::kDraft, "rejected: " + reason,
-                        key + ":reject", image->version_id),
-                   "rejecting");
-  ASSIGN_OR_RETURN(ctx, Load(project_id, shot_id), "rejecting");
-  return DraftAndDispatch(ctx, std::nullopt, key + ":redraft");
+  return Traced([&]() -> Result<ShotStep> {
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "rejecting");
+    const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+    if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+      RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kDraft),
+                      "rejecting");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to reject");
+    }
+    // Learn first: a refused rule leaves the shot as it was.
+    if (rulebook_ != nullptr) {
+      RETURN_IF_ERROR(rulebook_->LearnFromRejection(project_id, ctx.shot, *image,
+                                                    reason),
+                      "rejecting");
+    }
+    ASSIGN_OR_RETURN(Event moved,
+                     Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                          ShotStatus::kDraft, "rejected: " + reason,
+                          key + ":reject", image->version_id),
+                     "rejecting");
+    ASSIGN_OR_RETURN(ctx, Load(project_id, shot_id), "rejecting");
+    return DraftAndDispatch(ctx, std::nullopt, key + ":redraft");
+  });
 }
 
 Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
@@ -390,57 +409,59 @@ Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
                                       const std::string& key) {
   RETURN_IF_ERROR(RequireSafeUserText("instruction", instruction), "refining");
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "refining");
-  const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-  if (image == nullptr || image->outputs.empty() ||
-      ctx.shot.status != ShotStatus::kAwaitingApproval) {
-    RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
+  return Traced([&]() -> Result<ShotStep> {
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "refining");
+    const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+    if (image == nullptr || image->outputs.empty() ||
+        ctx.shot.status != ShotStatus::kAwaitingApproval) {
+      RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
+                      "refining");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to refine");
+    }
+    const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
+    std::string mask;
+    if (mask_blob) {
+      mask = *mask_blob;
+    } else {
+      MaskInput in{image->outputs.front(), instruction, "",
+                   OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
+      ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
+    }
+    Version v = RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
+                              instruction, mask, key, options_, clock_.NowIso());
+    v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
+                              LorasOf(v), ctx.shot.shows_miri,
+                              ctx.project.global_settings.lora_weights_id,
+                              ctx.shot.shot_id, v.version_id,
+                              std::string(kModelImage)});
+    if (!v.findings.empty()) {
+      return MakeError(ErrorCode::kRefused,
+                       "refused: the refined prompt fails the audit: " +
+                           RuleIds(v.findings));
+    }
+    Result<void> stored = store_.AppendVersion(project_id, v);
+    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
+      return ShotStep{v.version_id, ctx.shot.status, {}, {}};
+    }
+    RETURN_IF_ERROR(stored, "refining");
+    RETURN_IF_ERROR(Reserve(ctx, v, images_.EstimateCostMicros(
+                                        ImageRequestOf(ctx.project_id, v))),
                     "refining");
-    return MakeError(ErrorCode::kFailedPrecondition, "no image to refine");
-  }
-  const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
-  std::string mask;
-  if (mask_blob) {
-    mask = *mask_blob;
-  } else {
-    MaskInput in{image->outputs.front(), instruction, "",
-                 OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
-    ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
-  }
-  Version v = RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
-                            instruction, mask, key, options_, clock_.NowIso());
-  v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
-                            LorasOf(v), ctx.shot.shows_miri,
-                            ctx.project.global_settings.lora_weights_id,
-                            ctx.shot.shot_id, v.version_id,
-                            std::string(kModelImage)});
-  if (!v.findings.empty()) {
-    return MakeError(ErrorCode::kRefused,
-                     "refused: the refined prompt fails the audit: " +
-                         RuleIds(v.findings));
-  }
-  Result<void> stored = store_.AppendVersion(project_id, v);
-  if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
-    return ShotStep{v.version_id, ctx.shot.status, {}};
-  }
-  RETURN_IF_ERROR(stored, "refining");
-  RETURN_IF_ERROR(Reserve(ctx, v, images_.EstimateCostMicros(
-                                      ImageRequestOf(ctx.project_id, v))),
-                  "refining");
-  RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                       ShotStatus::kRefining, "refine: " + instruction,
-                       key + ":refine", v.version_id),
-                  "refining");
-  if (Result<void> r = Submit(ctx.project_id, v); !r) {
-    Settle(project_id, v.version_id, 0, false);
-    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kRefining,
-                         ShotStatus::kFailed,
-                         "provider refused the request: " + r.error().ToString(),
-                         key + ":refused", v.version_id),
+    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                         ShotStatus::kRefining, "refine: " + instruction,
+                         key + ":refine", v.version_id),
                     "refining");
-    return ShotStep{v.version_id, ShotStatus::kFailed, {}};
-  }
-  return ShotStep{v.version_id, ShotStatus::kRefining, {}};
+    if (Result<void> r = Submit(ctx.project_id, v); !r) {
+      Settle(project_id, v.version_id, 0, false);
+      RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kRefining,
+                           ShotStatus::kFailed,
+                           "provider refused the request: " + r.error().ToString(),
+                           key + ":refused", v.version_id),
+                      "refining");
+      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
+    }
+    return ShotStep{v.version_id, ShotStatus::kRefining, {}, {}};
+  });
 }
 
 void Orchestrator::OnResult(ProviderResult result) {

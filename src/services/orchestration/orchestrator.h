@@ -76,6 +76,7 @@ struct ShotStep {
   std::string version_id;  // the version the step created or acted on
   ShotStatus status;       // the shot's status afterwards
   std::vector<Finding> findings;
+  std::vector<Event> events;  // the events the step appended; empty: a repeat
 };
 
 class Orchestrator final : public ResultSink {
@@ -147,6 +148,8 @@ class Orchestrator final : public ResultSink {
   Result<std::optional<JobRecord>> LatestJob(std::string_view project_id,
                                              const Version& v);
   Result<bool> ReconcileVersion(std::string_view project_id, const Version& v);
+  // Runs a command's step and returns it with the events it appended.
+  Result<ShotStep> Traced(const std::function<Result<ShotStep>()>& step);
   Result<Event> Move(std::string_view project_id, std::string_view shot_id,
                      std::optional<ShotStatus> from, ShotStatus to,
                      std::string cause, std::string key,
@@ -173,6 +176,7 @@ class Orchestrator final : public ResultSink {
   OrchestratorOptions options_;
   FinalRenderStarter render_starter_;
   std::recursive_mutex mu_;  // one step at a time per process
+  std::vector<Event>* trail_ = nullptr;  // where Move records (under mu_)
 };
 
 }  // namespace miri

@@ -1,5 +1,7 @@
 #include "services/orchestration/orchestrator.h"
 
+#include <algorithm>
+
 #include "services/orchestration/orchestrator_fixture.h"
 #include "services/orchestration/requests.h"
 
@@ -74,6 +76,29 @@ TEST_F(OrchestratorTest, RepeatedRequestChangesNothing) {
   EXPECT_EQ(again->status, S::kAwaitingApproval);
   EXPECT_EQ(EventCount(), events);
   EXPECT_EQ(Versions("sh-0").size(), 1u);
+}
+
+// A step reports exactly the events it appended (the API answers with
+// them), read from the step itself rather than the whole project log; a
+// repeat appended nothing and reports nothing.
+TEST_F(OrchestratorTest, AStepReportsTheEventsItAppendedAndARepeatNone) {
+  Start();
+  CreateProject();
+  Result<ShotStep> step = orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
+  ASSERT_TRUE(step) << step.error().ToString();
+  ASSERT_EQ(step->events.size(), 2u);
+  EXPECT_EQ(step->events[0].to, "VALIDATION");
+  EXPECT_EQ(step->events[1].to, "GENERATING_IMAGE");
+  std::vector<Event> log = static_cast<Store&>(*store_).ListEvents(project_.project_id).value();
+  for (const Event& e : step->events) {
+    EXPECT_EQ(e.shot_id, "sh-0");
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(),
+                            [&](const Event& stored) { return stored.event_id == e.event_id; }));
+  }
+  Result<ShotStep> again =
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->events.empty());
 }
 
 TEST_F(OrchestratorTest, DuplicateResultChangesNothing) {

@@ -1,0 +1,128 @@
+// The Beast server over real loopback sockets: handlers that wait on the
+// store (an fsync, a Firestore call) must not hold up the I/O threads.
+#include "http/server.h"
+
+#include <utility>  // before asio (platform-notes.md)
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+#include "http/api_test_fixture.h"
+
+namespace miri::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// A webhook receiver that blocks until released (or 10 s pass) and says
+// which happened: a handler stuck on a slow dependency.
+class BlockingReceiver final : public WebhookReceiver {
+ public:
+  Result<nlohmann::json> Receive(const WebhookDelivery&) override {
+    entered_.set_value();
+    bool released = release_.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    return nlohmann::json{{"released", released}};
+  }
+  void WaitEntered() { ASSERT_EQ(entered_future_.wait_for(std::chrono::seconds(10)),
+                                 std::future_status::ready); }
+  void Release() { release_promise_.set_value(); }
+
+ private:
+  std::promise<void> entered_;
+  std::future<void> entered_future_ = entered_.get_future();
+  std::promise<void> release_promise_;
+  std::shared_future<void> release_ = release_promise_.get_future().share();
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+// One request on a fresh connection, with a 15 s bound.
+Reply Fetch(uint16_t port, bhttp::verb method, const std::string& target) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(15));
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req(method, target, 11);
+  req.set(bhttp::field::host, "127.0.0.1");
+  if (method == bhttp::verb::post) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = "{}";
+    req.prepare_payload();
+  }
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buffer, res);
+  return {static_cast<int>(res.result_int()), res.body()};
+}
+
+class ServerTest : public testing::ApiTest {
+ protected:
+  // A server whose fal webhook route blocks in `slow_`; returns its port.
+  uint16_t StartWithSlowWebhook(int io_threads) {
+    receivers_["fal"] = &slow_;
+    MakeApi(ApiConfig{});
+    ServerOptions options;
+    options.threads = io_threads;
+    options.log_requests = false;
+    server_ = std::make_unique<Server>(*api_, hub_, options);
+    auto port = server_->Start();
+    EXPECT_TRUE(port) << port.error().ToString();
+    return port.value_or(0);
+  }
+  std::future<Reply> PostWebhookInBackground(uint16_t port) {
+    auto reply = std::async(std::launch::async, [port] {
+      return Fetch(port, bhttp::verb::post, "/api/webhooks/fal");
+    });
+    slow_.WaitEntered();
+    return reply;
+  }
+
+  BlockingReceiver slow_;
+  SioHub hub_{bus_};
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, ASlowHandlerDoesNotHoldUpOtherRequestsOnOneIoThread) {
+  uint16_t port = StartWithSlowWebhook(/*io_threads=*/1);
+  ASSERT_NE(port, 0);
+  auto webhook = PostWebhookInBackground(port);
+  // The only I/O thread must still answer while the webhook is in flight.
+  Reply health = Fetch(port, bhttp::verb::get, "/healthz");
+  slow_.Release();
+  EXPECT_EQ(health.status, 200);
+  Reply hook = webhook.get();
+  EXPECT_EQ(hook.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true)
+      << "the webhook handler ran on the I/O thread: /healthz waited for it";
+  server_->Shutdown();
+  server_->Wait();
+}
+
+TEST_F(ServerTest, ShutdownWaitsForAnInFlightHandlerAndDeliversItsAnswer) {
+  uint16_t port = StartWithSlowWebhook(/*io_threads=*/2);
+  ASSERT_NE(port, 0);
+  auto webhook = PostWebhookInBackground(port);
+  server_->Shutdown();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  slow_.Release();
+  Reply hook = webhook.get();
+  EXPECT_EQ(hook.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true);
+  server_->Wait();
+}
+
+}  // namespace
+}  // namespace miri::http
