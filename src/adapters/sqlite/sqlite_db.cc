@@ -108,6 +108,11 @@ Result<void> Db::Exec(std::string_view sql) {
   return tl::unexpected(ToError(db_, sqlite3_extended_errcode(db_), sql));
 }
 
+Result<void> Db::Run(std::string_view sql) {
+  ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql), "");
+  return stmt.Run();
+}
+
 Result<Stmt> Db::Prepare(std::string_view sql) {
   auto [it, added] = cache_.try_emplace(std::string(sql));
   Cached& c = it->second;
@@ -130,16 +135,16 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
 }
 
 Result<Transaction> Transaction::Begin(Db& db) {
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"), "begin transaction");
+  RETURN_IF_ERROR(db.Run("BEGIN IMMEDIATE"), "begin transaction");
   return Transaction(db);
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_->Exec("ROLLBACK");
+  if (open_) (void)db_->Run("ROLLBACK");
 }
 
 Result<void> Transaction::Commit() {
-  RETURN_IF_ERROR(db_->Exec("COMMIT"), "commit");
+  RETURN_IF_ERROR(db_->Run("COMMIT"), "commit");
   open_ = false;
   return {};
 }

@@ -71,7 +71,11 @@ class Db {
   Db& operator=(const Db&) = delete;
   ~Db();
 
+  // Runs SQL text, several statements allowed, compiled each time (schema).
   Result<void> Exec(std::string_view sql);
+  // Runs one statement without rows through the statement cache (BEGIN,
+  // COMMIT, SAVEPOINT: the hot path of every write).
+  Result<void> Run(std::string_view sql);
   // The cached statement for `sql`, or a fresh one while the cached one is
   // still in use (a statement stepped inside another's loop).
   Result<Stmt> Prepare(std::string_view sql);

@@ -92,10 +92,10 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
       w->outcome = tl::unexpected(tx.error());
       continue;
     }
-    Result<void> opened = db_.Exec("SAVEPOINT op");
+    Result<void> opened = db_.Run("SAVEPOINT op");
     w->outcome = opened ? (*w->op)() : opened;
     if (w->outcome) {
-      w->outcome = db_.Exec("RELEASE op");
+      w->outcome = db_.Run("RELEASE op");
       any_written = any_written || w->outcome.has_value();
     } else if (opened) {
       if (sqlite3_get_autocommit(db_.raw())) {
@@ -110,8 +110,8 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
         any_written = false;
         continue;
       }
-      (void)db_.Exec("ROLLBACK TO op");
-      (void)db_.Exec("RELEASE op");
+      (void)db_.Run("ROLLBACK TO op");
+      (void)db_.Run("RELEASE op");
     }
   }
   if (tx && any_written) {
