@@ -1,5 +1,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 
+#include <exception>
+
 #include "adapters/sqlite/schema.h"
 
 namespace miri {
@@ -93,7 +95,16 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
       continue;
     }
     Result<void> opened = db_.Run("SAVEPOINT op");
-    w->outcome = opened ? (*w->op)() : opened;
+    w->outcome = opened;
+    if (opened) {
+      // Another caller's operation runs on this thread: what it throws
+      // becomes its own error, not the batch's.
+      try {
+        w->outcome = (*w->op)();
+      } catch (const std::exception& e) {
+        w->outcome = MakeError(ErrorCode::kInternal, std::string("write failed: ") + e.what());
+      }
+    }
     if (w->outcome) {
       w->outcome = db_.Run("RELEASE op");
       any_written = any_written || w->outcome.has_value();

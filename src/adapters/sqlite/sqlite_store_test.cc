@@ -54,6 +54,25 @@ std::string RawQuery(const std::string& path, const std::string& sql) {
   return out;
 }
 
+// A write that throws (here: text that is not UTF-8 cannot be serialised)
+// runs on whichever thread leads the group commit: it must come back as
+// that write's own error, write nothing, and leave the store writable.
+TEST_P(SqliteStoreTest, AWriteThatThrowsFailsAloneAndTheStoreStaysWritable) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 1)));
+  Event bad = testing::ShotEvent("sh-0", ShotStatus::kDraft, ShotStatus::kValidation, "k1");
+  bad.cause = "not utf-8: \xff\xfe";
+  Result<AppendEventResult> r = store_->AppendEvent(p.project_id, bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, ShotStatus::kDraft);
+  Event good = testing::ShotEvent("sh-0", ShotStatus::kDraft, ShotStatus::kValidation, "k2");
+  ASSERT_TRUE(store_->AppendEvent(p.project_id, good));
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, ShotStatus::kValidation);
+}
+
 TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
