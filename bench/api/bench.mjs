@@ -53,11 +53,12 @@ async function wrkRun(url, file, finished) {
   child.stderr.on("data", (d) => { out += d; });
   const exited = new Promise((r) => child.once("exit", r));
   await waitFor("every delivery", finished, 300000).catch(() => {});
+  const wrkCpuMs = cpuMs(child.pid);
   child.kill("SIGINT");
   const code = await exited;
   const line = out.split("\n").find((l) => l.startsWith("{\"ok\""));
   if (code !== 0 || !line) throw new Error(`wrk failed (${code}):\n${out}`);
-  return JSON.parse(line);
+  return { ...JSON.parse(line), wrkCpuMs };
 }
 
 function pct(sorted, p) {
@@ -124,7 +125,7 @@ async function seedMiri(base, shots) {
   return versions;
 }
 
-async function measure(name, a, b, versions, total) {
+async function measure(name, a, b, versions, total, redisPid) {
   const socket = io(b.url, { transports: ["websocket"], auth: { token: TOKEN } });
   await new Promise((r) => socket.on("connect", r));
   await socket.timeout(5000).emitWithAck("subscribe", { projectId: PROJECT_ID });
@@ -161,14 +162,20 @@ async function measure(name, a, b, versions, total) {
   }
   writeFileSync(file, lines.join("\n") + "\n");
   const before = received;
-  const cpu0 = [cpuMs(a.child.pid), cpuMs(b.child.pid)];
+  const cpu0 = [cpuMs(a.child.pid), cpuMs(b.child.pid), cpuMs(redisPid)];
+  const self0 = process.cpuUsage();
   const w = await wrkRun(a.url, file, () => received - before >= lines.length);
-  const cpu = [cpuMs(a.child.pid) - cpu0[0], cpuMs(b.child.pid) - cpu0[1]];
+  const self = process.cpuUsage(self0);
+  const cpu = [cpuMs(a.child.pid) - cpu0[0], cpuMs(b.child.pid) - cpu0[1], cpuMs(redisPid) - cpu0[2]];
   removeDir(path.dirname(file));
   socket.close();
   return { name, latency, throughput: { perSecond: w.ok / w.seconds, done: w.ok, errors: w.failed + w.socketErrors,
                                          delivered: received - before, seconds: w.seconds,
-                                         cpuUsA: (cpu[0] * 1000) / w.ok, cpuUsB: (cpu[1] * 1000) / w.ok } };
+                                         cpuUsA: (cpu[0] * 1000) / w.ok, cpuUsB: (cpu[1] * 1000) / w.ok,
+                                         // the load side: wrk, this process (the socket.io client), redis
+                                         cpuUsWrk: (w.wrkCpuMs * 1000) / w.ok,
+                                         cpuUsClient: (self.user + self.system) / w.ok,
+                                         cpuUsRedis: (cpu[2] * 1000) / w.ok } };
 }
 
 function print(r) {
@@ -177,6 +184,8 @@ function print(r) {
               `${t.done} ok, ${t.errors} errors, ${t.delivered} delivered to the client on B)`);
   console.log(`${"".padEnd(10)} CPU per webhook: ${t.cpuUsA.toFixed(0)} us on A (receives it), ` +
               `${t.cpuUsB.toFixed(0)} us on B (relays it to the client)`);
+  console.log(`${"".padEnd(10)} load side per webhook: wrk ${t.cpuUsWrk.toFixed(0)} us, ` +
+              `socket.io-client ${t.cpuUsClient.toFixed(0)} us, redis ${t.cpuUsRedis.toFixed(0)} us`);
   console.log(`${"".padEnd(10)} latency at ${RATE}/s (achieved ${l.achievedRate.toFixed(0)}/s): ` +
               `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms ` +
               `(${l.delivered}/${l.sent} delivered, ${l.errors} errors)`);
@@ -193,11 +202,11 @@ try {
   const s0 = performance.now();
   const versions = await seedMiri(a.url, total);
   console.log(`seeded ${total} shots in GENERATING_IMAGE through the API in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
-  const miri = await measure("miri", a, b, versions, total);
+  const miri = await measure("miri", a, b, versions, total, redis.pid);
   await a.stop(); await b.stop();
   // reference: two instances, same redis.
   const ra = await startReference(redis.url), rb = await startReference(redis.url);
-  const ref = await measure("reference", ra, rb, null, total);
+  const ref = await measure("reference", ra, rb, null, total, redis.pid);
   await ra.stop(); await rb.stop();
   print(miri);
   print(ref);
@@ -208,6 +217,14 @@ try {
   const ms = await startToFirst200(() => startMiri({ dataDir: d2 }));
   const rs = await startToFirst200(() => startReference(redis.url));
   removeDir(d2);
+  // What no server can avoid here: the load side plus B's relay share the
+  // cores with A, so they bound the webhooks/s any A could show.
+  const cores = (await import("node:os")).cpus().length;
+  const t = miri.throughput;
+  const floorUs = t.cpuUsWrk + t.cpuUsClient + t.cpuUsRedis + t.cpuUsB;
+  console.log(`machine ceiling: ${floorUs.toFixed(0)} us of CPU a webhook outside A; on ${cores} cores at most ` +
+              `${((cores * 1e6) / floorUs).toFixed(0)} webhooks/s even if A cost nothing ` +
+              `(5x the reference would be ${(5 * ref.throughput.perSecond).toFixed(0)}/s)`);
   console.log(`start-to-first-200: miri ${ms.ms.toFixed(0)} ms, reference ${rs.ms.toFixed(0)} ms`);
   console.log(`idle RSS: miri ${ms.rss.toFixed(1)} MB, reference ${rs.rss.toFixed(1)} MB`);
 } finally {

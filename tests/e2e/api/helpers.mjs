@@ -77,6 +77,7 @@ export async function startRedis() {
   await waitFor("redis-server", () => redisPing(port), 5000);
   return {
     port,
+    pid: child.pid,
     url: `redis://127.0.0.1:${port}`,
     async stop() { await stopChild(child); removeDir(dir); },
   };
