@@ -15,39 +15,41 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>* params) {
-  std::vector<std::string_view> p = Segments(pattern), s = Segments(path);
-  if (p.size() != s.size()) return false;
-  std::map<std::string, std::string> found;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
-      if (s[i].empty()) return false;
-      found[std::string(p[i].substr(1, p[i].size() - 2))] = std::string(s[i]);
-    } else if (p[i] != s[i]) {
-      return false;
-    }
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i]) ? path[i].empty() : pattern[i] != path[i]) return false;
   }
-  *params = std::move(found);
   return true;
 }
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+  std::vector<std::string> segments;
+  for (std::string_view s : Segments(route.pattern)) segments.emplace_back(s);
+  segments_.push_back(std::move(segments));
+  routes_.push_back(std::move(route));
+}
 
 Router::Match Router::Find(std::string_view method,
                            std::string_view path) const {
   Match m;
-  for (const Route& r : routes_) {
-    std::map<std::string, std::string> params;
-    if (!MatchPattern(r.pattern, path, &params)) continue;
+  const std::vector<std::string_view> parts = Segments(path);
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    if (!Matches(segments_[r], parts)) continue;
     m.path_exists = true;
-    if (r.method == method) {
-      m.route = &r;
-      m.params = std::move(params);
-      return m;
+    if (routes_[r].method != method) continue;
+    m.route = &routes_[r];
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const std::string& seg = segments_[r][i];
+      if (IsParam(seg)) m.params[seg.substr(1, seg.size() - 2)] = std::string(parts[i]);
     }
+    return m;
   }
   return m;
 }

@@ -43,6 +43,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Each route's pattern split into segments once, at Add (Find runs for
+  // every request, twice: body limit, then dispatch).
+  std::vector<std::vector<std::string>> segments_;
 };
 
 }  // namespace miri::http
