@@ -12,6 +12,7 @@
 #include "adapters/gcs/test_gcs_emulator.h"
 #include "app/cloud_adapters.h"
 #include "app/composition.h"
+#include "app/env_map.h"
 #include "testing/providers/provider_test_support.h"
 #include "testing/store_fixtures.h"
 
@@ -19,14 +20,6 @@ namespace miri::app {
 namespace {
 
 using miri::testing::TempDir;
-
-EnvLookup MapEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(CloudPlanTest, FirestoreOutsideTheEmulatorNeedsAProject) {
   auto plan = PlanComposition(MapEnv({{"MIRI_STORE", "firestore"}}), "/d");

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/env_map.h"
 #include "testing/providers/provider_test_support.h"
 
 namespace miri::app {
@@ -13,14 +14,6 @@ namespace {
 
 using miri::testing::RecordingSink;
 using miri::testing::TempDir;
-
-EnvLookup MapEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(PlanCompositionTest, NoCredentialsPicksEveryEmbeddedDefaultAndSaysSo) {
   auto plan = PlanComposition(MapEnv({}), "/data");

@@ -76,15 +76,8 @@ class RenderProjectTest : public ::testing::Test {
   }
 
   void Complete(const std::string& shot) {
-    using S = ShotStatus;
-    const S path[] = {S::kDraft,           S::kValidation,
-                      S::kGeneratingImage, S::kAwaitingApproval,
-                      S::kGeneratingVideo, S::kCompleted};
-    for (size_t i = 1; i < std::size(path); ++i) {
-      Result<AppendEventResult> r = store_->AppendEvent(
-          project_, testing::ShotEvent(shot, path[i - 1], path[i], shot + "-" + std::to_string(i)));
-      ASSERT_TRUE(r) << r.error().ToString();
-    }
+    Result<void> r = testing::WalkShot(*store_, project_, shot, ShotStatus::kCompleted);
+    ASSERT_TRUE(r) << r.error().ToString();
   }
 
   Result<RenderReport> Render(const std::string& song_key = "") {

@@ -1,5 +1,8 @@
 #include "testing/store_fixtures.h"
 
+#include <iterator>
+#include <string_view>
+
 namespace miri::testing {
 
 namespace {
@@ -54,6 +57,21 @@ Event ShotEvent(const std::string& shot_id, std::optional<ShotStatus> from,
   e.at = kAt;
   e.idempotency_key = key;
   return e;
+}
+
+Result<void> WalkShot(Store& store, std::string_view project_id,
+                      const std::string& shot_id, ShotStatus last) {
+  using S = ShotStatus;
+  const S path[] = {S::kDraft,           S::kValidation,
+                    S::kGeneratingImage, S::kAwaitingApproval,
+                    S::kGeneratingVideo, S::kCompleted};
+  for (size_t i = 1; i < std::size(path); ++i) {
+    RETURN_IF_ERROR(store.AppendEvent(project_id, ShotEvent(shot_id, path[i - 1], path[i],
+                                                            shot_id + "-" + std::to_string(i))),
+                    "walking " + shot_id);
+    if (path[i] == last) return {};
+  }
+  return {};
 }
 
 PlanCommit SamplePlan(const std::string& prefix, int n) {

@@ -16,6 +16,10 @@ Version SampleVersion(const std::string& version_id,
                       const std::string& shot_id);
 Event ShotEvent(const std::string& shot_id, std::optional<ShotStatus> from,
                 ShotStatus to, const std::string& key);
+// Moves a DRAFT shot along the happy path, DRAFT -> VALIDATION -> ... ->
+// `last`, one event per step keyed "<shot>-<step>".
+Result<void> WalkShot(Store& store, std::string_view project_id,
+                      const std::string& shot_id, ShotStatus last);
 // A plan of `n` 4-second shots in one scene, ids "<prefix>-<i>".
 PlanCommit SamplePlan(const std::string& prefix, int n);
 

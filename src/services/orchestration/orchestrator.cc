@@ -304,16 +304,22 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
                            std::string(images_.name()),
                        key + ":dispatch", v.version_id),
                   "dispatching");
+  return SubmitOrFail(ctx, v, ShotStatus::kGeneratingImage, key, v.findings, "dispatching");
+}
+
+Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx, const Version& v,
+                                            ShotStatus dispatched, const std::string& key,
+                                            std::vector<Finding> findings,
+                                            std::string_view what) {
   if (Result<void> r = Submit(ctx.project_id, v); !r) {
     Settle(ctx.project_id, v.version_id, 0, false);
-    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
-                         ShotStatus::kGeneratingImage, ShotStatus::kFailed,
+    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, dispatched, ShotStatus::kFailed,
                          "provider refused the request: " + r.error().ToString(),
                          key + ":refused", v.version_id),
-                    "dispatching");
+                    what);
     return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
-  return ShotStep{v.version_id, ShotStatus::kGeneratingImage, v.findings, {}};
+  return ShotStep{v.version_id, dispatched, std::move(findings), {}};
 }
 
 Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
@@ -359,16 +365,7 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
                          key + ":approve", v.version_id),
                     "approving");
     if (rulebook_ != nullptr) (void)rulebook_->RecordApproved(project_id, *image);
-    if (Result<void> r = Submit(ctx.project_id, v); !r) {
-      Settle(project_id, v.version_id, 0, false);
-      RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
-                           ShotStatus::kFailed,
-                           "provider refused the request: " + r.error().ToString(),
-                           key + ":refused", v.version_id),
-                      "approving");
-      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
-    }
-    return ShotStep{v.version_id, ShotStatus::kGeneratingVideo, {}, {}};
+    return SubmitOrFail(ctx, v, ShotStatus::kGeneratingVideo, key, {}, "approving");
   });
 }
 
@@ -451,16 +448,7 @@ Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
                          ShotStatus::kRefining, "refine: " + instruction,
                          key + ":refine", v.version_id),
                     "refining");
-    if (Result<void> r = Submit(ctx.project_id, v); !r) {
-      Settle(project_id, v.version_id, 0, false);
-      RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kRefining,
-                           ShotStatus::kFailed,
-                           "provider refused the request: " + r.error().ToString(),
-                           key + ":refused", v.version_id),
-                      "refining");
-      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
-    }
-    return ShotStep{v.version_id, ShotStatus::kRefining, {}, {}};
+    return SubmitOrFail(ctx, v, ShotStatus::kRefining, key, {}, "refining");
   });
 }
 

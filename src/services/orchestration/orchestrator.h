@@ -138,6 +138,11 @@ class Orchestrator final : public ResultSink {
                                     const std::string& key);
   Result<ShotStep> DispatchImage(const Context& ctx, const Version& v,
                                  const std::string& key);
+  // Sends `v`, whose shot is now `dispatched`; a refusal releases the
+  // budget and fails the shot. `what` names the step in errors.
+  Result<ShotStep> SubmitOrFail(const Context& ctx, const Version& v, ShotStatus dispatched,
+                                const std::string& key, std::vector<Finding> findings,
+                                std::string_view what);
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
   // orchestrator_jobs.cc: dispatch, job records, reconciliation.
   Result<void> Submit(const std::string& project_id, const Version& v);

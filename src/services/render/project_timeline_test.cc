@@ -82,17 +82,8 @@ class ProjectTimelineTest : public ::testing::Test {
 
   // DRAFT -> ... -> `last` along the happy path.
   void Walk(const std::string& shot, ShotStatus last) {
-    using S = ShotStatus;
-    const S path[] = {S::kDraft,           S::kValidation,
-                      S::kGeneratingImage, S::kAwaitingApproval,
-                      S::kGeneratingVideo, S::kCompleted};
-    for (size_t i = 1; i < std::size(path); ++i) {
-      Result<AppendEventResult> r = store_->AppendEvent(
-          project_, testing::ShotEvent(shot, path[i - 1], path[i],
-                                       shot + "-" + std::to_string(i)));
-      ASSERT_TRUE(r) << r.error().ToString();
-      if (path[i] == last) return;
-    }
+    Result<void> r = testing::WalkShot(*store_, project_, shot, last);
+    ASSERT_TRUE(r) << r.error().ToString();
   }
 
   std::filesystem::path db_;
