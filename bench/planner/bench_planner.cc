@@ -77,14 +77,16 @@ int main(int argc, char** argv) {
     shots = whole->shots.size();
     duration = whole->duration_ms;
   }
-  std::cout << fmt::format("song: {:.1f} s, {} shots\n", duration / 1000.0, shots)
+  std::cout << fmt::format("song: {:.1f} s, {} shots\n", duration / 1000.0,
+                           shots)
             << fmt::format("decode + analysis: {:.0f} ms (median of {})\n",
                            Median(analyse), runs)
             << fmt::format("planning only:     {:.1f} ms\n", Median(plan))
             << fmt::format("plan a song (wall): {:.0f} ms  target < 2000 ms\n",
                            Median(total))
-            << fmt::format("plan a song (CPU):  {:.0f} ms  (wall exceeds it when "
-                           "other jobs share the cores)\n",
-                           Median(cpu));
+            << fmt::format(
+                   "plan a song (CPU):  {:.0f} ms  (wall exceeds it when "
+                   "other jobs share the cores)\n",
+                   Median(cpu));
   return Median(total) < 2000 ? 0 : 1;
 }

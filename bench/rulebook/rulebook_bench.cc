@@ -19,15 +19,17 @@ using Ms = std::chrono::duration<double, std::milli>;
 
 namespace {
 
-const char* kSubjects[] = {"dress", "raincoat", "hair", "boots", "umbrella",
-                           "guitar", "window", "street", "sky", "dog", "lamp",
-                           "bicycle", "scarf", "book", "piano", "river"};
-const char* kAttributes[] = {"yellow", "dark brown", "muted", "warm orange",
-                             "straight", "wet", "soft", "matte", "faded",
-                             "striped", "wooden", "pale blue", "dusty"};
+const char* kSubjects[] = {"dress",    "raincoat", "hair",   "boots",
+                           "umbrella", "guitar",   "window", "street",
+                           "sky",      "dog",      "lamp",   "bicycle",
+                           "scarf",    "book",     "piano",  "river"};
+const char* kAttributes[] = {"yellow",   "dark brown", "muted",  "warm orange",
+                             "straight", "wet",        "soft",   "matte",
+                             "faded",    "striped",    "wooden", "pale blue",
+                             "dusty"};
 const char* kVerbs[] = {"stays", "looks", "is painted", "remains", "appears"};
-const char* kPlaces[] = {"in the rain", "at dusk", "by the window",
-                         "on the rooftop", "in the park", "at night",
+const char* kPlaces[] = {"in the rain",    "at dusk",      "by the window",
+                         "on the rooftop", "in the park",  "at night",
                          "in the kitchen", "on the bridge"};
 
 class NoAnalyzer final : public VisionAnalyzer {
@@ -60,9 +62,10 @@ int main() {
   constexpr int kRules = 10000;
   constexpr int kQueries = 2000;
   // tmpfs when there is one: setting up 10,000 rules is 10,000 fsyncs.
-  const std::filesystem::path base = std::filesystem::exists("/dev/shm")
-                                         ? std::filesystem::path("/dev/shm")
-                                         : std::filesystem::temp_directory_path();
+  const std::filesystem::path base =
+      std::filesystem::exists("/dev/shm")
+          ? std::filesystem::path("/dev/shm")
+          : std::filesystem::temp_directory_path();
   const auto dir = base / "miri-rulebook-bench";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -85,9 +88,11 @@ int main() {
     r.text = std::string("the ") + pick(kSubjects) + " " + pick(kVerbs) + " " +
              pick(kAttributes) + " " + pick(kPlaces);
     int bucket = static_cast<int>(rng() % 1000);
-    r.scope = bucket == 0 ? RuleScope::kGlobal
-                          : bucket < 450 ? RuleScope::kCharacter : RuleScope::kScene;
-    if (r.scope == RuleScope::kScene) r.scope_id = "sc" + std::to_string(rng() % 20);
+    r.scope = bucket == 0    ? RuleScope::kGlobal
+              : bucket < 450 ? RuleScope::kCharacter
+                             : RuleScope::kScene;
+    if (r.scope == RuleScope::kScene)
+      r.scope_id = "sc" + std::to_string(rng() % 20);
     r.kind = bucket % 5 == 0 ? RuleKind::kNegative : RuleKind::kPositive;
     r.created_at = "2026-01-01T00:00:00Z";
     if (!store->AppendRule(p.project_id, r)) return 1;
@@ -95,12 +100,14 @@ int main() {
   double store_ms = Ms(std::chrono::steady_clock::now() - t0).count();
 
   LexicalEmbedder embedder;
-  auto index = std::move(*HnswIndex::Open(dir / "rules-index", embedder.dimensions()));
+  auto index =
+      std::move(*HnswIndex::Open(dir / "rules-index", embedder.dimensions()));
   NoAnalyzer analyzer;
   SystemClock clock;
-  Rulebook rulebook(*store, embedder, *index, analyzer, nullptr, clock,
-                    [] { return std::string("unused"); },
-                    RulebookOptions{.cache_ttl_ms = 60'000});
+  Rulebook rulebook(
+      *store, embedder, *index, analyzer, nullptr, clock,
+      [] { return std::string("unused"); },
+      RulebookOptions{.cache_ttl_ms = 60'000});
   t0 = std::chrono::steady_clock::now();
   size_t indexed = *rulebook.Reindex(p.project_id);
   double index_ms = Ms(std::chrono::steady_clock::now() - t0).count();
@@ -131,9 +138,11 @@ int main() {
   std::printf("RulesFor over %d shots (%zu rules applied, %.1f per shot):\n",
               kQueries, matched, matched / double(kQueries));
   std::printf("  first (cold cache): %.2f ms\n", first);
-  std::printf("  wall: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (target p99 < 5 ms)\n",
-              Percentile(latencies, 0.50), Percentile(latencies, 0.90),
-              Percentile(latencies, 0.99), Percentile(latencies, 1.0));
+  std::printf(
+      "  wall: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (target p99 "
+      "< 5 ms)\n",
+      Percentile(latencies, 0.50), Percentile(latencies, 0.90),
+      Percentile(latencies, 0.99), Percentile(latencies, 1.0));
   std::printf("  cpu:  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms\n",
               Percentile(cpu, 0.50), Percentile(cpu, 0.90),
               Percentile(cpu, 0.99), Percentile(cpu, 1.0));

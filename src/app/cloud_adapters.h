@@ -35,14 +35,14 @@ const Clock& ProcessClock();
 // MIRI_FIRESTORE_PROJECT (else GOOGLE_CLOUD_PROJECT), FIRESTORE_DATABASE.
 // `clock` times the access tokens and must outlive the store; by default
 // the process's system clock (stateless, never destroyed before the store).
-Result<std::unique_ptr<Store>> OpenFirestoreStore(const CompositionPlan& plan,
-                                                  const Clock& clock = ProcessClock());
+Result<std::unique_ptr<Store>> OpenFirestoreStore(
+    const CompositionPlan& plan, const Clock& clock = ProcessClock());
 
 // MIRI_GCS_BUCKET; STORAGE_EMULATOR_HOST (host:port or URL): that emulator,
 // no credentials; otherwise storage.googleapis.com with ADC tokens.
 // LocalPath copies live under DATA_DIR/gcs-cache.
-Result<std::unique_ptr<BlobStore>> OpenGcsBlobStore(const CompositionPlan& plan,
-                                                    const Clock& clock = ProcessClock());
+Result<std::unique_ptr<BlobStore>> OpenGcsBlobStore(
+    const CompositionPlan& plan, const Clock& clock = ProcessClock());
 
 }  // namespace miri::app
 

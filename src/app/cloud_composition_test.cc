@@ -28,46 +28,51 @@ TEST(CloudPlanTest, FirestoreOutsideTheEmulatorNeedsAProject) {
       << plan.error().ToString();
 
   plan = PlanComposition(
-      MapEnv({{"MIRI_STORE", "firestore"}, {"GOOGLE_CLOUD_PROJECT", "acme"}}), "/d");
+      MapEnv({{"MIRI_STORE", "firestore"}, {"GOOGLE_CLOUD_PROJECT", "acme"}}),
+      "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->For("store").detail, "project acme");
 }
 
 TEST(CloudPlanTest, ThePlanKeepsOnlyTheGoogleVariables) {
-  auto plan = PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "media"},
-                                      {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"},
-                                      {"GOOGLE_APPLICATION_CREDENTIALS", "/k.json"},
-                                      {"FAL_KEY", "secret"},
-                                      {"MIRI_PROVIDERS", "local"}}),
-                              "/d");
+  auto plan =
+      PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "media"},
+                              {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"},
+                              {"GOOGLE_APPLICATION_CREDENTIALS", "/k.json"},
+                              {"FAL_KEY", "secret"},
+                              {"MIRI_PROVIDERS", "local"}}),
+                      "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
-  EXPECT_EQ(plan->google_env,
-            (std::map<std::string, std::string>{{"GOOGLE_APPLICATION_CREDENTIALS", "/k.json"},
-                                                {"MIRI_GCS_BUCKET", "media"},
-                                                {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"}}));
+  EXPECT_EQ(plan->google_env, (std::map<std::string, std::string>{
+                                  {"GOOGLE_APPLICATION_CREDENTIALS", "/k.json"},
+                                  {"MIRI_GCS_BUCKET", "media"},
+                                  {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"}}));
   EXPECT_EQ(plan->For("blobs").detail, "bucket media at emulator 127.0.0.1:9");
   EXPECT_EQ(plan->For("store").adapter, "sqlite");
 }
 
 TEST(CloudComposeTest, UnreadableServiceAccountKeyFailsNamingTheVariable) {
   TempDir dir;
-  auto plan = PlanComposition(
-      MapEnv({{"MIRI_GCS_BUCKET", "media"},
-              {"GOOGLE_APPLICATION_CREDENTIALS", (dir.path() / "missing.json").string()}}),
-      dir.path());
+  auto plan =
+      PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "media"},
+                              {"GOOGLE_APPLICATION_CREDENTIALS",
+                               (dir.path() / "missing.json").string()}}),
+                      dir.path());
   ASSERT_TRUE(plan);
   auto stack = Compose(*plan);
   ASSERT_FALSE(stack);
   EXPECT_EQ(stack.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(stack.error().message.find("GOOGLE_APPLICATION_CREDENTIALS"), std::string::npos)
+  EXPECT_NE(stack.error().message.find("GOOGLE_APPLICATION_CREDENTIALS"),
+            std::string::npos)
       << stack.error().message;
 }
 
 TEST(CloudComposeTest, BadBucketNameFailsNamingTheVariable) {
   TempDir dir;
-  auto plan = PlanComposition(
-      MapEnv({{"MIRI_GCS_BUCKET", "Not A Bucket"}, {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"}}),
-      dir.path());
+  auto plan =
+      PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "Not A Bucket"},
+                              {"STORAGE_EMULATOR_HOST", "127.0.0.1:9"}}),
+                      dir.path());
   ASSERT_TRUE(plan);
   auto stack = Compose(*plan);
   ASSERT_FALSE(stack);
@@ -107,7 +112,9 @@ TEST_F(CloudComposeEmulatorTest, TwoStacksShareTheFirestoreStoreAndTheBucket) {
   TempDir a_dir, b_dir;
   auto plan_a = PlanComposition(MapEnv(Env()), a_dir.path());
   ASSERT_TRUE(plan_a) << plan_a.error().ToString();
-  EXPECT_EQ(StartupLine(*plan_a).find("using configured adapters: store=firestore(emulator "), 0u)
+  EXPECT_EQ(StartupLine(*plan_a).find(
+                "using configured adapters: store=firestore(emulator "),
+            0u)
       << StartupLine(*plan_a);
   auto a = Compose(*plan_a);
   ASSERT_TRUE(a) << a.error().ToString();
@@ -118,13 +125,17 @@ TEST_F(CloudComposeEmulatorTest, TwoStacksShareTheFirestoreStoreAndTheBucket) {
 
   ProjectConfig p = miri::testing::SampleProject();
   ASSERT_TRUE((*a)->store->CreateProject(p));
-  ASSERT_TRUE((*a)->blobs->Put("projects/" + p.project_id + "/audio/song.mp3", "ID3 song"));
+  ASSERT_TRUE((*a)->blobs->Put("projects/" + p.project_id + "/audio/song.mp3",
+                               "ID3 song"));
   EXPECT_EQ((*b)->store->GetProject(p.project_id), p);
-  EXPECT_EQ((*b)->blobs->Get("projects/" + p.project_id + "/audio/song.mp3"), "ID3 song");
+  EXPECT_EQ((*b)->blobs->Get("projects/" + p.project_id + "/audio/song.mp3"),
+            "ID3 song");
   // LocalPath copies go to each instance's own data dir.
-  auto path = (*b)->blobs->LocalPath("projects/" + p.project_id + "/audio/song.mp3");
+  auto path =
+      (*b)->blobs->LocalPath("projects/" + p.project_id + "/audio/song.mp3");
   ASSERT_TRUE(path) << path.error().ToString();
-  EXPECT_TRUE(path->string().starts_with((b_dir.path() / "gcs-cache").string())) << *path;
+  EXPECT_TRUE(path->string().starts_with((b_dir.path() / "gcs-cache").string()))
+      << *path;
   EXPECT_FALSE(std::filesystem::exists(a_dir.path() / "blobs"));
   EXPECT_FALSE(std::filesystem::exists(a_dir.path() / "miri.db"));
 }

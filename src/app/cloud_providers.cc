@@ -17,7 +17,8 @@ std::string Get(const EnvLookup& env, std::string_view name) {
 }
 
 std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.pop_back();
   size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
   return s.substr(i);
@@ -27,8 +28,8 @@ std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   for (size_t start = 0; start <= s.size();) {
     size_t comma = s.find(',', start);
-    std::string one = Trim(s.substr(start, comma == std::string::npos ? std::string::npos
-                                                                      : comma - start));
+    std::string one = Trim(s.substr(
+        start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!one.empty()) out.push_back(one);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -59,13 +60,14 @@ void ReadUrl(const EnvLookup& env, const char* name, std::string* out,
   *out = v;
 }
 
-void ReadHosts(const EnvLookup& env, const char* name, std::vector<std::string>* out,
-               std::vector<FieldIssue>* issues) {
+void ReadHosts(const EnvLookup& env, const char* name,
+               std::vector<std::string>* out, std::vector<FieldIssue>* issues) {
   if (!env(name)) return;
   std::vector<std::string> hosts = SplitList(Get(env, name));
   if (hosts.empty()) {
-    issues->push_back(
-        {name, "comma list of result hosts (e.g. *.fal.media); empty refuses every result"});
+    issues->push_back({name,
+                       "comma list of result hosts (e.g. *.fal.media); empty "
+                       "refuses every result"});
     return;
   }
   *out = std::move(hosts);
@@ -77,8 +79,10 @@ void ReadLoras(const EnvLookup& env, std::map<std::string, std::string>* out,
   constexpr const char* kName = "MIRI_FAL_LORAS";
   std::vector<std::string> entries = SplitList(Get(env, kName));
   if (entries.empty()) {
-    issues->push_back({kName, "FAL_KEY needs MIRI_FAL_LORAS=miriN14=<URL of the .safetensors>: "
-                              "Miri is drawn only through her LoRA"});
+    issues->push_back(
+        {kName,
+         "FAL_KEY needs MIRI_FAL_LORAS=miriN14=<URL of the .safetensors>: "
+         "Miri is drawn only through her LoRA"});
     return;
   }
   for (const std::string& e : entries) {
@@ -96,9 +100,12 @@ double Random01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
 }
 
-void MakeResilience(CloudParts& parts, const char* name, ProviderResilience* r) {
-  r->breaker = std::make_unique<CircuitBreaker>(name, CircuitBreakerOptions{}, parts.clock);
-  r->retrier = std::make_unique<Retrier>(RetryOptions{}, parts.sleeper, Random01, parts.clock);
+void MakeResilience(CloudParts& parts, const char* name,
+                    ProviderResilience* r) {
+  r->breaker = std::make_unique<CircuitBreaker>(name, CircuitBreakerOptions{},
+                                                parts.clock);
+  r->retrier = std::make_unique<Retrier>(RetryOptions{}, parts.sleeper,
+                                         Random01, parts.clock);
 }
 
 FetchPolicy ResultFetch(FetchPolicy base, const std::vector<std::string>& hosts,
@@ -121,7 +128,8 @@ class FalReceiver final : public http::WebhookReceiver {
   Result<nlohmann::json> Receive(const http::WebhookDelivery& d) override {
     auto r = fal_.HandleWebhook(d.headers, d.body, d.query);
     if (!r) {
-      if (r.error().code == ErrorCode::kRefused) return Refused(r.error(), "signature");
+      if (r.error().code == ErrorCode::kRefused)
+        return Refused(r.error(), "signature");
       return tl::unexpected<Error>(r.error());
     }
     switch (*r) {
@@ -132,8 +140,10 @@ class FalReceiver final : public http::WebhookReceiver {
       case FalImageGenerator::WebhookOutcome::kUnknownRequest:
         break;
     }
-    return MakeError(ErrorCode::kNotFound, "unknown fal request",
-                     {{"request_id", "not a job of this service (no signed job in the URL)"}});
+    return MakeError(
+        ErrorCode::kNotFound, "unknown fal request",
+        {{"request_id",
+          "not a job of this service (no signed job in the URL)"}});
   }
 
  private:
@@ -181,16 +191,18 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
   }
   if ((fal || kling) && !out->public_url.empty()) {
     if (out->callback_secret.empty()) {
-      issues->push_back({"MIRI_CALLBACK_SECRET",
-                         "MIRI_PUBLIC_URL needs a secret to sign the job in webhook URLs "
-                         "(the same on every instance)"});
+      issues->push_back(
+          {"MIRI_CALLBACK_SECRET",
+           "MIRI_PUBLIC_URL needs a secret to sign the job in webhook URLs "
+           "(the same on every instance)"});
     } else if (out->callback_secret.size() < 16) {
       issues->push_back({secret_var, "at least 16 characters"});
     }
   }
   std::string loopback = Get(env, "MIRI_TEST_LOOPBACK_FETCH");
   if (!loopback.empty() && loopback != "0" && loopback != "1") {
-    issues->push_back({"MIRI_TEST_LOOPBACK_FETCH", "must be 0 or 1, got " + loopback});
+    issues->push_back(
+        {"MIRI_TEST_LOOPBACK_FETCH", "must be 0 or 1, got " + loopback});
   }
   out->loopback_fetch_for_tests = loopback == "1";
   if (fal) {
@@ -210,7 +222,8 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
   if (gemini) {
     out->gemini_api_key = Get(env, "GEMINI_API_KEY");
     ReadUrl(env, "MIRI_GEMINI_BASE_URL", &out->gemini_base_url, issues);
-    if (std::string m = Trim(Get(env, "MIRI_GEMINI_VISION_MODEL")); !m.empty()) {
+    if (std::string m = Trim(Get(env, "MIRI_GEMINI_VISION_MODEL"));
+        !m.empty()) {
       out->gemini_vision_model = m;
     }
   }
@@ -222,12 +235,15 @@ std::string WebhookNote(const CompositionPlan& plan) {
   if (plan.For("video").adapter == "kling") providers.push_back("kling");
   if (providers.empty()) return "";
   std::string list = providers.size() == 1 ? providers[0] : "{fal,kling}";
-  std::string note = plan.cloud.public_url.empty()
-                         ? "webhooks=none (MIRI_PUBLIC_URL unset: the reconciler polls " +
-                               (providers.size() == 1 ? providers[0] : "fal and kling") + ")"
-                         : "webhooks=" + plan.cloud.public_url + "/api/webhooks/" + list;
+  std::string note =
+      plan.cloud.public_url.empty()
+          ? "webhooks=none (MIRI_PUBLIC_URL unset: the reconciler polls " +
+                (providers.size() == 1 ? providers[0] : "fal and kling") + ")"
+          : "webhooks=" + plan.cloud.public_url + "/api/webhooks/" + list;
   if (plan.cloud.loopback_fetch_for_tests) {
-    note += ", result fetch over loopback http (MIRI_TEST_LOOPBACK_FETCH, tests only)";
+    note +=
+        ", result fetch over loopback http (MIRI_TEST_LOOPBACK_FETCH, tests "
+        "only)";
   }
   return note;
 }
@@ -250,24 +266,30 @@ Result<void> ComposeCloudProviders(Stack& s) {
     g.vision_model = c.gemini_vision_model;
     s.vision = std::make_unique<GeminiVisionAnalyzer>(
         g, parts.http, *s.blobs,
-        Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()}, parts.clock);
+        Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
+        parts.clock);
   }
   if (fal) {
     MakeResilience(parts, "fal", &parts.fal);
     FalWebhookVerifierOptions vo;
     vo.jwks_url = c.fal_jwks_url;
     vo.expected_user_id = c.fal_user_id;
-    parts.fal_verifier = std::make_unique<FalWebhookVerifier>(vo, parts.http, parts.clock);
+    parts.fal_verifier =
+        std::make_unique<FalWebhookVerifier>(vo, parts.http, parts.clock);
     FalConfig fc;
     fc.api_key = c.fal_key;
     fc.queue_base_url = c.fal_queue_url;
-    if (!c.public_url.empty()) fc.webhook_url = c.public_url + "/api/webhooks/fal";
+    if (!c.public_url.empty())
+      fc.webhook_url = c.public_url + "/api/webhooks/fal";
     fc.webhook_secret = c.callback_secret;
     fc.lora_paths = c.fal_loras;
-    fc.result_fetch = ResultFetch(fc.result_fetch, c.fal_result_hosts, c.loopback_fetch_for_tests);
+    fc.result_fetch = ResultFetch(fc.result_fetch, c.fal_result_hosts,
+                                  c.loopback_fetch_for_tests);
     auto images = std::make_unique<FalImageGenerator>(
-        std::move(fc), parts.http, *s.blobs, s.results, parts.prices, *parts.fal_verifier,
-        FalResilience{parts.fal.breaker.get(), parts.fal.retrier.get()}, parts.clock);
+        std::move(fc), parts.http, *s.blobs, s.results, parts.prices,
+        *parts.fal_verifier,
+        FalResilience{parts.fal.breaker.get(), parts.fal.retrier.get()},
+        parts.clock);
     s.webhook_receivers["fal"] = std::make_unique<FalReceiver>(*images);
     s.images = std::move(images);
   }
@@ -277,13 +299,15 @@ Result<void> ComposeCloudProviders(Stack& s) {
     kc.access_key = c.kling_access_key;
     kc.secret_key = c.kling_secret_key;
     kc.base_url = c.kling_base_url;
-    if (!c.public_url.empty()) kc.callback_base_url = c.public_url + "/api/webhooks/kling";
+    if (!c.public_url.empty())
+      kc.callback_base_url = c.public_url + "/api/webhooks/kling";
     kc.callback_secret = c.callback_secret;
-    kc.result_fetch =
-        ResultFetch(kc.result_fetch, c.kling_result_hosts, c.loopback_fetch_for_tests);
+    kc.result_fetch = ResultFetch(kc.result_fetch, c.kling_result_hosts,
+                                  c.loopback_fetch_for_tests);
     auto videos = std::make_unique<KlingVideoGenerator>(
         std::move(kc), parts.http, *s.blobs, s.results, parts.prices,
-        Resilience{parts.kling.breaker.get(), parts.kling.retrier.get()}, parts.clock);
+        Resilience{parts.kling.breaker.get(), parts.kling.retrier.get()},
+        parts.clock);
     s.webhook_receivers["kling"] = std::make_unique<KlingReceiver>(*videos);
     s.videos = std::move(videos);
   }

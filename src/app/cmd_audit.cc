@@ -36,7 +36,8 @@ int RunAudit(const AuditOptions& o) {
   AuditInput in;
   in.kind = o.kind == "video" ? PromptKind::kVideo : PromptKind::kImage;
   in.prompt = ReadAll(o.prompt_file);
-  while (!in.prompt.empty() && (in.prompt.back() == '\n' || in.prompt.back() == '\r'))
+  while (!in.prompt.empty() &&
+         (in.prompt.back() == '\n' || in.prompt.back() == '\r'))
     in.prompt.pop_back();
   in.negative_prompt = o.negative;
   in.loras = o.loras;
@@ -55,7 +56,8 @@ int RunAudit(const AuditOptions& o) {
   } else {
     for (const Finding& f : findings) {
       std::cout << "FAIL " << f.rule_id << ": " << f.message;
-      if (!f.offending_text.empty()) std::cout << " (\"" << f.offending_text << "\")";
+      if (!f.offending_text.empty())
+        std::cout << " (\"" << f.offending_text << "\")";
       std::cout << "\n";
     }
   }
@@ -70,7 +72,8 @@ void RegisterAuditCommand(CLI::App& app) {
       "audit",
       "Audit a prompt against the prompt rules and Miri's depiction rules; "
       "exits 1 when anything is found");
-  cmd->add_option("PROMPT", opts->prompt_file, "file with the prompt, - for stdin");
+  cmd->add_option("PROMPT", opts->prompt_file,
+                  "file with the prompt, - for stdin");
   cmd->add_option("--negative", opts->negative, "the negative prompt");
   cmd->add_option("--kind", opts->kind, "image or video")
       ->check(CLI::IsMember({"image", "video"}));

@@ -89,9 +89,11 @@ void RegisterPlanCommand(CLI::App& app) {
       "prints a table, or one JSON object with --json");
   cmd->add_option("SONG", opts->song, "the song (MP3, WAV, FLAC, OGG, M4A)")
       ->required();
-  cmd->add_option("--lyrics", opts->lyrics, "lyrics file: LRC, SRT or plain text")
+  cmd->add_option("--lyrics", opts->lyrics,
+                  "lyrics file: LRC, SRT or plain text")
       ->required();
-  cmd->add_option("--lyrics-format", opts->lyrics_format, "lrc, srt, plain or auto")
+  cmd->add_option("--lyrics-format", opts->lyrics_format,
+                  "lrc, srt, plain or auto")
       ->check(CLI::IsMember({"auto", "lrc", "srt", "plain"}));
   cmd->add_flag("--json", opts->json, "print the plan as one JSON object");
   cmd->add_option("--min-shot-ms", opts->limits.min_shot_ms, "shortest shot")
@@ -100,14 +102,17 @@ void RegisterPlanCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-minutes", opts->max_minutes, "longest song accepted")
       ->capture_default_str();
-  cmd->add_option("--max-upload-mb", opts->max_upload_mb, "largest file accepted")
+  cmd->add_option("--max-upload-mb", opts->max_upload_mb,
+                  "largest file accepted")
       ->capture_default_str();
-  cmd->add_option("--director", opts->director,
-                  "local (default, no network) or gemini (needs GEMINI_API_KEY)")
+  cmd->add_option(
+         "--director", opts->director,
+         "local (default, no network) or gemini (needs GEMINI_API_KEY)")
       ->check(CLI::IsMember({"local", "gemini"}));
   cmd->add_option("--gemini-url", opts->gemini_url, "Gemini API base URL")
       ->capture_default_str();
-  cmd->add_option("--model", opts->model, "Gemini model id (default gemini-2.5-flash)");
+  cmd->add_option("--model", opts->model,
+                  "Gemini model id (default gemini-2.5-flash)");
   cmd->callback([opts] { throw CLI::RuntimeError(RunPlan(*opts)); });
 }
 

@@ -42,7 +42,8 @@ int RunProduce(const ProduceOptions& o) {
   request.output = o.output;
   request.fps = o.fps;
   request.preset = o.preset;
-  if (std::sscanf(o.size.c_str(), "%dx%d", &request.width, &request.height) != 2) {
+  if (std::sscanf(o.size.c_str(), "%dx%d", &request.width, &request.height) !=
+      2) {
     std::cerr << "miri produce: --size must be WxH, e.g. 1280x720\n";
     return 2;
   }
@@ -63,19 +64,19 @@ int RunProduce(const ProduceOptions& o) {
   AubioSongAnalyzer analyzer;
   LocalDirector local(analyzer);
   CheckedDirector director(local);
-  auto report = Produce(**stack, director, request,
-                        [](const std::string& line, bool final) {
-                          std::cerr << "\r\033[K" << line << (final ? "\n" : "")
-                                    << std::flush;
-                        });
+  auto report = Produce(
+      **stack, director, request, [](const std::string& line, bool final) {
+        std::cerr << "\r\033[K" << line << (final ? "\n" : "") << std::flush;
+      });
   if (!report) {
     std::cerr << "\nmiri produce: " << report.error().ToString() << "\n";
     return 1;
   }
   std::cout << fmt::format("wrote {} ({} frames, {:.1f} s) for project {}\n",
-                           o.output, report->frames, report->duration_ms / 1000.0,
-                           report->project_id);
-  for (const std::string& e : report->exports) std::cout << "wrote " << e << "\n";
+                           o.output, report->frames,
+                           report->duration_ms / 1000.0, report->project_id);
+  for (const std::string& e : report->exports)
+    std::cout << "wrote " << e << "\n";
   double total = 0;
   for (const StageTime& s : report->stages) {
     std::cout << fmt::format("  {:<7} {:7.1f} s\n", s.stage, s.seconds);
@@ -96,14 +97,19 @@ void RegisterProduceCommand(CLI::App& app) {
   cmd->add_option("SONG", opts->song, "the song (MP3, WAV, FLAC, OGG, M4A)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--lyrics", opts->lyrics, "lyrics file: LRC, SRT or plain text")
+  cmd->add_option("--lyrics", opts->lyrics,
+                  "lyrics file: LRC, SRT or plain text")
       ->required();
-  cmd->add_option("-o,--output", opts->output, "the MP4 to write")->capture_default_str();
-  cmd->add_option("--data", opts->data_dir, "where the store, blobs and rule index live")
+  cmd->add_option("-o,--output", opts->output, "the MP4 to write")
+      ->capture_default_str();
+  cmd->add_option("--data", opts->data_dir,
+                  "where the store, blobs and rule index live")
       ->capture_default_str()
       ->envname("MIRI_DATA_DIR");
-  cmd->add_option("--name", opts->name, "the project's name")->capture_default_str();
-  cmd->add_option("--size", opts->size, "frame size WxH")->capture_default_str();
+  cmd->add_option("--name", opts->name, "the project's name")
+      ->capture_default_str();
+  cmd->add_option("--size", opts->size, "frame size WxH")
+      ->capture_default_str();
   cmd->add_option("--fps", opts->fps, "frames per second")
       ->capture_default_str()
       ->check(CLI::Range(1, 120));

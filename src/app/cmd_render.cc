@@ -58,9 +58,9 @@ Result<render::RenderSettings> ParseSettings(const RenderCliOptions& o) {
   char x = 0, extra = 0;
   if (std::sscanf(o.size.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
       x != 'x') {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--size: expected WxH (e.g. 1920x1080), got \"" + o.size +
-                         "\"");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "--size: expected WxH (e.g. 1920x1080), got \"" + o.size + "\"");
   }
   s.width = w;
   s.height = h;
@@ -120,8 +120,8 @@ void DrawBar(const render::RenderProgress& p) {
   int filled = static_cast<int>(p.percent * kWidth / 100.0);
   std::string bar(filled, '#');
   bar.append(kWidth - filled, '-');
-  std::fprintf(stderr, "\r[%s] %3.0f%%  %lld/%lld frames  ETA %s ",
-               bar.c_str(), p.percent, static_cast<long long>(p.frames_done),
+  std::fprintf(stderr, "\r[%s] %3.0f%%  %lld/%lld frames  ETA %s ", bar.c_str(),
+               p.percent, static_cast<long long>(p.frames_done),
                static_cast<long long>(p.total_frames),
                p.eta_ms ? MinSec(*p.eta_ms).c_str() : "-:--");
   if (p.frames_done == p.total_frames) std::fprintf(stderr, "\n");
@@ -130,14 +130,14 @@ void DrawBar(const render::RenderProgress& p) {
 
 Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
                                       const miri::Clock& clock) {
-  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o), "options");
+  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o),
+                   "options");
   ASSIGN_OR_RETURN(render::Timeline timeline, ReadTimeline(o.timeline),
                    "timeline");
-  ASSIGN_OR_RETURN(ffmpeg::SongInfo song, ffmpeg::ProbeSong(o.audio),
-                   "audio");
-  ASSIGN_OR_RETURN(render::RenderPlan plan,
-                   render::BuildRenderPlan(timeline, song.duration_ms, settings),
-                   "plan");
+  ASSIGN_OR_RETURN(ffmpeg::SongInfo song, ffmpeg::ProbeSong(o.audio), "audio");
+  ASSIGN_OR_RETURN(
+      render::RenderPlan plan,
+      render::BuildRenderPlan(timeline, song.duration_ms, settings), "plan");
   RETURN_IF_ERROR(WriteExports(o, plan), "exports");
   ffmpeg::RenderOptions ro;
   ro.output = o.output;
@@ -153,33 +153,42 @@ Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
 
 // The project form: one project of the shared store, media in the BlobStore.
 Result<std::string> RunProjectRender(const RenderCliOptions& o) {
-  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o), "options");
-  ASSIGN_OR_RETURN(CompositionPlan plan, PlanComposition(ProcessEnv(), o.data), "");
+  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(o),
+                   "options");
+  ASSIGN_OR_RETURN(CompositionPlan plan, PlanComposition(ProcessEnv(), o.data),
+                   "");
   if (!o.quiet) std::cerr << StartupLine(plan) << "\n";
   ASSIGN_OR_RETURN(std::unique_ptr<Stack> stack, Compose(plan), "");
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
-                   stack->store->GetProjectStatus(o.project), "project " + o.project);
+                   stack->store->GetProjectStatus(o.project),
+                   "project " + o.project);
   if (status == ProjectStatus::kFailed) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "project " + o.project +
-                         " is FAILED; to try a failed render again, request it "
-                         "(POST /api/projects/" + o.project + "/render or the dashboard's "
-                         "\"Render again\"), which moves it back to FINAL_RENDER");
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        "project " + o.project +
+            " is FAILED; to try a failed render again, request it "
+            "(POST /api/projects/" +
+            o.project +
+            "/render or the dashboard's "
+            "\"Render again\"), which moves it back to FINAL_RENDER");
   }
   if (status != ProjectStatus::kFinalRender) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "project " + o.project + " is " +
-                         std::string(status ? ProjectStatusName(*status) : "new") +
-                         "; it is rendered once every shot is COMPLETED (FINAL_RENDER)");
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        "project " + o.project + " is " +
+            std::string(status ? ProjectStatusName(*status) : "new") +
+            "; it is rendered once every shot is COMPLETED (FINAL_RENDER)");
   }
-  ASSIGN_OR_RETURN(ProjectConfig project, stack->store->GetProject(o.project), "");
+  ASSIGN_OR_RETURN(ProjectConfig project, stack->store->GetProject(o.project),
+                   "");
   RenderRequest request;
   request.song_key = "projects/" + o.project + "/audio/song.mp3";
   request.output = o.output.empty()
                        ? fs::path(o.data) / "renders" / (o.project + ".mp4")
                        : fs::path(o.output);
   std::error_code ec;
-  if (request.output.has_parent_path()) fs::create_directories(request.output.parent_path(), ec);
+  if (request.output.has_parent_path())
+    fs::create_directories(request.output.parent_path(), ec);
   request.fps = settings.fps;
   request.width = settings.width;
   request.height = settings.height;
@@ -189,15 +198,17 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   // On failure RenderProject has moved the project to FAILED with the error
   // as its cause; the exit status and the message say so too.
   ASSIGN_OR_RETURN(RenderReport report,
-                   RenderProject(*stack->store, *stack->blobs, *stack->bus, o.project,
-                                 request,
+                   RenderProject(*stack->store, *stack->blobs, *stack->bus,
+                                 o.project, request,
                                  [bar](const std::string& line, bool final) {
-                                   if (bar) std::fprintf(stderr, "\r%-40s%s", line.c_str(),
-                                                         final ? "\n" : "");
+                                   if (bar)
+                                     std::fprintf(stderr, "\r%-40s%s",
+                                                  line.c_str(),
+                                                  final ? "\n" : "");
                                  }),
                    "project " + o.project);
-  return "projects/" + o.project + "/render/output.mp4 (" + std::to_string(report.frames) +
-         " frames)";
+  return "projects/" + o.project + "/render/output.mp4 (" +
+         std::to_string(report.frames) + " frames)";
 }
 
 int Run(const RenderCliOptions& o) {
@@ -215,13 +226,14 @@ int Run(const RenderCliOptions& o) {
       return 1;
     }
     if (!o.quiet) {
-      std::cerr << "stored " << *stored << " in " << (clock.NowMs() - start) << " ms\n";
+      std::cerr << "stored " << *stored << " in " << (clock.NowMs() - start)
+                << " ms\n";
     }
     return 0;
   }
-  for (const auto& [flag, value] : {std::pair{"--timeline", &o.timeline},
-                                    std::pair{"--audio", &o.audio},
-                                    std::pair{"--output", &o.output}}) {
+  for (const auto& [flag, value] :
+       {std::pair{"--timeline", &o.timeline}, std::pair{"--audio", &o.audio},
+        std::pair{"--output", &o.output}}) {
     if (value->empty()) {
       std::cerr << "miri render: " << flag << " is required (or --project)\n";
       return 2;

@@ -69,16 +69,21 @@ int RunServe(ServeOptions o) {
   if (o.host.empty()) o.host = Env("MIRI_HOST", "127.0.0.1");
   if (o.host == "localhost") o.host = "127.0.0.1";
   if (o.data.empty()) o.data = Env("MIRI_DATA_DIR", "miri-data");
-  if (o.web.empty()) o.web = Env("MIRI_WEB_DIR", std::filesystem::exists("web/dist") ? "web/dist" : "");
+  if (o.web.empty())
+    o.web = Env("MIRI_WEB_DIR",
+                std::filesystem::exists("web/dist") ? "web/dist" : "");
   http::ApiConfig config;
   config.bearer_token = Env("MIRI_API_TOKEN");
   if (config.bearer_token.empty() && !IsLoopback(o.host)) {
-    return Fail("refusing to serve without MIRI_API_TOKEN on a non-loopback address " + o.host);
+    return Fail(
+        "refusing to serve without MIRI_API_TOKEN on a non-loopback address " +
+        o.host);
   }
   std::string origins = Env("MIRI_CORS_ORIGINS");
   for (size_t start = 0; start < origins.size();) {
     size_t comma = origins.find(',', start);
-    std::string one = origins.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string one = origins.substr(
+        start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!one.empty()) config.cors_origins.push_back(one);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -95,8 +100,10 @@ int RunServe(ServeOptions o) {
   // webhooks); MIRI_LOCAL_LATENCY_MS slows every local job.
   ComposeOptions compose;
   const bool paused = Env("MIRI_LOCAL_PROVIDERS") == "paused";
-  const auto latency = std::chrono::milliseconds(std::atoi(Env("MIRI_LOCAL_LATENCY_MS", "0").c_str()));
-  for (local::LocalProviderOptions* p : {&compose.image, &compose.video.provider}) {
+  const auto latency = std::chrono::milliseconds(
+      std::atoi(Env("MIRI_LOCAL_LATENCY_MS", "0").c_str()));
+  for (local::LocalProviderOptions* p :
+       {&compose.image, &compose.video.provider}) {
     p->start_paused = paused;
     p->latency = latency;
   }
@@ -126,10 +133,12 @@ int RunServe(ServeOptions o) {
                     [] { return "r" + RandomUuid().substr(0, 8); });
   OrchestratorOptions orchestration;
   orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
-  Orchestrator orchestrator(store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
-                            *(*stack)->vision, &rulebook, clock,
-                            [] { return RandomUuid().substr(0, 12); }, orchestration);
-  const std::filesystem::path renders = std::filesystem::path(o.data) / "renders";
+  Orchestrator orchestrator(
+      store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
+      *(*stack)->vision, &rulebook, clock,
+      [] { return RandomUuid().substr(0, 12); }, orchestration);
+  const std::filesystem::path renders =
+      std::filesystem::path(o.data) / "renders";
   // A failed render leaves the project FAILED with the error as its cause
   // (RenderProject), which the dashboard shows; the log carries it too.
   auto render = [&](const std::string& project_id) {
@@ -140,17 +149,20 @@ int RunServe(ServeOptions o) {
     request.output = renders / (project_id + ".mp4");
     auto done = RenderProject(store, blobs, bus, project_id, request,
                               [](const std::string&, bool) {});
-    http::LogJson(done ? "info" : "error", done ? "rendered" : "render failed",
-                  {{"projectId", project_id},
-                   {"detail", done ? request.output.string() : done.error().ToString()}});
+    http::LogJson(
+        done ? "info" : "error", done ? "rendered" : "render failed",
+        {{"projectId", project_id},
+         {"detail", done ? request.output.string() : done.error().ToString()}});
   };
-  const auto reconcile_every = std::chrono::milliseconds(
-      std::max(50, std::atoi(Env("MIRI_RECONCILE_INTERVAL_MS", "30000").c_str())));
+  const auto reconcile_every = std::chrono::milliseconds(std::max(
+      50, std::atoi(Env("MIRI_RECONCILE_INTERVAL_MS", "30000").c_str())));
   BackgroundWork work(store, orchestrator, render, reconcile_every);
-  orchestrator.SetFinalRenderStarter([&work](const std::string& p) { work.QueueRender(p); });
+  orchestrator.SetFinalRenderStarter(
+      [&work](const std::string& p) { work.QueueRender(p); });
   (*stack)->results.Attach(&orchestrator);
-  OrchestratedCommands commands(store, bus, clock, orchestrator,
-                                [&work](const std::string& p) { work.QueueRender(p); });
+  OrchestratedCommands commands(
+      store, bus, clock, orchestrator,
+      [&work](const std::string& p) { work.QueueRender(p); });
   struct Detach {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
@@ -163,27 +175,34 @@ int RunServe(ServeOptions o) {
   SerializedDirector director(checked_director);
   // fal's and Kling's own webhook handling when their cloud adapters are
   // configured; the generic verifier guards the rest.
-  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(), &rulebook, &director,
-                 (*stack)->WebhookReceivers()},
+  http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(),
+                 &rulebook, &director, (*stack)->WebhookReceivers()},
                 config);
   http::SioHub hub(bus);
   http::ServerOptions so;
   so.address = o.host;
   so.port = static_cast<uint16_t>(o.port);
   so.threads = o.threads;
-  so.workers = o.workers > 0 ? o.workers : std::atoi(Env("MIRI_WORKERS", "32").c_str());
-  if (so.workers < 1 || so.workers > 256) return Fail("MIRI_WORKERS must be 1..256");
+  so.workers =
+      o.workers > 0 ? o.workers : std::atoi(Env("MIRI_WORKERS", "32").c_str());
+  if (so.workers < 1 || so.workers > 256)
+    return Fail("MIRI_WORKERS must be 1..256");
   so.handle_signals = true;
   so.log_requests = Env("MIRI_LOG_REQUESTS", "1") != "0";
-  so.sio.ping_interval_ms = std::atoi(Env("MIRI_SIO_PING_INTERVAL_MS", "25000").c_str());
-  so.sio.ping_timeout_ms = std::atoi(Env("MIRI_SIO_PING_TIMEOUT_MS", "20000").c_str());
+  so.sio.ping_interval_ms =
+      std::atoi(Env("MIRI_SIO_PING_INTERVAL_MS", "25000").c_str());
+  so.sio.ping_timeout_ms =
+      std::atoi(Env("MIRI_SIO_PING_TIMEOUT_MS", "20000").c_str());
   http::Server server(api, hub, so);
   auto port = server.Start();
   if (!port) return Fail(port.error().ToString());
-  http::LogJson("info", "listening",
-                {{"port", *port}, {"host", o.host}, {"bus", redis_url.empty() ? "inproc" : "redis"},
-                 {"auth", config.bearer_token.empty() ? "none (loopback)" : "bearer"},
-                 {"pid", static_cast<int>(getpid())}});
+  http::LogJson(
+      "info", "listening",
+      {{"port", *port},
+       {"host", o.host},
+       {"bus", redis_url.empty() ? "inproc" : "redis"},
+       {"auth", config.bearer_token.empty() ? "none (loopback)" : "bearer"},
+       {"pid", static_cast<int>(getpid())}});
   server.Wait();
   http::LogJson("info", "stopped");
   return 0;
@@ -193,14 +212,20 @@ int RunServe(ServeOptions o) {
 
 void RegisterServeCommand(CLI::App& app) {
   auto opts = std::make_shared<ServeOptions>();
-  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API, webhooks, Socket.IO and the SPA");
-  cmd->add_option("--port", opts->port, "TCP port (env PORT, default 8080; 0: any free port)");
-  cmd->add_option("--host", opts->host, "listen address (env MIRI_HOST, default 127.0.0.1)");
-  cmd->add_option("--data", opts->data, "data directory (env MIRI_DATA_DIR, default ./miri-data)");
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the HTTP API, webhooks, Socket.IO and the SPA");
+  cmd->add_option("--port", opts->port,
+                  "TCP port (env PORT, default 8080; 0: any free port)");
+  cmd->add_option("--host", opts->host,
+                  "listen address (env MIRI_HOST, default 127.0.0.1)");
+  cmd->add_option("--data", opts->data,
+                  "data directory (env MIRI_DATA_DIR, default ./miri-data)");
   cmd->add_option("--web", opts->web, "built SPA directory (env MIRI_WEB_DIR)");
-  cmd->add_option("--threads", opts->threads, "I/O threads (default 2)")->check(CLI::Range(1, 64));
+  cmd->add_option("--threads", opts->threads, "I/O threads (default 2)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--workers", opts->workers,
-                  "request handler threads (env MIRI_WORKERS, default 32): handlers wait "
+                  "request handler threads (env MIRI_WORKERS, default 32): "
+                  "handlers wait "
                   "on the store there, and concurrent writes share one commit")
       ->check(CLI::Range(1, 256));
   cmd->callback([opts] { throw CLI::RuntimeError(RunServe(*opts)); });

@@ -29,13 +29,15 @@ std::string Get(const EnvLookup& env, std::string_view name) {
 std::string Redacted(const std::string& url) {
   size_t at = url.rfind('@');
   size_t scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
+  if (at == std::string::npos || scheme == std::string::npos || at < scheme)
+    return url;
   return url.substr(0, scheme + 3) + "***" + url.substr(at);
 }
 
 std::string Describe(const AdapterChoice& c) {
-  return c.detail.empty() ? fmt::format("{}={}", c.port, c.adapter)
-                          : fmt::format("{}={}({})", c.port, c.adapter, c.detail);
+  return c.detail.empty()
+             ? fmt::format("{}={}", c.port, c.adapter)
+             : fmt::format("{}={}({})", c.port, c.adapter, c.detail);
 }
 
 }  // namespace
@@ -74,7 +76,8 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
                    (store.empty() && (IsSet(env, "FIRESTORE_EMULATOR_HOST") ||
                                       IsSet(env, "MIRI_FIRESTORE_PROJECT")));
   if (!store.empty() && store != "sqlite" && store != "firestore") {
-    issues.push_back({"MIRI_STORE", "must be sqlite or firestore, got " + store});
+    issues.push_back(
+        {"MIRI_STORE", "must be sqlite or firestore, got " + store});
   }
   if (firestore || IsSet(env, "MIRI_GCS_BUCKET")) {
     for (const char* const* v = kGoogleVariables; *v != nullptr; ++v) {
@@ -82,18 +85,21 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
     }
   }
   if (firestore) {
-    std::string project = IsSet(env, "MIRI_FIRESTORE_PROJECT") ? Get(env, "MIRI_FIRESTORE_PROJECT")
-                                                               : Get(env, "GOOGLE_CLOUD_PROJECT");
+    std::string project = IsSet(env, "MIRI_FIRESTORE_PROJECT")
+                              ? Get(env, "MIRI_FIRESTORE_PROJECT")
+                              : Get(env, "GOOGLE_CLOUD_PROJECT");
     if (project.empty() && !IsSet(env, "FIRESTORE_EMULATOR_HOST")) {
       issues.push_back({"MIRI_FIRESTORE_PROJECT",
-                        "the Firestore store needs its GCP project (or GOOGLE_CLOUD_PROJECT)"});
+                        "the Firestore store needs its GCP project (or "
+                        "GOOGLE_CLOUD_PROJECT)"});
     }
     std::string where = IsSet(env, "FIRESTORE_EMULATOR_HOST")
                             ? "emulator " + Get(env, "FIRESTORE_EMULATOR_HOST")
                             : "project " + project;
     plan.choices.push_back({"store", "firestore", where, false});
   } else {
-    plan.choices.push_back({"store", "sqlite", (data_dir / "miri.db").string(), true});
+    plan.choices.push_back(
+        {"store", "sqlite", (data_dir / "miri.db").string(), true});
   }
 
   if (IsSet(env, "MIRI_REDIS_URL")) {
@@ -110,19 +116,22 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
     }
     plan.choices.push_back({"blobs", "gcs", where, false});
   } else {
-    plan.choices.push_back({"blobs", "localfs", (data_dir / "blobs").string(), true});
+    plan.choices.push_back(
+        {"blobs", "localfs", (data_dir / "blobs").string(), true});
   }
 
   std::string providers = Get(env, "MIRI_PROVIDERS");
   if (!providers.empty() && providers != "local" && providers != "auto") {
-    issues.push_back({"MIRI_PROVIDERS", "must be local or auto, got " + providers});
+    issues.push_back(
+        {"MIRI_PROVIDERS", "must be local or auto, got " + providers});
   }
   bool force_local = providers == "local";
   bool kling_access = IsSet(env, "KLING_ACCESS_KEY");
   bool kling_secret = IsSet(env, "KLING_SECRET_KEY");
   if (!force_local && kling_access != kling_secret) {
-    issues.push_back({kling_access ? "KLING_SECRET_KEY" : "KLING_ACCESS_KEY",
-                      "Kling needs both KLING_ACCESS_KEY and KLING_SECRET_KEY"});
+    issues.push_back(
+        {kling_access ? "KLING_SECRET_KEY" : "KLING_ACCESS_KEY",
+         "Kling needs both KLING_ACCESS_KEY and KLING_SECRET_KEY"});
   }
   if (!force_local && IsSet(env, "FAL_KEY")) {
     plan.choices.push_back({"image", "fal", "FAL_KEY", false});
@@ -139,10 +148,13 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
   } else {
     plan.choices.push_back({"vision", "local-vision", "template-based", true});
   }
-  ReadCloudSettings(env, plan.For("image").adapter == "fal", plan.For("video").adapter == "kling",
-                    plan.For("vision").adapter == "gemini", &plan.cloud, &issues);
+  ReadCloudSettings(env, plan.For("image").adapter == "fal",
+                    plan.For("video").adapter == "kling",
+                    plan.For("vision").adapter == "gemini", &plan.cloud,
+                    &issues);
   if (!issues.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid configuration", std::move(issues));
+    return MakeError(ErrorCode::kInvalidArgument, "invalid configuration",
+                     std::move(issues));
   }
   return plan;
 }
@@ -162,8 +174,8 @@ std::string StartupLine(const CompositionPlan& plan) {
 }
 
 int64_t ReconcileAfterMs(const CompositionPlan& plan) {
-  const bool cloud_jobs =
-      plan.For("image").adapter == "fal" || plan.For("video").adapter == "kling";
+  const bool cloud_jobs = plan.For("image").adapter == "fal" ||
+                          plan.For("video").adapter == "kling";
   return cloud_jobs && !plan.cloud.public_url.empty() ? 10 * 60'000 : 60'000;
 }
 
@@ -172,7 +184,8 @@ Stack::~Stack() = default;
 
 std::map<std::string, http::WebhookReceiver*> Stack::WebhookReceivers() const {
   std::map<std::string, http::WebhookReceiver*> out;
-  for (const auto& [provider, receiver] : webhook_receivers) out[provider] = receiver.get();
+  for (const auto& [provider, receiver] : webhook_receivers)
+    out[provider] = receiver.get();
   return out;
 }
 
@@ -216,7 +229,8 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
   std::filesystem::create_directories(plan.data_dir, ec);
   if (ec) {
     return MakeError(ErrorCode::kUnavailable,
-                     fmt::format("creating data dir {}: {}", plan.data_dir.string(), ec.message()));
+                     fmt::format("creating data dir {}: {}",
+                                 plan.data_dir.string(), ec.message()));
   }
 
   const AdapterChoice& store = plan.For("store");
@@ -224,13 +238,16 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
     ASSIGN_OR_RETURN(stack->store, OpenFirestoreStore(plan),
                      "opening the Firestore store");
   } else {
-    ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail), "opening the SQLite store");
+    ASSIGN_OR_RETURN(stack->store, SqliteStore::Open(store.detail),
+                     "opening the SQLite store");
   }
 
   const AdapterChoice& bus = plan.For("bus");
   if (bus.adapter == "redis") {
-    ASSIGN_OR_RETURN(RedisAddress address, ParseRedisUrl(plan.redis_url), "MIRI_REDIS_URL");
-    ASSIGN_OR_RETURN(stack->bus, RedisBus::Connect(address, 5000), "connecting to Redis");
+    ASSIGN_OR_RETURN(RedisAddress address, ParseRedisUrl(plan.redis_url),
+                     "MIRI_REDIS_URL");
+    ASSIGN_OR_RETURN(stack->bus, RedisBus::Connect(address, 5000),
+                     "connecting to Redis");
   } else {
     stack->bus = std::make_unique<InProcessBus>();
   }
@@ -240,14 +257,17 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
     ASSIGN_OR_RETURN(stack->blobs, OpenGcsBlobStore(plan),
                      "opening the GCS blob store");
   } else {
-    ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail), "opening the blob dir");
+    ASSIGN_OR_RETURN(stack->blobs, LocalFsBlobStore::Open(blobs.detail),
+                     "opening the blob dir");
   }
 
   // The cloud providers the plan names (with their receivers); the ports
   // left over get the local providers.
-  RETURN_IF_ERROR(ComposeCloudProviders(*stack), "composing the cloud providers");
+  RETURN_IF_ERROR(ComposeCloudProviders(*stack),
+                  "composing the cloud providers");
   if (!stack->vision) {
-    stack->vision = std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
+    stack->vision =
+        std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
   }
   if (!stack->images) {
     stack->images = std::make_unique<local::LocalImageGenerator>(

@@ -65,22 +65,28 @@ struct CloudSettings {
   // webhook URLs; the same on every instance. Required with public_url.
   std::string callback_secret;
 
-  std::string fal_key;                                    // FAL_KEY
-  std::string fal_queue_url = "https://queue.fal.run";    // MIRI_FAL_QUEUE_URL
+  std::string fal_key;                                  // FAL_KEY
+  std::string fal_queue_url = "https://queue.fal.run";  // MIRI_FAL_QUEUE_URL
   // MIRI_FAL_JWKS_URL
   std::string fal_jwks_url = "https://rest.alpha.fal.ai/.well-known/jwks.json";
-  std::string fal_user_id;                  // MIRI_FAL_USER_ID: expected webhook user; "" any
-  std::map<std::string, std::string> fal_loras;  // MIRI_FAL_LORAS "miriN14=<url>,..."
-  std::vector<std::string> fal_result_hosts = {"*.fal.media"};  // MIRI_FAL_RESULT_HOSTS
+  std::string fal_user_id;  // MIRI_FAL_USER_ID: expected webhook user; "" any
+  std::map<std::string, std::string>
+      fal_loras;  // MIRI_FAL_LORAS "miriN14=<url>,..."
+  std::vector<std::string> fal_result_hosts = {
+      "*.fal.media"};  // MIRI_FAL_RESULT_HOSTS
 
-  std::string kling_access_key, kling_secret_key;  // KLING_ACCESS_KEY, KLING_SECRET_KEY
-  std::string kling_base_url = "https://api-singapore.klingai.com";  // MIRI_KLING_BASE_URL
-  std::vector<std::string> kling_result_hosts = {"*.klingai.com"};  // MIRI_KLING_RESULT_HOSTS
+  std::string kling_access_key,
+      kling_secret_key;  // KLING_ACCESS_KEY, KLING_SECRET_KEY
+  std::string kling_base_url =
+      "https://api-singapore.klingai.com";  // MIRI_KLING_BASE_URL
+  std::vector<std::string> kling_result_hosts = {
+      "*.klingai.com"};  // MIRI_KLING_RESULT_HOSTS
 
   std::string gemini_api_key;  // GEMINI_API_KEY
   // MIRI_GEMINI_BASE_URL
   std::string gemini_base_url = "https://generativelanguage.googleapis.com";
-  std::string gemini_vision_model = "gemini-2.5-flash";  // MIRI_GEMINI_VISION_MODEL
+  std::string gemini_vision_model =
+      "gemini-2.5-flash";  // MIRI_GEMINI_VISION_MODEL
 
   // MIRI_TEST_LOOPBACK_FETCH=1: result downloads may use http and loopback
   // (the provider emulators). Never in production; the start-up line says so.
@@ -94,8 +100,8 @@ struct CompositionPlan {
   // blobs are in Cloud Storage; their meaning is in app/cloud_adapters.h
   // (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST, credentials...).
   std::map<std::string, std::string> google_env;
-  std::string redis_url;               // when bus = redis
-  CloudSettings cloud;                 // secrets: never logged
+  std::string redis_url;  // when bus = redis
+  CloudSettings cloud;    // secrets: never logged
   const AdapterChoice& For(std::string_view port) const;
   bool AllEmbedded() const;
 };
@@ -163,7 +169,8 @@ struct Stack {
   std::unique_ptr<VideoGenerator> videos;
   // Per provider ("fal", "kling") when its cloud adapter is configured:
   // its own webhook handling, for http::ApiDeps::webhook_receivers.
-  std::map<std::string, std::unique_ptr<http::WebhookReceiver>> webhook_receivers;
+  std::map<std::string, std::unique_ptr<http::WebhookReceiver>>
+      webhook_receivers;
   std::map<std::string, http::WebhookReceiver*> WebhookReceivers() const;
 };
 

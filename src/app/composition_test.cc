@@ -26,15 +26,16 @@ TEST(PlanCompositionTest, NoCredentialsPicksEveryEmbeddedDefaultAndSaysSo) {
 }
 
 TEST(PlanCompositionTest, CredentialsPickTheCloudAdapters) {
-  auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"},
-                                      {"MIRI_FAL_LORAS", "miriN14=https://h/m.safetensors"},
-                                      {"KLING_ACCESS_KEY", "a"},
-                                      {"KLING_SECRET_KEY", "s"},
-                                      {"GEMINI_API_KEY", "g"},
-                                      {"FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080"},
-                                      {"MIRI_GCS_BUCKET", "b"},
-                                      {"MIRI_REDIS_URL", "redis://:pw@cache:6379"}}),
-                              "/data");
+  auto plan = PlanComposition(
+      MapEnv({{"FAL_KEY", "k"},
+              {"MIRI_FAL_LORAS", "miriN14=https://h/m.safetensors"},
+              {"KLING_ACCESS_KEY", "a"},
+              {"KLING_SECRET_KEY", "s"},
+              {"GEMINI_API_KEY", "g"},
+              {"FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080"},
+              {"MIRI_GCS_BUCKET", "b"},
+              {"MIRI_REDIS_URL", "redis://:pw@cache:6379"}}),
+      "/data");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->For("image").adapter, "fal");
   EXPECT_EQ(plan->For("video").adapter, "kling");
@@ -43,14 +44,18 @@ TEST(PlanCompositionTest, CredentialsPickTheCloudAdapters) {
   EXPECT_EQ(plan->For("blobs").adapter, "gcs");
   EXPECT_EQ(plan->For("bus").adapter, "redis");
   std::string line = StartupLine(*plan);
-  EXPECT_EQ(line.find("pw"), std::string::npos) << "secrets never reach the log: " << line;
-  EXPECT_NE(line.find("bus=redis(redis://***@cache:6379)"), std::string::npos) << line;
+  EXPECT_EQ(line.find("pw"), std::string::npos)
+      << "secrets never reach the log: " << line;
+  EXPECT_NE(line.find("bus=redis(redis://***@cache:6379)"), std::string::npos)
+      << line;
   EXPECT_TRUE(line.starts_with("using configured adapters: ")) << line;
 }
 
 TEST(PlanCompositionTest, MiriProvidersLocalKeepsLocalProvidersDespiteKeys) {
-  auto plan = PlanComposition(
-      MapEnv({{"FAL_KEY", "k"}, {"GEMINI_API_KEY", "g"}, {"MIRI_PROVIDERS", "local"}}), "/d");
+  auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"},
+                                      {"GEMINI_API_KEY", "g"},
+                                      {"MIRI_PROVIDERS", "local"}}),
+                              "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_TRUE(plan->AllEmbedded());
 }
@@ -71,7 +76,8 @@ TEST(ComposeTest, EmbeddedStackWorksEndToEnd) {
   Stack& s = **stack;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "miri.db"));
   ASSERT_TRUE(s.blobs->Put("x/hello.txt", "hi"));
-  EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "blobs" / "x" / "hello.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "blobs" / "x" /
+                                      "hello.txt"));
   EXPECT_EQ(s.images->name(), "local-image");
   EXPECT_EQ(s.videos->name(), "local-video");
   EXPECT_EQ(s.vision->name(), "local-vision");
@@ -89,7 +95,8 @@ TEST(ComposeTest, EmbeddedStackWorksEndToEnd) {
   s.results.Attach(&orchestrator);
   auto result = orchestrator.WaitFor("j1", std::chrono::seconds(10));
   ASSERT_TRUE(result);
-  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   s.results.Attach(nullptr);
 }
 
@@ -112,8 +119,10 @@ TEST(PlanCompositionTest, FalWithoutTheMiriLoraNamesMiriFalLoras) {
   auto plan = PlanComposition(MapEnv({{"FAL_KEY", "k"}}), "/d");
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FAL_LORAS")) << plan.error().ToString();
-  plan = PlanComposition(MapEnv({{"FAL_KEY", "k"}, {"MIRI_FAL_LORAS", "miriN14"}}), "/d");
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FAL_LORAS"))
+      << plan.error().ToString();
+  plan = PlanComposition(
+      MapEnv({{"FAL_KEY", "k"}, {"MIRI_FAL_LORAS", "miriN14"}}), "/d");
   ASSERT_FALSE(plan) << "an entry without =path";
   EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_FAL_LORAS"));
 }
@@ -132,9 +141,11 @@ TEST(PlanCompositionTest, APublicUrlWithoutACallbackSecretNamesTheSecret) {
   env.erase("MIRI_CALLBACK_SECRET");
   env["MIRI_WEBHOOK_SECRET"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   plan = PlanComposition(MapEnv(env), "/d");
-  ASSERT_TRUE(plan) << "MIRI_WEBHOOK_SECRET serves when MIRI_CALLBACK_SECRET is unset";
+  ASSERT_TRUE(plan)
+      << "MIRI_WEBHOOK_SECRET serves when MIRI_CALLBACK_SECRET is unset";
   EXPECT_EQ(plan->cloud.public_url, "https://miri.example.com");
-  EXPECT_EQ(plan->cloud.callback_secret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  EXPECT_EQ(plan->cloud.callback_secret,
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 }
 
 TEST(PlanCompositionTest, MalformedEndpointsAndEmptyAllowListsAreNamed) {
@@ -152,7 +163,8 @@ TEST(PlanCompositionTest, MalformedEndpointsAndEmptyAllowListsAreNamed) {
     env[name] = value;
     auto plan = PlanComposition(MapEnv(env), "/d");
     ASSERT_FALSE(plan) << name << "=" << value;
-    EXPECT_TRUE(miri::testing::NamesField(plan.error(), name)) << plan.error().ToString();
+    EXPECT_TRUE(miri::testing::NamesField(plan.error(), name))
+        << plan.error().ToString();
   }
 }
 
@@ -160,11 +172,14 @@ TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
   auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->cloud.fal_queue_url, "https://queue.fal.run");
-  EXPECT_EQ(plan->cloud.fal_result_hosts, std::vector<std::string>{"*.fal.media"});
+  EXPECT_EQ(plan->cloud.fal_result_hosts,
+            std::vector<std::string>{"*.fal.media"});
   EXPECT_EQ(plan->cloud.kling_base_url, "https://api-singapore.klingai.com");
-  EXPECT_EQ(plan->cloud.gemini_base_url, "https://generativelanguage.googleapis.com");
+  EXPECT_EQ(plan->cloud.gemini_base_url,
+            "https://generativelanguage.googleapis.com");
   EXPECT_FALSE(plan->cloud.loopback_fetch_for_tests);
-  EXPECT_EQ(plan->cloud.fal_loras.at("miriN14"), "https://example.com/miriN14.safetensors");
+  EXPECT_EQ(plan->cloud.fal_loras.at("miriN14"),
+            "https://example.com/miriN14.safetensors");
 
   auto env = CloudEnv();
   env["MIRI_FAL_QUEUE_URL"] = "http://127.0.0.1:9/";
@@ -176,20 +191,24 @@ TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
   plan = PlanComposition(MapEnv(env), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->cloud.fal_queue_url, "http://127.0.0.1:9");
-  EXPECT_EQ(plan->cloud.fal_jwks_url, "http://127.0.0.1:9/.well-known/jwks.json");
+  EXPECT_EQ(plan->cloud.fal_jwks_url,
+            "http://127.0.0.1:9/.well-known/jwks.json");
   EXPECT_EQ(plan->cloud.kling_base_url, "https://api-beijing.klingai.com");
   EXPECT_EQ(plan->cloud.gemini_base_url, "http://127.0.0.1:8");
   EXPECT_EQ(plan->cloud.fal_result_hosts,
             (std::vector<std::string>{"127.0.0.1", "cdn.example.com"}));
   EXPECT_TRUE(plan->cloud.loopback_fetch_for_tests);
-  EXPECT_NE(StartupLine(*plan).find("MIRI_TEST_LOOPBACK_FETCH"), std::string::npos);
+  EXPECT_NE(StartupLine(*plan).find("MIRI_TEST_LOOPBACK_FETCH"),
+            std::string::npos);
 }
 
-TEST(PlanCompositionTest, TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPolls) {
+TEST(PlanCompositionTest,
+     TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPolls) {
   auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
   ASSERT_TRUE(plan);
   std::string line = StartupLine(*plan);
-  EXPECT_NE(line.find("webhooks=none (MIRI_PUBLIC_URL unset: the reconciler polls fal and kling)"),
+  EXPECT_NE(line.find("webhooks=none (MIRI_PUBLIC_URL unset: the reconciler "
+                      "polls fal and kling)"),
             std::string::npos)
       << line;
   auto env = CloudEnv();
@@ -198,10 +217,12 @@ TEST(PlanCompositionTest, TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPo
   plan = PlanComposition(MapEnv(env), "/d");
   ASSERT_TRUE(plan);
   line = StartupLine(*plan);
-  EXPECT_NE(line.find("webhooks=https://miri.example.com/api/webhooks/{fal,kling}"),
-            std::string::npos)
+  EXPECT_NE(
+      line.find("webhooks=https://miri.example.com/api/webhooks/{fal,kling}"),
+      std::string::npos)
       << line;
-  for (const char* secret : {"fal-key", "sk", "gk", "0123456789abcdef-secret"}) {
+  for (const char* secret :
+       {"fal-key", "sk", "gk", "0123456789abcdef-secret"}) {
     EXPECT_EQ(line.find(std::string("(") + secret), std::string::npos) << line;
     EXPECT_EQ(line.find(std::string("=") + secret), std::string::npos) << line;
   }
@@ -209,7 +230,8 @@ TEST(PlanCompositionTest, TheStartupLineSaysWhereWebhooksGoOrThatTheReconcilerPo
 
 TEST(PlanCompositionTest, WithProviderWebhooksTheReconcilerPollsLate) {
   EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv({}), "/d")), 60'000);
-  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(CloudEnv()), "/d")), 60'000)
+  EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(CloudEnv()), "/d")),
+            60'000)
       << "no webhooks: polling is the only path";
   auto env = CloudEnv();
   env["MIRI_PUBLIC_URL"] = "https://miri.example.com";
@@ -237,7 +259,8 @@ TEST(ComposeTest, CloudKeysBuildTheCloudAdaptersAndTheirWebhookReceivers) {
 
   // An unsigned delivery is refused before anything else happens.
   std::map<std::string, std::string> none;
-  auto fal = receivers["fal"]->Receive({none, none, R"({"request_id":"r","status":"OK"})"});
+  auto fal = receivers["fal"]->Receive(
+      {none, none, R"({"request_id":"r","status":"OK"})"});
   ASSERT_FALSE(fal);
   EXPECT_EQ(fal.error().code, ErrorCode::kRefused);
   EXPECT_TRUE(HasIssue(fal.error(), "signature")) << fal.error().ToString();
@@ -257,7 +280,8 @@ TEST(ComposeTest, OnlyTheConfiguredProvidersAreCloudOnes) {
   EXPECT_EQ((*stack)->vision->name(), "gemini-vision");
   EXPECT_EQ((*stack)->images->name(), "local-image");
   EXPECT_EQ((*stack)->videos->name(), "local-video");
-  EXPECT_TRUE((*stack)->WebhookReceivers().empty()) << "local providers use the generic path";
+  EXPECT_TRUE((*stack)->WebhookReceivers().empty())
+      << "local providers use the generic path";
 }
 
 ProviderResult Result(std::string job_id) {

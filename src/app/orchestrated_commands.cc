@@ -13,8 +13,7 @@ OrchestratedCommands::OrchestratedCommands(Store& store, EventBus& bus,
       start_render_(std::move(start_render)) {}
 
 Result<CommandOutcome> OrchestratedCommands::Run(
-    std::string_view shot_id,
-    const std::function<Result<ShotStep>()>& step) {
+    std::string_view shot_id, const std::function<Result<ShotStep>()>& step) {
   ASSIGN_OR_RETURN(ShotStep done, step(), "");
   CommandOutcome out;
   for (Event& e : done.events) {
@@ -39,9 +38,9 @@ Result<CommandOutcome> OrchestratedCommands::Generate(
   });
 }
 
-Result<CommandOutcome> OrchestratedCommands::Approve(std::string_view project_id,
-                                                     std::string_view shot_id,
-                                                     const std::string& key) {
+Result<CommandOutcome> OrchestratedCommands::Approve(
+    std::string_view project_id, std::string_view shot_id,
+    const std::string& key) {
   return Run(shot_id,
              [&] { return orchestrator_.Approve(project_id, shot_id, key); });
 }
@@ -60,14 +59,15 @@ Result<CommandOutcome> OrchestratedCommands::Refine(
     const std::string& instruction, const std::optional<std::string>& mask_blob,
     const std::string& key) {
   return Run(shot_id, [&] {
-    return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob, key);
+    return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob,
+                                key);
   });
 }
 
 Result<CommandOutcome> OrchestratedCommands::StartFinalRender(
     std::string_view project_id, const std::string& key) {
-  ASSIGN_OR_RETURN(CommandOutcome out, ShotCommands::StartFinalRender(project_id, key),
-                   "");
+  ASSIGN_OR_RETURN(CommandOutcome out,
+                   ShotCommands::StartFinalRender(project_id, key), "");
   if (!out.duplicate) {
     start_render_(std::string(project_id));
     out.dispatched = true;
@@ -119,10 +119,12 @@ void BackgroundWork::RenderLoop() {
 
 void BackgroundWork::ReconcileAll(bool ignore_age) {
   auto projects = store_.ListProjects();
-  for (const ProjectConfig& p : projects ? *projects : std::vector<ProjectConfig>{}) {
+  for (const ProjectConfig& p :
+       projects ? *projects : std::vector<ProjectConfig>{}) {
     auto acted = orchestrator_.Reconcile(p.project_id, ignore_age);
     if (!acted) {
-      spdlog::warn("reconciling {}: {}", p.project_id, acted.error().ToString());
+      spdlog::warn("reconciling {}: {}", p.project_id,
+                   acted.error().ToString());
     }
   }
 }

@@ -24,10 +24,10 @@ class OrchestratedCommands final : public ShotCommands {
   OrchestratedCommands(Store& store, EventBus& bus, const Clock& clock,
                        Orchestrator& orchestrator, RenderStarter start_render);
 
-  Result<CommandOutcome> Generate(std::string_view project_id,
-                                  std::string_view shot_id,
-                                  const std::optional<std::string>& prompt_override,
-                                  const std::string& key) override;
+  Result<CommandOutcome> Generate(
+      std::string_view project_id, std::string_view shot_id,
+      const std::optional<std::string>& prompt_override,
+      const std::string& key) override;
   Result<CommandOutcome> Approve(std::string_view project_id,
                                  std::string_view shot_id,
                                  const std::string& key) override;

@@ -28,7 +28,8 @@ double Since(Clock::time_point t0) {
 // keyed by their target status; a render's outcome (RENDERED or FAILED) is
 // keyed by `attempt`, the seq of the FINAL_RENDER event that started it, so
 // a second render is not taken for a repeat of the first.
-Result<void> ProjectEvent(Store& store, EventBus& bus, std::string_view project_id,
+Result<void> ProjectEvent(Store& store, EventBus& bus,
+                          std::string_view project_id,
                           std::optional<ProjectStatus> from, ProjectStatus to,
                           const std::string& cause, const miri::Clock& clock,
                           const std::string& attempt = "") {
@@ -44,7 +45,8 @@ Result<void> ProjectEvent(Store& store, EventBus& bus, std::string_view project_
     e.event_id += "-" + attempt;
     e.idempotency_key = "render:" + attempt + ":" + e.to;
   }
-  ASSIGN_OR_RETURN(AppendEventResult r, store.AppendEvent(project_id, e), cause);
+  ASSIGN_OR_RETURN(AppendEventResult r, store.AppendEvent(project_id, e),
+                   cause);
   if (!r.duplicate) {
     (void)bus.Publish({std::string(project_id), std::string(kProjectUpdated),
                        EventPayload(project_id, r.event).dump()});
@@ -60,11 +62,13 @@ Result<std::string> RenderAttempt(Store& store, std::string_view project_id) {
   for (const Event& e : log) {
     if (!e.is_shot_event()) last = &e;
   }
-  const std::string final_render(ProjectStatusName(ProjectStatus::kFinalRender));
+  const std::string final_render(
+      ProjectStatusName(ProjectStatus::kFinalRender));
   if (last == nullptr || last->to != final_render) {
     return MakeError(ErrorCode::kFailedPrecondition,
-                     "the project is " + (last ? last->to : std::string("new")) +
-                         ", not " + final_render);
+                     "the project is " +
+                         (last ? last->to : std::string("new")) + ", not " +
+                         final_render);
   }
   return std::to_string(last->seq);
 }
@@ -80,12 +84,14 @@ Result<Counts> Count(Store& store, std::string_view project_id) {
   Counts c;
   c.total = static_cast<int>(shots.size());
   for (const Shot& s : shots) {
-    if (s.status == ShotStatus::kGeneratingVideo || s.status == ShotStatus::kCompleted ||
+    if (s.status == ShotStatus::kGeneratingVideo ||
+        s.status == ShotStatus::kCompleted ||
         s.status == ShotStatus::kAwaitingApproval) {
       ++c.images;
     }
     if (s.status == ShotStatus::kCompleted) ++c.clips;
-    if (s.status == ShotStatus::kAwaitingApproval) c.awaiting.push_back(s.shot_id);
+    if (s.status == ShotStatus::kAwaitingApproval)
+      c.awaiting.push_back(s.shot_id);
     if (s.status == ShotStatus::kFailed) {
       ++c.failed;
       c.failed_shot = s.shot_id;
@@ -108,20 +114,25 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   ProjectConfig project;
   project.project_id = RandomUuid();
   project.project_name = request.project_name;
-  project.global_settings = {"local-director", "local-image", "local-video",
-                             std::string(kMiriLora), false, 25.0};
+  project.global_settings = {
+      "local-director",       "local-image", "local-video",
+      std::string(kMiriLora), false,         25.0};
   project.creation_timestamp = clock.NowIso();
   report.project_id = project.project_id;
   RETURN_IF_ERROR(store.CreateProject(project), "creating the project");
-  RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id, std::nullopt,
-                               ProjectStatus::kAudioAnalysis, "song received", clock),
-                  "");
-  const std::string song_key = "projects/" + project.project_id + "/audio/song" +
+  RETURN_IF_ERROR(
+      ProjectEvent(store, *stack.bus, project.project_id, std::nullopt,
+                   ProjectStatus::kAudioAnalysis, "song received", clock),
+      "");
+  const std::string song_key = "projects/" + project.project_id +
+                               "/audio/song" +
                                request.song.extension().string();
-  RETURN_IF_ERROR(stack.blobs->PutFile(song_key, request.song), "storing the song");
-  RETURN_IF_ERROR(stack.blobs->Put("projects/" + project.project_id + "/lyrics.txt",
-                                   request.lyrics_text),
-                  "storing the lyrics");
+  RETURN_IF_ERROR(stack.blobs->PutFile(song_key, request.song),
+                  "storing the song");
+  RETURN_IF_ERROR(
+      stack.blobs->Put("projects/" + project.project_id + "/lyrics.txt",
+                       request.lyrics_text),
+      "storing the lyrics");
 
   // Plan.
   PlanRequest plan_request;
@@ -129,19 +140,21 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   plan_request.lyrics_text = request.lyrics_text;
   ASSIGN_OR_RETURN(Plan plan, director.MakePlan(plan_request), "planning");
   PlanCommit commit{plan.scenes, plan.shots, clock.NowIso()};
-  RETURN_IF_ERROR(store.CommitPlan(project.project_id, commit), "committing the plan");
+  RETURN_IF_ERROR(store.CommitPlan(project.project_id, commit),
+                  "committing the plan");
   RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id,
-                               ProjectStatus::kAudioAnalysis, ProjectStatus::kPlanned,
-                               "planned", clock),
+                               ProjectStatus::kAudioAnalysis,
+                               ProjectStatus::kPlanned, "planned", clock),
                   "");
   report.shots = static_cast<int>(plan.shots.size());
   report.scenes = static_cast<int>(plan.scenes.size());
   report.duration_ms = plan.duration_ms;
   report.stages.push_back({"plan", Since(t0)});
-  progress(fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
-                       report.shots, report.scenes, plan.duration_ms / 1000.0,
-                       plan.tempo_bpm),
-           true);
+  progress(
+      fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
+                  report.shots, report.scenes, plan.duration_ms / 1000.0,
+                  plan.tempo_bpm),
+      true);
 
   // The same services the server runs.
   LexicalEmbedder embedder;
@@ -149,16 +162,17 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
                    HnswIndex::Open(stack.plan.data_dir / "rules-index",
                                    embedder.dimensions()),
                    "opening the rule index");
-  Rulebook rulebook(store, embedder, *index, *stack.vision, stack.bus.get(), clock,
-                    [] { return "r" + RandomUuid().substr(0, 8); });
+  Rulebook rulebook(store, embedder, *index, *stack.vision, stack.bus.get(),
+                    clock, [] { return "r" + RandomUuid().substr(0, 8); });
   OrchestratorOptions options;
   options.image_width = request.width;
   options.image_height = request.height;
   options.video_fps = request.fps;
   options.reconcile_after_ms = 20'000;
-  Orchestrator orchestrator(store, *stack.blobs, stack.bus.get(), *stack.images,
-                            *stack.videos, *stack.vision, &rulebook, clock,
-                            [] { return RandomUuid().substr(0, 12); }, options);
+  Orchestrator orchestrator(
+      store, *stack.blobs, stack.bus.get(), *stack.images, *stack.videos,
+      *stack.vision, &rulebook, clock,
+      [] { return RandomUuid().substr(0, 12); }, options);
   orchestrator.SetFinalRenderStarter([](const std::string&) {});  // below
   stack.results.Attach(&orchestrator);
   struct Detach {
@@ -166,15 +180,17 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
     ~Detach() { s.results.Attach(nullptr); }
   } detach{stack};
 
-  ASSIGN_OR_RETURN(CostForecast forecast, orchestrator.Forecast(project.project_id),
+  ASSIGN_OR_RETURN(CostForecast forecast,
+                   orchestrator.Forecast(project.project_id),
                    "forecasting the cost");
   report.forecast_micros = forecast.total_micros;
-  progress(fmt::format("cost forecast ${:.2f} of a ${:.2f} cap", forecast.total_micros / 1e6,
-                       forecast.cap_micros / 1e6),
+  progress(fmt::format("cost forecast ${:.2f} of a ${:.2f} cap",
+                       forecast.total_micros / 1e6, forecast.cap_micros / 1e6),
            true);
   if (!forecast.fits()) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     "the forecast passes the budget cap; nothing was dispatched");
+    return MakeError(
+        ErrorCode::kResourceExhausted,
+        "the forecast passes the budget cap; nothing was dispatched");
   }
 
   // Images and clips: dispatch every shot, then follow the store.
@@ -189,13 +205,16 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   auto last_reconcile = Clock::now();
   while (true) {
     ASSIGN_OR_RETURN(Counts c, Count(store, project.project_id), "progress");
-    if (images_done_at == 0 && c.images + c.failed == c.total) images_done_at = Since(t1);
-    progress(fmt::format("images {}/{}, clips {}/{}{}", c.images, c.total, c.clips,
-                         c.total, c.failed ? fmt::format(", failed {}", c.failed) : ""),
+    if (images_done_at == 0 && c.images + c.failed == c.total)
+      images_done_at = Since(t1);
+    progress(fmt::format("images {}/{}, clips {}/{}{}", c.images, c.total,
+                         c.clips, c.total,
+                         c.failed ? fmt::format(", failed {}", c.failed) : ""),
              false);
     if (c.failed > 0) {
       progress("", true);
-      ASSIGN_OR_RETURN(std::vector<Event> log, store.ListEvents(project.project_id), "");
+      ASSIGN_OR_RETURN(std::vector<Event> log,
+                       store.ListEvents(project.project_id), "");
       std::string cause;
       for (const Event& e : log) {
         if (e.shot_id == c.failed_shot && e.to == "FAILED") cause = e.cause;
@@ -205,18 +224,22 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
     }
     if (c.clips == c.total) break;
     if (Clock::now() > deadline) {
-      return MakeError(ErrorCode::kUnavailable, "shots still generating after the timeout");
+      return MakeError(ErrorCode::kUnavailable,
+                       "shots still generating after the timeout");
     }
     if (Clock::now() - last_reconcile > std::chrono::seconds(5)) {
-      RETURN_IF_ERROR(orchestrator.Reconcile(project.project_id), "reconciling");
+      RETURN_IF_ERROR(orchestrator.Reconcile(project.project_id),
+                      "reconciling");
       // Auto-approval happens as each image arrives; one still waiting here
       // is approved again, and if that is refused the run stops saying why
       // instead of waiting forever.
       for (const std::string& shot : c.awaiting) {
-        auto approved = orchestrator.Approve(project.project_id, shot, "produce-approve");
+        auto approved =
+            orchestrator.Approve(project.project_id, shot, "produce-approve");
         ASSIGN_OR_RETURN(Shot now, store.GetShot(project.project_id, shot), "");
         if (!approved && now.status == ShotStatus::kAwaitingApproval) {
-          return tl::unexpected(WithContext(approved.error(), "approving shot " + shot));
+          return tl::unexpected(
+              WithContext(approved.error(), "approving shot " + shot));
         }
       }
       last_reconcile = Clock::now();
@@ -232,16 +255,18 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    store.GetProjectStatus(project.project_id), "");
   if (status != ProjectStatus::kFinalRender) {
-    RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id,
-                                 ProjectStatus::kPlanned, ProjectStatus::kFinalRender,
-                                 "every shot is COMPLETED", clock),
-                    "");
+    RETURN_IF_ERROR(
+        ProjectEvent(store, *stack.bus, project.project_id,
+                     ProjectStatus::kPlanned, ProjectStatus::kFinalRender,
+                     "every shot is COMPLETED", clock),
+        "");
   }
-  RenderRequest render{song_key, request.output, request.fps, request.width,
-                       request.height, request.preset, request.project_name};
+  RenderRequest render{
+      song_key,       request.output, request.fps,         request.width,
+      request.height, request.preset, request.project_name};
   ASSIGN_OR_RETURN(RenderReport rendered,
-                   RenderProject(store, *stack.blobs, *stack.bus, project.project_id,
-                                 render, progress),
+                   RenderProject(store, *stack.blobs, *stack.bus,
+                                 project.project_id, render, progress),
                    "");
   report.frames = rendered.frames;
   report.exports = rendered.exports;
@@ -254,7 +279,8 @@ std::string BoundedCause(std::string cause) {
   if (cause.size() <= kMax) return cause;
   size_t end = kMax - 3;
   // Not inside a multi-byte character: continuation bytes are 10xxxxxx.
-  while (end > 0 && (static_cast<unsigned char>(cause[end]) & 0xC0) == 0x80) --end;
+  while (end > 0 && (static_cast<unsigned char>(cause[end]) & 0xC0) == 0x80)
+    --end;
   cause.resize(end);
   return cause + "...";
 }
@@ -262,20 +288,24 @@ std::string BoundedCause(std::string cause) {
 namespace {
 
 // The render itself: the MP4 and its exports, locally and in the BlobStore.
-Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs, EventBus& bus,
-                                    std::string_view project_id,
+Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs,
+                                    EventBus& bus, std::string_view project_id,
                                     const RenderRequest& request,
-                                    const ProgressSink& progress, const miri::Clock& clock) {
+                                    const ProgressSink& progress,
+                                    const miri::Clock& clock) {
   const std::string pid(project_id);
-  ASSIGN_OR_RETURN(std::filesystem::path song, blobs.LocalPath(request.song_key),
-                   "final render: the song");
+  ASSIGN_OR_RETURN(std::filesystem::path song,
+                   blobs.LocalPath(request.song_key), "final render: the song");
   ASSIGN_OR_RETURN(render::Timeline timeline,
-                   render::TimelineFromProject(store, blobs, pid), "final render");
-  ASSIGN_OR_RETURN(ffmpeg::SongInfo info, ffmpeg::ProbeSong(song), "final render");
-  render::RenderSettings settings{request.fps, request.width, request.height};
-  ASSIGN_OR_RETURN(render::RenderPlan plan,
-                   render::BuildRenderPlan(timeline, info.duration_ms, settings),
+                   render::TimelineFromProject(store, blobs, pid),
                    "final render");
+  ASSIGN_OR_RETURN(ffmpeg::SongInfo info, ffmpeg::ProbeSong(song),
+                   "final render");
+  render::RenderSettings settings{request.fps, request.width, request.height};
+  ASSIGN_OR_RETURN(
+      render::RenderPlan plan,
+      render::BuildRenderPlan(timeline, info.duration_ms, settings),
+      "final render");
   ffmpeg::RenderOptions ro;
   ro.output = request.output;
   ro.song = song;
@@ -286,13 +316,14 @@ Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs, EventBus& bu
     (void)bus.Publish({pid, std::string(kRenderProgress),
                        render::RenderProgressPayload(pid, p).dump()});
   };
-  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats, ffmpeg::ExecuteRenderPlan(plan, ro),
-                   "final render");
+  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats,
+                   ffmpeg::ExecuteRenderPlan(plan, ro), "final render");
   progress("", true);
   RenderReport report;
   report.frames = stats.frames_written;
-  RETURN_IF_ERROR(blobs.PutFile("projects/" + pid + "/render/output.mp4", request.output),
-                  "storing the render");
+  RETURN_IF_ERROR(
+      blobs.PutFile("projects/" + pid + "/render/output.mp4", request.output),
+      "storing the render");
   render::ExportInput exports{&plan, song.string(), request.title};
   const std::pair<const char*, std::string> files[] = {
       {"otio", render::ExportOtioJson(exports)},
@@ -302,8 +333,9 @@ Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs, EventBus& bu
     std::filesystem::path path = request.output;
     path.replace_extension(ext);
     std::ofstream(path, std::ios::trunc) << text;
-    RETURN_IF_ERROR(blobs.Put("projects/" + pid + "/render/output." + ext, text),
-                    "storing the exports");
+    RETURN_IF_ERROR(
+        blobs.Put("projects/" + pid + "/render/output." + ext, text),
+        "storing the exports");
     report.exports.push_back(path.string());
   }
   return report;
@@ -311,12 +343,13 @@ Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs, EventBus& bu
 
 }  // namespace
 
-Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
-                                   std::string_view project_id,
+Result<RenderReport> RenderProject(Store& store, BlobStore& blobs,
+                                   EventBus& bus, std::string_view project_id,
                                    const RenderRequest& request,
                                    const ProgressSink& progress) {
   SystemClock clock;
-  ASSIGN_OR_RETURN(std::string attempt, RenderAttempt(store, project_id), "final render");
+  ASSIGN_OR_RETURN(std::string attempt, RenderAttempt(store, project_id),
+                   "final render");
   Result<RenderReport> report =
       RenderAndStore(store, blobs, bus, project_id, request, progress, clock);
   if (!report) {
@@ -325,17 +358,19 @@ Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus
     // what the dashboard shows; a person may then render again.
     Result<void> failed =
         ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
-                     ProjectStatus::kFailed, BoundedCause(report.error().ToString()), clock,
-                     attempt);
+                     ProjectStatus::kFailed,
+                     BoundedCause(report.error().ToString()), clock, attempt);
     if (!failed) {
       return tl::unexpected(WithContext(
-          report.error(), "recording the failure failed (" + failed.error().ToString() + ")"));
+          report.error(),
+          "recording the failure failed (" + failed.error().ToString() + ")"));
     }
     return report;
   }
-  RETURN_IF_ERROR(ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
-                               ProjectStatus::kRendered, "rendered", clock, attempt),
-                  "");
+  RETURN_IF_ERROR(
+      ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
+                   ProjectStatus::kRendered, "rendered", clock, attempt),
+      "");
   return report;
 }
 

@@ -49,10 +49,9 @@ struct ProduceReport {
   std::vector<std::string> exports;
 };
 
-
 struct RenderRequest {
-  std::string song_key;            // the song in the BlobStore
-  std::filesystem::path output;    // a local MP4; exports are written beside it
+  std::string song_key;          // the song in the BlobStore
+  std::filesystem::path output;  // a local MP4; exports are written beside it
   int fps = 24;
   int width = 1280;
   int height = 720;
@@ -73,8 +72,8 @@ struct RenderReport {
 // event's cause, and the error is returned. Each attempt (each FINAL_RENDER
 // event) ends once, RENDERED or FAILED; a project not in FINAL_RENDER is
 // refused (FAILED_PRECONDITION) and left as it is.
-Result<RenderReport> RenderProject(Store& store, BlobStore& blobs, EventBus& bus,
-                                   std::string_view project_id,
+Result<RenderReport> RenderProject(Store& store, BlobStore& blobs,
+                                   EventBus& bus, std::string_view project_id,
                                    const RenderRequest& request,
                                    const ProgressSink& progress);
 

@@ -42,8 +42,10 @@ class RenderProjectTest : public ::testing::Test {
     const std::string song = dir_.File("song.mp3");
     ASSERT_TRUE(ffmpeg::testing::MakeSong(song, 8.0));
     ASSERT_TRUE(blobs_->PutFile(SongKey(), song));
-    ASSERT_TRUE(ffmpeg::testing::MakeColorClip(dir_.File("red.mp4"), "red", kW, kH, kFps, 4.0));
-    ASSERT_TRUE(ffmpeg::testing::MakeColorClip(dir_.File("blue.mp4"), "blue", kW, kH, kFps, 4.0));
+    ASSERT_TRUE(ffmpeg::testing::MakeColorClip(dir_.File("red.mp4"), "red", kW,
+                                               kH, kFps, 4.0));
+    ASSERT_TRUE(ffmpeg::testing::MakeColorClip(dir_.File("blue.mp4"), "blue",
+                                               kW, kH, kFps, 4.0));
     ASSERT_TRUE(blobs_->PutFile(ClipKey("s-0"), dir_.File("red.mp4")));
     for (const std::string& shot : std::vector<std::string>{"s-0", "s-1"}) {
       Version v = testing::SampleVersion("v-" + shot, shot);
@@ -56,11 +58,15 @@ class RenderProjectTest : public ::testing::Test {
     fs::create_directories(Output().parent_path());
   }
 
-  std::string SongKey() const { return "projects/" + project_ + "/audio/song.mp3"; }
+  std::string SongKey() const {
+    return "projects/" + project_ + "/audio/song.mp3";
+  }
   std::string ClipKey(const std::string& shot) const {
     return "projects/" + project_ + "/clips/" + shot + ".mp4";
   }
-  std::string RenderKey() const { return "projects/" + project_ + "/render/output.mp4"; }
+  std::string RenderKey() const {
+    return "projects/" + project_ + "/render/output.mp4";
+  }
 
   void Move(std::optional<P> from, P to, const std::string& key) {
     Event e;
@@ -76,7 +82,8 @@ class RenderProjectTest : public ::testing::Test {
   }
 
   void Complete(const std::string& shot) {
-    Result<void> r = testing::WalkShot(*store_, project_, shot, ShotStatus::kCompleted);
+    Result<void> r =
+        testing::WalkShot(*store_, project_, shot, ShotStatus::kCompleted);
     ASSERT_TRUE(r) << r.error().ToString();
   }
 
@@ -93,14 +100,18 @@ class RenderProjectTest : public ::testing::Test {
   }
   fs::path Output() const { return dir_.path() / "renders" / "out.mp4"; }
 
-  std::optional<P> Status() { return store_->GetProjectStatus(project_).value(); }
+  std::optional<P> Status() {
+    return store_->GetProjectStatus(project_).value();
+  }
 
   // The project's status events after the test's own.
   std::vector<Event> RenderOutcomes() {
     std::vector<Event> out;
-    const std::vector<Event> log = static_cast<Store&>(*store_).ListEvents(project_).value();
+    const std::vector<Event> log =
+        static_cast<Store&>(*store_).ListEvents(project_).value();
     for (const Event& e : log) {
-      if (!e.is_shot_event() && e.event_id.rfind("t-", 0) != 0) out.push_back(e);
+      if (!e.is_shot_event() && e.event_id.rfind("t-", 0) != 0)
+        out.push_back(e);
     }
     return out;
   }
@@ -116,7 +127,8 @@ class RenderProjectTest : public ::testing::Test {
 TEST_F(RenderProjectTest, MissingClipFailsTheProjectNamingTheShot) {
   Result<RenderReport> r = Render();
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("shot \"s-1\""), std::string::npos) << r.error().ToString();
+  EXPECT_NE(r.error().message.find("shot \"s-1\""), std::string::npos)
+      << r.error().ToString();
   EXPECT_EQ(Status(), P::kFailed);
   std::vector<Event> outcomes = RenderOutcomes();
   ASSERT_EQ(outcomes.size(), 1u);
@@ -134,7 +146,8 @@ TEST_F(RenderProjectTest, FailedRenderIsNotRecordedTwice) {
   Result<RenderReport> again = Render();
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(again.error().message.find("FAILED, not FINAL_RENDER"), std::string::npos)
+  EXPECT_NE(again.error().message.find("FAILED, not FINAL_RENDER"),
+            std::string::npos)
       << again.error().ToString();
   EXPECT_EQ(RenderOutcomes().size(), 1u);
 }
@@ -175,7 +188,8 @@ TEST_F(RenderProjectTest, RenderAgainEndsRenderedAgain) {
 TEST(BoundedCauseTest, LongErrorIsCutOnACharacterBoundary) {
   EXPECT_EQ(BoundedCause("short"), "short");
   EXPECT_EQ(BoundedCause(std::string(2000, 'a')), std::string(2000, 'a'));
-  EXPECT_EQ(BoundedCause(std::string(2001, 'a')), std::string(1997, 'a') + "...");
+  EXPECT_EQ(BoundedCause(std::string(2001, 'a')),
+            std::string(1997, 'a') + "...");
   // Two-byte characters: byte 1997 is the second byte of one, which is
   // dropped whole.
   std::string accents;

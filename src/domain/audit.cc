@@ -25,25 +25,32 @@ const std::vector<Lexicon>& ForbiddenWording() {
   static const std::vector<Lexicon> kLexicon = {
       {"modesty.revealing",
        "Miri's clothing must cover her: revealing wording is not allowed",
-       Icase(R"(\b(revealing|skimpy|low[- ]cut|plunging|cleavage|(sheer|transparent) (dress|top|shirt|blouse|clothing|clothes|fabric|skirt|sleeves?)|see[- ]through|midriff|bare (legs|shoulders?|skin|back|chest|arms|belly)|off[- ]the[- ]shoulders?|strapless|backless|exposed skin)\b)")},
+       Icase(
+           R"(\b(revealing|skimpy|low[- ]cut|plunging|cleavage|(sheer|transparent) (dress|top|shirt|blouse|clothing|clothes|fabric|skirt|sleeves?)|see[- ]through|midriff|bare (legs|shoulders?|skin|back|chest|arms|belly)|off[- ]the[- ]shoulders?|strapless|backless|exposed skin)\b)")},
       {"modesty.short",
        "Miri's hemlines stay Mid-calf: short clothing is not allowed",
-       Icase(R"(\b(short(er)? (skirt|dress|hem|hemline|pants|trousers|top|tunic|sleeves?)|shorts|mini ?(skirt|dress)|mini|above[- ]the[- ]knees?|knee[- ]length|thigh[- ]length|thighs?|hot ?pants|crop(ped)? tops?|cropped)\b)")},
+       Icase(
+           R"(\b(short(er)? (skirt|dress|hem|hemline|pants|trousers|top|tunic|sleeves?)|shorts|mini ?(skirt|dress)|mini|above[- ]the[- ]knees?|knee[- ]length|thigh[- ]length|thighs?|hot ?pants|crop(ped)? tops?|cropped)\b)")},
       {"modesty.tight",
-       "Miri's clothing is a Loose fit: tight or fitted clothing is not allowed",
-       Icase(R"(\b(tight(er)?|skin[- ]?tight|form[- ]fitting|figure[- ]hugging|body[- ]?hugging|bodycon|cling(y|ing)|fitted|spandex|lycra|leggings)\b(?! (shot|framing|close-?up|frame)))")},
-      {"modesty.swimwear",
-       "swimwear and underwear are not allowed for Miri",
-       Icase(R"(\b(bikini|swimsuit|swimwear|bathing suit|lingerie|underwear|bra|negligee)\b)")},
-      {"modesty.sexualised",
-       "sexualised wording is never allowed for a child",
-       Icase(R"(\b(sexy|seductive|sensual|provocative|sultry|alluring|erotic|nude|naked|undress(ed|ing)?|topless|flirt(y|ing|atious)?)\b)")},
+       "Miri's clothing is a Loose fit: tight or fitted clothing is not "
+       "allowed",
+       Icase(
+           R"(\b(tight(er)?|skin[- ]?tight|form[- ]fitting|figure[- ]hugging|body[- ]?hugging|bodycon|cling(y|ing)|fitted|spandex|lycra|leggings)\b(?! (shot|framing|close-?up|frame)))")},
+      {"modesty.swimwear", "swimwear and underwear are not allowed for Miri",
+       Icase(
+           R"(\b(bikini|swimsuit|swimwear|bathing suit|lingerie|underwear|bra|negligee)\b)")},
+      {"modesty.sexualised", "sexualised wording is never allowed for a child",
+       Icase(
+           R"(\b(sexy|seductive|sensual|provocative|sultry|alluring|erotic|nude|naked|undress(ed|ing)?|topless|flirt(y|ing|atious)?)\b)")},
       {"miri.age",
-       "Miri is a 12-year-old girl (Child physique, Young girl): she may not be aged up",
-       Icase(R"(\b(adult|woman|women|lady|older|mature|grown[- ]?up|aged[- ]up|teen(age|ager|aged)?|curvy|voluptuous|womanly)\b)")},
+       "Miri is a 12-year-old girl (Child physique, Young girl): she may not "
+       "be aged up",
+       Icase(
+           R"(\b(adult|woman|women|lady|older|mature|grown[- ]?up|aged[- ]up|teen(age|ager|aged)?|curvy|voluptuous|womanly)\b)")},
       {"miri.mouth",
        "Miri's Mouth stays CLOSED: no open mouth, singing or lip-sync",
-       Icase(R"(\b(open[- ]mouth(ed)?|mouth (wide )?open|opens? (her|the) mouth|parted lips|lips parted|singing|sings?|lip[- ]?sync(ing|ed)?|shouting|screaming|yelling|teeth|tongue|grinning)\b)")},
+       Icase(
+           R"(\b(open[- ]mouth(ed)?|mouth (wide )?open|opens? (her|the) mouth|parted lips|lips parted|singing|sings?|lip[- ]?sync(ing|ed)?|shouting|screaming|yelling|teeth|tongue|grinning)\b)")},
   };
   return kLexicon;
 }
@@ -82,8 +89,8 @@ void AddMatches(const Lexicon& lex, const std::string& text,
                 std::vector<Finding>* out) {
   std::smatch m;
   if (std::regex_search(text, m, lex.pattern)) {
-    out->push_back({std::string(lex.rule_id), std::string(lex.message),
-                    m.str(0)});
+    out->push_back(
+        {std::string(lex.rule_id), std::string(lex.message), m.str(0)});
   }
 }
 
@@ -92,9 +99,10 @@ void CheckPrefix(const AuditInput& in, std::vector<Finding>* out) {
       R"(^\[([A-Za-z0-9_-]+)\]_\[([A-Za-z0-9_-]+)\]_\[([A-Za-z0-9_-]+)\] )");
   std::smatch m;
   if (!std::regex_search(in.prompt, m, kPrefix)) {
-    out->push_back({"prefix.missing",
-                    "the prompt must start with [ShotID]_[VersionID]_[ModelCode]",
-                    in.prompt.substr(0, 40)});
+    out->push_back(
+        {"prefix.missing",
+         "the prompt must start with [ShotID]_[VersionID]_[ModelCode]",
+         in.prompt.substr(0, 40)});
     return;
   }
   const std::string expected[] = {in.shot_id, in.version_id, in.model_code};
@@ -120,10 +128,9 @@ void CheckMiri(const AuditInput& in, std::vector<Finding>* out) {
   bool has_lora =
       std::find(in.loras.begin(), in.loras.end(), in.lora_id) != in.loras.end();
   if (in.kind == PromptKind::kImage && !has_lora) {
-    out->push_back({"miri.lora.missing",
-                    "an image of Miri must be drawn through the LoRA " +
-                        in.lora_id,
-                    ""});
+    out->push_back(
+        {"miri.lora.missing",
+         "an image of Miri must be drawn through the LoRA " + in.lora_id, ""});
   }
   for (const DepictionTerm& term : kDepictionTerms) {
     if (!ContainsIcase(in.prompt, term.text)) {
@@ -168,7 +175,8 @@ void CheckVideoOrder(const AuditInput& in, std::vector<Finding>* out) {
 // not wording (a shot called "sing" says nothing about Miri's mouth).
 std::string Body(const std::string& prompt) {
   static const std::regex kPrefix(R"(^\[[^\]]*\]_\[[^\]]*\]_\[[^\]]*\] ?)");
-  return std::regex_replace(prompt, kPrefix, "", std::regex_constants::format_first_only);
+  return std::regex_replace(prompt, kPrefix, "",
+                            std::regex_constants::format_first_only);
 }
 
 }  // namespace
@@ -228,7 +236,8 @@ std::vector<Finding> ScreenUserText(std::string_view text_view) {
       R"(\b(too (long|loose|baggy|modest|covered|heavy|childish|young|plain|conservative)|shorter|tighter|more (revealing|skin|fitted|grown[- ]?up|mature|adult|womanly|sexy)|less (fabric|clothing|covered|clothes|modest|childlike)|show(ing)? (more )?(skin|legs|thighs)|open (her|the|its) mouth|older|grown[- ]up|raise the hem|shorten)\b)");
   static const std::regex kRequest = Icase(
       R"(\b(make|making|give|put|dress|change|turn|want|wants|wanted|should|need|needs|let|use|add|show|wear|wearing|try|switch|replace)\b([^.!?;]{0,40}?)\b(revealing|skimpy|low[- ]cut|sheer|see[- ]through|transparent|bare|strapless|short|shorts|mini|miniskirt|tight|fitted|skin[- ]?tight|bikini|swimsuit|swimwear|lingerie|underwear|sexy|seductive|sultry|provocative|nude|naked|adult|woman|mature|teen(ager)?|sing|singing|lip[- ]?sync|open[- ]mouth(ed)?|smile with teeth|resembl(e|ing)|look like|photo of)\b)");
-  static const std::regex kNegation = Icase(R"(\b(not|never|no|don'?t|doesn'?t|isn'?t|shouldn'?t|without)\b|n't\b)");
+  static const std::regex kNegation = Icase(
+      R"(\b(not|never|no|don'?t|doesn'?t|isn'?t|shouldn'?t|without)\b|n't\b)");
 
   const std::string text(text_view);
   std::vector<Finding> out;
@@ -253,8 +262,8 @@ std::vector<Finding> ScreenUserText(std::string_view text_view) {
     out.push_back({"guard.request",
                    "Miri is a 12-year-old girl: she is shown with a child "
                    "physique, in loose, heavy, mid-calf clothing, with her "
-                   "mouth closed; \"" + (*it)[3].str() +
-                       "\" cannot be requested",
+                   "mouth closed; \"" +
+                       (*it)[3].str() + "\" cannot be requested",
                    it->str(0)});
     break;
   }
@@ -270,11 +279,12 @@ std::vector<Finding> ScreenUserText(std::string_view text_view) {
 
 namespace {
 
-Result<void> Refuse(std::string_view field, const std::vector<Finding>& findings) {
+Result<void> Refuse(std::string_view field,
+                    const std::vector<Finding>& findings) {
   std::vector<FieldIssue> issues;
   for (const Finding& f : findings) {
-    issues.push_back({std::string(field),
-                      f.message + " (\"" + f.offending_text + "\")"});
+    issues.push_back(
+        {std::string(field), f.message + " (\"" + f.offending_text + "\")"});
   }
   return MakeError(ErrorCode::kRefused,
                    "refused: this would undo Miri's depiction rules",
@@ -283,13 +293,15 @@ Result<void> Refuse(std::string_view field, const std::vector<Finding>& findings
 
 }  // namespace
 
-Result<void> RequireSafeUserText(std::string_view field, std::string_view text) {
+Result<void> RequireSafeUserText(std::string_view field,
+                                 std::string_view text) {
   std::vector<Finding> findings = ScreenUserText(text);
   if (findings.empty()) return {};
   return Refuse(field, findings);
 }
 
-Result<void> RequireSafePromptText(std::string_view field, std::string_view text) {
+Result<void> RequireSafePromptText(std::string_view field,
+                                   std::string_view text) {
   std::vector<Finding> findings = ScreenUserText(text);
   for (Finding& f : AuditRuleText(text, RuleKind::kPositive)) {
     findings.push_back(std::move(f));

@@ -54,7 +54,8 @@ std::vector<Finding> ScreenUserText(std::string_view text);
 // override, a shot description): ScreenUserText plus the forbidden wording
 // and likeness checks of AuditRuleText, since here "a short skirt" is a
 // request, not a complaint. REFUSED with readable issues at `field`.
-Result<void> RequireSafePromptText(std::string_view field, std::string_view text);
+Result<void> RequireSafePromptText(std::string_view field,
+                                   std::string_view text);
 
 // ScreenUserText as a Result: REFUSED with one FieldIssue per finding at
 // `field`, each message readable by the person who typed it.

@@ -96,9 +96,9 @@ TEST(AuditPromptTest, AnotherLoraIsRefused) {
 }
 
 TEST(AuditPromptTest, OtherLikenessRoutesAreRefused) {
-  for (const char* body : {"<lora:someone:0.8>", "use ip-adapter",
-                           "face swap with the photo", "resembling a star",
-                           "from a reference photo"}) {
+  for (const char* body :
+       {"<lora:someone:0.8>", "use ip-adapter", "face swap with the photo",
+        "resembling a star", "from a reference photo"}) {
     EXPECT_TRUE(FindsOnly(Image(body), "miri.likeness")) << body;
   }
 }
@@ -162,7 +162,8 @@ TEST(AuditPromptTest, WordingThatUnderminesTheRules) {
       {"modesty.short", "hem above the knee", "hem below the knee"},
       {"modesty.tight", "a tight top", "a tight close-up of her face"},
       {"modesty.tight", "form-fitting jacket", "a roomy jacket"},
-      {"modesty.swimwear", "in a swimsuit at the beach", "in a coat at the beach"},
+      {"modesty.swimwear", "in a swimsuit at the beach",
+       "in a coat at the beach"},
       {"modesty.sexualised", "a sexy pose", "a calm pose"},
       {"miri.age", "as an adult", "as herself"},
       {"miri.age", "looking older", "looking thoughtful"},
@@ -180,7 +181,8 @@ TEST(AuditPromptTest, WordingThatUnderminesTheRules) {
 TEST(AuditPromptTest, IdsInThePrefixAreNotWording) {
   AuditInput in = Image("Miri on the rooftop.");
   in.shot_id = "sing";
-  in.prompt = "[sing]_[v1]_[FLUX2] " + std::string(kTerms) + " Miri on the rooftop.";
+  in.prompt =
+      "[sing]_[v1]_[FLUX2] " + std::string(kTerms) + " Miri on the rooftop.";
   EXPECT_TRUE(AuditPrompt(in).empty());
 }
 
@@ -194,8 +196,8 @@ TEST(AuditPromptTest, FindingCarriesTheOffendingText) {
 TEST(AuditPromptTest, VideoActionBeforeRestingState) {
   EXPECT_TRUE(FindsOnly(Video("Action: she runs. Resting state: she stands."),
                         "video.resting-first"));
-  EXPECT_TRUE(FindsOnly(Video("She runs across the field."),
-                        "video.resting-first"));
+  EXPECT_TRUE(
+      FindsOnly(Video("She runs across the field."), "video.resting-first"));
 }
 
 TEST(AuditPromptTest, VideoRestingStateMustBeStill) {
@@ -243,8 +245,9 @@ TEST(ScreenUserTextTest, OrdinaryRequestsAndComplaintsPass) {
 }
 
 TEST(AuditRuleTextTest, PositiveRulesMayNotUndermineTheDepictionRules) {
-  EXPECT_TRUE(AuditRuleText("Miri's dress hem falls to mid-calf",
-                            RuleKind::kPositive).empty());
+  EXPECT_TRUE(
+      AuditRuleText("Miri's dress hem falls to mid-calf", RuleKind::kPositive)
+          .empty());
   std::vector<std::string> ids =
       Ids(AuditRuleText("Miri wears a short skirt", RuleKind::kPositive));
   EXPECT_EQ(ids, std::vector<std::string>{"modesty.short"});
@@ -253,8 +256,8 @@ TEST(AuditRuleTextTest, PositiveRulesMayNotUndermineTheDepictionRules) {
 }
 
 TEST(AuditRuleTextTest, NegativeRulesMayNameWhatToAvoidButNotTheTerms) {
-  EXPECT_TRUE(AuditRuleText("short skirt, bare legs", RuleKind::kNegative)
-                  .empty());
+  EXPECT_TRUE(
+      AuditRuleText("short skirt, bare legs", RuleKind::kNegative).empty());
   std::vector<std::string> ids =
       Ids(AuditRuleText("heavy fabric", RuleKind::kNegative));
   EXPECT_EQ(ids, std::vector<std::string>{"miri.term.negated"});

@@ -124,8 +124,8 @@ bool JsonReader::CheckString(std::string_view key, const std::string& s,
     return false;
   }
   if (s.size() > rules.max_length) {
-    Add(key, "must be at most " + std::to_string(rules.max_length) +
-                 " characters");
+    Add(key,
+        "must be at most " + std::to_string(rules.max_length) + " characters");
     return false;
   }
   switch (rules.format) {
@@ -137,8 +137,9 @@ bool JsonReader::CheckString(std::string_view key, const std::string& s,
       return false;
     case StringFormat::kDateTime:
       if (IsIsoDateTime(s)) return true;
-      Add(key, "expected an ISO-8601 UTC date-time (2026-01-31T12:00:00Z), got " +
-                   Quote(s));
+      Add(key,
+          "expected an ISO-8601 UTC date-time (2026-01-31T12:00:00Z), got " +
+              Quote(s));
       return false;
     case StringFormat::kId:
       if (IsSafeId(s)) return true;

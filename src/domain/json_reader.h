@@ -30,8 +30,8 @@ struct StringRules {
 };
 
 inline constexpr StringRules kNonEmpty{.min_length = 1, .max_length = 2000};
-inline constexpr StringRules kIdRules{.min_length = 1, .max_length = 64,
-                                      .format = StringFormat::kId};
+inline constexpr StringRules kIdRules{
+    .min_length = 1, .max_length = 64, .format = StringFormat::kId};
 inline constexpr StringRules kUuidRules{.format = StringFormat::kUuid};
 inline constexpr StringRules kDateTimeRules{.format = StringFormat::kDateTime};
 
@@ -53,8 +53,7 @@ class JsonReader {
   std::optional<std::string> OptionalString(std::string_view key,
                                             StringRules rules = {});
   int64_t Int(std::string_view key, int64_t min, int64_t max);
-  int64_t Int(std::string_view key, int64_t min, int64_t max,
-              int64_t fallback);
+  int64_t Int(std::string_view key, int64_t min, int64_t max, int64_t fallback);
   double Number(std::string_view key, double min, double max);
   double Number(std::string_view key, double min, double max, double fallback);
   bool Bool(std::string_view key);
@@ -68,7 +67,7 @@ class JsonReader {
   // An array of objects, one reader each (paths "key[i]"); absent -> empty.
   std::vector<JsonReader> ObjectArray(std::string_view key);
   // Any JSON value (for free-form payloads); absent -> `fallback`.
-  nlohmann::json Raw(std::string_view key, nlohmann::json fallback) ;
+  nlohmann::json Raw(std::string_view key, nlohmann::json fallback);
   bool Has(std::string_view key) const;
 
   // Reads a string field and maps it through `parse`; `allowed` lists the

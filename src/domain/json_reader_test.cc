@@ -103,7 +103,8 @@ TEST(JsonReaderTest, MalformedTextNamesTheByte) {
   Result<json> r = ParseJsonText("{\"a\": ");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(r.error().message.find("malformed JSON at byte"), std::string::npos);
+  EXPECT_NE(r.error().message.find("malformed JSON at byte"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ json GlobalSettings::ToJson() const {
 ProjectConfig ProjectConfig::Read(JsonReader& r) {
   ProjectConfig p;
   p.project_id = r.String("projectId", kUuidRules);
-  p.project_name = r.String("projectName", {.min_length = 1, .max_length = 200});
+  p.project_name =
+      r.String("projectName", {.min_length = 1, .max_length = 200});
   JsonReader gs = r.Object("globalSettings");
   p.global_settings = GlobalSettings::Read(gs);
   p.creation_timestamp = r.String("creationTimestamp", kDateTimeRules);
@@ -63,10 +64,14 @@ json ProjectConfig::ToJson() const {
 
 std::string_view AgentRoleName(AgentRole role) {
   switch (role) {
-    case AgentRole::kOrchestrator: return "ORCHESTRATOR";
-    case AgentRole::kAuditor: return "AUDITOR";
-    case AgentRole::kVisionAnalyzer: return "VISION_ANALYZER";
-    case AgentRole::kDirector: return "DIRECTOR";
+    case AgentRole::kOrchestrator:
+      return "ORCHESTRATOR";
+    case AgentRole::kAuditor:
+      return "AUDITOR";
+    case AgentRole::kVisionAnalyzer:
+      return "VISION_ANALYZER";
+    case AgentRole::kDirector:
+      return "DIRECTOR";
   }
   return "?";
 }
@@ -103,15 +108,18 @@ Scene Scene::Read(JsonReader& r) {
   s.scene_id = r.String("sceneId", kIdRules);
   ReadSpan(r, &s.start_ms, &s.end_ms);
   s.label = r.String("label", {.min_length = 1, .max_length = 100});
-  s.description = r.OptionalString("description", {.max_length = 2000})
-                      .value_or("");
+  s.description =
+      r.OptionalString("description", {.max_length = 2000}).value_or("");
   r.RejectUnknownFields();
   return s;
 }
 
 json Scene::ToJson() const {
-  return {{"sceneId", scene_id}, {"startMs", start_ms}, {"endMs", end_ms},
-          {"label", label},      {"description", description}};
+  return {{"sceneId", scene_id},
+          {"startMs", start_ms},
+          {"endMs", end_ms},
+          {"label", label},
+          {"description", description}};
 }
 
 Shot Shot::Read(JsonReader& r) {

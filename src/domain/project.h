@@ -35,7 +35,8 @@ struct GlobalSettings {
 
   static GlobalSettings Read(JsonReader& r);
   nlohmann::json ToJson() const;
-  friend bool operator==(const GlobalSettings&, const GlobalSettings&) = default;
+  friend bool operator==(const GlobalSettings&,
+                         const GlobalSettings&) = default;
 };
 
 struct ProjectConfig {

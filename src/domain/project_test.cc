@@ -42,14 +42,16 @@ TEST(ProjectConfigTest, EveryBadFieldIsNamed) {
       {"/globalSettings", "x", "globalSettings", "expected object, got string"},
       {"/globalSettings", Absent(), "globalSettings", "required"},
       {"/globalSettings/llmModel", "", "globalSettings.llmModel", "empty"},
-      {"/globalSettings/llmModel", Absent(), "globalSettings.llmModel", "required"},
-      {"/globalSettings/imageModel", 1, "globalSettings.imageModel", "expected string"},
+      {"/globalSettings/llmModel", Absent(), "globalSettings.llmModel",
+       "required"},
+      {"/globalSettings/imageModel", 1, "globalSettings.imageModel",
+       "expected string"},
       {"/globalSettings/videoModel", json::array(), "globalSettings.videoModel",
        "expected string, got array"},
-      {"/globalSettings/loraWeightsId", "otherLora", "globalSettings.loraWeightsId",
-       "only through the LoRA miriN14"},
-      {"/globalSettings/loraWeightsId", Absent(), "globalSettings.loraWeightsId",
-       "required"},
+      {"/globalSettings/loraWeightsId", "otherLora",
+       "globalSettings.loraWeightsId", "only through the LoRA miriN14"},
+      {"/globalSettings/loraWeightsId", Absent(),
+       "globalSettings.loraWeightsId", "required"},
       {"/globalSettings/requireHumanApproval", "false",
        "globalSettings.requireHumanApproval", "expected boolean, got string"},
       {"/globalSettings/budgetCapUsd", -1, "globalSettings.budgetCapUsd",
@@ -61,7 +63,8 @@ TEST(ProjectConfigTest, EveryBadFieldIsNamed) {
       {"/creationTimestamp", Absent(), "creationTimestamp", "required"},
       {"/surprise", 1, "surprise", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<ProjectConfig>(testdocs::Project(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<ProjectConfig>(testdocs::Project(), bad);
 }
 
 TEST(ProjectConfigTest, AllProblemsAreReportedAtOnce) {
@@ -71,9 +74,10 @@ TEST(ProjectConfigTest, AllProblemsAreReportedAtOnce) {
   Result<ProjectConfig> p = ParseDocument<ProjectConfig>(doc);
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().issues.size(), 2u);
-  EXPECT_EQ(p.error().ToString(),
-            "invalid project: projectId: expected string, got number; "
-            "globalSettings.requireHumanApproval: expected boolean, got string");
+  EXPECT_EQ(
+      p.error().ToString(),
+      "invalid project: projectId: expected string, got number; "
+      "globalSettings.requireHumanApproval: expected boolean, got string");
 }
 
 TEST(AgentConfigTest, RoundTrips) {
@@ -94,7 +98,8 @@ TEST(AgentConfigTest, EveryBadFieldIsNamed) {
       {"/updatedAt", "2026-01-01", "updatedAt", "ISO-8601"},
       {"/x", 0, "x", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<AgentConfig>(testdocs::AgentConfig(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<AgentConfig>(testdocs::AgentConfig(), bad);
 }
 
 TEST(AgentRoleTest, NamesRoundTrip) {

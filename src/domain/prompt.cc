@@ -47,8 +47,8 @@ RenderedPrompt RenderPrompt(const PromptSpec& spec) {
     AppendSentence(body, spec.subject);
   }
   for (const std::string& rule : spec.rules) AppendSentence(body, rule);
-  out.prompt = PromptPrefix(spec.shot_id, spec.version_id, spec.model_code) +
-               " " + body;
+  out.prompt =
+      PromptPrefix(spec.shot_id, spec.version_id, spec.model_code) + " " + body;
 
   std::string negative;
   if (spec.shows_miri) negative = kMiriNegatives;

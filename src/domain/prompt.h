@@ -36,7 +36,7 @@ struct PromptSpec {
   std::string version_id;
   std::string model_code;  // e.g. FLUX2, KLING
   bool shows_miri = true;
-  std::string lora_id;     // the project's loraWeightsId (kMiriLora)
+  std::string lora_id;  // the project's loraWeightsId (kMiriLora)
   // Image: what the frame shows. Video: the action, after the resting state.
   std::string subject;
   std::string resting_state;  // video only: the still pose the clip starts in

@@ -56,11 +56,12 @@ TEST(PromptTest, VideoPromptStatesRestingStateBeforeAction) {
   s.subject = "she turns her head towards the camera";
   s.rules.clear();
   RenderedPrompt p = RenderPrompt(s);
-  EXPECT_EQ(p.prompt,
-            "[sh3]_[v2]_[KLING] Resting state: Miri stands still by the window. "
-            "Action: she turns her head towards the camera. miriN14 Miri, Child "
-            "physique, Young girl, Loose fit, Heavy fabric, Mid-calf, Mouth "
-            "CLOSED.");
+  EXPECT_EQ(
+      p.prompt,
+      "[sh3]_[v2]_[KLING] Resting state: Miri stands still by the window. "
+      "Action: she turns her head towards the camera. miriN14 Miri, Child "
+      "physique, Young girl, Loose fit, Heavy fabric, Mid-calf, Mouth "
+      "CLOSED.");
   EXPECT_LT(p.prompt.find("Resting state:"), p.prompt.find("Action:"));
 }
 
@@ -70,8 +71,9 @@ TEST(PromptTest, RenderedPromptsPassTheAuditor) {
     s.kind = kind;
     s.resting_state = "Miri stands by the window";
     RenderedPrompt p = RenderPrompt(s);
-    AuditInput in{kind, p.prompt, p.negative_prompt, p.loras, true,
-                  "miriN14", "sh3", "v2", "FLUX2"};
+    AuditInput in{kind,    p.prompt, p.negative_prompt,
+                  p.loras, true,     "miriN14",
+                  "sh3",   "v2",     "FLUX2"};
     EXPECT_TRUE(AuditPrompt(in).empty()) << p.prompt;
   }
 }

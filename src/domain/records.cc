@@ -48,7 +48,9 @@ void PutOptional(json& j, const char* key,
 
 }  // namespace
 
-std::string_view VersionKindName(VersionKind k) { return kVersionKinds.Name(k); }
+std::string_view VersionKindName(VersionKind k) {
+  return kVersionKinds.Name(k);
+}
 std::optional<VersionKind> ParseVersionKind(std::string_view n) {
   return kVersionKinds.Parse(n);
 }
@@ -75,8 +77,7 @@ Finding Finding::Read(JsonReader& r) {
   Finding f;
   f.rule_id = r.String("ruleId", {.min_length = 1, .max_length = 100});
   f.message = r.String("message", kNonEmpty);
-  f.offending_text =
-      r.OptionalString("offendingText", kTextRules).value_or("");
+  f.offending_text = r.OptionalString("offendingText", kTextRules).value_or("");
   r.RejectUnknownFields();
   return f;
 }
@@ -158,11 +159,11 @@ Event Event::Read(JsonReader& r) {
   const bool shot_subject = r.Has("shotId");
   auto check = [&](const char* key, const std::string& name) {
     bool known = shot_subject ? ParseShotStatus(name).has_value()
-                                   : ParseProjectStatus(name).has_value();
+                              : ParseProjectStatus(name).has_value();
     if (!known) {
       r.Add(key, std::string("expected one of ") +
                      std::string(shot_subject ? kShotStatusValues
-                                                   : kProjectStatusValues) +
+                                              : kProjectStatusValues) +
                      ", got \"" + name + "\"");
     }
   };
@@ -210,12 +211,9 @@ Rule Rule::Read(JsonReader& r) {
 }
 
 json Rule::ToJson() const {
-  json j = {{"ruleId", rule_id},
-            {"text", text},
-            {"kind", RuleKindName(kind)},
-            {"scope", RuleScopeName(scope)},
-            {"createdAt", created_at},
-            {"active", active}};
+  json j = {{"ruleId", rule_id},          {"text", text},
+            {"kind", RuleKindName(kind)}, {"scope", RuleScopeName(scope)},
+            {"createdAt", created_at},    {"active", active}};
   PutOptional(j, "scopeId", scope_id);
   PutOptional(j, "sourceVersionId", source_version_id);
   PutOptional(j, "reason", reason);
@@ -227,8 +225,8 @@ RuleEvent RuleEvent::Read(JsonReader& r) {
   RuleEvent e;
   e.rule_event_id = r.String("ruleEventId", kIdRules);
   e.rule_id = r.String("ruleId", kIdRules);
-  e.kind = r.Enum<RuleEventKind>("kind", ParseRuleEventKind,
-                                 kRuleEventKindValues);
+  e.kind =
+      r.Enum<RuleEventKind>("kind", ParseRuleEventKind, kRuleEventKindValues);
   e.version_id = r.OptionalString("versionId", kIdRules);
   if ((e.kind == RuleEventKind::kApplied ||
        e.kind == RuleEventKind::kApproved) &&
@@ -284,10 +282,11 @@ JobRecord JobRecord::Read(JsonReader& r) {
   JobRecord j;
   j.job_id = r.String("jobId", {.min_length = 1, .max_length = 200});
   // Job ids become document keys: printable ASCII, no path separator.
-  const bool printable = std::all_of(j.job_id.begin(), j.job_id.end(), [](char c) {
-    return c > ' ' && c < 0x7f && c != '/';
-  });
-  if (!printable) r.Add("jobId", "expected printable ASCII without '/' or spaces");
+  const bool printable =
+      std::all_of(j.job_id.begin(), j.job_id.end(),
+                  [](char c) { return c > ' ' && c < 0x7f && c != '/'; });
+  if (!printable)
+    r.Add("jobId", "expected printable ASCII without '/' or spaces");
   j.provider = r.String("provider", kIdRules);
   j.provider_request_id =
       r.String("providerRequestId", {.min_length = 1, .max_length = 500});

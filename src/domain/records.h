@@ -167,7 +167,7 @@ struct LedgerEntry {
 // object text the adapter wrote and only it reads. Create-only.
 struct JobRecord {
   static constexpr char kKind[] = "job record";
-  std::string job_id;  // ours, e.g. "<projectId>:<versionId>#1"
+  std::string job_id;               // ours, e.g. "<projectId>:<versionId>#1"
   std::string provider;             // the generator's name()
   std::string provider_request_id;  // theirs (fal request_id, Kling task_id)
   std::string resume;

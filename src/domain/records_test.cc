@@ -22,9 +22,9 @@ TEST(VersionTest, RoundTrips) {
 
 TEST(VersionTest, OptionalFieldsDefault) {
   json doc = testdocs::Version();
-  for (const char* key : {"negativePrompt", "parameters", "references",
-                          "outputs", "parentVersionId", "appliedRuleIds",
-                          "findings"}) {
+  for (const char* key :
+       {"negativePrompt", "parameters", "references", "outputs",
+        "parentVersionId", "appliedRuleIds", "findings"}) {
     doc.erase(key);
   }
   Result<Version> v = ParseDocument<Version>(doc);
@@ -43,7 +43,8 @@ TEST(VersionTest, EveryBadFieldIsNamed) {
       {"/negativePrompt", json::array(), "negativePrompt", "expected string"},
       {"/modelCode", "FLUX 2", "modelCode", "expected an id"},
       {"/model", "", "model", "empty"},
-      {"/parameters", json::array(), "parameters", "expected object, got array"},
+      {"/parameters", json::array(), "parameters",
+       "expected object, got array"},
       {"/references/0", "", "references[0]", "empty"},
       {"/outputs", "x", "outputs", "expected array"},
       {"/parentVersionId", 3, "parentVersionId", "expected string"},
@@ -55,7 +56,8 @@ TEST(VersionTest, EveryBadFieldIsNamed) {
       {"/createdAt", "now", "createdAt", "ISO-8601"},
       {"/status", "PENDING", "status", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<Version>(testdocs::Version(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<Version>(testdocs::Version(), bad);
 }
 
 TEST(EventTest, RoundTrips) {
@@ -146,7 +148,8 @@ TEST(RuleEventTest, EveryBadFieldIsNamed) {
       {"/at", "x", "at", "ISO-8601"},
       {"/count", 1, "count", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<RuleEvent>(testdocs::RuleEvent(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<RuleEvent>(testdocs::RuleEvent(), bad);
 }
 
 TEST(LedgerEntryTest, RoundTrips) {
@@ -169,7 +172,8 @@ TEST(LedgerEntryTest, EveryBadFieldIsNamed) {
       {"/at", "x", "at", "ISO-8601"},
       {"/usd", 1, "usd", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<LedgerEntry>(testdocs::Ledger(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<LedgerEntry>(testdocs::Ledger(), bad);
 }
 
 TEST(JobRecordTest, RoundTrips) {
@@ -193,21 +197,27 @@ TEST(JobRecordTest, EveryBadFieldIsNamed) {
       {"/createdAt", "today", "createdAt", "ISO-8601"},
       {"/attempt", 1, "attempt", "unknown field"},
   };
-  for (const BadField& bad : kBad) ExpectRefused<JobRecord>(testdocs::Job(), bad);
+  for (const BadField& bad : kBad)
+    ExpectRefused<JobRecord>(testdocs::Job(), bad);
 }
 
 TEST(EnumNamesTest, AllRoundTrip) {
-  for (VersionKind k : {VersionKind::kPlan, VersionKind::kImage, VersionKind::kVideo})
+  for (VersionKind k :
+       {VersionKind::kPlan, VersionKind::kImage, VersionKind::kVideo})
     EXPECT_EQ(ParseVersionKind(VersionKindName(k)), k);
-  for (RuleKind k : {RuleKind::kPositive, RuleKind::kNegative, RuleKind::kAuditCheck})
+  for (RuleKind k :
+       {RuleKind::kPositive, RuleKind::kNegative, RuleKind::kAuditCheck})
     EXPECT_EQ(ParseRuleKind(RuleKindName(k)), k);
-  for (RuleScope s : {RuleScope::kGlobal, RuleScope::kScene, RuleScope::kCharacter})
+  for (RuleScope s :
+       {RuleScope::kGlobal, RuleScope::kScene, RuleScope::kCharacter})
     EXPECT_EQ(ParseRuleScope(RuleScopeName(s)), s);
-  for (RuleEventKind k : {RuleEventKind::kApplied, RuleEventKind::kApproved,
-                          RuleEventKind::kStrengthened, RuleEventKind::kDeactivated,
-                          RuleEventKind::kReactivated})
+  for (RuleEventKind k :
+       {RuleEventKind::kApplied, RuleEventKind::kApproved,
+        RuleEventKind::kStrengthened, RuleEventKind::kDeactivated,
+        RuleEventKind::kReactivated})
     EXPECT_EQ(ParseRuleEventKind(RuleEventKindName(k)), k);
-  for (LedgerKind k : {LedgerKind::kReserve, LedgerKind::kSettle, LedgerKind::kRelease})
+  for (LedgerKind k :
+       {LedgerKind::kReserve, LedgerKind::kSettle, LedgerKind::kRelease})
     EXPECT_EQ(ParseLedgerKind(LedgerKindName(k)), k);
 }
 

@@ -71,24 +71,24 @@ inline Error WithContext(Error error, std::string_view context) {
 #define MIRI_CONCAT_(a, b) MIRI_CONCAT_INNER_(a, b)
 
 // RETURN_IF_ERROR(expr, "context"): returns the error of a failed Result.
-#define RETURN_IF_ERROR(expr, context)                                   \
-  do {                                                                   \
-    auto&& miri_r_ = (expr);                                             \
-    if (!miri_r_) {                                                      \
-      return ::tl::unexpected<::miri::Error>(                            \
-          ::miri::WithContext(std::move(miri_r_).error(), (context)));   \
-    }                                                                    \
+#define RETURN_IF_ERROR(expr, context)                                 \
+  do {                                                                 \
+    auto&& miri_r_ = (expr);                                           \
+    if (!miri_r_) {                                                    \
+      return ::tl::unexpected<::miri::Error>(                          \
+          ::miri::WithContext(std::move(miri_r_).error(), (context))); \
+    }                                                                  \
   } while (0)
 
 // ASSIGN_OR_RETURN(auto x, expr, "context"): binds the value or returns.
 #define ASSIGN_OR_RETURN(lhs, expr, context) \
   ASSIGN_OR_RETURN_IMPL_(MIRI_CONCAT_(miri_r_, __LINE__), lhs, expr, context)
-#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr, context)                  \
-  auto tmp = (expr);                                                     \
-  if (!tmp) {                                                            \
-    return ::tl::unexpected<::miri::Error>(                              \
-        ::miri::WithContext(std::move(tmp).error(), (context)));         \
-  }                                                                      \
+#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr, context)          \
+  auto tmp = (expr);                                             \
+  if (!tmp) {                                                    \
+    return ::tl::unexpected<::miri::Error>(                      \
+        ::miri::WithContext(std::move(tmp).error(), (context))); \
+  }                                                              \
   lhs = std::move(tmp).value()
 
 #endif  // MIRI_DOMAIN_RESULT_H_

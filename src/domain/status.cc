@@ -6,14 +6,22 @@ namespace miri {
 
 std::string_view ShotStatusName(ShotStatus s) {
   switch (s) {
-    case ShotStatus::kDraft: return "DRAFT";
-    case ShotStatus::kValidation: return "VALIDATION";
-    case ShotStatus::kGeneratingImage: return "GENERATING_IMAGE";
-    case ShotStatus::kAwaitingApproval: return "AWAITING_APPROVAL";
-    case ShotStatus::kRefining: return "REFINING";
-    case ShotStatus::kGeneratingVideo: return "GENERATING_VIDEO";
-    case ShotStatus::kCompleted: return "COMPLETED";
-    case ShotStatus::kFailed: return "FAILED";
+    case ShotStatus::kDraft:
+      return "DRAFT";
+    case ShotStatus::kValidation:
+      return "VALIDATION";
+    case ShotStatus::kGeneratingImage:
+      return "GENERATING_IMAGE";
+    case ShotStatus::kAwaitingApproval:
+      return "AWAITING_APPROVAL";
+    case ShotStatus::kRefining:
+      return "REFINING";
+    case ShotStatus::kGeneratingVideo:
+      return "GENERATING_VIDEO";
+    case ShotStatus::kCompleted:
+      return "COMPLETED";
+    case ShotStatus::kFailed:
+      return "FAILED";
   }
   return "?";
 }
@@ -27,11 +35,16 @@ std::optional<ShotStatus> ParseShotStatus(std::string_view name) {
 
 std::string_view ProjectStatusName(ProjectStatus s) {
   switch (s) {
-    case ProjectStatus::kAudioAnalysis: return "AUDIO_ANALYSIS";
-    case ProjectStatus::kPlanned: return "PLANNED";
-    case ProjectStatus::kFinalRender: return "FINAL_RENDER";
-    case ProjectStatus::kRendered: return "RENDERED";
-    case ProjectStatus::kFailed: return "FAILED";
+    case ProjectStatus::kAudioAnalysis:
+      return "AUDIO_ANALYSIS";
+    case ProjectStatus::kPlanned:
+      return "PLANNED";
+    case ProjectStatus::kFinalRender:
+      return "FINAL_RENDER";
+    case ProjectStatus::kRendered:
+      return "RENDERED";
+    case ProjectStatus::kFailed:
+      return "FAILED";
   }
   return "?";
 }
@@ -60,16 +73,21 @@ bool IsLegalShotTransition(std::optional<ShotStatus> from, ShotStatus to) {
   if (!from) return to == S::kDraft;
   if (to == S::kFailed) return IsWorking(*from);
   switch (*from) {
-    case S::kDraft: return to == S::kValidation;
-    case S::kValidation: return to == S::kGeneratingImage || to == S::kDraft;
-    case S::kGeneratingImage: return to == S::kAwaitingApproval;
+    case S::kDraft:
+      return to == S::kValidation;
+    case S::kValidation:
+      return to == S::kGeneratingImage || to == S::kDraft;
+    case S::kGeneratingImage:
+      return to == S::kAwaitingApproval;
     case S::kAwaitingApproval:
-      return to == S::kRefining || to == S::kDraft ||
-             to == S::kGeneratingVideo;
-    case S::kRefining: return to == S::kAwaitingApproval;
-    case S::kGeneratingVideo: return to == S::kCompleted;
+      return to == S::kRefining || to == S::kDraft || to == S::kGeneratingVideo;
+    case S::kRefining:
+      return to == S::kAwaitingApproval;
+    case S::kGeneratingVideo:
+      return to == S::kCompleted;
     case S::kCompleted:
-    case S::kFailed: return false;
+    case S::kFailed:
+      return false;
   }
   return false;
 }
@@ -99,13 +117,18 @@ bool IsLegalProjectTransition(std::optional<ProjectStatus> from,
   if (!from) return to == P::kAudioAnalysis;
   if (to == P::kFailed) return *from != P::kRendered && *from != P::kFailed;
   switch (*from) {
-    case P::kAudioAnalysis: return to == P::kPlanned;
-    case P::kPlanned: return to == P::kFinalRender;
-    case P::kFinalRender: return to == P::kRendered;
+    case P::kAudioAnalysis:
+      return to == P::kPlanned;
+    case P::kPlanned:
+      return to == P::kFinalRender;
+    case P::kFinalRender:
+      return to == P::kRendered;
     // A finished video may be rendered again (other fps, size, preset).
-    case P::kRendered: return to == P::kFinalRender;
+    case P::kRendered:
+      return to == P::kFinalRender;
     // A failed render may be tried again (a clip restored, a disk freed).
-    case P::kFailed: return to == P::kFinalRender;
+    case P::kFailed:
+      return to == P::kFinalRender;
   }
   return false;
 }

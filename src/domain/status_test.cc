@@ -78,13 +78,10 @@ using P = ProjectStatus;
 // design.md section 4's project lifecycle. Every other pair must be refused.
 const std::set<std::pair<std::optional<P>, P>>& LegalProjectPairs() {
   static const std::set<std::pair<std::optional<P>, P>> kLegal = {
-      {std::nullopt, P::kAudioAnalysis},
-      {P::kAudioAnalysis, P::kPlanned},
-      {P::kPlanned, P::kFinalRender},
-      {P::kFinalRender, P::kRendered},
+      {std::nullopt, P::kAudioAnalysis}, {P::kAudioAnalysis, P::kPlanned},
+      {P::kPlanned, P::kFinalRender},    {P::kFinalRender, P::kRendered},
       {P::kRendered, P::kFinalRender},  // render again
-      {P::kAudioAnalysis, P::kFailed},
-      {P::kPlanned, P::kFailed},
+      {P::kAudioAnalysis, P::kFailed},   {P::kPlanned, P::kFailed},
       {P::kFinalRender, P::kFailed},  // the render failed
       {P::kFailed, P::kFinalRender},  // retry the failed render
   };

@@ -107,10 +107,10 @@ inline nlohmann::json Absent() {
 }
 
 struct BadField {
-  std::string pointer;  // JSON pointer of the field to break
+  std::string pointer;   // JSON pointer of the field to break
   nlohmann::json value;  // the bad value (Absent() removes the field)
-  std::string path;     // the path the error must name
-  std::string message;  // a substring of the message
+  std::string path;      // the path the error must name
+  std::string message;   // a substring of the message
 };
 
 template <typename T>
@@ -118,7 +118,8 @@ void ExpectRefused(const nlohmann::json& valid, const BadField& bad) {
   Result<T> r = ParseDocument<T>(With(valid, bad.pointer, bad.value));
   ASSERT_FALSE(r) << bad.pointer << " = " << bad.value.dump();
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  ASSERT_EQ(r.error().issues.size(), 1u) << bad.pointer << ": " << r.error().ToString();
+  ASSERT_EQ(r.error().issues.size(), 1u)
+      << bad.pointer << ": " << r.error().ToString();
   EXPECT_EQ(r.error().issues[0].path, bad.path);
   EXPECT_NE(r.error().issues[0].message.find(bad.message), std::string::npos)
       << bad.pointer << ": " << r.error().issues[0].message;

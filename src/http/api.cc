@@ -16,12 +16,18 @@ bool IsApiPath(std::string_view path) {
 
 std::string ContentTypeOf(const fs::path& p) {
   static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript"},
-      {".mjs", "text/javascript"},          {".css", "text/css"},
-      {".json", "application/json"},        {".svg", "image/svg+xml"},
-      {".png", "image/png"},                {".jpg", "image/jpeg"},
-      {".ico", "image/x-icon"},             {".woff2", "font/woff2"},
-      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript"},
+      {".mjs", "text/javascript"},
+      {".css", "text/css"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
       {".webmanifest", "application/manifest+json"}};
   auto it = kTypes.find(p.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
@@ -30,12 +36,14 @@ std::string ContentTypeOf(const fs::path& p) {
 constexpr std::string_view kTokenCookie = "miri_token";
 
 // The value of cookie `name` in a Cookie header ("a=1; miri_token=x").
-std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
+std::optional<std::string> CookieValue(std::string_view header,
+                                       std::string_view name) {
   while (!header.empty()) {
     size_t end = header.find(';');
     std::string_view pair = header.substr(0, end);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
       return std::string(pair.substr(name.size() + 1));
     }
     if (end == std::string_view::npos) break;
@@ -54,9 +62,11 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Result<void> RefuseAllVerifier::Verify(std::string_view provider, const Request&) {
-  return MakeError(ErrorCode::kFailedPrecondition,
-                   "no webhook verifier is configured for " + std::string(provider));
+Result<void> RefuseAllVerifier::Verify(std::string_view provider,
+                                       const Request&) {
+  return MakeError(
+      ErrorCode::kFailedPrecondition,
+      "no webhook verifier is configured for " + std::string(provider));
 }
 
 Api::Api(ApiDeps deps, ApiConfig config)
@@ -99,7 +109,8 @@ Response Api::Handle(Request request) const {
     AddCors(request, &r);
     return r;
   } catch (const std::exception& e) {
-    return ErrorResponse(ErrorCode::kInternal, std::string("internal error: ") + e.what());
+    return ErrorResponse(ErrorCode::kInternal,
+                         std::string("internal error: ") + e.what());
   } catch (...) {
     return ErrorResponse(ErrorCode::kInternal, "internal error");
   }
@@ -122,15 +133,17 @@ Response Api::Dispatch(Request& request) const {
     return r;
   }
   if (!IsApiPath(request.path)) {
-    if (request.method == "GET" || request.method == "HEAD") return ServeStatic(request);
+    if (request.method == "GET" || request.method == "HEAD")
+      return ServeStatic(request);
     return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path);
   }
   Router::Match m = router_.Find(request.method, request.path);
   if (m.route == nullptr) {
     if (m.path_exists) {
-      return ErrorResponse(405, "METHOD_NOT_ALLOWED",
-                           "method " + request.method + " not allowed on " + request.path,
-                           {{"method", "not allowed on this path"}});
+      return ErrorResponse(
+          405, "METHOD_NOT_ALLOWED",
+          "method " + request.method + " not allowed on " + request.path,
+          {{"method", "not allowed on this path"}});
     }
     return ErrorResponse(ErrorCode::kNotFound, "no route " + request.path,
                          {{"path", "no such route"}});
@@ -138,17 +151,20 @@ Response Api::Dispatch(Request& request) const {
   if (m.route->access == Access::kBearer && !config_.bearer_token.empty()) {
     std::string auth = request.Header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
-    bool ok = auth.rfind(kBearer, 0) == 0 && TokenAccepted(auth.substr(kBearer.size()));
+    bool ok = auth.rfind(kBearer, 0) == 0 &&
+              TokenAccepted(auth.substr(kBearer.size()));
     // <img>, <video> and download links cannot send a header: reads (GET
     // only, never a command) also accept the dashboard's SameSite=Strict
     // cookie holding the same token.
     if (!ok && request.method == "GET") {
-      std::optional<std::string> cookie = CookieValue(request.Header("cookie"), kTokenCookie);
+      std::optional<std::string> cookie =
+          CookieValue(request.Header("cookie"), kTokenCookie);
       ok = cookie && TokenAccepted(*cookie);
     }
     if (!ok) {
-      Response r = ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
-                                 {{"Authorization", "missing or invalid bearer token"}});
+      Response r =
+          ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
+                        {{"Authorization", "missing or invalid bearer token"}});
       r.SetHeader("WWW-Authenticate", "Bearer");
       return r;
     }

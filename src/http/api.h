@@ -34,7 +34,8 @@ class WebhookVerifier {
  public:
   virtual ~WebhookVerifier() = default;
   // OK, or an error whose message says why (returned as 401).
-  virtual Result<void> Verify(std::string_view provider, const Request& request) = 0;
+  virtual Result<void> Verify(std::string_view provider,
+                              const Request& request) = 0;
 };
 
 // Refuses every webhook: the default until a verifier is configured.
@@ -109,7 +110,8 @@ class Api {
 // Controllers: each adds its routes to the router.
 void AddSystemRoutes(Router& router, const ApiDeps& deps,
                      const std::atomic<bool>* draining);
-void AddProjectRoutes(Router& router, const ApiDeps& deps, const ApiConfig& config);
+void AddProjectRoutes(Router& router, const ApiDeps& deps,
+                      const ApiConfig& config);
 void AddShotRoutes(Router& router, const ApiDeps& deps);
 void AddRuleRoutes(Router& router, const ApiDeps& deps);
 void AddMediaRoutes(Router& router, const ApiDeps& deps);

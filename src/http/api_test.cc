@@ -23,8 +23,10 @@ TEST_F(ApiTest, CreatesAndGetsAProject) {
 TEST_F(ApiTest, CreateProjectAssignsIdAndTakesAgentConfigs) {
   json j = ProjectJson();
   j.erase("projectId");
-  j["agentConfigs"] = json::array({{{"configId", "director"}, {"role", "DIRECTOR"},
-                                    {"modelString", "gemini-2.5-pro"}, {"active", true}}});
+  j["agentConfigs"] = json::array({{{"configId", "director"},
+                                    {"role", "DIRECTOR"},
+                                    {"modelString", "gemini-2.5-pro"},
+                                    {"active", true}}});
   Response r = Call("POST", "/api/projects", j.dump());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(IsUuid(Body(r)["projectId"].get<std::string>()));
@@ -45,7 +47,8 @@ TEST_F(ApiTest, NonObjectBodyIs400) {
 }
 
 TEST_F(ApiTest, WrongContentTypeIs400NamingIt) {
-  Response r = Call("POST", "/api/projects", ProjectJson().dump(), {{"content-type", "text/plain"}});
+  Response r = Call("POST", "/api/projects", ProjectJson().dump(),
+                    {{"content-type", "text/plain"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(FirstIssue(r), "Content-Type");
 }
@@ -67,14 +70,16 @@ TEST_F(ApiTest, UnknownFieldAndOtherLoraAreRefused) {
   EXPECT_EQ(r.status, 400);
   std::set<std::string> paths;
   json body = Body(r);
-  for (auto& i : body["error"]["issues"]) paths.insert(i["path"].get<std::string>());
+  for (auto& i : body["error"]["issues"])
+    paths.insert(i["path"].get<std::string>());
   EXPECT_TRUE(paths.count("globalSettings.loraWeightsId"));
   EXPECT_TRUE(paths.count("colour")) << r.body;
 }
 
 TEST_F(ApiTest, BadAgentConfigIsNamedByIndex) {
   json j = ProjectJson();
-  j["agentConfigs"] = json::array({{{"configId", "d"}, {"role", "POET"}, {"modelString", "m"}}});
+  j["agentConfigs"] = json::array(
+      {{{"configId", "d"}, {"role", "POET"}, {"modelString", "m"}}});
   Response r = Call("POST", "/api/projects", j.dump());
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(FirstIssue(r), "agentConfigs[0].role");
@@ -125,8 +130,13 @@ TEST_F(ApiTest, BearerTokenGuardsApiRoutesButNotHealthOrWebhooks) {
   Response r = Call("GET", "/api/projects");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(FirstIssue(r), "Authorization");
-  EXPECT_EQ(Call("GET", "/api/projects", "", {{"authorization", "Bearer nope"}}).status, 401);
-  EXPECT_EQ(Call("GET", "/api/projects", "", {{"authorization", "Bearer s3cret"}}).status, 200);
+  EXPECT_EQ(Call("GET", "/api/projects", "", {{"authorization", "Bearer nope"}})
+                .status,
+            401);
+  EXPECT_EQ(
+      Call("GET", "/api/projects", "", {{"authorization", "Bearer s3cret"}})
+          .status,
+      200);
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   EXPECT_EQ(Call("GET", "/api/openapi.json").status, 200);
   // Webhooks answer to their verifier, not the bearer token.
@@ -135,26 +145,36 @@ TEST_F(ApiTest, BearerTokenGuardsApiRoutesButNotHealthOrWebhooks) {
 
 TEST_F(ApiTest, SongUploadChecksTypeAndContent) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-  Response wrong = Call("PUT", kProject + "/song", "ID3\x04\0\0\0\0\0\0", {{"content-type", "video/mp4"}});
+  Response wrong = Call("PUT", kProject + "/song", "ID3\x04\0\0\0\0\0\0",
+                        {{"content-type", "video/mp4"}});
   EXPECT_EQ(wrong.status, 415);
   EXPECT_EQ(FirstIssue(wrong), "Content-Type");
-  Response fake = Call("PUT", kProject + "/song", "<html>not audio</html>", {{"content-type", "audio/mpeg"}});
+  Response fake = Call("PUT", kProject + "/song", "<html>not audio</html>",
+                       {{"content-type", "audio/mpeg"}});
   EXPECT_EQ(fake.status, 400);
   EXPECT_EQ(FirstIssue(fake), "body");
   std::string mp3("ID3\x04\0\0\0\0\0\0\xff\xfb", 12);
-  Response ok = Call("PUT", kProject + "/song", mp3, {{"content-type", "audio/mpeg"}});
+  Response ok =
+      Call("PUT", kProject + "/song", mp3, {{"content-type", "audio/mpeg"}});
   ASSERT_EQ(ok.status, 200) << ok.body;
-  EXPECT_EQ(blobs_->Get(std::string("projects/") + kProjectId + "/audio/song.mp3").value(), mp3);
+  EXPECT_EQ(
+      blobs_->Get(std::string("projects/") + kProjectId + "/audio/song.mp3")
+          .value(),
+      mp3);
   EXPECT_EQ(api_->BodyLimit("PUT", kProject + "/song"), 32u << 20);
   EXPECT_EQ(api_->BodyLimit("POST", "/api/projects"), kDefaultBodyLimit);
 }
 
 TEST_F(ApiTest, LyricsMustBeUtf8Text) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-  Response bad = Call("PUT", kProject + "/lyrics", "caf\xe9", {{"content-type", "text/plain"}});
+  Response bad = Call("PUT", kProject + "/lyrics", "caf\xe9",
+                      {{"content-type", "text/plain"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(FirstIssue(bad), "body");
-  EXPECT_EQ(Call("PUT", kProject + "/lyrics", "café\n", {{"content-type", "text/plain"}}).status, 200);
+  EXPECT_EQ(Call("PUT", kProject + "/lyrics", "café\n",
+                 {{"content-type", "text/plain"}})
+                .status,
+            200);
 }
 
 TEST_F(ApiTest, ProposePlanNamesMissingUploadsThenSaysNoDirectorIsConfigured) {
@@ -162,8 +182,10 @@ TEST_F(ApiTest, ProposePlanNamesMissingUploadsThenSaysNoDirectorIsConfigured) {
   Response r = Call("POST", kProject + "/plan");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(FirstIssue(r), "song");
-  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
-  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la"));
+  ASSERT_TRUE(blobs_->Put(
+      std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
+  ASSERT_TRUE(
+      blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la"));
   EXPECT_EQ(Call("POST", kProject + "/plan").status, 501);
 }
 
@@ -176,7 +198,8 @@ class FixedDirector final : public Director {
     seen = request;
     Plan p;
     p.duration_ms = 8000;
-    for (const auto& s : plan_["scenes"]) p.scenes.push_back(*ParseDocument<Scene>(s));
+    for (const auto& s : plan_["scenes"])
+      p.scenes.push_back(*ParseDocument<Scene>(s));
     for (auto s : plan_["shots"]) {
       s["status"] = "DRAFT";
       s["versions"] = nlohmann::json::array();
@@ -194,12 +217,15 @@ class ProposePlanTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-                 rulebook_.get(), &director_, receivers_};
+    ApiDeps deps{store_.get(),    blobs_.get(),    &bus_,
+                 &clock_,         commands_.get(), &verifier_,
+                 rulebook_.get(), &director_,      receivers_};
     api_ = std::make_unique<Api>(deps, ApiConfig{});
     ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-    ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
-    ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt", "la la"));
+    ASSERT_TRUE(blobs_->Put(
+        std::string("projects/") + kProjectId + "/audio/song.mp3", "ID3"));
+    ASSERT_TRUE(blobs_->Put(
+        std::string("projects/") + kProjectId + "/lyrics.txt", "la la"));
   }
   FixedDirector director_{PlanJson()};
 };
@@ -277,7 +303,8 @@ TEST_F(ApiTest, GenerateMovesADraftShotToGeneratingImageWithoutDispatching) {
 
 TEST_F(ApiTest, GenerateRefusesMissingAndUnknownIds) {
   CreatePlannedProject();
-  Response missing = Call("POST", "/api/shots/generate", json{{"projectId", kProjectId}}.dump());
+  Response missing = Call("POST", "/api/shots/generate",
+                          json{{"projectId", kProjectId}}.dump());
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(FirstIssue(missing), "shotId");
   Response wrong = Call("POST", "/api/shots/generate",
@@ -285,15 +312,19 @@ TEST_F(ApiTest, GenerateRefusesMissingAndUnknownIds) {
   EXPECT_EQ(wrong.status, 400);
   EXPECT_EQ(FirstIssue(wrong), "shotId");
   EXPECT_EQ(Call("POST", "/api/shots/generate",
-                 json{{"projectId", kProjectId}, {"shotId", "nope"}}.dump()).status, 404);
+                 json{{"projectId", kProjectId}, {"shotId", "nope"}}.dump())
+                .status,
+            404);
 }
 
 TEST_F(ApiTest, UnsafePromptOverrideIs422AndStoresNothing) {
   CreatePlannedProject();
   size_t before = EventCount();
   Response r = Call("POST", "/api/shots/generate",
-                    json{{"projectId", kProjectId}, {"shotId", "sh1"},
-                         {"promptOverride", "make the dress shorter"}}.dump());
+                    json{{"projectId", kProjectId},
+                         {"shotId", "sh1"},
+                         {"promptOverride", "make the dress shorter"}}
+                        .dump());
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(FirstIssue(r), "promptOverride");
   EXPECT_EQ(EventCount(), before);
@@ -303,12 +334,17 @@ TEST_F(ApiTest, UnsafePromptOverrideIs422AndStoresNothing) {
 TEST_F(ApiTest, GenerateTwiceIs409UnlessTheSameIdempotencyKey) {
   CreatePlannedProject();
   std::string body = json{{"projectId", kProjectId}, {"shotId", "sh1"}}.dump();
-  ASSERT_EQ(Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}}).status, 202);
+  ASSERT_EQ(
+      Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}})
+          .status,
+      202);
   size_t before = EventCount();
-  Response dup = Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}});
+  Response dup =
+      Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k1"}});
   EXPECT_EQ(dup.status, 200);
   EXPECT_EQ(Body(dup)["duplicate"], true);
-  Response again = Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k2"}});
+  Response again =
+      Call("POST", "/api/shots/generate", body, {{"idempotency-key", "k2"}});
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(FirstIssue(again), "status");
   EXPECT_EQ(EventCount(), before);
@@ -320,7 +356,8 @@ TEST_F(ApiTest, IllegalTransitionIs409AndChangesNothing) {
   Response r = Call("POST", ShotPath("sh1", "approve"));
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(FirstIssue(r), "status");
-  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("DRAFT"), std::string::npos);
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("DRAFT"),
+            std::string::npos);
   EXPECT_EQ(EventCount(), before);
   EXPECT_EQ(ShotStatus("sh1"), "DRAFT");
 }
@@ -347,15 +384,20 @@ TEST_F(ApiTest, RefineAndApproveFollowTheStateMachine) {
   CreatePlannedProject();
   std::string v = Generate();
   ASSERT_EQ(FalWebhook("sh1", v, "req1").status, 200);
-  Response unsafe = Call("POST", ShotPath("sh1", "refine"),
-                         json{{"instruction", "make the dress shorter"}}.dump());
+  Response unsafe =
+      Call("POST", ShotPath("sh1", "refine"),
+           json{{"instruction", "make the dress shorter"}}.dump());
   EXPECT_EQ(unsafe.status, 422);
   EXPECT_EQ(FirstIssue(unsafe), "instruction");
-  Response badmask = Call("POST", ShotPath("sh1", "refine"),
-                          json{{"instruction", "warmer light"}, {"maskBlobKey", "../x"}}.dump());
+  Response badmask = Call(
+      "POST", ShotPath("sh1", "refine"),
+      json{{"instruction", "warmer light"}, {"maskBlobKey", "../x"}}.dump());
   EXPECT_EQ(badmask.status, 400);
   EXPECT_EQ(FirstIssue(badmask), "maskBlobKey");
-  ASSERT_EQ(Call("POST", ShotPath("sh1", "refine"), json{{"instruction", "warmer light"}}.dump()).status, 202);
+  ASSERT_EQ(Call("POST", ShotPath("sh1", "refine"),
+                 json{{"instruction", "warmer light"}}.dump())
+                .status,
+            202);
   EXPECT_EQ(ShotStatus("sh1"), "REFINING");
   ASSERT_EQ(FalWebhook("sh1", v, "req2").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
@@ -366,12 +408,14 @@ TEST_F(ApiTest, RefineAndApproveFollowTheStateMachine) {
 TEST_F(ApiTest, WebhookNeedsAValidSignatureAndIds) {
   CreatePlannedProject();
   std::string v = Generate();
-  Response unsigned_ = Call("POST", std::string("/api/webhooks/fal?projectId=") + kProjectId +
-                                        "&shotId=sh1&versionId=" + v,
+  Response unsigned_ = Call("POST",
+                            std::string("/api/webhooks/fal?projectId=") +
+                                kProjectId + "&shotId=sh1&versionId=" + v,
                             json{{"request_id", "r"}, {"status", "OK"}}.dump());
   EXPECT_EQ(unsigned_.status, 401);
   EXPECT_EQ(FirstIssue(unsigned_), "signature");
-  Response noids = Call("POST", "/api/webhooks/fal", json{{"request_id", "r"}, {"status", "OK"}}.dump(),
+  Response noids = Call("POST", "/api/webhooks/fal",
+                        json{{"request_id", "r"}, {"status", "OK"}}.dump(),
                         {{"x-test-signature", "good"}});
   EXPECT_EQ(noids.status, 400);
   EXPECT_EQ(FirstIssue(noids), "projectId");
@@ -395,12 +439,15 @@ TEST_F(ApiTest, WebhookIsIdempotentAndPublishesWithSeq) {
   for (size_t n = 3; n <= 5 && payload.is_null(); ++n) {
     for (const BusMessage& m : got.WaitFor(n)) {
       json p = json::parse(m.payload_json);
-      if (m.type == "SHOT_UPDATED" && p["status"] == "AWAITING_APPROVAL") payload = p;
+      if (m.type == "SHOT_UPDATED" && p["status"] == "AWAITING_APPROVAL")
+        payload = p;
     }
   }
   ASSERT_FALSE(payload.is_null());
   EXPECT_EQ(payload["shotId"], "sh1");
-  EXPECT_EQ(payload["seq"], static_cast<Store&>(*store_).ListEvents(kProjectId).value().back().seq);
+  EXPECT_EQ(
+      payload["seq"],
+      static_cast<Store&>(*store_).ListEvents(kProjectId).value().back().seq);
   Response dup = FalWebhook("sh1", v, "req-1");
   EXPECT_EQ(dup.status, 200);
   EXPECT_EQ(Body(dup)["duplicate"], true);
@@ -425,7 +472,8 @@ TEST_F(ApiTest, RenderNeedsEveryShotCompleted) {
 void CompleteShotsThenMove(Store& store, const std::vector<std::string>& path,
                            bool complete_shots = true) {
   using S = miri::ShotStatus;
-  const S walk[] = {S::kDraft, S::kValidation, S::kGeneratingImage, S::kAwaitingApproval,
+  const S walk[] = {S::kDraft,           S::kValidation,
+                    S::kGeneratingImage, S::kAwaitingApproval,
                     S::kGeneratingVideo, S::kCompleted};
   for (const std::string& shot : std::vector<std::string>{"sh1", "sh2"}) {
     for (size_t i = 1; complete_shots && i < std::size(walk); ++i) {
@@ -460,7 +508,8 @@ TEST_F(ApiTest, FailedRenderCanBeRenderedAgain) {
   Response r = Call("POST", kProject + "/render");
   EXPECT_EQ(r.status, 202) << r.body;
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "FINAL_RENDER");
-  Event last = static_cast<Store&>(*store_).ListEvents(kProjectId).value().back();
+  Event last =
+      static_cast<Store&>(*store_).ListEvents(kProjectId).value().back();
   EXPECT_EQ(last.from, "FAILED");
   EXPECT_EQ(last.cause, "render again after: shot \"sh2\": clip missing");
 }
@@ -472,7 +521,9 @@ TEST_F(ApiTest, ProjectThatFailedBeforeItsShotsCompletedIsNotRendered) {
   Response r = Call("POST", kProject + "/render");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(FirstIssue(r), "shots.sh1");
-  EXPECT_NE(r.body.find("only a failed render can be tried again"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("only a failed render can be tried again"),
+            std::string::npos)
+      << r.body;
   EXPECT_EQ(EventCount(), before);
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "FAILED");
 }
@@ -483,7 +534,8 @@ TEST_F(ApiTest, ProjectThatFailedOutsideARenderIsNotRendered) {
   Response r = Call("POST", kProject + "/render");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(FirstIssue(r), "status");
-  EXPECT_EQ(Body(r)["error"]["message"], "only a failed render can be tried again");
+  EXPECT_EQ(Body(r)["error"]["message"],
+            "only a failed render can be tried again");
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "FAILED");
 }
 
@@ -496,19 +548,28 @@ TEST_F(ApiTest, EventsQueryIsValidated) {
   ASSERT_EQ(all.status, 200);
   int64_t last = Body(all)["lastSeq"];
   Generate();
-  Response tail = Call("GET", kProject + "/events?after=" + std::to_string(last));
+  Response tail =
+      Call("GET", kProject + "/events?after=" + std::to_string(last));
   EXPECT_EQ(Body(tail)["events"].size(), 2u);
 }
 
 TEST_F(ApiTest, MotionBrushIsValidatedAndStored) {
   CreatePlannedProject();
-  json bad = {{"trajectories", {{{"points", {{{"x", 1.5}, {"y", 0}}, {{"x", 0}, {"y", 0}}}}}}}};
+  json bad = {{"trajectories",
+               {{{"points", {{{"x", 1.5}, {"y", 0}}, {{"x", 0}, {"y", 0}}}}}}}};
   Response r = Call("PUT", ShotPath("sh1", "motion-brush"), bad.dump());
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(FirstIssue(r), "trajectories[0].points[0].x");
-  json ok = {{"trajectories", {{{"points", {{{"x", 0.1}, {"y", 0.2}}, {{"x", 0.3}, {"y", 0.4}}}}}}}};
-  ASSERT_EQ(Call("PUT", ShotPath("sh1", "motion-brush"), ok.dump()).status, 200);
-  EXPECT_EQ(Body(Call("GET", ShotPath("sh1", "motion-brush")))["trajectories"][0]["points"].size(), 2u);
+  json ok = {
+      {"trajectories",
+       {{{"points", {{{"x", 0.1}, {"y", 0.2}}, {{"x", 0.3}, {"y", 0.4}}}}}}}};
+  ASSERT_EQ(Call("PUT", ShotPath("sh1", "motion-brush"), ok.dump()).status,
+            200);
+  EXPECT_EQ(
+      Body(Call("GET",
+                ShotPath("sh1", "motion-brush")))["trajectories"][0]["points"]
+          .size(),
+      2u);
 }
 
 TEST_F(ApiTest, BudgetStartsAtTheCap) {
@@ -522,14 +583,18 @@ TEST_F(ApiTest, CorsPreflightOnlyForAllowedOrigins) {
   ApiConfig c;
   c.cors_origins = {"https://app.example"};
   MakeApi(c);
-  Response ok = Call("OPTIONS", "/api/projects", "", {{"origin", "https://app.example"}});
+  Response ok =
+      Call("OPTIONS", "/api/projects", "", {{"origin", "https://app.example"}});
   EXPECT_EQ(ok.status, 204);
-  Response no = Call("OPTIONS", "/api/projects", "", {{"origin", "https://evil.example"}});
+  Response no = Call("OPTIONS", "/api/projects", "",
+                     {{"origin", "https://evil.example"}});
   EXPECT_EQ(no.status, 403);
   EXPECT_EQ(FirstIssue(no), "Origin");
-  Response get = Call("GET", "/api/projects", "", {{"origin", "https://app.example"}});
+  Response get =
+      Call("GET", "/api/projects", "", {{"origin", "https://app.example"}});
   bool found = false;
-  for (auto& [k, v] : get.headers) found |= k == "Access-Control-Allow-Origin" && v == "https://app.example";
+  for (auto& [k, v] : get.headers)
+    found |= k == "Access-Control-Allow-Origin" && v == "https://app.example";
   EXPECT_TRUE(found);
 }
 
@@ -544,9 +609,12 @@ TEST_F(ApiTest, ServesTheSpaWithIndexFallbackAndNoTraversal) {
   Response js = Call("GET", "/assets/app.js");
   EXPECT_EQ(js.file, (dir_ / "web/assets/app.js").string());
   EXPECT_EQ(js.content_type, "text/javascript");
-  EXPECT_EQ(Call("GET", "/projects/123/timeline").file, (dir_ / "web/index.html").string());
-  EXPECT_EQ(Call("GET", "/../secret.txt").file, (dir_ / "web/index.html").string());
-  EXPECT_EQ(Call("GET", "/api/unknown").status, 404);  // the API never falls back
+  EXPECT_EQ(Call("GET", "/projects/123/timeline").file,
+            (dir_ / "web/index.html").string());
+  EXPECT_EQ(Call("GET", "/../secret.txt").file,
+            (dir_ / "web/index.html").string());
+  EXPECT_EQ(Call("GET", "/api/unknown").status,
+            404);  // the API never falls back
 }
 
 TEST_F(ApiTest, HealthAndReadiness) {

@@ -44,15 +44,17 @@ class ApiTest : public ::testing::Test {
     blobs_ = std::move(LocalFsBlobStore::Open(dir_ / "blobs").value());
     commands_ = std::make_unique<ShotCommands>(*store_, bus_, clock_);
     index_ = std::move(HnswIndex::Open("", embedder_.dimensions()).value());
-    rulebook_ = std::make_unique<Rulebook>(*store_, embedder_, *index_, analyzer_, &bus_,
-                                           clock_, [this] { return "r" + std::to_string(++ids_); });
+    rulebook_ = std::make_unique<Rulebook>(
+        *store_, embedder_, *index_, analyzer_, &bus_, clock_,
+        [this] { return "r" + std::to_string(++ids_); });
     MakeApi(ApiConfig{});
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void MakeApi(ApiConfig config) {
-    ApiDeps deps{store_.get(), blobs_.get(), &bus_, &clock_, commands_.get(), &verifier_,
-                 rulebook_.get(), nullptr, receivers_};
+    ApiDeps deps{store_.get(),    blobs_.get(),    &bus_,
+                 &clock_,         commands_.get(), &verifier_,
+                 rulebook_.get(), nullptr,         receivers_};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 
@@ -61,7 +63,8 @@ class ApiTest : public ::testing::Test {
     Request r;
     r.method = std::move(method);
     EXPECT_TRUE(ParseTarget(target, &r.path, &r.query)) << target;
-    if (!body.empty() && !headers.count("content-type")) headers["content-type"] = "application/json";
+    if (!body.empty() && !headers.count("content-type"))
+      headers["content-type"] = "application/json";
     r.headers = std::move(headers);
     r.body = std::move(body);
     return api_->Handle(std::move(r));
@@ -72,7 +75,8 @@ class ApiTest : public ::testing::Test {
   // The path of the first issue of an error response.
   static std::string FirstIssue(const Response& r) {
     auto j = Body(r);
-    if (!j.contains("error") || j["error"]["issues"].empty()) return "(none): " + r.body;
+    if (!j.contains("error") || j["error"]["issues"].empty())
+      return "(none): " + r.body;
     return j["error"]["issues"][0]["path"];
   }
 
@@ -95,31 +99,42 @@ class ApiTest : public ::testing::Test {
   // A project with a committed plan: shots sh1, sh2 in DRAFT.
   void CreatePlannedProject() {
     ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-    Response r = Call("PUT", std::string("/api/projects/") + kProjectId + "/plan", PlanJson().dump());
+    Response r =
+        Call("PUT", std::string("/api/projects/") + kProjectId + "/plan",
+             PlanJson().dump());
     ASSERT_EQ(r.status, 201) << r.body;
   }
-  size_t EventCount() { return static_cast<Store&>(*store_).ListEvents(kProjectId).value().size(); }
+  size_t EventCount() {
+    return static_cast<Store&>(*store_).ListEvents(kProjectId).value().size();
+  }
   std::string ShotStatus(const std::string& shot) {
-    return std::string(ShotStatusName(store_->GetShot(kProjectId, shot).value().status));
+    return std::string(
+        ShotStatusName(store_->GetShot(kProjectId, shot).value().status));
   }
   std::string ShotPath(const std::string& shot, const std::string& action) {
-    return std::string("/api/projects/") + kProjectId + "/shots/" + shot + "/" + action;
+    return std::string("/api/projects/") + kProjectId + "/shots/" + shot + "/" +
+           action;
   }
   // Moves sh1 to GENERATING_IMAGE through the API; returns the version id.
   std::string Generate(const std::string& shot = "sh1") {
-    Response r = Call("POST", "/api/shots/generate",
-                      nlohmann::json{{"projectId", kProjectId}, {"shotId", shot}}.dump());
+    Response r = Call(
+        "POST", "/api/shots/generate",
+        nlohmann::json{{"projectId", kProjectId}, {"shotId", shot}}.dump());
     EXPECT_EQ(r.status, 202) << r.body;
     return Body(r).value("versionId", std::string());
   }
   Response FalWebhook(const std::string& shot, const std::string& version,
-                      const std::string& request_id, const std::string& status = "OK") {
-    return Call("POST",
-                std::string("/api/webhooks/fal?projectId=") + kProjectId + "&shotId=" + shot +
-                    "&versionId=" + version,
-                nlohmann::json{{"request_id", request_id}, {"status", status},
-                               {"payload", {{"images", nlohmann::json::array()}}}}.dump(),
-                {{"x-test-signature", "good"}});
+                      const std::string& request_id,
+                      const std::string& status = "OK") {
+    return Call(
+        "POST",
+        std::string("/api/webhooks/fal?projectId=") + kProjectId +
+            "&shotId=" + shot + "&versionId=" + version,
+        nlohmann::json{{"request_id", request_id},
+                       {"status", status},
+                       {"payload", {{"images", nlohmann::json::array()}}}}
+            .dump(),
+        {{"x-test-signature", "good"}});
   }
 
   std::filesystem::path dir_;

@@ -7,8 +7,9 @@ namespace miri::http {
 Result<nlohmann::json> ReadJsonObject(const Request& request) {
   std::string type = request.Header("content-type");
   if (!type.empty() && type.rfind("application/json", 0) != 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "unsupported content type",
-                     {{"Content-Type", "expected application/json, got " + type}});
+    return MakeError(
+        ErrorCode::kInvalidArgument, "unsupported content type",
+        {{"Content-Type", "expected application/json, got " + type}});
   }
   if (request.body.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "missing body",
@@ -20,8 +21,9 @@ Result<nlohmann::json> ReadJsonObject(const Request& request) {
                      {{"body", j.error().message}});
   }
   if (!j->is_object()) {
-    return MakeError(ErrorCode::kInvalidArgument, "expected a JSON object",
-                     {{"body", std::string("expected object, got ") + j->type_name()}});
+    return MakeError(
+        ErrorCode::kInvalidArgument, "expected a JSON object",
+        {{"body", std::string("expected object, got ") + j->type_name()}});
   }
   return j;
 }
@@ -29,7 +31,8 @@ Result<nlohmann::json> ReadJsonObject(const Request& request) {
 Result<void> RequireIdParams(const Request& request) {
   std::vector<FieldIssue> issues;
   for (const auto& [name, value] : request.params) {
-    if (!IsSafeId(value)) issues.push_back({name, "must be 1..64 of [A-Za-z0-9_-]"});
+    if (!IsSafeId(value))
+      issues.push_back({name, "must be 1..64 of [A-Za-z0-9_-]"});
   }
   if (!issues.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid path parameter",

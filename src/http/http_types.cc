@@ -54,14 +54,22 @@ void Response::SetHeader(std::string name, std::string value) {
 
 int HttpStatusOf(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kFailedPrecondition: return 409;
-    case ErrorCode::kRefused: return 422;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kRefused:
+      return 422;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -76,7 +84,8 @@ Response ErrorResponse(int status, std::string_view code, std::string message,
   }
   if (issues.size() > kMaxIssues) {
     list.push_back({{"path", ""},
-                    {"message", std::to_string(issues.size() - kMaxIssues) + " more issues"}});
+                    {"message", std::to_string(issues.size() - kMaxIssues) +
+                                    " more issues"}});
   }
   return Response::Json(status, {{"error",
                                   {{"code", std::string(code)},
@@ -109,7 +118,8 @@ bool ParseTarget(std::string_view target, std::string* path,
     size_t eq = pair.find('=');
     std::string k, v;
     if (!Decode(pair.substr(0, eq), true, &k)) return false;
-    if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, &v)) {
+    if (eq != std::string_view::npos &&
+        !Decode(pair.substr(eq + 1), true, &v)) {
       return false;
     }
     if (!k.empty()) (*query)[k] = v;

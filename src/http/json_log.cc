@@ -6,11 +6,14 @@
 
 namespace miri::http {
 
-void LogJson(std::string_view level, std::string_view msg, nlohmann::json fields) {
-  nlohmann::json line = {{"ts", SystemClock().NowIso()}, {"level", level}, {"msg", msg}};
+void LogJson(std::string_view level, std::string_view msg,
+             nlohmann::json fields) {
+  nlohmann::json line = {
+      {"ts", SystemClock().NowIso()}, {"level", level}, {"msg", msg}};
   if (fields.is_object()) line.update(fields);
   std::string text =
-      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
   [[maybe_unused]] ssize_t n = write(STDERR_FILENO, text.data(), text.size());
 }
 

@@ -16,10 +16,14 @@ Response Fail(const Error& e) { return ErrorResponse(e); }
 
 std::string MediaTypeOf(std::string_view key) {
   static const std::map<std::string, std::string, std::less<>> kTypes = {
-      {"mp3", "audio/mpeg"},      {"png", "image/png"},
-      {"jpg", "image/jpeg"},      {"mp4", "video/mp4"},
-      {"json", "application/json"}, {"otio", "application/json"},
-      {"fcpxml", "application/xml"}, {"edl", "text/plain; charset=utf-8"},
+      {"mp3", "audio/mpeg"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"mp4", "video/mp4"},
+      {"json", "application/json"},
+      {"otio", "application/json"},
+      {"fcpxml", "application/xml"},
+      {"edl", "text/plain; charset=utf-8"},
       {"txt", "text/plain; charset=utf-8"}};
   size_t dot = key.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
@@ -28,8 +32,8 @@ std::string MediaTypeOf(std::string_view key) {
 }
 
 // The blob as a file response; NOT_FOUND names `field`.
-Response ServeBlob(const ApiDeps& d, const std::string& key, const std::string& field,
-                   const std::string& missing) {
+Response ServeBlob(const ApiDeps& d, const std::string& key,
+                   const std::string& field, const std::string& missing) {
   if (!d.blobs->Exists(key).value_or(false)) {
     return Fail(Error{ErrorCode::kNotFound, missing, {{field, missing}}});
   }
@@ -45,7 +49,8 @@ Response ServeBlob(const ApiDeps& d, const std::string& key, const std::string& 
 Response GetSong(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
-  return ServeBlob(d, "projects/" + id + "/audio/song.mp3", "song", "no song uploaded yet");
+  return ServeBlob(d, "projects/" + id + "/audio/song.mp3", "song",
+                   "no song uploaded yet");
 }
 
 // ?key=projects/<projectId>/...: only the project's own blobs.
@@ -54,7 +59,8 @@ Response GetBlob(const ApiDeps& d, const Request& req) {
   std::string key = req.Query("key");
   const std::string prefix = "projects/" + id + "/";
   if (!IsValidBlobKey(key) || key.rfind(prefix, 0) != 0) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "invalid blob key",
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "invalid blob key",
                       {{"key", "expected a blob key under " + prefix}}});
   }
   if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
@@ -74,14 +80,18 @@ Response GetShotImage(const ApiDeps& d, const Request& req) {
       return ServeBlob(d, it->outputs.front(), "shotId", "no image yet");
     }
   }
-  return Fail(Error{ErrorCode::kNotFound, "no image yet", {{"shotId", "has no anchor image yet"}}});
+  return Fail(Error{ErrorCode::kNotFound,
+                    "no image yet",
+                    {{"shotId", "has no anchor image yet"}}});
 }
 
 Response GetRender(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   const std::string& format = req.params.at("format");
-  if (format != "mp4" && format != "otio" && format != "fcpxml" && format != "edl") {
-    return Fail(Error{ErrorCode::kInvalidArgument, "unknown render format",
+  if (format != "mp4" && format != "otio" && format != "fcpxml" &&
+      format != "edl") {
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "unknown render format",
                       {{"format", "one of mp4, otio, fcpxml, edl"}}});
   }
   if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
@@ -96,15 +106,19 @@ Response PutMask(const ApiDeps& d, const Request& req) {
   if (auto s = d.store->GetShot(id, shot); !s) return Fail(s.error());
   std::string type = req.Header("content-type");
   if (type != "image/png") {
-    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "the mask must be a PNG",
-                         {{"Content-Type", "expected image/png, got \"" + type + "\""}});
+    return ErrorResponse(
+        415, "UNSUPPORTED_MEDIA_TYPE", "the mask must be a PNG",
+        {{"Content-Type", "expected image/png, got \"" + type + "\""}});
   }
   static constexpr std::string_view kPng("\x89PNG\r\n\x1a\n", 8);
-  if (req.body.size() < kPng.size() || std::string_view(req.body).substr(0, 8) != kPng) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "not a PNG",
+  if (req.body.size() < kPng.size() ||
+      std::string_view(req.body).substr(0, 8) != kPng) {
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "not a PNG",
                       {{"body", "no PNG signature at the start"}}});
   }
-  std::string key = "projects/" + id + "/shots/" + shot + "/masks/" + RandomUuid() + ".png";
+  std::string key =
+      "projects/" + id + "/shots/" + shot + "/masks/" + RandomUuid() + ".png";
   if (auto r = d.blobs->Put(key, req.body); !r) return Fail(r.error());
   return Response::Json(201, {{"blobKey", key}, {"bytes", req.body.size()}});
 }
@@ -115,8 +129,8 @@ void AddMediaRoutes(Router& router, const ApiDeps& d) {
   auto add = [&](std::string method, std::string pattern,
                  std::function<Response(const ApiDeps&, const Request&)> fn,
                  size_t limit = kDefaultBodyLimit) {
-    router.Add(Route{std::move(method), std::move(pattern), Access::kBearer, limit,
-                     [d, fn](const Request& r) { return fn(d, r); }});
+    router.Add(Route{std::move(method), std::move(pattern), Access::kBearer,
+                     limit, [d, fn](const Request& r) { return fn(d, r); }});
   };
   const std::string project = "/api/projects/{projectId}";
   add("GET", project + "/song", GetSong);

@@ -7,19 +7,24 @@ namespace miri::http::testing {
 namespace {
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
 TEST_F(ApiTest, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   std::set<std::string> routes, documented;
-  for (const Route& r : api_->router().routes()) routes.insert(Lower(r.method) + " " + r.pattern);
+  for (const Route& r : api_->router().routes())
+    routes.insert(Lower(r.method) + " " + r.pattern);
   const nlohmann::json& doc = OpenApiDocument();
   for (auto& [path, ops] : doc["paths"].items()) {
-    for (auto& [method, op] : ops.items()) documented.insert(method + " " + path);
+    for (auto& [method, op] : ops.items())
+      documented.insert(method + " " + path);
   }
-  for (const std::string& r : routes) EXPECT_TRUE(documented.count(r)) << "undocumented: " << r;
-  for (const std::string& d : documented) EXPECT_TRUE(routes.count(d)) << "no such route: " << d;
+  for (const std::string& r : routes)
+    EXPECT_TRUE(documented.count(r)) << "undocumented: " << r;
+  for (const std::string& d : documented)
+    EXPECT_TRUE(routes.count(d)) << "no such route: " << d;
 }
 
 TEST_F(ApiTest, PublicAndWebhookRoutesAreMarkedWithoutBearerSecurity) {
@@ -27,7 +32,8 @@ TEST_F(ApiTest, PublicAndWebhookRoutesAreMarkedWithoutBearerSecurity) {
   for (const Route& r : api_->router().routes()) {
     const auto& op = doc["paths"][r.pattern][Lower(r.method)];
     bool no_security = op.contains("security") && op["security"].empty();
-    EXPECT_EQ(no_security, r.access != Access::kBearer) << r.method << " " << r.pattern;
+    EXPECT_EQ(no_security, r.access != Access::kBearer)
+        << r.method << " " << r.pattern;
   }
 }
 
@@ -35,8 +41,10 @@ TEST_F(ApiTest, DocumentedPathParametersMatchThePattern) {
   const nlohmann::json& doc = OpenApiDocument();
   for (const Route& r : api_->router().routes()) {
     std::set<std::string> in_pattern, in_doc;
-    for (size_t i = r.pattern.find('{'); i != std::string::npos; i = r.pattern.find('{', i + 1)) {
-      in_pattern.insert(r.pattern.substr(i + 1, r.pattern.find('}', i) - i - 1));
+    for (size_t i = r.pattern.find('{'); i != std::string::npos;
+         i = r.pattern.find('{', i + 1)) {
+      in_pattern.insert(
+          r.pattern.substr(i + 1, r.pattern.find('}', i) - i - 1));
     }
     const auto& op = doc["paths"][r.pattern][Lower(r.method)];
     if (op.contains("parameters")) {

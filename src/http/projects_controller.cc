@@ -16,7 +16,8 @@ Response Fail(const Error& e) { return ErrorResponse(e); }
 json ProjectView(Store& store, const ProjectConfig& p) {
   json j = p.ToJson();
   auto status = store.GetProjectStatus(p.project_id);
-  j["status"] = status && *status ? json(ProjectStatusName(**status)) : json(nullptr);
+  j["status"] =
+      status && *status ? json(ProjectStatusName(**status)) : json(nullptr);
   json configs = json::array();
   if (auto list = store.ListAgentConfigs(p.project_id)) {
     for (const AgentConfig& c : *list) configs.push_back(c.ToJson());
@@ -29,7 +30,8 @@ json ProjectView(Store& store, const ProjectConfig& p) {
 bool LooksLikeMp3(std::string_view b) {
   if (b.size() >= 10 && b.substr(0, 3) == "ID3") return true;
   if (b.size() >= 4) {
-    auto u0 = static_cast<unsigned char>(b[0]), u1 = static_cast<unsigned char>(b[1]);
+    auto u0 = static_cast<unsigned char>(b[0]),
+         u1 = static_cast<unsigned char>(b[1]);
     return u0 == 0xFF && (u1 & 0xE0) == 0xE0;
   }
   return false;
@@ -39,7 +41,11 @@ bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 9;
+    size_t n = c < 0x80           ? 0
+               : (c >> 5) == 0x6  ? 1
+               : (c >> 4) == 0xE  ? 2
+               : (c >> 3) == 0x1E ? 3
+                                  : 9;
     if (n == 9 || (n > 0 && i + n >= s.size())) return false;
     for (size_t k = 1; k <= n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
@@ -56,7 +62,8 @@ Response CreateProject(const ApiDeps& d, const Request& req) {
   json configs = j.contains("agentConfigs") ? j["agentConfigs"] : json::array();
   j.erase("agentConfigs");
   if (!j.contains("projectId")) j["projectId"] = RandomUuid();
-  if (!j.contains("creationTimestamp")) j["creationTimestamp"] = d.clock->NowIso();
+  if (!j.contains("creationTimestamp"))
+    j["creationTimestamp"] = d.clock->NowIso();
   std::vector<FieldIssue> issues;
   auto project = ParseDocument<ProjectConfig>(j);
   if (!project) issues = project.error().issues;
@@ -66,25 +73,31 @@ Response CreateProject(const ApiDeps& d, const Request& req) {
   } else {
     for (size_t i = 0; i < configs.size(); ++i) {
       json c = configs[i];
-      if (c.is_object() && !c.contains("updatedAt")) c["updatedAt"] = d.clock->NowIso();
-      auto a = ParseAt<AgentConfig>(c, "agentConfigs[" + std::to_string(i) + "].");
+      if (c.is_object() && !c.contains("updatedAt"))
+        c["updatedAt"] = d.clock->NowIso();
+      auto a =
+          ParseAt<AgentConfig>(c, "agentConfigs[" + std::to_string(i) + "].");
       if (!a) {
-        issues.insert(issues.end(), a.error().issues.begin(), a.error().issues.end());
+        issues.insert(issues.end(), a.error().issues.begin(),
+                      a.error().issues.end());
       } else {
         agents.push_back(*a);
       }
     }
   }
-  if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
+  if (!issues.empty())
+    return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
   if (auto r = d.store->CreateProject(*project); !r) return Fail(r.error());
   for (const AgentConfig& a : agents) {
-    if (auto r = d.store->PutAgentConfig(project->project_id, a); !r) return Fail(r.error());
+    if (auto r = d.store->PutAgentConfig(project->project_id, a); !r)
+      return Fail(r.error());
   }
   Event e;
   e.to = std::string(ProjectStatusName(ProjectStatus::kAudioAnalysis));
   e.cause = "project created";
   e.idempotency_key = "create:" + project->project_id;
-  if (auto r = d.commands->AppendAndPublish(project->project_id, e); !r) return Fail(r.error());
+  if (auto r = d.commands->AppendAndPublish(project->project_id, e); !r)
+    return Fail(r.error());
   return Response::Json(201, ProjectView(*d.store, *project));
 }
 
@@ -96,17 +109,23 @@ Response UpdateProject(const ApiDeps& d, const Request& req) {
   if (!body) return Fail(body.error());
   json j = *body;
   std::vector<FieldIssue> issues;
-  if (j.contains("projectId") && j["projectId"] != id) issues.push_back({"projectId", "cannot change"});
-  if (j.contains("creationTimestamp") && j["creationTimestamp"] != old->creation_timestamp) {
+  if (j.contains("projectId") && j["projectId"] != id)
+    issues.push_back({"projectId", "cannot change"});
+  if (j.contains("creationTimestamp") &&
+      j["creationTimestamp"] != old->creation_timestamp) {
     issues.push_back({"creationTimestamp", "cannot change"});
   }
   j["projectId"] = id;
   j["creationTimestamp"] = old->creation_timestamp;
   auto project = ParseDocument<ProjectConfig>(j);
-  if (!project) issues.insert(issues.end(), project.error().issues.begin(), project.error().issues.end());
-  if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
+  if (!project)
+    issues.insert(issues.end(), project.error().issues.begin(),
+                  project.error().issues.end());
+  if (!issues.empty())
+    return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
   if (auto r = d.store->UpdateProject(*project); !r) return Fail(r.error());
-  (void)d.bus->Publish({id, std::string(kProjectUpdated), json{{"projectId", id}}.dump()});
+  (void)d.bus->Publish(
+      {id, std::string(kProjectUpdated), json{{"projectId", id}}.dump()});
   return Response::Json(200, ProjectView(*d.store, *project));
 }
 
@@ -117,7 +136,8 @@ Response PutAgentConfig(const ApiDeps& d, const Request& req) {
   json j = *body;
   const std::string& config_id = req.params.at("configId");
   if (j.contains("configId") && j["configId"] != config_id) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "invalid agent config",
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "invalid agent config",
                       {{"configId", "must equal the path's configId"}}});
   }
   j["configId"] = config_id;
@@ -134,15 +154,20 @@ Response PutSong(const ApiDeps& d, const Request& req) {
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   std::string type = req.Header("content-type");
   if (type != "audio/mpeg" && type != "audio/mp3") {
-    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "the song must be an MP3",
-                         {{"Content-Type", "expected audio/mpeg, got \"" + type + "\""}});
+    return ErrorResponse(
+        415, "UNSUPPORTED_MEDIA_TYPE", "the song must be an MP3",
+        {{"Content-Type", "expected audio/mpeg, got \"" + type + "\""}});
   }
   if (req.body.empty()) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "empty upload", {{"body", "the MP3 is empty"}}});
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "empty upload",
+                      {{"body", "the MP3 is empty"}}});
   }
   if (!LooksLikeMp3(req.body)) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "not an MP3",
-                      {{"body", "no ID3 tag or MPEG frame sync at the start"}}});
+    return Fail(
+        Error{ErrorCode::kInvalidArgument,
+              "not an MP3",
+              {{"body", "no ID3 tag or MPEG frame sync at the start"}}});
   }
   std::string key = "projects/" + id + "/audio/song.mp3";
   if (auto r = d.blobs->Put(key, req.body); !r) return Fail(r.error());
@@ -153,12 +178,17 @@ Response PutLyrics(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   std::string type = req.Header("content-type");
-  if (type.rfind("text/", 0) != 0 && type.rfind("application/x-subrip", 0) != 0) {
-    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "lyrics must be text",
-                         {{"Content-Type", "expected text/plain (LRC, SRT or plain), got \"" + type + "\""}});
+  if (type.rfind("text/", 0) != 0 &&
+      type.rfind("application/x-subrip", 0) != 0) {
+    return ErrorResponse(
+        415, "UNSUPPORTED_MEDIA_TYPE", "lyrics must be text",
+        {{"Content-Type",
+          "expected text/plain (LRC, SRT or plain), got \"" + type + "\""}});
   }
-  if (req.body.empty() || !IsValidUtf8(req.body) || req.body.find('\0') != std::string::npos) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "invalid lyrics",
+  if (req.body.empty() || !IsValidUtf8(req.body) ||
+      req.body.find('\0') != std::string::npos) {
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "invalid lyrics",
                       {{"body", "expected non-empty UTF-8 text"}}});
   }
   std::string key = "projects/" + id + "/lyrics.txt";
@@ -166,7 +196,8 @@ Response PutLyrics(const ApiDeps& d, const Request& req) {
   return Response::Json(200, {{"blobKey", key}, {"bytes", req.body.size()}});
 }
 
-Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan);
+Response Commit(const ApiDeps& d, const std::string& id,
+                const PlanCommit& plan);
 
 // The director's proposal for the uploaded song and lyrics. Nothing is
 // committed: the person edits the proposal and commits it with PUT .../plan
@@ -177,19 +208,25 @@ Response ProposePlan(const ApiDeps& d, const Request& req) {
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   std::vector<FieldIssue> missing;
   if (!d.blobs->Exists("projects/" + id + "/audio/song.mp3").value_or(false)) {
-    missing.push_back({"song", "upload the MP3 first (PUT /api/projects/{projectId}/song)"});
+    missing.push_back(
+        {"song", "upload the MP3 first (PUT /api/projects/{projectId}/song)"});
   }
   if (!d.blobs->Exists("projects/" + id + "/lyrics.txt").value_or(false)) {
-    missing.push_back({"lyrics", "upload the lyrics first (PUT /api/projects/{projectId}/lyrics)"});
+    missing.push_back(
+        {"lyrics",
+         "upload the lyrics first (PUT /api/projects/{projectId}/lyrics)"});
   }
   if (!missing.empty()) {
-    return Fail(Error{ErrorCode::kFailedPrecondition, "cannot plan yet", missing});
+    return Fail(
+        Error{ErrorCode::kFailedPrecondition, "cannot plan yet", missing});
   }
   auto status = d.store->GetProjectStatus(id);
   if (!status) return Fail(status.error());
   if (*status != ProjectStatus::kAudioAnalysis) {
-    return Fail(Error{ErrorCode::kFailedPrecondition, "the project already has a plan",
-                      {{"status", "a plan is proposed only in AUDIO_ANALYSIS"}}});
+    return Fail(
+        Error{ErrorCode::kFailedPrecondition,
+              "the project already has a plan",
+              {{"status", "a plan is proposed only in AUDIO_ANALYSIS"}}});
   }
   if (d.director == nullptr) {
     return ErrorResponse(501, "NOT_IMPLEMENTED",
@@ -211,8 +248,11 @@ Response ProposePlan(const ApiDeps& d, const Request& req) {
   for (const PlanWarning& w : made->warnings) {
     warnings.push_back({{"code", w.code}, {"message", w.message}});
   }
-  return Response::Json(200, {{"durationMs", made->duration_ms}, {"tempoBpm", made->tempo_bpm},
-                              {"scenes", scenes}, {"shots", shots}, {"warnings", warnings}});
+  return Response::Json(200, {{"durationMs", made->duration_ms},
+                              {"tempoBpm", made->tempo_bpm},
+                              {"scenes", scenes},
+                              {"shots", shots},
+                              {"warnings", warnings}});
 }
 
 Response CommitPlan(const ApiDeps& d, const Request& req) {
@@ -234,8 +274,11 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
     const json& scenes = (*body)["scenes"];
     for (size_t i = 0; i < scenes.size(); ++i) {
       auto s = ParseAt<Scene>(scenes[i], "scenes[" + std::to_string(i) + "].");
-      if (s) plan.scenes.push_back(*s);
-      else issues.insert(issues.end(), s.error().issues.begin(), s.error().issues.end());
+      if (s)
+        plan.scenes.push_back(*s);
+      else
+        issues.insert(issues.end(), s.error().issues.begin(),
+                      s.error().issues.end());
     }
     const json& shots = (*body)["shots"];
     for (size_t i = 0; i < shots.size(); ++i) {
@@ -245,15 +288,21 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
         if (!sj.contains("versions")) sj["versions"] = json::array();
       }
       auto s = ParseAt<Shot>(sj, "shots[" + std::to_string(i) + "].");
-      if (s) plan.shots.push_back(*s);
-      else issues.insert(issues.end(), s.error().issues.begin(), s.error().issues.end());
+      if (s)
+        plan.shots.push_back(*s);
+      else
+        issues.insert(issues.end(), s.error().issues.begin(),
+                      s.error().issues.end());
     }
   }
-  if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid plan", issues});
+  if (!issues.empty())
+    return Fail(Error{ErrorCode::kInvalidArgument, "invalid plan", issues});
   for (const Shot& s : plan.shots) {
     // A description becomes prompt text: "Miri in a short skirt" is a
     // request here, not a complaint.
-    if (auto text = RequireSafePromptText("shots." + s.shot_id + ".description", s.description); !text) {
+    if (auto text = RequireSafePromptText("shots." + s.shot_id + ".description",
+                                          s.description);
+        !text) {
       return Fail(text.error());
     }
   }
@@ -261,12 +310,15 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
 }
 
 // Commits a plan (AUDIO_ANALYSIS -> PLANNED) and announces it.
-Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan) {
+Response Commit(const ApiDeps& d, const std::string& id,
+                const PlanCommit& plan) {
   auto status = d.store->GetProjectStatus(id);
   if (!status) return Fail(status.error());
   if (*status != ProjectStatus::kAudioAnalysis) {
-    return Fail(Error{ErrorCode::kFailedPrecondition, "the project already has a plan",
-                      {{"status", "a plan is committed only in AUDIO_ANALYSIS"}}});
+    return Fail(
+        Error{ErrorCode::kFailedPrecondition,
+              "the project already has a plan",
+              {{"status", "a plan is committed only in AUDIO_ANALYSIS"}}});
   }
   if (auto r = d.store->CommitPlan(id, plan); !r) return Fail(r.error());
   Event e;
@@ -276,7 +328,8 @@ Response Commit(const ApiDeps& d, const std::string& id, const PlanCommit& plan)
   e.idempotency_key = "plan:" + id;
   auto r = d.commands->AppendAndPublish(id, e);
   if (!r) return Fail(r.error());
-  return Response::Json(201, {{"scenes", plan.scenes.size()}, {"shots", plan.shots.size()},
+  return Response::Json(201, {{"scenes", plan.scenes.size()},
+                              {"shots", plan.shots.size()},
                               {"seq", r->event.seq}});
 }
 
@@ -299,15 +352,18 @@ Response ListEvents(const ApiDeps& d, const Request& req) {
     issues.push_back({"after", "after and limit must be integers"});
   }
   if (after < 0) issues.push_back({"after", "must be >= 0"});
-  if (limit < 1 || limit > 10000) issues.push_back({"limit", "must be 1..10000"});
-  if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid query", issues});
+  if (limit < 1 || limit > 10000)
+    issues.push_back({"limit", "must be 1..10000"});
+  if (!issues.empty())
+    return Fail(Error{ErrorCode::kInvalidArgument, "invalid query", issues});
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   auto events = d.store->ListEvents(id, after, limit);
   if (!events) return Fail(events.error());
   json list = json::array();
   for (const Event& e : *events) list.push_back(EventPayload(id, e));
-  return Response::Json(200, {{"events", list},
-                              {"lastSeq", events->empty() ? after : events->back().seq}});
+  return Response::Json(
+      200, {{"events", list},
+            {"lastSeq", events->empty() ? after : events->back().seq}});
 }
 
 Response Budget(const ApiDeps& d, const Request& req) {
@@ -321,25 +377,30 @@ Response Budget(const ApiDeps& d, const Request& req) {
   for (const LedgerEntry& e : *ledger) {
     if (e.kind == LedgerKind::kReserve) open[e.entry_id] = e.amount_micros;
     if (e.kind == LedgerKind::kSettle) spent += e.amount_micros;
-    if (e.kind != LedgerKind::kReserve && e.reservation_id) open.erase(*e.reservation_id);
+    if (e.kind != LedgerKind::kReserve && e.reservation_id)
+      open.erase(*e.reservation_id);
   }
   int64_t reserved = 0;
   for (const auto& [k, v] : open) reserved += v;
-  auto cap = static_cast<int64_t>(project->global_settings.budget_cap_usd * 1e6 + 0.5);
-  return Response::Json(200, {{"capMicros", cap}, {"spentMicros", spent},
-                              {"reservedMicros", reserved},
-                              {"remainingMicros", cap - spent - reserved},
-                              {"capUsd", project->global_settings.budget_cap_usd}});
+  auto cap =
+      static_cast<int64_t>(project->global_settings.budget_cap_usd * 1e6 + 0.5);
+  return Response::Json(200,
+                        {{"capMicros", cap},
+                         {"spentMicros", spent},
+                         {"reservedMicros", reserved},
+                         {"remainingMicros", cap - spent - reserved},
+                         {"capUsd", project->global_settings.budget_cap_usd}});
 }
 
 }  // namespace
 
-void AddProjectRoutes(Router& router, const ApiDeps& d, const ApiConfig& config) {
+void AddProjectRoutes(Router& router, const ApiDeps& d,
+                      const ApiConfig& config) {
   auto add = [&](std::string method, std::string pattern,
                  std::function<Response(const ApiDeps&, const Request&)> fn,
                  size_t limit = kDefaultBodyLimit) {
-    router.Add(Route{std::move(method), std::move(pattern), Access::kBearer, limit,
-                     [d, fn](const Request& r) { return fn(d, r); }});
+    router.Add(Route{std::move(method), std::move(pattern), Access::kBearer,
+                     limit, [d, fn](const Request& r) { return fn(d, r); }});
   };
   add("GET", "/api/projects", [](const ApiDeps& d, const Request&) {
     auto list = d.store->ListProjects();
@@ -349,38 +410,50 @@ void AddProjectRoutes(Router& router, const ApiDeps& d, const ApiConfig& config)
     return Response::Json(200, {{"projects", a}});
   });
   add("POST", "/api/projects", CreateProject);
-  add("GET", "/api/projects/{projectId}", [](const ApiDeps& d, const Request& r) {
-    auto p = d.store->GetProject(r.params.at("projectId"));
-    return p ? Response::Json(200, ProjectView(*d.store, *p)) : Fail(p.error());
-  });
+  add("GET", "/api/projects/{projectId}",
+      [](const ApiDeps& d, const Request& r) {
+        auto p = d.store->GetProject(r.params.at("projectId"));
+        return p ? Response::Json(200, ProjectView(*d.store, *p))
+                 : Fail(p.error());
+      });
   add("PUT", "/api/projects/{projectId}", UpdateProject);
-  add("PUT", "/api/projects/{projectId}/agent-configs/{configId}", PutAgentConfig);
+  add("PUT", "/api/projects/{projectId}/agent-configs/{configId}",
+      PutAgentConfig);
   add("PUT", "/api/projects/{projectId}/song", PutSong, config.song_limit);
-  add("PUT", "/api/projects/{projectId}/lyrics", PutLyrics, config.lyrics_limit);
+  add("PUT", "/api/projects/{projectId}/lyrics", PutLyrics,
+      config.lyrics_limit);
   add("POST", "/api/projects/{projectId}/plan", ProposePlan);
   add("PUT", "/api/projects/{projectId}/plan", CommitPlan, 8u << 20);
-  add("GET", "/api/projects/{projectId}/scenes", [](const ApiDeps& d, const Request& r) {
-    const std::string& id = r.params.at("projectId");
-    if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
-    auto s = d.store->ListScenes(id);
-    return s ? Response::Json(200, {{"scenes", ToJsonArray(*s)}}) : Fail(s.error());
-  });
-  add("GET", "/api/projects/{projectId}/shots", [](const ApiDeps& d, const Request& r) {
-    const std::string& id = r.params.at("projectId");
-    if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
-    auto s = d.store->ListShots(id);
-    return s ? Response::Json(200, {{"shots", ToJsonArray(*s)}}) : Fail(s.error());
-  });
-  add("GET", "/api/projects/{projectId}/shots/{shotId}", [](const ApiDeps& d, const Request& r) {
-    auto s = d.store->GetShot(r.params.at("projectId"), r.params.at("shotId"));
-    return s ? Response::Json(200, s->ToJson()) : Fail(s.error());
-  });
+  add("GET", "/api/projects/{projectId}/scenes",
+      [](const ApiDeps& d, const Request& r) {
+        const std::string& id = r.params.at("projectId");
+        if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+        auto s = d.store->ListScenes(id);
+        return s ? Response::Json(200, {{"scenes", ToJsonArray(*s)}})
+                 : Fail(s.error());
+      });
+  add("GET", "/api/projects/{projectId}/shots",
+      [](const ApiDeps& d, const Request& r) {
+        const std::string& id = r.params.at("projectId");
+        if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+        auto s = d.store->ListShots(id);
+        return s ? Response::Json(200, {{"shots", ToJsonArray(*s)}})
+                 : Fail(s.error());
+      });
+  add("GET", "/api/projects/{projectId}/shots/{shotId}",
+      [](const ApiDeps& d, const Request& r) {
+        auto s =
+            d.store->GetShot(r.params.at("projectId"), r.params.at("shotId"));
+        return s ? Response::Json(200, s->ToJson()) : Fail(s.error());
+      });
   add("GET", "/api/projects/{projectId}/shots/{shotId}/versions",
       [](const ApiDeps& d, const Request& r) {
         const std::string& id = r.params.at("projectId");
-        if (auto s = d.store->GetShot(id, r.params.at("shotId")); !s) return Fail(s.error());
+        if (auto s = d.store->GetShot(id, r.params.at("shotId")); !s)
+          return Fail(s.error());
         auto v = d.store->ListVersions(id, r.params.at("shotId"));
-        return v ? Response::Json(200, {{"versions", ToJsonArray(*v)}}) : Fail(v.error());
+        return v ? Response::Json(200, {{"versions", ToJsonArray(*v)}})
+                 : Fail(v.error());
       });
   add("GET", "/api/projects/{projectId}/events", ListEvents);
   add("GET", "/api/projects/{projectId}/budget", Budget);

@@ -19,10 +19,12 @@ bool IsParam(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+bool Matches(const std::vector<std::string>& pattern,
+             const std::vector<std::string_view>& path) {
   if (pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
-    if (IsParam(pattern[i]) ? path[i].empty() : pattern[i] != path[i]) return false;
+    if (IsParam(pattern[i]) ? path[i].empty() : pattern[i] != path[i])
+      return false;
   }
   return true;
 }
@@ -47,7 +49,8 @@ Router::Match Router::Find(std::string_view method,
     m.route = &routes_[r];
     for (size_t i = 0; i < parts.size(); ++i) {
       const std::string& seg = segments_[r][i];
-      if (IsParam(seg)) m.params[seg.substr(1, seg.size() - 2)] = std::string(parts[i]);
+      if (IsParam(seg))
+        m.params[seg.substr(1, seg.size() - 2)] = std::string(parts[i]);
     }
     return m;
   }

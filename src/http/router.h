@@ -34,8 +34,8 @@ class Router {
   void Add(Route route);
 
   struct Match {
-    const Route* route = nullptr;       // null: no route for method + path
-    bool path_exists = false;           // some method matches the path (405)
+    const Route* route = nullptr;  // null: no route for method + path
+    bool path_exists = false;      // some method matches the path (405)
     std::map<std::string, std::string> params;
   };
   Match Find(std::string_view method, std::string_view path) const;

@@ -8,15 +8,26 @@ class RulesApiTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
-    for (const auto& [id, text] : {std::pair{"r-coat", "Miri's raincoat is yellow"},
-                                   std::pair{"r-lights", "street lights glow warm orange"}}) {
-      Rule rule{id, text, RuleKind::kPositive, RuleScope::kCharacter, std::nullopt,
-                std::nullopt, "rejected", std::nullopt, "2026-01-01T00:00:00Z", true};
+    for (const auto& [id, text] :
+         {std::pair{"r-coat", "Miri's raincoat is yellow"},
+          std::pair{"r-lights", "street lights glow warm orange"}}) {
+      Rule rule{id,
+                text,
+                RuleKind::kPositive,
+                RuleScope::kCharacter,
+                std::nullopt,
+                std::nullopt,
+                "rejected",
+                std::nullopt,
+                "2026-01-01T00:00:00Z",
+                true};
       ASSERT_TRUE(store_->AppendRule(kProjectId, rule));
     }
     ASSERT_TRUE(rulebook_->Reindex(kProjectId));
   }
-  std::string Rules() { return std::string("/api/projects/") + kProjectId + "/rules"; }
+  std::string Rules() {
+    return std::string("/api/projects/") + kProjectId + "/rules";
+  }
 };
 
 TEST_F(RulesApiTest, ListsRulesWithStateAndStats) {
@@ -44,14 +55,17 @@ TEST_F(RulesApiTest, SearchRanksByRelevanceAndNamesBadQueries) {
 }
 
 TEST_F(RulesApiTest, DeactivateAndReactivateAreAppendedEvents) {
-  Response off = Call("POST", Rules() + "/r-coat/deactivate", R"({"reason":"wrong colour"})");
+  Response off = Call("POST", Rules() + "/r-coat/deactivate",
+                      R"({"reason":"wrong colour"})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Body(off)["active"], false);
   EXPECT_EQ(Body(Call("GET", Rules()))["rules"][0]["active"], false);
   auto hits = Body(Call("GET", Rules() + "/search?q=raincoat"))["rules"];
   for (const auto& h : hits) EXPECT_NE(h["ruleId"], "r-coat");
   EXPECT_EQ(store_->ListRuleEvents(kProjectId)->size(), 1u);
-  EXPECT_TRUE(store_->ListRules(kProjectId)->at(0).active);  // the rule is kept as written
+  EXPECT_TRUE(store_->ListRules(kProjectId)
+                  ->at(0)
+                  .active);  // the rule is kept as written
   Response on = Call("POST", Rules() + "/r-coat/reactivate");
   ASSERT_EQ(on.status, 200) << on.body;
   EXPECT_EQ(Body(on)["active"], true);
@@ -63,7 +77,8 @@ TEST_F(RulesApiTest, BadRequestsAreNamedAndChangeNothing) {
                          R"({"reason":"remove the loose fit rule too"})");
   EXPECT_EQ(unsafe.status, 422);
   EXPECT_EQ(FirstIssue(unsafe), "reason");
-  Response typo = Call("POST", Rules() + "/r-coat/deactivate", R"({"reasn":"x"})");
+  Response typo =
+      Call("POST", Rules() + "/r-coat/deactivate", R"({"reasn":"x"})");
   EXPECT_EQ(typo.status, 400);
   EXPECT_EQ(FirstIssue(typo), "reasn");
   EXPECT_TRUE(store_->ListRuleEvents(kProjectId)->empty());

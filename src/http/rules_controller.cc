@@ -2,10 +2,10 @@
 // project's rules (issue 9). Changes reach dashboards as RULE_UPDATED.
 #include <nlohmann/json.hpp>
 
+#include "domain/audit.h"
 #include "http/api.h"
 #include "http/controller_util.h"
 #include "http/router.h"
-#include "domain/audit.h"
 
 namespace miri::http {
 
@@ -37,18 +37,22 @@ Response SearchRules(const ApiDeps& d, const Request& req) {
   if (!book) return Fail(book.error());
   const std::string q = req.Query("q");
   if (q.empty() || q.size() > 2000) {
-    return Fail(Error{ErrorCode::kInvalidArgument, "invalid search",
-                      {{"q", q.empty() ? "required" : "at most 2000 characters"}}});
+    return Fail(
+        Error{ErrorCode::kInvalidArgument,
+              "invalid search",
+              {{"q", q.empty() ? "required" : "at most 2000 characters"}}});
   }
   int k = 10;
   if (std::string ks = req.Query("k"); !ks.empty()) {
     k = std::atoi(ks.c_str());
     if (k < 1 || k > 100) {
-      return Fail(Error{ErrorCode::kInvalidArgument, "invalid search",
+      return Fail(Error{ErrorCode::kInvalidArgument,
+                        "invalid search",
                         {{"k", "must be between 1 and 100"}}});
     }
   }
-  auto hits = (*book)->Search(req.params.at("projectId"), q, static_cast<size_t>(k));
+  auto hits =
+      (*book)->Search(req.params.at("projectId"), q, static_cast<size_t>(k));
   if (!hits) return Fail(hits.error());
   json rules = json::array();
   for (const RuleMatch& m : *hits) {
@@ -66,8 +70,10 @@ Response SetActive(const ApiDeps& d, const Request& req, bool active) {
   std::string reason;
   if (!req.body.empty()) {
     auto doc = ParseJsonText(req.body);
-    if (!doc) return Fail(Error{ErrorCode::kInvalidArgument, "invalid body",
-                                {{"body", doc.error().message}}});
+    if (!doc)
+      return Fail(Error{ErrorCode::kInvalidArgument,
+                        "invalid body",
+                        {{"body", doc.error().message}}});
     std::vector<FieldIssue> issues;
     JsonReader r(*doc, "", &issues);
     reason = r.OptionalString("reason", {.max_length = 2000}).value_or("");
@@ -75,10 +81,11 @@ Response SetActive(const ApiDeps& d, const Request& req, bool active) {
     if (!issues.empty()) {
       return Fail(Error{ErrorCode::kInvalidArgument, "invalid body", issues});
     }
-    if (auto safe = RequireSafeUserText("reason", reason); !safe) return Fail(safe.error());
+    if (auto safe = RequireSafeUserText("reason", reason); !safe)
+      return Fail(safe.error());
   }
-  auto view = (*book)->SetActive(req.params.at("projectId"), req.params.at("ruleId"),
-                                 active, reason);
+  auto view = (*book)->SetActive(req.params.at("projectId"),
+                                 req.params.at("ruleId"), active, reason);
   if (!view) return Fail(view.error());
   return Response::Json(200, view->ToJson());
 }
@@ -89,13 +96,16 @@ void AddRuleRoutes(Router& router, const ApiDeps& d) {
   auto add = [&](std::string method, std::string pattern,
                  std::function<Response(const ApiDeps&, const Request&)> fn) {
     router.Add(Route{std::move(method), std::move(pattern), Access::kBearer,
-                     kDefaultBodyLimit, [d, fn](const Request& r) { return fn(d, r); }});
+                     kDefaultBodyLimit,
+                     [d, fn](const Request& r) { return fn(d, r); }});
   };
   const std::string rules = "/api/projects/{projectId}/rules";
   add("GET", rules, ListRules);
   add("GET", rules + "/search", SearchRules);
   add("POST", rules + "/{ruleId}/deactivate",
-      [](const ApiDeps& d, const Request& r) { return SetActive(d, r, false); });
+      [](const ApiDeps& d, const Request& r) {
+        return SetActive(d, r, false);
+      });
   add("POST", rules + "/{ruleId}/reactivate",
       [](const ApiDeps& d, const Request& r) { return SetActive(d, r, true); });
 }

@@ -3,10 +3,10 @@
 #include <utility>  // before asio (platform-notes.md)
 
 #include <array>
-#include <limits>
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -32,7 +32,8 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr uint32_t kHeaderLimit = 8 * 1024;
-constexpr size_t kMaxQueuedFrames = 4096;  // a socket this far behind is dropped
+constexpr size_t kMaxQueuedFrames =
+    4096;  // a socket this far behind is dropped
 
 }  // namespace
 
@@ -54,9 +55,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   uint64_t next_id = 1;
 
   Impl(const Api& a, SioHub& h, ServerOptions o)
-      : api(a), hub(h), options(std::move(o)), ioc(std::max(1, options.threads)),
+      : api(a),
+        hub(h),
+        options(std::move(o)),
+        ioc(std::max(1, options.threads)),
         workers(static_cast<size_t>(std::max(1, options.workers))),
-        acceptor(net::make_strand(ioc)), signals(ioc) {}
+        acceptor(net::make_strand(ioc)),
+        signals(ioc) {}
 
   uint64_t Track(std::function<void()> close) {
     std::lock_guard lock(mu);
@@ -76,10 +81,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 namespace {
 
 // ---- WebSocket (Engine.IO / Socket.IO) session ------------------------
-class WsSession : public SioSink, public std::enable_shared_from_this<WsSession> {
+class WsSession : public SioSink,
+                  public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(std::shared_ptr<Server::Impl> server, tcp::socket&& socket)
-      : server_(std::move(server)), ws_(std::move(socket)),
+      : server_(std::move(server)),
+        ws_(std::move(socket)),
         timer_(ws_.get_executor()),
         proto_(server_->options.sio, {}) {}
 
@@ -89,8 +96,12 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
     std::weak_ptr<WsSession> weak = self;
     SioHooks hooks;
     const Api& api = server_->api;
-    hooks.authorize = [&api](std::string_view token) { return api.TokenAccepted(token); };
-    hooks.project_exists = [&api](std::string_view id) { return api.ProjectExists(id); };
+    hooks.authorize = [&api](std::string_view token) {
+      return api.TokenAccepted(token);
+    };
+    hooks.project_exists = [&api](std::string_view id) {
+      return api.ProjectExists(id);
+    };
     SioHub* hub = &server_->hub;
     uint64_t id = hub_id_;
     hooks.join = [hub, id](const std::string& p) { hub->Join(id, p); };
@@ -98,17 +109,20 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
     proto_ = SioSession(server_->options.sio, std::move(hooks));
     track_id_ = server_->Track([weak] {
       if (auto s = weak.lock()) {
-        net::post(s->ws_.get_executor(), [s] { s->Close(websocket::close_code::going_away); });
+        net::post(s->ws_.get_executor(),
+                  [s] { s->Close(websocket::close_code::going_away); });
       }
     });
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(
+        websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(server_->options.sio.max_payload);
     ws_.async_accept(req, [self](beast::error_code ec) { self->OnAccept(ec); });
   }
 
   void Send(std::shared_ptr<const std::string> frame) override {
     auto self = shared_from_this();
-    net::post(ws_.get_executor(), [self, frame = std::move(frame)] { self->Queue(frame); });
+    net::post(ws_.get_executor(),
+              [self, frame = std::move(frame)] { self->Queue(frame); });
   }
 
  private:
@@ -122,12 +136,14 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
 
   void Read() {
     auto self = shared_from_this();
-    ws_.async_read(buffer_, [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+    ws_.async_read(buffer_,
+                   [self](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec) return Finish();
-    if (!ws_.got_text()) return Close(websocket::close_code::policy_error);  // no binary
+    if (!ws_.got_text())
+      return Close(websocket::close_code::policy_error);  // no binary
     std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (frame == "3") {
@@ -136,7 +152,8 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
     }
     std::vector<std::string> out;
     bool keep = proto_.OnText(frame, &out);
-    for (std::string& f : out) Queue(std::make_shared<const std::string>(std::move(f)));
+    for (std::string& f : out)
+      Queue(std::make_shared<const std::string>(std::move(f)));
     if (!keep) return Close(websocket::close_code::normal);
     Read();
   }
@@ -147,13 +164,14 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
     ++timer_gen_;
     uint64_t gen = timer_gen_;
     auto self = shared_from_this();
-    timer_.expires_after(std::chrono::milliseconds(server_->options.sio.ping_interval_ms));
+    timer_.expires_after(
+        std::chrono::milliseconds(server_->options.sio.ping_interval_ms));
     timer_.async_wait([self, gen](beast::error_code ec) {
       if (ec || gen != self->timer_gen_ || self->closing_) return;
       self->Queue(std::make_shared<const std::string>("2"));
       self->awaiting_pong_ = true;
-      self->timer_.expires_after(
-          std::chrono::milliseconds(self->server_->options.sio.ping_timeout_ms));
+      self->timer_.expires_after(std::chrono::milliseconds(
+          self->server_->options.sio.ping_timeout_ms));
       self->timer_.async_wait([self, gen](beast::error_code ec2) {
         if (ec2 || gen != self->timer_gen_ || !self->awaiting_pong_) return;
         self->Close(websocket::close_code::going_away);
@@ -163,7 +181,8 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
 
   void Queue(std::shared_ptr<const std::string> frame) {
     if (closing_) return;
-    if (queue_.size() >= kMaxQueuedFrames) return Close(websocket::close_code::try_again_later);
+    if (queue_.size() >= kMaxQueuedFrames)
+      return Close(websocket::close_code::try_again_later);
     queue_.push_back(std::move(frame));
     if (!writing_) Write();
   }
@@ -172,13 +191,14 @@ class WsSession : public SioSink, public std::enable_shared_from_this<WsSession>
   void Write() {
     writing_ = true;
     auto self = shared_from_this();
-    ws_.async_write(net::buffer(*queue_.front()), [self](beast::error_code ec, size_t) {
-      self->writing_ = false;
-      if (ec) return self->Finish();
-      self->queue_.pop_front();
-      if (self->closing_) return self->DoClose();
-      if (!self->queue_.empty()) self->Write();
-    });
+    ws_.async_write(net::buffer(*queue_.front()),
+                    [self](beast::error_code ec, size_t) {
+                      self->writing_ = false;
+                      if (ec) return self->Finish();
+                      self->queue_.pop_front();
+                      if (self->closing_) return self->DoClose();
+                      if (!self->queue_.empty()) self->Write();
+                    });
   }
 
   void Close(websocket::close_code code) {
@@ -249,36 +269,43 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(std::chrono::seconds(60));
     auto self = shared_from_this();
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large", "body");
+      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large",
+                       "body");
     }
     if (ec == bhttp::error::header_limit) {
-      return SendError(431, "HEADERS_TOO_LARGE", "request headers exceed 8 KiB", "headers");
+      return SendError(431, "HEADERS_TOO_LARGE", "request headers exceed 8 KiB",
+                       "headers");
     }
     if (ec) return Close();
     auto& req = parser_->get();
     std::string target(req.target());
     path_.clear();
     if (!ParseTarget(target, &path_, &query_)) {
-      return SendError(400, "INVALID_ARGUMENT", "malformed request target", "path");
+      return SendError(400, "INVALID_ARGUMENT", "malformed request target",
+                       "path");
     }
     if (websocket::is_upgrade(req)) return Upgrade();
-    size_t limit = server_->api.BodyLimit(std::string(req.method_string()), path_);
+    size_t limit =
+        server_->api.BodyLimit(std::string(req.method_string()), path_);
     auto length = parser_->content_length();
     if (length && *length > limit) {
-      return SendError(413, "PAYLOAD_TOO_LARGE",
-                       "request body exceeds " + std::to_string(limit) + " bytes", "body");
+      return SendError(
+          413, "PAYLOAD_TOO_LARGE",
+          "request body exceeds " + std::to_string(limit) + " bytes", "body");
     }
     parser_->body_limit(limit);
     stream_.expires_after(std::chrono::seconds(120));
     auto self = shared_from_this();
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
   }
 
   void Upgrade() {
@@ -286,9 +313,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     bool ok_path = path_ == "/socket.io/" || path_ == "/socket.io";
     bool ok_query = query_["EIO"] == "4" && query_["transport"] == "websocket";
     if (!ok_path || !ok_query) {
-      return SendError(400, "INVALID_ARGUMENT",
-                       "WebSocket upgrades go to /socket.io/?EIO=4&transport=websocket",
-                       ok_path ? "query" : "path");
+      return SendError(
+          400, "INVALID_ARGUMENT",
+          "WebSocket upgrades go to /socket.io/?EIO=4&transport=websocket",
+          ok_path ? "query" : "path");
     }
     // CORS does not cover WebSocket upgrades: check Origin ourselves.
     auto origin = req.find(bhttp::field::origin);
@@ -302,12 +330,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     server_->Untrack(track_id_);
     stream_.expires_never();
-    std::make_shared<WsSession>(server_, stream_.release_socket())->Run(parser_->release());
+    std::make_shared<WsSession>(server_, stream_.release_socket())
+        ->Run(parser_->release());
   }
 
   void OnBody(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large", "body");
+      return SendError(413, "PAYLOAD_TOO_LARGE", "request body too large",
+                       "body");
     }
     if (ec) return Close();
     busy_ = true;
@@ -320,42 +350,54 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     req.query = query_;
     for (const auto& f : raw) {
       std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       req.headers[name] = std::string(f.value());
     }
     req.body = std::move(raw.body());
     bool keep_alive = raw.keep_alive();
     unsigned version = raw.version();
     auto self = shared_from_this();
-    net::post(server_->workers, [self, req = std::move(req), started, keep_alive,
-                                 version]() mutable {
+    net::post(server_->workers, [self, req = std::move(req), started,
+                                 keep_alive, version]() mutable {
       std::string method = req.method, path = req.path;
       Response r = self->server_->api.Handle(std::move(req));
       if (self->server_->options.log_requests) {
         LogJson("info", "http",
-                {{"method", method}, {"path", path}, {"status", r.status},
-                 {"durMs", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}});
+                {{"method", method},
+                 {"path", path},
+                 {"status", r.status},
+                 {"durMs", std::chrono::duration<double, std::milli>(
+                               Clock::now() - started)
+                               .count()}});
       }
-      net::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive, version]() mutable {
-        self->Send(std::move(r), keep_alive && !self->server_->draining, version);
-      });
+      net::post(self->stream_.get_executor(),
+                [self, r = std::move(r), keep_alive, version]() mutable {
+                  self->Send(std::move(r),
+                             keep_alive && !self->server_->draining, version);
+                });
     });
   }
 
   // Refusals before the body was read: answer, then drain what the client
   // still sends for a moment (a "lingering close"), so it reads our answer
   // instead of a connection reset.
-  void SendError(int status, std::string_view code, std::string message, std::string field) {
+  void SendError(int status, std::string_view code, std::string message,
+                 std::string field) {
     linger_ = true;
     busy_ = true;
     ++server_->busy;
-    Send(ErrorResponse(status, code, std::move(message), {{std::move(field), "refused"}}), false, 11);
+    Send(ErrorResponse(status, code, std::move(message),
+                       {{std::move(field), "refused"}}),
+         false, 11);
   }
 
   template <typename Body>
-  void Finalize(bhttp::response<Body>& res, const Response& r, bool keep_alive) {
+  void Finalize(bhttp::response<Body>& res, const Response& r,
+                bool keep_alive) {
     res.set(bhttp::field::server, "miri");
-    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    if (!r.content_type.empty())
+      res.set(bhttp::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res.insert(k, v);
     res.keep_alive(keep_alive);
     res.prepare_payload();
@@ -373,15 +415,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             std::piecewise_construct, std::make_tuple(std::move(body)),
             std::make_tuple(status, version));
         Finalize(*res, r, keep_alive);
-        bhttp::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
-          self->OnWritten(e, res->need_eof());
-        });
+        bhttp::async_write(stream_, *res,
+                           [self, res](beast::error_code e, size_t) {
+                             self->OnWritten(e, res->need_eof());
+                           });
         return;
       }
       r = ErrorResponse(ErrorCode::kNotFound, "file vanished");
       status = bhttp::status::not_found;
     }
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
+    auto res =
+        std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
     res->body() = std::move(r.body);
     Finalize(*res, r, keep_alive);
     bhttp::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
@@ -407,10 +451,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void Drain(size_t total) {
     auto self = shared_from_this();
-    stream_.async_read_some(net::buffer(*drain_), [self, total](beast::error_code ec, size_t n) {
-      if (ec || total + n > (64u << 20)) return self->Close();
-      self->Drain(total + n);
-    });
+    stream_.async_read_some(net::buffer(*drain_),
+                            [self, total](beast::error_code ec, size_t n) {
+                              if (ec || total + n > (64u << 20))
+                                return self->Close();
+                              self->Drain(total + n);
+                            });
   }
 
   void Close() {
@@ -440,16 +486,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 // ---- listener and lifecycle --------------------------------------------
 void Server::Impl::Accept() {
   auto self = shared_from_this();
-  acceptor.async_accept(net::make_strand(ioc), [self](beast::error_code ec, tcp::socket s) {
-    if (ec) {
-      if (!self->acceptor.is_open() || self->draining) return;
-    } else {
-      beast::error_code ignored;
-      s.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<HttpSession>(self, std::move(s))->Run();
-    }
-    self->Accept();
-  });
+  acceptor.async_accept(
+      net::make_strand(ioc), [self](beast::error_code ec, tcp::socket s) {
+        if (ec) {
+          if (!self->acceptor.is_open() || self->draining) return;
+        } else {
+          beast::error_code ignored;
+          s.set_option(tcp::no_delay(true), ignored);
+          std::make_shared<HttpSession>(self, std::move(s))->Run();
+        }
+        self->Accept();
+      });
 }
 
 void Server::Impl::BeginShutdown() {
@@ -467,7 +514,8 @@ void Server::Impl::BeginShutdown() {
     for (auto& [id, close] : live) closes.push_back(close);
   }
   for (auto& c : closes) c();
-  FinishWhenIdle(Clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms));
+  FinishWhenIdle(Clock::now() +
+                 std::chrono::milliseconds(options.shutdown_grace_ms));
 }
 
 void Server::Impl::FinishWhenIdle(Clock::time_point deadline) {
@@ -477,11 +525,13 @@ void Server::Impl::FinishWhenIdle(Clock::time_point deadline) {
     open = live.size();
   }
   if ((busy.load() <= 0 && open == 0) || Clock::now() >= deadline) {
-    LogJson("info", "shutdown finished", {{"inFlight", busy.load()}, {"open", open}});
+    LogJson("info", "shutdown finished",
+            {{"inFlight", busy.load()}, {"open", open}});
     ioc.stop();
     return;
   }
-  auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(20));
+  auto timer =
+      std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(20));
   auto self = shared_from_this();
   timer->async_wait([self, timer, deadline](beast::error_code) {
     // Idle keep-alive sessions that finished a request meanwhile close now.
@@ -519,9 +569,10 @@ Result<uint16_t> Server::Start() {
   if (!ec) acc.bind(endpoint, ec);
   if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return MakeError(ErrorCode::kUnavailable, "cannot listen on " + impl_->options.address +
-                                                  ":" + std::to_string(impl_->options.port) +
-                                                  ": " + ec.message());
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot listen on " + impl_->options.address + ":" +
+                         std::to_string(impl_->options.port) + ": " +
+                         ec.message());
   }
   uint16_t port = acc.local_endpoint().port();
   if (impl_->options.handle_signals) {

@@ -24,7 +24,7 @@ namespace miri::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port
-  int threads = 2;   // I/O threads: sockets, parsing, WebSocket frames
+  int threads = 2;    // I/O threads: sockets, parsing, WebSocket frames
   // Handler threads: a request's handler (which may wait on the store, an
   // fsync or a Firestore call) runs here, so the I/O threads never block
   // and a slow request does not hold up the others.
@@ -32,7 +32,7 @@ struct ServerOptions {
   SioOptions sio;
   int shutdown_grace_ms = 10000;  // in-flight requests get this long
   bool log_requests = true;
-  bool handle_signals = false;    // SIGTERM/SIGINT start a graceful shutdown
+  bool handle_signals = false;  // SIGTERM/SIGINT start a graceful shutdown
 };
 
 class Server {

@@ -8,10 +8,10 @@
 #include <future>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <gtest/gtest.h>
 
 #include "http/api_test_fixture.h"
 
@@ -29,11 +29,14 @@ class BlockingReceiver final : public WebhookReceiver {
  public:
   Result<nlohmann::json> Receive(const WebhookDelivery&) override {
     entered_.set_value();
-    bool released = release_.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    bool released = release_.wait_for(std::chrono::seconds(10)) ==
+                    std::future_status::ready;
     return nlohmann::json{{"released", released}};
   }
-  void WaitEntered() { ASSERT_EQ(entered_future_.wait_for(std::chrono::seconds(10)),
-                                 std::future_status::ready); }
+  void WaitEntered() {
+    ASSERT_EQ(entered_future_.wait_for(std::chrono::seconds(10)),
+              std::future_status::ready);
+  }
   void Release() { release_promise_.set_value(); }
 
  private:

@@ -13,11 +13,14 @@ using nlohmann::json;
 
 Response Fail(const Error& e) { return ErrorResponse(e); }
 
-Response Outcome(int status, std::string_view project_id, const CommandOutcome& o) {
+Response Outcome(int status, std::string_view project_id,
+                 const CommandOutcome& o) {
   json events = json::array();
   for (const Event& e : o.events) events.push_back(EventPayload(project_id, e));
-  json j = {{"events", events}, {"duplicate", o.duplicate},
-            {"dispatched", o.dispatched}, {"note", o.note}};
+  json j = {{"events", events},
+            {"duplicate", o.duplicate},
+            {"dispatched", o.dispatched},
+            {"note", o.note}};
   if (!o.events.empty()) j["status"] = o.events.back().to;
   if (o.version_id) j["versionId"] = *o.version_id;
   return Response::Json(o.duplicate ? 200 : status, j);
@@ -38,7 +41,8 @@ Result<void> ReadBody(const Request& req, bool allow_empty, Fn read) {
   read(r);
   r.RejectUnknownFields();
   if (!issues.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid request", std::move(issues));
+    return MakeError(ErrorCode::kInvalidArgument, "invalid request",
+                     std::move(issues));
   }
   return {};
 }
@@ -49,7 +53,8 @@ Response Generate(const ApiDeps& d, const Request& req) {
   auto body = ReadBody(req, false, [&](JsonReader& r) {
     project_id = r.String("projectId", kIdRules);
     shot_id = r.String("shotId", kIdRules);
-    override_text = r.OptionalString("promptOverride", {.min_length = 1, .max_length = 2000});
+    override_text = r.OptionalString("promptOverride",
+                                     {.min_length = 1, .max_length = 2000});
   });
   if (!body) return Fail(body.error());
   auto key = IdempotencyKey(req);
@@ -70,7 +75,9 @@ Response Approve(const ApiDeps& d, const Request& req) {
 
 Response Reject(const ApiDeps& d, const Request& req) {
   std::string reason;
-  auto body = ReadBody(req, false, [&](JsonReader& r) { reason = r.String("reason", kNonEmpty); });
+  auto body = ReadBody(req, false, [&](JsonReader& r) {
+    reason = r.String("reason", kNonEmpty);
+  });
   if (!body) return Fail(body.error());
   auto key = IdempotencyKey(req);
   if (!key) return Fail(key.error());
@@ -84,23 +91,28 @@ Response Refine(const ApiDeps& d, const Request& req) {
   std::optional<std::string> mask;
   auto body = ReadBody(req, false, [&](JsonReader& r) {
     instruction = r.String("instruction", kNonEmpty);
-    mask = r.OptionalString("maskBlobKey", {.min_length = 1, .max_length = 512});
-    if (mask && !IsValidBlobKey(*mask)) r.Add("maskBlobKey", "not a valid blob key");
+    mask =
+        r.OptionalString("maskBlobKey", {.min_length = 1, .max_length = 512});
+    if (mask && !IsValidBlobKey(*mask))
+      r.Add("maskBlobKey", "not a valid blob key");
   });
   if (!body) return Fail(body.error());
   const std::string& p = req.params.at("projectId");
   if (mask && !d.blobs->Exists(*mask).value_or(false)) {
-    return Fail(Error{ErrorCode::kNotFound, "mask not found", {{"maskBlobKey", "no such blob"}}});
+    return Fail(Error{ErrorCode::kNotFound,
+                      "mask not found",
+                      {{"maskBlobKey", "no such blob"}}});
   }
   auto key = IdempotencyKey(req);
   if (!key) return Fail(key.error());
-  auto o = d.commands->Refine(p, req.params.at("shotId"), instruction, mask, *key);
+  auto o =
+      d.commands->Refine(p, req.params.at("shotId"), instruction, mask, *key);
   return o ? Outcome(202, p, *o) : Fail(o.error());
 }
 
 std::string MotionBrushKey(const Request& req) {
-  return "projects/" + req.params.at("projectId") + "/shots/" + req.params.at("shotId") +
-         "/motion-brush.json";
+  return "projects/" + req.params.at("projectId") + "/shots/" +
+         req.params.at("shotId") + "/motion-brush.json";
 }
 
 // {"trajectories":[{"points":[{"x":0..1,"y":0..1}, ...]}], "maskBlobKey"?}
@@ -122,20 +134,24 @@ Response PutMotionBrush(const ApiDeps& d, const Request& req) {
       t.RejectUnknownFields();
       out["trajectories"].push_back({{"points", points}});
     }
-    if (auto mask = r.OptionalString("maskBlobKey", {.min_length = 1, .max_length = 512})) {
+    if (auto mask = r.OptionalString("maskBlobKey",
+                                     {.min_length = 1, .max_length = 512})) {
       if (!IsValidBlobKey(*mask)) r.Add("maskBlobKey", "not a valid blob key");
       out["maskBlobKey"] = *mask;
     }
   });
   if (!body) return Fail(body.error());
-  auto shot = d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
+  auto shot =
+      d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
   if (!shot) return Fail(shot.error());
-  if (auto r = d.blobs->Put(MotionBrushKey(req), out.dump()); !r) return Fail(r.error());
+  if (auto r = d.blobs->Put(MotionBrushKey(req), out.dump()); !r)
+    return Fail(r.error());
   return Response::Json(200, out);
 }
 
 Response GetMotionBrush(const ApiDeps& d, const Request& req) {
-  auto shot = d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
+  auto shot =
+      d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
   if (!shot) return Fail(shot.error());
   auto blob = d.blobs->Get(MotionBrushKey(req));
   if (!blob) return Response::Json(200, {{"trajectories", json::array()}});
@@ -150,7 +166,8 @@ Response Render(const ApiDeps& d, const Request& req) {
   auto key = IdempotencyKey(req);
   if (!key) return Fail(key.error());
   const std::string& p = req.params.at("projectId");
-  if (auto project = d.store->GetProject(p); !project) return Fail(project.error());
+  if (auto project = d.store->GetProject(p); !project)
+    return Fail(project.error());
   auto o = d.commands->StartFinalRender(p, *key);
   return o ? Outcome(202, p, *o) : Fail(o.error());
 }
@@ -161,7 +178,8 @@ void AddShotRoutes(Router& router, const ApiDeps& d) {
   auto add = [&](std::string method, std::string pattern,
                  std::function<Response(const ApiDeps&, const Request&)> fn) {
     router.Add(Route{std::move(method), std::move(pattern), Access::kBearer,
-                     kDefaultBodyLimit, [d, fn](const Request& r) { return fn(d, r); }});
+                     kDefaultBodyLimit,
+                     [d, fn](const Request& r) { return fn(d, r); }});
   };
   add("POST", "/api/shots/generate", Generate);
   const std::string shot = "/api/projects/{projectId}/shots/{shotId}";

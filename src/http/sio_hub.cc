@@ -67,10 +67,11 @@ void SioHub::Join(uint64_t id, const std::string& project_id) {
   }
   if (!subscribe) return;
   // Subscribed outside the lock: the bus may deliver on its thread at once.
-  EventBus::SubscriptionId sub = bus_.Subscribe(project_id, [this](const BusMessage& m) {
-    Broadcast(m.project_id,
-              std::make_shared<const std::string>(SioEventFrame(m.type, m.payload_json)));
-  });
+  EventBus::SubscriptionId sub =
+      bus_.Subscribe(project_id, [this](const BusMessage& m) {
+        Broadcast(m.project_id, std::make_shared<const std::string>(
+                                    SioEventFrame(m.type, m.payload_json)));
+      });
   std::lock_guard lock(mu_);
   auto it = rooms_.find(project_id);
   if (it != rooms_.end() && it->second.subscription == 0) {

@@ -39,7 +39,8 @@ class SioHub {
   void Join(uint64_t id, const std::string& project_id);
   void Leave(uint64_t id, const std::string& project_id);
   // Sends to this instance's members of the room (bus delivery calls it).
-  void Broadcast(const std::string& project_id, std::shared_ptr<const std::string> frame);
+  void Broadcast(const std::string& project_id,
+                 std::shared_ptr<const std::string> frame);
   size_t RoomSize(const std::string& project_id);
   size_t Connections();
 

@@ -26,7 +26,8 @@ std::string RandomSid() {
   return s;
 }
 
-std::string SioEventFrame(std::string_view type, std::string_view payload_json) {
+std::string SioEventFrame(std::string_view type,
+                          std::string_view payload_json) {
   std::string f;
   f.reserve(payload_json.size() + type.size() + 8);
   f += "42[\"";
@@ -52,11 +53,17 @@ std::string SioSession::OpenPacket() const {
 bool SioSession::OnText(std::string_view frame, std::vector<std::string>* out) {
   if (frame.empty() || frame.size() > options_.max_payload) return false;
   switch (frame[0]) {
-    case '3': return true;  // pong; the transport clears its deadline
-    case '2': out->push_back("3" + std::string(frame.substr(1))); return true;
-    case '1': return false;
-    case '4': return OnSocketIo(frame.substr(1), out);
-    default: return false;  // upgrade/noop/unknown: not on a WebSocket session
+    case '3':
+      return true;  // pong; the transport clears its deadline
+    case '2':
+      out->push_back("3" + std::string(frame.substr(1)));
+      return true;
+    case '1':
+      return false;
+    case '4':
+      return OnSocketIo(frame.substr(1), out);
+    default:
+      return false;  // upgrade/noop/unknown: not on a WebSocket session
   }
 }
 
@@ -69,7 +76,8 @@ bool SioSession::OnSocketIo(std::string_view p, std::vector<std::string>* out) {
     size_t comma = rest.find(',');
     std::string nsp(rest.substr(0, comma));
     if (type == '0') {
-      out->push_back("44" + nsp + "," + json{{"message", "Invalid namespace"}}.dump());
+      out->push_back("44" + nsp + "," +
+                     json{{"message", "Invalid namespace"}}.dump());
       return true;
     }
     return type == '1';  // DISCONNECT of an unknown namespace is harmless
@@ -80,11 +88,13 @@ bool SioSession::OnSocketIo(std::string_view p, std::vector<std::string>* out) {
       if (!rest.empty()) {
         json auth = json::parse(rest, nullptr, false);
         if (auth.is_discarded() || !auth.is_object()) return false;
-        if (auth.contains("token") && auth["token"].is_string()) token = auth["token"];
+        if (auth.contains("token") && auth["token"].is_string())
+          token = auth["token"];
       }
       if (hooks_.authorize && !hooks_.authorize(token)) {
         out->push_back("44" + json{{"message", "unauthorized"},
-                                   {"data", {{"code", "AUTH"}}}}.dump());
+                                   {"data", {{"code", "AUTH"}}}}
+                                  .dump());
         return true;
       }
       if (socket_sid_.empty()) socket_sid_ = RandomSid();
@@ -103,25 +113,27 @@ bool SioSession::OnSocketIo(std::string_view p, std::vector<std::string>* out) {
       return connected_ && OnEvent(rest, out);
     case '3':  // ACK from the client: we never ask for one
       return connected_;
-    default:   // CONNECT_ERROR from a client, or binary: refused
+    default:  // CONNECT_ERROR from a client, or binary: refused
       return false;
   }
 }
 
 bool SioSession::OnEvent(std::string_view rest, std::vector<std::string>* out) {
   size_t digits = 0;
-  while (digits < rest.size() && digits < 10 && rest[digits] >= '0' && rest[digits] <= '9') {
+  while (digits < rest.size() && digits < 10 && rest[digits] >= '0' &&
+         rest[digits] <= '9') {
     ++digits;
   }
   std::string_view ack_id = rest.substr(0, digits);
   json args = json::parse(rest.substr(digits), nullptr, false);
-  if (args.is_discarded() || !args.is_array() || args.empty() || !args[0].is_string()) {
+  if (args.is_discarded() || !args.is_array() || args.empty() ||
+      !args[0].is_string()) {
     return false;
   }
   const std::string name = args[0];
   static const std::set<std::string, std::less<>> kReserved = {
-      "connect", "connect_error", "disconnect", "disconnecting", "newListener",
-      "removeListener"};
+      "connect",       "connect_error", "disconnect",
+      "disconnecting", "newListener",   "removeListener"};
   if (kReserved.count(name)) return false;
   auto reply = [&](const json& body) {
     if (!ack_id.empty()) out->push_back(Ack(ack_id, json::array({body})));
@@ -131,8 +143,8 @@ bool SioSession::OnEvent(std::string_view rest, std::vector<std::string>* out) {
     return true;
   }
   std::string project_id;
-  if (args.size() >= 2 && args[1].is_object() && args[1].contains("projectId") &&
-      args[1]["projectId"].is_string()) {
+  if (args.size() >= 2 && args[1].is_object() &&
+      args[1].contains("projectId") && args[1]["projectId"].is_string()) {
     project_id = args[1]["projectId"];
   }
   if (!IsSafeId(project_id)) {

@@ -87,7 +87,8 @@ TEST(SioSession, OtherNamespaceIsInvalid) {
 }
 
 TEST(SioSession, MalformedReservedAndBinaryPacketsClose) {
-  for (const char* frame : {"42{not json", R"(42["connect"])", "42[]", "451-[\"x\"]", "5", "x"}) {
+  for (const char* frame :
+       {"42{not json", R"(42["connect"])", "42[]", "451-[\"x\"]", "5", "x"}) {
     Fixture f;
     f.Feed(R"(40{"token":"tok"})");
     bool keep = true;
@@ -106,7 +107,8 @@ TEST(SioSession, DisconnectLeavesRooms) {
 }
 
 TEST(SioEventFrame, WrapsTypeAndPayload) {
-  EXPECT_EQ(SioEventFrame("SHOT_UPDATED", R"({"seq":3})"), R"(42["SHOT_UPDATED",{"seq":3}])");
+  EXPECT_EQ(SioEventFrame("SHOT_UPDATED", R"({"seq":3})"),
+            R"(42["SHOT_UPDATED",{"seq":3}])");
 }
 
 struct RecordingSink : SioSink {
@@ -121,7 +123,8 @@ struct RecordingSink : SioSink {
 TEST(SioHub, BusMessagesReachRoomMembersOnly) {
   InProcessBus bus;
   SioHub hub(bus);
-  auto a = std::make_shared<RecordingSink>(), b = std::make_shared<RecordingSink>();
+  auto a = std::make_shared<RecordingSink>(),
+       b = std::make_shared<RecordingSink>();
   uint64_t ia = hub.Register(a), ib = hub.Register(b);
   hub.Join(ia, "p1");
   hub.Join(ib, "p2");

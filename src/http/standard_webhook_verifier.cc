@@ -11,7 +11,8 @@ namespace {
 
 std::string Base64(const unsigned char* data, size_t n) {
   std::string out(4 * ((n + 2) / 3), '\0');
-  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
+                            static_cast<int>(n));
   out.resize(static_cast<size_t>(len));
   return out;
 }
@@ -31,49 +32,59 @@ bool Unbase64(std::string_view in, std::string* out) {
 
 }  // namespace
 
-Result<std::unique_ptr<StandardWebhookVerifier>> StandardWebhookVerifier::Create(
-    std::string_view secret, const Clock& clock) {
+Result<std::unique_ptr<StandardWebhookVerifier>>
+StandardWebhookVerifier::Create(std::string_view secret, const Clock& clock) {
   constexpr std::string_view kPrefix = "whsec_";
   std::string key;
   if (secret.substr(0, kPrefix.size()) != kPrefix ||
       !Unbase64(secret.substr(kPrefix.size()), &key) || key.size() < 16) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid webhook secret",
-                     {{"MIRI_WEBHOOK_SECRET", "expected whsec_<base64 of >= 16 bytes>"}});
+    return MakeError(
+        ErrorCode::kInvalidArgument, "invalid webhook secret",
+        {{"MIRI_WEBHOOK_SECRET", "expected whsec_<base64 of >= 16 bytes>"}});
   }
-  return std::unique_ptr<StandardWebhookVerifier>(new StandardWebhookVerifier(key, clock));
+  return std::unique_ptr<StandardWebhookVerifier>(
+      new StandardWebhookVerifier(key, clock));
 }
 
-std::string StandardWebhookVerifier::Sign(std::string_view id, std::string_view timestamp,
+std::string StandardWebhookVerifier::Sign(std::string_view id,
+                                          std::string_view timestamp,
                                           std::string_view body) const {
-  std::string message = std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
+  std::string message =
+      std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       mac, &len);
   return "v1," + Base64(mac, len);
 }
 
-Result<void> StandardWebhookVerifier::Verify(std::string_view, const Request& r) {
+Result<void> StandardWebhookVerifier::Verify(std::string_view,
+                                             const Request& r) {
   std::string id = r.Header("webhook-id"), ts = r.Header("webhook-timestamp"),
               sigs = r.Header("webhook-signature");
   if (id.empty() || ts.empty() || sigs.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "missing webhook-id, webhook-timestamp or webhook-signature");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "missing webhook-id, webhook-timestamp or webhook-signature");
   }
   char* end = nullptr;
   long long t = std::strtoll(ts.c_str(), &end, 10);
   if (end == ts.c_str() || *end != '\0') {
-    return MakeError(ErrorCode::kInvalidArgument, "webhook-timestamp is not a number");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "webhook-timestamp is not a number");
   }
   long long now = clock_.NowMs() / 1000;
   if (t < now - 300 || t > now + 300) {
-    return MakeError(ErrorCode::kInvalidArgument, "webhook-timestamp outside 5 minutes");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "webhook-timestamp outside 5 minutes");
   }
   std::string expected = Sign(id, ts, r.body);
   size_t start = 0;
   while (start < sigs.size()) {
     size_t space = sigs.find(' ', start);
-    std::string one = sigs.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    std::string one = sigs.substr(
+        start, space == std::string::npos ? std::string::npos : space - start);
     if (one.size() == expected.size() &&
         CRYPTO_memcmp(one.data(), expected.data(), expected.size()) == 0) {
       return {};

@@ -16,12 +16,14 @@ namespace miri::http {
 class StandardWebhookVerifier final : public WebhookVerifier {
  public:
   // INVALID_ARGUMENT unless secret is "whsec_<base64>".
-  static Result<std::unique_ptr<StandardWebhookVerifier>> Create(std::string_view secret,
-                                                                 const Clock& clock);
-  Result<void> Verify(std::string_view provider, const Request& request) override;
+  static Result<std::unique_ptr<StandardWebhookVerifier>> Create(
+      std::string_view secret, const Clock& clock);
+  Result<void> Verify(std::string_view provider,
+                      const Request& request) override;
 
   // "v1,<base64 HMAC>" of one message (exposed for tests and clients).
-  std::string Sign(std::string_view id, std::string_view timestamp, std::string_view body) const;
+  std::string Sign(std::string_view id, std::string_view timestamp,
+                   std::string_view body) const;
 
  private:
   StandardWebhookVerifier(std::string key, const Clock& clock)

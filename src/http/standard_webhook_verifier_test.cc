@@ -12,9 +12,12 @@ class At final : public Clock {
   int64_t s_;
 };
 
-Request Signed(std::string id, std::string ts, std::string sig, std::string body) {
+Request Signed(std::string id, std::string ts, std::string sig,
+               std::string body) {
   Request r;
-  r.headers = {{"webhook-id", id}, {"webhook-timestamp", ts}, {"webhook-signature", sig}};
+  r.headers = {{"webhook-id", id},
+               {"webhook-timestamp", ts},
+               {"webhook-signature", sig}};
   r.body = std::move(body);
   return r;
 }
@@ -32,13 +35,16 @@ TEST(StandardWebhookVerifier, AcceptsTheReferenceVector) {
   EXPECT_EQ((*v)->Sign(kId, "1614265330", kBody), kSig);
   EXPECT_TRUE((*v)->Verify("fal", Signed(kId, "1614265330", kSig, kBody)));
   // Any matching entry of a rotated list is enough.
-  EXPECT_TRUE((*v)->Verify("fal", Signed(kId, "1614265330", std::string("v1,AAAA ") + kSig, kBody)));
+  EXPECT_TRUE((*v)->Verify(
+      "fal", Signed(kId, "1614265330", std::string("v1,AAAA ") + kSig, kBody)));
 }
 
-TEST(StandardWebhookVerifier, RefusesTamperingStaleTimestampsAndMissingHeaders) {
+TEST(StandardWebhookVerifier,
+     RefusesTamperingStaleTimestampsAndMissingHeaders) {
   At clock(1614265330);
   auto v = std::move(StandardWebhookVerifier::Create(kSecret, clock).value());
-  EXPECT_FALSE(v->Verify("fal", Signed(kId, "1614265330", kSig, "{\"test\": 1}")));
+  EXPECT_FALSE(
+      v->Verify("fal", Signed(kId, "1614265330", kSig, "{\"test\": 1}")));
   At later(1614265330 + 301);
   auto v2 = std::move(StandardWebhookVerifier::Create(kSecret, later).value());
   EXPECT_FALSE(v2->Verify("fal", Signed(kId, "1614265330", kSig, kBody)));

@@ -36,7 +36,8 @@ class WebhookReceiverApiTest : public ApiTest {
 };
 
 TEST_F(WebhookReceiverApiTest, TheRawDeliveryGoesToTheProvidersReceiver) {
-  const std::string raw = R"({"request_id":"r1",  "status":"OK"})";  // odd spacing kept
+  const std::string raw =
+      R"({"request_id":"r1",  "status":"OK"})";  // odd spacing kept
   Response r = Call("POST", "/api/webhooks/fal?job=p%3Av1&t=abc", raw,
                     {{"x-fal-webhook-signature", "00ff"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -48,15 +49,18 @@ TEST_F(WebhookReceiverApiTest, TheRawDeliveryGoesToTheProvidersReceiver) {
   EXPECT_EQ(fal_.query["t"], "abc");
 }
 
-TEST_F(WebhookReceiverApiTest, ARefusedDeliveryIs401NamingTheSignatureAndWritesNothing) {
+TEST_F(WebhookReceiverApiTest,
+       ARefusedDeliveryIs401NamingTheSignatureAndWritesNothing) {
   const size_t events = EventCount();
-  fal_.answer = Error{ErrorCode::kRefused, "unauthenticated webhook: bad signature", {}};
+  fal_.answer =
+      Error{ErrorCode::kRefused, "unauthenticated webhook: bad signature", {}};
   Response r = Call("POST", "/api/webhooks/fal", R"({"request_id":"r1"})");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(Body(r)["error"]["code"], "UNAUTHENTICATED");
   EXPECT_EQ(FirstIssue(r), "signature");
 
-  fal_.answer = Error{ErrorCode::kRefused, "bad url token", {{"t", "does not match"}}};
+  fal_.answer =
+      Error{ErrorCode::kRefused, "bad url token", {{"t", "does not match"}}};
   r = Call("POST", "/api/webhooks/fal?t=x", R"({"request_id":"r1"})");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(FirstIssue(r), "t");
@@ -64,7 +68,8 @@ TEST_F(WebhookReceiverApiTest, ARefusedDeliveryIs401NamingTheSignatureAndWritesN
 }
 
 TEST_F(WebhookReceiverApiTest, AReceiverThatCannotFinishYetAsksForARedelivery) {
-  fal_.answer = Error{ErrorCode::kUnavailable, "copying fal result: CDN down", {}};
+  fal_.answer =
+      Error{ErrorCode::kUnavailable, "copying fal result: CDN down", {}};
   Response r = Call("POST", "/api/webhooks/fal", R"({"request_id":"r1"})");
   EXPECT_EQ(r.status, 503) << "a 5xx makes fal deliver again";
 }

@@ -35,11 +35,16 @@ Result<Parsed> ParseFal(const json& j) {
     p.request_id = j["request_id"];
   }
   std::string status = j.value("status", std::string());
-  if (status == "OK") p.ok = true;
-  else if (status == "ERROR") p.ok = false;
-  else issues.push_back({"status", "expected OK or ERROR"});
+  if (status == "OK")
+    p.ok = true;
+  else if (status == "ERROR")
+    p.ok = false;
+  else
+    issues.push_back({"status", "expected OK or ERROR"});
   if (j.contains("error") && j["error"].is_string()) p.detail = j["error"];
-  if (!issues.empty()) return MakeError(ErrorCode::kInvalidArgument, "invalid fal webhook", issues);
+  if (!issues.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "invalid fal webhook",
+                     issues);
   return p;
 }
 
@@ -53,15 +58,20 @@ Result<Parsed> ParseKling(const json& j) {
     p.request_id = j["task_id"];
   }
   std::string status = j.value("task_status", std::string());
-  if (status == "succeed") p.ok = true;
-  else if (status == "failed") p.ok = false;
+  if (status == "succeed")
+    p.ok = true;
+  else if (status == "failed")
+    p.ok = false;
   else if (status != "submitted" && status != "processing") {
-    issues.push_back({"task_status", "expected submitted, processing, succeed or failed"});
+    issues.push_back(
+        {"task_status", "expected submitted, processing, succeed or failed"});
   }
   if (j.contains("task_status_msg") && j["task_status_msg"].is_string()) {
     p.detail = j["task_status_msg"];
   }
-  if (!issues.empty()) return MakeError(ErrorCode::kInvalidArgument, "invalid kling webhook", issues);
+  if (!issues.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "invalid kling webhook",
+                     issues);
   return p;
 }
 
@@ -72,13 +82,15 @@ Response Received(WebhookReceiver& receiver, const Request& req) {
   if (e.code == ErrorCode::kRefused) {
     std::vector<FieldIssue> issues = e.issues;
     if (issues.empty()) issues.push_back({"signature", e.message});
-    return ErrorResponse(401, "UNAUTHENTICATED", "webhook verification failed: " + e.message,
+    return ErrorResponse(401, "UNAUTHENTICATED",
+                         "webhook verification failed: " + e.message,
                          std::move(issues));
   }
   return Fail(e);
 }
 
-Response Webhook(const ApiDeps& d, const std::string& provider, const Request& req) {
+Response Webhook(const ApiDeps& d, const std::string& provider,
+                 const Request& req) {
   if (auto it = d.webhook_receivers.find(provider);
       it != d.webhook_receivers.end() && it->second != nullptr) {
     return Received(*it->second, req);
@@ -89,29 +101,40 @@ Response Webhook(const ApiDeps& d, const std::string& provider, const Request& r
   }
   std::vector<FieldIssue> issues;
   for (const char* name : {"projectId", "shotId", "versionId"}) {
-    if (!IsSafeId(req.Query(name))) issues.push_back({name, "required query id"});
+    if (!IsSafeId(req.Query(name)))
+      issues.push_back({name, "required query id"});
   }
-  if (!issues.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "invalid webhook url", issues});
+  if (!issues.empty())
+    return Fail(
+        Error{ErrorCode::kInvalidArgument, "invalid webhook url", issues});
   auto body = ReadJsonObject(req);
   if (!body) return Fail(body.error());
   auto parsed = provider == "fal" ? ParseFal(*body) : ParseKling(*body);
   if (!parsed) return Fail(parsed.error());
-  if (!parsed->ok) return Response::Json(200, {{"applied", false}, {"reason", "in progress"}});
-  WebhookResult r{provider,           req.Query("projectId"), req.Query("shotId"),
-                   req.Query("versionId"), *parsed->ok,        parsed->request_id,
-                   parsed->detail};
+  if (!parsed->ok)
+    return Response::Json(200, {{"applied", false}, {"reason", "in progress"}});
+  WebhookResult r{provider,
+                  req.Query("projectId"),
+                  req.Query("shotId"),
+                  req.Query("versionId"),
+                  *parsed->ok,
+                  parsed->request_id,
+                  parsed->detail};
   auto o = d.commands->ApplyProviderResult(r);
   if (!o) {
     // Out of order or stale: retrying cannot help, so answer 2xx (the
     // provider stops) and say why; the event log keeps the truth.
     if (o.error().code == ErrorCode::kFailedPrecondition) {
-      return Response::Json(200, {{"applied", false}, {"reason", o.error().message}});
+      return Response::Json(
+          200, {{"applied", false}, {"reason", o.error().message}});
     }
     return Fail(o.error());
   }
   json events = json::array();
-  for (const Event& e : o->events) events.push_back(EventPayload(r.project_id, e));
-  return Response::Json(200, {{"applied", !o->duplicate}, {"duplicate", o->duplicate},
+  for (const Event& e : o->events)
+    events.push_back(EventPayload(r.project_id, e));
+  return Response::Json(200, {{"applied", !o->duplicate},
+                              {"duplicate", o->duplicate},
                               {"events", events}});
 }
 
@@ -119,30 +142,35 @@ Response Webhook(const ApiDeps& d, const std::string& provider, const Request& r
 
 void AddWebhookRoutes(Router& router, const ApiDeps& d) {
   for (std::string provider : {"fal", "kling"}) {
-    router.Add(Route{"POST", "/api/webhooks/" + provider, Access::kWebhook, kDefaultBodyLimit,
-                     [d, provider](const Request& r) { return Webhook(d, provider, r); }});
+    router.Add(Route{"POST", "/api/webhooks/" + provider, Access::kWebhook,
+                     kDefaultBodyLimit, [d, provider](const Request& r) {
+                       return Webhook(d, provider, r);
+                     }});
   }
 }
 
-void AddSystemRoutes(Router& router, const ApiDeps& d, const std::atomic<bool>* draining) {
+void AddSystemRoutes(Router& router, const ApiDeps& d,
+                     const std::atomic<bool>* draining) {
   router.Add(Route{"GET", "/healthz", Access::kPublic, 0, [](const Request&) {
                      return Response::Json(200, {{"status", "ok"}});
                    }});
-  router.Add(Route{"GET", "/readyz", Access::kPublic, 0, [d, draining](const Request&) {
-                     std::vector<FieldIssue> down;
-                     if (draining->load()) down.push_back({"server", "shutting down"});
-                     if (!d.bus->Healthy()) down.push_back({"eventBus", "not connected"});
-                     auto probe = d.store->GetProject("readyz-probe");
-                     if (!probe && probe.error().code != ErrorCode::kNotFound) {
-                       down.push_back({"store", probe.error().message});
-                     }
-                     if (!down.empty()) {
-                       return ErrorResponse(ErrorCode::kUnavailable, "not ready", down);
-                     }
-                     return Response::Json(200, {{"status", "ready"}});
-                   }});
-  router.Add(Route{"GET", "/api/openapi.json", Access::kPublic, 0,
-                   [](const Request&) { return Response::Json(200, OpenApiDocument()); }});
+  router.Add(Route{
+      "GET", "/readyz", Access::kPublic, 0, [d, draining](const Request&) {
+        std::vector<FieldIssue> down;
+        if (draining->load()) down.push_back({"server", "shutting down"});
+        if (!d.bus->Healthy()) down.push_back({"eventBus", "not connected"});
+        auto probe = d.store->GetProject("readyz-probe");
+        if (!probe && probe.error().code != ErrorCode::kNotFound) {
+          down.push_back({"store", probe.error().message});
+        }
+        if (!down.empty()) {
+          return ErrorResponse(ErrorCode::kUnavailable, "not ready", down);
+        }
+        return Response::Json(200, {{"status", "ready"}});
+      }});
+  router.Add(Route{
+      "GET", "/api/openapi.json", Access::kPublic, 0,
+      [](const Request&) { return Response::Json(200, OpenApiDocument()); }});
 }
 
 }  // namespace miri::http

@@ -46,9 +46,9 @@ struct PlanLimits {
 // What an analyzer reports about the audio.
 struct SongAnalysis {
   int64_t duration_ms = 0;
-  double tempo_bpm = 0;               // 0 when no steady pulse was found
-  std::vector<int64_t> beats_ms;      // ascending
-  std::vector<int64_t> onsets_ms;     // ascending
+  double tempo_bpm = 0;            // 0 when no steady pulse was found
+  std::vector<int64_t> beats_ms;   // ascending
+  std::vector<int64_t> onsets_ms;  // ascending
   // Frame features for segmentation: `frames` rows of `dims` values, one
   // row every `frame_ms`; energy_db has one value per row.
   double frame_ms = 0;
@@ -69,7 +69,7 @@ struct PlanRequest {
   std::string lyrics_text;    // UTF-8; LRC, SRT or plain
   std::string lyrics_format;  // "lrc", "srt", "plain" or "" to detect
   PlanLimits limits;
-  std::string llm_model;      // for cloud directors; empty = their default
+  std::string llm_model;  // for cloud directors; empty = their default
 };
 
 struct Plan {

@@ -43,7 +43,7 @@ struct ImageRequest {
   std::optional<int64_t> seed;
   std::vector<std::string> reference_blobs;  // kEdit: earlier approved images
   std::string image_blob;                    // kInpaint: the image to change
-  std::string mask_blob;  // kInpaint: white = repaint, same size as image
+  std::string mask_blob;   // kInpaint: white = repaint, same size as image
   std::string output_key;  // where the result goes in the BlobStore
 };
 
@@ -54,8 +54,7 @@ class ImageGenerator {
   virtual Result<Dispatch> Submit(const ImageRequest& request) = 0;
   virtual Result<std::optional<ProviderResult>> Poll(
       std::string_view job_id) = 0;
-  virtual Result<void> Adopt(std::string_view job_id,
-                             std::string_view resume) {
+  virtual Result<void> Adopt(std::string_view job_id, std::string_view resume) {
     (void)job_id;
     (void)resume;
     return {};

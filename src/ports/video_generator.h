@@ -23,11 +23,12 @@ struct TrajectoryPoint {
   // origin is bottom-left).
   int x = 0;
   int y = 0;
-  friend bool operator==(const TrajectoryPoint&, const TrajectoryPoint&) = default;
+  friend bool operator==(const TrajectoryPoint&,
+                         const TrajectoryPoint&) = default;
 };
 
 struct DynamicMask {
-  std::string mask_blob;  // white = the region that moves
+  std::string mask_blob;                    // white = the region that moves
   std::vector<TrajectoryPoint> trajectory;  // 2..77 points, start to end
 };
 
@@ -57,8 +58,7 @@ class VideoGenerator {
   virtual Result<Dispatch> Submit(const VideoRequest& request) = 0;
   virtual Result<std::optional<ProviderResult>> Poll(
       std::string_view job_id) = 0;
-  virtual Result<void> Adopt(std::string_view job_id,
-                             std::string_view resume) {
+  virtual Result<void> Adopt(std::string_view job_id, std::string_view resume) {
     (void)job_id;
     (void)resume;
     return {};

@@ -26,7 +26,8 @@ void WriteFile(const fs::path& p, const std::string& bytes) {
 // Every byte value, so no adapter may treat a blob as text.
 std::string AllBytes(size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 7 + i / 256) & 0xff);
+  for (size_t i = 0; i < n; ++i)
+    s[i] = static_cast<char>((i * 7 + i / 256) & 0xff);
   return s;
 }
 
@@ -87,8 +88,9 @@ TEST_P(BlobStoreContractTest, MissingKeyIsNotFoundAndDoesNotExist) {
 TEST_P(BlobStoreContractTest, KeysThatWouldEscapeAreRefusedByEveryMethod) {
   fs::path src = fs::path(dir_) / "src.bin";
   WriteFile(src, "x");
-  for (const char* key : {"../x", "a/../../x", "/etc/passwd", "a//b", "", "a/./b",
-                          "a b", "a\\b", "a/", "a?b", "a%2Fb", "a#b"}) {
+  for (const char* key :
+       {"../x", "a/../../x", "/etc/passwd", "a//b", "", "a/./b", "a b", "a\\b",
+        "a/", "a?b", "a%2Fb", "a#b"}) {
     std::vector<Error> errors;
     if (auto r = store_->Put(key, "x"); !r) errors.push_back(r.error());
     if (auto r = store_->PutFile(key, src); !r) errors.push_back(r.error());
@@ -97,7 +99,8 @@ TEST_P(BlobStoreContractTest, KeysThatWouldEscapeAreRefusedByEveryMethod) {
     if (auto r = store_->LocalPath(key); !r) errors.push_back(r.error());
     ASSERT_EQ(errors.size(), 5u) << key;
     for (const Error& e : errors) {
-      EXPECT_EQ(e.code, ErrorCode::kInvalidArgument) << key << ": " << e.ToString();
+      EXPECT_EQ(e.code, ErrorCode::kInvalidArgument)
+          << key << ": " << e.ToString();
       ASSERT_FALSE(e.issues.empty()) << key;
       EXPECT_EQ(e.issues.at(0).path, "key");
     }
@@ -117,7 +120,8 @@ TEST_P(BlobStoreContractTest, PutFileCopiesAndLocalPathReadsItBack) {
   EXPECT_EQ(store_->Get("projects/p1/render/output.mp4"), media);
 }
 
-TEST_P(BlobStoreContractTest, PutFileOfAMissingSourceIsNotFoundAndWritesNothing) {
+TEST_P(BlobStoreContractTest,
+       PutFileOfAMissingSourceIsNotFoundAndWritesNothing) {
   Result<void> r = store_->PutFile("x", fs::path(dir_) / "missing");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
@@ -170,7 +174,8 @@ TEST_P(BlobStoreContractTest, ConcurrentWritersNeverLeaveAPartialBlob) {
   for (int i = 0; i < 20; ++i) {
     Result<std::string> got = store_->Get("k");
     if (got) {
-      EXPECT_TRUE(*got == a || *got == b) << "a partial blob of " << got->size();
+      EXPECT_TRUE(*got == a || *got == b)
+          << "a partial blob of " << got->size();
     }
   }
   for (std::thread& t : threads) t.join();

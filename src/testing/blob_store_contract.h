@@ -2,7 +2,8 @@
 // must pass it. An adapter's test file instantiates it with a factory:
 //
 //   INSTANTIATE_TEST_SUITE_P(LocalFs, BlobStoreContractTest,
-//       ::testing::Values(BlobStoreFactory{"localfs", [](const std::string& dir) {
+//       ::testing::Values(BlobStoreFactory{"localfs", [](const std::string&
+//       dir) {
 //         return LocalFsBlobStore::Open(dir + "/root"); }}));
 #ifndef MIRI_TESTING_BLOB_STORE_CONTRACT_H_
 #define MIRI_TESTING_BLOB_STORE_CONTRACT_H_
@@ -23,12 +24,14 @@ struct BlobStoreFactory {
   // same dir twice must give two handles on the same blobs (two processes
   // sharing one store). `dir` is a fresh, empty directory per test that the
   // store may also use for local files (e.g. a cache).
-  std::function<Result<std::unique_ptr<BlobStore>>(const std::string& dir)> open;
+  std::function<Result<std::unique_ptr<BlobStore>>(const std::string& dir)>
+      open;
 };
 
 inline std::string PrintToString(const BlobStoreFactory& f) { return f.name; }
 
-class BlobStoreContractTest : public ::testing::TestWithParam<BlobStoreFactory> {
+class BlobStoreContractTest
+    : public ::testing::TestWithParam<BlobStoreFactory> {
  protected:
   void SetUp() override;
   void TearDown() override;

@@ -27,7 +27,8 @@ void ImageGeneratorContractTest::TearDown() {
   generator_.reset();  // stops workers before the sink and blobs go
 }
 
-ImageRequest ImageGeneratorContractTest::ValidRequest(const std::string& job_id) const {
+ImageRequest ImageGeneratorContractTest::ValidRequest(
+    const std::string& job_id) const {
   ImageRequest r;
   r.job_id = job_id;
   r.prompt = kPrompt;
@@ -41,13 +42,15 @@ ImageRequest ImageGeneratorContractTest::ValidRequest(const std::string& job_id)
   return r;
 }
 
-ProviderResult ImageGeneratorContractTest::SubmitAndWait(const ImageRequest& request) {
+ProviderResult ImageGeneratorContractTest::SubmitAndWait(
+    const ImageRequest& request) {
   auto dispatch = generator_->Submit(request);
   EXPECT_TRUE(dispatch) << dispatch.error().ToString();
   auto result = sink_.WaitFor(request.job_id, GetParam().result_timeout);
   EXPECT_TRUE(result.has_value()) << "no result for " << request.job_id;
   if (!result) return {};
-  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   return *result;
 }
 
@@ -61,11 +64,13 @@ TEST_P(ImageGeneratorContractTest, ResultArrivesOnTheSinkWithOurJobId) {
   EXPECT_EQ(result->job_id, r.job_id);
   EXPECT_EQ(result->provider_request_id, dispatch->provider_request_id);
   EXPECT_EQ(result->provider, generator_->name());
-  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   ASSERT_EQ(result->output_blobs.size(), 1u);
 }
 
-TEST_P(ImageGeneratorContractTest, OutputIsAPngOfTheRequestedSizeInTheBlobStore) {
+TEST_P(ImageGeneratorContractTest,
+       OutputIsAPngOfTheRequestedSizeInTheBlobStore) {
   ImageRequest r = ValidRequest("job-size");
   ProviderResult result = SubmitAndWait(r);
   ASSERT_EQ(result.output_blobs.size(), 1u);
@@ -93,7 +98,8 @@ TEST_P(ImageGeneratorContractTest, SameJobIdTwiceStartsOneJob) {
   }
 }
 
-TEST_P(ImageGeneratorContractTest, InvalidRequestNamesTheFieldAndStartsNothing) {
+TEST_P(ImageGeneratorContractTest,
+       InvalidRequestNamesTheFieldAndStartsNothing) {
   ImageRequest no_job = ValidRequest("x");
   no_job.job_id.clear();
   auto r1 = generator_->Submit(no_job);
@@ -132,14 +138,17 @@ TEST_P(ImageGeneratorContractTest, PollReportsTheFinishedResult) {
   EXPECT_EQ((*polled)->output_blobs, pushed.output_blobs);
 }
 
-TEST_P(ImageGeneratorContractTest, AFreshInstanceAdoptsTheJobAndPollsItWithoutResubmitting) {
+TEST_P(ImageGeneratorContractTest,
+       AFreshInstanceAdoptsTheJobAndPollsItWithoutResubmitting) {
   ImageRequest r = ValidRequest("job-adopt");
   auto dispatch = generator_->Submit(r);
   ASSERT_TRUE(dispatch) << dispatch.error().ToString();
-  if (dispatch->resume.empty()) GTEST_SKIP() << "nothing to resume: jobs die with the process";
+  if (dispatch->resume.empty())
+    GTEST_SKIP() << "nothing to resume: jobs die with the process";
   ASSERT_TRUE(GetParam().make_peer) << "a resumable adapter needs make_peer";
   RecordingSink peer_sink;
-  std::unique_ptr<ImageGenerator> peer = GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
+  std::unique_ptr<ImageGenerator> peer =
+      GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
   auto unknown = peer->Poll(r.job_id);
   ASSERT_FALSE(unknown) << "the peer starts with fresh memory";
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
@@ -156,7 +165,8 @@ TEST_P(ImageGeneratorContractTest, AFreshInstanceAdoptsTheJobAndPollsItWithoutRe
   ASSERT_TRUE(result) << "the adopted job never finished";
   EXPECT_EQ(result->job_id, r.job_id);
   EXPECT_EQ(result->provider_request_id, dispatch->provider_request_id);
-  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   ASSERT_EQ(result->output_blobs.size(), 1u);
   EXPECT_TRUE(blobs_->Exists(result->output_blobs[0]).value());
   // Submitting the adopted job id starts nothing new.
@@ -172,7 +182,8 @@ TEST_P(ImageGeneratorContractTest, AdoptOfAResumeThatIsNotOneIsRefused) {
   if (dispatch->resume.empty()) GTEST_SKIP() << "nothing to resume";
   ASSERT_TRUE(GetParam().make_peer);
   RecordingSink peer_sink;
-  std::unique_ptr<ImageGenerator> peer = GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
+  std::unique_ptr<ImageGenerator> peer =
+      GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
   Result<void> bad = peer->Adopt("job-adopt-bad", "{}");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
@@ -222,12 +233,15 @@ TEST_P(ImageGeneratorContractTest, InpaintGivesAPngOfTheImageSize) {
 TEST_P(ImageGeneratorContractTest, ConcurrentJobsEachReportOnce) {
   constexpr int kJobs = 5;
   for (int i = 0; i < kJobs; ++i) {
-    ASSERT_TRUE(generator_->Submit(ValidRequest("job-many-" + std::to_string(i))));
+    ASSERT_TRUE(
+        generator_->Submit(ValidRequest("job-many-" + std::to_string(i))));
   }
   for (int i = 0; i < kJobs; ++i) {
-    auto result = sink_.WaitFor("job-many-" + std::to_string(i), GetParam().result_timeout);
+    auto result = sink_.WaitFor("job-many-" + std::to_string(i),
+                                GetParam().result_timeout);
     ASSERT_TRUE(result.has_value()) << i;
-    EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+    EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded)
+        << result->error;
   }
 }
 

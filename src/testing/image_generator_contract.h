@@ -31,18 +31,22 @@ namespace miri::testing {
 struct ImageGeneratorFactory {
   std::string name;
   // Builds the adapter; it copies outputs into `blobs` and reports on `sink`.
-  std::function<std::unique_ptr<ImageGenerator>(BlobStore* blobs, ResultSink* sink)> make;
+  std::function<std::unique_ptr<ImageGenerator>(BlobStore* blobs,
+                                                ResultSink* sink)>
+      make;
   // Optional provider-specific changes to the suite's valid requests.
   std::function<void(ImageRequest&)> adjust = nullptr;
   std::chrono::milliseconds result_timeout{30000};
   // For adapters whose Dispatch carries a resume: a second instance on the
   // same provider with fresh memory (another process, after a restart).
-  std::function<std::unique_ptr<ImageGenerator>(ImageGenerator& first, BlobStore* blobs,
-                                                ResultSink* sink)>
+  std::function<std::unique_ptr<ImageGenerator>(
+      ImageGenerator& first, BlobStore* blobs, ResultSink* sink)>
       make_peer = nullptr;
 };
 
-inline std::string PrintToString(const ImageGeneratorFactory& f) { return f.name; }
+inline std::string PrintToString(const ImageGeneratorFactory& f) {
+  return f.name;
+}
 
 class ImageGeneratorContractTest
     : public ::testing::TestWithParam<ImageGeneratorFactory> {

@@ -1,8 +1,8 @@
 #include "testing/store_contract.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <atomic>
 #include <numeric>
 #include <thread>
 
@@ -20,20 +20,21 @@ std::vector<std::string> ShotIds(const std::vector<Shot>& shots) {
 }
 
 LedgerEntry Reserve(const std::string& id, int64_t amount) {
-  return {id,           LedgerKind::kReserve, "fal", amount, std::nullopt,
-          std::nullopt, std::nullopt,         kAt};
+  return {id,           LedgerKind::kReserve, "fal",        amount,
+          std::nullopt, std::nullopt,         std::nullopt, kAt};
 }
 
 LedgerEntry Close(const std::string& id, LedgerKind kind,
                   const std::string& reservation, int64_t amount) {
-  return {id, kind, "fal", amount, reservation, std::nullopt, std::nullopt, kAt};
+  return {id,          kind,         "fal",        amount,
+          reservation, std::nullopt, std::nullopt, kAt};
 }
 
 }  // namespace
 
 void StoreContractTest::SetUp() {
-  std::string tmpl = (std::filesystem::temp_directory_path() /
-                      "miri-store-XXXXXX").string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "miri-store-XXXXXX").string();
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
   dir_ = tmpl;
   store_ = Reopen();
@@ -177,13 +178,15 @@ TEST_P(StoreContractTest, InvalidDocumentIsRefusedBeforeWriting) {
   Result<AppendEventResult> appended = store_->AppendEvent(good.project_id, e);
   ASSERT_FALSE(appended);
   EXPECT_EQ(appended.error().issues.at(0).path, "eventId");
-  EXPECT_EQ(store_->GetShot(good.project_id, "sh-0")->status, ShotStatus::kDraft);
+  EXPECT_EQ(store_->GetShot(good.project_id, "sh-0")->status,
+            ShotStatus::kDraft);
 }
 
 TEST_P(StoreContractTest, VersionOfUnknownShotIsNotFound) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
-  Result<void> r = store_->AppendVersion(p.project_id, SampleVersion("v1", "x"));
+  Result<void> r =
+      store_->AppendVersion(p.project_id, SampleVersion("v1", "x"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
 }
@@ -289,8 +292,9 @@ TEST_P(StoreContractTest, RebuildFromEventsEqualsStoredProjection) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
   ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 4)));
-  const S path[] = {S::kDraft, S::kValidation, S::kGeneratingImage,
-                    S::kAwaitingApproval, S::kGeneratingVideo, S::kCompleted};
+  const S path[] = {S::kDraft,           S::kValidation,
+                    S::kGeneratingImage, S::kAwaitingApproval,
+                    S::kGeneratingVideo, S::kCompleted};
   for (int shot = 0; shot < 4; ++shot) {
     std::string id = "sh-" + std::to_string(shot);
     for (int step = 0; step < shot + 2; ++step) {  // sh-3 reaches COMPLETED
@@ -314,9 +318,16 @@ TEST_P(StoreContractTest, RebuildFromEventsEqualsStoredProjection) {
 TEST_P(StoreContractTest, RulesAndLedgerAreCreateOnly) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
-  Rule rule{"r1", "hem stays mid-calf", RuleKind::kPositive, RuleScope::kGlobal,
-            std::nullopt, std::nullopt, "the dress is above the knee",
-            std::nullopt, kAt, true};
+  Rule rule{"r1",
+            "hem stays mid-calf",
+            RuleKind::kPositive,
+            RuleScope::kGlobal,
+            std::nullopt,
+            std::nullopt,
+            "the dress is above the knee",
+            std::nullopt,
+            kAt,
+            true};
   ASSERT_TRUE(store_->AppendRule(p.project_id, rule));
   Rule changed = rule;
   changed.active = false;
@@ -334,11 +345,23 @@ TEST_P(StoreContractTest, RulesAndLedgerAreCreateOnly) {
 TEST_P(StoreContractTest, RuleEventsAreCreateOnlyAndNeedTheirRule) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
-  Rule rule{"r1", "hem stays mid-calf", RuleKind::kPositive, RuleScope::kGlobal,
-            std::nullopt, std::nullopt, std::nullopt, std::nullopt, kAt, true};
+  Rule rule{"r1",
+            "hem stays mid-calf",
+            RuleKind::kPositive,
+            RuleScope::kGlobal,
+            std::nullopt,
+            std::nullopt,
+            std::nullopt,
+            std::nullopt,
+            kAt,
+            true};
   ASSERT_TRUE(store_->AppendRule(p.project_id, rule));
-  RuleEvent e{"re1", "r1", RuleEventKind::kDeactivated, std::nullopt,
-              "no longer wanted", kAt};
+  RuleEvent e{"re1",
+              "r1",
+              RuleEventKind::kDeactivated,
+              std::nullopt,
+              "no longer wanted",
+              kAt};
   ASSERT_TRUE(store_->AppendRuleEvent(p.project_id, e));
   EXPECT_EQ(store_->AppendRuleEvent(p.project_id, e).error().code,
             ErrorCode::kAlreadyExists);
@@ -354,9 +377,9 @@ TEST_P(StoreContractTest, RuleEventsAreCreateOnlyAndNeedTheirRule) {
 TEST_P(StoreContractTest, ReservationsNeverPassTheCap) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
-  EXPECT_EQ(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000)
-                .value(),
-            (BudgetState{0, 600}));
+  EXPECT_EQ(
+      store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000).value(),
+      (BudgetState{0, 600}));
   Result<BudgetState> over =
       store_->ReserveBudget(p.project_id, Reserve("r2", 500), 1000);
   ASSERT_FALSE(over);
@@ -370,9 +393,11 @@ TEST_P(StoreContractTest, SettleAndReleaseCloseAReservationOnce) {
   ASSERT_TRUE(store_->CreateProject(p));
   ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000));
   ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r2", 300), 1000));
-  ASSERT_TRUE(store_->AppendLedgerEntry(p.project_id, Close("s1", LedgerKind::kSettle, "r1", 450)));
+  ASSERT_TRUE(store_->AppendLedgerEntry(
+      p.project_id, Close("s1", LedgerKind::kSettle, "r1", 450)));
   EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 300}));
-  ASSERT_TRUE(store_->AppendLedgerEntry(p.project_id, Close("x2", LedgerKind::kRelease, "r2", 0)));
+  ASSERT_TRUE(store_->AppendLedgerEntry(
+      p.project_id, Close("x2", LedgerKind::kRelease, "r2", 0)));
   EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 0}));
   Result<void> twice = store_->AppendLedgerEntry(
       p.project_id, Close("s1b", LedgerKind::kSettle, "r1", 450));
@@ -425,12 +450,15 @@ TEST_P(StoreContractTest, DataSurvivesReopen) {
 // does): every accepted event is stored exactly once with its own seq, a
 // repeat is a duplicate, and a refused event, even one that shares a
 // commit with accepted ones, leaves nothing behind.
-TEST_P(StoreContractTest, ConcurrentWritesOnOneHandleCommitOnceAndRefusalsWriteNothing) {
+TEST_P(StoreContractTest,
+       ConcurrentWritesOnOneHandleCommitOnceAndRefusalsWriteNothing) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
   constexpr int kThreads = 8, kShotsEach = 6;
-  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", kThreads * kShotsEach)));
-  std::vector<int> accepted(kThreads, 0), duplicates(kThreads, 0), refused(kThreads, 0);
+  ASSERT_TRUE(store_->CommitPlan(p.project_id,
+                                 SamplePlan("sh", kThreads * kShotsEach)));
+  std::vector<int> accepted(kThreads, 0), duplicates(kThreads, 0),
+      refused(kThreads, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -440,13 +468,18 @@ TEST_P(StoreContractTest, ConcurrentWritesOnOneHandleCommitOnceAndRefusalsWriteN
         auto a = store_->AppendEvent(p.project_id, go);
         if (a && !a->duplicate) ++accepted[t];
         auto again = store_->AppendEvent(p.project_id, go);
-        if (again && again->duplicate && again->event.seq == a->event.seq) ++duplicates[t];
-        auto stale = store_->AppendEvent(p.project_id,
-                                         ShotEvent(shot, S::kDraft, S::kFailed, shot + "/stale"));
+        if (again && again->duplicate && again->event.seq == a->event.seq)
+          ++duplicates[t];
+        auto stale = store_->AppendEvent(
+            p.project_id,
+            ShotEvent(shot, S::kDraft, S::kFailed, shot + "/stale"));
         auto illegal = store_->AppendEvent(
-            p.project_id, ShotEvent(shot, S::kValidation, S::kCompleted, shot + "/illegal"));
-        if (!stale && stale.error().code == ErrorCode::kFailedPrecondition) ++refused[t];
-        if (!illegal && illegal.error().code == ErrorCode::kFailedPrecondition) ++refused[t];
+            p.project_id,
+            ShotEvent(shot, S::kValidation, S::kCompleted, shot + "/illegal"));
+        if (!stale && stale.error().code == ErrorCode::kFailedPrecondition)
+          ++refused[t];
+        if (!illegal && illegal.error().code == ErrorCode::kFailedPrecondition)
+          ++refused[t];
       }
     });
   }

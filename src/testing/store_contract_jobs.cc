@@ -37,7 +37,8 @@ TEST_P(StoreContractTest, JobRecordsAreCreateOnly) {
   EXPECT_EQ(store_->GetJob(p.project_id, "p:v1"), Job("p:v1", "req-1"));
   // Another attempt of the same version is another job.
   EXPECT_TRUE(store_->RecordJob(p.project_id, Job("p:v1#1", "req-3")));
-  EXPECT_EQ(store_->GetJob(p.project_id, "p:v1#1")->provider_request_id, "req-3");
+  EXPECT_EQ(store_->GetJob(p.project_id, "p:v1#1")->provider_request_id,
+            "req-3");
 }
 
 TEST_P(StoreContractTest, ConcurrentRecordsOfOneJobKeepExactlyOne) {
@@ -50,7 +51,8 @@ TEST_P(StoreContractTest, ConcurrentRecordsOfOneJobKeepExactlyOne) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
-      if (handles[i]->RecordJob(p.project_id, Job("p:v9", "req-" + std::to_string(i)))) {
+      if (handles[i]->RecordJob(p.project_id,
+                                Job("p:v9", "req-" + std::to_string(i)))) {
         ++won;
       }
     });
@@ -74,7 +76,8 @@ TEST_P(StoreContractTest, UnknownJobsAndInvalidRecordsAreRefused) {
   Result<void> invalid = store_->RecordJob(p.project_id, bad);
   ASSERT_FALSE(invalid);
   EXPECT_EQ(invalid.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store_->GetJob(p.project_id, "p:v2").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetJob(p.project_id, "p:v2").error().code,
+            ErrorCode::kNotFound);
 }
 
 }  // namespace

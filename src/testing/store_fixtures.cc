@@ -13,8 +13,12 @@ ProjectConfig SampleProject(const std::string& id_suffix) {
   ProjectConfig p;
   p.project_id = "123e4567-e89b-12d3-a456-" + id_suffix;
   p.project_name = "Rain Song";
-  p.global_settings = {"gemini-2.5-pro", "fal-ai/flux-2/lora",
-                       "kling-v2-5-turbo", "miriN14", true, 10.0};
+  p.global_settings = {"gemini-2.5-pro",
+                       "fal-ai/flux-2/lora",
+                       "kling-v2-5-turbo",
+                       "miriN14",
+                       true,
+                       10.0};
   p.creation_timestamp = kAt;
   return p;
 }
@@ -66,9 +70,11 @@ Result<void> WalkShot(Store& store, std::string_view project_id,
                     S::kGeneratingImage, S::kAwaitingApproval,
                     S::kGeneratingVideo, S::kCompleted};
   for (size_t i = 1; i < std::size(path); ++i) {
-    RETURN_IF_ERROR(store.AppendEvent(project_id, ShotEvent(shot_id, path[i - 1], path[i],
-                                                            shot_id + "-" + std::to_string(i))),
-                    "walking " + shot_id);
+    RETURN_IF_ERROR(
+        store.AppendEvent(project_id,
+                          ShotEvent(shot_id, path[i - 1], path[i],
+                                    shot_id + "-" + std::to_string(i))),
+        "walking " + shot_id);
     if (path[i] == last) return {};
   }
   return {};
@@ -79,8 +85,8 @@ PlanCommit SamplePlan(const std::string& prefix, int n) {
   plan.at = kAt;
   plan.scenes.push_back({"sc1", 0, 4000 * n, "verse", "rain"});
   for (int i = 0; i < n; ++i) {
-    plan.shots.push_back(SampleShot(prefix + "-" + std::to_string(i),
-                                    4000 * i, 4000 * (i + 1)));
+    plan.shots.push_back(
+        SampleShot(prefix + "-" + std::to_string(i), 4000 * i, 4000 * (i + 1)));
   }
   return plan;
 }

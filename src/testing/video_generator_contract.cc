@@ -18,22 +18,28 @@ void VideoGeneratorContractTest::SetUp() {
   blobs_ = std::move(*blobs);
   local::Image start(kW, kH, local::MakePixel(40, 60, 90));
   for (int y = 30; y < 60; ++y) {
-    for (int x = 60; x < 90; ++x) start.at(x, y) = local::MakePixel(240, 200, 60);
+    for (int x = 60; x < 90; ++x)
+      start.at(x, y) = local::MakePixel(240, 200, 60);
   }
-  ASSERT_TRUE(blobs_->Put("contract/start.png", local::EncodePng(start).value()));
-  ASSERT_TRUE(blobs_->Put("contract/end.png", SolidPng(kW, kH, local::MakePixel(200, 90, 60))));
-  ASSERT_TRUE(blobs_->Put("contract/mask.png", RectMaskPng(kW, kH, 60, 30, 30, 30)));
+  ASSERT_TRUE(
+      blobs_->Put("contract/start.png", local::EncodePng(start).value()));
+  ASSERT_TRUE(blobs_->Put("contract/end.png",
+                          SolidPng(kW, kH, local::MakePixel(200, 90, 60))));
+  ASSERT_TRUE(
+      blobs_->Put("contract/mask.png", RectMaskPng(kW, kH, 60, 30, 30, 30)));
   generator_ = GetParam().make(blobs_.get(), &sink_);
   ASSERT_NE(generator_, nullptr);
 }
 
 void VideoGeneratorContractTest::TearDown() { generator_.reset(); }
 
-VideoRequest VideoGeneratorContractTest::ValidRequest(const std::string& job_id) const {
+VideoRequest VideoGeneratorContractTest::ValidRequest(
+    const std::string& job_id) const {
   VideoRequest r;
   r.job_id = job_id;
-  r.prompt = "[S01]_[V01]_[KLING] Resting state: Miri stands at the window. "
-             "Action: she turns her head towards the rain.";
+  r.prompt =
+      "[S01]_[V01]_[KLING] Resting state: Miri stands at the window. "
+      "Action: she turns her head towards the rain.";
   r.start_frame_blob = "contract/start.png";
   r.duration_ms = 1000;
   r.fps = 12;
@@ -44,13 +50,15 @@ VideoRequest VideoGeneratorContractTest::ValidRequest(const std::string& job_id)
   return r;
 }
 
-ProviderResult VideoGeneratorContractTest::SubmitAndWait(const VideoRequest& request) {
+ProviderResult VideoGeneratorContractTest::SubmitAndWait(
+    const VideoRequest& request) {
   auto dispatch = generator_->Submit(request);
   EXPECT_TRUE(dispatch) << dispatch.error().ToString();
   auto result = sink_.WaitFor(request.job_id, GetParam().result_timeout);
   EXPECT_TRUE(result.has_value()) << "no result for " << request.job_id;
   if (!result) return {};
-  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  EXPECT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   return *result;
 }
 
@@ -63,7 +71,8 @@ TEST_P(VideoGeneratorContractTest, ResultArrivesOnTheSinkWithOurJobIdAndAnMp4) {
   EXPECT_EQ(result->job_id, r.job_id);
   EXPECT_EQ(result->provider, generator_->name());
   EXPECT_EQ(result->provider_request_id, dispatch->provider_request_id);
-  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   ASSERT_EQ(result->output_blobs.size(), 1u);
   auto bytes = blobs_->Get(result->output_blobs[0]);
   ASSERT_TRUE(bytes) << bytes.error().ToString();
@@ -80,7 +89,8 @@ TEST_P(VideoGeneratorContractTest, StartAndEndFramesGiveAClip) {
 
 TEST_P(VideoGeneratorContractTest, MotionBrushGivesAClip) {
   VideoRequest r = ValidRequest("clip-brush");
-  r.motion_brush = MotionBrush{"", {DynamicMask{"contract/mask.png", {{75, 45}, {120, 45}}}}};
+  r.motion_brush = MotionBrush{
+      "", {DynamicMask{"contract/mask.png", {{75, 45}, {120, 45}}}}};
   ProviderResult result = SubmitAndWait(r);
   ASSERT_EQ(result.output_blobs.size(), 1u);
   EXPECT_TRUE(LooksLikeMp4(blobs_->Get(result.output_blobs[0]).value()));
@@ -100,7 +110,8 @@ TEST_P(VideoGeneratorContractTest, SameJobIdTwiceStartsOneJob) {
   }
 }
 
-TEST_P(VideoGeneratorContractTest, InvalidRequestNamesTheFieldAndStartsNothing) {
+TEST_P(VideoGeneratorContractTest,
+       InvalidRequestNamesTheFieldAndStartsNothing) {
   VideoRequest no_job = ValidRequest("x");
   no_job.job_id.clear();
   auto r1 = generator_->Submit(no_job);
@@ -111,21 +122,26 @@ TEST_P(VideoGeneratorContractTest, InvalidRequestNamesTheFieldAndStartsNothing) 
   no_start.start_frame_blob.clear();
   auto r2 = generator_->Submit(no_start);
   ASSERT_FALSE(r2);
-  EXPECT_TRUE(NamesField(r2.error(), "start_frame_blob")) << r2.error().ToString();
+  EXPECT_TRUE(NamesField(r2.error(), "start_frame_blob"))
+      << r2.error().ToString();
 
   VideoRequest one_point = ValidRequest("clip-invalid");
-  one_point.motion_brush = MotionBrush{"", {DynamicMask{"contract/mask.png", {{75, 45}}}}};
+  one_point.motion_brush =
+      MotionBrush{"", {DynamicMask{"contract/mask.png", {{75, 45}}}}};
   auto r3 = generator_->Submit(one_point);
   ASSERT_FALSE(r3);
-  EXPECT_TRUE(NamesField(r3.error(), "motion_brush.dynamic_masks[0].trajectory"))
+  EXPECT_TRUE(
+      NamesField(r3.error(), "motion_brush.dynamic_masks[0].trajectory"))
       << r3.error().ToString();
 
   VideoRequest seven = ValidRequest("clip-invalid");
   seven.motion_brush = MotionBrush{
-      "", std::vector<DynamicMask>(7, DynamicMask{"contract/mask.png", {{1, 1}, {2, 2}}})};
+      "", std::vector<DynamicMask>(
+              7, DynamicMask{"contract/mask.png", {{1, 1}, {2, 2}}})};
   auto r4 = generator_->Submit(seven);
   ASSERT_FALSE(r4);
-  EXPECT_TRUE(NamesField(r4.error(), "motion_brush.dynamic_masks")) << r4.error().ToString();
+  EXPECT_TRUE(NamesField(r4.error(), "motion_brush.dynamic_masks"))
+      << r4.error().ToString();
 
   auto polled = generator_->Poll("clip-invalid");
   ASSERT_FALSE(polled);
@@ -142,14 +158,17 @@ TEST_P(VideoGeneratorContractTest, PollReportsTheFinishedResult) {
   EXPECT_EQ((*polled)->output_blobs, pushed.output_blobs);
 }
 
-TEST_P(VideoGeneratorContractTest, AFreshInstanceAdoptsTheJobAndPollsItWithoutResubmitting) {
+TEST_P(VideoGeneratorContractTest,
+       AFreshInstanceAdoptsTheJobAndPollsItWithoutResubmitting) {
   VideoRequest r = ValidRequest("clip-adopt");
   auto dispatch = generator_->Submit(r);
   ASSERT_TRUE(dispatch) << dispatch.error().ToString();
-  if (dispatch->resume.empty()) GTEST_SKIP() << "nothing to resume: jobs die with the process";
+  if (dispatch->resume.empty())
+    GTEST_SKIP() << "nothing to resume: jobs die with the process";
   ASSERT_TRUE(GetParam().make_peer) << "a resumable adapter needs make_peer";
   RecordingSink peer_sink;
-  std::unique_ptr<VideoGenerator> peer = GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
+  std::unique_ptr<VideoGenerator> peer =
+      GetParam().make_peer(*generator_, blobs_.get(), &peer_sink);
   auto unknown = peer->Poll(r.job_id);
   ASSERT_FALSE(unknown) << "the peer starts with fresh memory";
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
@@ -166,7 +185,8 @@ TEST_P(VideoGeneratorContractTest, AFreshInstanceAdoptsTheJobAndPollsItWithoutRe
   ASSERT_TRUE(result) << "the adopted job never finished";
   EXPECT_EQ(result->job_id, r.job_id);
   EXPECT_EQ(result->provider_request_id, dispatch->provider_request_id);
-  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   ASSERT_EQ(result->output_blobs.size(), 1u);
   EXPECT_TRUE(LooksLikeMp4(blobs_->Get(result->output_blobs[0]).value()));
   auto again = peer->Submit(r);
@@ -180,12 +200,14 @@ TEST_P(VideoGeneratorContractTest, PollOfAnUnknownJobIsNotFound) {
   EXPECT_EQ(polled.error().code, ErrorCode::kNotFound);
 }
 
-TEST_P(VideoGeneratorContractTest, AMissingStartFrameFailsAtSubmitOrAsAFailedResult) {
+TEST_P(VideoGeneratorContractTest,
+       AMissingStartFrameFailsAtSubmitOrAsAFailedResult) {
   VideoRequest r = ValidRequest("clip-lost");
   r.start_frame_blob = "contract/absent.png";
   auto dispatch = generator_->Submit(r);
   if (!dispatch) {
-    EXPECT_NE(dispatch.error().code, ErrorCode::kInternal) << dispatch.error().ToString();
+    EXPECT_NE(dispatch.error().code, ErrorCode::kInternal)
+        << dispatch.error().ToString();
     return;
   }
   auto result = sink_.WaitFor(r.job_id, GetParam().result_timeout);

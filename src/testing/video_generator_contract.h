@@ -30,17 +30,21 @@ namespace miri::testing {
 
 struct VideoGeneratorFactory {
   std::string name;
-  std::function<std::unique_ptr<VideoGenerator>(BlobStore* blobs, ResultSink* sink)> make = nullptr;
+  std::function<std::unique_ptr<VideoGenerator>(BlobStore* blobs,
+                                                ResultSink* sink)>
+      make = nullptr;
   std::function<void(VideoRequest&)> adjust = nullptr;
   std::chrono::milliseconds result_timeout{60000};
   // For adapters whose Dispatch carries a resume: a second instance on the
   // same provider with fresh memory (another process, after a restart).
-  std::function<std::unique_ptr<VideoGenerator>(VideoGenerator& first, BlobStore* blobs,
-                                                ResultSink* sink)>
+  std::function<std::unique_ptr<VideoGenerator>(
+      VideoGenerator& first, BlobStore* blobs, ResultSink* sink)>
       make_peer = nullptr;
 };
 
-inline std::string PrintToString(const VideoGeneratorFactory& f) { return f.name; }
+inline std::string PrintToString(const VideoGeneratorFactory& f) {
+  return f.name;
+}
 
 class VideoGeneratorContractTest
     : public ::testing::TestWithParam<VideoGeneratorFactory> {

@@ -12,7 +12,8 @@ constexpr char kPrompt[] =
 constexpr int kW = 160, kH = 96;
 
 std::string Lowered(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -40,15 +41,19 @@ TEST_P(VisionAnalyzerContractTest, RejectionGivesARuleWithTextAndExplanation) {
 }
 
 TEST_P(VisionAnalyzerContractTest, EmptyReasonIsInvalidNamingReason) {
-  auto rule = analyzer_->RuleFromRejection({"contract/image.png", kPrompt, "  "});
+  auto rule =
+      analyzer_->RuleFromRejection({"contract/image.png", kPrompt, "  "});
   ASSERT_FALSE(rule);
   EXPECT_TRUE(NamesField(rule.error(), "reason")) << rule.error().ToString();
 }
 
-TEST_P(VisionAnalyzerContractTest, AReasonAgainstTheDepictionRulesNeverBecomesAPositiveRuleForIt) {
-  for (const char* reason : {"her mouth should be open, she should sing with her teeth showing",
-                             "make her dress shorter and tighter"}) {
-    auto rule = analyzer_->RuleFromRejection({"contract/image.png", kPrompt, reason});
+TEST_P(VisionAnalyzerContractTest,
+       AReasonAgainstTheDepictionRulesNeverBecomesAPositiveRuleForIt) {
+  for (const char* reason :
+       {"her mouth should be open, she should sing with her teeth showing",
+        "make her dress shorter and tighter"}) {
+    auto rule =
+        analyzer_->RuleFromRejection({"contract/image.png", kPrompt, reason});
     ASSERT_TRUE(rule) << rule.error().ToString();
     if (rule->kind != RuleKind::kPositive) continue;
     std::string text = Lowered(rule->text);
@@ -76,9 +81,11 @@ TEST_P(VisionAnalyzerContractTest, MaskIsAPngOfTheImageSizeAtTheOutputKey) {
 }
 
 TEST_P(VisionAnalyzerContractTest, ADrawnMaskWins) {
-  ASSERT_TRUE(blobs_->Put("contract/drawn.png", RectMaskPng(kW, kH, 10, 20, 30, 40)));
+  ASSERT_TRUE(
+      blobs_->Put("contract/drawn.png", RectMaskPng(kW, kH, 10, 20, 30, 40)));
   auto key = analyzer_->MaskFromInstruction(
-      {"contract/image.png", "make the sky orange", "contract/drawn.png", "contract/out.png"});
+      {"contract/image.png", "make the sky orange", "contract/drawn.png",
+       "contract/out.png"});
   ASSERT_TRUE(key) << key.error().ToString();
   auto mask = local::DecodePng(blobs_->Get(*key).value());
   ASSERT_TRUE(mask);
@@ -96,7 +103,8 @@ TEST_P(VisionAnalyzerContractTest, ADrawnMaskWins) {
 }
 
 TEST_P(VisionAnalyzerContractTest, MaskWithoutAnImageIsInvalidNamingTheField) {
-  auto key = analyzer_->MaskFromInstruction({"", "make the sky orange", "", "contract/m.png"});
+  auto key = analyzer_->MaskFromInstruction(
+      {"", "make the sky orange", "", "contract/m.png"});
   ASSERT_FALSE(key);
   EXPECT_TRUE(NamesField(key.error(), "image_blob")) << key.error().ToString();
 }

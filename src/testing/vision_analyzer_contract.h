@@ -29,10 +29,13 @@ namespace miri::testing {
 
 struct VisionAnalyzerFactory {
   std::string name;
-  std::function<std::unique_ptr<VisionAnalyzer>(BlobStore* blobs)> make = nullptr;
+  std::function<std::unique_ptr<VisionAnalyzer>(BlobStore* blobs)> make =
+      nullptr;
 };
 
-inline std::string PrintToString(const VisionAnalyzerFactory& f) { return f.name; }
+inline std::string PrintToString(const VisionAnalyzerFactory& f) {
+  return f.name;
+}
 
 class VisionAnalyzerContractTest
     : public ::testing::TestWithParam<VisionAnalyzerFactory> {

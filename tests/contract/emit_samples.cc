@@ -52,23 +52,31 @@ int main() {
   out["GlobalSettings"] = All({gs, gs_auto});
   out["ProjectConfig"] = All({p, p2});
 
-  std::initializer_list<AgentRole> roles = {AgentRole::kOrchestrator, AgentRole::kAuditor,
-                                            AgentRole::kVisionAnalyzer, AgentRole::kDirector};
+  std::initializer_list<AgentRole> roles = {
+      AgentRole::kOrchestrator, AgentRole::kAuditor, AgentRole::kVisionAnalyzer,
+      AgentRole::kDirector};
   json agents = json::array();
   for (AgentRole r : roles) {
-    AgentConfig a{.config_id = std::string("cfg-") + std::string(AgentRoleName(r)),
-                  .role = r,
-                  .model_string = "gemini-2.5-flash",
-                  .active = r != AgentRole::kAuditor,
-                  .updated_at = kAt};
+    AgentConfig a{
+        .config_id = std::string("cfg-") + std::string(AgentRoleName(r)),
+        .role = r,
+        .model_string = "gemini-2.5-flash",
+        .active = r != AgentRole::kAuditor,
+        .updated_at = kAt};
     agents.push_back(a.ToJson());
   }
   out["AgentConfig"] = agents;
 
-  out["Scene"] = All<Scene>({{.scene_id = "scene-1", .start_ms = 0, .end_ms = 12000,
-                              .label = "verse 1", .description = "a foggy harbour"},
-                             {.scene_id = "scene_2", .start_ms = 12000, .end_ms = 3'600'000,
-                              .label = "chorus", .description = ""}});
+  out["Scene"] = All<Scene>({{.scene_id = "scene-1",
+                              .start_ms = 0,
+                              .end_ms = 12000,
+                              .label = "verse 1",
+                              .description = "a foggy harbour"},
+                             {.scene_id = "scene_2",
+                              .start_ms = 12000,
+                              .end_ms = 3'600'000,
+                              .label = "chorus",
+                              .description = ""}});
 
   json shots = json::array();
   int i = 0;
@@ -90,15 +98,24 @@ int main() {
   }
   out["Shot"] = shots;
 
-  Finding f{.rule_id = "prompt.required_terms", .message = "missing \"Mouth CLOSED\"",
+  Finding f{.rule_id = "prompt.required_terms",
+            .message = "missing \"Mouth CLOSED\"",
             .offending_text = ""};
-  Version v{.version_id = "v1", .shot_id = "shot-1", .kind = VersionKind::kImage,
-            .prompt = "[shot-1]_[v1]_[FLX] Miri ...", .negative_prompt = "",
-            .model_code = "FLX", .model = "fal-ai/flux-2/lora",
-            .parameters = json{{"seed", 42}, {"loras", json::array({"miriN14"})}},
-            .references = {}, .outputs = {"projects/p/images/v1.png"},
-            .parent_version_id = std::nullopt, .applied_rule_ids = {"rule-1"},
-            .findings = {f}, .created_at = kAt};
+  Version v{
+      .version_id = "v1",
+      .shot_id = "shot-1",
+      .kind = VersionKind::kImage,
+      .prompt = "[shot-1]_[v1]_[FLX] Miri ...",
+      .negative_prompt = "",
+      .model_code = "FLX",
+      .model = "fal-ai/flux-2/lora",
+      .parameters = json{{"seed", 42}, {"loras", json::array({"miriN14"})}},
+      .references = {},
+      .outputs = {"projects/p/images/v1.png"},
+      .parent_version_id = std::nullopt,
+      .applied_rule_ids = {"rule-1"},
+      .findings = {f},
+      .created_at = kAt};
   Version v2 = v;
   v2.version_id = "v2";
   v2.kind = VersionKind::kVideo;
@@ -114,9 +131,15 @@ int main() {
   out["Version"] = All({v, v2, v3});
   out["Finding"] = All({f});
 
-  Event first{.event_id = "e1", .shot_id = "shot-1", .version_id = std::nullopt,
-              .from = std::nullopt, .to = "DRAFT", .cause = "planned", .at = kAt,
-              .idempotency_key = "plan:shot-1", .seq = 1};
+  Event first{.event_id = "e1",
+              .shot_id = "shot-1",
+              .version_id = std::nullopt,
+              .from = std::nullopt,
+              .to = "DRAFT",
+              .cause = "planned",
+              .at = kAt,
+              .idempotency_key = "plan:shot-1",
+              .seq = 1};
   Event move = first;
   move.event_id = "e2";
   move.version_id = "v1";
@@ -125,18 +148,36 @@ int main() {
   move.cause = "audit started";
   move.idempotency_key = "k2";
   move.seq = 2;
-  Event project{.event_id = "e3", .shot_id = "", .version_id = std::nullopt,
-                .from = "AUDIO_ANALYSIS", .to = "PLANNED", .cause = "plan committed",
-                .at = kAtMs, .idempotency_key = "plan:p", .seq = 3};
+  Event project{.event_id = "e3",
+                .shot_id = "",
+                .version_id = std::nullopt,
+                .from = "AUDIO_ANALYSIS",
+                .to = "PLANNED",
+                .cause = "plan committed",
+                .at = kAtMs,
+                .idempotency_key = "plan:p",
+                .seq = 3};
   out["Event"] = All({first, move, project});
 
-  Rule r1{.rule_id = "rule-1", .text = "No bare shoulders", .kind = RuleKind::kNegative,
-          .scope = RuleScope::kCharacter, .scope_id = std::nullopt,
-          .source_version_id = "v1", .reason = "dress too short",
-          .image_blob = "projects/p/images/v1.png", .created_at = kAt, .active = true};
-  Rule r2{.rule_id = "rule-2", .text = "Foggy palette", .kind = RuleKind::kPositive,
-          .scope = RuleScope::kScene, .scope_id = "scene-1", .source_version_id = std::nullopt,
-          .reason = std::nullopt, .image_blob = std::nullopt, .created_at = kAt,
+  Rule r1{.rule_id = "rule-1",
+          .text = "No bare shoulders",
+          .kind = RuleKind::kNegative,
+          .scope = RuleScope::kCharacter,
+          .scope_id = std::nullopt,
+          .source_version_id = "v1",
+          .reason = "dress too short",
+          .image_blob = "projects/p/images/v1.png",
+          .created_at = kAt,
+          .active = true};
+  Rule r2{.rule_id = "rule-2",
+          .text = "Foggy palette",
+          .kind = RuleKind::kPositive,
+          .scope = RuleScope::kScene,
+          .scope_id = "scene-1",
+          .source_version_id = std::nullopt,
+          .reason = std::nullopt,
+          .image_blob = std::nullopt,
+          .created_at = kAt,
           .active = false};
   Rule r3 = r2;
   r3.rule_id = "rule-3";
@@ -145,28 +186,45 @@ int main() {
   r3.scope_id = std::nullopt;
   out["Rule"] = All({r1, r2, r3});
 
-  RuleEvent applied{.rule_event_id = "re1", .rule_id = "rule-1", .kind = RuleEventKind::kApplied,
-                    .version_id = "v1", .reason = std::nullopt, .at = kAt};
-  RuleEvent strengthened{.rule_event_id = "re2", .rule_id = "rule-1",
-                         .kind = RuleEventKind::kStrengthened, .version_id = std::nullopt,
-                         .reason = "coat too thin again", .at = kAtMs};
+  RuleEvent applied{.rule_event_id = "re1",
+                    .rule_id = "rule-1",
+                    .kind = RuleEventKind::kApplied,
+                    .version_id = "v1",
+                    .reason = std::nullopt,
+                    .at = kAt};
+  RuleEvent strengthened{.rule_event_id = "re2",
+                         .rule_id = "rule-1",
+                         .kind = RuleEventKind::kStrengthened,
+                         .version_id = std::nullopt,
+                         .reason = "coat too thin again",
+                         .at = kAtMs};
   RuleEvent deactivated = strengthened;
   deactivated.rule_event_id = "re3";
   deactivated.kind = RuleEventKind::kDeactivated;
   deactivated.reason = std::nullopt;
   out["RuleEvent"] = All({applied, strengthened, deactivated});
 
-  LedgerEntry reserve{.entry_id = "l1", .kind = LedgerKind::kReserve, .provider = "fal",
-                      .amount_micros = 40000, .reservation_id = std::nullopt,
-                      .shot_id = "shot-1", .version_id = "v1", .at = kAt};
+  LedgerEntry reserve{.entry_id = "l1",
+                      .kind = LedgerKind::kReserve,
+                      .provider = "fal",
+                      .amount_micros = 40000,
+                      .reservation_id = std::nullopt,
+                      .shot_id = "shot-1",
+                      .version_id = "v1",
+                      .at = kAt};
   LedgerEntry settle = reserve;
   settle.entry_id = "l2";
   settle.kind = LedgerKind::kSettle;
   settle.reservation_id = "l1";
   settle.amount_micros = 35000;
-  LedgerEntry release{.entry_id = "l3", .kind = LedgerKind::kRelease, .provider = "kling",
-                      .amount_micros = 0, .reservation_id = "l0", .shot_id = std::nullopt,
-                      .version_id = std::nullopt, .at = kAt};
+  LedgerEntry release{.entry_id = "l3",
+                      .kind = LedgerKind::kRelease,
+                      .provider = "kling",
+                      .amount_micros = 0,
+                      .reservation_id = "l0",
+                      .shot_id = std::nullopt,
+                      .version_id = std::nullopt,
+                      .at = kAt};
   out["LedgerEntry"] = All({reserve, settle, release});
 
   std::cout << out.dump(2) << "\n";

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kFeatureHops = 4;  // one feature row every 4 hops
 constexpr int kMfccFilters = 40;
-constexpr int kMfccCoefs = 13;   // c0 dropped: energy is its own column
+constexpr int kMfccCoefs = 13;  // c0 dropped: energy is its own column
 constexpr double kLowBandHz = 200;
 constexpr double kFluxTopHz = 4000;  // percussive flux above adds little
 
@@ -27,10 +27,14 @@ struct Deleter {
 };
 using Fvec = std::unique_ptr<fvec_t, Deleter<fvec_t, del_fvec>>;
 using Cvec = std::unique_ptr<cvec_t, Deleter<cvec_t, del_cvec>>;
-using Tempo = std::unique_ptr<aubio_tempo_t, Deleter<aubio_tempo_t, del_aubio_tempo>>;
-using Onset = std::unique_ptr<aubio_onset_t, Deleter<aubio_onset_t, del_aubio_onset>>;
-using Pvoc = std::unique_ptr<aubio_pvoc_t, Deleter<aubio_pvoc_t, del_aubio_pvoc>>;
-using Mfcc = std::unique_ptr<aubio_mfcc_t, Deleter<aubio_mfcc_t, del_aubio_mfcc>>;
+using Tempo =
+    std::unique_ptr<aubio_tempo_t, Deleter<aubio_tempo_t, del_aubio_tempo>>;
+using Onset =
+    std::unique_ptr<aubio_onset_t, Deleter<aubio_onset_t, del_aubio_onset>>;
+using Pvoc =
+    std::unique_ptr<aubio_pvoc_t, Deleter<aubio_pvoc_t, del_aubio_pvoc>>;
+using Mfcc =
+    std::unique_ptr<aubio_mfcc_t, Deleter<aubio_mfcc_t, del_aubio_mfcc>>;
 
 // The power of two nearest 512 * rate / 44100 (512 at 44.1 kHz).
 uint_t HopFor(int sample_rate) {
@@ -54,7 +58,8 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
   std::call_once(quiet, [] {
     // aubio warns on stderr that its default mel bands pass Nyquist at our
     // rate before the bands are set below; nothing else warns.
-    aubio_log_set_level_function(AUBIO_LOG_WRN, [](sint_t, const char_t*, void*) {}, nullptr);
+    aubio_log_set_level_function(
+        AUBIO_LOG_WRN, [](sint_t, const char_t*, void*) {}, nullptr);
   });
   Tempo tempo(new_aubio_tempo("default", win, hop, sr));
   Onset onset(new_aubio_onset("default", win, hop, sr));
@@ -90,10 +95,12 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
     for (uint_t k = 0; k < hop; ++k) energy += in->data[k] * in->data[k];
 
     aubio_tempo_do(tempo.get(), in.get(), beat.get());
-    if (beat->data[0] != 0) raw_beats.push_back(aubio_tempo_get_last_ms(tempo.get()));
+    if (beat->data[0] != 0)
+      raw_beats.push_back(aubio_tempo_get_last_ms(tempo.get()));
     aubio_onset_do(onset.get(), in.get(), hit.get());
     if (hit->data[0] != 0) {
-      out.onsets_ms.push_back(std::llround(aubio_onset_get_last_ms(onset.get())));
+      out.onsets_ms.push_back(
+          std::llround(aubio_onset_get_last_ms(onset.get())));
     }
     aubio_pvoc_do(pvoc.get(), in.get(), grain.get());
     float low = 0, full = 0;
@@ -109,7 +116,8 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm) {
 
     if (i % kFeatureHops == kFeatureHops - 1 || i + 1 == hops) {
       aubio_mfcc_do(mfcc.get(), grain.get(), coefs.get());
-      for (int c = 1; c < kMfccCoefs; ++c) out.features.push_back(coefs->data[c]);
+      for (int c = 1; c < kMfccCoefs; ++c)
+        out.features.push_back(coefs->data[c]);
       double rms = std::sqrt(energy / (hop * kFeatureHops));
       out.energy_db.push_back(static_cast<float>(20 * std::log10(rms + 1e-6)));
       energy = 0;

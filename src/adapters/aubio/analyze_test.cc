@@ -45,26 +45,29 @@ class SampleSongTest : public ::testing::Test {
                                  const std::vector<double>& truth) {
     auto nearest = [](double t, const auto& v) {
       double best = 1e18;
-      for (auto x : v) best = std::min(best, std::abs(static_cast<double>(x) - t));
+      for (auto x : v)
+        best = std::min(best, std::abs(static_cast<double>(x) - t));
       return best;
     };
     double worst = 0;
     for (double t : truth) worst = std::max(worst, nearest(t, got));
-    for (int64_t b : got) worst = std::max(worst, nearest(static_cast<double>(b), truth));
+    for (int64_t b : got)
+      worst = std::max(worst, nearest(static_cast<double>(b), truth));
     return worst;
   }
 
   void ExpectAccurate(const std::string& args) {
     Truth truth = Make(args);
     AubioSongAnalyzer analyzer;
-    Result<SongAnalysis> a = analyzer.Analyze((dir_ / "rain-song.mp3").string());
+    Result<SongAnalysis> a =
+        analyzer.Analyze((dir_ / "rain-song.mp3").string());
     ASSERT_TRUE(a.has_value()) << a.error().ToString();
     double tempo_err = std::abs(a->tempo_bpm - truth.bpm) / truth.bpm;
     double beat_err = WorstBeatErrorMs(a->beats_ms, truth.beats_ms);
     std::cout << "[figures] " << args << ": tempo " << a->tempo_bpm
-              << " BPM (truth " << truth.bpm << ", error "
-              << tempo_err * 100 << "%), worst beat error " << beat_err
-              << " ms over " << truth.beats_ms.size() << " beats\n";
+              << " BPM (truth " << truth.bpm << ", error " << tempo_err * 100
+              << "%), worst beat error " << beat_err << " ms over "
+              << truth.beats_ms.size() << " beats\n";
     EXPECT_LT(tempo_err, 0.02);
     EXPECT_LT(beat_err, 50.0);
     EXPECT_NEAR(a->duration_ms, 60000, 100);

@@ -30,7 +30,9 @@ class GridScorer {
  public:
   GridScorer(const std::vector<float>& e, const OnsetEnvelope& env,
              double duration_ms)
-      : e_(e), hop_(env.hop_ms), t0_(env.time_of_first_ms),
+      : e_(e),
+        hop_(env.hop_ms),
+        t0_(env.time_of_first_ms),
         duration_(duration_ms) {}
 
   // Mean envelope at phase + k * period across the song.
@@ -97,8 +99,8 @@ BeatTrack FitBeats(const std::vector<double>& raw, const OnsetEnvelope& env,
   // a hop or so at each stage.
   Search(scorer, p0 * 0.96, p0 * 1.04, 0.2, 0, p0, hop, &p, &ph);
   double p1 = p, ph1 = ph;
-  Search(scorer, p1 - 0.3, p1 + 0.3, 0.02, ph1 - hop, ph1 + hop, hop / 8,
-         &p, &ph);
+  Search(scorer, p1 - 0.3, p1 + 0.3, 0.02, ph1 - hop, ph1 + hop, hop / 8, &p,
+         &ph);
 
   // Evidence of a pulse: the envelope on the beats stands out.
   double mean = 0;

@@ -37,7 +37,8 @@ TEST(BeatGridTest, FitsAGridAndFillsTheStart) {
   std::vector<double> kicks, raw;
   for (double t = 250; t < 30000; t += 600) kicks.push_back(t);  // 100 BPM
   // The tracker starts late and wobbles around the kicks.
-  for (size_t i = 4; i < kicks.size(); ++i) raw.push_back(kicks[i] + (i % 3) * 15.0 - 15);
+  for (size_t i = 4; i < kicks.size(); ++i)
+    raw.push_back(kicks[i] + (i % 3) * 15.0 - 15);
   BeatTrack t = FitBeats(raw, Spikes(kicks, {}, 30000), 30000);
   EXPECT_TRUE(t.grid);
   EXPECT_NEAR(t.tempo_bpm, 100, 0.5);

@@ -27,7 +27,8 @@ class LocalDirectorTest : public ::testing::Test {
     char tmpl[] = "/tmp/miri-director-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = new fs::path(tmpl);
-    std::string cmd = "bash scripts/make-sample.sh " + dir_->string() + " >/dev/null 2>&1";
+    std::string cmd =
+        "bash scripts/make-sample.sh " + dir_->string() + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   static void TearDownTestSuite() {
@@ -38,7 +39,8 @@ class LocalDirectorTest : public ::testing::Test {
     std::ifstream in(p, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  Result<Plan> PlanWith(const std::string& lyrics, const std::string& format = "") {
+  Result<Plan> PlanWith(const std::string& lyrics,
+                        const std::string& format = "") {
     PlanRequest r;
     r.audio_path = (*dir_ / "rain-song.mp3").string();
     r.lyrics_text = lyrics;
@@ -66,7 +68,8 @@ TEST_F(LocalDirectorTest, ScenesFollowTheSectionsAndLyricsLandInTheirShots) {
   // The synthesised structure changes at 8, 24, 40 and 48 s.
   for (int64_t edge : {8000, 24000, 40000, 48000}) {
     bool found = false;
-    for (const Scene& s : p->scenes) found |= std::llabs(s.start_ms - edge) <= 600;
+    for (const Scene& s : p->scenes)
+      found |= std::llabs(s.start_ms - edge) <= 600;
     EXPECT_TRUE(found) << "no scene starts near " << edge << " ms";
   }
   EXPECT_EQ(p->scenes.front().label, "intro");
@@ -74,7 +77,10 @@ TEST_F(LocalDirectorTest, ScenesFollowTheSectionsAndLyricsLandInTheirShots) {
     if (s.start_ms >= 39000 && s.end_ms <= 49000) {
       EXPECT_EQ(s.label, "instrumental");
     }
-  struct Line { int64_t at; const char* text; };
+  struct Line {
+    int64_t at;
+    const char* text;
+  };
   for (Line l : {Line{8000, "Raindrops tap the window glass"},
                  Line{24000, "Miri walks in the rain"},
                  Line{48000, "Miri walks in the rain"},
@@ -100,7 +106,8 @@ TEST_F(LocalDirectorTest, PlainTextLyricsArePlacedAndMarkedEstimated) {
   for (const Shot& s : p->shots) all += s.lyrics_snippet + "|";
   EXPECT_NE(all.find("Nothing here feels wrong"), std::string::npos);
   // Nothing sung over the quiet intro.
-  EXPECT_TRUE(p->shots.front().lyrics_snippet.empty()) << p->shots.front().lyrics_snippet;
+  EXPECT_TRUE(p->shots.front().lyrics_snippet.empty())
+      << p->shots.front().lyrics_snippet;
 }
 
 TEST_F(LocalDirectorTest, SrtLyricsWork) {
@@ -140,7 +147,8 @@ TEST_F(LocalDirectorTest, NonAudioIsRefusedByName) {
   LocalDirector director(analyzer_);
   Result<Plan> p = director.MakePlan(r);
   ASSERT_FALSE(p.has_value());
-  EXPECT_NE(p.error().message.find("not audio"), std::string::npos) << p.error().ToString();
+  EXPECT_NE(p.error().message.find("not audio"), std::string::npos)
+      << p.error().ToString();
 }
 
 }  // namespace

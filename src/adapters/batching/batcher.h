@@ -46,7 +46,8 @@ class Batcher {
     leading_ = true;
     while (!mine.done) {
       const size_t n = std::min(queue_.size(), max_batch_);
-      std::vector<Entry*> batch(queue_.begin(), queue_.begin() + static_cast<long>(n));
+      std::vector<Entry*> batch(queue_.begin(),
+                                queue_.begin() + static_cast<long>(n));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
       lock.unlock();
       std::vector<Item*> items;

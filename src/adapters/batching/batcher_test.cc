@@ -17,19 +17,21 @@ struct Job {
 
 TEST(BatcherTest, EveryItemIsRunOnceAndConcurrentCallersShareBatches) {
   std::atomic<int> calls{0}, running{0}, overlap{0};
-  Batcher<Job> batcher([&](const std::vector<Job*>& jobs) {
-    if (running.fetch_add(1) != 0) overlap++;
-    const int call = calls.fetch_add(1);
-    EXPECT_FALSE(jobs.empty());
-    EXPECT_LE(jobs.size(), 8u);
-    // Slow like an fsync, so callers pile up behind the leader.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    for (Job* j : jobs) {
-      j->result = j->value * 2;
-      j->batch = call;
-    }
-    running.fetch_sub(1);
-  }, /*max_batch=*/8);
+  Batcher<Job> batcher(
+      [&](const std::vector<Job*>& jobs) {
+        if (running.fetch_add(1) != 0) overlap++;
+        const int call = calls.fetch_add(1);
+        EXPECT_FALSE(jobs.empty());
+        EXPECT_LE(jobs.size(), 8u);
+        // Slow like an fsync, so callers pile up behind the leader.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        for (Job* j : jobs) {
+          j->result = j->value * 2;
+          j->batch = call;
+        }
+        running.fetch_sub(1);
+      },
+      /*max_batch=*/8);
   constexpr int kThreads = 16, kEach = 20;
   std::vector<std::vector<Job>> jobs(kThreads, std::vector<Job>(kEach));
   std::vector<std::thread> threads;

@@ -23,13 +23,16 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
 std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -57,7 +60,8 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) noexcept {
     return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
   }
   t->received += static_cast<int64_t>(len);
-  bool to_fd = t->fd >= 0 && (!t->fd_only_on_2xx || (t->status >= 200 && t->status < 300));
+  bool to_fd = t->fd >= 0 &&
+               (!t->fd_only_on_2xx || (t->status >= 200 && t->status < 300));
   if (to_fd) {
     size_t done = 0;
     while (done < len) {
@@ -83,11 +87,13 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) noexcept {
     if (line.rfind("HTTP/", 0) == 0) {
       t->headers.clear();  // a new response (after 100 Continue)
       size_t space = line.find(' ');
-      t->status = space == std::string_view::npos
-                      ? 0
-                      : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+      t->status =
+          space == std::string_view::npos
+              ? 0
+              : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
     } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-      t->headers[Lower(Trim(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
+      t->headers[Lower(Trim(line.substr(0, colon)))] =
+          Trim(line.substr(colon + 1));
     }
   } catch (...) {
     return 0;
@@ -135,14 +141,17 @@ size_t OnRead(char* buffer, size_t size, size_t n, void* user) noexcept {
 std::string AddressString(const struct sockaddr* sa) {
   char buf[INET6_ADDRSTRLEN] = {0};
   if (sa->sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf,
+              sizeof buf);
   } else if (sa->sa_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr,
+              buf, sizeof buf);
   }
   return buf;
 }
 
-curl_socket_t OnOpenSocket(void* user, curlsocktype, struct curl_sockaddr* addr) noexcept {
+curl_socket_t OnOpenSocket(void* user, curlsocktype,
+                           struct curl_sockaddr* addr) noexcept {
   auto* t = static_cast<Transfer*>(user);
   if (t->check_address) {
     std::string ip;
@@ -192,7 +201,8 @@ void CommonOptions(CURL* c, Transfer& t, const std::string& no_proxy,
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, no_proxy.c_str());
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.max_bytes));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(t.max_bytes));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnWrite);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -204,14 +214,20 @@ void CommonOptions(CURL* c, Transfer& t, const std::string& no_proxy,
 Error TransportError(CURLcode code, const Transfer& t, std::string_view url) {
   if (t.refused_address) {
     return Error{ErrorCode::kRefused,
-                 "refused to connect to forbidden address " + t.refused_ip, {}};
+                 "refused to connect to forbidden address " + t.refused_ip,
+                 {}};
   }
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return Error{ErrorCode::kResourceExhausted,
-                 "response larger than " + std::to_string(t.max_bytes) + " bytes", {}};
+    return Error{
+        ErrorCode::kResourceExhausted,
+        "response larger than " + std::to_string(t.max_bytes) + " bytes",
+        {}};
   }
-  std::string what = code == CURLE_OPERATION_TIMEDOUT ? "timeout" : curl_easy_strerror(code);
-  return Error{ErrorCode::kUnavailable, "HTTP transport: " + what + " (" + std::string(url) + ")", {}};
+  std::string what =
+      code == CURLE_OPERATION_TIMEDOUT ? "timeout" : curl_easy_strerror(code);
+  return Error{ErrorCode::kUnavailable,
+               "HTTP transport: " + what + " (" + std::string(url) + ")",
+               {}};
 }
 
 }  // namespace
@@ -221,7 +237,8 @@ std::string HttpResponse::Header(std::string_view lower_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed) {
+bool HostAllowed(std::string_view host,
+                 const std::vector<std::string>& allowed) {
   std::string h = Lower(host);
   for (const std::string& pattern : allowed) {
     std::string p = Lower(pattern);
@@ -249,7 +266,8 @@ bool IsForbiddenAddress(std::string_view ip_text, bool allow_loopback) {
            (b0 == 192 && b1 == 168) || (b0 == 169 && b1 == 254) ||
            (b0 == 100 && (b1 & 0xc0) == 64) || b0 >= 224;
   };
-  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return forbidden_v4(ntohl(v4.s_addr));
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1)
+    return forbidden_v4(ntohl(v4.s_addr));
   if (inet_pton(AF_INET6, ip.c_str(), &v6) != 1) return true;
   const uint8_t* b = v6.s6_addr;
   static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -258,12 +276,13 @@ bool IsForbiddenAddress(std::string_view ip_text, bool allow_loopback) {
                         (uint32_t{b[14]} << 8) | b[15]);
   }
   bool zero_prefix = std::all_of(b, b + 15, [](uint8_t x) { return x == 0; });
-  if (zero_prefix && b[15] == 1) return !allow_loopback;  // ::1
-  if (zero_prefix && b[15] == 0) return true;             // ::
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true; // fe80::/10
-  if ((b[0] & 0xfe) == 0xfc) return true;                 // fc00::/7
-  if (b[0] == 0xff) return true;                          // multicast
-  if (std::all_of(b, b + 12, [](uint8_t x) { return x == 0; })) return true;  // v4-compat
+  if (zero_prefix && b[15] == 1) return !allow_loopback;   // ::1
+  if (zero_prefix && b[15] == 0) return true;              // ::
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;  // fe80::/10
+  if ((b[0] & 0xfe) == 0xfc) return true;                  // fc00::/7
+  if (b[0] == 0xff) return true;                           // multicast
+  if (std::all_of(b, b + 12, [](uint8_t x) { return x == 0; }))
+    return true;  // v4-compat
   return false;
 }
 
@@ -293,7 +312,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   t.body = &response.body;
   t.max_bytes = request.max_response_bytes;
   std::string no_proxy = NoProxyList();
-  CommonOptions(c, t, no_proxy, request.connect_timeout_ms, request.total_timeout_ms);
+  CommonOptions(c, t, no_proxy, request.connect_timeout_ms,
+                request.total_timeout_ms);
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 
@@ -305,7 +325,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       headers.reset(next);
     }
   };
-  for (const auto& [name, value] : request.headers) add_header(name + ": " + value);
+  for (const auto& [name, value] : request.headers)
+    add_header(name + ": " + value);
   add_header("Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 
@@ -317,7 +338,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     }
   } close_body{&source.fd}, close_response{&t.fd};
   if (!request.response_file.empty()) {
-    t.fd = ::open(request.response_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    t.fd = ::open(request.response_file.c_str(),
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (t.fd < 0) {
       return MakeError(ErrorCode::kUnavailable,
                        "cannot write " + request.response_file.string() + ": " +
@@ -329,7 +351,8 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     source.fd = ::open(request.body_file.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
     if (source.fd < 0 || ::fstat(source.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      return MakeError(ErrorCode::kNotFound, "cannot read " + request.body_file.string());
+      return MakeError(ErrorCode::kNotFound,
+                       "cannot read " + request.body_file.string());
     }
     source.prefix = request.body;
     source.tail = request.body_tail;
@@ -354,9 +377,11 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   }
   CURLcode code = curl_easy_perform(c);
   if (source.read_error) {
-    return MakeError(ErrorCode::kUnavailable, "reading " + request.body_file.string() + " failed");
+    return MakeError(ErrorCode::kUnavailable,
+                     "reading " + request.body_file.string() + " failed");
   }
-  if (code != CURLE_OK) return tl::unexpected<Error>(TransportError(code, t, request.url));
+  if (code != CURLE_OK)
+    return tl::unexpected<Error>(TransportError(code, t, request.url));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
@@ -371,7 +396,8 @@ Result<DownloadInfo> CurlHttpClient::Download(std::string_view url,
   std::string u(url);
   // Parse with libcurl's own parser so the host we check is the one it uses.
   CURLU* parsed = curl_url();
-  if (parsed == nullptr) return MakeError(ErrorCode::kInternal, "curl_url failed");
+  if (parsed == nullptr)
+    return MakeError(ErrorCode::kInternal, "curl_url failed");
   std::unique_ptr<CURLU, void (*)(CURLU*)> guard(parsed, curl_url_cleanup);
   char* scheme = nullptr;
   char* host = nullptr;
@@ -386,16 +412,20 @@ Result<DownloadInfo> CurlHttpClient::Download(std::string_view url,
   curl_free(host);
   bool http_ok = policy.allow_http_for_tests && scheme_s == "http";
   if (scheme_s != "https" && !http_ok) {
-    return MakeError(ErrorCode::kRefused, "result URL is not https: " + scheme_s);
+    return MakeError(ErrorCode::kRefused,
+                     "result URL is not https: " + scheme_s);
   }
   if (!HostAllowed(host_s, policy.allowed_hosts)) {
     return MakeError(ErrorCode::kRefused, "result host not allowed: " + host_s);
   }
-  if (!IsValidBlobKey(key)) return MakeError(ErrorCode::kInvalidArgument, "bad blob key");
+  if (!IsValidBlobKey(key))
+    return MakeError(ErrorCode::kInvalidArgument, "bad blob key");
 
-  std::string tmpl = (std::filesystem::temp_directory_path() / "miri-dl-XXXXXX").string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "miri-dl-XXXXXX").string();
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return MakeError(ErrorCode::kUnavailable, "cannot create temporary file");
+  if (fd < 0)
+    return MakeError(ErrorCode::kUnavailable, "cannot create temporary file");
   struct Cleanup {
     int fd;
     std::string path;
@@ -414,13 +444,15 @@ Result<DownloadInfo> CurlHttpClient::Download(std::string_view url,
   t.check_address = true;
   t.allow_loopback = policy.allow_loopback_for_tests;
   std::string no_proxy = NoProxyList();
-  CommonOptions(c, t, no_proxy, policy.connect_timeout_ms, policy.total_timeout_ms);
+  CommonOptions(c, t, no_proxy, policy.connect_timeout_ms,
+                policy.total_timeout_ms);
   curl_easy_setopt(c, CURLOPT_URL, u.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, http_ok ? "http,https" : "https");
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   CURLcode code = curl_easy_perform(c);
-  if (code != CURLE_OK) return tl::unexpected<Error>(TransportError(code, t, url));
+  if (code != CURLE_OK)
+    return tl::unexpected<Error>(TransportError(code, t, url));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
@@ -433,9 +465,13 @@ Result<DownloadInfo> CurlHttpClient::Download(std::string_view url,
   auto ct = t.headers.find("content-type");
   if (ct != t.headers.end()) info.content_type = Lower(ct->second);
   if (!policy.allowed_content_types.empty() &&
-      std::none_of(policy.allowed_content_types.begin(), policy.allowed_content_types.end(),
-                   [&](const std::string& p) { return info.content_type.rfind(p, 0) == 0; })) {
-    return MakeError(ErrorCode::kRefused, "unexpected content type: " + info.content_type);
+      std::none_of(policy.allowed_content_types.begin(),
+                   policy.allowed_content_types.end(),
+                   [&](const std::string& p) {
+                     return info.content_type.rfind(p, 0) == 0;
+                   })) {
+    return MakeError(ErrorCode::kRefused,
+                     "unexpected content type: " + info.content_type);
   }
   ::close(cleanup.fd);
   cleanup.fd = -1;

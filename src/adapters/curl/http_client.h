@@ -78,7 +78,8 @@ struct DownloadInfo {
 };
 
 // True when `host` (lower case) matches one of the patterns.
-bool HostAllowed(std::string_view host, const std::vector<std::string>& allowed);
+bool HostAllowed(std::string_view host,
+                 const std::vector<std::string>& allowed);
 // True for addresses a result download must never reach; `ip` is numeric.
 bool IsForbiddenAddress(std::string_view ip, bool allow_loopback);
 
@@ -97,7 +98,8 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient();
   Result<HttpResponse> Send(const HttpRequest& request) override;
   Result<DownloadInfo> Download(std::string_view url, const FetchPolicy& policy,
-                                BlobStore& blobs, std::string_view key) override;
+                                BlobStore& blobs,
+                                std::string_view key) override;
 };
 
 // Percent-encodes a query value (RFC 3986 unreserved kept).

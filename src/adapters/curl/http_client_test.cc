@@ -52,20 +52,21 @@ class HttpClientTest : public ::testing::Test {
 EmulatorProcess* HttpClientTest::emu_ = nullptr;
 
 TEST(HttpClientPolicy, ForbiddenAddresses) {
-  for (const char* ip : {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
-                         "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1",
-                         "127.0.0.1", "::1", "::", "fe80::1", "fd00::1",
-                         "::ffff:127.0.0.1", "::ffff:169.254.169.254", "ff02::1",
-                         "not-an-ip"}) {
+  for (const char* ip :
+       {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+        "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "127.0.0.1",
+        "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254", "ff02::1", "not-an-ip"}) {
     EXPECT_TRUE(IsForbiddenAddress(ip, false)) << ip;
   }
-  for (const char* ip : {"8.8.8.8", "172.32.0.1", "2001:4860:4860::8888",
-                         "::ffff:8.8.8.8"}) {
+  for (const char* ip :
+       {"8.8.8.8", "172.32.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"}) {
     EXPECT_FALSE(IsForbiddenAddress(ip, false)) << ip;
   }
   EXPECT_FALSE(IsForbiddenAddress("127.0.0.1", true));
   EXPECT_FALSE(IsForbiddenAddress("::1", true));
-  EXPECT_TRUE(IsForbiddenAddress("10.0.0.1", true)) << "override is loopback only";
+  EXPECT_TRUE(IsForbiddenAddress("10.0.0.1", true))
+      << "override is loopback only";
   EXPECT_TRUE(IsForbiddenAddress("169.254.169.254", true));
 }
 
@@ -84,7 +85,8 @@ TEST_F(HttpClientTest, SendsMethodHeadersAndBody) {
   HttpRequest r;
   r.method = "POST";
   r.url = emu_->cdn() + "/__test/echo?a=1";
-  r.headers = {{"Authorization", "Key abc"}, {"Content-Type", "application/json"}};
+  r.headers = {{"Authorization", "Key abc"},
+               {"Content-Type", "application/json"}};
   r.body = R"({"x":1})";
   auto resp = http_.Send(r);
   ASSERT_TRUE(resp) << resp.error().ToString();
@@ -145,8 +147,9 @@ TEST_F(HttpClientTest, ConnectionRefusedIsUnavailable) {
 }
 
 TEST_F(HttpClientTest, DownloadStreamsIntoBlobStore) {
-  auto info = http_.Download(emu_->cdn() + "/__test/bytes?n=3000&type=image/png",
-                             LoopbackPolicy(), *blobs_, "p/img.png");
+  auto info =
+      http_.Download(emu_->cdn() + "/__test/bytes?n=3000&type=image/png",
+                     LoopbackPolicy(), *blobs_, "p/img.png");
   ASSERT_TRUE(info) << info.error().ToString();
   EXPECT_EQ(info->bytes, 3000);
   EXPECT_EQ(info->content_type, "image/png");
@@ -156,7 +159,8 @@ TEST_F(HttpClientTest, DownloadStreamsIntoBlobStore) {
 TEST_F(HttpClientTest, DownloadRefusesHttpWithoutOverride) {
   FetchPolicy p = LoopbackPolicy();
   p.allow_http_for_tests = false;
-  auto info = http_.Download(emu_->cdn() + "/__test/bytes?n=10", p, *blobs_, "a.png");
+  auto info =
+      http_.Download(emu_->cdn() + "/__test/bytes?n=10", p, *blobs_, "a.png");
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::kRefused);
   EXPECT_FALSE(*blobs_->Exists("a.png"));
@@ -165,7 +169,8 @@ TEST_F(HttpClientTest, DownloadRefusesHttpWithoutOverride) {
 TEST_F(HttpClientTest, DownloadRefusesHostOutsideAllowList) {
   FetchPolicy p = LoopbackPolicy();
   p.allowed_hosts = {"*.fal.media"};
-  auto info = http_.Download(emu_->cdn() + "/__test/bytes?n=10", p, *blobs_, "a.png");
+  auto info =
+      http_.Download(emu_->cdn() + "/__test/bytes?n=10", p, *blobs_, "a.png");
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::kRefused);
 }
@@ -177,11 +182,12 @@ TEST_F(HttpClientTest, DownloadRefusesLoopbackAfterResolution) {
   p.allowed_hosts = {"localhost", "127.0.0.1"};
   std::string port = emu_->cdn().substr(emu_->cdn().rfind(':'));
   for (std::string host : {"localhost", "127.0.0.1"}) {
-    auto info = http_.Download("http://" + host + port + "/__test/bytes?n=10", p,
-                               *blobs_, "a.png");
+    auto info = http_.Download("http://" + host + port + "/__test/bytes?n=10",
+                               p, *blobs_, "a.png");
     ASSERT_FALSE(info) << host;
     EXPECT_EQ(info.error().code, ErrorCode::kRefused) << host;
-    EXPECT_NE(info.error().message.find("forbidden address"), std::string::npos);
+    EXPECT_NE(info.error().message.find("forbidden address"),
+              std::string::npos);
   }
   EXPECT_FALSE(*blobs_->Exists("a.png"));
 }
@@ -205,15 +211,16 @@ TEST_F(HttpClientTest, DownloadCapWritesNothing) {
 TEST_F(HttpClientTest, DownloadChecksContentType) {
   FetchPolicy p = LoopbackPolicy();
   p.allowed_content_types = {"image/"};
-  auto info = http_.Download(emu_->cdn() + "/__test/bytes?n=10&type=text/html", p,
-                             *blobs_, "a.png");
+  auto info = http_.Download(emu_->cdn() + "/__test/bytes?n=10&type=text/html",
+                             p, *blobs_, "a.png");
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::kRefused);
   EXPECT_FALSE(*blobs_->Exists("a.png"));
 }
 
 TEST_F(HttpClientTest, BodyFileIsStreamedBetweenBodyAndTail) {
-  std::filesystem::path file = dir_.parent_path() / ("miri-curl-body-" + std::to_string(::getpid()));
+  std::filesystem::path file =
+      dir_.parent_path() / ("miri-curl-body-" + std::to_string(::getpid()));
   std::string middle(300000, 'm');
   std::ofstream(file, std::ios::binary) << middle;
   HttpRequest r;

@@ -23,9 +23,11 @@ constexpr char kAlphabet[] =
 }  // namespace
 
 std::optional<ImageDims> ProbeImageDims(std::string_view b) {
-  if (b.size() >= 24 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8) &&
+  if (b.size() >= 24 &&
+      b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8) &&
       b.substr(12, 4) == "IHDR") {
-    return ImageDims{static_cast<int>(Be32(b, 16)), static_cast<int>(Be32(b, 20))};
+    return ImageDims{static_cast<int>(Be32(b, 16)),
+                     static_cast<int>(Be32(b, 20))};
   }
   if (b.size() >= 4 && static_cast<uint8_t>(b[0]) == 0xff &&
       static_cast<uint8_t>(b[1]) == 0xd8) {
@@ -33,7 +35,8 @@ std::optional<ImageDims> ProbeImageDims(std::string_view b) {
     for (int guard = 0; guard < 10000 && i + 9 < b.size(); ++guard) {
       if (static_cast<uint8_t>(b[i]) != 0xff) return std::nullopt;
       uint8_t marker = static_cast<uint8_t>(b[i + 1]);
-      if (marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01) {
+      if (marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) ||
+          marker == 0x01) {
         i += 2;
         continue;
       }
@@ -49,9 +52,12 @@ std::optional<ImageDims> ProbeImageDims(std::string_view b) {
 }
 
 std::string SniffImageMime(std::string_view b) {
-  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  if (b.size() >= 8 &&
+      b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+    return "image/png";
   if (b.size() >= 3 && b.substr(0, 3) == "\xff\xd8\xff") return "image/jpeg";
-  if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
+  if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP")
+    return "image/webp";
   return "application/octet-stream";
 }
 

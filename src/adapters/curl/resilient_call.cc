@@ -8,25 +8,33 @@
 
 namespace miri {
 
-AttemptOutcome DefaultHttpOutcome(const HttpResponse& r, bool idempotent, int64_t now_ms,
-                                  std::string_view provider) {
+AttemptOutcome DefaultHttpOutcome(const HttpResponse& r, bool idempotent,
+                                  int64_t now_ms, std::string_view provider) {
   AttemptOutcome o;
   int s = r.status;
   o.cls = ClassifyHttpStatus(s);
-  o.retryable = s == 429 || s == 502 || s == 503 || s == 504 || (idempotent && s >= 500);
+  o.retryable =
+      s == 429 || s == 502 || s == 503 || s == 504 || (idempotent && s >= 500);
   o.retry_after_ms = ParseRetryAfterMs(r.Header("retry-after"), now_ms);
   ErrorCode code = ErrorCode::kInvalidArgument;
-  if (o.cls == CallClass::kFailure) code = ErrorCode::kUnavailable;
-  else if (s == 401 || s == 403) code = ErrorCode::kFailedPrecondition;
-  else if (s == 404) code = ErrorCode::kNotFound;
+  if (o.cls == CallClass::kFailure)
+    code = ErrorCode::kUnavailable;
+  else if (s == 401 || s == 403)
+    code = ErrorCode::kFailedPrecondition;
+  else if (s == 404)
+    code = ErrorCode::kNotFound;
   std::string body = r.body.substr(0, 300);
-  o.error = Error{code, std::string(provider) + " HTTP " + std::to_string(s) + ": " + body, {}};
+  o.error =
+      Error{code,
+            std::string(provider) + " HTTP " + std::to_string(s) + ": " + body,
+            {}};
   return o;
 }
 
 Result<HttpResponse> ResilientCall(HttpClient& http, const HttpRequest& request,
                                    bool idempotent, Resilience resilience,
-                                   const Clock& clock, const ErrorMapper& map_error) {
+                                   const Clock& clock,
+                                   const ErrorMapper& map_error) {
   std::optional<HttpResponse> last;
   auto attempt = [&]() -> AttemptOutcome {
     AttemptOutcome o;

@@ -28,7 +28,8 @@ AttemptOutcome DefaultHttpOutcome(const HttpResponse& r, bool idempotent,
 
 Result<HttpResponse> ResilientCall(HttpClient& http, const HttpRequest& request,
                                    bool idempotent, Resilience resilience,
-                                   const Clock& clock, const ErrorMapper& map_error);
+                                   const Clock& clock,
+                                   const ErrorMapper& map_error);
 
 }  // namespace miri
 

@@ -44,10 +44,12 @@ std::string ParamsToken(std::string_view secret, std::string_view purpose,
   }
   crypto_auth_hmacsha256_state st;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(secret.data()),
-                              secret.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(message.data()),
-                                message.size());
+  crypto_auth_hmacsha256_init(
+      &st, reinterpret_cast<const unsigned char*>(secret.data()),
+      secret.size());
+  crypto_auth_hmacsha256_update(
+      &st, reinterpret_cast<const unsigned char*>(message.data()),
+      message.size());
   crypto_auth_hmacsha256_final(&st, mac);
   std::string hex(sizeof mac * 2 + 1, '\0');
   sodium_bin2hex(hex.data(), hex.size(), mac, sizeof mac);
@@ -66,17 +68,20 @@ std::string SignedQuery(std::string_view secret, std::string_view purpose,
 }
 
 std::string WithSignedQuery(std::string_view base, std::string_view secret,
-                            std::string_view purpose, const QueryParams& params) {
+                            std::string_view purpose,
+                            const QueryParams& params) {
   std::string url(base);
   url += url.find('?') == std::string::npos ? '?' : '&';
   return url + SignedQuery(secret, purpose, params);
 }
 
-Result<QueryParams> VerifySignedQuery(std::string_view secret, std::string_view purpose,
+Result<QueryParams> VerifySignedQuery(std::string_view secret,
+                                      std::string_view purpose,
                                       const QueryParams& query) {
   auto t = query.find("t");
   if (secret.empty() || t == query.end()) {
-    return MakeError(ErrorCode::kRefused, "bad url token", {{"t", "missing url token"}});
+    return MakeError(ErrorCode::kRefused, "bad url token",
+                     {{"t", "missing url token"}});
   }
   std::string expected = ParamsToken(secret, purpose, query);
   if (t->second.size() != expected.size() ||
@@ -101,7 +106,8 @@ QueryParams ParseUrlQuery(std::string_view url) {
     std::string_view pair = rest.substr(0, amp);
     size_t eq = pair.find('=');
     std::string k = Decode(pair.substr(0, eq));
-    std::string v = eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1));
+    std::string v =
+        eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1));
     if (!k.empty()) out[k] = v;
     if (amp == std::string_view::npos) break;
     rest = rest.substr(amp + 1);

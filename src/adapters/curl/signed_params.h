@@ -1,6 +1,7 @@
 // Parameters we put in the callback URL we hand a provider, protected by a
 // token with a server secret:
-//   t = hex(HMAC-SHA256(secret, purpose + for each (k, v) sorted: "\n" k "=" v))
+//   t = hex(HMAC-SHA256(secret, purpose + for each (k, v) sorted: "\n" k "="
+//   v))
 // Providers sign their body (fal) or nothing (Kling), never our query
 // string, so what a callback handler needs from the URL (our job id, the
 // output key, the model) carries its own proof. Any instance holding the
@@ -29,7 +30,8 @@ std::string SignedQuery(std::string_view secret, std::string_view purpose,
 
 // `base` with the signed query appended ('?' or '&' as needed).
 std::string WithSignedQuery(std::string_view base, std::string_view secret,
-                            std::string_view purpose, const QueryParams& params);
+                            std::string_view purpose,
+                            const QueryParams& params);
 
 // The decoded parameters of `query` without "t" when its "t" matches
 // (constant-time); REFUSED ("bad url token", naming "t") otherwise, and

@@ -9,10 +9,12 @@ namespace miri {
 namespace {
 
 TEST(SignedParamsTest, ASignedUrlVerifiesWithTheSameSecretAndPurpose) {
-  QueryParams p = {{"job", "p1:v1"}, {"out", "projects/p1/shots/s1/v1-image.png"}};
-  std::string url = WithSignedQuery("https://miri.example/api/webhooks/fal", "s3cret",
-                                    "fal-webhook", p);
-  EXPECT_NE(url.find("?job=p1%3Av1&out=projects%2Fp1"), std::string::npos) << url;
+  QueryParams p = {{"job", "p1:v1"},
+                   {"out", "projects/p1/shots/s1/v1-image.png"}};
+  std::string url = WithSignedQuery("https://miri.example/api/webhooks/fal",
+                                    "s3cret", "fal-webhook", p);
+  EXPECT_NE(url.find("?job=p1%3Av1&out=projects%2Fp1"), std::string::npos)
+      << url;
   auto ok = VerifySignedQuery("s3cret", "fal-webhook", ParseUrlQuery(url));
   ASSERT_TRUE(ok) << ok.error().ToString();
   EXPECT_EQ(*ok, p);
@@ -36,7 +38,8 @@ TEST(SignedParamsTest, AnyChangedAddedOrMissingParameterIsRefusedNamingT) {
     EXPECT_EQ(r.error().issues[0].path, "t");
   }
   EXPECT_FALSE(VerifySignedQuery("other", "k", q)) << "another secret";
-  EXPECT_FALSE(VerifySignedQuery("s", "kling-callback", q)) << "another purpose";
+  EXPECT_FALSE(VerifySignedQuery("s", "kling-callback", q))
+      << "another purpose";
   EXPECT_FALSE(VerifySignedQuery("", "k", q)) << "no secret configured";
 }
 

@@ -15,10 +15,12 @@ namespace {
 class FalHarness final : public ImageGenerator {
  public:
   FalHarness(BlobStore* blobs, ResultSink* sink)
-      : FalHarness(blobs, sink, std::shared_ptr<testing::EmulatorProcess>(
-                             std::move(*testing::EmulatorProcess::Start()))) {}
+      : FalHarness(blobs, sink,
+                   std::shared_ptr<testing::EmulatorProcess>(
+                       std::move(*testing::EmulatorProcess::Start()))) {}
   // A second instance on the same emulator, with fresh memory.
-  FalHarness(BlobStore* blobs, ResultSink* sink, std::shared_ptr<testing::EmulatorProcess> emu)
+  FalHarness(BlobStore* blobs, ResultSink* sink,
+             std::shared_ptr<testing::EmulatorProcess> emu)
       : emu_(std::move(emu)) {
     FalWebhookVerifierOptions vo;
     vo.jwks_url = emu_->fal() + "/.well-known/jwks.json";
@@ -31,8 +33,8 @@ class FalHarness final : public ImageGenerator {
     c.result_fetch.allowed_hosts = {"127.0.0.1"};
     c.result_fetch.allow_http_for_tests = true;
     c.result_fetch.allow_loopback_for_tests = true;
-    fal_ = std::make_unique<FalImageGenerator>(c, http_, *blobs, *sink, prices_, *verifier_,
-                                               FalResilience{}, clock_);
+    fal_ = std::make_unique<FalImageGenerator>(
+        c, http_, *blobs, *sink, prices_, *verifier_, FalResilience{}, clock_);
     pump_ = std::thread([this] { Pump(); });
   }
   ~FalHarness() override {
@@ -40,8 +42,12 @@ class FalHarness final : public ImageGenerator {
     pump_.join();
   }
   std::string_view name() const override { return fal_->name(); }
-  Result<Dispatch> Submit(const ImageRequest& r) override { return fal_->Submit(r); }
-  Result<std::optional<ProviderResult>> Poll(std::string_view id) override { return fal_->Poll(id); }
+  Result<Dispatch> Submit(const ImageRequest& r) override {
+    return fal_->Submit(r);
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
+    return fal_->Poll(id);
+  }
   Result<void> Adopt(std::string_view id, std::string_view resume) override {
     return fal_->Adopt(id, resume);
   }
@@ -60,7 +66,8 @@ class FalHarness final : public ImageGenerator {
       auto hooks = emu_->Get(emu_->fal(), "/__control/webhooks");
       for (; hooks.is_array() && seen < hooks.size(); ++seen) {
         HeaderMap h;
-        for (auto& [k, v] : hooks[seen]["headers"].items()) h[k] = v.get<std::string>();
+        for (auto& [k, v] : hooks[seen]["headers"].items())
+          h[k] = v.get<std::string>();
         (void)fal_->HandleWebhook(h, hooks[seen]["body"].get<std::string>());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -83,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
     Fal, ImageGeneratorContractTest,
     ::testing::Values(testing::ImageGeneratorFactory{
         "fal",
-        [](BlobStore* blobs, ResultSink* sink) -> std::unique_ptr<ImageGenerator> {
+        [](BlobStore* blobs,
+           ResultSink* sink) -> std::unique_ptr<ImageGenerator> {
           return std::make_unique<FalHarness>(blobs, sink);
         },
         // FLUX.2 sides are 512..2048 (providers.md 2.1).

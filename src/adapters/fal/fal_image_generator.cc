@@ -32,36 +32,46 @@ std::string FalResume(const FalJob& job) {
       .dump();
 }
 
-Result<FalJob> FalJobFromResume(std::string_view job_id, std::string_view resume) {
+Result<FalJob> FalJobFromResume(std::string_view job_id,
+                                std::string_view resume) {
   auto j = nlohmann::json::parse(resume, nullptr, false);
   auto text = [&](const char* key) -> std::string {
     if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
     return j[key].get<std::string>();
   };
-  FalJob job{std::string(job_id), text("request_id"), text("model"), text("output_key"), {}};
+  FalJob job{std::string(job_id),
+             text("request_id"),
+             text("model"),
+             text("output_key"),
+             {}};
   std::vector<FieldIssue> issues;
   if (job.job_id.empty()) issues.push_back({"job_id", "required"});
   for (auto [key, value] : {std::pair{"request_id", &job.request_id},
                             std::pair{"model", &job.model},
                             std::pair{"output_key", &job.output_key}}) {
-    if (value->empty()) issues.push_back({std::string("resume.") + key, "required string"});
+    if (value->empty())
+      issues.push_back({std::string("resume.") + key, "required string"});
   }
-  if (j.is_object() && j.contains("input_sizes") && j["input_sizes"].is_array()) {
+  if (j.is_object() && j.contains("input_sizes") &&
+      j["input_sizes"].is_array()) {
     for (const auto& s : j["input_sizes"]) {
-      if (s.is_array() && s.size() == 2 && s[0].is_number_integer() && s[1].is_number_integer()) {
+      if (s.is_array() && s.size() == 2 && s[0].is_number_integer() &&
+          s[1].is_number_integer()) {
         job.input_sizes.push_back({s[0].get<int>(), s[1].get<int>()});
       }
     }
   }
   if (!issues.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "not a fal job resume", std::move(issues));
+    return MakeError(ErrorCode::kInvalidArgument, "not a fal job resume",
+                     std::move(issues));
   }
   return job;
 }
 
 // ---- FalJobRegistry ----
 
-FalJobRegistry::Begin FalJobRegistry::TryBegin(const std::string& job_id, FalJob* existing) {
+FalJobRegistry::Begin FalJobRegistry::TryBegin(const std::string& job_id,
+                                               FalJob* existing) {
   std::lock_guard lock(mu_);
   auto it = by_job_.find(job_id);
   if (it == by_job_.end()) {
@@ -98,7 +108,8 @@ std::optional<FalJob> FalJobRegistry::ByJob(const std::string& job_id) const {
   return it->second;
 }
 
-std::optional<FalJob> FalJobRegistry::ByRequest(const std::string& request_id) const {
+std::optional<FalJob> FalJobRegistry::ByRequest(
+    const std::string& request_id) const {
   std::lock_guard lock(mu_);
   auto it = job_of_request_.find(request_id);
   if (it == job_of_request_.end()) return std::nullopt;
@@ -124,9 +135,11 @@ void FalJobRegistry::Delivered(const std::string& request_id) {
 
 // ---- FalImageGenerator ----
 
-FalImageGenerator::FalImageGenerator(FalConfig config, HttpClient& http, BlobStore& blobs,
-                                     ResultSink& sink, const PriceTable& prices,
-                                     FalWebhookVerifier& verifier, FalResilience resilience,
+FalImageGenerator::FalImageGenerator(FalConfig config, HttpClient& http,
+                                     BlobStore& blobs, ResultSink& sink,
+                                     const PriceTable& prices,
+                                     FalWebhookVerifier& verifier,
+                                     FalResilience resilience,
                                      const Clock& clock)
     : config_(std::move(config)),
       http_(http),
@@ -137,7 +150,8 @@ FalImageGenerator::FalImageGenerator(FalConfig config, HttpClient& http, BlobSto
       resilience_(resilience),
       clock_(clock) {}
 
-HttpRequest FalImageGenerator::Authorized(std::string method, std::string url) const {
+HttpRequest FalImageGenerator::Authorized(std::string method,
+                                          std::string url) const {
   HttpRequest r;
   r.method = std::move(method);
   r.url = std::move(url);
@@ -149,25 +163,30 @@ HttpRequest FalImageGenerator::Authorized(std::string method, std::string url) c
 }
 
 std::string FalImageGenerator::RequestsUrl(const FalJob& job) const {
-  return config_.queue_base_url + "/" + FalAppId(job.model) + "/requests/" + job.request_id;
+  return config_.queue_base_url + "/" + FalAppId(job.model) + "/requests/" +
+         job.request_id;
 }
 
 std::string FalImageGenerator::WebhookUrlFor(const FalJob& job) const {
   if (config_.webhook_secret.empty()) return config_.webhook_url;
-  QueryParams p = {{"job", job.job_id}, {"model", job.model}, {"out", job.output_key}};
+  QueryParams p = {
+      {"job", job.job_id}, {"model", job.model}, {"out", job.output_key}};
   std::string sizes;
   for (const Size& s : job.input_sizes) {
-    sizes += (sizes.empty() ? "" : ",") + std::to_string(s.width) + "x" + std::to_string(s.height);
+    sizes += (sizes.empty() ? "" : ",") + std::to_string(s.width) + "x" +
+             std::to_string(s.height);
   }
   if (!sizes.empty()) p["in"] = sizes;
-  return WithSignedQuery(config_.webhook_url, config_.webhook_secret, kWebhookPurpose, p);
+  return WithSignedQuery(config_.webhook_url, config_.webhook_secret,
+                         kWebhookPurpose, p);
 }
 
 Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
     const QueryParams& query, const std::string& request_id) const {
   if (query.empty()) return std::optional<FalJob>();
   auto refused = [](std::string why) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated webhook: bad url token",
+    return MakeError(ErrorCode::kRefused,
+                     "unauthenticated webhook: bad url token",
                      {{"t", std::move(why)}});
   };
   auto p = VerifySignedQuery(config_.webhook_secret, kWebhookPurpose, query);
@@ -183,8 +202,8 @@ Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
   const std::string& sizes = (*p)["in"];
   for (size_t pos = 0; pos < sizes.size();) {
     size_t comma = sizes.find(',', pos);
-    std::string one =
-        sizes.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string one = sizes.substr(
+        pos, comma == std::string::npos ? std::string::npos : comma - pos);
     int w = 0, h = 0;
     if (std::sscanf(one.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0) {
       job.input_sizes.push_back({w, h});
@@ -195,7 +214,8 @@ Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
   return std::optional<FalJob>(std::move(job));
 }
 
-Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request, bool idempotent) {
+Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request,
+                                             bool idempotent) {
   std::optional<HttpResponse> last;
   auto attempt = [&]() -> AttemptOutcome {
     AttemptOutcome o;
@@ -220,13 +240,18 @@ Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request, bool id
     }
     o.retryable = s == 429 || s == 502 || s == 503 || s == 504 || s == 0 ||
                   (idempotent && s >= 500);
-    o.retry_after_ms = ParseRetryAfterMs(r->Header("retry-after"), clock_.NowMs());
+    o.retry_after_ms =
+        ParseRetryAfterMs(r->Header("retry-after"), clock_.NowMs());
     FalErrorInfo info = DescribeFalError(s, r->body);
     ErrorCode code = ErrorCode::kInvalidArgument;
-    if (o.cls == CallClass::kFailure) code = ErrorCode::kUnavailable;
-    else if (info.content_policy) code = ErrorCode::kRefused;
-    else if (s == 401 || s == 403) code = ErrorCode::kFailedPrecondition;
-    else if (s == 404) code = ErrorCode::kNotFound;
+    if (o.cls == CallClass::kFailure)
+      code = ErrorCode::kUnavailable;
+    else if (info.content_policy)
+      code = ErrorCode::kRefused;
+    else if (s == 401 || s == 403)
+      code = ErrorCode::kFailedPrecondition;
+    else if (s == 404)
+      code = ErrorCode::kNotFound;
     o.error = Error{code, info.message, {}};
     return o;
   };
@@ -244,7 +269,8 @@ Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request, bool id
   return std::move(*last);
 }
 
-Result<nlohmann::json> FalImageGenerator::RequestBody(const ImageRequest& request) const {
+Result<nlohmann::json> FalImageGenerator::RequestBody(
+    const ImageRequest& request) const {
   RETURN_IF_ERROR(ValidateFalRequest(config_, request), "fal");
   FalInputs inputs;
   for (const std::string& key : request.reference_blobs) {
@@ -252,15 +278,18 @@ Result<nlohmann::json> FalImageGenerator::RequestBody(const ImageRequest& reques
     inputs.reference_urls.push_back(DataUri(bytes));
   }
   if (request.mode == ImageRequest::Mode::kInpaint) {
-    ASSIGN_OR_RETURN(std::string image, blobs_.Get(request.image_blob), "inpaint image");
-    ASSIGN_OR_RETURN(std::string mask, blobs_.Get(request.mask_blob), "inpaint mask");
+    ASSIGN_OR_RETURN(std::string image, blobs_.Get(request.image_blob),
+                     "inpaint image");
+    ASSIGN_OR_RETURN(std::string mask, blobs_.Get(request.mask_blob),
+                     "inpaint mask");
     inputs.image_url = DataUri(image);
     inputs.mask_url = DataUri(mask);
   }
   return BuildFalInput(config_, request, inputs);
 }
 
-int64_t FalImageGenerator::EstimateCostMicros(const ImageRequest& request) const {
+int64_t FalImageGenerator::EstimateCostMicros(
+    const ImageRequest& request) const {
   std::vector<Size> inputs;
   if (request.mode == ImageRequest::Mode::kEdit) {
     for (const std::string& key : request.reference_blobs) {
@@ -270,8 +299,9 @@ int64_t FalImageGenerator::EstimateCostMicros(const ImageRequest& request) const
                             : Size{request.width, request.height});
     }
   }
-  auto est = prices_.EstimateImage(FalModelFor(config_, request.mode),
-                                   {Size{request.width, request.height}}, inputs);
+  auto est =
+      prices_.EstimateImage(FalModelFor(config_, request.mode),
+                            {Size{request.width, request.height}}, inputs);
   return est ? *est : 0;
 }
 
@@ -279,7 +309,8 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
   FalJob existing;
   switch (jobs_.TryBegin(request.job_id, &existing)) {
     case FalJobRegistry::Begin::kExisting:
-      return Dispatch{existing.request_id, EstimateCostMicros(request), FalResume(existing)};
+      return Dispatch{existing.request_id, EstimateCostMicros(request),
+                      FalResume(existing)};
     case FalJobRegistry::Begin::kInFlight:
       return MakeError(ErrorCode::kFailedPrecondition,
                        "job " + request.job_id + " is being submitted");
@@ -301,7 +332,8 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
     }
   }
   std::string url = config_.queue_base_url + "/" + model;
-  if (!config_.webhook_url.empty()) url += "?fal_webhook=" + UrlEncode(WebhookUrlFor(job));
+  if (!config_.webhook_url.empty())
+    url += "?fal_webhook=" + UrlEncode(WebhookUrlFor(job));
   HttpRequest req = Authorized("POST", url);
   req.headers.emplace_back("Content-Type", "application/json");
   req.body = body->dump();
@@ -311,9 +343,11 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
     return tl::unexpected<Error>(WithContext(resp.error(), "fal submit"));
   }
   auto j = nlohmann::json::parse(resp->body, nullptr, false);
-  if (!j.is_object() || !j.contains("request_id") || !j["request_id"].is_string()) {
+  if (!j.is_object() || !j.contains("request_id") ||
+      !j["request_id"].is_string()) {
     jobs_.Abort(request.job_id);
-    return MakeError(ErrorCode::kUnavailable, "fal submit: no request_id in response");
+    return MakeError(ErrorCode::kUnavailable,
+                     "fal submit: no request_id in response");
   }
   job.request_id = j["request_id"].get<std::string>();
   jobs_.Commit(job);
@@ -332,9 +366,10 @@ ProviderResult FalImageGenerator::Failed(const FalJob& job, std::string error,
   return r;
 }
 
-Result<ProviderResult> FalImageGenerator::ResultFromOutput(const FalJob& job,
-                                                           const nlohmann::json& output) {
-  ASSIGN_OR_RETURN(std::vector<FalImage> images, ParseFalImages(output), "fal result");
+Result<ProviderResult> FalImageGenerator::ResultFromOutput(
+    const FalJob& job, const nlohmann::json& output) {
+  ASSIGN_OR_RETURN(std::vector<FalImage> images, ParseFalImages(output),
+                   "fal result");
   ProviderResult r;
   r.provider = "fal";
   r.job_id = job.job_id;
@@ -342,9 +377,10 @@ Result<ProviderResult> FalImageGenerator::ResultFromOutput(const FalJob& job,
   std::vector<Size> sizes;
   for (size_t i = 0; i < images.size(); ++i) {
     std::string key = NthKey(job.output_key, i);
-    ASSIGN_OR_RETURN(DownloadInfo info,
-                     http_.Download(images[i].url, config_.result_fetch, blobs_, key),
-                     "copying fal result");
+    ASSIGN_OR_RETURN(
+        DownloadInfo info,
+        http_.Download(images[i].url, config_.result_fetch, blobs_, key),
+        "copying fal result");
     (void)info;
     Size s{images[i].width, images[i].height};
     if (s.width == 0 || s.height == 0) {
@@ -361,17 +397,22 @@ Result<ProviderResult> FalImageGenerator::ResultFromOutput(const FalJob& job,
 }
 
 Result<nlohmann::json> FalImageGenerator::FetchOutput(const FalJob& job) {
-  ASSIGN_OR_RETURN(HttpResponse resp, Call(Authorized("GET", RequestsUrl(job)), true),
+  ASSIGN_OR_RETURN(HttpResponse resp,
+                   Call(Authorized("GET", RequestsUrl(job)), true),
                    "fal result");
   return nlohmann::json::parse(resp.body);
 }
 
-Result<std::optional<ProviderResult>> FalImageGenerator::Poll(std::string_view job_id) {
+Result<std::optional<ProviderResult>> FalImageGenerator::Poll(
+    std::string_view job_id) {
   auto job = jobs_.ByJob(std::string(job_id));
-  if (!job) return MakeError(ErrorCode::kNotFound, "unknown fal job " + std::string(job_id));
-  ASSIGN_OR_RETURN(HttpResponse status,
-                   Call(Authorized("GET", RequestsUrl(*job) + "/status?logs=0"), true),
-                   "fal status");
+  if (!job)
+    return MakeError(ErrorCode::kNotFound,
+                     "unknown fal job " + std::string(job_id));
+  ASSIGN_OR_RETURN(
+      HttpResponse status,
+      Call(Authorized("GET", RequestsUrl(*job) + "/status?logs=0"), true),
+      "fal status");
   auto j = nlohmann::json::parse(status.body);
   if (status.status == 202 || j.value("status", "") != "COMPLETED") {
     return std::optional<ProviderResult>();
@@ -383,14 +424,16 @@ Result<std::optional<ProviderResult>> FalImageGenerator::Poll(std::string_view j
     if (e.code == ErrorCode::kUnavailable) return tl::unexpected<Error>(e);
     result = Failed(*job, e.message, false);  // the model failed (4xx body)
   } else {
-    ASSIGN_OR_RETURN(ProviderResult r, ResultFromOutput(*job, *output), "fal poll");
+    ASSIGN_OR_RETURN(ProviderResult r, ResultFromOutput(*job, *output),
+                     "fal poll");
     result = std::move(r);
   }
   jobs_.Delivered(job->request_id);  // a later webhook is a duplicate
   return result;
 }
 
-Result<void> FalImageGenerator::Adopt(std::string_view job_id, std::string_view resume) {
+Result<void> FalImageGenerator::Adopt(std::string_view job_id,
+                                      std::string_view resume) {
   ASSIGN_OR_RETURN(FalJob job, FalJobFromResume(job_id, resume), "fal adopt");
   jobs_.Adopt(job);
   return {};
@@ -398,11 +441,14 @@ Result<void> FalImageGenerator::Adopt(std::string_view job_id, std::string_view 
 
 Result<void> FalImageGenerator::Cancel(std::string_view job_id) {
   auto job = jobs_.ByJob(std::string(job_id));
-  if (!job) return MakeError(ErrorCode::kNotFound, "unknown fal job " + std::string(job_id));
+  if (!job)
+    return MakeError(ErrorCode::kNotFound,
+                     "unknown fal job " + std::string(job_id));
   auto resp = Call(Authorized("PUT", RequestsUrl(*job) + "/cancel"), true);
   if (!resp) {
     if (resp.error().code == ErrorCode::kInvalidArgument) {
-      return MakeError(ErrorCode::kFailedPrecondition, "fal job already completed");
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "fal job already completed");
     }
     return tl::unexpected<Error>(resp.error());
   }
@@ -410,12 +456,14 @@ Result<void> FalImageGenerator::Cancel(std::string_view job_id) {
 }
 
 Result<FalImageGenerator::WebhookOutcome> FalImageGenerator::HandleWebhook(
-    const HeaderMap& headers, std::string_view raw_body, const QueryParams& query) {
+    const HeaderMap& headers, std::string_view raw_body,
+    const QueryParams& query) {
   RETURN_IF_ERROR(verifier_.Verify(headers, raw_body), "fal webhook");
   ASSIGN_OR_RETURN(FalWebhook hook, ParseFalWebhook(raw_body), "fal webhook");
   auto header_id = headers.find("x-fal-webhook-request-id");
   if (header_id == headers.end() || header_id->second != hook.request_id) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated webhook: request id mismatch");
+    return MakeError(ErrorCode::kRefused,
+                     "unauthenticated webhook: request id mismatch");
   }
   auto job = jobs_.ByRequest(hook.request_id);
   if (!job) {
@@ -432,7 +480,8 @@ Result<FalImageGenerator::WebhookOutcome> FalImageGenerator::HandleWebhook(
       static const std::regex kCode("([0-9]{3})");
       std::smatch m;
       int code = std::regex_search(hook.error, m, kCode) ? std::stoi(m[1]) : 0;
-      FalErrorInfo info = DescribeFalError(code, hook.payload.is_null() ? "" : hook.payload.dump());
+      FalErrorInfo info = DescribeFalError(
+          code, hook.payload.is_null() ? "" : hook.payload.dump());
       bool retryable = code == 0 || code == 429 || code >= 500;
       return Failed(*job, hook.error + " " + info.message, retryable);
     }

@@ -53,7 +53,8 @@ struct FalJob {
 // What Poll and the result copy need of a job, as JSON object text
 // {request_id, model, output_key, input_sizes: [[w, h], ...]}, and back.
 std::string FalResume(const FalJob& job);
-Result<FalJob> FalJobFromResume(std::string_view job_id, std::string_view resume);
+Result<FalJob> FalJobFromResume(std::string_view job_id,
+                                std::string_view resume);
 
 class FalJobRegistry {
  public:
@@ -123,12 +124,13 @@ class FalImageGenerator final : public ImageGenerator {
   HttpRequest Authorized(std::string method, std::string url) const;
   std::string RequestsUrl(const FalJob& job) const;
   std::string WebhookUrlFor(const FalJob& job) const;
-  Result<std::optional<FalJob>> JobFromQuery(const QueryParams& query,
-                                             const std::string& request_id) const;
+  Result<std::optional<FalJob>> JobFromQuery(
+      const QueryParams& query, const std::string& request_id) const;
   Result<nlohmann::json> FetchOutput(const FalJob& job);
   Result<ProviderResult> ResultFromOutput(const FalJob& job,
                                           const nlohmann::json& output);
-  ProviderResult Failed(const FalJob& job, std::string error, bool retryable) const;
+  ProviderResult Failed(const FalJob& job, std::string error,
+                        bool retryable) const;
 
   const FalConfig config_;
   HttpClient& http_;

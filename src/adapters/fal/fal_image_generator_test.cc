@@ -14,7 +14,8 @@ TEST_F(FalImageGeneratorTest, SubmitPutsTheDocumentedRequestOnTheWire) {
   auto d = fal_->Submit(Request());
   ASSERT_TRUE(d) << d.error().ToString();
   EXPECT_FALSE(d->provider_request_id.empty());
-  EXPECT_EQ(d->estimated_cost_micros, 21'000) << "1344x768 rounds up to 1 MP x $0.021";
+  EXPECT_EQ(d->estimated_cost_micros, 21'000)
+      << "1344x768 rounds up to 1 MP x $0.021";
   auto reqs = emu_->Requests(emu_->fal());
   ASSERT_GE(reqs.size(), 1u);
   const auto& r = reqs[0];
@@ -24,9 +25,12 @@ TEST_F(FalImageGeneratorTest, SubmitPutsTheDocumentedRequestOnTheWire) {
   EXPECT_EQ(r["headers"]["authorization"], "Key test-key");
   EXPECT_EQ(r["headers"]["content-type"], "application/json");
   auto body = nlohmann::json::parse(r["body"].get<std::string>());
-  EXPECT_EQ(body["loras"], nlohmann::json::parse(
-      R"([{"path":"https://example.com/miriN14.safetensors","scale":1.0}])"));
-  EXPECT_EQ(body["image_size"], nlohmann::json::parse(R"({"width":1344,"height":768})"));
+  EXPECT_EQ(
+      body["loras"],
+      nlohmann::json::parse(
+          R"([{"path":"https://example.com/miriN14.safetensors","scale":1.0}])"));
+  EXPECT_EQ(body["image_size"],
+            nlohmann::json::parse(R"({"width":1344,"height":768})"));
   EXPECT_EQ(body["guidance_scale"], 2.5);
   EXPECT_EQ(body["seed"], 7);
 }
@@ -41,7 +45,8 @@ TEST_F(FalImageGeneratorTest, WebhookCopiesTheImageAndDeliversOnce) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].status, ProviderResult::Status::kSucceeded);
   EXPECT_EQ(results[0].job_id, "p1:v1");
-  EXPECT_EQ(results[0].output_blobs, std::vector<std::string>{"projects/p1/shots/s1/v1.png"});
+  EXPECT_EQ(results[0].output_blobs,
+            std::vector<std::string>{"projects/p1/shots/s1/v1.png"});
   EXPECT_EQ(results[0].cost_micros, 21'000);
   auto png = blobs_->Get("projects/p1/shots/s1/v1.png");
   ASSERT_TRUE(png);
@@ -77,7 +82,8 @@ TEST_F(FalImageGeneratorTest, OutOfOrderWebhooksReachTheirOwnJobs) {
 }
 
 TEST_F(FalImageGeneratorTest, ForgedWebhooksAreRefusedAndWriteNothing) {
-  for (const char* mode : {"bad_signature", "tampered_body", "stale", "missing_headers"}) {
+  for (const char* mode :
+       {"bad_signature", "tampered_body", "stale", "missing_headers"}) {
     SetFal({{"webhookMode", mode}});
     std::string job = std::string("p1:") + mode;
     std::replace(job.begin(), job.end(), '_', '-');
@@ -94,7 +100,8 @@ TEST_F(FalImageGeneratorTest, ForgedWebhooksAreRefusedAndWriteNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "projects"));
 }
 
-TEST_F(FalImageGeneratorTest, AnotherInstanceCompletesTheJobFromTheSignedWebhookUrl) {
+TEST_F(FalImageGeneratorTest,
+       AnotherInstanceCompletesTheJobFromTheSignedWebhookUrl) {
   FalConfig c = Config();
   c.webhook_secret = "server-secret";
   Rebuild(c);
@@ -106,9 +113,11 @@ TEST_F(FalImageGeneratorTest, AnotherInstanceCompletesTheJobFromTheSignedWebhook
   // A second instance: same config and secret, no memory of the job.
   RecordingSink other_sink;
   FalImageGenerator other(c, http_, *blobs_, other_sink, prices_, *verifier_,
-                          FalResilience{breaker_.get(), retrier_.get()}, clock_);
+                          FalResilience{breaker_.get(), retrier_.get()},
+                          clock_);
   auto body = hooks[0]["body"].get<std::string>();
-  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body).value(), Outcome::kUnknownRequest)
+  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body).value(),
+            Outcome::kUnknownRequest)
       << "without the URL's job the request is unknown here";
   QueryParams tampered = ParseUrlQuery(url);
   tampered["out"] = "projects/p1/shots/s2/v9.png";
@@ -117,10 +126,12 @@ TEST_F(FalImageGeneratorTest, AnotherInstanceCompletesTheJobFromTheSignedWebhook
   EXPECT_EQ(refused.error().code, ErrorCode::kRefused);
   EXPECT_FALSE(blobs_->Exists("projects/p1/shots/s2/v9.png").value());
 
-  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
-            Outcome::kDelivered);
-  EXPECT_EQ(other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
-            Outcome::kDuplicate);
+  EXPECT_EQ(
+      other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
+      Outcome::kDelivered);
+  EXPECT_EQ(
+      other.HandleWebhook(Headers(hooks[0]), body, ParseUrlQuery(url)).value(),
+      Outcome::kDuplicate);
   auto results = other_sink.results();
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].job_id, "p1:v1");
@@ -143,12 +154,14 @@ TEST_F(FalImageGeneratorTest, PollReconcilesAndALateWebhookIsADuplicate) {
   auto hooks = Webhooks(1);
   ASSERT_EQ(hooks.size(), 1u);
   EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDuplicate);
-  EXPECT_TRUE(sink_.results().empty()) << "the reconciler owns the polled result";
+  EXPECT_TRUE(sink_.results().empty())
+      << "the reconciler owns the polled result";
 }
 
 // The restart case: a fresh instance (no memory of the job) given the
 // Dispatch's resume polls the job to its result; fal sees one submit.
-TEST_F(FalImageGeneratorTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
+TEST_F(FalImageGeneratorTest,
+       AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
   SetFal({{"latencyMs", -1}});
   auto d = fal_->Submit(Request());
   ASSERT_TRUE(d) << d.error().ToString();
@@ -156,8 +169,9 @@ TEST_F(FalImageGeneratorTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) 
   EXPECT_EQ(resume["request_id"], d->provider_request_id);
   EXPECT_EQ(resume["output_key"], "projects/p1/shots/s1/v1.png");
   RecordingSink other_sink;
-  FalImageGenerator other(Config(), http_, *blobs_, other_sink, prices_, *verifier_,
-                          FalResilience{breaker_.get(), retrier_.get()}, clock_);
+  FalImageGenerator other(
+      Config(), http_, *blobs_, other_sink, prices_, *verifier_,
+      FalResilience{breaker_.get(), retrier_.get()}, clock_);
   EXPECT_EQ(other.Poll("p1:v1").error().code, ErrorCode::kNotFound);
   ASSERT_TRUE(other.Adopt("p1:v1", d->resume));
   auto pending = other.Poll("p1:v1");
@@ -177,11 +191,13 @@ TEST_F(FalImageGeneratorTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) 
 }
 
 TEST_F(FalImageGeneratorTest, AdoptNamesWhatTheResumeLacks) {
-  auto bad = fal_->Adopt("p1:v1", R"({"request_id":"r1","model":"fal-ai/flux-2/lora"})");
+  auto bad = fal_->Adopt("p1:v1",
+                         R"({"request_id":"r1","model":"fal-ai/flux-2/lora"})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(std::any_of(bad.error().issues.begin(), bad.error().issues.end(),
-                          [](const FieldIssue& i) { return i.path == "resume.output_key"; }))
+  EXPECT_TRUE(std::any_of(
+      bad.error().issues.begin(), bad.error().issues.end(),
+      [](const FieldIssue& i) { return i.path == "resume.output_key"; }))
       << bad.error().ToString();
   EXPECT_EQ(fal_->Poll("p1:v1").error().code, ErrorCode::kNotFound);
 }
@@ -195,14 +211,18 @@ TEST_F(FalImageGeneratorTest, SameJobIdSubmitsOnce) {
 }
 
 TEST_F(FalImageGeneratorTest, RetriesA429HonouringRetryAfter) {
-  Faults({{{"op", "submit"}, {"status", 429}, {"retry_after", "2"}, {"times", 2}}});
+  Faults({{{"op", "submit"},
+           {"status", 429},
+           {"retry_after", "2"},
+           {"times", 2}}});
   auto d = fal_->Submit(Request());
   ASSERT_TRUE(d) << d.error().ToString();
   EXPECT_EQ(sleeper_.delays(), (std::vector<int64_t>{2000, 2000}));
   EXPECT_EQ(Submits(), 3);
 }
 
-TEST_F(FalImageGeneratorTest, ServerErrorsOpenTheBreakerWhichRecoversThroughHalfOpen) {
+TEST_F(FalImageGeneratorTest,
+       ServerErrorsOpenTheBreakerWhichRecoversThroughHalfOpen) {
   Faults({{{"op", "submit"}, {"status", 500}, {"times", 100}}});
   for (int i = 0; i < 4; ++i) {
     auto r = fal_->Submit(Request("p1:f" + std::to_string(i)));
@@ -227,8 +247,13 @@ TEST_F(FalImageGeneratorTest, ServerErrorsOpenTheBreakerWhichRecoversThroughHalf
 }
 
 TEST_F(FalImageGeneratorTest, CallerErrorsDoNotOpenTheBreaker) {
-  Faults({{{"op", "submit"}, {"status", 422}, {"times", 10},
-           {"body", {{"detail", {{{"loc", {"body", "prompt"}}, {"msg", "bad"}, {"type", "x"}}}}}}}});
+  Faults(
+      {{{"op", "submit"},
+        {"status", 422},
+        {"times", 10},
+        {"body",
+         {{"detail",
+           {{{"loc", {"body", "prompt"}}, {"msg", "bad"}, {"type", "x"}}}}}}}});
   for (int i = 0; i < 6; ++i) {
     auto r = fal_->Submit(Request("p1:c" + std::to_string(i)));
     ASSERT_FALSE(r);
@@ -251,7 +276,8 @@ TEST_F(FalImageGeneratorTest, HangingStatusTimesOutAndMalformedJsonIsRetried) {
   auto hung = fal_->Poll("p1:v1");
   ASSERT_FALSE(hung);
   EXPECT_EQ(hung.error().code, ErrorCode::kUnavailable);
-  EXPECT_EQ(breaker_->Snapshot().failures, 3) << "each timed-out attempt is a failure";
+  EXPECT_EQ(breaker_->Snapshot().failures, 3)
+      << "each timed-out attempt is a failure";
   Faults({{{"op", "status"}, {"action", "malformed"}, {"times", 1}}});
   auto ok = fal_->Poll("p1:v1");
   ASSERT_TRUE(ok) << ok.error().ToString();
@@ -260,9 +286,13 @@ TEST_F(FalImageGeneratorTest, HangingStatusTimesOutAndMalformedJsonIsRetried) {
 }
 
 TEST_F(FalImageGeneratorTest, ModelErrorBecomesAFailedResult) {
-  SetFal({{"modelError", {{"status", 422}, {"body", {{"detail", {{{"loc", {"body", "prompt"}},
-                                                             {"msg", "nsfw"},
-                                                             {"type", "content_policy_violation"}}}}}}}}});
+  SetFal({{"modelError",
+           {{"status", 422},
+            {"body",
+             {{"detail",
+               {{{"loc", {"body", "prompt"}},
+                 {"msg", "nsfw"},
+                 {"type", "content_policy_violation"}}}}}}}}});
   ASSERT_TRUE(fal_->Submit(Request()));
   auto hooks = Webhooks(1);
   ASSERT_EQ(hooks.size(), 1u);
@@ -288,7 +318,9 @@ TEST_F(FalImageGeneratorTest, ResultUrlsOutsideTheAllowListAreNotFetched) {
 }
 
 TEST_F(FalImageGeneratorTest, EditAndInpaintSendTheirImages) {
-  ASSERT_TRUE(blobs_->Put("ref/a.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x04\0\0\0\x04\0", 24)));
+  ASSERT_TRUE(blobs_->Put(
+      "ref/a.png",
+      std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x04\0\0\0\x04\0", 24)));
   ImageRequest edit = Request("p1:e1");
   edit.mode = ImageRequest::Mode::kEdit;
   edit.reference_blobs = {"ref/a.png"};
@@ -306,7 +338,9 @@ TEST_F(FalImageGeneratorTest, EditAndInpaintSendTheirImages) {
   EXPECT_EQ(reqs[0]["path"], "/fal-ai/flux-2/lora/edit");
   auto eb = nlohmann::json::parse(reqs[0]["body"].get<std::string>());
   ASSERT_EQ(eb["image_urls"].size(), 1u);
-  EXPECT_EQ(eb["image_urls"][0].get<std::string>().rfind("data:image/png;base64,", 0), 0u);
+  EXPECT_EQ(
+      eb["image_urls"][0].get<std::string>().rfind("data:image/png;base64,", 0),
+      0u);
   EXPECT_EQ(reqs[1]["path"], "/fal-ai/flux-lora/inpainting");
   auto ib = nlohmann::json::parse(reqs[1]["body"].get<std::string>());
   EXPECT_TRUE(ib.contains("image_url") && ib.contains("mask_url"));
@@ -331,7 +365,9 @@ TEST_F(FalImageGeneratorTest, CancelBeforeAndAfterCompletion) {
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
   auto reqs = emu_->Requests(emu_->fal());
   EXPECT_EQ(reqs.back()["method"], "PUT");
-  EXPECT_EQ(reqs.back()["path"].get<std::string>().rfind("/fal-ai/flux-2/requests/", 0), 0u);
+  EXPECT_EQ(reqs.back()["path"].get<std::string>().rfind(
+                "/fal-ai/flux-2/requests/", 0),
+            0u);
 }
 
 }  // namespace

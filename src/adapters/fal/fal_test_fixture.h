@@ -65,7 +65,8 @@ class FalFixture : public ::testing::Test {
     breaker_ = std::make_unique<CircuitBreaker>("fal", bo, clock_);
     RetryOptions ro;
     ro.max_attempts = 3;
-    retrier_ = std::make_unique<Retrier>(ro, sleeper_, [] { return 0.0; }, clock_);
+    retrier_ = std::make_unique<Retrier>(
+        ro, sleeper_, [] { return 0.0; }, clock_);
     Rebuild(Config());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -93,7 +94,8 @@ class FalFixture : public ::testing::Test {
     r.width = 1344;
     r.height = 768;
     r.seed = 7;
-    r.output_key = "projects/p1/shots/s1/" + job.substr(job.find(':') + 1) + ".png";
+    r.output_key =
+        "projects/p1/shots/s1/" + job.substr(job.find(':') + 1) + ".png";
     return r;
   }
   // Submitted jobs: the emulator's log of POSTs to model paths.
@@ -119,10 +121,13 @@ class FalFixture : public ::testing::Test {
     for (auto& [k, v] : hook["headers"].items()) h[k] = v.get<std::string>();
     return h;
   }
-  Result<FalImageGenerator::WebhookOutcome> Deliver(const nlohmann::json& hook) {
+  Result<FalImageGenerator::WebhookOutcome> Deliver(
+      const nlohmann::json& hook) {
     return fal_->HandleWebhook(Headers(hook), hook["body"].get<std::string>());
   }
-  void SetFal(const nlohmann::json& cfg) { emu_->Post(emu_->fal(), "/__control/config", cfg); }
+  void SetFal(const nlohmann::json& cfg) {
+    emu_->Post(emu_->fal(), "/__control/config", cfg);
+  }
   void Faults(const nlohmann::json& rules) {
     emu_->Post(emu_->fal(), "/__control/faults", {{"rules", rules}});
   }

@@ -21,8 +21,8 @@ std::string Header(const HeaderMap& h, const char* name) {
 
 std::string Sha256Hex(std::string_view body) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(body.data()),
-                     body.size());
+  crypto_hash_sha256(
+      digest, reinterpret_cast<const unsigned char*>(body.data()), body.size());
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return hex;
@@ -51,28 +51,33 @@ Result<void> FalWebhookVerifier::RefreshLocked(int64_t now) {
   req.max_response_bytes = 64 << 10;
   ASSIGN_OR_RETURN(HttpResponse resp, http_.Send(req), "fetching JWKS");
   if (resp.status != 200) {
-    return MakeError(ErrorCode::kUnavailable, "JWKS HTTP " + std::to_string(resp.status));
+    return MakeError(ErrorCode::kUnavailable,
+                     "JWKS HTTP " + std::to_string(resp.status));
   }
   auto j = nlohmann::json::parse(resp.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("keys") || !j["keys"].is_array()) {
+  if (j.is_discarded() || !j.is_object() || !j.contains("keys") ||
+      !j["keys"].is_array()) {
     return MakeError(ErrorCode::kUnavailable, "malformed JWKS");
   }
   std::vector<Key> keys;
   for (const auto& k : j["keys"]) {
-    if (!k.is_object() || k.value("kty", "") != "OKP" || k.value("crv", "") != "Ed25519" ||
-        !k.contains("x") || !k["x"].is_string()) {
+    if (!k.is_object() || k.value("kty", "") != "OKP" ||
+        k.value("crv", "") != "Ed25519" || !k.contains("x") ||
+        !k["x"].is_string()) {
       continue;
     }
     std::string x = k["x"].get<std::string>();
     Key key{};
     size_t len = 0;
-    if (sodium_base642bin(key.data(), key.size(), x.data(), x.size(), nullptr, &len,
-                          nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+    if (sodium_base642bin(key.data(), key.size(), x.data(), x.size(), nullptr,
+                          &len, nullptr,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
         len == key.size()) {
       keys.push_back(key);
     }
   }
-  if (keys.empty()) return MakeError(ErrorCode::kUnavailable, "JWKS has no Ed25519 key");
+  if (keys.empty())
+    return MakeError(ErrorCode::kUnavailable, "JWKS has no Ed25519 key");
   keys_ = std::move(keys);
   fetched_at_ms_ = now;
   have_fetched_ = true;
@@ -83,8 +88,9 @@ bool FalWebhookVerifier::AnyKeyVerifies(const std::vector<Key>& keys,
                                         std::string_view message,
                                         const unsigned char* sig) const {
   for (const Key& k : keys) {
-    if (crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(message.data()),
-                                    message.size(), k.data()) == 0) {
+    if (crypto_sign_verify_detached(
+            sig, reinterpret_cast<const unsigned char*>(message.data()),
+            message.size(), k.data()) == 0) {
       return true;
     }
   }
@@ -97,14 +103,17 @@ Result<void> FalWebhookVerifier::Verify(const HeaderMap& headers,
   std::string user_id = Header(headers, "x-fal-webhook-user-id");
   std::string timestamp = Header(headers, "x-fal-webhook-timestamp");
   std::string signature = Header(headers, "x-fal-webhook-signature");
-  if (request_id.empty() || user_id.empty() || timestamp.empty() || signature.empty()) {
+  if (request_id.empty() || user_id.empty() || timestamp.empty() ||
+      signature.empty()) {
     return Unauthenticated("missing signature headers");
   }
-  if (!options_.expected_user_id.empty() && user_id != options_.expected_user_id) {
+  if (!options_.expected_user_id.empty() &&
+      user_id != options_.expected_user_id) {
     return Unauthenticated("unexpected user id");
   }
   int64_t ts = 0;
-  auto [p, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
+  auto [p, ec] = std::from_chars(timestamp.data(),
+                                 timestamp.data() + timestamp.size(), ts);
   if (ec != std::errc() || p != timestamp.data() + timestamp.size()) {
     return Unauthenticated("bad timestamp");
   }
@@ -115,19 +124,20 @@ Result<void> FalWebhookVerifier::Verify(const HeaderMap& headers,
   unsigned char sig[crypto_sign_BYTES];
   size_t sig_len = 0;
   if (signature.size() != 2 * crypto_sign_BYTES ||
-      sodium_hex2bin(sig, sizeof sig, signature.data(), signature.size(), nullptr, &sig_len,
-                     nullptr) != 0 ||
+      sodium_hex2bin(sig, sizeof sig, signature.data(), signature.size(),
+                     nullptr, &sig_len, nullptr) != 0 ||
       sig_len != sizeof sig) {
     return Unauthenticated("malformed signature");
   }
-  std::string message =
-      request_id + "\n" + user_id + "\n" + timestamp + "\n" + Sha256Hex(raw_body);
+  std::string message = request_id + "\n" + user_id + "\n" + timestamp + "\n" +
+                        Sha256Hex(raw_body);
 
   std::lock_guard lock(mu_);
   bool stale = !have_fetched_ || now - fetched_at_ms_ > options_.jwks_ttl_ms;
   if (stale) {
     auto r = RefreshLocked(now);
-    if (!r && keys_.empty()) return Unauthenticated("no keys: " + r.error().message);
+    if (!r && keys_.empty())
+      return Unauthenticated("no keys: " + r.error().message);
   }
   if (AnyKeyVerifies(keys_, message, sig)) return {};
   // Maybe the keys rotated: refetch once, rate-limited.

@@ -8,7 +8,8 @@ namespace {
 class FalWebhookVerifierTest : public FalFixture {
  protected:
   // One signed webhook from the emulator, sent in `mode`.
-  nlohmann::json OneWebhook(const std::string& mode, const std::string& job = "p1:v1") {
+  nlohmann::json OneWebhook(const std::string& mode,
+                            const std::string& job = "p1:v1") {
     SetFal({{"webhookMode", mode}});
     EXPECT_TRUE(fal_->Submit(Request(job)));
     auto hooks = Webhooks(1);

@@ -6,9 +6,12 @@ namespace miri {
 
 std::string FalModelFor(const FalConfig& config, ImageRequest::Mode mode) {
   switch (mode) {
-    case ImageRequest::Mode::kTextToImage: return config.text_to_image_model;
-    case ImageRequest::Mode::kEdit: return config.edit_model;
-    case ImageRequest::Mode::kInpaint: return config.inpaint_model;
+    case ImageRequest::Mode::kTextToImage:
+      return config.text_to_image_model;
+    case ImageRequest::Mode::kEdit:
+      return config.edit_model;
+    case ImageRequest::Mode::kInpaint:
+      return config.inpaint_model;
   }
   return config.text_to_image_model;
 }
@@ -22,7 +25,9 @@ std::string FalAppId(std::string_view model_id) {
     if (end > start) parts.emplace_back(model_id.substr(start, end - start));
     start = end + 1;
   }
-  size_t keep = (!parts.empty() && (parts[0] == "workflows" || parts[0] == "comfy")) ? 3 : 2;
+  size_t keep =
+      (!parts.empty() && (parts[0] == "workflows" || parts[0] == "comfy")) ? 3
+                                                                           : 2;
   std::string out;
   for (size_t i = 0; i < parts.size() && i < keep; ++i) {
     if (i) out += '/';
@@ -31,30 +36,39 @@ std::string FalAppId(std::string_view model_id) {
   return out;
 }
 
-Result<void> ValidateFalRequest(const FalConfig& config, const ImageRequest& r) {
+Result<void> ValidateFalRequest(const FalConfig& config,
+                                const ImageRequest& r) {
   std::vector<FieldIssue> issues;
   if (r.job_id.empty()) issues.push_back({"job_id", "required"});
   if (r.prompt.empty()) issues.push_back({"prompt", "required"});
-  if (!IsValidBlobKey(r.output_key)) issues.push_back({"output_key", "not a blob key"});
-  if (r.width < 512 || r.width > 2048) issues.push_back({"width", "must be 512..2048"});
-  if (r.height < 512 || r.height > 2048) issues.push_back({"height", "must be 512..2048"});
+  if (!IsValidBlobKey(r.output_key))
+    issues.push_back({"output_key", "not a blob key"});
+  if (r.width < 512 || r.width > 2048)
+    issues.push_back({"width", "must be 512..2048"});
+  if (r.height < 512 || r.height > 2048)
+    issues.push_back({"height", "must be 512..2048"});
   if (r.loras.size() > 3) issues.push_back({"loras", "at most 3"});
   for (const std::string& id : r.loras) {
-    if (!config.lora_paths.count(id)) issues.push_back({"loras", "unknown LoRA " + id});
+    if (!config.lora_paths.count(id))
+      issues.push_back({"loras", "unknown LoRA " + id});
   }
   switch (r.mode) {
     case ImageRequest::Mode::kEdit:
-      if (r.reference_blobs.empty()) issues.push_back({"reference_blobs", "edit needs a reference"});
+      if (r.reference_blobs.empty())
+        issues.push_back({"reference_blobs", "edit needs a reference"});
       break;
     case ImageRequest::Mode::kInpaint:
-      if (r.image_blob.empty()) issues.push_back({"image_blob", "inpaint needs the image"});
-      if (r.mask_blob.empty()) issues.push_back({"mask_blob", "inpaint needs a mask"});
+      if (r.image_blob.empty())
+        issues.push_back({"image_blob", "inpaint needs the image"});
+      if (r.mask_blob.empty())
+        issues.push_back({"mask_blob", "inpaint needs a mask"});
       break;
     case ImageRequest::Mode::kTextToImage:
       break;
   }
   if (!issues.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid image request", std::move(issues));
+    return MakeError(ErrorCode::kInvalidArgument, "invalid image request",
+                     std::move(issues));
   }
   return {};
 }
@@ -65,7 +79,8 @@ nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
   if (!r.negative_prompt.empty()) j["negative_prompt"] = r.negative_prompt;
   nlohmann::json loras = nlohmann::json::array();
   for (const std::string& id : r.loras) {
-    loras.push_back({{"path", config.lora_paths.at(id)}, {"scale", config.lora_scale}});
+    loras.push_back(
+        {{"path", config.lora_paths.at(id)}, {"scale", config.lora_scale}});
   }
   j["image_size"] = {{"width", r.width}, {"height", r.height}};
   if (r.seed) j["seed"] = *r.seed;
@@ -84,7 +99,8 @@ nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
       j["guidance_scale"] = config.guidance_scale;
       nlohmann::json urls = nlohmann::json::array();
       for (size_t i = 0; i < inputs.reference_urls.size() &&
-                         static_cast<int>(i) < config.max_edit_references; ++i) {
+                         static_cast<int>(i) < config.max_edit_references;
+           ++i) {
         urls.push_back(inputs.reference_urls[i]);
       }
       j["image_urls"] = urls;
@@ -103,28 +119,34 @@ nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
 }
 
 Result<std::vector<FalImage>> ParseFalImages(const nlohmann::json& output) {
-  if (!output.is_object() || !output.contains("images") || !output["images"].is_array()) {
+  if (!output.is_object() || !output.contains("images") ||
+      !output["images"].is_array()) {
     return MakeError(ErrorCode::kInvalidArgument, "fal output has no images");
   }
   std::vector<FalImage> images;
   for (const auto& im : output["images"]) {
-    if (!im.is_object() || !im.contains("url") || !im["url"].is_string()) continue;
+    if (!im.is_object() || !im.contains("url") || !im["url"].is_string())
+      continue;
     FalImage f;
     f.url = im["url"].get<std::string>();
-    if (im.contains("width") && im["width"].is_number_integer()) f.width = im["width"];
-    if (im.contains("height") && im["height"].is_number_integer()) f.height = im["height"];
+    if (im.contains("width") && im["width"].is_number_integer())
+      f.width = im["width"];
+    if (im.contains("height") && im["height"].is_number_integer())
+      f.height = im["height"];
     if (im.contains("content_type") && im["content_type"].is_string())
       f.content_type = im["content_type"];
     images.push_back(std::move(f));
   }
-  if (images.empty()) return MakeError(ErrorCode::kInvalidArgument, "fal output has no images");
+  if (images.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "fal output has no images");
   return images;
 }
 
 Result<FalWebhook> ParseFalWebhook(std::string_view raw_body) {
   auto j = nlohmann::json::parse(raw_body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("request_id") ||
-      !j["request_id"].is_string() || !j.contains("status") || !j["status"].is_string()) {
+      !j["request_id"].is_string() || !j.contains("status") ||
+      !j["status"].is_string()) {
     return MakeError(ErrorCode::kInvalidArgument, "malformed fal webhook body");
   }
   FalWebhook w;

@@ -34,18 +34,24 @@ TEST(FalWire, TextToImageBodyMatchesProvidersMd21) {
     "num_inference_steps": 28, "guidance_scale": 2.5, "seed": 4242,
     "num_images": 1, "output_format": "png", "enable_safety_checker": true})"));
   EXPECT_FALSE(body.contains("guidance")) << "the field is guidance_scale";
-  EXPECT_EQ(FalModelFor(Config(), ImageRequest::Mode::kTextToImage), "fal-ai/flux-2/lora");
+  EXPECT_EQ(FalModelFor(Config(), ImageRequest::Mode::kTextToImage),
+            "fal-ai/flux-2/lora");
 }
 
 TEST(FalWire, EditSendsAtMostThreeReferenceUrls) {
   ImageRequest r = T2I();
   r.mode = ImageRequest::Mode::kEdit;
   FalInputs in{{"data:image/png;base64,AA", "data:image/png;base64,BB",
-                "data:image/png;base64,CC", "data:image/png;base64,DD"}, "", ""};
+                "data:image/png;base64,CC", "data:image/png;base64,DD"},
+               "",
+               ""};
   nlohmann::json body = BuildFalInput(Config(), r, in);
-  EXPECT_EQ(body["image_urls"], nlohmann::json::parse(
-      R"(["data:image/png;base64,AA","data:image/png;base64,BB","data:image/png;base64,CC"])"));
-  EXPECT_EQ(body["loras"][0]["path"], "https://example.com/miriN14.safetensors");
+  EXPECT_EQ(
+      body["image_urls"],
+      nlohmann::json::parse(
+          R"(["data:image/png;base64,AA","data:image/png;base64,BB","data:image/png;base64,CC"])"));
+  EXPECT_EQ(body["loras"][0]["path"],
+            "https://example.com/miriN14.safetensors");
   EXPECT_EQ(FalModelFor(Config(), r.mode), "fal-ai/flux-2/lora/edit");
 }
 
@@ -77,11 +83,13 @@ TEST(FalWire, ValidationNamesTheField) {
   EXPECT_EQ(v.error().issues[1].path, "loras");
   r = T2I();
   r.mode = ImageRequest::Mode::kEdit;
-  EXPECT_EQ(ValidateFalRequest(Config(), r).error().issues[0].path, "reference_blobs");
+  EXPECT_EQ(ValidateFalRequest(Config(), r).error().issues[0].path,
+            "reference_blobs");
   r = T2I();
   r.mode = ImageRequest::Mode::kInpaint;
   r.image_blob = "a.png";
-  EXPECT_EQ(ValidateFalRequest(Config(), r).error().issues[0].path, "mask_blob");
+  EXPECT_EQ(ValidateFalRequest(Config(), r).error().issues[0].path,
+            "mask_blob");
 }
 
 TEST(FalWire, AppIdDropsThePath) {
@@ -92,7 +100,8 @@ TEST(FalWire, AppIdDropsThePath) {
 }
 
 TEST(FalWire, ParsesWebhooksAndErrors) {
-  auto ok = ParseFalWebhook(R"({"request_id":"r1","gateway_request_id":"r1","status":"OK",
+  auto ok = ParseFalWebhook(
+      R"({"request_id":"r1","gateway_request_id":"r1","status":"OK",
       "payload":{"images":[{"url":"https://v3.fal.media/files/x/out.png","width":1344,"height":768}]}})");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, "OK");
@@ -101,13 +110,20 @@ TEST(FalWire, ParsesWebhooksAndErrors) {
   EXPECT_EQ((*images)[0].url, "https://v3.fal.media/files/x/out.png");
   EXPECT_FALSE(ParseFalWebhook("{not json"));
   EXPECT_FALSE(ParseFalWebhook(R"({"status":"OK"})"));
-  FalErrorInfo e = DescribeFalError(422,
+  FalErrorInfo e = DescribeFalError(
+      422,
       R"({"detail":[{"loc":["body","prompt"],"msg":"field required","type":"value_error.missing"}]})");
   EXPECT_EQ(e.message, "fal HTTP 422; body.prompt: field required");
-  EXPECT_TRUE(DescribeFalError(422, R"({"detail":[{"type":"content_policy_violation","msg":"x"}]})")
-                  .content_policy);
-  EXPECT_EQ(DescribeFalError(504, R"({"detail":"Request timed out","error_type":"request_timeout"})")
-                .message, "fal HTTP 504: Request timed out");
+  EXPECT_TRUE(
+      DescribeFalError(
+          422, R"({"detail":[{"type":"content_policy_violation","msg":"x"}]})")
+          .content_policy);
+  EXPECT_EQ(
+      DescribeFalError(
+          504,
+          R"({"detail":"Request timed out","error_type":"request_timeout"})")
+          .message,
+      "fal HTTP 504: Request timed out");
   EXPECT_EQ(DescribeFalError(502, "<html>").message, "fal HTTP 502");
 }
 

@@ -23,8 +23,8 @@ Result<std::unique_ptr<AudioMuxer>> AudioMuxer::Open(const std::string& song,
   m->packet_ = MakePacket();
   m->frame_ = MakeFrame();
   ASSIGN_OR_RETURN(m->in_, OpenInput(song, "song"), "audio");
-  m->in_index_ = av_find_best_stream(m->in_.get(), AVMEDIA_TYPE_AUDIO, -1, -1,
-                                     nullptr, 0);
+  m->in_index_ =
+      av_find_best_stream(m->in_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (m->in_index_ < 0) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "song (" + song + ") has no audio stream");

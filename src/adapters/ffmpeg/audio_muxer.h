@@ -48,8 +48,8 @@ class AudioMuxer {
   AVAudioFifo* fifo_ = nullptr;
   PacketPtr packet_;
   FramePtr frame_;
-  int64_t next_sample_ = 0;       // AAC: samples sent to the encoder
-  int64_t last_pts_out_ = 0;      // in stream_ time base
+  int64_t next_sample_ = 0;   // AAC: samples sent to the encoder
+  int64_t last_pts_out_ = 0;  // in stream_ time base
   bool eof_ = false;
 };
 

@@ -44,10 +44,10 @@ Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::string& path,
       r->input_->streams[i]->discard = AVDISCARD_ALL;
   }
   r->time_base_ = r->input_->streams[r->stream_index_]->time_base;
-  ASSIGN_OR_RETURN(r->decoder_,
-                   OpenDecoder(r->input_.get(), r->stream_index_,
-                               "clip (" + path + ")"),
-                   "opening");
+  ASSIGN_OR_RETURN(
+      r->decoder_,
+      OpenDecoder(r->input_.get(), r->stream_index_, "clip (" + path + ")"),
+      "opening");
   ASSIGN_OR_RETURN(bool got, r->DecodeNext(), "decoding");
   if (!got) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -68,8 +68,9 @@ Result<bool> ClipReader::DecodeNext() {
     if (rc == 0) {
       int64_t pts = next_->best_effort_timestamp;
       if (pts == AV_NOPTS_VALUE) {
-        pts = decoded_ == 0 ? 0 : last_pts_ + std::max<int64_t>(
-                                                  next_->pkt_duration, 1);
+        pts = decoded_ == 0
+                  ? 0
+                  : last_pts_ + std::max<int64_t>(next_->pkt_duration, 1);
       }
       if (decoded_ > 0 && pts <= last_pts_) pts = last_pts_ + 1;
       next_->pts = last_pts_ = pts;
@@ -102,8 +103,8 @@ Result<bool> ClipReader::DecodeNext() {
 
 bool ClipReader::Due(int64_t pts, int64_t k) const {
   // (pts - origin) * tb <= (k + 1/2) / fps, in exact integers.
-  __int128 lhs = static_cast<__int128>(pts - origin_pts_) * time_base_.num *
-                 2 * fps_;
+  __int128 lhs =
+      static_cast<__int128>(pts - origin_pts_) * time_base_.num * 2 * fps_;
   __int128 rhs = static_cast<__int128>(2 * k + 1) * time_base_.den;
   return lhs <= rhs;
 }
@@ -127,8 +128,8 @@ Result<AVFrame*> ClipReader::Convert() {
     return src;  // already what the encoder wants
   }
   if (scaled_fresh_) return scaled_.get();
-  bool reconfigure = !sws_ || src->width != sws_w_ ||
-                     src->height != sws_h_ || src->format != sws_fmt_;
+  bool reconfigure = !sws_ || src->width != sws_w_ || src->height != sws_h_ ||
+                     src->format != sws_fmt_;
   if (!scaled_) {
     scaled_ = MakeFrame();
     scaled_->format = AV_PIX_FMT_YUV420P;
@@ -151,10 +152,9 @@ Result<AVFrame*> ClipReader::Convert() {
   }
   int x = ((width_ - fit_w) / 2) & ~1, y = ((height_ - fit_h) / 2) & ~1;
   if (reconfigure) {
-    sws_.reset(sws_getContext(src->width, src->height,
-                              static_cast<AVPixelFormat>(src->format), fit_w,
-                              fit_h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr,
-                              nullptr, nullptr));
+    sws_.reset(sws_getContext(
+        src->width, src->height, static_cast<AVPixelFormat>(src->format), fit_w,
+        fit_h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!sws_) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "clip (" + path_ + "): cannot scale its pixel format");
@@ -164,10 +164,10 @@ Result<AVFrame*> ClipReader::Convert() {
     sws_fmt_ = src->format;
     FillBlack(scaled_.get());
   }
-  uint8_t* dst[4] = {
-      scaled_->data[0] + y * scaled_->linesize[0] + x,
-      scaled_->data[1] + (y / 2) * scaled_->linesize[1] + x / 2,
-      scaled_->data[2] + (y / 2) * scaled_->linesize[2] + x / 2, nullptr};
+  uint8_t* dst[4] = {scaled_->data[0] + y * scaled_->linesize[0] + x,
+                     scaled_->data[1] + (y / 2) * scaled_->linesize[1] + x / 2,
+                     scaled_->data[2] + (y / 2) * scaled_->linesize[2] + x / 2,
+                     nullptr};
   sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, dst,
             scaled_->linesize);
   scaled_fresh_ = true;

@@ -53,9 +53,9 @@ class ClipReader {
   FramePtr cur_, next_, scaled_;
   bool have_next_ = false;
   bool eof_ = false;
-  bool scaled_fresh_ = false;    // scaled_ holds cur_ already
-  int64_t origin_pts_ = 0;       // the first frame's timestamp
-  int64_t last_pts_ = 0;         // for frames without timestamps
+  bool scaled_fresh_ = false;  // scaled_ holds cur_ already
+  int64_t origin_pts_ = 0;     // the first frame's timestamp
+  int64_t last_pts_ = 0;       // for frames without timestamps
   int64_t decoded_ = 0;
   SwsPtr sws_;
   int sws_w_ = 0, sws_h_ = 0, sws_fmt_ = -1;

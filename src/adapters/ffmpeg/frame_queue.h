@@ -19,7 +19,8 @@ class FrameQueue {
   // Blocks while full. False when the consumer has aborted.
   bool Push(FramePtr frame) {
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return frames_.size() < capacity_ || aborted_; });
+    not_full_.wait(lock,
+                   [&] { return frames_.size() < capacity_ || aborted_; });
     if (aborted_) return false;
     frames_.push_back(std::move(frame));
     not_empty_.notify_one();

@@ -18,8 +18,11 @@ std::string ShotLabel(const render::RenderPlan& plan, int index) {
 class ProgressReporter {
  public:
   ProgressReporter(const RenderOptions& o, int64_t total, int fps)
-      : on_progress_(o.on_progress), clock_(o.clock), total_(total),
-        every_(fps), start_ms_(o.clock ? o.clock->NowMs() : 0) {}
+      : on_progress_(o.on_progress),
+        clock_(o.clock),
+        total_(total),
+        every_(fps),
+        start_ms_(o.clock ? o.clock->NowMs() : 0) {}
 
   void Frame(int64_t done) {
     if (on_progress_ && (done % every_ == 0 || done == total_)) {
@@ -56,15 +59,14 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
   if (!std::filesystem::is_regular_file(song, ec))
     return MakeError(ErrorCode::kNotFound, what + " not found");
   ASSIGN_OR_RETURN(InputPtr in, OpenInput(song.string(), "song"), "probing");
-  int index = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1,
-                                  nullptr, 0);
+  int index =
+      av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (index < 0)
     return MakeError(ErrorCode::kInvalidArgument, what + " has no audio");
   for (unsigned i = 0; i < in->nb_streams; ++i) {
     if (static_cast<int>(i) != index) in->streams[i]->discard = AVDISCARD_ALL;
   }
-  ASSIGN_OR_RETURN(CodecPtr dec, OpenDecoder(in.get(), index, what),
-                   "probing");
+  ASSIGN_OR_RETURN(CodecPtr dec, OpenDecoder(in.get(), index, what), "probing");
   SongInfo info;
   info.sample_rate = dec->sample_rate;
   info.channels = dec->ch_layout.nb_channels;
@@ -82,7 +84,8 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
     } else if (rc < 0) {
       return AvError(ErrorCode::kInvalidArgument, what + ": reading", rc);
     } else {
-      if (pkt->stream_index == index && avcodec_send_packet(dec.get(), pkt.get()) < 0)
+      if (pkt->stream_index == index &&
+          avcodec_send_packet(dec.get(), pkt.get()) < 0)
         ++errors;
       av_packet_unref(pkt.get());
     }

@@ -23,7 +23,7 @@ struct SongInfo {
   int64_t samples = 0;      // per channel, as decoded
   int sample_rate = 0;
   int channels = 0;
-  std::string codec;        // e.g. "mp3"
+  std::string codec;  // e.g. "mp3"
 };
 
 // Opens and decodes the whole song: its exact duration, and proof that it

@@ -36,8 +36,8 @@ class FrameAccuracyTest : public ::testing::Test {
   void SetUp() override {
     // 0.5 s red then 1.5 s white: trimmed to 25 frames.
     ASSERT_TRUE(testing::MakeColorSequence(dir_.File("trim.mp4"),
-                                           {"0xFF0000", "0xFFFFFF"},
-                                           {0.5, 1.5}, kW, kH, kFps));
+                                           {"0xFF0000", "0xFFFFFF"}, {0.5, 1.5},
+                                           kW, kH, kFps));
     // 0.25 s green then 0.25 s blue: shorter than its slot, held on blue.
     ASSERT_TRUE(testing::MakeColorSequence(dir_.File("hold.mp4"),
                                            {"0x00FF00", "0x0000FF"},

@@ -58,8 +58,8 @@ std::string X264() {
 
 }  // namespace
 
-bool MakeColorClip(const std::string& path, const std::string& color,
-                   int width, int height, int fps, double seconds) {
+bool MakeColorClip(const std::string& path, const std::string& color, int width,
+                   int height, int fps, double seconds) {
   return MakeColorSequence(path, {color}, {seconds}, width, height, fps);
 }
 
@@ -76,8 +76,8 @@ bool MakeColorSequence(const std::string& path,
     graph += "[" + std::to_string(i) + ":v]";
   }
   graph += "concat=n=" + std::to_string(colors.size()) + ":v=1:a=0[v]";
-  cmd += "-filter_complex '" + graph + "' -map '[v]'" + X264() + "'" + path +
-         "'";
+  cmd +=
+      "-filter_complex '" + graph + "' -map '[v]'" + X264() + "'" + path + "'";
   return Run(cmd);
 }
 
@@ -91,8 +91,8 @@ bool MakeVfrClip(const std::string& path,
     cmd += "-f lavfi -i color=c=" + colors[i] + ":s=" + Size(width, height) +
            ":r=" + std::to_string(rates[i]) +
            ":d=" + std::to_string(seconds[i]) + " ";
-    graph += "[" + std::to_string(i) + ":v]settb=1/1000[p" +
-             std::to_string(i) + "];";
+    graph += "[" + std::to_string(i) + ":v]settb=1/1000[p" + std::to_string(i) +
+             "];";
   }
   for (size_t i = 0; i < colors.size(); ++i)
     graph += "[p" + std::to_string(i) + "]";
@@ -104,9 +104,9 @@ bool MakeVfrClip(const std::string& path,
 
 bool MakeSong(const std::string& path, double seconds) {
   std::string codec = path.ends_with(".mp3") ? "libmp3lame" : "aac";
-  return Run(std::string(kFfmpeg) + "-f lavfi -i sine=f=440:d=" +
-             std::to_string(seconds) + " -ac 2 -c:a " + codec + " '" + path +
-             "'");
+  return Run(std::string(kFfmpeg) +
+             "-f lavfi -i sine=f=440:d=" + std::to_string(seconds) +
+             " -ac 2 -c:a " + codec + " '" + path + "'");
 }
 
 std::vector<Rgb> FrameColors(const std::string& path, int width, int height,
@@ -137,9 +137,11 @@ std::vector<Rgb> FrameColors(const std::string& path, int width, int height,
 
 ProbeResult Probe(const std::string& path) {
   ProbeResult r;
-  std::string cmd = "ffprobe -v error -count_frames -of json -show_entries "
-                    "stream=codec_type,codec_name,pix_fmt,width,height,"
-                    "duration,nb_read_frames '" + path + "'";
+  std::string cmd =
+      "ffprobe -v error -count_frames -of json -show_entries "
+      "stream=codec_type,codec_name,pix_fmt,width,height,"
+      "duration,nb_read_frames '" +
+      path + "'";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
   std::string text;
@@ -168,8 +170,8 @@ ProbeResult Probe(const std::string& path) {
   std::string head(64 * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   size_t moov = head.find("moov"), mdat = head.find("mdat");
-  r.moov_first = moov != std::string::npos &&
-                 (mdat == std::string::npos || moov < mdat);
+  r.moov_first =
+      moov != std::string::npos && (mdat == std::string::npos || moov < mdat);
   return r;
 }
 

@@ -31,8 +31,8 @@ class TempDir {
 bool Run(const std::string& command);
 
 // A solid-colour H.264 clip (colour as ffmpeg names it: red, 0x00ff00, ...).
-bool MakeColorClip(const std::string& path, const std::string& color,
-                   int width, int height, int fps, double seconds);
+bool MakeColorClip(const std::string& path, const std::string& color, int width,
+                   int height, int fps, double seconds);
 
 // A clip of several solid colours in sequence, each `seconds[i]` long.
 bool MakeColorSequence(const std::string& path,

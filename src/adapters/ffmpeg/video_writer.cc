@@ -51,21 +51,21 @@ Result<std::unique_ptr<VideoWriter>> VideoWriter::Open(
 
 Result<void> VideoWriter::Init() {
   packet_ = MakePacket();
-  int rc = avformat_alloc_output_context2(&out_, nullptr, "mp4",
-                                          temp_path_.c_str());
+  int rc =
+      avformat_alloc_output_context2(&out_, nullptr, "mp4", temp_path_.c_str());
   if (rc < 0) return AvError(ErrorCode::kInternal, "output context", rc);
   RETURN_IF_ERROR(OpenEncoder(), "video encoder");
   if (options_.audio) {
-    ASSIGN_OR_RETURN(audio_,
-                     AudioMuxer::Open(options_.audio->string(),
-                                      options_.audio_mode,
-                                      options_.aac_bitrate, out_),
-                     "audio");
+    ASSIGN_OR_RETURN(
+        audio_,
+        AudioMuxer::Open(options_.audio->string(), options_.audio_mode,
+                         options_.aac_bitrate, out_),
+        "audio");
   }
   rc = avio_open(&out_->pb, temp_path_.c_str(), AVIO_FLAG_WRITE);
   if (rc < 0) {
-    return AvError(ErrorCode::kUnavailable,
-                   "opening " + temp_path_.string(), rc);
+    return AvError(ErrorCode::kUnavailable, "opening " + temp_path_.string(),
+                   rc);
   }
   AVDictionary* mux_opts = nullptr;
   av_dict_set(&mux_opts, "movflags", "+faststart", 0);
@@ -97,8 +97,7 @@ Result<void> VideoWriter::OpenEncoder() {
   av_dict_free(&opts);
   if (rc < 0) {
     return AvError(ErrorCode::kInvalidArgument,
-                   "opening libx264 (preset \"" + options_.preset + "\")",
-                   rc);
+                   "opening libx264 (preset \"" + options_.preset + "\")", rc);
   }
   video_stream_ = avformat_new_stream(out_, nullptr);
   if (video_stream_ == nullptr)
@@ -151,12 +150,13 @@ Result<void> VideoWriter::DrainPackets(bool flushing) {
     av_packet_rescale_ts(packet_.get(), encoder_->time_base,
                          video_stream_->time_base);
     packet_->stream_index = video_stream_->index;
-    double until = static_cast<double>(packet_->dts) *
-                   av_q2d(video_stream_->time_base);
+    double until =
+        static_cast<double>(packet_->dts) * av_q2d(video_stream_->time_base);
     rc = av_interleaved_write_frame(out_, packet_.get());
     if (rc < 0) return AvError(ErrorCode::kInternal, "writing video", rc);
     // Keep audio about half a second ahead so the muxer's queue stays short.
-    if (audio_ && !flushing) RETURN_IF_ERROR(audio_->WriteUntil(until + 0.5), "audio");
+    if (audio_ && !flushing)
+      RETURN_IF_ERROR(audio_->WriteUntil(until + 0.5), "audio");
   }
 }
 

@@ -39,7 +39,7 @@ struct VideoWriterOptions {
   int fps = 24;
   std::string preset = "veryfast";  // an x264 preset
   int crf = 20;
-  int threads = 0;                  // x264 threads; 0 = one per core (auto)
+  int threads = 0;  // x264 threads; 0 = one per core (auto)
   std::optional<std::filesystem::path> audio;  // none = silent video
   AudioMode audio_mode = AudioMode::kCopy;
   int aac_bitrate = 192'000;

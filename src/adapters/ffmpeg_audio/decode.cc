@@ -47,7 +47,8 @@ std::string AvError(int code) {
 std::string Seconds(int64_t ms) { return fmt::format("{:.1f} s", ms / 1000.0); }
 
 uint32_t Le32(const unsigned char* p) {
-  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+  return p[0] | (p[1] << 8) | (p[2] << 16) |
+         (static_cast<uint32_t>(p[3]) << 24);
 }
 
 // libavformat sizes a WAV from the file when its data chunk runs past the
@@ -88,7 +89,7 @@ class Decoder {
     return MakeError(code, path_ + ": " + what);
   }
   Result<void> Open();
-  Result<void> Drain();     // receives every ready frame from the decoder
+  Result<void> Drain();  // receives every ready frame from the decoder
   Result<void> Convert(const AVFrame* frame);
   int64_t DecodedMs() const {
     return static_cast<int64_t>(out_.samples.size()) * 1000 /
@@ -172,10 +173,10 @@ Result<void> Decoder::Convert(const AVFrame* frame) {
   size_t at = out_.samples.size();
   out_.samples.resize(at + max_out);
   uint8_t* dst = reinterpret_cast<uint8_t*>(out_.samples.data() + at);
-  int got = swr_convert(swr_.get(), &dst, max_out,
-                        frame ? const_cast<const uint8_t**>(frame->extended_data)
-                              : nullptr,
-                        frame ? frame->nb_samples : 0);
+  int got = swr_convert(
+      swr_.get(), &dst, max_out,
+      frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr,
+      frame ? frame->nb_samples : 0);
   out_.samples.resize(at + std::max(got, 0));
   if (got < 0) {
     return Fail(ErrorCode::kInternal, "resampling failed: " + AvError(got));

@@ -15,7 +15,7 @@
 namespace miri {
 
 struct DecodeLimits {
-  int64_t max_duration_ms = 15 * 60 * 1000;     // longest song accepted
+  int64_t max_duration_ms = 15 * 60 * 1000;      // longest song accepted
   int64_t max_file_bytes = 100LL * 1024 * 1024;  // the upload cap
   int sample_rate = 22050;                       // output rate, Hz
 };

@@ -112,8 +112,10 @@ TEST_F(DecodeTest, RefusesText) {
 
 TEST_F(DecodeTest, RefusesAnImage) {
   std::string png = (dir_ / "frame.png").string();
-  std::string cmd = "ffmpeg -nostdin -loglevel error -y -f lavfi -i "
-                    "color=c=red:s=32x32 -frames:v 1 " + png;
+  std::string cmd =
+      "ffmpeg -nostdin -loglevel error -y -f lavfi -i "
+      "color=c=red:s=32x32 -frames:v 1 " +
+      png;
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   ExpectError(DecodeAudioFile(png), ErrorCode::kInvalidArgument, "not audio");
 }

@@ -61,8 +61,8 @@ Error FromStatus(const grpc::Status& status, std::string_view what) {
   }
   return Error{code,
                std::string(what) + ": firestore " +
-                   std::to_string(static_cast<int>(status.error_code())) +
-                   " " + status.error_message(),
+                   std::to_string(static_cast<int>(status.error_code())) + " " +
+                   status.error_message(),
                {}};
 }
 
@@ -131,8 +131,7 @@ std::string FirestoreClient::Name(std::string_view relative) const {
 void FirestoreClient::Prepare(grpc::ClientContext* ctx) const {
   ctx->set_deadline(std::chrono::system_clock::now() + options_.deadline);
   // Routes the request to the database (required by production Firestore).
-  ctx->AddMetadata("x-goog-request-params",
-                   "database=" + UrlEncode(database_));
+  ctx->AddMetadata("x-goog-request-params", "database=" + UrlEncode(database_));
 }
 
 Result<v1::CommitResponse> FirestoreClient::Commit(

@@ -33,8 +33,8 @@ class FirestoreConcurrencyTest : public ::testing::Test {
     ASSERT_TRUE(testing::SharedEmulator().running())
         << testing::SharedEmulator().error();
     static std::atomic<int> counter = 0;
-    gcp_project_ = "race-" + std::to_string(getpid()) + "-" +
-                   std::to_string(counter++);
+    gcp_project_ =
+        "race-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
     for (int i = 0; i < kHandles; ++i) handles_.push_back(Open());
     ASSERT_TRUE(store().CreateProject(project_));
   }
@@ -138,8 +138,8 @@ TEST_F(FirestoreConcurrencyTest, ReservationsAndSettlementsRacingHoldTheCap) {
   // frees room for the others, all while the rest keep reserving.
   Race(kCallers, [&](int i) {
     std::string id = "r" + std::to_string(i);
-    LedgerEntry reserve{id, LedgerKind::kReserve, "fal", 70, std::nullopt,
-                        std::nullopt, std::nullopt, kAt};
+    LedgerEntry reserve{id,           LedgerKind::kReserve, "fal",        70,
+                        std::nullopt, std::nullopt,         std::nullopt, kAt};
     Result<BudgetState> r = handle(i).ReserveBudget(p, reserve, kCap);
     if (!r) {
       EXPECT_EQ(r.error().code, ErrorCode::kResourceExhausted)
@@ -152,7 +152,11 @@ TEST_F(FirestoreConcurrencyTest, ReservationsAndSettlementsRacingHoldTheCap) {
     if (settle) ++settled;
     LedgerEntry close{"c" + std::to_string(i),
                       settle ? LedgerKind::kSettle : LedgerKind::kRelease,
-                      "fal", settle ? 50 : 0, id, std::nullopt, std::nullopt,
+                      "fal",
+                      settle ? 50 : 0,
+                      id,
+                      std::nullopt,
+                      std::nullopt,
                       kAt};
     EXPECT_TRUE(handle(i).AppendLedgerEntry(p, close));
   });
@@ -167,9 +171,9 @@ TEST_F(FirestoreConcurrencyTest, ReservationsAndSettlementsRacingHoldTheCap) {
   std::set<std::string> entries;
   for (const v1::Document& d : chain) {
     nlohmann::json j = firestore::FieldsToJson(d).value();
-    EXPECT_LE(j["settledMicros"].get<int64_t>() +
-                  j["reservedMicros"].get<int64_t>(),
-              kCap);
+    EXPECT_LE(
+        j["settledMicros"].get<int64_t>() + j["reservedMicros"].get<int64_t>(),
+        kCap);
     revs.insert(j["rev"].get<int64_t>());
     entries.insert(j["entryId"].get<std::string>());
   }
@@ -185,7 +189,8 @@ TEST_F(FirestoreConcurrencyTest, ReservationsAndSettlementsRacingHoldTheCap) {
       folded.reserved_micros += e.amount_micros;
     } else {
       folded.reserved_micros -= open.at(*e.reservation_id);
-      if (e.kind == LedgerKind::kSettle) folded.settled_micros += e.amount_micros;
+      if (e.kind == LedgerKind::kSettle)
+        folded.settled_micros += e.amount_micros;
     }
   }
   EXPECT_EQ(store().GetBudget(p).value(), folded);
@@ -196,14 +201,20 @@ TEST_F(FirestoreConcurrencyTest, ReservationsAndSettlementsRacingHoldTheCap) {
 
 TEST_F(FirestoreConcurrencyTest, AReservationIsClosedByExactlyOneRacer) {
   const std::string& p = project_.project_id;
-  LedgerEntry reserve{"r1", LedgerKind::kReserve, "fal", 600, std::nullopt,
-                      std::nullopt, std::nullopt, kAt};
+  LedgerEntry reserve{"r1",         LedgerKind::kReserve, "fal",        600,
+                      std::nullopt, std::nullopt,         std::nullopt, kAt};
   ASSERT_TRUE(store().ReserveBudget(p, reserve, 1000));
   constexpr int kRacers = 10;
   std::atomic<int> won = 0;
   Race(kRacers, [&](int i) {
-    LedgerEntry settle{"s" + std::to_string(i), LedgerKind::kSettle, "fal",
-                       400, "r1", std::nullopt, std::nullopt, kAt};
+    LedgerEntry settle{"s" + std::to_string(i),
+                       LedgerKind::kSettle,
+                       "fal",
+                       400,
+                       "r1",
+                       std::nullopt,
+                       std::nullopt,
+                       kAt};
     Result<void> r = handle(i).AppendLedgerEntry(p, settle);
     if (r) {
       ++won;

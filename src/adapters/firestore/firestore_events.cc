@@ -171,10 +171,9 @@ Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
   // The head first, then everything checked against it: if anything is
   // appended after this read, it takes slot last+1 and our create fails.
   ASSIGN_OR_RETURN(int64_t last, LastSeq(project_id), "event");
-  ASSIGN_OR_RETURN(std::optional<Event> dup,
-                   FindEvent(project_id, "idempotencyKey",
-                             event.idempotency_key),
-                   "event");
+  ASSIGN_OR_RETURN(
+      std::optional<Event> dup,
+      FindEvent(project_id, "idempotencyKey", event.idempotency_key), "event");
   if (dup) return AppendEventResult{std::move(*dup), true};
 
   std::optional<std::string> current;
@@ -185,8 +184,8 @@ Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
     projection = Doc(project_id, "shots", event.shot_id);
   } else {
     projection = Doc(project_id, "projections", "project");
-    ASSIGN_OR_RETURN(std::optional<v1::Document> doc,
-                     client_->Get(projection), "event");
+    ASSIGN_OR_RETURN(std::optional<v1::Document> doc, client_->Get(projection),
+                     "event");
     if (doc) current = StringField(*doc, "status");
   }
   if (current != event.from) {
@@ -218,8 +217,7 @@ Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
                      "event " + event.event_id + " already exists");
   }
   Result<v1::CommitResponse> r = client_->Commit(
-      {CreateWrite(Doc(project_id, "events", SeqId(event.seq)),
-                   event.ToJson()),
+      {CreateWrite(Doc(project_id, "events", SeqId(event.seq)), event.ToJson()),
        PatchWrite(projection, {{"status", event.to}})});
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return std::optional<AppendEventResult>();  // lost the slot
@@ -300,9 +298,9 @@ Result<int> FirestoreStore::RebuildProjections(std::string_view project_id) {
   if (stored != project_status) {
     nlohmann::json status = project_status ? nlohmann::json(*project_status)
                                            : nlohmann::json(nullptr);
-    v1::Write w = doc ? PatchWrite(projection, {{"status", status}},
-                                   &doc->update_time())
-                      : CreateWrite(projection, {{"status", status}});
+    v1::Write w =
+        doc ? PatchWrite(projection, {{"status", status}}, &doc->update_time())
+            : CreateWrite(projection, {{"status", status}});
     writes.push_back(std::move(w));
   }
   if (!writes.empty()) {

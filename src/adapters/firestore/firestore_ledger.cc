@@ -57,13 +57,12 @@ Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
   BudgetState next = head.state;
   if (entry.kind == LedgerKind::kReserve) {
     if (head.state.committed_micros() + entry.amount_micros > *cap_micros) {
-      return MakeError(
-          ErrorCode::kResourceExhausted,
-          "budget cap reached: " +
-              std::to_string(head.state.committed_micros()) + " of " +
-              std::to_string(*cap_micros) +
-              " micro-USD committed, this call needs " +
-              std::to_string(entry.amount_micros));
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "budget cap reached: " +
+                           std::to_string(head.state.committed_micros()) +
+                           " of " + std::to_string(*cap_micros) +
+                           " micro-USD committed, this call needs " +
+                           std::to_string(entry.amount_micros));
     }
     next.reserved_micros += entry.amount_micros;
   } else {
@@ -86,9 +85,9 @@ Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
     ASSIGN_OR_RETURN(std::vector<v1::Document> closing, Query(project_id, q),
                      "ledger");
     if (!closing.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "reservation " + rid +
-                           " is already settled or released");
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          "reservation " + rid + " is already settled or released");
     }
     next.reserved_micros -= reserve->amount_micros;
     if (entry.kind == LedgerKind::kSettle) {

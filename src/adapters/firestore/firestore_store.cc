@@ -18,7 +18,6 @@ using firestore::UsableId;
 using firestore::Validate;
 namespace v1 = firestore::v1;
 
-
 Result<std::unique_ptr<FirestoreStore>> FirestoreStore::Open(
     const firestore::ClientOptions& client, FirestoreStoreOptions options) {
   ASSIGN_OR_RETURN(std::unique_ptr<firestore::FirestoreClient> c,
@@ -113,10 +112,9 @@ Result<void> FirestoreStore::UpdateProject(const ProjectConfig& project) {
   }
   // The updateTime precondition makes a concurrent update fail instead of
   // being overwritten (real Firestore; the emulator ignores it).
-  RETURN_IF_ERROR(
-      client_->Commit({firestore::ReplaceWrite(
-          doc->name(), project.ToJson(), &doc->update_time())}),
-      "updating project");
+  RETURN_IF_ERROR(client_->Commit({firestore::ReplaceWrite(
+                      doc->name(), project.ToJson(), &doc->update_time())}),
+                  "updating project");
   return {};
 }
 
@@ -150,7 +148,8 @@ Result<std::optional<ProjectStatus>> FirestoreStore::GetProjectStatus(
   if (it == doc->fields().end() || !it->second.has_string_value()) {
     return std::optional<ProjectStatus>();
   }
-  std::optional<ProjectStatus> s = ParseProjectStatus(it->second.string_value());
+  std::optional<ProjectStatus> s =
+      ParseProjectStatus(it->second.string_value());
   if (!s) {
     return MakeError(ErrorCode::kInternal,
                      "corrupt project status " + it->second.string_value());
@@ -271,14 +270,14 @@ Result<Version> FirestoreStore::GetVersion(std::string_view project_id,
   if (!index) return tl::unexpected(NotFound("version", version_id));
   auto shot = index->fields().find("shotId");
   if (shot == index->fields().end()) {
-    return MakeError(ErrorCode::kInternal, "corrupt version index " +
-                                               std::string(version_id));
+    return MakeError(ErrorCode::kInternal,
+                     "corrupt version index " + std::string(version_id));
   }
-  ASSIGN_OR_RETURN(std::optional<v1::Document> doc,
-                   client_->Get(Doc(project_id, "shots",
-                                    shot->second.string_value()) +
-                                "/versions/" + std::string(version_id)),
-                   "reading version");
+  ASSIGN_OR_RETURN(
+      std::optional<v1::Document> doc,
+      client_->Get(Doc(project_id, "shots", shot->second.string_value()) +
+                   "/versions/" + std::string(version_id)),
+      "reading version");
   if (!doc) return tl::unexpected(NotFound("version", version_id));
   return ParseStored<Version>(*doc);
 }
@@ -341,8 +340,7 @@ Result<std::vector<RuleEvent>> FirestoreStore::ListRuleEvents(
     std::string_view project_id) {
   RETURN_IF_ERROR(RequireProject(project_id), "listing rule events");
   ASSIGN_OR_RETURN(std::vector<v1::Document> docs,
-                   Collection(project_id, "ruleEvents"),
-                   "listing rule events");
+                   Collection(project_id, "ruleEvents"), "listing rule events");
   firestore::SortByCreation(docs);
   return ParseAll<RuleEvent>(docs);
 }

@@ -79,8 +79,8 @@ class FirestoreStore final : public Store {
                              const Version& version) override;
   Result<Version> GetVersion(std::string_view project_id,
                              std::string_view version_id) override;
-  Result<std::vector<Version>> ListVersions(
-      std::string_view project_id, std::string_view shot_id) override;
+  Result<std::vector<Version>> ListVersions(std::string_view project_id,
+                                            std::string_view shot_id) override;
   Result<AppendEventResult> AppendEvent(std::string_view project_id,
                                         const Event& event) override;
   Result<std::vector<Event>> ListEvents(std::string_view project_id,

@@ -64,7 +64,8 @@ TEST_P(FirestoreStoreTest, JobRecordsLiveUnderTheProject) {
   const std::string job = p.project_id + ":v1#1";
   ASSERT_TRUE(store_->RecordJob(
       p.project_id, {job, "fal", "req-1", "{}", "2026-03-02T10:15:04Z"}));
-  EXPECT_TRUE(Exists(fs().Doc(p.project_id, "jobs", FirestoreStore::JobDocId(job))));
+  EXPECT_TRUE(
+      Exists(fs().Doc(p.project_id, "jobs", FirestoreStore::JobDocId(job))));
 }
 
 TEST_P(FirestoreStoreTest, DocumentsFollowTheDesignLayout) {

@@ -45,8 +45,8 @@ v1::Value ToValue(const nlohmann::json& j) {
       break;
     }
     case nlohmann::json::value_t::binary:
-      v.set_bytes_value(std::string(j.get_binary().begin(),
-                                    j.get_binary().end()));
+      v.set_bytes_value(
+          std::string(j.get_binary().begin(), j.get_binary().end()));
       break;
   }
   return v;

@@ -6,11 +6,16 @@ namespace miri::firestore {
 namespace {
 
 TEST(FirestoreValueTest, JsonRoundTripsThroughDocumentFields) {
-  nlohmann::json j = {
-      {"s", "rain"},        {"i", 42},     {"neg", -7},
-      {"d", 10.0},          {"f", 0.25},   {"b", true},
-      {"n", nullptr},       {"a", {1, "x", false}},
-      {"o", {{"k", {{"deep", 1.5}}}}}, {"empty", nlohmann::json::array()}};
+  nlohmann::json j = {{"s", "rain"},
+                      {"i", 42},
+                      {"neg", -7},
+                      {"d", 10.0},
+                      {"f", 0.25},
+                      {"b", true},
+                      {"n", nullptr},
+                      {"a", {1, "x", false}},
+                      {"o", {{"k", {{"deep", 1.5}}}}},
+                      {"empty", nlohmann::json::array()}};
   google::firestore::v1::Document doc;
   SetFields(j, &doc);
   EXPECT_EQ(doc.fields().at("i").integer_value(), 42);

@@ -65,8 +65,10 @@ bool TestFirestoreEmulator::Start() {
   }
   close(out[0]);  // the script prints nothing more we read
   if (port_ <= 0) {
-    error_ = "the emulator did not report READY (is node installed and "
-             "node_modules present? run scripts/bootstrap.sh): " + line;
+    error_ =
+        "the emulator did not report READY (is node installed and "
+        "node_modules present? run scripts/bootstrap.sh): " +
+        line;
     Stop();
     return false;
   }

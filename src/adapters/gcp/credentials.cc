@@ -141,8 +141,8 @@ Result<std::unique_ptr<TokenSource>> DefaultCredentials(
     }
     std::stringstream text;
     text << in.rdbuf();
-    ASSIGN_OR_RETURN(ServiceAccountKey key,
-                     ParseServiceAccountKey(text.str()), path);
+    ASSIGN_OR_RETURN(ServiceAccountKey key, ParseServiceAccountKey(text.str()),
+                     path);
     return std::make_unique<TokenSource>(
         ServiceAccountFetcher(std::move(key), scope, clock), clock);
   }

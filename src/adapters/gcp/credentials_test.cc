@@ -206,7 +206,8 @@ TEST(CredentialsTest, ServiceAccountKeyIsExchangedWithASignedJwt) {
   size_t d1 = jwt.find('.');
   size_t d2 = jwt.rfind('.');
   ASSERT_NE(d1, d2);
-  nlohmann::json header = nlohmann::json::parse(Base64UrlDecode(jwt.substr(0, d1)));
+  nlohmann::json header =
+      nlohmann::json::parse(Base64UrlDecode(jwt.substr(0, d1)));
   nlohmann::json claims =
       nlohmann::json::parse(Base64UrlDecode(jwt.substr(d1 + 1, d2 - d1 - 1)));
   EXPECT_EQ(header["alg"], "RS256");
@@ -275,21 +276,22 @@ TEST(CredentialsTest, DefaultCredentialsPreferTheKeyFileThenTheMetadataServer) {
       {"client_email", "miri@proj.iam.gserviceaccount.com"},
       {"private_key", pem},
       {"private_key_id", "k"},
-      {"token_uri", "http://" + server.host() + "/token"}}
-                             .dump();
+      {"token_uri",
+       "http://" + server.host() +
+           "/token"}}.dump();
   FakeClock clock;
-  auto with_key = DefaultCredentials(
-      {{"GOOGLE_APPLICATION_CREDENTIALS", path},
-       {"GCE_METADATA_HOST", server.host()}},
-      clock);
+  auto with_key = DefaultCredentials({{"GOOGLE_APPLICATION_CREDENTIALS", path},
+                                      {"GCE_METADATA_HOST", server.host()}},
+                                     clock);
   ASSERT_TRUE(with_key) << with_key.error().ToString();
   EXPECT_EQ((*with_key)->Token().value(), "from-key");
-  auto metadata = DefaultCredentials({{"GCE_METADATA_HOST", server.host()}}, clock);
+  auto metadata =
+      DefaultCredentials({{"GCE_METADATA_HOST", server.host()}}, clock);
   ASSERT_TRUE(metadata);
   EXPECT_EQ((*metadata)->Token().value(), "from-metadata");
   std::filesystem::remove(path);
-  EXPECT_FALSE(DefaultCredentials({{"GOOGLE_APPLICATION_CREDENTIALS", path}},
-                                  clock));
+  EXPECT_FALSE(
+      DefaultCredentials({{"GOOGLE_APPLICATION_CREDENTIALS", path}}, clock));
 }
 
 TEST(CredentialsTest, KeyFileOfAnotherTypeIsRefused) {

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/gcp/credentials.h"
 #include "adapters/curl/http_client.h"
+#include "adapters/gcp/credentials.h"
 
 namespace miri::gcp {
 
@@ -43,8 +43,8 @@ Result<std::string> SignRs256(const std::string& pem, std::string_view data) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "private_key is not a PEM private key");
   }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
-      EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                              EVP_MD_CTX_free);
   size_t len = 0;
   if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr,
                          key.get()) != 1 ||

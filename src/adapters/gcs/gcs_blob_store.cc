@@ -16,7 +16,9 @@ namespace {
 
 bool IsValidBucketName(std::string_view b) {
   if (b.size() < 3 || b.size() > 222) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
   if (!alnum(b.front()) || !alnum(b.back())) return false;
   for (char c : b) {
     if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
@@ -26,8 +28,9 @@ bool IsValidBucketName(std::string_view b) {
 
 tl::unexpected<Error> InvalidKey() {
   return MakeError(ErrorCode::kInvalidArgument, "invalid blob key",
-                   {{"key", "segments of [A-Za-z0-9._-] separated by '/', "
-                            "no empty, '.' or '..' segment"}});
+                   {{"key",
+                     "segments of [A-Za-z0-9._-] separated by '/', "
+                     "no empty, '.' or '..' segment"}});
 }
 
 // Jitter for the retry loop; one engine per thread, so concurrent calls
@@ -41,9 +44,12 @@ double RandomUnit() {
 
 Result<std::unique_ptr<GcsBlobStore>> GcsBlobStore::Open(GcsOptions options) {
   if (!IsValidBucketName(options.bucket)) {
-    return MakeError(ErrorCode::kInvalidArgument, "invalid Cloud Storage bucket",
-                     {{"bucket", "3-222 of [a-z0-9._-], starting and ending with a "
-                                 "letter or digit, got \"" + options.bucket + "\""}});
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid Cloud Storage bucket",
+                     {{"bucket",
+                       "3-222 of [a-z0-9._-], starting and ending with a "
+                       "letter or digit, got \"" +
+                           options.bucket + "\""}});
   }
   if (options.cache_dir.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "GCS blob store",
@@ -52,10 +58,12 @@ Result<std::unique_ptr<GcsBlobStore>> GcsBlobStore::Open(GcsOptions options) {
   std::error_code ec;
   fs::create_directories(options.cache_dir, ec);
   if (ec) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "creating " + options.cache_dir.string() + ": " + ec.message());
+    return MakeError(
+        ErrorCode::kUnavailable,
+        "creating " + options.cache_dir.string() + ": " + ec.message());
   }
-  if (options.http == nullptr) options.http = std::make_shared<CurlHttpClient>();
+  if (options.http == nullptr)
+    options.http = std::make_shared<CurlHttpClient>();
   return std::unique_ptr<GcsBlobStore>(new GcsBlobStore(std::move(options)));
 }
 
@@ -68,8 +76,8 @@ GcsBlobStore::GcsBlobStore(GcsOptions options) : options_(std::move(options)) {
     own_clock_ = std::make_unique<SystemClock>();
     options_.clock = own_clock_.get();
   }
-  retrier_ = std::make_unique<Retrier>(options_.retry, *options_.sleeper, RandomUnit,
-                                       *options_.clock);
+  retrier_ = std::make_unique<Retrier>(options_.retry, *options_.sleeper,
+                                       RandomUnit, *options_.clock);
 }
 
 std::string GcsBlobStore::Boundary() {
@@ -80,13 +88,15 @@ std::string GcsBlobStore::Boundary() {
   return b;
 }
 
-Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op,
+Result<HttpResponse> GcsBlobStore::Call(HttpRequest request,
+                                        std::string_view op,
                                         std::string_view key, int accept) {
   std::optional<HttpResponse> answer;
   // One Authorization slot, refreshed per attempt (a retry may outlive a
   // token), so the body is never copied.
   size_t auth = request.headers.size();
-  if (options_.tokens != nullptr) request.headers.emplace_back("Authorization", "");
+  if (options_.tokens != nullptr)
+    request.headers.emplace_back("Authorization", "");
   auto attempt = [&]() -> AttemptOutcome {
     AttemptOutcome o;
     if (options_.tokens != nullptr) {
@@ -102,11 +112,13 @@ Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op
     if (!reply) {
       o.cls = CallClass::kFailure;
       o.error = WithContext(reply.error(), "gcs " + std::string(op) + " gs://" +
-                                               options_.bucket + "/" + std::string(key));
+                                               options_.bucket + "/" +
+                                               std::string(key));
       return o;
     }
     if ((reply->status >= 200 && reply->status < 300) ||
-        (accept != 0 && reply->status == accept && !gcs::IsMissingBucket(*reply))) {
+        (accept != 0 && reply->status == accept &&
+         !gcs::IsMissingBucket(*reply))) {
       answer = std::move(*reply);
       return o;
     }
@@ -124,7 +136,8 @@ Result<HttpResponse> GcsBlobStore::Call(HttpRequest request, std::string_view op
 
 Result<void> GcsBlobStore::Upload(std::string_view key, std::string_view bytes,
                                   const fs::path* file) {
-  gcs::MultipartFraming f = gcs::FrameMultipart(key, gcs::ContentTypeFor(key), Boundary());
+  gcs::MultipartFraming f =
+      gcs::FrameMultipart(key, gcs::ContentTypeFor(key), Boundary());
   HttpRequest r;
   r.method = "POST";
   r.url = gcs::MultipartUploadUrl(options_.endpoint, options_.bucket);
@@ -138,11 +151,14 @@ Result<void> GcsBlobStore::Upload(std::string_view key, std::string_view bytes,
     r.body.reserve(f.head.size() + bytes.size() + f.tail.size());
     r.body.append(f.head).append(bytes).append(f.tail);
   }
-  ASSIGN_OR_RETURN(HttpResponse reply, Call(std::move(r), "upload", key), "put");
+  ASSIGN_OR_RETURN(HttpResponse reply, Call(std::move(r), "upload", key),
+                   "put");
   // The reply is the stored object: check it is the one we meant.
-  ASSIGN_OR_RETURN(gcs::ObjectInfo o, gcs::ParseObject(reply.body), "put " + std::string(key));
+  ASSIGN_OR_RETURN(gcs::ObjectInfo o, gcs::ParseObject(reply.body),
+                   "put " + std::string(key));
   if (o.name != key) {
-    return MakeError(ErrorCode::kInternal, "put " + std::string(key) + ": stored as " + o.name);
+    return MakeError(ErrorCode::kInternal,
+                     "put " + std::string(key) + ": stored as " + o.name);
   }
   return {};
 }
@@ -152,7 +168,8 @@ Result<void> GcsBlobStore::Put(std::string_view key, std::string_view bytes) {
   return Upload(key, bytes, nullptr);
 }
 
-Result<void> GcsBlobStore::PutFile(std::string_view key, const fs::path& source) {
+Result<void> GcsBlobStore::PutFile(std::string_view key,
+                                   const fs::path& source) {
   if (!IsValidBlobKey(key)) return InvalidKey();
   std::error_code ec;
   if (!fs::is_regular_file(source, ec)) {
@@ -178,13 +195,15 @@ Result<std::optional<gcs::ObjectInfo>> GcsBlobStore::Stat(std::string_view key,
   r.total_timeout_ms = options_.metadata_timeout_ms;
   ASSIGN_OR_RETURN(HttpResponse reply, Call(std::move(r), op, key, 404), "");
   if (reply.status == 404) return std::nullopt;
-  ASSIGN_OR_RETURN(gcs::ObjectInfo o, gcs::ParseObject(reply.body), std::string(op));
+  ASSIGN_OR_RETURN(gcs::ObjectInfo o, gcs::ParseObject(reply.body),
+                   std::string(op));
   return o;
 }
 
 Result<bool> GcsBlobStore::Exists(std::string_view key) {
   if (!IsValidBlobKey(key)) return InvalidKey();
-  ASSIGN_OR_RETURN(std::optional<gcs::ObjectInfo> o, Stat(key, "exists"), "exists");
+  ASSIGN_OR_RETURN(std::optional<gcs::ObjectInfo> o, Stat(key, "exists"),
+                   "exists");
   return o.has_value();
 }
 
@@ -194,10 +213,11 @@ Result<fs::path> GcsBlobStore::LocalPath(std::string_view key) {
   // gone (404): read the metadata again, a bounded number of times.
   constexpr int kRounds = 3;
   for (int round = 1;; ++round) {
-    ASSIGN_OR_RETURN(std::optional<gcs::ObjectInfo> o, Stat(key, "local path"), "local path");
+    ASSIGN_OR_RETURN(std::optional<gcs::ObjectInfo> o, Stat(key, "local path"),
+                     "local path");
     if (!o) {
-      return MakeError(ErrorCode::kNotFound,
-                       "no blob " + std::string(key) + " in gs://" + options_.bucket);
+      return MakeError(ErrorCode::kNotFound, "no blob " + std::string(key) +
+                                                 " in gs://" + options_.bucket);
     }
     Result<fs::path> copy = CopyOf(key, *o);
     if (copy || copy.error().code != ErrorCode::kNotFound || round == kRounds) {
@@ -206,7 +226,8 @@ Result<fs::path> GcsBlobStore::LocalPath(std::string_view key) {
   }
 }
 
-Result<fs::path> GcsBlobStore::CopyOf(std::string_view key, const gcs::ObjectInfo& o) {
+Result<fs::path> GcsBlobStore::CopyOf(std::string_view key,
+                                      const gcs::ObjectInfo& o) {
   // The generation goes in front of the file name, so the extension that
   // FFmpeg and friends look at is kept.
   fs::path rel(std::string{key});
@@ -219,10 +240,12 @@ Result<fs::path> GcsBlobStore::CopyOf(std::string_view key, const gcs::ObjectInf
   }
   fs::create_directories(dir, ec);
   if (ec) {
-    return MakeError(ErrorCode::kUnavailable, "creating " + dir.string() + ": " + ec.message());
+    return MakeError(ErrorCode::kUnavailable,
+                     "creating " + dir.string() + ": " + ec.message());
   }
-  fs::path tmp = dir / (".tmp-" + std::to_string(::getpid()) + "-" +
-                        std::to_string(temp_counter_++) + "-" + rel.filename().string());
+  fs::path tmp =
+      dir / (".tmp-" + std::to_string(::getpid()) + "-" +
+             std::to_string(temp_counter_++) + "-" + rel.filename().string());
   auto fail = [&](Error e) {
     fs::remove(tmp, ec);
     return tl::unexpected<Error>(WithContext(std::move(e), "local path"));
@@ -236,12 +259,14 @@ Result<fs::path> GcsBlobStore::CopyOf(std::string_view key, const gcs::ObjectInf
   if (!reply) return fail(reply.error());
   if (static_cast<int64_t>(fs::file_size(tmp, ec)) != o.size || ec) {
     return fail(Error{ErrorCode::kUnavailable,
-                      "gcs download of " + std::string(key) + " was cut short", {}});
+                      "gcs download of " + std::string(key) + " was cut short",
+                      {}});
   }
   fs::rename(tmp, copy, ec);
   if (ec) {
-    return fail(
-        Error{ErrorCode::kUnavailable, "caching " + copy.string() + ": " + ec.message(), {}});
+    return fail(Error{ErrorCode::kUnavailable,
+                      "caching " + copy.string() + ": " + ec.message(),
+                      {}});
   }
   return copy;
 }

@@ -46,8 +46,12 @@ struct GcsOptions {
   std::shared_ptr<gcp::TokenSource> tokens;
   // Where LocalPath keeps its copies; created if needed. Required.
   std::filesystem::path cache_dir;
-  RetryOptions retry{.max_attempts = 5, .base_delay_ms = 250, .multiplier = 2.0,
-                     .max_delay_ms = 8000, .jitter = 0.5, .max_retry_after_ms = 30000};
+  RetryOptions retry{.max_attempts = 5,
+                     .base_delay_ms = 250,
+                     .multiplier = 2.0,
+                     .max_delay_ms = 8000,
+                     .jitter = 0.5,
+                     .max_retry_after_ms = 30000};
   int64_t max_get_bytes = int64_t{512} << 20;
   int64_t metadata_timeout_ms = 30'000;
   int64_t media_timeout_ms = 1'800'000;  // a long render's MP4
@@ -84,9 +88,11 @@ class GcsBlobStore final : public BlobStore {
                             std::string_view key, int accept = 0);
   Result<void> Upload(std::string_view key, std::string_view bytes,
                       const std::filesystem::path* file);
-  Result<std::optional<gcs::ObjectInfo>> Stat(std::string_view key, std::string_view op);
+  Result<std::optional<gcs::ObjectInfo>> Stat(std::string_view key,
+                                              std::string_view op);
   // The cached copy of generation `o`, downloaded if needed.
-  Result<std::filesystem::path> CopyOf(std::string_view key, const gcs::ObjectInfo& o);
+  Result<std::filesystem::path> CopyOf(std::string_view key,
+                                       const gcs::ObjectInfo& o);
   std::string Boundary();
 
   GcsOptions options_;

@@ -48,12 +48,14 @@ Result<std::unique_ptr<BlobStore>> OpenOnEmulator(const std::string& dir) {
   static std::atomic<int> handles{0};
   fs::path cache = fs::path(dir) / ("cache-" + std::to_string(handles++));
   ASSIGN_OR_RETURN(std::unique_ptr<GcsBlobStore> s,
-                   GcsBlobStore::Open(EmulatorOptions(*emu, bucket, cache)), "test");
+                   GcsBlobStore::Open(EmulatorOptions(*emu, bucket, cache)),
+                   "test");
   return std::unique_ptr<BlobStore>(std::move(s));
 }
 
 INSTANTIATE_TEST_SUITE_P(Gcs, BlobStoreContractTest,
-                         ::testing::Values(BlobStoreFactory{"gcs", OpenOnEmulator}),
+                         ::testing::Values(BlobStoreFactory{"gcs",
+                                                            OpenOnEmulator}),
                          [](const auto& info) { return info.param.name; });
 
 class FixedTokenFetcher final : public gcp::TokenFetcher {
@@ -102,7 +104,8 @@ class GcsBlobStoreTest : public ::testing::Test {
   std::vector<nlohmann::json> Requests() {
     std::vector<nlohmann::json> mine;
     for (const nlohmann::json& r : emu_->Requests()) {
-      if (r["path"].get<std::string>().find("/b/" + bucket_ + "/") != std::string::npos) {
+      if (r["path"].get<std::string>().find("/b/" + bucket_ + "/") !=
+          std::string::npos) {
         mine.push_back(r);
       }
     }
@@ -122,12 +125,16 @@ TEST_F(GcsBlobStoreTest, UploadIsOneMultipartRequestNamingTheKeyAndItsType) {
   std::vector<nlohmann::json> sent = Requests();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0]["method"], "POST");
-  EXPECT_EQ(sent[0]["url"], "/upload/storage/v1/b/" + bucket_ + "/o?uploadType=multipart");
+  EXPECT_EQ(sent[0]["url"],
+            "/upload/storage/v1/b/" + bucket_ + "/o?uploadType=multipart");
   EXPECT_TRUE(sent[0]["headers"]["content-type"].get<std::string>().starts_with(
       "multipart/related; boundary="));
   std::string body = sent[0]["body"];
-  EXPECT_NE(body.find(R"({"name":"projects/p1/audio/song.mp3","contentType":"audio/mpeg"})"),
-            std::string::npos) << body;
+  EXPECT_NE(
+      body.find(
+          R"({"name":"projects/p1/audio/song.mp3","contentType":"audio/mpeg"})"),
+      std::string::npos)
+      << body;
   EXPECT_NE(body.find("\r\n\r\nID3 bytes\r\n--"), std::string::npos) << body;
 }
 
@@ -138,7 +145,8 @@ TEST_F(GcsBlobStoreTest, ObjectNamesArePercentEncodedOnTheWire) {
   ASSERT_TRUE(store->Exists("projects/p1/shots/s1/v1.png"));
   std::vector<nlohmann::json> sent = Requests();
   ASSERT_EQ(sent.size(), 3u);
-  const std::string object = "/storage/v1/b/" + bucket_ + "/o/projects%2Fp1%2Fshots%2Fs1%2Fv1.png";
+  const std::string object =
+      "/storage/v1/b/" + bucket_ + "/o/projects%2Fp1%2Fshots%2Fs1%2Fv1.png";
   EXPECT_EQ(sent[1]["url"], object + "?alt=media");
   EXPECT_EQ(sent[2]["url"], object);
 }
@@ -159,7 +167,8 @@ TEST_F(GcsBlobStoreTest, BearerTokenFromTheTokenSourceIsSentOnEveryCall) {
   auto anonymous = Open(Options());
   Result<void> refused = anonymous->Put("k.txt", "y");
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition) << refused.error().ToString();
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition)
+      << refused.error().ToString();
   EXPECT_TRUE(sleeper_.delays().empty()) << "a 401 is not retried";
 }
 
@@ -167,7 +176,10 @@ TEST_F(GcsBlobStoreTest, RetryableStatusesAreRetriedWithBackoffAndRetryAfter) {
   auto store = Open(Options());
   emu_->SetFaults(nlohmann::json::array(
       {{{"op", "upload"}, {"action", "status"}, {"status", 503}, {"times", 1}},
-       {{"op", "upload"}, {"action", "status"}, {"status", 429}, {"retry_after", "2"},
+       {{"op", "upload"},
+        {"action", "status"},
+        {"status", 429},
+        {"retry_after", "2"},
         {"times", 1}}}));
   ASSERT_TRUE(store->Put("projects/p1/lyrics.txt", "la"));
   EXPECT_EQ(store->Get("projects/p1/lyrics.txt"), "la");
@@ -177,18 +189,22 @@ TEST_F(GcsBlobStoreTest, RetryableStatusesAreRetriedWithBackoffAndRetryAfter) {
   EXPECT_EQ(Requests().size(), 4u);  // three uploads, one download
 }
 
-TEST_F(GcsBlobStoreTest, PersistentFailureIsUnavailableNamingTheObjectAfterBoundedAttempts) {
+TEST_F(GcsBlobStoreTest,
+       PersistentFailureIsUnavailableNamingTheObjectAfterBoundedAttempts) {
   GcsOptions o = Options();
   o.retry.max_attempts = 3;
   auto store = Open(o);
   ASSERT_TRUE(store->Put("projects/p1/clip.mp4", "mp4"));
-  nlohmann::json rule = {{"op", "media"}, {"action", "status"}, {"status", 500}, {"times", 10}};
+  nlohmann::json rule = {
+      {"op", "media"}, {"action", "status"}, {"status", 500}, {"times", 10}};
   emu_->SetFaults(nlohmann::json::array({rule}));
   Result<std::string> got = store->Get("projects/p1/clip.mp4");
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(got.error().message.find("gs://" + bucket_ + "/projects/p1/clip.mp4"),
-            std::string::npos) << got.error().message;
+  EXPECT_NE(
+      got.error().message.find("gs://" + bucket_ + "/projects/p1/clip.mp4"),
+      std::string::npos)
+      << got.error().message;
   EXPECT_EQ(Requests().size(), 4u);  // the upload, then three attempts
 }
 
@@ -214,7 +230,8 @@ TEST_F(GcsBlobStoreTest, AMissingBucketFailsEveryCallNamingIt) {
   ASSERT_EQ(errors.size(), 4u);
   for (const Error& e : errors) {
     EXPECT_EQ(e.code, ErrorCode::kFailedPrecondition) << e.ToString();
-    EXPECT_NE(e.message.find("gs://miri-no-such-bucket/k"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("gs://miri-no-such-bucket/k"), std::string::npos)
+        << e.message;
   }
 }
 
@@ -224,7 +241,8 @@ TEST_F(GcsBlobStoreTest, LocalPathDownloadsOncePerGeneration) {
   fs::path a = store->LocalPath("projects/p1/audio/song.mp3").value();
   fs::path again = store->LocalPath("projects/p1/audio/song.mp3").value();
   EXPECT_EQ(a, again);
-  EXPECT_EQ(a.extension(), ".mp3") << "libraries that sniff extensions still work";
+  EXPECT_EQ(a.extension(), ".mp3")
+      << "libraries that sniff extensions still work";
   auto media = [&] {
     int n = 0;
     for (const nlohmann::json& r : Requests()) {
@@ -251,14 +269,16 @@ TEST_F(GcsBlobStoreTest, ConnectionRefusedIsUnavailableAfterRetries) {
   Result<bool> r = store->Exists("k");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(r.error().message.find("gs://" + bucket_ + "/k"), std::string::npos);
+  EXPECT_NE(r.error().message.find("gs://" + bucket_ + "/k"),
+            std::string::npos);
   EXPECT_EQ(sleeper_.delays().size(), 1u);
 }
 
 TEST(GcsBlobStoreOpenTest, BadBucketOrNoCacheDirNamesTheField) {
   GcsOptions o;
   o.cache_dir = "/tmp/unused";
-  for (const char* bad : {"", "ab", "Media", "-media", "media-", "me dia", "a/b"}) {
+  for (const char* bad :
+       {"", "ab", "Media", "-media", "media-", "me dia", "a/b"}) {
     o.bucket = bad;
     Result<std::unique_ptr<GcsBlobStore>> s = GcsBlobStore::Open(o);
     ASSERT_FALSE(s) << bad;

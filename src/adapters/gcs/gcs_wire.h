@@ -29,7 +29,8 @@ std::string ObjectUrl(std::string_view endpoint, std::string_view bucket,
 std::string MediaUrl(std::string_view endpoint, std::string_view bucket,
                      std::string_view name,
                      std::optional<std::string_view> generation = std::nullopt);
-std::string MultipartUploadUrl(std::string_view endpoint, std::string_view bucket);
+std::string MultipartUploadUrl(std::string_view endpoint,
+                               std::string_view bucket);
 
 // The Content-Type stored with a blob, from its key's extension (browsers
 // and the dashboard read media straight from signed URLs some day).
@@ -40,10 +41,11 @@ std::string ContentTypeFor(std::string_view key);
 // media (callers use 128 random bits).
 struct MultipartFraming {
   std::string content_type;  // the request's Content-Type header
-  std::string head;          // delimiter, JSON metadata part, media part headers
-  std::string tail;          // the closing delimiter
+  std::string head;  // delimiter, JSON metadata part, media part headers
+  std::string tail;  // the closing delimiter
 };
-MultipartFraming FrameMultipart(std::string_view name, std::string_view content_type,
+MultipartFraming FrameMultipart(std::string_view name,
+                                std::string_view content_type,
                                 std::string_view boundary);
 
 // The fields of an object resource the adapter uses.

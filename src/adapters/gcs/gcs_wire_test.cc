@@ -11,7 +11,8 @@ TEST(GcsWireTest, EndpointComesFromStorageEmulatorHostInEitherForm) {
   EXPECT_EQ(EndpointFrom(""), "https://storage.googleapis.com");
   EXPECT_EQ(EndpointFrom("127.0.0.1:9023"), "http://127.0.0.1:9023");
   EXPECT_EQ(EndpointFrom("http://localhost:9023/"), "http://localhost:9023");
-  EXPECT_EQ(EndpointFrom("https://gcs.example.test"), "https://gcs.example.test");
+  EXPECT_EQ(EndpointFrom("https://gcs.example.test"),
+            "https://gcs.example.test");
 }
 
 TEST(GcsWireTest, ObjectNamesAreOnePercentEncodedPathSegment) {
@@ -29,7 +30,8 @@ TEST(GcsWireTest, ContentTypesFollowTheExtension) {
   EXPECT_EQ(ContentTypeFor("projects/p/audio/song.mp3"), "audio/mpeg");
   EXPECT_EQ(ContentTypeFor("projects/p/shots/s/v1.PNG"), "image/png");
   EXPECT_EQ(ContentTypeFor("projects/p/render/output.mp4"), "video/mp4");
-  EXPECT_EQ(ContentTypeFor("projects/p/lyrics.txt"), "text/plain; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("projects/p/lyrics.txt"),
+            "text/plain; charset=utf-8");
   EXPECT_EQ(ContentTypeFor("projects/p.d/noext"), "application/octet-stream");
 }
 
@@ -69,28 +71,40 @@ HttpResponse Reply(int status, std::string body = "") {
 }
 
 TEST(GcsWireTest, StatusesMapToErrorCodesNamingTheObject) {
-  std::string api = R"({"error":{"code":404,"message":"No such object: media/k"}})";
+  std::string api =
+      R"({"error":{"code":404,"message":"No such object: media/k"}})";
   Error e = ErrorFor(Reply(404, api), "get", "media", "projects/p/k.png");
   EXPECT_EQ(e.code, ErrorCode::kNotFound);
-  EXPECT_NE(e.message.find("gs://media/projects/p/k.png"), std::string::npos) << e.message;
-  EXPECT_NE(e.message.find("No such object: media/k"), std::string::npos) << e.message;
-  HttpResponse no_bucket =
-      Reply(404, R"({"error":{"code":404,"message":"The specified bucket does not exist."}})");
+  EXPECT_NE(e.message.find("gs://media/projects/p/k.png"), std::string::npos)
+      << e.message;
+  EXPECT_NE(e.message.find("No such object: media/k"), std::string::npos)
+      << e.message;
+  HttpResponse no_bucket = Reply(
+      404,
+      R"({"error":{"code":404,"message":"The specified bucket does not exist."}})");
   EXPECT_TRUE(IsMissingBucket(no_bucket));
   EXPECT_FALSE(IsMissingBucket(Reply(404, api)));
-  EXPECT_EQ(ErrorFor(no_bucket, "get", "media", "k").code, ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(ErrorFor(Reply(400), "put", "b", "k").code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(ErrorFor(Reply(401), "put", "b", "k").code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(ErrorFor(Reply(403), "put", "b", "k").message.find("roles"), std::string::npos);
-  EXPECT_EQ(ErrorFor(Reply(412), "put", "b", "k").code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorFor(no_bucket, "get", "media", "k").code,
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorFor(Reply(400), "put", "b", "k").code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ErrorFor(Reply(401), "put", "b", "k").code,
+            ErrorCode::kFailedPrecondition);
+  EXPECT_NE(ErrorFor(Reply(403), "put", "b", "k").message.find("roles"),
+            std::string::npos);
+  EXPECT_EQ(ErrorFor(Reply(412), "put", "b", "k").code,
+            ErrorCode::kFailedPrecondition);
   EXPECT_EQ(ErrorFor(Reply(409), "put", "b", "k").code, ErrorCode::kInternal);
   for (int s : {408, 429, 500, 502, 503, 504}) {
     EXPECT_TRUE(IsRetryableStatus(s)) << s;
     EXPECT_EQ(ErrorFor(Reply(s, "upstream gone"), "get", "b", "k").code,
-              ErrorCode::kUnavailable) << s;
+              ErrorCode::kUnavailable)
+        << s;
   }
-  for (int s : {400, 401, 403, 404, 409, 412}) EXPECT_FALSE(IsRetryableStatus(s)) << s;
-  EXPECT_NE(ErrorFor(Reply(502, "upstream gone"), "get", "b", "k").message.find("upstream gone"),
+  for (int s : {400, 401, 403, 404, 409, 412})
+    EXPECT_FALSE(IsRetryableStatus(s)) << s;
+  EXPECT_NE(ErrorFor(Reply(502, "upstream gone"), "get", "b", "k")
+                .message.find("upstream gone"),
             std::string::npos);
 }
 

@@ -7,16 +7,19 @@ namespace miri::testing {
 
 Result<std::unique_ptr<TestGcsEmulator>> TestGcsEmulator::Start() {
   constexpr char kHint[] =
-      "the GCS emulator did not start (is node installed and node_modules present? run "
+      "the GCS emulator did not start (is node installed and node_modules "
+      "present? run "
       "scripts/bootstrap.sh)";
-  ASSIGN_OR_RETURN(std::unique_ptr<NodeFixture> node,
-                   NodeFixture::Start(std::string(MIRI_SOURCE_DIR) +
-                                          "/tests/fixtures/gcs_emulator/server.mjs",
-                                      std::chrono::seconds(15)),
-                   kHint);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<NodeFixture> node,
+      NodeFixture::Start(std::string(MIRI_SOURCE_DIR) +
+                             "/tests/fixtures/gcs_emulator/server.mjs",
+                         std::chrono::seconds(15)),
+      kHint);
   nlohmann::json j = nlohmann::json::parse(node->first_line(), nullptr, false);
   if (!j.is_object() || !j.contains("base") || !j["base"].is_string()) {
-    return MakeError(ErrorCode::kUnavailable, std::string(kHint) + ": " + node->first_line());
+    return MakeError(ErrorCode::kUnavailable,
+                     std::string(kHint) + ": " + node->first_line());
   }
   std::unique_ptr<TestGcsEmulator> e(new TestGcsEmulator());
   e->node_ = std::move(node);
@@ -30,11 +33,12 @@ Result<void> TestGcsEmulator::CreateBucket(const std::string& name) {
   r.url = base_ + "/storage/v1/b?project=test";
   r.headers = {{"Content-Type", "application/json"}};
   r.body = nlohmann::json{{"name", name}}.dump();
-  ASSIGN_OR_RETURN(HttpResponse reply, http_.Send(r), "creating bucket " + name);
+  ASSIGN_OR_RETURN(HttpResponse reply, http_.Send(r),
+                   "creating bucket " + name);
   if (reply.status != 200 && reply.status != 409) {
     return MakeError(ErrorCode::kUnavailable,
-                     "creating bucket " + name + ": HTTP " + std::to_string(reply.status) +
-                         " " + reply.body);
+                     "creating bucket " + name + ": HTTP " +
+                         std::to_string(reply.status) + " " + reply.body);
   }
   return {};
 }
@@ -53,7 +57,9 @@ void TestGcsEmulator::RequireToken(std::optional<std::string> token) {
   r.method = "POST";
   r.url = base_ + "/__control/config";
   r.headers = {{"Content-Type", "application/json"}};
-  r.body = nlohmann::json{{"requireToken", token ? nlohmann::json(*token) : nullptr}}.dump();
+  r.body =
+      nlohmann::json{{"requireToken", token ? nlohmann::json(*token) : nullptr}}
+          .dump();
   (void)http_.Send(r);
 }
 

@@ -23,7 +23,8 @@ class TestGcsEmulator {
   static Result<std::unique_ptr<TestGcsEmulator>> Start();
   TestGcsEmulator(const TestGcsEmulator&) = delete;
   TestGcsEmulator& operator=(const TestGcsEmulator&) = delete;
-  // The node process stops with it (NodeFixture: SIGTERM, at most 5 s, SIGKILL).
+  // The node process stops with it (NodeFixture: SIGTERM, at most 5 s,
+  // SIGKILL).
 
   const std::string& base() const { return base_; }  // http://127.0.0.1:P
   // host:port, the form STORAGE_EMULATOR_HOST takes.

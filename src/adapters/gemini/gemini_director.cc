@@ -29,15 +29,17 @@ Result<GeminiDirector::UploadedFile> GeminiDirector::Upload(
   HttpRequest start;
   start.method = "POST";
   start.url = config_.base_url + "/upload/v1beta/files";
-  start.headers = {{"x-goog-api-key", config_.api_key},
-                   {"X-Goog-Upload-Protocol", "resumable"},
-                   {"X-Goog-Upload-Command", "start"},
-                   {"X-Goog-Upload-Header-Content-Length", std::to_string(bytes.size())},
-                   {"X-Goog-Upload-Header-Content-Type", mime},
-                   {"Content-Type", "application/json"}};
+  start.headers = {
+      {"x-goog-api-key", config_.api_key},
+      {"X-Goog-Upload-Protocol", "resumable"},
+      {"X-Goog-Upload-Command", "start"},
+      {"X-Goog-Upload-Header-Content-Length", std::to_string(bytes.size())},
+      {"X-Goog-Upload-Header-Content-Type", mime},
+      {"Content-Type", "application/json"}};
   start.body = json{{"file", {{"displayName", "miri-song"}}}}.dump();
   start.total_timeout_ms = config_.timeout_ms;
-  ASSIGN_OR_RETURN(HttpResponse started, http_.Send(start), "Gemini file upload");
+  ASSIGN_OR_RETURN(HttpResponse started, http_.Send(start),
+                   "Gemini file upload");
   if (started.status != 200) {
     RETURN_IF_ERROR(gemini::ResponseText(started.status, started.body),
                     "Gemini file upload");
@@ -45,9 +47,10 @@ Result<GeminiDirector::UploadedFile> GeminiDirector::Upload(
   std::string upload_url = started.Header("x-goog-upload-url");
   // The upload URL comes from the server; never send the song elsewhere.
   if (upload_url.empty() || Origin(upload_url) != Origin(config_.base_url)) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "Gemini file upload: missing or foreign x-goog-upload-url \"" +
-                         upload_url + "\"");
+    return MakeError(
+        ErrorCode::kUnavailable,
+        "Gemini file upload: missing or foreign x-goog-upload-url \"" +
+            upload_url + "\"");
   }
   HttpRequest put;
   put.method = "POST";
@@ -60,17 +63,21 @@ Result<GeminiDirector::UploadedFile> GeminiDirector::Upload(
   put.total_timeout_ms = config_.timeout_ms;
   ASSIGN_OR_RETURN(HttpResponse done, http_.Send(put), "Gemini file upload");
   if (done.status != 200 || done.Header("x-goog-upload-status") != "final") {
-    return MakeError(ErrorCode::kUnavailable,
-                     fmt::format("Gemini file upload not finalized (HTTP {}, "
-                                 "status \"{}\")",
-                                 done.status, done.Header("x-goog-upload-status")));
+    return MakeError(
+        ErrorCode::kUnavailable,
+        fmt::format("Gemini file upload not finalized (HTTP {}, "
+                    "status \"{}\")",
+                    done.status, done.Header("x-goog-upload-status")));
   }
   json file = json::parse(done.body, nullptr, false);
-  if (!file.is_object() || !file.contains("file") || !file["file"].is_object()) {
-    return MakeError(ErrorCode::kUnavailable, "Gemini file upload: no file in reply");
+  if (!file.is_object() || !file.contains("file") ||
+      !file["file"].is_object()) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "Gemini file upload: no file in reply");
   }
   json f = file["file"];
-  for (int poll = 0; f.is_object() && f.contains("state") && f["state"] == "PROCESSING";
+  for (int poll = 0;
+       f.is_object() && f.contains("state") && f["state"] == "PROCESSING";
        ++poll) {
     if (poll >= config_.max_file_polls) {
       return MakeError(ErrorCode::kUnavailable, "Gemini file still PROCESSING");
@@ -85,9 +92,11 @@ Result<GeminiDirector::UploadedFile> GeminiDirector::Upload(
   if (!f.is_object() || !f.contains("uri") || !f["uri"].is_string() ||
       !f.contains("name") || !f["name"].is_string() ||
       (f.contains("state") && f["state"] != "ACTIVE")) {
-    return MakeError(ErrorCode::kUnavailable, "Gemini file upload failed: " + f.dump());
+    return MakeError(ErrorCode::kUnavailable,
+                     "Gemini file upload failed: " + f.dump());
   }
-  return UploadedFile{f["name"].get<std::string>(), f["uri"].get<std::string>()};
+  return UploadedFile{f["name"].get<std::string>(),
+                      f["uri"].get<std::string>()};
 }
 
 void GeminiDirector::Delete(const std::string& name) {
@@ -108,19 +117,23 @@ Result<Plan> GeminiDirector::MakePlan(const PlanRequest& request) {
   std::ifstream in(request.audio_path, std::ios::binary);
   std::string bytes(std::istreambuf_iterator<char>(in), {});
   std::string mime = gemini::AudioMimeType(request.audio_path);
-  std::string prompt = gemini::PlanPrompt(analysis, request.lyrics_text, request.limits);
+  std::string prompt =
+      gemini::PlanPrompt(analysis, request.lyrics_text, request.limits);
 
   std::optional<UploadedFile> uploaded;
   json audio_part;
-  int64_t inline_size = static_cast<int64_t>((bytes.size() + 2) / 3 * 4 + prompt.size() + 4096);
+  int64_t inline_size =
+      static_cast<int64_t>((bytes.size() + 2) / 3 * 4 + prompt.size() + 4096);
   if (inline_size <= config_.inline_limit_bytes) {
-    audio_part = {{"inlineData", {{"mimeType", mime}, {"data", gemini::Base64(bytes)}}}};
+    audio_part = {
+        {"inlineData", {{"mimeType", mime}, {"data", gemini::Base64(bytes)}}}};
   } else {
     ASSIGN_OR_RETURN(UploadedFile f, Upload(bytes, mime), "Gemini director");
     uploaded = f;
     audio_part = {{"fileData", {{"mimeType", mime}, {"fileUri", f.uri}}}};
   }
-  std::string model = request.llm_model.empty() ? config_.model : request.llm_model;
+  std::string model =
+      request.llm_model.empty() ? config_.model : request.llm_model;
   HttpRequest gen;
   gen.method = "POST";
   gen.url = config_.base_url + "/v1beta/models/" + model + ":generateContent";
@@ -131,8 +144,10 @@ Result<Plan> GeminiDirector::MakePlan(const PlanRequest& request) {
   gen.max_response_bytes = 8 << 20;
   Result<HttpResponse> reply = http_.Send(gen);
   if (uploaded) Delete(uploaded->name);
-  if (!reply) return tl::unexpected(WithContext(reply.error(), "Gemini director"));
-  ASSIGN_OR_RETURN(std::string text, gemini::ResponseText(reply->status, reply->body),
+  if (!reply)
+    return tl::unexpected(WithContext(reply.error(), "Gemini director"));
+  ASSIGN_OR_RETURN(std::string text,
+                   gemini::ResponseText(reply->status, reply->body),
                    "Gemini director");
   return gemini::ParsePlanText(text, analysis);
 }

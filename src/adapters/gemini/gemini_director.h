@@ -40,7 +40,8 @@ class GeminiDirector final : public Director {
     std::string name;  // "files/abc"
     std::string uri;
   };
-  Result<UploadedFile> Upload(const std::string& bytes, const std::string& mime);
+  Result<UploadedFile> Upload(const std::string& bytes,
+                              const std::string& mime);
   void Delete(const std::string& name);
 
   GeminiConfig config_;

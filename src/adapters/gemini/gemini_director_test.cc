@@ -44,7 +44,8 @@ class Emulator {
     stdin_ = in[1];
     std::string line;
     pollfd p{out[0], POLLIN, 0};
-    for (int waited = 0; waited < 100 && line.find('\n') == std::string::npos; ++waited) {
+    for (int waited = 0; waited < 100 && line.find('\n') == std::string::npos;
+         ++waited) {
       if (poll(&p, 1, 100) <= 0) continue;
       char buf[256];
       ssize_t n = read(out[0], buf, sizeof buf);
@@ -63,7 +64,9 @@ class Emulator {
     }
   }
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+  }
 
  private:
   pid_t pid_ = -1;
@@ -74,7 +77,8 @@ class Emulator {
 class FixedAnalyzer final : public SongAnalyzer {
  public:
   Result<SongAnalysis> Analyze(const std::string& path) override {
-    if (!fs::exists(path)) return MakeError(ErrorCode::kNotFound, path + ": no such file");
+    if (!fs::exists(path))
+      return MakeError(ErrorCode::kNotFound, path + ": no such file");
     SongAnalysis a;
     a.duration_ms = 30000;
     a.tempo_bpm = 120;
@@ -91,8 +95,10 @@ class GeminiDirectorTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     song_ = (dir_ / "song.mp3").string();
-    std::string cmd = "ffmpeg -nostdin -loglevel error -y -f lavfi -i "
-                      "sine=frequency=440:duration=3 " + song_;
+    std::string cmd =
+        "ffmpeg -nostdin -loglevel error -y -f lavfi -i "
+        "sine=frequency=440:duration=3 " +
+        song_;
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     config_.base_url = emu_.url();
     config_.api_key = "test-key";
@@ -117,14 +123,34 @@ class GeminiDirectorTest : public ::testing::Test {
     return got ? json::parse(got->body)["requests"] : json::array();
   }
   static json GoodPlan() {
-    return {{"scenes", {{{"sceneId", "s1"}, {"label", "verse"}, {"startMs", 0}, {"endMs", 16000}},
-                        {{"sceneId", "s2"}, {"label", "chorus"}, {"startMs", 16000}, {"endMs", 30000}}}},
-            {"shots", {{{"shotId", "a"}, {"sceneId", "s1"}, {"startMs", 0}, {"endMs", 8000},
-                        {"lyricsSnippet", ""}, {"description", "Wide shot"}},
-                       {{"shotId", "b"}, {"sceneId", "s1"}, {"startMs", 8000}, {"endMs", 16000},
-                        {"lyricsSnippet", "Miri walks in the rain"}, {"description", "Medium"}},
-                       {{"shotId", "c"}, {"sceneId", "s2"}, {"startMs", 16000}, {"endMs", 30000},
-                        {"lyricsSnippet", ""}, {"description", "Close-up"}}}}};
+    return {{"scenes",
+             {{{"sceneId", "s1"},
+               {"label", "verse"},
+               {"startMs", 0},
+               {"endMs", 16000}},
+              {{"sceneId", "s2"},
+               {"label", "chorus"},
+               {"startMs", 16000},
+               {"endMs", 30000}}}},
+            {"shots",
+             {{{"shotId", "a"},
+               {"sceneId", "s1"},
+               {"startMs", 0},
+               {"endMs", 8000},
+               {"lyricsSnippet", ""},
+               {"description", "Wide shot"}},
+              {{"shotId", "b"},
+               {"sceneId", "s1"},
+               {"startMs", 8000},
+               {"endMs", 16000},
+               {"lyricsSnippet", "Miri walks in the rain"},
+               {"description", "Medium"}},
+              {{"shotId", "c"},
+               {"sceneId", "s2"},
+               {"startMs", 16000},
+               {"endMs", 30000},
+               {"lyricsSnippet", ""},
+               {"description", "Close-up"}}}}};
   }
 
   Emulator emu_;
@@ -159,20 +185,38 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
             static_cast<int64_t>(fs::file_size(song_)));
   EXPECT_NE(parts[1]["text"].get<std::string>().find("Miri walks in the rain"),
             std::string::npos);
-  EXPECT_NE(parts[1]["text"].get<std::string>().find("30000 ms"), std::string::npos);
-  EXPECT_EQ(r["body"]["generationConfig"]["responseMimeType"], "application/json");
+  EXPECT_NE(parts[1]["text"].get<std::string>().find("30000 ms"),
+            std::string::npos);
+  EXPECT_EQ(r["body"]["generationConfig"]["responseMimeType"],
+            "application/json");
   EXPECT_TRUE(r["body"]["generationConfig"].contains("responseJsonSchema"));
 }
 
 TEST_F(GeminiDirectorTest, ABrokenPlanIsRepairedWithEachRepairLogged) {
-  json broken = {
-      {"scenes", {{{"sceneId", "s1"}, {"label", "verse"}, {"startMs", 0}, {"endMs", 31000}}}},
-      {"shots", {{{"shotId", "b"}, {"sceneId", "s1"}, {"startMs", 9000}, {"endMs", 12000},
-                  {"lyricsSnippet", ""}, {"description", ""}},
-                 {{"shotId", "a"}, {"sceneId", "s1"}, {"startMs", 1000}, {"endMs", 9500},
-                  {"lyricsSnippet", ""}, {"description", ""}},
-                 {{"shotId", "c"}, {"sceneId", "s1"}, {"startMs", 14000}, {"endMs", 40000},
-                  {"lyricsSnippet", ""}, {"description", ""}}}}};
+  json broken = {{"scenes",
+                  {{{"sceneId", "s1"},
+                    {"label", "verse"},
+                    {"startMs", 0},
+                    {"endMs", 31000}}}},
+                 {"shots",
+                  {{{"shotId", "b"},
+                    {"sceneId", "s1"},
+                    {"startMs", 9000},
+                    {"endMs", 12000},
+                    {"lyricsSnippet", ""},
+                    {"description", ""}},
+                   {{"shotId", "a"},
+                    {"sceneId", "s1"},
+                    {"startMs", 1000},
+                    {"endMs", 9500},
+                    {"lyricsSnippet", ""},
+                    {"description", ""}},
+                   {{"shotId", "c"},
+                    {"sceneId", "s1"},
+                    {"startMs", 14000},
+                    {"endMs", 40000},
+                    {"lyricsSnippet", ""},
+                    {"description", ""}}}}};
   Queue({{"text", broken.dump()}});
   GeminiDirector gemini(config_, analyzer_, http_);
   CheckedDirector director(gemini);
@@ -197,21 +241,28 @@ TEST_F(GeminiDirectorTest, LargeAudioGoesThroughTheFileApiAndIsDeleted) {
   ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
   json reqs = Requests();
   std::vector<std::string> seen;
-  for (const json& r : reqs) seen.push_back(r["method"].get<std::string>() + " " + r["path"].get<std::string>());
+  for (const json& r : reqs)
+    seen.push_back(r["method"].get<std::string>() + " " +
+                   r["path"].get<std::string>());
   ASSERT_GE(seen.size(), 4u);
   EXPECT_EQ(seen[seen.size() - 4], "POST /upload/v1beta/files");
   EXPECT_EQ(reqs[reqs.size() - 4]["headers"]["x-goog-upload-command"], "start");
-  EXPECT_EQ(reqs[reqs.size() - 3]["headers"]["x-goog-upload-command"], "upload, finalize");
-  EXPECT_EQ(seen[seen.size() - 2], "POST /v1beta/models/gemini-2.5-flash:generateContent");
+  EXPECT_EQ(reqs[reqs.size() - 3]["headers"]["x-goog-upload-command"],
+            "upload, finalize");
+  EXPECT_EQ(seen[seen.size() - 2],
+            "POST /v1beta/models/gemini-2.5-flash:generateContent");
   const json& part = reqs[reqs.size() - 2]["body"]["contents"][0]["parts"][0];
   EXPECT_TRUE(part.contains("fileData")) << part.dump();
   EXPECT_EQ(seen.back().substr(0, 21), "DELETE /v1beta/files/");
 }
 
 TEST_F(GeminiDirectorTest, RateLimitIsResourceExhaustedNamingTheDelay) {
-  Queue({{"error", {{"code", 429}, {"message", "Quota exceeded"},
-                    {"details", {{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
-                                  {"retryDelay", "36s"}}}}}}});
+  Queue({{"error",
+          {{"code", 429},
+           {"message", "Quota exceeded"},
+           {"details",
+            {{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
+              {"retryDelay", "36s"}}}}}}});
   GeminiDirector gemini(config_, analyzer_, http_);
   Result<Plan> plan = gemini.MakePlan(request_);
   ASSERT_FALSE(plan.has_value());
@@ -240,7 +291,8 @@ TEST_F(GeminiDirectorTest, UnfinishedOrMalformedRepliesAreErrors) {
   ASSERT_FALSE(p.has_value());
   EXPECT_NE(p.error().message.find("not valid JSON"), std::string::npos);
 
-  Queue({{"text", R"({"scenes":[],"shots":[{"shotId":"a","startMs":"soon"}]})"}});
+  Queue(
+      {{"text", R"({"scenes":[],"shots":[{"shotId":"a","startMs":"soon"}]})"}});
   p = gemini.MakePlan(request_);
   ASSERT_FALSE(p.has_value());
   EXPECT_NE(p.error().ToString().find("shots[0].startMs"), std::string::npos)
@@ -249,7 +301,8 @@ TEST_F(GeminiDirectorTest, UnfinishedOrMalformedRepliesAreErrors) {
   Queue({{"blockReason", "SAFETY"}});
   p = gemini.MakePlan(request_);
   ASSERT_FALSE(p.has_value());
-  EXPECT_NE(p.error().message.find("prompt blocked: SAFETY"), std::string::npos);
+  EXPECT_NE(p.error().message.find("prompt blocked: SAFETY"),
+            std::string::npos);
 }
 
 TEST(GeminiProtocolTest, Base64MatchesTheStandard) {

@@ -30,7 +30,8 @@ std::string Base64(std::string_view in) {
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    uint32_t v =
+        (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
   }
   if (i < in.size()) {
@@ -64,22 +65,25 @@ json PlanResponseSchema() {
       {"type", "object"},
       {"properties",
        {{"sceneId", {{"type", "string"}}},
-        {"label", {{"type", "string"}, {"description", "intro, verse 1, chorus, instrumental, ..."}}},
+        {"label",
+         {{"type", "string"},
+          {"description", "intro, verse 1, chorus, instrumental, ..."}}},
         {"startMs", ms},
         {"endMs", ms},
         {"description", {{"type", "string"}}}}},
       {"required", {"sceneId", "label", "startMs", "endMs"}}};
-  json shot = {
-      {"type", "object"},
-      {"properties",
-       {{"shotId", {{"type", "string"}}},
-        {"sceneId", {{"type", "string"}}},
-        {"startMs", ms},
-        {"endMs", ms},
-        {"lyricsSnippet", {{"type", "string"}}},
-        {"description", {{"type", "string"}}},
-        {"showsMiri", {{"type", "boolean"}}}}},
-      {"required", {"shotId", "sceneId", "startMs", "endMs", "lyricsSnippet", "description"}}};
+  json shot = {{"type", "object"},
+               {"properties",
+                {{"shotId", {{"type", "string"}}},
+                 {"sceneId", {{"type", "string"}}},
+                 {"startMs", ms},
+                 {"endMs", ms},
+                 {"lyricsSnippet", {{"type", "string"}}},
+                 {"description", {{"type", "string"}}},
+                 {"showsMiri", {{"type", "boolean"}}}}},
+               {"required",
+                {"shotId", "sceneId", "startMs", "endMs", "lyricsSnippet",
+                 "description"}}};
   return {{"type", "object"},
           {"properties",
            {{"scenes", {{"type", "array"}, {"items", scene}}},
@@ -134,9 +138,11 @@ Result<std::string> ResponseText(int status, std::string_view body) {
     std::string message = fmt::format("HTTP {}", status), retry;
     if (j.is_object() && j.contains("error") && j["error"].is_object()) {
       const json& e = j["error"];
-      message = fmt::format("{} {}: {}", status, Str(e, "status"),
-                            Str(e, "message"));
-      for (const json& d : (e.contains("details") && e["details"].is_array() ? e["details"] : json::array()))
+      message =
+          fmt::format("{} {}: {}", status, Str(e, "status"), Str(e, "message"));
+      for (const json& d :
+           (e.contains("details") && e["details"].is_array() ? e["details"]
+                                                             : json::array()))
         if (d.is_object() && Str(d, "@type").ends_with("RetryInfo"))
           retry = Str(d, "retryDelay");
     }
@@ -145,7 +151,8 @@ Result<std::string> ResponseText(int status, std::string_view body) {
                        "Gemini rate limit: " + message +
                            (retry.empty() ? "" : "; retry after " + retry));
     }
-    if (status >= 500) return MakeError(ErrorCode::kUnavailable, "Gemini: " + message);
+    if (status >= 500)
+      return MakeError(ErrorCode::kUnavailable, "Gemini: " + message);
     return MakeError(status == 400 ? ErrorCode::kInvalidArgument
                                    : ErrorCode::kFailedPrecondition,
                      "Gemini refused the request: " + message);
@@ -158,9 +165,10 @@ Result<std::string> ResponseText(int status, std::string_view body) {
     std::string reason = j.contains("promptFeedback")
                              ? Str(j["promptFeedback"], "blockReason")
                              : "";
-    return MakeError(ErrorCode::kRefused,
-                     "Gemini returned no candidate" +
-                         (reason.empty() ? "" : " (prompt blocked: " + reason + ")"));
+    return MakeError(
+        ErrorCode::kRefused,
+        "Gemini returned no candidate" +
+            (reason.empty() ? "" : " (prompt blocked: " + reason + ")"));
   }
   const json& c = cands[0];
   std::string finish = Str(c, "finishReason");
@@ -177,16 +185,17 @@ Result<std::string> ResponseText(int status, std::string_view body) {
           p["text"].is_string())
         text += p["text"].get<std::string>();
   }
-  if (text.empty()) return MakeError(ErrorCode::kUnavailable, "Gemini reply has no text");
+  if (text.empty())
+    return MakeError(ErrorCode::kUnavailable, "Gemini reply has no text");
   return text;
 }
 
 Result<Plan> ParsePlanText(std::string_view text, const SongAnalysis& a) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "Gemini's plan is not valid JSON: " +
-                         std::string(text.substr(0, 120)));
+    return MakeError(
+        ErrorCode::kUnavailable,
+        "Gemini's plan is not valid JSON: " + std::string(text.substr(0, 120)));
   }
   std::vector<FieldIssue> issues;
   auto need = [&](const json& o, const char* key, auto check,
@@ -199,16 +208,19 @@ Result<Plan> ParsePlanText(std::string_view text, const SongAnalysis& a) {
   };
   auto is_int = [](const json& v) { return v.is_number(); };
   auto is_str = [](const json& v) { return v.is_string(); };
-  auto to_ms = [](const json& v) { return static_cast<int64_t>(std::llround(v.get<double>())); };
+  auto to_ms = [](const json& v) {
+    return static_cast<int64_t>(std::llround(v.get<double>()));
+  };
   Plan plan;
   plan.duration_ms = a.duration_ms;
   plan.tempo_bpm = a.tempo_bpm;
   plan.beats_ms = a.beats_ms;
   if (!j.is_object() || !j.contains("scenes") || !j["scenes"].is_array() ||
       !j.contains("shots") || !j["shots"].is_array()) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "Gemini's plan lacks the scenes and shots arrays",
-                     {{"scenes", "expected array"}, {"shots", "expected array"}});
+    return MakeError(
+        ErrorCode::kUnavailable,
+        "Gemini's plan lacks the scenes and shots arrays",
+        {{"scenes", "expected array"}, {"shots", "expected array"}});
   }
   for (size_t k = 0; k < j["scenes"].size(); ++k) {
     const json& s = j["scenes"][k];

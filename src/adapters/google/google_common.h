@@ -30,7 +30,8 @@ struct GoogleConfig {
   int embedding_dimensions = 768;
   std::string index_id;
   // findNeighbors goes to the index endpoint's public domain.
-  std::string index_endpoint_base_url;  // "https://<n>.<region>-<num>.vdb.vertexai.goog"
+  std::string
+      index_endpoint_base_url;  // "https://<n>.<region>-<num>.vdb.vertexai.goog"
   std::string index_endpoint_id;
   std::string deployed_index_id;
 
@@ -44,12 +45,14 @@ struct GoogleConfig {
 
 // google.rpc.Status errors: 429/500/503/504 retryable, honouring
 // RetryInfo.retryDelay or Retry-After; 400/403/404 caller errors.
-AttemptOutcome GoogleHttpOutcome(const HttpResponse& r, bool idempotent, int64_t now_ms);
+AttemptOutcome GoogleHttpOutcome(const HttpResponse& r, bool idempotent,
+                                 int64_t now_ms);
 
 // POST JSON through the breaker/retry; returns the parsed 2xx body.
-Result<nlohmann::json> GooglePost(HttpClient& http, const GoogleConfig& c, bool vertex,
-                                  const std::string& url, const nlohmann::json& body,
-                                  bool idempotent, Resilience resilience, const Clock& clock);
+Result<nlohmann::json> GooglePost(HttpClient& http, const GoogleConfig& c,
+                                  bool vertex, const std::string& url,
+                                  const nlohmann::json& body, bool idempotent,
+                                  Resilience resilience, const Clock& clock);
 Result<nlohmann::json> GoogleGet(HttpClient& http, const GoogleConfig& c,
                                  const std::string& url, Resilience resilience,
                                  const Clock& clock);

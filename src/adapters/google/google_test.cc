@@ -43,7 +43,8 @@ class GoogleTest : public ::testing::Test {
     auto e = testing::EmulatorProcess::Start();
     ASSERT_TRUE(e) << e.error().ToString();
     emu_ = std::move(*e);
-    dir_ = std::filesystem::temp_directory_path() / ("miri-google-" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("miri-google-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     blobs_ = std::move(*LocalFsBlobStore::Open(dir_));
     std::string pixels(200 * 100, '\x80');
@@ -59,7 +60,8 @@ class GoogleTest : public ::testing::Test {
     config_.deployed_index_id = "mv_refs_v1";
     RetryOptions ro;
     ro.max_attempts = 3;
-    retrier_ = std::make_unique<Retrier>(ro, sleeper_, [] { return 0.0; }, clock_);
+    retrier_ = std::make_unique<Retrier>(
+        ro, sleeper_, [] { return 0.0; }, clock_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   Resilience Res() { return Resilience{nullptr, retrier_.get()}; }
@@ -78,8 +80,8 @@ class GoogleTest : public ::testing::Test {
 
 TEST_F(GoogleTest, RuleFromRejectionSendsImageAndSchemaAndParsesTheRule) {
   GeminiVisionAnalyzer vision(config_, http_, *blobs_, Res(), clock_);
-  auto rule = vision.RuleFromRejection({"img/shot.png", "S1_V1 Miri at the bus stop",
-                                        "her skirt is too short"});
+  auto rule = vision.RuleFromRejection(
+      {"img/shot.png", "S1_V1 Miri at the bus stop", "her skirt is too short"});
   ASSERT_TRUE(rule) << rule.error().ToString();
   EXPECT_EQ(rule->kind, RuleKind::kNegative);
   EXPECT_EQ(rule->scope, RuleScope::kCharacter);
@@ -91,16 +93,19 @@ TEST_F(GoogleTest, RuleFromRejectionSendsImageAndSchemaAndParsesTheRule) {
   const auto& parts = body["contents"][0]["parts"];
   EXPECT_EQ(body["contents"][0]["role"], "user");
   EXPECT_EQ(parts[0]["inlineData"]["mimeType"], "image/png");
-  EXPECT_EQ(parts[0]["inlineData"]["data"].get<std::string>().rfind("iVBOR", 0), 0u)
+  EXPECT_EQ(parts[0]["inlineData"]["data"].get<std::string>().rfind("iVBOR", 0),
+            0u)
       << "raw base64, no data: prefix";
   EXPECT_EQ(body["generationConfig"]["responseMimeType"], "application/json");
   EXPECT_TRUE(body["generationConfig"].contains("responseJsonSchema"));
-  EXPECT_FALSE(body["generationConfig"].contains("responseSchema")) << "not both";
+  EXPECT_FALSE(body["generationConfig"].contains("responseSchema"))
+      << "not both";
 }
 
 TEST_F(GoogleTest, MaskFromInstructionDrawsTheBoxesOrKeepsTheUsersMask) {
   GeminiVisionAnalyzer vision(config_, http_, *blobs_, Res(), clock_);
-  auto key = vision.MaskFromInstruction({"img/shot.png", "make the umbrella red", "", "img/mask.png"});
+  auto key = vision.MaskFromInstruction(
+      {"img/shot.png", "make the umbrella red", "", "img/mask.png"});
   ASSERT_TRUE(key) << key.error().ToString();
   auto mask = blobs_->Get(*key);
   auto dims = ProbeImageDims(*mask);
@@ -108,24 +113,36 @@ TEST_F(GoogleTest, MaskFromInstructionDrawsTheBoxesOrKeepsTheUsersMask) {
   EXPECT_EQ(dims->width, 200);
   EXPECT_EQ(dims->height, 100);
   std::string expected(200 * 100, '\0');
-  for (int y = 25; y < 75; ++y) expected.replace(y * 200 + 50, 100, std::string(100, '\xff'));
-  EXPECT_EQ(*mask, EncodeGrayPng(200, 100, expected)) << "box [250,250,750,750] of 1000";
+  for (int y = 25; y < 75; ++y)
+    expected.replace(y * 200 + 50, 100, std::string(100, '\xff'));
+  EXPECT_EQ(*mask, EncodeGrayPng(200, 100, expected))
+      << "box [250,250,750,750] of 1000";
   size_t before = emu_->Requests(emu_->google()).size();
-  ASSERT_TRUE(blobs_->Put("img/drawn.png", EncodeGrayPng(200, 100, std::string(20000, 'x'))));
-  auto drawn = vision.MaskFromInstruction({"img/shot.png", "anything", "img/drawn.png", "img/m2.png"});
+  ASSERT_TRUE(blobs_->Put("img/drawn.png",
+                          EncodeGrayPng(200, 100, std::string(20000, 'x'))));
+  auto drawn = vision.MaskFromInstruction(
+      {"img/shot.png", "anything", "img/drawn.png", "img/m2.png"});
   ASSERT_TRUE(drawn);
   EXPECT_EQ(*blobs_->Get("img/m2.png"), *blobs_->Get("img/drawn.png"));
-  EXPECT_EQ(emu_->Requests(emu_->google()).size(), before) << "the drawn mask wins";
+  EXPECT_EQ(emu_->Requests(emu_->google()).size(), before)
+      << "the drawn mask wins";
 }
 
 TEST_F(GoogleTest, NonStopFinishAndRateLimitsAreHandled) {
   GeminiVisionAnalyzer vision(config_, http_, *blobs_, Res(), clock_);
   emu_->Post(emu_->google(), "/__control/faults",
-             {{"rules", {{{"op", "generate"}, {"status", 429}, {"times", 1},
-                          {"body", {{"error", {{"code", 429}, {"status", "RESOURCE_EXHAUSTED"},
-                                               {"message", "quota"},
-                                               {"details", {{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
-                                                             {"retryDelay", "3s"}}}}}}}}}}}});
+             {{"rules",
+               {{{"op", "generate"},
+                 {"status", 429},
+                 {"times", 1},
+                 {"body",
+                  {{"error",
+                    {{"code", 429},
+                     {"status", "RESOURCE_EXHAUSTED"},
+                     {"message", "quota"},
+                     {"details",
+                      {{{"@type", "type.googleapis.com/google.rpc.RetryInfo"},
+                        {"retryDelay", "3s"}}}}}}}}}}}});
   ASSERT_TRUE(vision.RuleFromRejection({"img/shot.png", "p", "too dark"}));
   EXPECT_EQ(sleeper_.delays(), std::vector<int64_t>{3000});
   emu_->Post(emu_->google(), "/__control/config", {{"finishReason", "SAFETY"}});
@@ -136,7 +153,8 @@ TEST_F(GoogleTest, NonStopFinishAndRateLimitsAreHandled) {
 
 TEST_F(GoogleTest, ImagenRendersScenesWithoutTheCharacterAndRefusesLoras) {
   Sink sink;
-  VertexImagenGenerator imagen(config_, http_, *blobs_, sink, prices_, Res(), clock_);
+  VertexImagenGenerator imagen(config_, http_, *blobs_, sink, prices_, Res(),
+                               clock_);
   ImageRequest r;
   r.job_id = "p1:v9";
   r.prompt = "S3_V1_IMG empty rooftop in the rain, 35mm film still";
@@ -149,15 +167,18 @@ TEST_F(GoogleTest, ImagenRendersScenesWithoutTheCharacterAndRefusesLoras) {
   EXPECT_EQ(d->estimated_cost_micros, 40'000);
   auto result = sink.Wait();
   ASSERT_TRUE(result);
-  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded) << result->error;
+  ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
+      << result->error;
   auto dims = ProbeImageDims(*blobs_->Get("img/v9.png"));
   EXPECT_EQ(dims->width, 1408);
   EXPECT_EQ(dims->height, 768);
   auto req = LastRequest();
-  EXPECT_EQ(req["path"], "/v1/projects/p-77/locations/us-central1/publishers/google/models/"
-                         "imagen-4.0-generate-001:predict");
+  EXPECT_EQ(req["path"],
+            "/v1/projects/p-77/locations/us-central1/publishers/google/models/"
+            "imagen-4.0-generate-001:predict");
   EXPECT_EQ(req["headers"]["authorization"], "Bearer test-token");
-  EXPECT_EQ(nlohmann::json::parse(req["body"].get<std::string>()), nlohmann::json::parse(R"({
+  EXPECT_EQ(nlohmann::json::parse(req["body"].get<std::string>()),
+            nlohmann::json::parse(R"({
     "instances":[{"prompt":"S3_V1_IMG empty rooftop in the rain, 35mm film still"}],
     "parameters":{"sampleCount":1,"aspectRatio":"16:9","addWatermark":false,"seed":4242,
       "personGeneration":"dont_allow","outputOptions":{"mimeType":"image/png"}}})"));
@@ -170,31 +191,36 @@ TEST_F(GoogleTest, ImagenRendersScenesWithoutTheCharacterAndRefusesLoras) {
 
 TEST_F(GoogleTest, EmbeddingsAreUnitVectorsAndDeterministic) {
   VertexEmbedder embedder(config_, http_, Res(), clock_);
-  auto e = embedder.Embed({"hem stays mid-calf", "mouth closed", "hem stays mid-calf"},
-                          EmbedPurpose::kDocument);
+  auto e = embedder.Embed(
+      {"hem stays mid-calf", "mouth closed", "hem stays mid-calf"},
+      EmbedPurpose::kDocument);
   ASSERT_TRUE(e) << e.error().ToString();
   ASSERT_EQ(e->size(), 3u);
   EXPECT_EQ((*e)[0].size(), 768u);
   EXPECT_EQ((*e)[0], (*e)[2]);
   EXPECT_NEAR(Cosine((*e)[0], (*e)[0]), 1.0, 1e-5);
   auto body = nlohmann::json::parse(LastRequest()["body"].get<std::string>());
-  EXPECT_EQ(body["instances"][0], nlohmann::json::parse(
-      R"({"content":"hem stays mid-calf","task_type":"RETRIEVAL_DOCUMENT"})"));
+  EXPECT_EQ(
+      body["instances"][0],
+      nlohmann::json::parse(
+          R"({"content":"hem stays mid-calf","task_type":"RETRIEVAL_DOCUMENT"})"));
   EXPECT_EQ(body["parameters"]["outputDimensionality"], 768);
 }
 
 TEST_F(GoogleTest, VectorSearchUpsertQueryRemove) {
   VertexEmbedder embedder(config_, http_, Res(), clock_);
   VertexVectorIndex index(config_, http_, Res(), clock_);
-  auto docs = embedder.Embed({"red umbrella rain", "sunny beach", "red umbrella"},
-                             EmbedPurpose::kDocument);
+  auto docs =
+      embedder.Embed({"red umbrella rain", "sunny beach", "red umbrella"},
+                     EmbedPurpose::kDocument);
   ASSERT_TRUE(docs);
   ASSERT_TRUE(index.Upsert({{"r1", (*docs)[0], {{"project", "p-77"}}},
                             {"r2", (*docs)[1], {{"project", "p-77"}}},
                             {"r3", (*docs)[2], {{"project", "other"}}}}));
   auto upsert = nlohmann::json::parse(LastRequest()["body"].get<std::string>());
   EXPECT_EQ(upsert["datapoints"][0]["restricts"],
-            nlohmann::json::parse(R"([{"namespace":"project","allowList":["p-77"]}])"));
+            nlohmann::json::parse(
+                R"([{"namespace":"project","allowList":["p-77"]}])"));
   EXPECT_EQ(*index.Size(), 3u);
   auto q = embedder.Embed({"red umbrella rain"}, EmbedPurpose::kQuery);
   auto hits = index.Query((*q)[0], 5, {{"project", "p-77"}});
@@ -203,8 +229,12 @@ TEST_F(GoogleTest, VectorSearchUpsertQueryRemove) {
   EXPECT_EQ((*hits)[0].id, "r1");
   EXPECT_GT((*hits)[0].score, (*hits)[1].score);
   auto find = LastRequest();
-  EXPECT_EQ(find["path"], "/v1/projects/p-77/locations/us-central1/indexEndpoints/ep1:findNeighbors");
-  EXPECT_EQ(nlohmann::json::parse(find["body"].get<std::string>())["deployedIndexId"], "mv_refs_v1");
+  EXPECT_EQ(find["path"],
+            "/v1/projects/p-77/locations/us-central1/indexEndpoints/"
+            "ep1:findNeighbors");
+  EXPECT_EQ(
+      nlohmann::json::parse(find["body"].get<std::string>())["deployedIndexId"],
+      "mv_refs_v1");
   ASSERT_TRUE(index.Remove({"r1"}));
   EXPECT_EQ((*index.Query((*q)[0], 5, {{"project", "p-77"}}))[0].id, "r2");
   size_t sent = emu_->Requests(emu_->google()).size();

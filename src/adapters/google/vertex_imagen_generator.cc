@@ -6,12 +6,16 @@
 
 namespace miri {
 
-VertexImagenGenerator::VertexImagenGenerator(GoogleConfig config, HttpClient& http,
-                                             BlobStore& blobs, ResultSink& sink,
-                                             const PriceTable& prices, Resilience resilience,
-                                             const Clock& clock)
-    : config_(std::move(config)), http_(http), blobs_(blobs), sink_(sink), prices_(prices),
-      resilience_(resilience), clock_(clock) {}
+VertexImagenGenerator::VertexImagenGenerator(
+    GoogleConfig config, HttpClient& http, BlobStore& blobs, ResultSink& sink,
+    const PriceTable& prices, Resilience resilience, const Clock& clock)
+    : config_(std::move(config)),
+      http_(http),
+      blobs_(blobs),
+      sink_(sink),
+      prices_(prices),
+      resilience_(resilience),
+      clock_(clock) {}
 
 VertexImagenGenerator::~VertexImagenGenerator() {
   std::vector<std::thread> workers;
@@ -23,8 +27,11 @@ VertexImagenGenerator::~VertexImagenGenerator() {
 }
 
 std::string VertexImagenGenerator::AspectRatio(int width, int height) {
-  static const std::pair<const char*, double> kRatios[] = {
-      {"1:1", 1.0}, {"3:4", 0.75}, {"4:3", 4.0 / 3}, {"9:16", 9.0 / 16}, {"16:9", 16.0 / 9}};
+  static const std::pair<const char*, double> kRatios[] = {{"1:1", 1.0},
+                                                           {"3:4", 0.75},
+                                                           {"4:3", 4.0 / 3},
+                                                           {"9:16", 9.0 / 16},
+                                                           {"16:9", 16.0 / 9}};
   double r = height > 0 ? static_cast<double>(width) / height : 1.0;
   const char* best = "1:1";
   double best_d = 1e9;
@@ -42,14 +49,21 @@ Result<void> VertexImagenGenerator::Validate(const ImageRequest& r) {
   std::vector<FieldIssue> issues;
   if (r.job_id.empty()) issues.push_back({"job_id", "required"});
   if (r.prompt.empty()) issues.push_back({"prompt", "required"});
-  if (!IsValidBlobKey(r.output_key)) issues.push_back({"output_key", "not a blob key"});
-  if (r.mode != ImageRequest::Mode::kTextToImage) issues.push_back({"mode", "Imagen route: text-to-image only"});
-  if (r.mode == ImageRequest::Mode::kInpaint && r.mask_blob.empty()) issues.push_back({"mask_blob", "required"});
-  if (!issues.empty()) return MakeError(ErrorCode::kInvalidArgument, "invalid image request", issues);
+  if (!IsValidBlobKey(r.output_key))
+    issues.push_back({"output_key", "not a blob key"});
+  if (r.mode != ImageRequest::Mode::kTextToImage)
+    issues.push_back({"mode", "Imagen route: text-to-image only"});
+  if (r.mode == ImageRequest::Mode::kInpaint && r.mask_blob.empty())
+    issues.push_back({"mask_blob", "required"});
+  if (!issues.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "invalid image request",
+                     issues);
   if (!r.loras.empty()) {
-    return MakeError(ErrorCode::kRefused,
-                     "Imagen cannot apply a LoRA: the character is drawn only through "
-                     "miriN14 on FLUX.2", {{"loras", "not supported on the Imagen route"}});
+    return MakeError(
+        ErrorCode::kRefused,
+        "Imagen cannot apply a LoRA: the character is drawn only through "
+        "miriN14 on FLUX.2",
+        {{"loras", "not supported on the Imagen route"}});
   }
   return {};
 }
@@ -68,7 +82,8 @@ nlohmann::json VertexImagenGenerator::RequestBody(const ImageRequest& r) {
 }
 
 int64_t VertexImagenGenerator::EstimateCostMicros(const ImageRequest& r) const {
-  auto est = prices_.EstimateImage(config_.imagen_model, {Size{r.width, r.height}});
+  auto est =
+      prices_.EstimateImage(config_.imagen_model, {Size{r.width, r.height}});
   return est ? *est : 0;
 }
 
@@ -77,21 +92,24 @@ ProviderResult VertexImagenGenerator::Run(const ImageRequest& r) {
   out.provider = "imagen";
   out.job_id = r.job_id;
   out.provider_request_id = r.job_id;
-  std::string url = config_.VertexPrefix() + "/publishers/google/models/" + config_.imagen_model +
-                    ":predict";
-  auto resp = GooglePost(http_, config_, true, url, RequestBody(r), true, resilience_, clock_);
+  std::string url = config_.VertexPrefix() + "/publishers/google/models/" +
+                    config_.imagen_model + ":predict";
+  auto resp = GooglePost(http_, config_, true, url, RequestBody(r), true,
+                         resilience_, clock_);
   std::string error;
   if (!resp) {
     error = resp.error().message;
     out.retryable = resp.error().code == ErrorCode::kUnavailable;
-  } else if (!resp->contains("predictions") || !(*resp)["predictions"].is_array() ||
+  } else if (!resp->contains("predictions") ||
+             !(*resp)["predictions"].is_array() ||
              (*resp)["predictions"].empty()) {
     error = "imagen returned no image (filtered)";
   } else {
     const auto& p = (*resp)["predictions"][0];
-    auto bytes = p.contains("bytesBase64Encoded") && p["bytesBase64Encoded"].is_string()
-                     ? Base64Decode(p["bytesBase64Encoded"].get<std::string>())
-                     : std::nullopt;
+    auto bytes =
+        p.contains("bytesBase64Encoded") && p["bytesBase64Encoded"].is_string()
+            ? Base64Decode(p["bytesBase64Encoded"].get<std::string>())
+            : std::nullopt;
     if (!bytes || !ProbeImageDims(*bytes)) {
       error = "imagen prediction is not an image";
     } else if (auto put = blobs_.Put(r.output_key, *bytes); !put) {
@@ -111,7 +129,8 @@ ProviderResult VertexImagenGenerator::Run(const ImageRequest& r) {
 Result<Dispatch> VertexImagenGenerator::Submit(const ImageRequest& r) {
   RETURN_IF_ERROR(Validate(r), "imagen");
   std::lock_guard lock(mu_);
-  if (jobs_.count(r.job_id)) return Dispatch{r.job_id, EstimateCostMicros(r), ""};
+  if (jobs_.count(r.job_id))
+    return Dispatch{r.job_id, EstimateCostMicros(r), ""};
   jobs_.emplace(r.job_id, std::nullopt);
   workers_.emplace_back([this, r] {
     ProviderResult result = Run(r);
@@ -124,10 +143,12 @@ Result<Dispatch> VertexImagenGenerator::Submit(const ImageRequest& r) {
   return Dispatch{r.job_id, EstimateCostMicros(r), ""};
 }
 
-Result<std::optional<ProviderResult>> VertexImagenGenerator::Poll(std::string_view job_id) {
+Result<std::optional<ProviderResult>> VertexImagenGenerator::Poll(
+    std::string_view job_id) {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(std::string(job_id));
-  if (it == jobs_.end()) return MakeError(ErrorCode::kNotFound, "unknown imagen job");
+  if (it == jobs_.end())
+    return MakeError(ErrorCode::kNotFound, "unknown imagen job");
   return it->second;
 }
 

@@ -50,7 +50,8 @@ class VertexImagenGenerator final : public ImageGenerator {
   Resilience resilience_;
   const Clock& clock_;
   std::mutex mu_;
-  std::map<std::string, std::optional<ProviderResult>> jobs_;  // nullopt: running
+  std::map<std::string, std::optional<ProviderResult>>
+      jobs_;  // nullopt: running
   std::vector<std::thread> workers_;
 };
 

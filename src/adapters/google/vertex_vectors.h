@@ -39,8 +39,8 @@ class VertexEmbedder final : public Embedder {
 
 class VertexVectorIndex final : public VectorIndex {
  public:
-  VertexVectorIndex(GoogleConfig config, HttpClient& http, Resilience resilience,
-                    const Clock& clock);
+  VertexVectorIndex(GoogleConfig config, HttpClient& http,
+                    Resilience resilience, const Clock& clock);
   Result<void> Upsert(const std::vector<VectorRecord>& records) override;
   Result<void> Remove(const std::vector<std::string>& ids) override;
   Result<std::vector<VectorHit>> Query(const Embedding& vector, size_t k,

@@ -41,7 +41,8 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Open(std::filesystem::path dir,
     return MakeError(ErrorCode::kInvalidArgument, "dimensions must be > 0");
   }
   std::unique_ptr<HnswIndex> index(new HnswIndex(std::move(dir), dimensions));
-  if (!index->dir_.empty() && std::filesystem::exists(index->dir_ / "index.bin") &&
+  if (!index->dir_.empty() &&
+      std::filesystem::exists(index->dir_ / "index.bin") &&
       std::filesystem::exists(index->dir_ / "records.json")) {
     if (index->Load()) {
       index->loaded_ = true;
@@ -149,11 +150,11 @@ Result<void> HnswIndex::Save() {
 Result<void> HnswIndex::Upsert(const std::vector<VectorRecord>& records) {
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].vector.size() != static_cast<size_t>(dimensions_)) {
-      return MakeError(ErrorCode::kInvalidArgument, "wrong vector size",
-                       {{"records[" + std::to_string(i) + "].vector",
-                         "expected " + std::to_string(dimensions_) +
-                             " dimensions, got " +
-                             std::to_string(records[i].vector.size())}});
+      return MakeError(
+          ErrorCode::kInvalidArgument, "wrong vector size",
+          {{"records[" + std::to_string(i) + "].vector",
+            "expected " + std::to_string(dimensions_) + " dimensions, got " +
+                std::to_string(records[i].vector.size())}});
     }
     if (records[i].id.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, "empty id",
@@ -250,8 +251,8 @@ std::vector<VectorHit> HnswIndex::SearchExact(
   return hits;
 }
 
-std::vector<VectorHit> HnswIndex::SearchGraph(const Embedding& vector,
-                                              size_t k, const Restricts& filter,
+std::vector<VectorHit> HnswIndex::SearchGraph(const Embedding& vector, size_t k,
+                                              const Restricts& filter,
                                               size_t live) {
   std::vector<VectorHit> hits;
   size_t fetch = std::min(live, std::max<size_t>(k * 4, 32));

@@ -50,8 +50,8 @@ class HnswIndexTest : public ::testing::Test {
 
 TEST_F(HnswIndexTest, NearestFirstWithCosineScores) {
   auto index = Open();
-  ASSERT_TRUE(index->Upsert({{"a", Unit(0), {}}, {"b", Unit(1), {}},
-                             {"c", Unit(0, 0.5f), {}}}));
+  ASSERT_TRUE(index->Upsert(
+      {{"a", Unit(0), {}}, {"b", Unit(1), {}}, {"c", Unit(0, 0.5f), {}}}));
   auto hits = index->Query(Unit(0), 2, {});
   ASSERT_TRUE(hits);
   ASSERT_EQ(hits->size(), 2u);
@@ -75,7 +75,8 @@ TEST_F(HnswIndexTest, FilterFindsRareMatchesAmongManyOthers) {
   auto index = Open();
   std::vector<VectorRecord> records;
   for (int i = 0; i < 500; ++i) {
-    records.push_back({"x" + std::to_string(i), Unit(0, 0.01f * (i % 7)),
+    records.push_back({"x" + std::to_string(i),
+                       Unit(0, 0.01f * (i % 7)),
                        {{"project", "busy"}}});
   }
   records.push_back({"rare", Unit(3), {{"project", "quiet"}}});
@@ -159,8 +160,10 @@ TEST_F(HnswIndexTest, ExactAndGraphSearchAgreeOnTheNearest) {
   for (int i = 0; i < 3000; ++i) {
     Embedding v = RandomUnit(rng);
     // "common" passes the graph path (> kExactLimit), "rare" the exact one.
-    batch.push_back({"r" + std::to_string(i), v,
-                     {{"all", "yes"}, {"tag", i % 10 == 0 ? "rare" : "common"}}});
+    batch.push_back(
+        {"r" + std::to_string(i),
+         v,
+         {{"all", "yes"}, {"tag", i % 10 == 0 ? "rare" : "common"}}});
   }
   ASSERT_TRUE(index->Upsert(batch));
   auto common = index->Query(batch[41].vector, 3, {{"all", "yes"}});

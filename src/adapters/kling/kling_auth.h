@@ -24,8 +24,9 @@ std::string Base64UrlNoPad(std::string_view bytes);
 std::string HmacSha256(std::string_view key, std::string_view message);  // raw
 
 // A signed JWT for `access_key` at `now_s` (exposed for tests).
-std::string MakeKlingJwt(std::string_view access_key, std::string_view secret_key,
-                         int64_t now_s, int64_t ttl_s);
+std::string MakeKlingJwt(std::string_view access_key,
+                         std::string_view secret_key, int64_t now_s,
+                         int64_t ttl_s);
 
 class KlingJwt {
  public:

@@ -15,10 +15,12 @@ namespace {
 class KlingHarness final : public VideoGenerator {
  public:
   KlingHarness(BlobStore* blobs, ResultSink* sink)
-      : KlingHarness(blobs, sink, std::shared_ptr<testing::EmulatorProcess>(
-                             std::move(*testing::EmulatorProcess::Start()))) {}
+      : KlingHarness(blobs, sink,
+                     std::shared_ptr<testing::EmulatorProcess>(
+                         std::move(*testing::EmulatorProcess::Start()))) {}
   // A second instance on the same emulator, with fresh memory.
-  KlingHarness(BlobStore* blobs, ResultSink* sink, std::shared_ptr<testing::EmulatorProcess> emu)
+  KlingHarness(BlobStore* blobs, ResultSink* sink,
+               std::shared_ptr<testing::EmulatorProcess> emu)
       : emu_(std::move(emu)) {
     KlingConfig c;
     c.access_key = "test-ak";
@@ -29,8 +31,8 @@ class KlingHarness final : public VideoGenerator {
     c.result_fetch.allowed_hosts = {"127.0.0.1"};
     c.result_fetch.allow_http_for_tests = true;
     c.result_fetch.allow_loopback_for_tests = true;
-    kling_ = std::make_unique<KlingVideoGenerator>(c, http_, *blobs, *sink, prices_, Resilience{},
-                                                   clock_);
+    kling_ = std::make_unique<KlingVideoGenerator>(
+        c, http_, *blobs, *sink, prices_, Resilience{}, clock_);
     pump_ = std::thread([this] { Pump(); });
   }
   ~KlingHarness() override {
@@ -38,8 +40,12 @@ class KlingHarness final : public VideoGenerator {
     pump_.join();
   }
   std::string_view name() const override { return kling_->name(); }
-  Result<Dispatch> Submit(const VideoRequest& r) override { return kling_->Submit(r); }
-  Result<std::optional<ProviderResult>> Poll(std::string_view id) override { return kling_->Poll(id); }
+  Result<Dispatch> Submit(const VideoRequest& r) override {
+    return kling_->Submit(r);
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
+    return kling_->Poll(id);
+  }
   Result<void> Adopt(std::string_view id, std::string_view resume) override {
     return kling_->Adopt(id, resume);
   }
@@ -57,7 +63,8 @@ class KlingHarness final : public VideoGenerator {
       auto cbs = emu_->Get(emu_->kling(), "/__control/callbacks");
       for (; cbs.is_array() && seen < cbs.size(); ++seen) {
         std::string url = cbs[seen]["url"];
-        (void)kling_->HandleCallback(ParseUrlQuery(url), cbs[seen]["body"].get<std::string>());
+        (void)kling_->HandleCallback(ParseUrlQuery(url),
+                                     cbs[seen]["body"].get<std::string>());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -78,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
     Kling, VideoGeneratorContractTest,
     ::testing::Values(testing::VideoGeneratorFactory{
         "kling",
-        [](BlobStore* blobs, ResultSink* sink) -> std::unique_ptr<VideoGenerator> {
+        [](BlobStore* blobs,
+           ResultSink* sink) -> std::unique_ptr<VideoGenerator> {
           return std::make_unique<KlingHarness>(blobs, sink);
         },
         nullptr, std::chrono::milliseconds(20000),

@@ -7,9 +7,11 @@
 
 namespace miri {
 
-KlingVideoGenerator::KlingVideoGenerator(KlingConfig config, HttpClient& http, BlobStore& blobs,
-                                         ResultSink& sink, const PriceTable& prices,
-                                         Resilience resilience, const Clock& clock)
+KlingVideoGenerator::KlingVideoGenerator(KlingConfig config, HttpClient& http,
+                                         BlobStore& blobs, ResultSink& sink,
+                                         const PriceTable& prices,
+                                         Resilience resilience,
+                                         const Clock& clock)
     : config_(std::move(config)),
       http_(http),
       blobs_(blobs),
@@ -19,7 +21,8 @@ KlingVideoGenerator::KlingVideoGenerator(KlingConfig config, HttpClient& http, B
       clock_(clock),
       jwt_(config_.access_key, config_.secret_key, clock) {}
 
-HttpRequest KlingVideoGenerator::Authorized(std::string method, std::string url) {
+HttpRequest KlingVideoGenerator::Authorized(std::string method,
+                                            std::string url) {
   HttpRequest r;
   r.method = std::move(method);
   r.url = std::move(url);
@@ -30,13 +33,17 @@ HttpRequest KlingVideoGenerator::Authorized(std::string method, std::string url)
   return r;
 }
 
-AttemptOutcome KlingVideoGenerator::MapError(const HttpResponse& r, bool idempotent) const {
+AttemptOutcome KlingVideoGenerator::MapError(const HttpResponse& r,
+                                             bool idempotent) const {
   AttemptOutcome o = DefaultHttpOutcome(r, idempotent, clock_.NowMs(), "kling");
   auto j = nlohmann::json::parse(r.body, nullptr, false);
-  int code = j.is_object() && j.contains("code") && j["code"].is_number_integer() ? j["code"].get<int>() : 0;
+  int code =
+      j.is_object() && j.contains("code") && j["code"].is_number_integer()
+          ? j["code"].get<int>()
+          : 0;
   std::string message = j.is_object() ? j.value("message", "") : "";
-  o.error.message = "kling HTTP " + std::to_string(r.status) + " code " + std::to_string(code) +
-                    ": " + message;
+  o.error.message = "kling HTTP " + std::to_string(r.status) + " code " +
+                    std::to_string(code) + ": " + message;
   if (code == 1302 || code == 1303) {  // rate / concurrency: back off and retry
     o.cls = CallClass::kFailure;
     o.retryable = true;
@@ -54,20 +61,25 @@ AttemptOutcome KlingVideoGenerator::MapError(const HttpResponse& r, bool idempot
   return o;
 }
 
-Result<nlohmann::json> KlingVideoGenerator::RequestBody(const VideoRequest& r) const {
+Result<nlohmann::json> KlingVideoGenerator::RequestBody(
+    const VideoRequest& r) const {
   RETURN_IF_ERROR(ValidateKlingRequest(config_, r), "kling");
   KlingImages images;
-  ASSIGN_OR_RETURN(std::string start, blobs_.Get(r.start_frame_blob), "start frame");
+  ASSIGN_OR_RETURN(std::string start, blobs_.Get(r.start_frame_blob),
+                   "start frame");
   images.image = Base64Encode(start);
   auto dims = ProbeImageDims(start);
   images.frame_height = dims ? dims->height : r.height;
   if (!r.end_frame_blob.empty() && !r.motion_brush) {
-    ASSIGN_OR_RETURN(std::string end, blobs_.Get(r.end_frame_blob), "end frame");
+    ASSIGN_OR_RETURN(std::string end, blobs_.Get(r.end_frame_blob),
+                     "end frame");
     images.image_tail = Base64Encode(end);
   }
   if (r.motion_brush) {
     if (!r.motion_brush->static_mask_blob.empty()) {
-      ASSIGN_OR_RETURN(std::string m, blobs_.Get(r.motion_brush->static_mask_blob), "static mask");
+      ASSIGN_OR_RETURN(std::string m,
+                       blobs_.Get(r.motion_brush->static_mask_blob),
+                       "static mask");
       images.static_mask = Base64Encode(m);
     }
     for (const DynamicMask& d : r.motion_brush->dynamic_masks) {
@@ -77,8 +89,9 @@ Result<nlohmann::json> KlingVideoGenerator::RequestBody(const VideoRequest& r) c
   }
   std::string callback;
   if (!config_.callback_base_url.empty()) {
-    callback = WithSignedQuery(config_.callback_base_url, config_.callback_secret,
-                               kKlingCallbackPurpose, CallbackParams(r));
+    callback =
+        WithSignedQuery(config_.callback_base_url, config_.callback_secret,
+                        kKlingCallbackPurpose, CallbackParams(r));
   }
   return BuildKlingBody(config_, r, images, callback);
 }
@@ -94,12 +107,15 @@ QueryParams KlingVideoGenerator::CallbackParams(const VideoRequest& r) const {
 
 int64_t KlingVideoGenerator::EstimateCostMicros(const VideoRequest& r) const {
   std::string model = KlingModelFor(config_, r);
-  int64_t ms = r.motion_brush ? 5000 : std::stoll(KlingDuration(model, r.duration_ms)) * 1000;
+  int64_t ms = r.motion_brush
+                   ? 5000
+                   : std::stoll(KlingDuration(model, r.duration_ms)) * 1000;
   auto est = prices_.EstimateVideo(model, ms);
   return est ? *est : 0;
 }
 
-std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::FindJob(const std::string& id) const {
+std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::FindJob(
+    const std::string& id) const {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return std::nullopt;
@@ -111,8 +127,10 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
     std::lock_guard lock(mu_);
     auto it = jobs_.find(r.job_id);
     if (it != jobs_.end()) {
-      if (!it->second) return MakeError(ErrorCode::kFailedPrecondition, "job being submitted");
-      return Dispatch{it->second->task_id, EstimateCostMicros(r), ResumeOf(*it->second)};
+      if (!it->second)
+        return MakeError(ErrorCode::kFailedPrecondition, "job being submitted");
+      return Dispatch{it->second->task_id, EstimateCostMicros(r),
+                      ResumeOf(*it->second)};
     }
     jobs_.emplace(r.job_id, std::nullopt);
   }
@@ -123,19 +141,22 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
   };
   auto body = RequestBody(r);
   if (!body) return abort(body.error());
-  HttpRequest req = Authorized("POST", config_.base_url + "/v1/videos/image2video");
+  HttpRequest req =
+      Authorized("POST", config_.base_url + "/v1/videos/image2video");
   req.body = body->dump();
-  auto resp = ResilientCall(http_, req, false, resilience_, clock_,
-                            [&](const HttpResponse& x) { return MapError(x, false); });
+  auto resp =
+      ResilientCall(http_, req, false, resilience_, clock_,
+                    [&](const HttpResponse& x) { return MapError(x, false); });
   if (!resp) return abort(WithContext(resp.error(), "kling submit"));
   auto j = nlohmann::json::parse(resp->body);
   if (!j.is_object() || j.value("code", -1) != 0 || !j.contains("data") ||
       !j["data"].is_object() || !j["data"].contains("task_id")) {
-    return abort(Error{ErrorCode::kUnavailable, "kling submit: unexpected response", {}});
+    return abort(Error{
+        ErrorCode::kUnavailable, "kling submit: unexpected response", {}});
   }
   const auto& id = j["data"]["task_id"];
-  Job job{r.job_id, id.is_string() ? id.get<std::string>() : id.dump(), KlingModelFor(config_, r),
-          r.output_key, r.duration_ms};
+  Job job{r.job_id, id.is_string() ? id.get<std::string>() : id.dump(),
+          KlingModelFor(config_, r), r.output_key, r.duration_ms};
   {
     std::lock_guard lock(mu_);
     jobs_[r.job_id] = job;
@@ -151,25 +172,31 @@ std::string KlingVideoGenerator::ResumeOf(const Job& job) {
       .dump();
 }
 
-Result<void> KlingVideoGenerator::Adopt(std::string_view job_id, std::string_view resume) {
+Result<void> KlingVideoGenerator::Adopt(std::string_view job_id,
+                                        std::string_view resume) {
   auto j = nlohmann::json::parse(resume, nullptr, false);
   auto text = [&](const char* key) -> std::string {
     if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
     return j[key].get<std::string>();
   };
-  Job job{std::string(job_id), text("task_id"), text("model"), text("output_key"), 0};
-  if (j.is_object() && j.contains("duration_ms") && j["duration_ms"].is_number_integer()) {
+  Job job{std::string(job_id), text("task_id"), text("model"),
+          text("output_key"), 0};
+  if (j.is_object() && j.contains("duration_ms") &&
+      j["duration_ms"].is_number_integer()) {
     job.duration_ms = j["duration_ms"].get<int64_t>();
   }
   std::vector<FieldIssue> issues;
   if (job.job_id.empty()) issues.push_back({"job_id", "required"});
-  if (job.task_id.empty()) issues.push_back({"resume.task_id", "required string"});
+  if (job.task_id.empty())
+    issues.push_back({"resume.task_id", "required string"});
   if (job.model.empty()) issues.push_back({"resume.model", "required string"});
-  if (job.output_key.empty()) issues.push_back({"resume.output_key", "required string"});
-  if (job.duration_ms <= 0) issues.push_back({"resume.duration_ms", "positive integer"});
+  if (job.output_key.empty())
+    issues.push_back({"resume.output_key", "required string"});
+  if (job.duration_ms <= 0)
+    issues.push_back({"resume.duration_ms", "positive integer"});
   if (!issues.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "kling adopt: not a kling job resume",
-                     std::move(issues));
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "kling adopt: not a kling job resume", std::move(issues));
   }
   std::lock_guard lock(mu_);
   jobs_.emplace(job.job_id, job);  // a job known here stays as it is
@@ -177,11 +204,13 @@ Result<void> KlingVideoGenerator::Adopt(std::string_view job_id, std::string_vie
 }
 
 Result<KlingTask> KlingVideoGenerator::Query(const Job& job) {
-  HttpRequest req = Authorized("GET", config_.base_url + "/v1/videos/image2video/" + job.task_id);
-  ASSIGN_OR_RETURN(HttpResponse resp,
-                   ResilientCall(http_, req, true, resilience_, clock_,
-                                 [&](const HttpResponse& x) { return MapError(x, true); }),
-                   "kling query");
+  HttpRequest req = Authorized(
+      "GET", config_.base_url + "/v1/videos/image2video/" + job.task_id);
+  ASSIGN_OR_RETURN(
+      HttpResponse resp,
+      ResilientCall(http_, req, true, resilience_, clock_,
+                    [&](const HttpResponse& x) { return MapError(x, true); }),
+      "kling query");
   auto j = nlohmann::json::parse(resp.body);
   if (!j.is_object() || !j.contains("data")) {
     return MakeError(ErrorCode::kUnavailable, "kling query: no data");
@@ -189,9 +218,10 @@ Result<KlingTask> KlingVideoGenerator::Query(const Job& job) {
   return ParseKlingTask(j["data"]);
 }
 
-Result<std::optional<ProviderResult>> KlingVideoGenerator::Finish(const Job& job,
-                                                                  const KlingTask& task) {
-  if (task.status != "succeed" && task.status != "failed") return std::optional<ProviderResult>();
+Result<std::optional<ProviderResult>> KlingVideoGenerator::Finish(
+    const Job& job, const KlingTask& task) {
+  if (task.status != "succeed" && task.status != "failed")
+    return std::optional<ProviderResult>();
   ProviderResult r;
   r.provider = "kling";
   r.job_id = job.job_id;
@@ -201,20 +231,27 @@ Result<std::optional<ProviderResult>> KlingVideoGenerator::Finish(const Job& job
     r.error = "kling task failed: " + task.status_msg;
     return std::optional<ProviderResult>(std::move(r));
   }
-  if (task.video_urls.empty()) return MakeError(ErrorCode::kUnavailable, "kling: no video url");
-  RETURN_IF_ERROR(http_.Download(task.video_urls[0], config_.result_fetch, blobs_, job.output_key),
+  if (task.video_urls.empty())
+    return MakeError(ErrorCode::kUnavailable, "kling: no video url");
+  RETURN_IF_ERROR(http_.Download(task.video_urls[0], config_.result_fetch,
+                                 blobs_, job.output_key),
                   "copying kling clip");
   r.output_blobs = {job.output_key};
-  auto cost = prices_.EstimateVideo(job.model, std::stoll(KlingDuration(job.model, job.duration_ms)) * 1000);
+  auto cost = prices_.EstimateVideo(
+      job.model, std::stoll(KlingDuration(job.model, job.duration_ms)) * 1000);
   r.cost_micros = cost ? *cost : 0;
   return std::optional<ProviderResult>(std::move(r));
 }
 
-Result<std::optional<ProviderResult>> KlingVideoGenerator::Poll(std::string_view job_id) {
+Result<std::optional<ProviderResult>> KlingVideoGenerator::Poll(
+    std::string_view job_id) {
   auto job = FindJob(std::string(job_id));
-  if (!job) return MakeError(ErrorCode::kNotFound, "unknown kling job " + std::string(job_id));
+  if (!job)
+    return MakeError(ErrorCode::kNotFound,
+                     "unknown kling job " + std::string(job_id));
   ASSIGN_OR_RETURN(KlingTask task, Query(*job), "kling poll");
-  ASSIGN_OR_RETURN(std::optional<ProviderResult> result, Finish(*job, task), "kling poll");
+  ASSIGN_OR_RETURN(std::optional<ProviderResult> result, Finish(*job, task),
+                   "kling poll");
   if (result) {
     std::lock_guard lock(mu_);
     claimed_.insert(job->job_id);  // a later callback is a duplicate
@@ -222,10 +259,13 @@ Result<std::optional<ProviderResult>> KlingVideoGenerator::Poll(std::string_view
   return result;
 }
 
-Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback(
-    std::string_view job_id, std::string_view token, std::string_view raw_body) {
-  return HandleCallback(QueryParams{{"job", std::string(job_id)}, {"t", std::string(token)}},
-                        raw_body);
+Result<KlingVideoGenerator::CallbackOutcome>
+KlingVideoGenerator::HandleCallback(std::string_view job_id,
+                                    std::string_view token,
+                                    std::string_view raw_body) {
+  return HandleCallback(
+      QueryParams{{"job", std::string(job_id)}, {"t", std::string(token)}},
+      raw_body);
 }
 
 std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::JobFromParams(
@@ -233,8 +273,8 @@ std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::JobFromParams(
   auto out = p.find("out");
   auto model = p.find("model");
   auto dur = p.find("dur");
-  if (out == p.end() || model == p.end() || dur == p.end() || out->second.empty() ||
-      model->second.empty()) {
+  if (out == p.end() || model == p.end() || dur == p.end() ||
+      out->second.empty() || model->second.empty()) {
     return std::nullopt;
   }
   int64_t ms = std::atoll(dur->second.c_str());
@@ -242,12 +282,15 @@ std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::JobFromParams(
   return Job{p.at("job"), task_id, model->second, out->second, ms};
 }
 
-Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback(
-    const QueryParams& query, std::string_view raw_body) {
-  auto params = VerifySignedQuery(config_.callback_secret, kKlingCallbackPurpose, query);
+Result<KlingVideoGenerator::CallbackOutcome>
+KlingVideoGenerator::HandleCallback(const QueryParams& query,
+                                    std::string_view raw_body) {
+  auto params =
+      VerifySignedQuery(config_.callback_secret, kKlingCallbackPurpose, query);
   if (!params || !params->count("job") || params->at("job").empty()) {
     return MakeError(ErrorCode::kRefused, "unauthenticated callback: bad token",
-                     {{"t", params ? "no job in the url" : params.error().issues[0].message}});
+                     {{"t", params ? "no job in the url"
+                                   : params.error().issues[0].message}});
   }
   const std::string job_id = params->at("job");
   auto body = nlohmann::json::parse(raw_body, nullptr, false);
@@ -259,25 +302,32 @@ Result<KlingVideoGenerator::CallbackOutcome> KlingVideoGenerator::HandleCallback
   if (!job) job = JobFromParams(*params, hinted.task_id);
   if (!job) return CallbackOutcome::kUnknownJob;
   if (hinted.task_id != job->task_id) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job",
+    return MakeError(ErrorCode::kRefused,
+                     "unauthenticated callback: task does not match job",
                      {{"task_id", "not the task of this job"}});
   }
   {
     std::lock_guard lock(mu_);
     if (claimed_.count(job->job_id)) return CallbackOutcome::kDuplicate;
   }
-  if (hinted.status != "succeed" && hinted.status != "failed") return CallbackOutcome::kPending;
+  if (hinted.status != "succeed" && hinted.status != "failed")
+    return CallbackOutcome::kPending;
   // The callback is a hint: act on the task as Kling reports it now.
   ASSIGN_OR_RETURN(KlingTask task, Query(*job), "kling callback");
-  if (from_url && !task.external_task_id.empty() && task.external_task_id != job->job_id) {
-    return MakeError(ErrorCode::kRefused, "unauthenticated callback: task does not match job",
+  if (from_url && !task.external_task_id.empty() &&
+      task.external_task_id != job->job_id) {
+    return MakeError(ErrorCode::kRefused,
+                     "unauthenticated callback: task does not match job",
                      {{"task_id", "Kling reports another job for this task"}});
   }
-  if (task.status != "succeed" && task.status != "failed") return CallbackOutcome::kPending;
+  if (task.status != "succeed" && task.status != "failed")
+    return CallbackOutcome::kPending;
   {
     std::lock_guard lock(mu_);
-    if (!claimed_.insert(job->job_id).second) return CallbackOutcome::kDuplicate;
-    if (from_url) jobs_.emplace(job->job_id, *job);  // Poll and dedupe here from now on
+    if (!claimed_.insert(job->job_id).second)
+      return CallbackOutcome::kDuplicate;
+    if (from_url)
+      jobs_.emplace(job->job_id, *job);  // Poll and dedupe here from now on
   }
   auto result = Finish(*job, task);
   if (!result || !*result) {

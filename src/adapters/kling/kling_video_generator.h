@@ -10,10 +10,11 @@
 //   (adapters/curl/signed_params.h), so any instance can finish a job
 //   another submitted. A callback with a bad token is REFUSED
 //   ("unauthenticated callback", reply 401, naming "t") and writes nothing;
-//   a job known only from its URL must be the task's external_task_id. A valid callback is only a hint: the task is queried
-//   and its queried state acted on, so duplicated, late or out-of-order
-//   callbacks never deliver twice or move a job backwards; exactly one
-//   ProviderResult per job reaches the sink (Poll's result counts).
+//   a job known only from its URL must be the task's external_task_id. A valid
+//   callback is only a hint: the task is queried and its queried state acted
+//   on, so duplicated, late or out-of-order callbacks never deliver twice or
+//   move a job backwards; exactly one ProviderResult per job reaches the sink
+//   (Poll's result counts).
 // - Submit's Dispatch carries the job as resume ({task_id, model,
 //   output_key, duration_ms}); Adopt on any instance makes it pollable
 //   there, so a restarted or other instance never submits it again (Kling
@@ -76,7 +77,8 @@ class KlingVideoGenerator final : public VideoGenerator {
   AttemptOutcome MapError(const HttpResponse& r, bool idempotent) const;
   Result<KlingTask> Query(const Job& job);
   // A final task -> result (copies the clip); nullopt while it runs.
-  Result<std::optional<ProviderResult>> Finish(const Job& job, const KlingTask& task);
+  Result<std::optional<ProviderResult>> Finish(const Job& job,
+                                               const KlingTask& task);
   std::optional<Job> FindJob(const std::string& job_id) const;
   static std::string ResumeOf(const Job& job);
   std::optional<Job> JobFromParams(const QueryParams& params,

@@ -27,7 +27,8 @@ class Sink final : public ResultSink {
   std::vector<ProviderResult> results;
 };
 
-const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x05\0\0\0\x02\xd0", 24);  // 1280x720
+const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x05\0\0\0\x02\xd0",
+                       24);  // 1280x720
 
 class KlingTest : public ::testing::Test {
  protected:
@@ -35,7 +36,8 @@ class KlingTest : public ::testing::Test {
     auto e = testing::EmulatorProcess::Start();
     ASSERT_TRUE(e) << e.error().ToString();
     emu_ = std::move(*e);
-    dir_ = std::filesystem::temp_directory_path() / ("miri-kling-" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("miri-kling-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     blobs_ = std::move(*LocalFsBlobStore::Open(dir_));
     ASSERT_TRUE(blobs_->Put("f/start.png", kPng));
@@ -44,8 +46,10 @@ class KlingTest : public ::testing::Test {
     clock_.SetMs(SystemClock().NowMs());
     RetryOptions ro;
     ro.max_attempts = 3;
-    retrier_ = std::make_unique<Retrier>(ro, sleeper_, [] { return 0.0; }, clock_);
-    breaker_ = std::make_unique<CircuitBreaker>("kling", CircuitBreakerOptions{}, clock_);
+    retrier_ = std::make_unique<Retrier>(
+        ro, sleeper_, [] { return 0.0; }, clock_);
+    breaker_ = std::make_unique<CircuitBreaker>(
+        "kling", CircuitBreakerOptions{}, clock_);
     Rebuild(Config());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -62,8 +66,9 @@ class KlingTest : public ::testing::Test {
     return c;
   }
   void Rebuild(KlingConfig c) {
-    kling_ = std::make_unique<KlingVideoGenerator>(std::move(c), http_, *blobs_, sink_, prices_,
-                                                   Resilience{breaker_.get(), retrier_.get()}, clock_);
+    kling_ = std::make_unique<KlingVideoGenerator>(
+        std::move(c), http_, *blobs_, sink_, prices_,
+        Resilience{breaker_.get(), retrier_.get()}, clock_);
   }
   VideoRequest Req(std::string job = "p1:v1") {
     VideoRequest r;
@@ -84,15 +89,17 @@ class KlingTest : public ::testing::Test {
     return cbs;
   }
   // Delivers a recorded callback the way our HTTP route would.
-  Result<Outcome> Deliver(const nlohmann::json& cb, KlingVideoGenerator* to = nullptr) {
+  Result<Outcome> Deliver(const nlohmann::json& cb,
+                          KlingVideoGenerator* to = nullptr) {
     std::string url = cb["url"];
-    return (to ? to : kling_.get())->HandleCallback(ParseUrlQuery(url),
-                                                    cb["body"].get<std::string>());
+    return (to ? to : kling_.get())
+        ->HandleCallback(ParseUrlQuery(url), cb["body"].get<std::string>());
   }
   nlohmann::json LastRequestBody() {
     auto reqs = emu_->Requests(emu_->kling());
     for (auto it = reqs.rbegin(); it != reqs.rend(); ++it) {
-      if ((*it)["method"] == "POST") return nlohmann::json::parse((*it)["body"].get<std::string>());
+      if ((*it)["method"] == "POST")
+        return nlohmann::json::parse((*it)["body"].get<std::string>());
     }
     return nullptr;
   }
@@ -133,11 +140,14 @@ TEST_F(KlingTest, SubmitIsAcceptedAndCallbacksDeliverTheClipOnce) {
 }
 
 TEST_F(KlingTest, OutOfOrderAndDuplicatedCallbacksNeverMoveBackwards) {
-  emu_->Post(emu_->kling(), "/__control/config", {{"callbackMode", "out_of_order"}});
+  emu_->Post(emu_->kling(), "/__control/config",
+             {{"callbackMode", "out_of_order"}});
   ASSERT_TRUE(kling_->Submit(Req()));
   auto cbs = Callbacks(3);
   ASSERT_EQ(cbs.size(), 3u);
-  EXPECT_EQ(nlohmann::json::parse(cbs[0]["body"].get<std::string>())["task_status"], "succeed");
+  EXPECT_EQ(
+      nlohmann::json::parse(cbs[0]["body"].get<std::string>())["task_status"],
+      "succeed");
   EXPECT_EQ(Deliver(cbs[0]).value(), Outcome::kDelivered);
   EXPECT_EQ(Deliver(cbs[1]).value(), Outcome::kDuplicate);
   EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDuplicate);
@@ -153,9 +163,11 @@ TEST_F(KlingTest, ForgedCallbacksAreRefusedAndWriteNothing) {
   auto bad = kling_->HandleCallback("p1:v1", "deadbeef", forged);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kRefused);
-  auto wrong_job = kling_->HandleCallback("p1:v1", CallbackToken("server-secret", "p1:v2"), forged);
+  auto wrong_job = kling_->HandleCallback(
+      "p1:v1", CallbackToken("server-secret", "p1:v2"), forged);
   ASSERT_FALSE(wrong_job);
-  auto wrong_task = kling_->HandleCallback("p1:v1", CallbackToken("server-secret", "p1:v1"), forged);
+  auto wrong_task = kling_->HandleCallback(
+      "p1:v1", CallbackToken("server-secret", "p1:v1"), forged);
   ASSERT_FALSE(wrong_task) << "a valid token cannot vouch for another task";
   EXPECT_TRUE(sink_.results.empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ / "clips"));
@@ -171,7 +183,8 @@ TEST_F(KlingTest, AnotherInstanceCompletesTheJobFromTheSignedCallbackUrl) {
                             Resilience{breaker_.get(), retrier_.get()}, clock_);
   nlohmann::json done;
   for (const auto& cb : cbs) {
-    auto status = nlohmann::json::parse(cb["body"].get<std::string>())["task_status"];
+    auto status =
+        nlohmann::json::parse(cb["body"].get<std::string>())["task_status"];
     if (status == "succeed") {
       done = cb;
     } else {
@@ -208,7 +221,8 @@ TEST_F(KlingTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
   emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
   auto d = kling_->Submit(Req());
   ASSERT_TRUE(d) << d.error().ToString();
-  EXPECT_EQ(nlohmann::json::parse(d->resume)["task_id"], d->provider_request_id);
+  EXPECT_EQ(nlohmann::json::parse(d->resume)["task_id"],
+            d->provider_request_id);
   Sink other_sink;
   KlingVideoGenerator other(Config(), http_, *blobs_, other_sink, prices_,
                             Resilience{breaker_.get(), retrier_.get()}, clock_);
@@ -226,9 +240,11 @@ TEST_F(KlingTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
   ASSERT_TRUE(again) << again.error().ToString();
   EXPECT_EQ(again->provider_request_id, d->provider_request_id);
   int creates = 0;
-  for (const auto& r : emu_->Requests(emu_->kling())) creates += r["method"] == "POST";
+  for (const auto& r : emu_->Requests(emu_->kling()))
+    creates += r["method"] == "POST";
   EXPECT_EQ(creates, 1);
-  auto bad = other.Adopt("p1:v2", R"({"task_id":"t","model":"m","output_key":"k"})");
+  auto bad =
+      other.Adopt("p1:v2", R"({"task_id":"t","model":"m","output_key":"k"})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().issues.at(0).path, "resume.duration_ms");
 }
@@ -244,30 +260,43 @@ TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {
   ASSERT_TRUE(done && done->has_value());
   EXPECT_EQ((*done)->output_blobs, std::vector<std::string>{"clips/v1.mp4"});
   auto cbs = Callbacks(3);
-  for (const auto& cb : cbs) EXPECT_EQ(Deliver(cb).value(), Outcome::kDuplicate);
+  for (const auto& cb : cbs)
+    EXPECT_EQ(Deliver(cb).value(), Outcome::kDuplicate);
   EXPECT_TRUE(sink_.results.empty());
 }
 
 TEST_F(KlingTest, MotionBrushShotIsAcceptedByTheModelThatSupportsIt) {
   VideoRequest r = Req();
-  r.motion_brush = MotionBrush{"f/mask.png", {DynamicMask{"f/mask.png", {{10, 20}, {30, 700}}}}};
+  r.motion_brush = MotionBrush{
+      "f/mask.png", {DynamicMask{"f/mask.png", {{10, 20}, {30, 700}}}}};
   auto d = kling_->Submit(r);
   ASSERT_TRUE(d) << d.error().ToString();
   auto body = LastRequestBody();
   EXPECT_EQ(body["model_name"], "kling-v1-5");
   EXPECT_FALSE(body.contains("image_tail"));
-  EXPECT_EQ(body["dynamic_masks"][0]["trajectories"][0], nlohmann::json::parse(R"({"x":10,"y":700})"));
+  EXPECT_EQ(body["dynamic_masks"][0]["trajectories"][0],
+            nlohmann::json::parse(R"({"x":10,"y":700})"));
 }
 
 TEST_F(KlingTest, ConcurrencyLimitIsRetriedAccountErrorsAreNot) {
   emu_->Post(emu_->kling(), "/__control/faults",
-             {{"rules", {{{"op", "create"}, {"status", 429}, {"times", 2},
-                          {"body", {{"code", 1303}, {"message", "parallel task over resource pack limit"}}}}}}});
+             {{"rules",
+               {{{"op", "create"},
+                 {"status", 429},
+                 {"times", 2},
+                 {"body",
+                  {{"code", 1303},
+                   {"message", "parallel task over resource pack limit"}}}}}}});
   ASSERT_TRUE(kling_->Submit(Req("p1:a")));
   EXPECT_EQ(sleeper_.delays().size(), 2u);
-  emu_->Post(emu_->kling(), "/__control/faults",
-             {{"rules", {{{"op", "create"}, {"status", 429}, {"times", 5},
-                          {"body", {{"code", 1102}, {"message", "resource pack exhausted"}}}}}}});
+  emu_->Post(
+      emu_->kling(), "/__control/faults",
+      {{"rules",
+        {{{"op", "create"},
+          {"status", 429},
+          {"times", 5},
+          {"body",
+           {{"code", 1102}, {"message", "resource pack exhausted"}}}}}}});
   auto r = kling_->Submit(Req("p1:b"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kResourceExhausted);
@@ -292,7 +321,8 @@ TEST_F(KlingTest, FailedTaskBecomesAFailedResult) {
   EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDelivered);
   ASSERT_EQ(sink_.results.size(), 1u);
   EXPECT_EQ(sink_.results[0].status, ProviderResult::Status::kFailed);
-  EXPECT_NE(sink_.results[0].error.find("content moderation"), std::string::npos);
+  EXPECT_NE(sink_.results[0].error.find("content moderation"),
+            std::string::npos);
 }
 
 }  // namespace

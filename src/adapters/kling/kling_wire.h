@@ -32,7 +32,8 @@ struct KlingConfig {
   std::string motion_brush_model = "kling-v1-5";
   std::string motion_brush_mode = "pro";
   std::set<std::string> motion_brush_models = {"kling-v1", "kling-v1-5"};
-  std::set<std::string> no_end_frame_models = {"kling-v2-master", "kling-v2-1-master"};
+  std::set<std::string> no_end_frame_models = {"kling-v2-master",
+                                               "kling-v2-1-master"};
 
   FetchPolicy result_fetch = [] {
     FetchPolicy p;
@@ -60,7 +61,8 @@ std::string KlingModelFor(const KlingConfig& c, const VideoRequest& r);
 std::string KlingDuration(const std::string& model, int64_t duration_ms);
 Result<void> ValidateKlingRequest(const KlingConfig& c, const VideoRequest& r);
 nlohmann::json BuildKlingBody(const KlingConfig& c, const VideoRequest& r,
-                              const KlingImages& images, const std::string& callback_url);
+                              const KlingImages& images,
+                              const std::string& callback_url);
 
 struct KlingTask {
   std::string task_id;

@@ -12,14 +12,13 @@ namespace {
 
 const std::set<std::string, std::less<>>& StopWords() {
   static const std::set<std::string, std::less<>> kWords = {
-      "a",     "an",    "the",   "is",    "are",  "was",    "were", "be",
-      "been",  "of",    "in",    "on",    "at",   "to",     "and",  "or",
-      "with",  "her",   "his",   "she",   "he",   "it",     "its",  "this",
-      "that",  "these", "those", "too",   "very", "should", "must", "keep",
-      "make",  "look",  "looks", "like",  "as",   "by",     "for",  "from",
-      "has",   "have",  "not",   "no",    "but",  "so",     "into", "there",
-      "their", "them",  "they",  "we",    "you",  "i",      "my",   "our",
-      "always", "never", "more", "less",  "than", "all",    "any",  "some",
+      "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "in",
+      "on", "at", "to", "and", "or", "with", "her", "his", "she", "he", "it",
+      "its", "this", "that", "these", "those", "too", "very", "should", "must",
+      "keep", "make", "look", "looks", "like", "as", "by", "for", "from", "has",
+      "have", "not", "no", "but", "so", "into", "there", "their", "them",
+      "they", "we", "you", "i", "my", "our", "always", "never", "more", "less",
+      "than", "all", "any", "some",
       // The character's name is in nearly every rule and shot about her:
       // it says nothing about which rule fits.
       "miri", "mirin14"};
@@ -43,26 +42,26 @@ const std::unordered_map<std::string, std::string>& Concepts() {
     add("#top", {"shirt", "sleeve", "sweater", "jumper", "blouse", "cardigan"});
     add("#hair", {"hair", "braid", "ponytail", "fringe", "bang", "curl",
                   "blonde", "brunette"});
-    add("#face", {"face", "mouth", "smile", "lip", "eye", "expression",
-                  "teeth", "happy", "sad", "calm", "frown", "grin"});
-    add("#light", {"light", "lighting", "lamp", "shadow", "dark", "bright",
-                   "glow", "neon", "sun", "sunset", "dusk", "dawn", "night",
-                   "streetlight"});
+    add("#face", {"face", "mouth", "smile", "lip", "eye", "expression", "teeth",
+                  "happy", "sad", "calm", "frown", "grin"});
+    add("#light",
+        {"light", "lighting", "lamp", "shadow", "dark", "bright", "glow",
+         "neon", "sun", "sunset", "dusk", "dawn", "night", "streetlight"});
     add("#weather", {"rain", "raindrop", "storm", "snow", "snowflake", "wind",
                      "cloud", "puddle", "wet", "umbrella", "drizzle"});
-    add("#colour", {"red", "orange", "yellow", "green", "blue", "purple",
-                    "pink", "brown", "black", "white", "grey", "gray",
-                    "colour", "color", "saturat", "pastel", "muted", "warm",
-                    "cold", "palette", "tone"});
+    add("#colour",
+        {"red",     "orange", "yellow", "green", "blue", "purple",  "pink",
+         "brown",   "black",  "white",  "grey",  "gray", "colour",  "color",
+         "saturat", "pastel", "muted",  "warm",  "cold", "palette", "tone"});
     add("#camera", {"shot", "closeup", "close", "wide", "angle", "framing",
                     "frame", "camera", "zoom", "pan", "waist", "far"});
     add("#setting", {"street", "room", "bedroom", "window", "sky", "city",
-                     "forest", "field", "rooftop", "roof", "kitchen",
-                     "school", "park", "background", "wall", "sign"});
+                     "forest", "field", "rooftop", "roof", "kitchen", "school",
+                     "park", "background", "wall", "sign"});
     add("#motion", {"twirl", "spin", "dance", "run", "jump", "walk", "turn",
                     "wave", "float", "fall"});
-    add("#animal", {"dog", "cat", "bird", "horse", "leg", "paw", "tail",
-                    "limb"});
+    add("#animal",
+        {"dog", "cat", "bird", "horse", "leg", "paw", "tail", "limb"});
     add("#object", {"guitar", "piano", "mic", "microphone", "book", "cup",
                     "phone", "stand", "chair", "table", "bicycle", "bike"});
     return t;
@@ -74,15 +73,16 @@ const std::unordered_map<std::string, std::string>& Concepts() {
 // "twirling"/"twirl", "lights"/"light". Not a real stemmer.
 std::string Stem(std::string w) {
   auto ends = [&w](std::string_view s) {
-    return w.size() > s.size() && w.compare(w.size() - s.size(), s.size(), s) == 0;
+    return w.size() > s.size() &&
+           w.compare(w.size() - s.size(), s.size(), s) == 0;
   };
   if (w.size() > 5 && ends("ing")) {
     w.resize(w.size() - 3);
     if (w.size() > 2 && w[w.size() - 1] == w[w.size() - 2]) w.pop_back();
   } else if (w.size() > 4 && ends("ed")) {
     w.resize(w.size() - 2);
-  } else if (w.size() > 4 && (ends("sses") || ends("ches") || ends("shes") ||
-                              ends("xes"))) {
+  } else if (w.size() > 4 &&
+             (ends("sses") || ends("ches") || ends("shes") || ends("xes"))) {
     w.resize(w.size() - 2);
   } else if (w.size() > 3 && ends("s") && !ends("ss") && !ends("us")) {
     w.pop_back();

@@ -80,26 +80,33 @@ void WarpPlane(const uint8_t* src, int w, int h, double zoom, double cx,
     const uint16_t* a = row_a.data();
     const uint16_t* b = row_b.data();
     for (int x = 0; x < w; ++x) {
-      out[x] = static_cast<uint8_t>((a[x] * (256 - wy) + b[x] * wy + 32768) >> 16);
+      out[x] =
+          static_cast<uint8_t>((a[x] * (256 - wy) + b[x] * wy + 32768) >> 16);
     }
   }
 }
 
 void CopyPlane(const uint8_t* src, int w, int h, uint8_t* dst, int stride) {
   for (int y = 0; y < h; ++y) {
-    std::memcpy(dst + static_cast<size_t>(y) * stride, src + static_cast<size_t>(y) * w, w);
+    std::memcpy(dst + static_cast<size_t>(y) * stride,
+                src + static_cast<size_t>(y) * w, w);
   }
 }
 
-void BlendInto(uint8_t* dst, int stride, const uint8_t* other, int w, int h, int t256) {
+void BlendInto(uint8_t* dst, int stride, const uint8_t* other, int w, int h,
+               int t256) {
   for (int y = 0; y < h; ++y) {
     uint8_t* d = dst + static_cast<size_t>(y) * stride;
     const uint8_t* o = other + static_cast<size_t>(y) * w;
-    for (int x = 0; x < w; ++x) d[x] = static_cast<uint8_t>((d[x] * (256 - t256) + o[x] * t256 + 128) >> 8);
+    for (int x = 0; x < w; ++x)
+      d[x] =
+          static_cast<uint8_t>((d[x] * (256 - t256) + o[x] * t256 + 128) >> 8);
   }
 }
 
-bool Has(const std::string& s, std::string_view w) { return s.find(w) != std::string::npos; }
+bool Has(const std::string& s, std::string_view w) {
+  return s.find(w) != std::string::npos;
+}
 
 }  // namespace
 
@@ -138,7 +145,8 @@ Planes ToPlanes(const Image& rgb) {
 
 CameraMove CameraMoveFor(std::string_view prompt) {
   std::string s(prompt);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   CameraMove m;
   if (Has(s, "static") || Has(s, "locked")) return m;
   if (Has(s, "zoom in") || Has(s, "push in") || Has(s, "dolly in")) {
@@ -162,11 +170,13 @@ CameraMove CameraMoveFor(std::string_view prompt) {
 Mask MaskFromImage(const Image& image) {
   Mask m{image.width, image.height,
          std::vector<uint8_t>(static_cast<size_t>(image.width) * image.height)};
-  for (size_t i = 0; i < image.px.size(); ++i) m.on[i] = Luma(image.px[i]) >= 128 ? 1 : 0;
+  for (size_t i = 0; i < image.px.size(); ++i)
+    m.on[i] = Luma(image.px[i]) >= 128 ? 1 : 0;
   return m;
 }
 
-Animator::Animator(AnimationPlan plan) : plan_(std::move(plan)), holed_(plan_.start) {
+Animator::Animator(AnimationPlan plan)
+    : plan_(std::move(plan)), holed_(plan_.start) {
   const int w = holed_.width, h = holed_.height, cw = w / 2;
   for (const MotionLayer& layer : plan_.layers) {
     Bounds b = BoundsOf(layer.mask);
@@ -187,8 +197,10 @@ Animator::Animator(AnimationPlan plan) : plan_(std::move(plan)), holed_(plan_.st
       for (int x = b.x0; x < b.x1; ++x) {
         if (!layer.mask.at(x, y)) continue;
         holed_.y[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>(sy / n);
-        holed_.u[static_cast<size_t>(y / 2) * cw + x / 2] = static_cast<uint8_t>(su / n);
-        holed_.v[static_cast<size_t>(y / 2) * cw + x / 2] = static_cast<uint8_t>(sv / n);
+        holed_.u[static_cast<size_t>(y / 2) * cw + x / 2] =
+            static_cast<uint8_t>(su / n);
+        holed_.v[static_cast<size_t>(y / 2) * cw + x / 2] =
+            static_cast<uint8_t>(sv / n);
       }
     }
   }
@@ -200,11 +212,14 @@ TrajectoryPoint Animator::PathAt(size_t layer, double t) const {
   double s = std::clamp(t, 0.0, 1.0) * static_cast<double>(path.size() - 1);
   size_t j = std::min(static_cast<size_t>(s), path.size() - 2);
   double f = s - static_cast<double>(j);
-  return {static_cast<int>(std::lround(path[j].x + (path[j + 1].x - path[j].x) * f)),
-          static_cast<int>(std::lround(path[j].y + (path[j + 1].y - path[j].y) * f))};
+  return {static_cast<int>(
+              std::lround(path[j].x + (path[j + 1].x - path[j].x) * f)),
+          static_cast<int>(
+              std::lround(path[j].y + (path[j + 1].y - path[j].y) * f))};
 }
 
-void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const {
+void Animator::Render(int k, int n, PlaneView y, PlaneView u,
+                      PlaneView v) const {
   const int w = width(), h = height(), cw = w / 2, ch = h / 2;
   const double t = n > 1 ? static_cast<double>(k) / (n - 1) : 0.0;
   const int t256 = static_cast<int>(std::lround(t * 256));
@@ -224,9 +239,12 @@ void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const
         CopyPlane(p.v.data(), cw, ch, dv.data, dv.stride);
         return;
       }
-      WarpPlane(p.y.data(), w, h, zoom, w / 2.0 + px, h / 2.0 + py, dy.data, dy.stride);
-      WarpPlane(p.u.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2, du.data, du.stride);
-      WarpPlane(p.v.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2, dv.data, dv.stride);
+      WarpPlane(p.y.data(), w, h, zoom, w / 2.0 + px, h / 2.0 + py, dy.data,
+                dy.stride);
+      WarpPlane(p.u.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2,
+                du.data, du.stride);
+      WarpPlane(p.v.data(), cw, ch, zoom, cw / 2.0 + px / 2, ch / 2.0 + py / 2,
+                dv.data, dv.stride);
     };
     warp(base, y, u, v);
     if (plan_.end && t256 > 0) {
@@ -252,7 +270,8 @@ void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const
       const MotionLayer& layer = plan_.layers[i];
       TrajectoryPoint at = PathAt(i, t);
       int dx = at.x - layer.path.front().x, dy = at.y - layer.path.front().y;
-      int cdx = static_cast<int>(std::lround(dx / 2.0)), cdy = static_cast<int>(std::lround(dy / 2.0));
+      int cdx = static_cast<int>(std::lround(dx / 2.0)),
+          cdy = static_cast<int>(std::lround(dy / 2.0));
       for (int sy = 0; sy < h; ++sy) {
         int ty = sy + dy;
         if (ty < 0 || ty >= h) continue;
@@ -260,7 +279,8 @@ void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const
           if (!layer.mask.at(sx, sy)) continue;
           int tx = sx + dx;
           if (tx < 0 || tx >= w) continue;
-          y.data[static_cast<size_t>(ty) * y.stride + tx] = plan_.start.y[static_cast<size_t>(sy) * w + sx];
+          y.data[static_cast<size_t>(ty) * y.stride + tx] =
+              plan_.start.y[static_cast<size_t>(sy) * w + sx];
           if ((sx & 1) || (sy & 1)) continue;
           int ux = sx / 2 + cdx, uy = sy / 2 + cdy;
           if (ux < 0 || ux >= cw || uy < 0 || uy >= ch) continue;
@@ -276,11 +296,14 @@ void Animator::Render(int k, int n, PlaneView y, PlaneView u, PlaneView v) const
     for (int sy = 0; sy < h; ++sy) {
       for (int sx = 0; sx < w; ++sx) {
         if (!m.at(sx, sy)) continue;
-        y.data[static_cast<size_t>(sy) * y.stride + sx] = plan_.start.y[static_cast<size_t>(sy) * w + sx];
+        y.data[static_cast<size_t>(sy) * y.stride + sx] =
+            plan_.start.y[static_cast<size_t>(sy) * w + sx];
         if ((sx & 1) || (sy & 1)) continue;
         size_t src = static_cast<size_t>(sy / 2) * cw + sx / 2;
-        u.data[static_cast<size_t>(sy / 2) * u.stride + sx / 2] = plan_.start.u[src];
-        v.data[static_cast<size_t>(sy / 2) * v.stride + sx / 2] = plan_.start.v[src];
+        u.data[static_cast<size_t>(sy / 2) * u.stride + sx / 2] =
+            plan_.start.u[src];
+        v.data[static_cast<size_t>(sy / 2) * v.stride + sx / 2] =
+            plan_.start.v[src];
       }
     }
   }

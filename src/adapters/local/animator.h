@@ -51,7 +51,9 @@ CameraMove CameraMoveFor(std::string_view prompt);
 struct Mask {
   int width = 0, height = 0;
   std::vector<uint8_t> on;
-  bool at(int x, int y) const { return on[static_cast<size_t>(y) * width + x] != 0; }
+  bool at(int x, int y) const {
+    return on[static_cast<size_t>(y) * width + x] != 0;
+  }
 };
 Mask MaskFromImage(const Image& image);  // luma >= 128 is inside
 

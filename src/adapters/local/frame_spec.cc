@@ -15,7 +15,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -33,8 +34,10 @@ uint64_t Fnv1a(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -61,8 +64,8 @@ std::string CaptionOf(std::string_view body) {
   size_t start = 0;
   for (int guard = 0; guard < 64 && start < body.size(); ++guard) {
     size_t dot = body.find(". ", start);
-    std::string_view sentence =
-        Trim(body.substr(start, dot == std::string_view::npos ? body.npos : dot - start));
+    std::string_view sentence = Trim(body.substr(
+        start, dot == std::string_view::npos ? body.npos : dot - start));
     start = dot == std::string_view::npos ? body.size() : dot + 2;
     if (sentence.empty() || Contains(sentence, kMiriLora) ||
         sentence.starts_with("Resting state:")) {
@@ -86,29 +89,41 @@ struct MoodWords {
 const std::array<MoodWords, 6>& Moods() {
   static const std::array<MoodWords, 6> kMoods = {{
       {"melancholy",
-       {"sad", "melanchol", "lonely", "rain", "grief", "tears", "cold", "grey", "gray", "blue"},
+       {"sad", "melanchol", "lonely", "rain", "grief", "tears", "cold", "grey",
+        "gray", "blue"},
        {"melancholy", MakePixel(52, 70, 98), MakePixel(120, 138, 160),
-        MakePixel(44, 52, 64), MakePixel(70, 84, 110), MakePixel(200, 120, 40)}},
+        MakePixel(44, 52, 64), MakePixel(70, 84, 110),
+        MakePixel(200, 120, 40)}},
       {"joyful",
-       {"joy", "happy", "bright", "sun", "summer", "danc", "laugh", "celebrat", "warm", "golden"},
+       {"joy", "happy", "bright", "sun", "summer", "danc", "laugh", "celebrat",
+        "warm", "golden"},
        {"joyful", MakePixel(255, 196, 80), MakePixel(255, 236, 170),
-        MakePixel(120, 180, 80), MakePixel(230, 120, 60), MakePixel(60, 120, 200)}},
+        MakePixel(120, 180, 80), MakePixel(230, 120, 60),
+        MakePixel(60, 120, 200)}},
       {"tense",
-       {"tense", "fear", "storm", "danger", "angry", "anger", "dark", "thunder", "chase", "scream"},
+       {"tense", "fear", "storm", "danger", "angry", "anger", "dark", "thunder",
+        "chase", "scream"},
        {"tense", MakePixel(40, 12, 16), MakePixel(120, 40, 36),
-        MakePixel(24, 20, 22), MakePixel(180, 40, 30), MakePixel(90, 110, 130)}},
+        MakePixel(24, 20, 22), MakePixel(180, 40, 30),
+        MakePixel(90, 110, 130)}},
       {"calm",
-       {"calm", "peace", "gentle", "quiet", "dawn", "soft", "serene", "morning", "still", "breeze"},
+       {"calm", "peace", "gentle", "quiet", "dawn", "soft", "serene", "morning",
+        "still", "breeze"},
        {"calm", MakePixel(170, 210, 225), MakePixel(236, 222, 206),
-        MakePixel(150, 180, 150), MakePixel(120, 160, 170), MakePixel(180, 90, 110)}},
+        MakePixel(150, 180, 150), MakePixel(120, 160, 170),
+        MakePixel(180, 90, 110)}},
       {"night",
-       {"night", "moon", "stars", "midnight", "neon", "lamplight", "evening", "dusk", "nocturn", "streetlight"},
+       {"night", "moon", "stars", "midnight", "neon", "lamplight", "evening",
+        "dusk", "nocturn", "streetlight"},
        {"night", MakePixel(10, 14, 40), MakePixel(50, 40, 90),
-        MakePixel(20, 22, 34), MakePixel(240, 200, 90), MakePixel(170, 60, 70)}},
+        MakePixel(20, 22, 34), MakePixel(240, 200, 90),
+        MakePixel(170, 60, 70)}},
       {"dreamy",
-       {"dream", "magic", "wonder", "float", "fantasy", "sparkl", "glow", "pastel", "cloud", "imagin"},
+       {"dream", "magic", "wonder", "float", "fantasy", "sparkl", "glow",
+        "pastel", "cloud", "imagin"},
        {"dreamy", MakePixel(200, 170, 230), MakePixel(250, 210, 230),
-        MakePixel(170, 150, 200), MakePixel(255, 240, 150), MakePixel(70, 140, 150)}},
+        MakePixel(170, 150, 200), MakePixel(255, 240, 150),
+        MakePixel(70, 140, 150)}},
   }};
   return kMoods;
 }
@@ -139,17 +154,22 @@ Pixel FromHex(const std::string& s) {
 
 nlohmann::json BoxJson(const Box& b) { return {b.x, b.y, b.w, b.h}; }
 Box BoxFrom(const nlohmann::json& j) {
-  return {j.at(0).get<int>(), j.at(1).get<int>(), j.at(2).get<int>(), j.at(3).get<int>()};
+  return {j.at(0).get<int>(), j.at(1).get<int>(), j.at(2).get<int>(),
+          j.at(3).get<int>()};
 }
 
 }  // namespace
 
 std::string_view ShotTypeName(ShotType t) {
   switch (t) {
-    case ShotType::kWide: return "WIDE";
-    case ShotType::kMedium: return "MEDIUM";
-    case ShotType::kCloseUp: return "CLOSE-UP";
-    case ShotType::kExtremeCloseUp: return "EXTREME CLOSE-UP";
+    case ShotType::kWide:
+      return "WIDE";
+    case ShotType::kMedium:
+      return "MEDIUM";
+    case ShotType::kCloseUp:
+      return "CLOSE-UP";
+    case ShotType::kExtremeCloseUp:
+      return "EXTREME CLOSE-UP";
   }
   return "MEDIUM";
 }
@@ -172,8 +192,12 @@ Palette PaletteForMood(std::string_view text) {
     if (hits > best) best = hits, chosen = &m;
   }
   if (chosen != nullptr) return chosen->palette;
-  return {"neutral", MakePixel(140, 170, 200), MakePixel(220, 225, 230),
-          MakePixel(130, 125, 115), MakePixel(90, 100, 110), MakePixel(110, 80, 150)};
+  return {"neutral",
+          MakePixel(140, 170, 200),
+          MakePixel(220, 225, 230),
+          MakePixel(130, 125, 115),
+          MakePixel(90, 100, 110),
+          MakePixel(110, 80, 150)};
 }
 
 Palette PaletteFromPixels(const Image& image) {
@@ -201,10 +225,9 @@ FrameSpec ParseFrameSpec(const ImageRequest& request) {
              Contains(lower, "long shot") || Contains(lower, "aerial")) {
     spec.shot = ShotType::kWide;
   }
-  spec.shows_miri =
-      std::find(request.loras.begin(), request.loras.end(), kMiriLora) !=
-          request.loras.end() ||
-      Contains(body, kMiriLora);
+  spec.shows_miri = std::find(request.loras.begin(), request.loras.end(),
+                              kMiriLora) != request.loras.end() ||
+                    Contains(body, kMiriLora);
   spec.caption = CaptionOf(body);
   spec.palette = PaletteForMood(body);
   spec.seed = request.seed ? static_cast<uint64_t>(*request.seed)
@@ -218,7 +241,8 @@ std::string FrameInfoToJson(const FrameInfo& info) {
       {"mood", info.palette.mood},
       {"palette",
        {Hex(info.palette.sky_top), Hex(info.palette.sky_bottom),
-        Hex(info.palette.ground), Hex(info.palette.accent), Hex(info.palette.dress)}},
+        Hex(info.palette.ground), Hex(info.palette.accent),
+        Hex(info.palette.dress)}},
       {"horizon_y", info.horizon_y},
       {"has_figure", info.has_figure},
       {"figure", BoxJson(info.figure)},
@@ -229,7 +253,8 @@ std::string FrameInfoToJson(const FrameInfo& info) {
 }
 
 std::optional<FrameInfo> FrameInfoFromJson(std::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   try {
     FrameInfo info;

@@ -33,7 +33,8 @@ Dispatch JobRunner::Submit(const std::string& job_id, int64_t cost_micros,
   ++submitted_;
   Job job;
   job.job_id = job_id;
-  job.dispatch.provider_request_id = fmt::format("{}-{:06}", provider_, submitted_);
+  job.dispatch.provider_request_id =
+      fmt::format("{}-{:06}", provider_, submitted_);
   job.dispatch.estimated_cost_micros = cost_micros;
   job.work = std::move(work);
   if (submitted_ <= options_.fail_first_n) {

@@ -62,7 +62,8 @@ class JobRunner {
  public:
   using Work = std::function<JobOutcome()>;
 
-  JobRunner(std::string provider, ResultSink* sink, LocalProviderOptions options);
+  JobRunner(std::string provider, ResultSink* sink,
+            LocalProviderOptions options);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;

@@ -38,7 +38,10 @@ TEST(JobRunnerTest, SameJobIdRunsTheWorkOnce) {
   RecordingSink sink;
   std::atomic<int> runs{0};
   JobRunner runner("local-test", &sink, {.workers = 2, .start_paused = true});
-  auto work = [&] { ++runs; return JobOutcome{{"x"}, std::nullopt}; };
+  auto work = [&] {
+    ++runs;
+    return JobOutcome{{"x"}, std::nullopt};
+  };
   Dispatch a = runner.Submit("same", 0, work);
   Dispatch b = runner.Submit("same", 0, work);
   EXPECT_EQ(a.provider_request_id, b.provider_request_id);
@@ -84,12 +87,14 @@ TEST(JobRunnerTest, FirstNJobsFailAsConfigured) {
   RecordingSink sink;
   JobRunner runner("local-test", &sink,
                    {.fail_first_n = 2, .failures_retryable = true});
-  for (int i = 0; i < 3; ++i) runner.Submit("f" + std::to_string(i), 0, Succeed("o"));
+  for (int i = 0; i < 3; ++i)
+    runner.Submit("f" + std::to_string(i), 0, Succeed("o"));
   ASSERT_TRUE(sink.WaitForCount(3, seconds(10)));
   auto f0 = sink.WaitFor("f0", seconds(1)), f2 = sink.WaitFor("f2", seconds(1));
   EXPECT_EQ(f0->status, ProviderResult::Status::kFailed);
   EXPECT_TRUE(f0->retryable);
-  EXPECT_EQ(sink.WaitFor("f1", seconds(1))->status, ProviderResult::Status::kFailed);
+  EXPECT_EQ(sink.WaitFor("f1", seconds(1))->status,
+            ProviderResult::Status::kFailed);
   EXPECT_EQ(f2->status, ProviderResult::Status::kSucceeded);
 }
 
@@ -97,8 +102,11 @@ TEST(JobRunnerTest, FailureRateIsRepeatableForASeed) {
   auto pattern = [](uint64_t seed) {
     RecordingSink sink;
     JobRunner runner("local-test", &sink,
-                     {.failure_rate = 0.5, .failure_seed = seed, .failures_retryable = false});
-    for (int i = 0; i < 40; ++i) runner.Submit("r" + std::to_string(i), 0, Succeed("o"));
+                     {.failure_rate = 0.5,
+                      .failure_seed = seed,
+                      .failures_retryable = false});
+    for (int i = 0; i < 40; ++i)
+      runner.Submit("r" + std::to_string(i), 0, Succeed("o"));
     EXPECT_TRUE(sink.WaitForCount(40, seconds(20)));
     std::string bits;
     for (int i = 0; i < 40; ++i) {

@@ -13,7 +13,8 @@ constexpr size_t kMaxReferences = 4;
 
 // Continuity from a reference PNG: its FrameInfo when it carries one,
 // otherwise the palette of its pixels.
-void TakeContinuity(std::string_view png, const Image& decoded, FrameSpec& spec) {
+void TakeContinuity(std::string_view png, const Image& decoded,
+                    FrameSpec& spec) {
   auto text = PngText(png);
   if (auto it = text.find(kFrameInfoKey); it != text.end()) {
     if (auto info = FrameInfoFromJson(it->second)) {
@@ -44,7 +45,9 @@ Image Composite(const Image& old_image, const Image& fresh, const Image& mask) {
     int a = Luma(mask.px[i]);
     if (a == 0) continue;
     Pixel o = old_image.px[i], n = fresh.px[i];
-    auto mix = [a](int x, int y) { return (x * (255 - a) + y * a + 127) / 255; };
+    auto mix = [a](int x, int y) {
+      return (x * (255 - a) + y * a + 127) / 255;
+    };
     out.px[i] = MakePixel(mix(Red(o), Red(n)), mix(Green(o), Green(n)),
                           mix(Blue(o), Blue(n)));
   }
@@ -68,24 +71,30 @@ Result<void> ValidateImageRequest(const ImageRequest& r) {
   if (r.job_id.empty()) issues.push_back({"job_id", "required"});
   if (r.prompt.empty()) issues.push_back({"prompt", "required"});
   if (r.width < kMinSide || r.width > kMaxSide) {
-    issues.push_back({"width", fmt::format("must be {}..{}, got {}", kMinSide, kMaxSide, r.width)});
+    issues.push_back({"width", fmt::format("must be {}..{}, got {}", kMinSide,
+                                           kMaxSide, r.width)});
   }
   if (r.height < kMinSide || r.height > kMaxSide) {
-    issues.push_back({"height", fmt::format("must be {}..{}, got {}", kMinSide, kMaxSide, r.height)});
+    issues.push_back({"height", fmt::format("must be {}..{}, got {}", kMinSide,
+                                            kMaxSide, r.height)});
   }
   if (!IsValidBlobKey(r.output_key)) {
     issues.push_back({"output_key", "not a valid blob key"});
   }
   if (r.mode == ImageRequest::Mode::kEdit) {
     if (r.reference_blobs.empty()) {
-      issues.push_back({"reference_blobs", "an edit needs at least one reference"});
+      issues.push_back(
+          {"reference_blobs", "an edit needs at least one reference"});
     } else if (r.reference_blobs.size() > kMaxReferences) {
-      issues.push_back({"reference_blobs", fmt::format("at most {}", kMaxReferences)});
+      issues.push_back(
+          {"reference_blobs", fmt::format("at most {}", kMaxReferences)});
     }
   }
   if (r.mode == ImageRequest::Mode::kInpaint) {
-    if (r.image_blob.empty()) issues.push_back({"image_blob", "inpainting needs the image"});
-    if (r.mask_blob.empty()) issues.push_back({"mask_blob", "inpainting needs a mask"});
+    if (r.image_blob.empty())
+      issues.push_back({"image_blob", "inpainting needs the image"});
+    if (r.mask_blob.empty())
+      issues.push_back({"mask_blob", "inpainting needs a mask"});
   }
   if (!issues.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid image request",
@@ -101,18 +110,22 @@ Result<std::string> GenerateImage(BlobStore& blobs, const ImageRequest& r) {
     frame = RenderFrame(spec, r.width, r.height);
   } else if (r.mode == ImageRequest::Mode::kEdit) {
     std::string bytes;
-    ASSIGN_OR_RETURN(Image ref, LoadPng(blobs, r.reference_blobs.front(), &bytes),
+    ASSIGN_OR_RETURN(Image ref,
+                     LoadPng(blobs, r.reference_blobs.front(), &bytes),
                      "reference_blobs[0]");
     TakeContinuity(bytes, ref, spec);
     frame = RenderFrame(spec, r.width, r.height);
   } else {
     std::string bytes;
-    ASSIGN_OR_RETURN(Image image, LoadPng(blobs, r.image_blob, &bytes), "image_blob");
-    ASSIGN_OR_RETURN(Image mask, LoadPng(blobs, r.mask_blob, nullptr), "mask_blob");
+    ASSIGN_OR_RETURN(Image image, LoadPng(blobs, r.image_blob, &bytes),
+                     "image_blob");
+    ASSIGN_OR_RETURN(Image mask, LoadPng(blobs, r.mask_blob, nullptr),
+                     "mask_blob");
     if (mask.width != image.width || mask.height != image.height) {
-      return MakeError(ErrorCode::kInvalidArgument, "mask and image differ in size",
-                       {{"mask_blob", fmt::format("{}x{}, image is {}x{}", mask.width,
-                                                  mask.height, image.width, image.height)}});
+      return MakeError(
+          ErrorCode::kInvalidArgument, "mask and image differ in size",
+          {{"mask_blob", fmt::format("{}x{}, image is {}x{}", mask.width,
+                                     mask.height, image.width, image.height)}});
     }
     // The framing stays the image's; a mood the prompt names recolours the
     // masked region (that is what the person asked to change).
@@ -122,9 +135,10 @@ Result<std::string> GenerateImage(BlobStore& blobs, const ImageRequest& r) {
     frame = RenderFrame(spec, image.width, image.height);
     frame.image = Composite(image, frame.image, mask);
   }
-  ASSIGN_OR_RETURN(std::string png,
-                   EncodePng(frame.image, {{kFrameInfoKey, FrameInfoToJson(frame.info)}}),
-                   "encoding the frame");
+  ASSIGN_OR_RETURN(
+      std::string png,
+      EncodePng(frame.image, {{kFrameInfoKey, FrameInfoToJson(frame.info)}}),
+      "encoding the frame");
   RETURN_IF_ERROR(blobs.Put(r.output_key, png), "writing " + r.output_key);
   return r.output_key;
 }
@@ -135,8 +149,9 @@ LocalImageGenerator::LocalImageGenerator(BlobStore* blobs, ResultSink* sink,
 
 Result<Dispatch> LocalImageGenerator::Submit(const ImageRequest& request) {
   RETURN_IF_ERROR(ValidateImageRequest(request), "local-image");
-  return runner_.Submit(request.job_id, EstimateCostMicros(request),
-                        [this, request] { return ToOutcome(GenerateImage(*blobs_, request)); });
+  return runner_.Submit(
+      request.job_id, EstimateCostMicros(request),
+      [this, request] { return ToOutcome(GenerateImage(*blobs_, request)); });
 }
 
 Result<std::optional<ProviderResult>> LocalImageGenerator::Poll(

@@ -22,7 +22,8 @@ namespace miri::local {
 Result<void> ValidateImageRequest(const ImageRequest& request);
 
 // The work of one job, synchronously: writes the PNG, returns its key.
-Result<std::string> GenerateImage(BlobStore& blobs, const ImageRequest& request);
+Result<std::string> GenerateImage(BlobStore& blobs,
+                                  const ImageRequest& request);
 
 class LocalImageGenerator final : public ImageGenerator {
  public:

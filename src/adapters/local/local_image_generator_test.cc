@@ -13,20 +13,21 @@ namespace {
 
 using miri::testing::ImageGeneratorContractTest;
 using miri::testing::ImageGeneratorFactory;
-using miri::testing::RectMaskPng;
 using miri::testing::RecordingSink;
+using miri::testing::RectMaskPng;
 using miri::testing::TempDir;
 using std::chrono::seconds;
 
-INSTANTIATE_TEST_SUITE_P(
-    Local, ImageGeneratorContractTest,
-    ::testing::Values(ImageGeneratorFactory{
-        .name = "local",
-        .make = [](BlobStore* blobs, ResultSink* sink) -> std::unique_ptr<ImageGenerator> {
-          return std::make_unique<LocalImageGenerator>(blobs, sink,
-                                                       LocalProviderOptions{.workers = 2});
-        }}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Local, ImageGeneratorContractTest,
+                         ::testing::Values(ImageGeneratorFactory{
+                             .name = "local",
+                             .make = [](BlobStore* blobs, ResultSink* sink)
+                                 -> std::unique_ptr<ImageGenerator> {
+                               return std::make_unique<LocalImageGenerator>(
+                                   blobs, sink,
+                                   LocalProviderOptions{.workers = 2});
+                             }}),
+                         [](const auto& info) { return info.param.name; });
 
 constexpr char kMiriClause[] =
     "miriN14 Miri, Child physique, Young girl, Loose fit, Heavy fabric, "
@@ -34,13 +35,16 @@ constexpr char kMiriClause[] =
 
 class LocalImageTest : public ::testing::Test {
  protected:
-  void SetUp() override { blobs_ = LocalFsBlobStore::Open(dir_.path()).value(); }
+  void SetUp() override {
+    blobs_ = LocalFsBlobStore::Open(dir_.path()).value();
+  }
 
   ImageRequest Request(const std::string& key, const std::string& subject,
                        bool miri = true, int64_t seed = 1) {
     ImageRequest r;
     r.job_id = key;
-    r.prompt = std::string("[S01]_[V01]_[FLUX2] ") + (miri ? kMiriClause : "") + subject;
+    r.prompt = std::string("[S01]_[V01]_[FLUX2] ") + (miri ? kMiriClause : "") +
+               subject;
     if (miri) r.loras = {"miriN14"};
     r.width = 160;
     r.height = 96;
@@ -64,13 +68,15 @@ class LocalImageTest : public ::testing::Test {
   std::unique_ptr<LocalFsBlobStore> blobs_;
 };
 
-int CountNear(const Image& img, Pixel target, int tol, int y0 = 0, int y1 = -1) {
+int CountNear(const Image& img, Pixel target, int tol, int y0 = 0,
+              int y1 = -1) {
   if (y1 < 0) y1 = img.height;
   int n = 0;
   for (int y = y0; y < y1; ++y) {
     for (int x = 0; x < img.width; ++x) {
       Pixel p = img.at(x, y);
-      if (std::abs(Red(p) - Red(target)) <= tol && std::abs(Green(p) - Green(target)) <= tol &&
+      if (std::abs(Red(p) - Red(target)) <= tol &&
+          std::abs(Green(p) - Green(target)) <= tol &&
           std::abs(Blue(p) - Blue(target)) <= tol) {
         ++n;
       }
@@ -85,9 +91,12 @@ int ColorDistance(Pixel a, Pixel b) {
 }
 
 TEST_F(LocalImageTest, SameSeedGivesIdenticalPixelsAndAnotherSeedDiffers) {
-  Image a = Generate(Request("a", "Medium shot: Miri reads under a tree.", true, 42));
-  Image b = Generate(Request("b", "Medium shot: Miri reads under a tree.", true, 42));
-  Image c = Generate(Request("c", "Medium shot: Miri reads under a tree.", true, 43));
+  Image a =
+      Generate(Request("a", "Medium shot: Miri reads under a tree.", true, 42));
+  Image b =
+      Generate(Request("b", "Medium shot: Miri reads under a tree.", true, 42));
+  Image c =
+      Generate(Request("c", "Medium shot: Miri reads under a tree.", true, 43));
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
 }
@@ -104,21 +113,26 @@ TEST_F(LocalImageTest, CloseUpFillsMoreOfTheFrameWithTheFigureThanWide) {
 }
 
 TEST_F(LocalImageTest, PaletteFollowsTheMood) {
-  Image sad = Generate(Request("sad", "Wide shot: rain, a lonely grey street.", false));
-  Image joy = Generate(Request("joy", "Wide shot: a bright sunny summer dance.", false));
+  Image sad =
+      Generate(Request("sad", "Wide shot: rain, a lonely grey street.", false));
+  Image joy = Generate(
+      Request("joy", "Wide shot: a bright sunny summer dance.", false));
   Pixel sad_top = PaletteForMood("rain lonely grey").sky_top;
   Pixel joy_top = PaletteForMood("bright sunny summer").sky_top;
   // The top-left corner is sky (no tag in a frame this size is that far in).
   EXPECT_LT(ColorDistance(sad.at(1, sad.height / 4), sad_top), 90);
   EXPECT_LT(ColorDistance(joy.at(1, joy.height / 4), joy_top), 90);
-  EXPECT_GT(ColorDistance(sad.at(1, sad.height / 4), joy.at(1, joy.height / 4)), 150);
+  EXPECT_GT(ColorDistance(sad.at(1, sad.height / 4), joy.at(1, joy.height / 4)),
+            150);
   EXPECT_GT(Blue(sad.at(1, sad.height / 4)), Red(sad.at(1, sad.height / 4)));
   EXPECT_GT(Red(joy.at(1, joy.height / 4)), Blue(joy.at(1, joy.height / 4)));
 }
 
 TEST_F(LocalImageTest, FigureIsDrawnOnlyWhenMiriIsInTheShot) {
-  Image with = Generate(Request("with", "Medium shot: Miri at the window.", true));
-  Image without = Generate(Request("without", "Medium shot: an empty window.", false));
+  Image with =
+      Generate(Request("with", "Medium shot: Miri at the window.", true));
+  Image without =
+      Generate(Request("without", "Medium shot: an empty window.", false));
   FrameInfo info = InfoOf("img/with.png");
   ASSERT_TRUE(info.has_figure);
   EXPECT_FALSE(InfoOf("img/without.png").has_figure);
@@ -129,7 +143,9 @@ TEST_F(LocalImageTest, FigureIsDrawnOnlyWhenMiriIsInTheShot) {
   EXPECT_EQ(CountNear(without, skin, 6), 0);
   // The face sits inside the head box.
   const Box& head = info.head;
-  EXPECT_LT(ColorDistance(with.at(head.x + head.w / 2, head.y + head.h / 2), skin), 30);
+  EXPECT_LT(
+      ColorDistance(with.at(head.x + head.w / 2, head.y + head.h / 2), skin),
+      30);
 }
 
 TEST_F(LocalImageTest, CaptionAndTagAreWrittenInWhite) {
@@ -138,7 +154,8 @@ TEST_F(LocalImageTest, CaptionAndTagAreWrittenInWhite) {
   r.height = 180;
   Image img = Generate(r);
   FrameInfo info = InfoOf("img/text.png");
-  int band_white = CountNear(img, MakePixel(255, 255, 255), 40, info.caption.y, img.height);
+  int band_white =
+      CountNear(img, MakePixel(255, 255, 255), 40, info.caption.y, img.height);
   int tag_white = CountNear(img, MakePixel(255, 255, 255), 40, 0, 12);
   EXPECT_GT(band_white, 40);
   EXPECT_GT(tag_white, 8);
@@ -147,17 +164,22 @@ TEST_F(LocalImageTest, CaptionAndTagAreWrittenInWhite) {
   blank.width = 320;
   blank.height = 180;
   Image plain = Generate(blank);
-  EXPECT_EQ(CountNear(plain, MakePixel(255, 255, 255), 40, info.caption.y, plain.height), 0);
+  EXPECT_EQ(CountNear(plain, MakePixel(255, 255, 255), 40, info.caption.y,
+                      plain.height),
+            0);
 }
 
 TEST_F(LocalImageTest, EditKeepsThePaletteAndFramingOfTheReference) {
-  Image ref = Generate(Request("ref", "Wide shot: a bright sunny summer dance."));
+  Image ref =
+      Generate(Request("ref", "Wide shot: a bright sunny summer dance."));
   FrameInfo ref_info = InfoOf("img/ref.png");
-  ImageRequest edit = Request("edit", "Close-up: rain, a lonely grey night.", true, 9);
+  ImageRequest edit =
+      Request("edit", "Close-up: rain, a lonely grey night.", true, 9);
   edit.mode = ImageRequest::Mode::kEdit;
   edit.reference_blobs = {"img/ref.png"};
   Image edited = Generate(edit);
-  Image fresh = Generate(Request("fresh", "Close-up: rain, a lonely grey night.", true, 9));
+  Image fresh = Generate(
+      Request("fresh", "Close-up: rain, a lonely grey night.", true, 9));
   FrameInfo info = InfoOf("img/edit.png");
   EXPECT_EQ(info.palette, ref_info.palette);
   EXPECT_EQ(info.shot, ref_info.shot);
@@ -168,19 +190,25 @@ TEST_F(LocalImageTest, EditKeepsThePaletteAndFramingOfTheReference) {
 }
 
 TEST_F(LocalImageTest, EditOfAForeignImageTakesItsPaletteFromPixels) {
-  ASSERT_TRUE(blobs_->Put("img/photo.png", miri::testing::SolidPng(160, 96, MakePixel(200, 30, 30))));
+  ASSERT_TRUE(
+      blobs_->Put("img/photo.png",
+                  miri::testing::SolidPng(160, 96, MakePixel(200, 30, 30))));
   ImageRequest edit = Request("edit2", "Wide shot: calm dawn.", false);
   edit.mode = ImageRequest::Mode::kEdit;
   edit.reference_blobs = {"img/photo.png"};
   Image out = Generate(edit);
-  EXPECT_LT(ColorDistance(out.at(1, out.height / 4), MakePixel(200, 30, 30)), 20);
+  EXPECT_LT(ColorDistance(out.at(1, out.height / 4), MakePixel(200, 30, 30)),
+            20);
 }
 
 TEST_F(LocalImageTest, InpaintChangesOnlyTheMaskedRegion) {
-  Image base = Generate(Request("base", "Medium shot: a bright sunny summer dance."));
+  Image base =
+      Generate(Request("base", "Medium shot: a bright sunny summer dance."));
   const int mx = 40, my = 20, mw = 60, mh = 40;
-  ASSERT_TRUE(blobs_->Put("img/mask.png", RectMaskPng(160, 96, mx, my, mw, mh)));
-  ImageRequest inpaint = Request("inp", "Medium shot: tense storm, dark thunder.", true, 99);
+  ASSERT_TRUE(
+      blobs_->Put("img/mask.png", RectMaskPng(160, 96, mx, my, mw, mh)));
+  ImageRequest inpaint =
+      Request("inp", "Medium shot: tense storm, dark thunder.", true, 99);
   inpaint.mode = ImageRequest::Mode::kInpaint;
   inpaint.image_blob = "img/base.png";
   inpaint.mask_blob = "img/mask.png";
@@ -201,14 +229,16 @@ TEST_F(LocalImageTest, InpaintChangesOnlyTheMaskedRegion) {
 
 TEST_F(LocalImageTest, InpaintWithAMaskOfAnotherSizeFailsNamingTheMask) {
   Generate(Request("base2", "Medium shot: Miri."));
-  ASSERT_TRUE(blobs_->Put("img/small-mask.png", RectMaskPng(80, 48, 0, 0, 10, 10)));
+  ASSERT_TRUE(
+      blobs_->Put("img/small-mask.png", RectMaskPng(80, 48, 0, 0, 10, 10)));
   ImageRequest inpaint = Request("inp2", "Medium shot: Miri.");
   inpaint.mode = ImageRequest::Mode::kInpaint;
   inpaint.image_blob = "img/base2.png";
   inpaint.mask_blob = "img/small-mask.png";
   auto r = GenerateImage(*blobs_, inpaint);
   ASSERT_FALSE(r);
-  EXPECT_TRUE(miri::testing::NamesField(r.error(), "mask_blob")) << r.error().ToString();
+  EXPECT_TRUE(miri::testing::NamesField(r.error(), "mask_blob"))
+      << r.error().ToString();
 }
 
 TEST_F(LocalImageTest, MissingReferenceEndsAsANonRetryableFailedResult) {
@@ -222,7 +252,8 @@ TEST_F(LocalImageTest, MissingReferenceEndsAsANonRetryableFailedResult) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, ProviderResult::Status::kFailed);
   EXPECT_FALSE(result->retryable);
-  EXPECT_NE(result->error.find("reference_blobs[0]"), std::string::npos) << result->error;
+  EXPECT_NE(result->error.find("reference_blobs[0]"), std::string::npos)
+      << result->error;
 }
 
 }  // namespace

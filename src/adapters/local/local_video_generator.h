@@ -36,7 +36,8 @@ Result<std::string> GenerateClip(BlobStore& blobs, const VideoRequest& request,
 class LocalVideoGenerator final : public VideoGenerator {
  public:
   // `blobs` and `sink` must outlive the generator.
-  LocalVideoGenerator(BlobStore* blobs, ResultSink* sink, LocalVideoOptions options = {});
+  LocalVideoGenerator(BlobStore* blobs, ResultSink* sink,
+                      LocalVideoOptions options = {});
 
   std::string_view name() const override { return "local-video"; }
   Result<Dispatch> Submit(const VideoRequest& request) override;

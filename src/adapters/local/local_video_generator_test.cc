@@ -18,16 +18,17 @@ using miri::testing::TempDir;
 using miri::testing::VideoGeneratorContractTest;
 using miri::testing::VideoGeneratorFactory;
 
-INSTANTIATE_TEST_SUITE_P(
-    Local, VideoGeneratorContractTest,
-    ::testing::Values(VideoGeneratorFactory{
-        .name = "local",
-        .make = [](BlobStore* blobs, ResultSink* sink) -> std::unique_ptr<VideoGenerator> {
-          LocalVideoOptions o;
-          o.provider.workers = 2;
-          return std::make_unique<LocalVideoGenerator>(blobs, sink, o);
-        }}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Local, VideoGeneratorContractTest,
+                         ::testing::Values(VideoGeneratorFactory{
+                             .name = "local",
+                             .make = [](BlobStore* blobs, ResultSink* sink)
+                                 -> std::unique_ptr<VideoGenerator> {
+                               LocalVideoOptions o;
+                               o.provider.workers = 2;
+                               return std::make_unique<LocalVideoGenerator>(
+                                   blobs, sink, o);
+                             }}),
+                         [](const auto& info) { return info.param.name; });
 
 constexpr int kW = 160, kH = 96;
 constexpr Pixel kDark = MakePixel(20, 20, 20);
@@ -43,14 +44,16 @@ ClipInfo Probe(const std::string& path) {
   auto input = ffmpeg::OpenInput(path, "clip");
   EXPECT_TRUE(input) << input.error().ToString();
   if (!input) return info;
-  int vs = av_find_best_stream(input->get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  int vs =
+      av_find_best_stream(input->get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   EXPECT_GE(vs, 0);
   AVStream* s = (*input)->streams[vs];
   info.width = s->codecpar->width;
   info.height = s->codecpar->height;
   info.fps = av_q2d(s->avg_frame_rate);
   ffmpeg::PacketPtr pkt = ffmpeg::MakePacket();
-  for (int guard = 0; guard < 100000 && av_read_frame(input->get(), pkt.get()) >= 0; ++guard) {
+  for (int guard = 0;
+       guard < 100000 && av_read_frame(input->get(), pkt.get()) >= 0; ++guard) {
     if (pkt->stream_index == vs) ++info.frames;
     av_packet_unref(pkt.get());
   }
@@ -80,9 +83,12 @@ Stats Measure(AVFrame* f, int x0 = 0, int y0 = 0, int x1 = kW, int y1 = kH) {
 
 class LocalVideoTest : public ::testing::Test {
  protected:
-  void SetUp() override { blobs_ = LocalFsBlobStore::Open(dir_.path()).value(); }
+  void SetUp() override {
+    blobs_ = LocalFsBlobStore::Open(dir_.path()).value();
+  }
 
-  void PutSquare(const std::string& key, int x, int y, int side, Pixel bg = kDark) {
+  void PutSquare(const std::string& key, int x, int y, int side,
+                 Pixel bg = kDark) {
     Image img(kW, kH, bg);
     for (int j = y; j < y + side; ++j) {
       for (int i = x; i < x + side; ++i) img.at(i, j) = kBright;
@@ -109,7 +115,8 @@ class LocalVideoTest : public ::testing::Test {
     return blobs_->LocalPath(r.output_key).value().string();
   }
 
-  std::unique_ptr<ffmpeg::ClipReader> Read(const std::string& path, int fps, int w = kW, int h = kH) {
+  std::unique_ptr<ffmpeg::ClipReader> Read(const std::string& path, int fps,
+                                           int w = kW, int h = kH) {
     auto reader = ffmpeg::ClipReader::Open(path, w, h, fps);
     EXPECT_TRUE(reader) << reader.error().ToString();
     return reader ? std::move(*reader) : nullptr;
@@ -138,8 +145,10 @@ TEST_F(LocalVideoTest, FrameCountSizeAndRateFollowTheRequest) {
 }
 
 TEST_F(LocalVideoTest, CrossFadesFromTheStartFrameToTheEndFrame) {
-  ASSERT_TRUE(blobs_->Put("v/start.png", miri::testing::SolidPng(kW, kH, kDark)));
-  ASSERT_TRUE(blobs_->Put("v/end.png", miri::testing::SolidPng(kW, kH, kBright)));
+  ASSERT_TRUE(
+      blobs_->Put("v/start.png", miri::testing::SolidPng(kW, kH, kDark)));
+  ASSERT_TRUE(
+      blobs_->Put("v/end.png", miri::testing::SolidPng(kW, kH, kBright)));
   VideoRequest r = Request("fade", "static camera");
   r.end_frame_blob = "v/end.png";
   r.fps = 11;  // 11 frames: frame 5 is the midpoint
@@ -148,14 +157,16 @@ TEST_F(LocalVideoTest, CrossFadesFromTheStartFrameToTheEndFrame) {
   double y0 = Measure(reader->FrameAt(0).value()).mean_y;
   double y5 = Measure(reader->FrameAt(5).value()).mean_y;
   double y10 = Measure(reader->FrameAt(10).value()).mean_y;
-  EXPECT_NEAR(y0, 33, 4);   // Y of RGB 20,20,20
+  EXPECT_NEAR(y0, 33, 4);    // Y of RGB 20,20,20
   EXPECT_NEAR(y10, 218, 4);  // Y of RGB 235,235,235
   EXPECT_NEAR(y5, (33 + 218) / 2.0, 6);
 }
 
 TEST_F(LocalVideoTest, ZoomInMovesAnOffCentreDetailOutward) {
   PutSquare("v/start.png", 116, 44, 8);  // centred at (120, 48)
-  auto reader = Read(Generate(Request("zoom", "Resting state: still. Action: slow zoom in")), 12);
+  auto reader = Read(
+      Generate(Request("zoom", "Resting state: still. Action: slow zoom in")),
+      12);
   ASSERT_NE(reader, nullptr);
   Stats first = Measure(reader->FrameAt(0).value());
   Stats last = Measure(reader->FrameAt(11).value());
@@ -165,11 +176,13 @@ TEST_F(LocalVideoTest, ZoomInMovesAnOffCentreDetailOutward) {
 }
 
 // Where a point moving through `path` at even spacing is at time t.
-std::pair<double, double> Along(const std::vector<TrajectoryPoint>& path, double t) {
+std::pair<double, double> Along(const std::vector<TrajectoryPoint>& path,
+                                double t) {
   double s = t * (path.size() - 1);
   size_t j = std::min(static_cast<size_t>(s), path.size() - 2);
   double f = s - j;
-  return {path[j].x + (path[j + 1].x - path[j].x) * f, path[j].y + (path[j + 1].y - path[j].y) * f};
+  return {path[j].x + (path[j + 1].x - path[j].x) * f,
+          path[j].y + (path[j + 1].y - path[j].y) * f};
 }
 
 TEST_F(LocalVideoTest, MotionBrushMovesTheRegionAlongItsTrajectory) {
@@ -197,13 +210,15 @@ TEST_F(LocalVideoTest, TheStaticRegionStaysStillWhileARegionMovesThroughIt) {
     for (int x = 24; x < 40; ++x) start.at(x, y) = kBright;  // the mover
   }
   for (int y = 30; y < 66; ++y) {
-    for (int x = 70; x < 90; ++x) start.at(x, y) = MakePixel(120, 60, 160);  // a still post
+    for (int x = 70; x < 90; ++x)
+      start.at(x, y) = MakePixel(120, 60, 160);  // a still post
   }
   ASSERT_TRUE(blobs_->Put("v/start.png", EncodePng(start).value()));
   ASSERT_TRUE(blobs_->Put("v/mask.png", RectMaskPng(kW, kH, 24, 40, 16, 16)));
   ASSERT_TRUE(blobs_->Put("v/still.png", RectMaskPng(kW, kH, 70, 30, 20, 36)));
   VideoRequest r = Request("still", "");
-  r.motion_brush = MotionBrush{"v/still.png", {DynamicMask{"v/mask.png", {{32, 48}, {140, 48}}}}};
+  r.motion_brush = MotionBrush{
+      "v/still.png", {DynamicMask{"v/mask.png", {{32, 48}, {140, 48}}}}};
   auto reader = Read(Generate(r), 12);
   ASSERT_NE(reader, nullptr);
   double post0 = Measure(reader->FrameAt(0).value(), 72, 32, 88, 64).mean_y;
@@ -222,7 +237,8 @@ TEST(CameraMoveTest, WordsPickTheMove) {
   EXPECT_GT(CameraMoveFor("pull back slowly").zoom_from, 1.1);
   EXPECT_LT(CameraMoveFor("pan left across the street").pan_x_to, 0);
   EXPECT_GT(CameraMoveFor("pan right").pan_x_to, 0);
-  EXPECT_NEAR(CameraMoveFor("Resting state: she stands still.").zoom_to, 1.06, 1e-9);
+  EXPECT_NEAR(CameraMoveFor("Resting state: she stands still.").zoom_to, 1.06,
+              1e-9);
 }
 
 }  // namespace

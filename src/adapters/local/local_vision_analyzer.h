@@ -22,11 +22,13 @@
 namespace miri::local {
 
 // The template engine, pure (reason must be non-empty).
-RuleProposal RuleFromReasonTemplate(std::string_view reason, std::string_view prompt);
+RuleProposal RuleFromReasonTemplate(std::string_view reason,
+                                    std::string_view prompt);
 
 // The regions (white) an instruction names, in a frame of the given size.
 std::vector<Box> RegionsForInstruction(std::string_view instruction, int width,
-                                       int height, const std::optional<FrameInfo>& info);
+                                       int height,
+                                       const std::optional<FrameInfo>& info);
 
 class LocalVisionAnalyzer final : public VisionAnalyzer {
  public:

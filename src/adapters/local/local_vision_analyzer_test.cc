@@ -57,11 +57,13 @@ TEST(RuleTemplateTest, ShouldBecomesAPositiveRule) {
 }
 
 TEST(RuleTemplateTest, ReasonsAboutHerMouthClothingOrAgeGiveTheProtectiveRule) {
-  RuleProposal mouth = RuleFromReasonTemplate("she should smile with teeth", kPrompt);
+  RuleProposal mouth =
+      RuleFromReasonTemplate("she should smile with teeth", kPrompt);
   EXPECT_EQ(mouth.kind, RuleKind::kPositive);
   EXPECT_EQ(mouth.scope, RuleScope::kCharacter);
   EXPECT_NE(mouth.text.find("Mouth CLOSED"), std::string::npos);
-  RuleProposal dress = RuleFromReasonTemplate("the dress looks too short", kPrompt);
+  RuleProposal dress =
+      RuleFromReasonTemplate("the dress looks too short", kPrompt);
   EXPECT_NE(dress.text.find("Mid-calf"), std::string::npos);
   RuleProposal age = RuleFromReasonTemplate("she looks like an adult", kPrompt);
   EXPECT_NE(age.text.find("Child physique"), std::string::npos);
@@ -75,7 +77,8 @@ TEST(RuleTemplateTest, UnmatchedReasonBecomesAnAuditCheck) {
 
 TEST(MaskRegionTest, ShortWordsMatchOnlyWholeWords) {
   // "there" holds "her" but names no figure: the default centre box.
-  auto regions = RegionsForInstruction("change it there", 100, 60, std::nullopt);
+  auto regions =
+      RegionsForInstruction("change it there", 100, 60, std::nullopt);
   ASSERT_EQ(regions.size(), 1u);
   EXPECT_EQ(regions[0], (Box{25, 15, 50, 30}));
 }
@@ -93,12 +96,14 @@ class LocalMaskTest : public ::testing::Test {
     r.seed = 5;
     r.output_key = "img/base.png";
     ASSERT_TRUE(GenerateImage(*blobs_, r));
-    info_ = *FrameInfoFromJson(PngText(blobs_->Get("img/base.png").value()).at(kFrameInfoKey));
+    info_ = *FrameInfoFromJson(
+        PngText(blobs_->Get("img/base.png").value()).at(kFrameInfoKey));
   }
 
   Image Mask(const std::string& instruction, const std::string& drawn = "") {
     LocalVisionAnalyzer vision(blobs_.get());
-    auto key = vision.MaskFromInstruction({"img/base.png", instruction, drawn, "img/mask.png"});
+    auto key = vision.MaskFromInstruction(
+        {"img/base.png", instruction, drawn, "img/mask.png"});
     EXPECT_TRUE(key) << key.error().ToString();
     return DecodePng(blobs_->Get("img/mask.png").value()).value();
   }
@@ -122,7 +127,7 @@ TEST_F(LocalMaskTest, TheDressMaskSitsOnTheFigure) {
   Image m = Mask("make her dress green");
   const Box& f = info_.figure;
   int cx = f.x + f.w / 2;
-  EXPECT_TRUE(White(m, cx, f.y + f.h / 2));   // the dress
+  EXPECT_TRUE(White(m, cx, f.y + f.h / 2));    // the dress
   EXPECT_FALSE(White(m, cx, f.y + f.h / 16));  // the face stays
   EXPECT_FALSE(White(m, 2, 2));
   // Nothing far from the figure.
@@ -134,7 +139,8 @@ TEST_F(LocalMaskTest, TheFaceMaskCoversTheHead) {
   Image m = Mask("her expression is wrong");
   const Box& h = info_.head;
   EXPECT_TRUE(White(m, h.x + h.w / 2, h.y + h.h / 2));
-  EXPECT_FALSE(White(m, h.x + h.w / 2, info_.figure.y + info_.figure.h * 3 / 4));
+  EXPECT_FALSE(
+      White(m, h.x + h.w / 2, info_.figure.y + info_.figure.h * 3 / 4));
 }
 
 TEST_F(LocalMaskTest, LeftRestrictsTheRegion) {
@@ -144,12 +150,13 @@ TEST_F(LocalMaskTest, LeftRestrictsTheRegion) {
 }
 
 TEST_F(LocalMaskTest, ADrawnMaskOfAnotherSizeIsScaledToTheImage) {
-  ASSERT_TRUE(blobs_->Put("img/drawn.png", miri::testing::RectMaskPng(160, 90, 0, 0, 80, 90)));
+  ASSERT_TRUE(blobs_->Put("img/drawn.png",
+                          miri::testing::RectMaskPng(160, 90, 0, 0, 80, 90)));
   Image m = Mask("make the sky orange", "img/drawn.png");
   ASSERT_EQ(m.width, 320);
   ASSERT_EQ(m.height, 180);
-  EXPECT_TRUE(White(m, 10, 170));    // drawn: the left half, sky or not
-  EXPECT_FALSE(White(m, 310, 5));    // not drawn, though it is sky
+  EXPECT_TRUE(White(m, 10, 170));  // drawn: the left half, sky or not
+  EXPECT_FALSE(White(m, 310, 5));  // not drawn, though it is sky
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 namespace miri::local {
 namespace {
 
-constexpr unsigned char kPngSignature[8] = {0x89, 'P', 'N', 'G',
+constexpr unsigned char kPngSignature[8] = {0x89, 'P',  'N',  'G',
                                             '\r', '\n', 0x1A, '\n'};
 
 struct SurfaceFree {
@@ -46,7 +46,9 @@ void PutBigEndian32(std::string& out, uint32_t v) {
 }
 
 uint32_t GetBigEndian32(std::string_view s, size_t pos) {
-  auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(s[pos + i])); };
+  auto b = [&](size_t i) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(s[pos + i]));
+  };
   return (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
 }
 
@@ -97,7 +99,8 @@ cairo_surface_t* ToSurface(const Image& image) {
   int stride = cairo_image_surface_get_stride(s);
   unsigned char* data = cairo_image_surface_get_data(s);
   for (int y = 0; y < image.height; ++y) {
-    std::memcpy(data + y * stride, &image.px[static_cast<size_t>(y) * image.width],
+    std::memcpy(data + y * stride,
+                &image.px[static_cast<size_t>(y) * image.width],
                 static_cast<size_t>(image.width) * 4);
   }
   cairo_surface_mark_dirty(s);
@@ -131,7 +134,8 @@ Result<Image> DecodePng(std::string_view bytes) {
     return MakeError(ErrorCode::kInvalidArgument, "not a PNG image");
   }
   ReadCursor cursor{bytes};
-  SurfacePtr s(cairo_image_surface_create_from_png_stream(ReadFromView, &cursor));
+  SurfacePtr s(
+      cairo_image_surface_create_from_png_stream(ReadFromView, &cursor));
   if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
     return MakeError(ErrorCode::kInvalidArgument,
                      std::string("cannot decode PNG: ") +
@@ -152,7 +156,8 @@ std::map<std::string, std::string> PngText(std::string_view bytes) {
     if (type == "tEXt") {
       size_t nul = data.find('\0');
       if (nul != std::string_view::npos) {
-        out[std::string(data.substr(0, nul))] = std::string(data.substr(nul + 1));
+        out[std::string(data.substr(0, nul))] =
+            std::string(data.substr(nul + 1));
       }
     }
     if (type == "IDAT" || type == "IEND") break;  // text precedes the pixels
@@ -164,7 +169,8 @@ std::map<std::string, std::string> PngText(std::string_view bytes) {
 Image Resize(const Image& image, int width, int height) {
   if (image.width == width && image.height == height) return image;
   SurfacePtr src(ToSurface(image));
-  SurfacePtr dst(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+  SurfacePtr dst(
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
   cairo_t* cr = cairo_create(dst.get());
   cairo_scale(cr, static_cast<double>(width) / image.width,
               static_cast<double>(height) / image.height);

@@ -23,7 +23,8 @@ using Pixel = uint32_t;
 
 constexpr Pixel MakePixel(int r, int g, int b) {
   return 0xFF000000u | (static_cast<uint32_t>(r & 0xFF) << 16) |
-         (static_cast<uint32_t>(g & 0xFF) << 8) | static_cast<uint32_t>(b & 0xFF);
+         (static_cast<uint32_t>(g & 0xFF) << 8) |
+         static_cast<uint32_t>(b & 0xFF);
 }
 constexpr int Red(Pixel p) { return (p >> 16) & 0xFF; }
 constexpr int Green(Pixel p) { return (p >> 8) & 0xFF; }
@@ -42,14 +43,16 @@ struct Image {
   Image() = default;
   Image(int w, int h, Pixel fill = MakePixel(0, 0, 0))
       : width(w), height(h), px(static_cast<size_t>(w) * h, fill) {}
-  Pixel at(int x, int y) const { return px[static_cast<size_t>(y) * width + x]; }
+  Pixel at(int x, int y) const {
+    return px[static_cast<size_t>(y) * width + x];
+  }
   Pixel& at(int x, int y) { return px[static_cast<size_t>(y) * width + x]; }
   friend bool operator==(const Image&, const Image&) = default;
 };
 
 // PNG bytes; `text` becomes tEXt chunks (key -> value, Latin-1 keys).
-Result<std::string> EncodePng(const Image& image,
-                              const std::map<std::string, std::string>& text = {});
+Result<std::string> EncodePng(
+    const Image& image, const std::map<std::string, std::string>& text = {});
 
 // Decodes any PNG Cairo reads; transparency is flattened onto black.
 Result<Image> DecodePng(std::string_view bytes);

@@ -13,7 +13,9 @@ namespace {
 struct Rgb {
   double r, g, b;
 };
-Rgb ToRgb(Pixel p) { return {Red(p) / 255.0, Green(p) / 255.0, Blue(p) / 255.0}; }
+Rgb ToRgb(Pixel p) {
+  return {Red(p) / 255.0, Green(p) / 255.0, Blue(p) / 255.0};
+}
 Rgb Mix(Pixel a, Pixel b, double t) {
   Rgb x = ToRgb(a), y = ToRgb(b);
   return {x.r + (y.r - x.r) * t, x.g + (y.g - x.g) * t, x.b + (y.b - x.b) * t};
@@ -34,10 +36,14 @@ struct Framing {
 
 Framing FramingFor(ShotType t) {
   switch (t) {
-    case ShotType::kWide: return {0.62, 0.30, 0.40};
-    case ShotType::kMedium: return {0.70, 0.70, 0.12};
-    case ShotType::kCloseUp: return {0.80, 1.70, 0.10};
-    case ShotType::kExtremeCloseUp: return {0.90, 3.40, 0.02};
+    case ShotType::kWide:
+      return {0.62, 0.30, 0.40};
+    case ShotType::kMedium:
+      return {0.70, 0.70, 0.12};
+    case ShotType::kCloseUp:
+      return {0.80, 1.70, 0.10};
+    case ShotType::kExtremeCloseUp:
+      return {0.90, 3.40, 0.02};
   }
   return {0.70, 0.70, 0.12};
 }
@@ -63,7 +69,8 @@ FrameInfo Layout(const FrameSpec& spec, int w, int h, std::mt19937_64& rng) {
                  static_cast<int>(std::lround(f.figure_top * h)), fw, fh};
   int head_h = static_cast<int>(std::lround(0.16 * fh));
   int head_w = static_cast<int>(std::lround(0.13 * fh));
-  info.head = {info.figure.x + fw / 2 - head_w / 2, info.figure.y, head_w, head_h};
+  info.head = {info.figure.x + fw / 2 - head_w / 2, info.figure.y, head_w,
+               head_h};
   int band = std::max(8, static_cast<int>(std::lround(0.16 * h)));
   info.caption = {0, h - band, w, band};
   return info;
@@ -87,8 +94,8 @@ void DrawBackground(cairo_t* cr, const FrameInfo& info, int w, int h,
   std::uniform_real_distribution<double> u(0.0, 1.0);
   // A sun or moon.
   SetColor(cr, Mix(p.accent, p.sky_bottom, 0.25), 0.9);
-  cairo_arc(cr, (0.1 + 0.8 * u(rng)) * w, (0.12 + 0.15 * u(rng)) * h,
-            0.06 * h, 0, 2 * M_PI);
+  cairo_arc(cr, (0.1 + 0.8 * u(rng)) * w, (0.12 + 0.15 * u(rng)) * h, 0.06 * h,
+            0, 2 * M_PI);
   cairo_fill(cr);
   if (info.shot == ShotType::kWide || info.shot == ShotType::kMedium) {
     // A skyline of seeded blocks on the horizon.
@@ -105,8 +112,8 @@ void DrawBackground(cairo_t* cr, const FrameInfo& info, int w, int h,
     // Out-of-focus lights behind a close framing.
     for (int i = 0; i < 5; ++i) {
       SetColor(cr, Mix(p.accent, p.sky_top, 0.3), 0.35);
-      cairo_arc(cr, u(rng) * w, u(rng) * info.horizon_y, (0.05 + 0.08 * u(rng)) * h,
-                0, 2 * M_PI);
+      cairo_arc(cr, u(rng) * w, u(rng) * info.horizon_y,
+                (0.05 + 0.08 * u(rng)) * h, 0, 2 * M_PI);
       cairo_fill(cr);
     }
   }
@@ -216,12 +223,14 @@ void DrawText(cairo_t* cr, const FrameSpec& spec, const FrameInfo& info, int w,
   if (!spec.tag.empty()) {
     cairo_text_extents_t tag;
     cairo_text_extents(cr, spec.tag.c_str(), &tag);
-    cairo_rectangle(cr, 0, 0, std::min(tag.x_advance + 0.03 * w, 0.6 * w), small * 1.5);
+    cairo_rectangle(cr, 0, 0, std::min(tag.x_advance + 0.03 * w, 0.6 * w),
+                    small * 1.5);
   }
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
   ShowFitted(cr, label, w - ext.x_advance - 0.015 * w, small * 1.1, 0.4 * w);
-  if (!spec.tag.empty()) ShowFitted(cr, spec.tag, 0.015 * w, small * 1.1, 0.57 * w);
+  if (!spec.tag.empty())
+    ShowFitted(cr, spec.tag, 0.015 * w, small * 1.1, 0.57 * w);
 }
 
 }  // namespace

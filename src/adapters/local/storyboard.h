@@ -49,7 +49,7 @@ struct FrameInfo {
 };
 
 struct FrameSpec {
-  std::string tag;      // "[ShotID]_[VersionID]_[ModelCode]" or ""
+  std::string tag;  // "[ShotID]_[VersionID]_[ModelCode]" or ""
   ShotType shot = ShotType::kMedium;
   Palette palette;
   bool shows_miri = false;

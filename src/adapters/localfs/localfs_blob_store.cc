@@ -41,8 +41,9 @@ Result<std::unique_ptr<LocalFsBlobStore>> LocalFsBlobStore::Open(
 Result<fs::path> LocalFsBlobStore::PathOf(std::string_view key) const {
   if (!IsValidBlobKey(key)) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid blob key",
-                     {{"key", "segments of [A-Za-z0-9._-] separated by '/', "
-                              "no empty, '.' or '..' segment"}});
+                     {{"key",
+                       "segments of [A-Za-z0-9._-] separated by '/', "
+                       "no empty, '.' or '..' segment"}});
   }
   return root_ / fs::path(std::string(key));
 }
@@ -52,12 +53,13 @@ Result<fs::path> LocalFsBlobStore::TempBeside(const fs::path& p) const {
   fs::create_directories(p.parent_path(), ec);
   if (ec) return tl::unexpected(IoError("creating blob directory", ec));
   static std::atomic<uint64_t> counter{0};
-  return p.parent_path() / (".tmp-" + std::to_string(getpid()) + "-" +
-                            std::to_string(counter++) + "-" +
-                            p.filename().string());
+  return p.parent_path() /
+         (".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+          "-" + p.filename().string());
 }
 
-Result<void> LocalFsBlobStore::Put(std::string_view key, std::string_view bytes) {
+Result<void> LocalFsBlobStore::Put(std::string_view key,
+                                   std::string_view bytes) {
   ASSIGN_OR_RETURN(fs::path dest, PathOf(key), "put");
   ASSIGN_OR_RETURN(fs::path tmp, TempBeside(dest), "put");
   {
@@ -92,7 +94,8 @@ Result<void> LocalFsBlobStore::PutFile(std::string_view key,
 Result<std::string> LocalFsBlobStore::Get(std::string_view key) {
   ASSIGN_OR_RETURN(fs::path p, PathOf(key), "get");
   std::ifstream in(p, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kNotFound, "no blob " + std::string(key));
+  if (!in)
+    return MakeError(ErrorCode::kNotFound, "no blob " + std::string(key));
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 

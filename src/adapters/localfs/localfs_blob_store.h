@@ -27,7 +27,8 @@ class LocalFsBlobStore final : public BlobStore {
   explicit LocalFsBlobStore(std::filesystem::path root)
       : root_(std::move(root)) {}
   Result<std::filesystem::path> PathOf(std::string_view key) const;
-  Result<std::filesystem::path> TempBeside(const std::filesystem::path& p) const;
+  Result<std::filesystem::path> TempBeside(
+      const std::filesystem::path& p) const;
 
   std::filesystem::path root_;
 };

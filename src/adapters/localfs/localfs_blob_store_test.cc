@@ -15,14 +15,16 @@ namespace fs = std::filesystem;
 using testing::BlobStoreContractTest;
 using testing::BlobStoreFactory;
 
-const BlobStoreFactory kLocalFs{"localfs", [](const std::string& dir)
-                                    -> Result<std::unique_ptr<BlobStore>> {
-  ASSIGN_OR_RETURN(std::unique_ptr<LocalFsBlobStore> s,
-                   LocalFsBlobStore::Open(fs::path(dir) / "root"), "test");
-  return std::unique_ptr<BlobStore>(std::move(s));
-}};
+const BlobStoreFactory kLocalFs{
+    "localfs",
+    [](const std::string& dir) -> Result<std::unique_ptr<BlobStore>> {
+      ASSIGN_OR_RETURN(std::unique_ptr<LocalFsBlobStore> s,
+                       LocalFsBlobStore::Open(fs::path(dir) / "root"), "test");
+      return std::unique_ptr<BlobStore>(std::move(s));
+    }};
 
-INSTANTIATE_TEST_SUITE_P(LocalFs, BlobStoreContractTest, ::testing::Values(kLocalFs),
+INSTANTIATE_TEST_SUITE_P(LocalFs, BlobStoreContractTest,
+                         ::testing::Values(kLocalFs),
                          [](const auto& info) { return info.param.name; });
 
 class LocalFsBlobStoreTest : public ::testing::Test {

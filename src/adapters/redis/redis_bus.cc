@@ -32,7 +32,9 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
 // Wire form of a message body: "<type>\n<payload json>" (the project is the
 // channel).
-std::string Encode(const BusMessage& m) { return m.type + "\n" + m.payload_json; }
+std::string Encode(const BusMessage& m) {
+  return m.type + "\n" + m.payload_json;
+}
 
 ContextPtr Dial(const RedisAddress& a, int timeout_ms) {
   timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -41,8 +43,8 @@ ContextPtr Dial(const RedisAddress& a, int timeout_ms) {
   redisSetTimeout(c.get(), tv);
   redisEnableKeepAlive(c.get());
   if (!a.password.empty()) {
-    ReplyPtr r(static_cast<redisReply*>(
-        redisCommand(c.get(), "AUTH %b", a.password.data(), a.password.size())));
+    ReplyPtr r(static_cast<redisReply*>(redisCommand(
+        c.get(), "AUTH %b", a.password.data(), a.password.size())));
     if (r == nullptr || r->type == REDIS_REPLY_ERROR) return nullptr;
   }
   return c;
@@ -72,7 +74,8 @@ Result<RedisAddress> ParseRedisUrl(std::string_view url) {
   }
   if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
     std::string_view port = rest.substr(colon + 1);
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), a.port);
+    auto [p, ec] =
+        std::from_chars(port.data(), port.data() + port.size(), a.port);
     if (ec != std::errc() || p != port.data() + port.size() || a.port <= 0 ||
         a.port > 65535) {
       return bad("port must be 1..65535");
@@ -108,7 +111,9 @@ struct RedisBus::Impl {
 
   // Concurrent PUBLISHes share one pipelined round trip (batcher.h).
   Batcher<PendingPublish> publishes{
-      [this](const std::vector<PendingPublish*>& batch) { PublishBatch(batch); }};
+      [this](const std::vector<PendingPublish*>& batch) {
+        PublishBatch(batch);
+      }};
 
   // Sends the batch pipelined on the publishing connection. A broken link
   // is redialled once and what got no reply is sent again (a redis restart
@@ -123,8 +128,8 @@ struct RedisBus::Impl {
       if (pub == nullptr) pub = Dial(address, 1000);
       if (pub == nullptr) continue;
       for (PendingPublish* p : todo) {
-        redisAppendCommand(pub.get(), "PUBLISH %b %b", p->channel.data(), p->channel.size(),
-                           p->body.data(), p->body.size());
+        redisAppendCommand(pub.get(), "PUBLISH %b %b", p->channel.data(),
+                           p->channel.size(), p->body.data(), p->body.size());
       }
       for (PendingPublish* p : todo) {
         void* raw = nullptr;
@@ -134,15 +139,17 @@ struct RedisBus::Impl {
         }
         ReplyPtr r(static_cast<redisReply*>(raw));
         if (r->type == REDIS_REPLY_ERROR) {
-          p->outcome = MakeError(ErrorCode::kUnavailable,
-                                 "redis publish failed: " + std::string(r->str, r->len));
+          p->outcome =
+              MakeError(ErrorCode::kUnavailable,
+                        "redis publish failed: " + std::string(r->str, r->len));
         } else {
           p->outcome = Result<void>{};
         }
       }
     }
     for (PendingPublish* p : batch) {
-      if (!p->outcome) p->outcome = MakeError(ErrorCode::kUnavailable, "redis unreachable");
+      if (!p->outcome)
+        p->outcome = MakeError(ErrorCode::kUnavailable, "redis unreachable");
     }
   }
 
@@ -177,7 +184,8 @@ struct RedisBus::Impl {
       if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       if (redisBufferRead(c) != REDIS_OK) return;
       void* reply = nullptr;
-      while (redisGetReplyFromReader(c, &reply) == REDIS_OK && reply != nullptr) {
+      while (redisGetReplyFromReader(c, &reply) == REDIS_OK &&
+             reply != nullptr) {
         ReplyPtr owned(static_cast<redisReply*>(reply));
         Dispatch(owned.get());
         reply = nullptr;
@@ -189,8 +197,8 @@ struct RedisBus::Impl {
   ContextPtr SubscribeConnection() {
     ContextPtr c = Dial(address, 1000);
     if (c == nullptr) return nullptr;
-    ReplyPtr r(static_cast<redisReply*>(
-        redisCommand(c.get(), "PSUBSCRIBE %b", kPattern.data(), kPattern.size())));
+    ReplyPtr r(static_cast<redisReply*>(redisCommand(
+        c.get(), "PSUBSCRIBE %b", kPattern.data(), kPattern.size())));
     if (r == nullptr || r->type != REDIS_REPLY_ARRAY) return nullptr;
     return c;
   }
@@ -251,7 +259,8 @@ RedisBus::~RedisBus() {
 }
 
 Result<void> RedisBus::Publish(const BusMessage& message) {
-  Impl::PendingPublish p{ProjectChannel(message.project_id), Encode(message), std::nullopt};
+  Impl::PendingPublish p{ProjectChannel(message.project_id), Encode(message),
+                         std::nullopt};
   impl_->publishes.Submit(p);
   return *p.outcome;
 }

@@ -49,8 +49,8 @@ bool TestRedisServer::Start() {
   std::filesystem::remove(pidfile);
   std::string cmd = "redis-server --port " + std::to_string(port_) +
                     " --bind 127.0.0.1 --daemonize yes --save '' "
-                    "--appendonly no --pidfile " + pidfile + " --logfile " +
-                    dir_ + "/redis.log --dir " + dir_;
+                    "--appendonly no --pidfile " +
+                    pidfile + " --logfile " + dir_ + "/redis.log --dir " + dir_;
   if (std::system(cmd.c_str()) != 0) return false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {

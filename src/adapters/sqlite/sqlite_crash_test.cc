@@ -41,7 +41,8 @@ constexpr int kShotsPerPlan = 5;
     if (!(*store)->CommitPlan(project, plan)) _exit(3);
     for (const Shot& s : plan.shots) {
       std::string v = s.shot_id + "v";
-      if (!(*store)->AppendVersion(project, SampleVersion(v, s.shot_id))) _exit(4);
+      if (!(*store)->AppendVersion(project, SampleVersion(v, s.shot_id)))
+        _exit(4);
       Event e = ShotEvent(s.shot_id, ShotStatus::kDraft,
                           ShotStatus::kValidation, s.shot_id + ":validate");
       e.version_id = v;
@@ -59,8 +60,8 @@ size_t CountShots(const std::string& db, const std::string& project) {
 }
 
 TEST(SqliteCrashTest, KilledWriterLeavesOnlyWholeTransactions) {
-  std::string dir = (std::filesystem::temp_directory_path() /
-                     "miri-crash-XXXXXX").string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "miri-crash-XXXXXX").string();
   ASSERT_NE(mkdtemp(dir.data()), nullptr);
   const std::string db = dir + "/miri.db";
   const ProjectConfig project = SampleProject();

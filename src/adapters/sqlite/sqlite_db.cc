@@ -50,8 +50,8 @@ Result<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return tl::unexpected(ToError(db_, sqlite3_extended_errcode(db_),
-                                sqlite3_sql(stmt_)));
+  return tl::unexpected(
+      ToError(db_, sqlite3_extended_errcode(db_), sqlite3_sql(stmt_)));
 }
 
 Result<void> Stmt::Run() {

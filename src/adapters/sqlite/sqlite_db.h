@@ -31,7 +31,9 @@ class Stmt {
   Stmt(sqlite3* db, sqlite3_stmt* stmt, bool* in_use = nullptr)
       : db_(db), stmt_(stmt), in_use_(in_use) {}
   Stmt(Stmt&& other) noexcept
-      : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_),
+      : db_(other.db_),
+        stmt_(other.stmt_),
+        in_use_(other.in_use_),
         next_index_(other.next_index_) {
     other.stmt_ = nullptr;
     other.in_use_ = nullptr;

@@ -7,7 +7,8 @@ using sqlite::Stmt;
 
 Result<void> SqliteStore::RecordJob(std::string_view project_id,
                                     const JobRecord& job) {
-  if (Result<JobRecord> valid = ParseDocument<JobRecord>(job.ToJson()); !valid) {
+  if (Result<JobRecord> valid = ParseDocument<JobRecord>(job.ToJson());
+      !valid) {
     return tl::unexpected(WithContext(valid.error(), "recording job"));
   }
   return Write([&]() -> Result<void> {
@@ -30,10 +31,11 @@ Result<JobRecord> SqliteStore::GetJob(std::string_view project_id,
                                       std::string_view job_id) {
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading job");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM jobs WHERE project_id=?1 AND "
-                               "job_id=?2"),
-                   "reading job");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM jobs WHERE project_id=?1 AND "
+                       "job_id=?2"),
+      "reading job");
   stmt.Bind(project_id).Bind(job_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading job");
   if (!row) {

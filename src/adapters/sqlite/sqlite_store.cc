@@ -15,9 +15,9 @@ template <typename T>
 Result<T> ParseStored(const std::string& doc) {
   Result<T> value = ParseDocumentText<T>(doc);
   if (!value) {
-    return MakeError(ErrorCode::kInternal,
-                     "corrupt stored " + std::string(T::kKind) + ": " +
-                         value.error().ToString());
+    return MakeError(ErrorCode::kInternal, "corrupt stored " +
+                                               std::string(T::kKind) + ": " +
+                                               value.error().ToString());
   }
   return value;
 }
@@ -51,7 +51,8 @@ Error NotFound(std::string_view what, std::string_view id) {
 
 // A shot's status column: NULL before its first event.
 ShotStatus ProjectedStatus(const std::optional<std::string>& status) {
-  return status ? ParseShotStatus(*status).value_or(ShotStatus::kFailed) : ShotStatus::kDraft;
+  return status ? ParseShotStatus(*status).value_or(ShotStatus::kFailed)
+                : ShotStatus::kDraft;
 }
 
 std::string Describe(const std::optional<std::string>& status) {
@@ -71,7 +72,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   RETURN_IF_ERROR(writer.Exec(sqlite::kSchema), "creating schema");
   ASSIGN_OR_RETURN(sqlite::Db reader, sqlite::Db::Open(path), "opening store");
   RETURN_IF_ERROR(reader.Exec("PRAGMA query_only=ON"), "opening store");
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(reader)));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(std::move(writer), std::move(reader)));
 }
 
 // Group commit (batching/batcher.h): concurrent writes run in one
@@ -102,7 +104,8 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
       try {
         w->outcome = (*w->op)();
       } catch (const std::exception& e) {
-        w->outcome = MakeError(ErrorCode::kInternal, std::string("write failed: ") + e.what());
+        w->outcome = MakeError(ErrorCode::kInternal,
+                               std::string("write failed: ") + e.what());
       }
     }
     if (w->outcome) {
@@ -112,7 +115,8 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
       if (sqlite3_get_autocommit(db_.raw())) {
         // SQLite rolled the whole transaction back (I/O error, disk
         // full): the batch so far is gone, and so is the rest.
-        Error lost = WithContext(w->outcome.error(), "the write transaction was rolled back");
+        Error lost = WithContext(w->outcome.error(),
+                                 "the write transaction was rolled back");
         for (PendingWrite* earlier : batch) {
           if (earlier == w) break;
           earlier->outcome = tl::unexpected(lost);
@@ -136,7 +140,8 @@ void SqliteStore::RunWrites(const std::vector<PendingWrite*>& batch) {
 
 Result<std::string> SqliteStore::IntegrityCheck() {
   std::lock_guard lock(read_mu_);
-  ASSIGN_OR_RETURN(Stmt stmt, read_db_.Prepare("PRAGMA integrity_check"), "check");
+  ASSIGN_OR_RETURN(Stmt stmt, read_db_.Prepare("PRAGMA integrity_check"),
+                   "check");
   std::string out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step(), "check");
@@ -146,7 +151,8 @@ Result<std::string> SqliteStore::IntegrityCheck() {
   }
 }
 
-Result<void> SqliteStore::RequireProject(sqlite::Db& db, std::string_view project_id) {
+Result<void> SqliteStore::RequireProject(sqlite::Db& db,
+                                         std::string_view project_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
                    db.Prepare("SELECT 1 FROM projects WHERE project_id=?1"),
                    "project");
@@ -176,21 +182,23 @@ Result<void> SqliteStore::CreateProject(const ProjectConfig& project) {
 Result<void> SqliteStore::UpdateProject(const ProjectConfig& project) {
   RETURN_IF_ERROR(Validate(project), "updating project");
   return Write([&]() -> Result<void> {
-    ASSIGN_OR_RETURN(Stmt read,
-                     db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
-                     "updating project");
+    ASSIGN_OR_RETURN(
+        Stmt read, db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+        "updating project");
     read.Bind(project.project_id);
     ASSIGN_OR_RETURN(bool row, read.Step(), "updating project");
     if (!row) return tl::unexpected(NotFound("project", project.project_id));
-    ASSIGN_OR_RETURN(ProjectConfig old, ParseStored<ProjectConfig>(read.Text(0)),
+    ASSIGN_OR_RETURN(ProjectConfig old,
+                     ParseStored<ProjectConfig>(read.Text(0)),
                      "updating project");
     if (old.creation_timestamp != project.creation_timestamp) {
       return MakeError(ErrorCode::kInvalidArgument, "invalid project update",
                        {{"creationTimestamp", "cannot be changed"}});
     }
-    ASSIGN_OR_RETURN(Stmt write,
-                     db_.Prepare("UPDATE projects SET doc=?2 WHERE project_id=?1"),
-                     "updating project");
+    ASSIGN_OR_RETURN(
+        Stmt write,
+        db_.Prepare("UPDATE projects SET doc=?2 WHERE project_id=?1"),
+        "updating project");
     write.Bind(project.project_id).Bind(project.ToJson().dump());
     RETURN_IF_ERROR(write.Run(), "updating project");
     return {};
@@ -199,9 +207,10 @@ Result<void> SqliteStore::UpdateProject(const ProjectConfig& project) {
 
 Result<ProjectConfig> SqliteStore::GetProject(std::string_view project_id) {
   std::lock_guard lock(read_mu_);
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
-                   "reading project");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM projects WHERE project_id=?1"),
+      "reading project");
   stmt.Bind(project_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading project");
   if (!row) return tl::unexpected(NotFound("project", project_id));
@@ -250,10 +259,11 @@ Result<void> SqliteStore::PutAgentConfig(std::string_view project_id,
 Result<std::vector<AgentConfig>> SqliteStore::ListAgentConfigs(
     std::string_view project_id) {
   std::lock_guard lock(read_mu_);
-  RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing agent configs");
+  RETURN_IF_ERROR(RequireProject(read_db_, project_id),
+                  "listing agent configs");
   ASSIGN_OR_RETURN(Stmt stmt,
                    read_db_.Prepare("SELECT doc FROM agent_configs WHERE "
-                               "project_id=?1 ORDER BY config_id"),
+                                    "project_id=?1 ORDER BY config_id"),
                    "listing agent configs");
   stmt.Bind(project_id);
   return CollectDocs<AgentConfig>(stmt);
@@ -274,8 +284,10 @@ Result<void> SqliteStore::CommitPlan(std::string_view project_id,
                        db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
                                    "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
                        "committing plan");
-      stmt.Bind(project_id).Bind(scene.scene_id).Bind(scene.start_ms).Bind(
-          scene.ToJson().dump());
+      stmt.Bind(project_id)
+          .Bind(scene.scene_id)
+          .Bind(scene.start_ms)
+          .Bind(scene.ToJson().dump());
       RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
     }
     for (Shot shot : plan.shots) {
@@ -285,7 +297,9 @@ Result<void> SqliteStore::CommitPlan(std::string_view project_id,
                        db_.Prepare("INSERT INTO shots(project_id, shot_id, "
                                    "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
                        "committing plan");
-      stmt.Bind(project_id).Bind(shot.shot_id).Bind(shot.timestamps.start_ms)
+      stmt.Bind(project_id)
+          .Bind(shot.shot_id)
+          .Bind(shot.timestamps.start_ms)
           .Bind(shot.ToJson().dump());
       RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
       Event created;
@@ -305,10 +319,11 @@ Result<std::vector<Scene>> SqliteStore::ListScenes(
     std::string_view project_id) {
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing scenes");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM scenes WHERE project_id=?1 "
-                               "ORDER BY start_ms, scene_id"),
-                   "listing scenes");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM scenes WHERE project_id=?1 "
+                       "ORDER BY start_ms, scene_id"),
+      "listing scenes");
   stmt.Bind(project_id);
   return CollectDocs<Scene>(stmt);
 }
@@ -317,7 +332,7 @@ Result<Shot> SqliteStore::ReadShot(sqlite::Db& db, std::string_view project_id,
                                    std::string_view shot_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
                    db.Prepare("SELECT doc, status FROM shots WHERE "
-                               "project_id=?1 AND shot_id=?2"),
+                              "project_id=?1 AND shot_id=?2"),
                    "reading shot");
   stmt.Bind(project_id).Bind(shot_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading shot");
@@ -326,7 +341,7 @@ Result<Shot> SqliteStore::ReadShot(sqlite::Db& db, std::string_view project_id,
   shot.status = ProjectedStatus(stmt.OptionalText(1));
   ASSIGN_OR_RETURN(Stmt versions,
                    db.Prepare("SELECT version_id FROM versions WHERE "
-                               "project_id=?1 AND shot_id=?2 ORDER BY rowid"),
+                              "project_id=?1 AND shot_id=?2 ORDER BY rowid"),
                    "reading shot");
   versions.Bind(project_id).Bind(shot_id);
   shot.versions.clear();
@@ -351,10 +366,11 @@ Result<std::vector<Shot>> SqliteStore::ListShots(std::string_view project_id) {
   // One statement (one snapshot): each shot's row once per version, in order.
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      read_db_.Prepare("SELECT s.shot_id, s.doc, s.status, v.version_id FROM shots s "
-                       "LEFT JOIN versions v ON v.project_id=s.project_id AND "
-                       "v.shot_id=s.shot_id WHERE s.project_id=?1 "
-                       "ORDER BY s.start_ms, s.shot_id, v.rowid"),
+      read_db_.Prepare(
+          "SELECT s.shot_id, s.doc, s.status, v.version_id FROM shots s "
+          "LEFT JOIN versions v ON v.project_id=s.project_id AND "
+          "v.shot_id=s.shot_id WHERE s.project_id=?1 "
+          "ORDER BY s.start_ms, s.shot_id, v.rowid"),
       "listing shots");
   stmt.Bind(project_id);
   std::vector<Shot> shots;
@@ -362,12 +378,14 @@ Result<std::vector<Shot>> SqliteStore::ListShots(std::string_view project_id) {
     ASSIGN_OR_RETURN(bool row, stmt.Step(), "listing shots");
     if (!row) return shots;
     if (shots.empty() || shots.back().shot_id != stmt.Text(0)) {
-      ASSIGN_OR_RETURN(Shot shot, ParseStored<Shot>(stmt.Text(1)), "listing shots");
+      ASSIGN_OR_RETURN(Shot shot, ParseStored<Shot>(stmt.Text(1)),
+                       "listing shots");
       shot.status = ProjectedStatus(stmt.OptionalText(2));
       shot.versions.clear();
       shots.push_back(std::move(shot));
     }
-    if (std::optional<std::string> v = stmt.OptionalText(3)) shots.back().versions.push_back(*v);
+    if (std::optional<std::string> v = stmt.OptionalText(3))
+      shots.back().versions.push_back(*v);
   }
 }
 
@@ -376,13 +394,16 @@ Result<void> SqliteStore::AppendVersion(std::string_view project_id,
   RETURN_IF_ERROR(Validate(version), "appending version");
   return Write([&]() -> Result<void> {
     RETURN_IF_ERROR(RequireProject(db_, project_id), "appending version");
-    RETURN_IF_ERROR(ReadShot(db_, project_id, version.shot_id), "appending version");
+    RETURN_IF_ERROR(ReadShot(db_, project_id, version.shot_id),
+                    "appending version");
     ASSIGN_OR_RETURN(Stmt stmt,
                      db_.Prepare("INSERT INTO versions(project_id, version_id, "
                                  "shot_id, doc) VALUES (?1, ?2, ?3, ?4)"),
                      "appending version");
-    stmt.Bind(project_id).Bind(version.version_id).Bind(version.shot_id).Bind(
-        version.ToJson().dump());
+    stmt.Bind(project_id)
+        .Bind(version.version_id)
+        .Bind(version.shot_id)
+        .Bind(version.ToJson().dump());
     Result<void> r = stmt.Run();
     if (!r) {
       if (r.error().code == ErrorCode::kAlreadyExists) {
@@ -400,10 +421,11 @@ Result<Version> SqliteStore::GetVersion(std::string_view project_id,
                                         std::string_view version_id) {
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "reading version");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
-                               "AND version_id=?2"),
-                   "reading version");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                       "AND version_id=?2"),
+      "reading version");
   stmt.Bind(project_id).Bind(version_id);
   ASSIGN_OR_RETURN(bool row, stmt.Step(), "reading version");
   if (!row) return tl::unexpected(NotFound("version", version_id));
@@ -415,10 +437,11 @@ Result<std::vector<Version>> SqliteStore::ListVersions(
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing versions");
   RETURN_IF_ERROR(ReadShot(read_db_, project_id, shot_id), "listing versions");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
-                               "AND shot_id=?2 ORDER BY rowid"),
-                   "listing versions");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM versions WHERE project_id=?1 "
+                       "AND shot_id=?2 ORDER BY rowid"),
+      "listing versions");
   stmt.Bind(project_id).Bind(shot_id);
   return CollectDocs<Version>(stmt);
 }
@@ -427,34 +450,40 @@ Result<AppendEventResult> SqliteStore::AppendEvent(std::string_view project_id,
                                                    const Event& event) {
   std::optional<AppendEventResult> result;
   RETURN_IF_ERROR(Write([&]() -> Result<void> {
-                    ASSIGN_OR_RETURN(result, AppendEventLocked(db_, project_id, event), "");
+                    ASSIGN_OR_RETURN(
+                        result, AppendEventLocked(db_, project_id, event), "");
                     return {};
                   }),
                   "appending event");
   return std::move(*result);
 }
 
-Result<int64_t> SqliteStore::NextSeq(sqlite::Db& db, std::string_view project_id) {
+Result<int64_t> SqliteStore::NextSeq(sqlite::Db& db,
+                                     std::string_view project_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
                    db.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events "
-                               "WHERE project_id=?1"),
+                              "WHERE project_id=?1"),
                    "next seq");
   stmt.Bind(project_id);
   RETURN_IF_ERROR(stmt.Step(), "next seq");
   return stmt.Int(0);
 }
 
-Result<void> SqliteStore::InsertEvent(sqlite::Db& db, std::string_view project_id,
+Result<void> SqliteStore::InsertEvent(sqlite::Db& db,
+                                      std::string_view project_id,
                                       const Event& event) {
   ASSIGN_OR_RETURN(
       Stmt stmt,
       db.Prepare("INSERT INTO events(project_id, seq, event_id, shot_id, "
-                  "idempotency_key, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                 "idempotency_key, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       "inserting event");
-  stmt.Bind(project_id).Bind(event.seq).Bind(event.event_id)
+  stmt.Bind(project_id)
+      .Bind(event.seq)
+      .Bind(event.event_id)
       .BindOptional(event.is_shot_event() ? std::optional(event.shot_id)
                                           : std::nullopt)
-      .Bind(event.idempotency_key).Bind(event.ToJson().dump());
+      .Bind(event.idempotency_key)
+      .Bind(event.ToJson().dump());
   Result<void> r = stmt.Run();
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists,
@@ -464,12 +493,12 @@ Result<void> SqliteStore::InsertEvent(sqlite::Db& db, std::string_view project_i
 }
 
 // Runs inside the caller's transaction, with mu_ held.
-Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db, 
-    std::string_view project_id, Event event) {
+Result<AppendEventResult> SqliteStore::AppendEventLocked(
+    sqlite::Db& db, std::string_view project_id, Event event) {
   RETURN_IF_ERROR(RequireProject(db, project_id), "event");
   ASSIGN_OR_RETURN(Stmt dup,
                    db.Prepare("SELECT doc FROM events WHERE project_id=?1 "
-                               "AND idempotency_key=?2"),
+                              "AND idempotency_key=?2"),
                    "event");
   dup.Bind(project_id).Bind(event.idempotency_key);
   ASSIGN_OR_RETURN(bool seen, dup.Step(), "event");
@@ -482,7 +511,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db,
   if (event.is_shot_event()) {
     ASSIGN_OR_RETURN(Stmt shot,
                      db.Prepare("SELECT status FROM shots WHERE "
-                                 "project_id=?1 AND shot_id=?2"),
+                                "project_id=?1 AND shot_id=?2"),
                      "event");
     shot.Bind(project_id).Bind(event.shot_id);
     ASSIGN_OR_RETURN(bool found, shot.Step(), "event");
@@ -491,7 +520,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db,
   } else {
     ASSIGN_OR_RETURN(Stmt project,
                      db.Prepare("SELECT status FROM projects WHERE "
-                                 "project_id=?1"),
+                                "project_id=?1"),
                      "event");
     project.Bind(project_id);
     RETURN_IF_ERROR(project.Step(), "event");
@@ -517,7 +546,7 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db,
   if (event.version_id) {
     ASSIGN_OR_RETURN(Stmt v,
                      db.Prepare("SELECT shot_id FROM versions WHERE "
-                                 "project_id=?1 AND version_id=?2"),
+                                "project_id=?1 AND version_id=?2"),
                      "event");
     v.Bind(project_id).Bind(*event.version_id);
     ASSIGN_OR_RETURN(bool found, v.Step(), "event");
@@ -536,10 +565,10 @@ Result<AppendEventResult> SqliteStore::AppendEventLocked(sqlite::Db& db,
   ASSIGN_OR_RETURN(
       Stmt update,
       db.Prepare(event.is_shot_event()
-                      ? "UPDATE shots SET status=?3 WHERE project_id=?1 AND "
-                        "shot_id=?2"
-                      : "UPDATE projects SET status=?3 WHERE project_id=?1 "
-                        "AND ?2 = ''"),
+                     ? "UPDATE shots SET status=?3 WHERE project_id=?1 AND "
+                       "shot_id=?2"
+                     : "UPDATE projects SET status=?3 WHERE project_id=?1 "
+                       "AND ?2 = ''"),
       "event");
   update.Bind(project_id).Bind(event.shot_id).Bind(event.to);
   RETURN_IF_ERROR(update.Run(), "event");
@@ -551,51 +580,55 @@ Result<std::vector<Event>> SqliteStore::ListEvents(std::string_view project_id,
                                                    size_t limit) {
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing events");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
-                               "AND seq > ?2 ORDER BY seq LIMIT ?3"),
-                   "listing events");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                       "AND seq > ?2 ORDER BY seq LIMIT ?3"),
+      "listing events");
   stmt.Bind(project_id).Bind(after_seq).Bind(static_cast<int64_t>(limit));
   return CollectDocs<Event>(stmt);
 }
 
 Result<int> SqliteStore::RebuildProjections(std::string_view project_id) {
   int changed = 0;
-  RETURN_IF_ERROR(Write([&]() -> Result<void> {
-    RETURN_IF_ERROR(RequireProject(db_, project_id), "rebuilding");
-    ASSIGN_OR_RETURN(Stmt events,
-                     db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
-                                 "ORDER BY seq"),
-                     "rebuilding");
-    events.Bind(project_id);
-    ASSIGN_OR_RETURN(std::vector<Event> log, CollectDocs<Event>(events),
-                     "rebuilding");
-    std::map<std::string, ShotStatus> shots = FoldShotStatuses(log);
-    std::optional<std::string> project_status;
-    for (const Event& e : log) {
-      if (!e.is_shot_event()) project_status = e.to;
-    }
-    for (const auto& [shot_id, status] : shots) {
-      ASSIGN_OR_RETURN(Stmt update,
-                       db_.Prepare("UPDATE shots SET status=?3 WHERE "
-                                   "project_id=?1 AND shot_id=?2 AND "
-                                   "status IS NOT ?3"),
-                       "rebuilding");
-      update.Bind(project_id).Bind(shot_id).Bind(ShotStatusName(status));
-      RETURN_IF_ERROR(update.Run(), "rebuilding");
-      changed += sqlite3_changes(db_.raw());
-    }
-    ASSIGN_OR_RETURN(Stmt project,
-                     db_.Prepare("UPDATE projects SET status=?2 WHERE "
-                                 "project_id=?1 AND status IS NOT ?2"),
-                     "rebuilding");
-    project.Bind(project_id).BindOptional(project_status);
-    RETURN_IF_ERROR(project.Run(), "rebuilding");
-    changed += sqlite3_changes(db_.raw());
-    return {};
-  }), "rebuilding");
+  RETURN_IF_ERROR(
+      Write([&]() -> Result<void> {
+        RETURN_IF_ERROR(RequireProject(db_, project_id), "rebuilding");
+        ASSIGN_OR_RETURN(
+            Stmt events,
+            db_.Prepare("SELECT doc FROM events WHERE project_id=?1 "
+                        "ORDER BY seq"),
+            "rebuilding");
+        events.Bind(project_id);
+        ASSIGN_OR_RETURN(std::vector<Event> log, CollectDocs<Event>(events),
+                         "rebuilding");
+        std::map<std::string, ShotStatus> shots = FoldShotStatuses(log);
+        std::optional<std::string> project_status;
+        for (const Event& e : log) {
+          if (!e.is_shot_event()) project_status = e.to;
+        }
+        for (const auto& [shot_id, status] : shots) {
+          ASSIGN_OR_RETURN(Stmt update,
+                           db_.Prepare("UPDATE shots SET status=?3 WHERE "
+                                       "project_id=?1 AND shot_id=?2 AND "
+                                       "status IS NOT ?3"),
+                           "rebuilding");
+          update.Bind(project_id).Bind(shot_id).Bind(ShotStatusName(status));
+          RETURN_IF_ERROR(update.Run(), "rebuilding");
+          changed += sqlite3_changes(db_.raw());
+        }
+        ASSIGN_OR_RETURN(Stmt project,
+                         db_.Prepare("UPDATE projects SET status=?2 WHERE "
+                                     "project_id=?1 AND status IS NOT ?2"),
+                         "rebuilding");
+        project.Bind(project_id).BindOptional(project_status);
+        RETURN_IF_ERROR(project.Run(), "rebuilding");
+        changed += sqlite3_changes(db_.raw());
+        return {};
+      }),
+      "rebuilding");
   return changed;
-  }
+}
 
 Result<void> SqliteStore::AppendRule(std::string_view project_id,
                                      const Rule& rule) {
@@ -621,7 +654,7 @@ Result<std::vector<Rule>> SqliteStore::ListRules(std::string_view project_id) {
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing rules");
   ASSIGN_OR_RETURN(Stmt stmt,
                    read_db_.Prepare("SELECT doc FROM rules WHERE project_id=?1 "
-                               "ORDER BY rowid"),
+                                    "ORDER BY rowid"),
                    "listing rules");
   stmt.Bind(project_id);
   return CollectDocs<Rule>(stmt);
@@ -644,13 +677,16 @@ Result<void> SqliteStore::AppendRuleEvent(std::string_view project_id,
                                  "rule_event_id, rule_id, doc) "
                                  "VALUES (?1, ?2, ?3, ?4)"),
                      "rule event");
-    stmt.Bind(project_id).Bind(event.rule_event_id).Bind(event.rule_id).Bind(
-        event.ToJson().dump());
+    stmt.Bind(project_id)
+        .Bind(event.rule_event_id)
+        .Bind(event.rule_id)
+        .Bind(event.ToJson().dump());
     Result<void> r = stmt.Run();
     if (!r) {
       if (r.error().code == ErrorCode::kAlreadyExists) {
-        return MakeError(ErrorCode::kAlreadyExists,
-                         "rule event " + event.rule_event_id + " already exists");
+        return MakeError(
+            ErrorCode::kAlreadyExists,
+            "rule event " + event.rule_event_id + " already exists");
       }
       return r;
     }
@@ -664,48 +700,50 @@ Result<std::vector<RuleEvent>> SqliteStore::ListRuleEvents(
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing rule events");
   ASSIGN_OR_RETURN(Stmt stmt,
                    read_db_.Prepare("SELECT doc FROM rule_events WHERE "
-                               "project_id=?1 ORDER BY rowid"),
+                                    "project_id=?1 ORDER BY rowid"),
                    "listing rule events");
   stmt.Bind(project_id);
   return CollectDocs<RuleEvent>(stmt);
 }
 
-Result<void> SqliteStore::InsertLedger(sqlite::Db& db, std::string_view project_id,
+Result<void> SqliteStore::InsertLedger(sqlite::Db& db,
+                                       std::string_view project_id,
                                        const LedgerEntry& entry) {
-  ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db.Prepare("INSERT INTO ledger(project_id, entry_id, kind, "
-                  "amount_micros, reservation_id, doc) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-      "ledger");
-  stmt.Bind(project_id).Bind(entry.entry_id).Bind(LedgerKindName(entry.kind))
-      .Bind(entry.amount_micros).BindOptional(entry.reservation_id)
+  ASSIGN_OR_RETURN(Stmt stmt,
+                   db.Prepare("INSERT INTO ledger(project_id, entry_id, kind, "
+                              "amount_micros, reservation_id, doc) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                   "ledger");
+  stmt.Bind(project_id)
+      .Bind(entry.entry_id)
+      .Bind(LedgerKindName(entry.kind))
+      .Bind(entry.amount_micros)
+      .BindOptional(entry.reservation_id)
       .Bind(entry.ToJson().dump());
   Result<void> r = stmt.Run();
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     bool closes = entry.reservation_id.has_value() &&
                   r.error().message.find("reservation_id") != std::string::npos;
-    return MakeError(closes ? ErrorCode::kFailedPrecondition
-                            : ErrorCode::kAlreadyExists,
-                     closes ? "reservation " + *entry.reservation_id +
-                                  " is already settled or released"
-                            : "ledger entry " + entry.entry_id +
-                                  " already exists");
+    return MakeError(
+        closes ? ErrorCode::kFailedPrecondition : ErrorCode::kAlreadyExists,
+        closes ? "reservation " + *entry.reservation_id +
+                     " is already settled or released"
+               : "ledger entry " + entry.entry_id + " already exists");
   }
   return r;
 }
 
-Result<BudgetState> SqliteStore::ReadBudget(sqlite::Db& db, std::string_view project_id) {
+Result<BudgetState> SqliteStore::ReadBudget(sqlite::Db& db,
+                                            std::string_view project_id) {
   ASSIGN_OR_RETURN(
       Stmt stmt,
-      db.Prepare(
-          "SELECT "
-          " COALESCE((SELECT SUM(amount_micros) FROM ledger WHERE "
-          "   project_id=?1 AND kind='SETTLE'), 0),"
-          " COALESCE((SELECT SUM(r.amount_micros) FROM ledger r WHERE "
-          "   r.project_id=?1 AND r.kind='RESERVE' AND NOT EXISTS ("
-          "     SELECT 1 FROM ledger c WHERE c.project_id=?1 AND "
-          "     c.reservation_id=r.entry_id)), 0)"),
+      db.Prepare("SELECT "
+                 " COALESCE((SELECT SUM(amount_micros) FROM ledger WHERE "
+                 "   project_id=?1 AND kind='SETTLE'), 0),"
+                 " COALESCE((SELECT SUM(r.amount_micros) FROM ledger r WHERE "
+                 "   r.project_id=?1 AND r.kind='RESERVE' AND NOT EXISTS ("
+                 "     SELECT 1 FROM ledger c WHERE c.project_id=?1 AND "
+                 "     c.reservation_id=r.entry_id)), 0)"),
       "budget");
   stmt.Bind(project_id);
   RETURN_IF_ERROR(stmt.Step(), "budget");
@@ -733,7 +771,8 @@ Result<void> SqliteStore::AppendLedgerEntry(std::string_view project_id,
                        "no reservation " + *entry.reservation_id,
                        {{"reservationId", "names no RESERVE entry"}});
     }
-    RETURN_IF_ERROR(InsertLedger(db_, project_id, entry), "appending ledger entry");
+    RETURN_IF_ERROR(InsertLedger(db_, project_id, entry),
+                    "appending ledger entry");
     return {};
   });
 }
@@ -750,20 +789,24 @@ Result<BudgetState> SqliteStore::ReserveBudget(std::string_view project_id,
   // The write transaction (BEGIN IMMEDIATE) holds the write lock from the
   // read of the sums to the insert, so concurrent reservations (any
   // process) are serialised.
-  RETURN_IF_ERROR(Write([&]() -> Result<void> {
-    RETURN_IF_ERROR(RequireProject(db_, project_id), "reserving budget");
-    ASSIGN_OR_RETURN(state, ReadBudget(db_, project_id), "reserving budget");
-    if (state.committed_micros() + reserve.amount_micros > cap_micros) {
-      return MakeError(
-          ErrorCode::kResourceExhausted,
-          "budget cap reached: " + std::to_string(state.committed_micros()) +
-              " of " + std::to_string(cap_micros) +
-              " micro-USD committed, this call needs " +
-              std::to_string(reserve.amount_micros));
-    }
-    RETURN_IF_ERROR(InsertLedger(db_, project_id, reserve), "reserving budget");
-    return {};
-  }), "");
+  RETURN_IF_ERROR(
+      Write([&]() -> Result<void> {
+        RETURN_IF_ERROR(RequireProject(db_, project_id), "reserving budget");
+        ASSIGN_OR_RETURN(state, ReadBudget(db_, project_id),
+                         "reserving budget");
+        if (state.committed_micros() + reserve.amount_micros > cap_micros) {
+          return MakeError(ErrorCode::kResourceExhausted,
+                           "budget cap reached: " +
+                               std::to_string(state.committed_micros()) +
+                               " of " + std::to_string(cap_micros) +
+                               " micro-USD committed, this call needs " +
+                               std::to_string(reserve.amount_micros));
+        }
+        RETURN_IF_ERROR(InsertLedger(db_, project_id, reserve),
+                        "reserving budget");
+        return {};
+      }),
+      "");
   state.reserved_micros += reserve.amount_micros;
   return state;
 }
@@ -778,10 +821,11 @@ Result<std::vector<LedgerEntry>> SqliteStore::ListLedger(
     std::string_view project_id) {
   std::lock_guard lock(read_mu_);
   RETURN_IF_ERROR(RequireProject(read_db_, project_id), "listing ledger");
-  ASSIGN_OR_RETURN(Stmt stmt,
-                   read_db_.Prepare("SELECT doc FROM ledger WHERE project_id=?1 "
-                               "ORDER BY rowid"),
-                   "listing ledger");
+  ASSIGN_OR_RETURN(
+      Stmt stmt,
+      read_db_.Prepare("SELECT doc FROM ledger WHERE project_id=?1 "
+                       "ORDER BY rowid"),
+      "listing ledger");
   stmt.Bind(project_id);
   return CollectDocs<LedgerEntry>(stmt);
 }

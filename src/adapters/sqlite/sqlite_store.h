@@ -1,7 +1,7 @@
 // SqliteStore: the embedded Store (ports/store.h) on one SQLite file in WAL
 // mode with synchronous=FULL, so a committed transaction survives a crash.
-// Versions, events, rules, ledger entries and job records are create-only in the
-// database itself: triggers abort any UPDATE or DELETE on those tables,
+// Versions, events, rules, ledger entries and job records are create-only in
+// the database itself: triggers abort any UPDATE or DELETE on those tables,
 // whoever issues it.
 // Two connections: reads go to a query-only one, so they never wait for a
 // commit; writes are group-committed on the other (see Write), so
@@ -49,8 +49,8 @@ class SqliteStore final : public Store {
                              const Version& version) override;
   Result<Version> GetVersion(std::string_view project_id,
                              std::string_view version_id) override;
-  Result<std::vector<Version>> ListVersions(
-      std::string_view project_id, std::string_view shot_id) override;
+  Result<std::vector<Version>> ListVersions(std::string_view project_id,
+                                            std::string_view shot_id) override;
   Result<AppendEventResult> AppendEvent(std::string_view project_id,
                                         const Event& event) override;
   Result<std::vector<Event>> ListEvents(std::string_view project_id,
@@ -111,7 +111,8 @@ class SqliteStore final : public Store {
   sqlite::Db db_;
   std::mutex read_mu_;
   sqlite::Db read_db_;
-  Batcher<PendingWrite> writes_{[this](const std::vector<PendingWrite*>& b) { RunWrites(b); }};
+  Batcher<PendingWrite> writes_{
+      [this](const std::vector<PendingWrite*>& b) { RunWrites(b); }};
 };
 
 }  // namespace miri

@@ -18,7 +18,8 @@ using testing::StoreFactory;
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, StoreContractTest,
     ::testing::Values(StoreFactory{
-        "sqlite", [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+        "sqlite",
+        [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
           ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
                            SqliteStore::Open(dir + "/miri.db"), "test");
           return std::unique_ptr<Store>(std::move(s));
@@ -61,16 +62,19 @@ TEST_P(SqliteStoreTest, AWriteThatThrowsFailsAloneAndTheStoreStaysWritable) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
   ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 1)));
-  Event bad = testing::ShotEvent("sh-0", ShotStatus::kDraft, ShotStatus::kValidation, "k1");
+  Event bad = testing::ShotEvent("sh-0", ShotStatus::kDraft,
+                                 ShotStatus::kValidation, "k1");
   bad.cause = "not utf-8: \xff\xfe";
   Result<AppendEventResult> r = store_->AppendEvent(p.project_id, bad);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInternal);
   EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
   EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, ShotStatus::kDraft);
-  Event good = testing::ShotEvent("sh-0", ShotStatus::kDraft, ShotStatus::kValidation, "k2");
+  Event good = testing::ShotEvent("sh-0", ShotStatus::kDraft,
+                                  ShotStatus::kValidation, "k2");
   ASSERT_TRUE(store_->AppendEvent(p.project_id, good));
-  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, ShotStatus::kValidation);
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status,
+            ShotStatus::kValidation);
 }
 
 TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
@@ -80,7 +84,8 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
   Version v = SampleVersion("v1", "sh-0");
   ASSERT_TRUE(store_->AppendVersion(p.project_id, v));
   const std::string db = dir_ + "/miri.db";
-  EXPECT_EQ(RawSql(db, "UPDATE versions SET doc='{}'"), "versions are immutable");
+  EXPECT_EQ(RawSql(db, "UPDATE versions SET doc='{}'"),
+            "versions are immutable");
   EXPECT_EQ(RawSql(db, "DELETE FROM versions"), "versions are immutable");
   EXPECT_EQ(RawSql(db, "UPDATE events SET doc='{}'"), "events are immutable");
   EXPECT_EQ(RawSql(db, "DELETE FROM events"), "events are immutable");
@@ -98,7 +103,8 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfImmutableRows) {
 }
 
 JobRecord SampleJob(const std::string& id) {
-  return {id, "fal", "req-" + id, R"({"request_id":"req"})", "2026-03-02T10:15:04Z"};
+  return {id, "fal", "req-" + id, R"({"request_id":"req"})",
+          "2026-03-02T10:15:04Z"};
 }
 
 TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfJobRecords) {
@@ -106,7 +112,8 @@ TEST_P(SqliteStoreTest, DatabaseRefusesRawUpdateAndDeleteOfJobRecords) {
   ASSERT_TRUE(store_->CreateProject(p));
   ASSERT_TRUE(store_->RecordJob(p.project_id, SampleJob("p:v1")));
   const std::string db = dir_ + "/miri.db";
-  EXPECT_EQ(RawSql(db, "UPDATE jobs SET doc='{}'"), "job records are immutable");
+  EXPECT_EQ(RawSql(db, "UPDATE jobs SET doc='{}'"),
+            "job records are immutable");
   EXPECT_EQ(RawSql(db, "DELETE FROM jobs"), "job records are immutable");
   EXPECT_EQ(store_->GetJob(p.project_id, "p:v1"), SampleJob("p:v1"));
 }
@@ -119,7 +126,9 @@ TEST_P(SqliteStoreTest, DatabaseWithoutTheJobsTableIsMigratedOnOpen) {
   store_.reset();
   const std::string db = dir_ + "/miri.db";
   ASSERT_EQ(RawSql(db, "DROP TABLE jobs"), "");
-  ASSERT_EQ(RawQuery(db, "SELECT count(*) FROM sqlite_master WHERE name='jobs'"), "0");
+  ASSERT_EQ(
+      RawQuery(db, "SELECT count(*) FROM sqlite_master WHERE name='jobs'"),
+      "0");
   store_ = Reopen();
   ASSERT_NE(store_, nullptr);
   EXPECT_EQ(store_->GetProject(p.project_id), p);
@@ -157,7 +166,8 @@ TEST_P(SqliteStoreTest, UnopenablePathIsAnError) {
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, SqliteStoreTest,
     ::testing::Values(StoreFactory{
-        "sqlite", [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+        "sqlite",
+        [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
           ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> s,
                            SqliteStore::Open(dir + "/miri.db"), "test");
           return std::unique_ptr<Store>(std::move(s));

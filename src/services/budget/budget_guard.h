@@ -27,8 +27,8 @@ namespace miri {
 
 struct ReserveRequest {
   std::string project_id;
-  std::string job_id;     // idempotency key of the provider call
-  std::string provider;   // "fal", "kling", "gemini", ...
+  std::string job_id;    // idempotency key of the provider call
+  std::string provider;  // "fal", "kling", "gemini", ...
   int64_t estimate_micros = 0;
   std::optional<std::string> shot_id;
   std::optional<std::string> version_id;
@@ -48,7 +48,9 @@ struct BudgetView {
   int64_t cap_micros = 0;
   int64_t settled_micros = 0;
   int64_t reserved_micros = 0;
-  int64_t remaining_micros() const { return cap_micros - settled_micros - reserved_micros; }
+  int64_t remaining_micros() const {
+    return cap_micros - settled_micros - reserved_micros;
+  }
 };
 
 // A ledger entry id (<= 64 chars of [A-Za-z0-9_-]) for a job id.

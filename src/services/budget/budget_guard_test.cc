@@ -27,10 +27,12 @@ class BudgetGuardTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + ext);
+    for (const char* ext : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + ext);
   }
   ReserveRequest Req(std::string job, int64_t micros) {
-    return {project_.project_id, std::move(job), "fal", micros, "shot-1", std::nullopt};
+    return {project_.project_id, std::move(job), "fal", micros, "shot-1",
+            std::nullopt};
   }
 
   std::filesystem::path path_;
@@ -107,7 +109,8 @@ TEST_F(BudgetGuardTest, FailedDispatchReleasesAndRefusalNeverDispatches) {
   failed_result.status = ProviderResult::Status::kFailed;
   auto big = guard.Reserve(Req("big", 9'500'000));
   ASSERT_TRUE(guard.Close(*big, failed_result));
-  EXPECT_EQ(guard.View(project_.project_id)->settled_micros, 0) << "unbilled failure";
+  EXPECT_EQ(guard.View(project_.project_id)->settled_micros, 0)
+      << "unbilled failure";
 }
 
 // 50 dispatches race from 5 store handles (as from 5 instances): the
@@ -126,13 +129,17 @@ TEST_F(BudgetGuardTest, FiftyConcurrentDispatchesNeverExceedTheCap) {
   for (int i = 0; i < kCallers; ++i) {
     threads.emplace_back([&, i] {
       auto r = guards[i % guards.size()]->Guard(
-          Req("job-" + std::to_string(i), kEstimate), [&]() -> Result<Dispatch> {
+          Req("job-" + std::to_string(i), kEstimate),
+          [&]() -> Result<Dispatch> {
             ++dispatched;
             return Dispatch{"req-" + std::to_string(i), kEstimate, ""};
           });
-      if (r) ++granted;
-      else if (r.error().code == ErrorCode::kResourceExhausted) ++refused;
-      else ++other;
+      if (r)
+        ++granted;
+      else if (r.error().code == ErrorCode::kResourceExhausted)
+        ++refused;
+      else
+        ++other;
     });
   }
   for (auto& t : threads) t.join();

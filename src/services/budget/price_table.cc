@@ -11,8 +11,10 @@ int64_t Usd(const nlohmann::json& j, const char* key) {
 }
 
 Error UnknownModel(std::string_view kind, std::string_view model) {
-  return Error{ErrorCode::kNotFound,
-               "no " + std::string(kind) + " price for model " + std::string(model), {}};
+  return Error{
+      ErrorCode::kNotFound,
+      "no " + std::string(kind) + " price for model " + std::string(model),
+      {}};
 }
 
 }  // namespace
@@ -60,7 +62,9 @@ PriceTable PriceTable::Defaults() {
 }
 
 Result<PriceTable> PriceTable::FromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "price table must be an object");
+  if (!j.is_object())
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "price table must be an object");
   PriceTable t;
   t.as_of_ = j.value("as_of", "");
   auto section = [&](const char* name) -> const nlohmann::json& {
@@ -68,17 +72,22 @@ Result<PriceTable> PriceTable::FromJson(const nlohmann::json& j) {
     return j.contains(name) && j[name].is_object() ? j[name] : kEmpty;
   };
   for (auto& [model, p] : section("image").items()) {
-    if (!p.is_object()) return MakeError(ErrorCode::kInvalidArgument, "image." + model);
-    t.image_[model] = ImagePrice{Usd(p, "first_mp_usd"), Usd(p, "extra_mp_usd"),
-                                 p.value("inputs_count", false), Usd(p, "per_image_usd")};
+    if (!p.is_object())
+      return MakeError(ErrorCode::kInvalidArgument, "image." + model);
+    t.image_[model] =
+        ImagePrice{Usd(p, "first_mp_usd"), Usd(p, "extra_mp_usd"),
+                   p.value("inputs_count", false), Usd(p, "per_image_usd")};
   }
   for (auto& [model, p] : section("video").items()) {
-    if (!p.is_object()) return MakeError(ErrorCode::kInvalidArgument, "video." + model);
-    t.video_[model] = VideoPrice{Usd(p, "base_usd"), p.value("base_seconds", int64_t{0}),
-                                 Usd(p, "per_second_usd")};
+    if (!p.is_object())
+      return MakeError(ErrorCode::kInvalidArgument, "video." + model);
+    t.video_[model] =
+        VideoPrice{Usd(p, "base_usd"), p.value("base_seconds", int64_t{0}),
+                   Usd(p, "per_second_usd")};
   }
   for (auto& [model, p] : section("tokens").items()) {
-    if (!p.is_object()) return MakeError(ErrorCode::kInvalidArgument, "tokens." + model);
+    if (!p.is_object())
+      return MakeError(ErrorCode::kInvalidArgument, "tokens." + model);
     t.tokens_[model] = TokenPrice{Usd(p, "input_per_million_usd"),
                                   Usd(p, "output_per_million_usd")};
   }
@@ -91,11 +100,12 @@ int64_t MegapixelsRoundedUp(const Size& s) {
   return mp < 1 ? 1 : mp;
 }
 
-Result<int64_t> PriceTable::EstimateImage(std::string_view model,
-                                          const std::vector<Size>& outputs,
-                                          const std::vector<Size>& inputs) const {
+Result<int64_t> PriceTable::EstimateImage(
+    std::string_view model, const std::vector<Size>& outputs,
+    const std::vector<Size>& inputs) const {
   auto it = image_.find(model);
-  if (it == image_.end()) return tl::unexpected<Error>(UnknownModel("image", model));
+  if (it == image_.end())
+    return tl::unexpected<Error>(UnknownModel("image", model));
   const ImagePrice& p = it->second;
   auto one = [&](const Size& s) {
     if (p.per_image_micros > 0) return p.per_image_micros;
@@ -112,17 +122,20 @@ Result<int64_t> PriceTable::EstimateImage(std::string_view model,
 Result<int64_t> PriceTable::EstimateVideo(std::string_view model,
                                           int64_t duration_ms) const {
   auto it = video_.find(model);
-  if (it == video_.end()) return tl::unexpected<Error>(UnknownModel("video", model));
+  if (it == video_.end())
+    return tl::unexpected<Error>(UnknownModel("video", model));
   const VideoPrice& p = it->second;
   int64_t secs = (duration_ms + 999) / 1000;
   int64_t extra = secs > p.base_seconds ? secs - p.base_seconds : 0;
   return p.base_micros + extra * p.per_second_micros;
 }
 
-Result<int64_t> PriceTable::EstimateTokens(std::string_view model, int64_t input_tokens,
+Result<int64_t> PriceTable::EstimateTokens(std::string_view model,
+                                           int64_t input_tokens,
                                            int64_t max_output_tokens) const {
   auto it = tokens_.find(model);
-  if (it == tokens_.end()) return tl::unexpected<Error>(UnknownModel("token", model));
+  if (it == tokens_.end())
+    return tl::unexpected<Error>(UnknownModel("token", model));
   const TokenPrice& p = it->second;
   // Round up: an estimate must never be below the bill.
   auto part = [](int64_t tokens, int64_t per_million) {

@@ -21,9 +21,9 @@ namespace miri {
 // (1 MP = 1024 x 1024 px).
 struct ImagePrice {
   int64_t first_mp_micros = 0;
-  int64_t extra_mp_micros = 0;  // each MP after the first of an image
-  bool inputs_count = false;    // edit endpoints bill input images too
-  int64_t per_image_micros = 0; // flat price per image (Imagen)
+  int64_t extra_mp_micros = 0;   // each MP after the first of an image
+  bool inputs_count = false;     // edit endpoints bill input images too
+  int64_t per_image_micros = 0;  // flat price per image (Imagen)
 };
 
 // base_micros covers base_seconds; every further second costs

@@ -11,24 +11,35 @@ TEST(PriceTable, FluxLoraRoundsEachImageUpToWholeMegapixels) {
   EXPECT_EQ(MegapixelsRoundedUp({1025, 1024}), 2);
   EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora", {{1344, 768}}), 21'000);
   EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora", {{2048, 2048}}), 84'000);
-  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora", {{1024, 1024}, {1024, 1024}}), 42'000);
+  EXPECT_EQ(
+      *t.EstimateImage("fal-ai/flux-2/lora", {{1024, 1024}, {1024, 1024}}),
+      42'000);
 }
 
 TEST(PriceTable, EditCountsInputsAndTieredPricesApply) {
   PriceTable t = PriceTable::Defaults();
-  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora/edit", {{1024, 1024}}, {{1024, 1024}, {1024, 1024}}),
+  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora/edit", {{1024, 1024}},
+                             {{1024, 1024}, {1024, 1024}}),
             63'000);
-  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2/lora", {{1024, 1024}}, {{1024, 1024}}), 21'000)
+  EXPECT_EQ(
+      *t.EstimateImage("fal-ai/flux-2/lora", {{1024, 1024}}, {{1024, 1024}}),
+      21'000)
       << "t2i ignores inputs";
   // max/edit: $0.07 first MP + $0.03 each extra: 2 MP output = $0.10.
-  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2-max/edit", {{2048, 1024}}), 100'000);
-  EXPECT_EQ(*t.EstimateImage("imagen-4.0-generate-001", {{2048, 2048}}), 40'000);
+  EXPECT_EQ(*t.EstimateImage("fal-ai/flux-2-max/edit", {{2048, 1024}}),
+            100'000);
+  EXPECT_EQ(*t.EstimateImage("imagen-4.0-generate-001", {{2048, 2048}}),
+            40'000);
 }
 
 TEST(PriceTable, VideoAndTokens) {
   PriceTable t = PriceTable::Defaults();
-  EXPECT_EQ(*t.EstimateVideo("fal-ai/kling-video/v2.1/pro/image-to-video", 5000), 490'000);
-  EXPECT_EQ(*t.EstimateVideo("fal-ai/kling-video/v2.1/pro/image-to-video", 10000), 980'000);
+  EXPECT_EQ(
+      *t.EstimateVideo("fal-ai/kling-video/v2.1/pro/image-to-video", 5000),
+      490'000);
+  EXPECT_EQ(
+      *t.EstimateVideo("fal-ai/kling-video/v2.1/pro/image-to-video", 10000),
+      980'000);
   EXPECT_EQ(*t.EstimateVideo("kling-v3", 4500), 5 * 224'000);
   // 10k in at $1.25/M + 8192 out at $10/M = 0.0125 + 0.08192.
   EXPECT_EQ(*t.EstimateTokens("gemini-2.5-pro", 10'000, 8192), 12'500 + 81'920);
@@ -36,12 +47,14 @@ TEST(PriceTable, VideoAndTokens) {
 
 TEST(PriceTable, UnknownModelsAreNotFoundAndTablesAreConfigurable) {
   PriceTable t = PriceTable::Defaults();
-  EXPECT_EQ(t.EstimateImage("nope", {{1, 1}}).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(t.EstimateImage("nope", {{1, 1}}).error().code,
+            ErrorCode::kNotFound);
   auto custom = PriceTable::FromJson(nlohmann::json::parse(
       R"({"as_of":"test","image":{"m":{"first_mp_usd":1.5,"extra_mp_usd":0.5}}})"));
   ASSERT_TRUE(custom);
   EXPECT_EQ(*custom->EstimateImage("m", {{2048, 1024}}), 2'000'000);
-  EXPECT_FALSE(PriceTable::FromJson(nlohmann::json::parse(R"({"image":{"m":3}})")));
+  EXPECT_FALSE(
+      PriceTable::FromJson(nlohmann::json::parse(R"({"image":{"m":3}})")));
 }
 
 }  // namespace

@@ -27,8 +27,9 @@ std::string Strip(std::string text, std::string_view needle) {
   std::string n(needle);
   std::transform(n.begin(), n.end(), n.begin(), ::tolower);
   auto word = [&](size_t i) {
-    return i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) ||
-                                lower[i] == '-');
+    return i < lower.size() &&
+           (std::isalnum(static_cast<unsigned char>(lower[i])) ||
+            lower[i] == '-');
   };
   size_t at = lower.find(n);
   while (at != std::string::npos) {
@@ -53,7 +54,8 @@ std::string Strip(std::string text, std::string_view needle) {
 
 std::string RuleIds(const std::vector<Finding>& findings) {
   std::string out;
-  for (const Finding& f : findings) out += (out.empty() ? "" : ", ") + f.rule_id;
+  for (const Finding& f : findings)
+    out += (out.empty() ? "" : ", ") + f.rule_id;
   return out;
 }
 
@@ -146,10 +148,12 @@ void Orchestrator::Publish(std::string_view project_id, std::string_view type,
                            json payload) {
   if (bus_ == nullptr) return;
   // The store is the truth; a lost doorbell costs clients a refetch.
-  (void)bus_->Publish({std::string(project_id), std::string(type), payload.dump()});
+  (void)bus_->Publish(
+      {std::string(project_id), std::string(type), payload.dump()});
 }
 
-Result<ShotStep> Orchestrator::Traced(const std::function<Result<ShotStep>()>& step) {
+Result<ShotStep> Orchestrator::Traced(
+    const std::function<Result<ShotStep>()>& step) {
   std::vector<Event> trail;
   std::vector<Event>* outer = std::exchange(trail_, &trail);
   Result<ShotStep> r = step();
@@ -188,15 +192,15 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
   const Version* parent = Latest(ctx.versions, {VersionKind::kImage});
   ShotStatus status = ctx.shot.status;
   for (int attempt = 0;; ++attempt) {
-    const std::string attempt_key = key + (attempt ? ":fix" + std::to_string(attempt) : "");
+    const std::string attempt_key =
+        key + (attempt ? ":fix" + std::to_string(attempt) : "");
     Version v = ImageVersion(ctx.project, ctx.project_id, ctx.shot, subject,
                              rules, references, parent, attempt_key, options_,
                              clock_.NowIso());
-    v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
-                              LorasOf(v), ctx.shot.shows_miri,
-                              ctx.project.global_settings.lora_weights_id,
-                              ctx.shot.shot_id, v.version_id,
-                              std::string(kModelImage)});
+    v.findings = AuditPrompt(
+        {PromptKind::kImage, v.prompt, v.negative_prompt, LorasOf(v),
+         ctx.shot.shows_miri, ctx.project.global_settings.lora_weights_id,
+         ctx.shot.shot_id, v.version_id, std::string(kModelImage)});
     const bool passed = v.findings.empty();
     if (!options_.vision_audit_available) {
       v.findings.push_back({"vision.unavailable",
@@ -208,15 +212,16 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
     Result<void> stored = store_.AppendVersion(ctx.project_id, v);
     if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
       // The same request again: report where it went, change nothing.
-      ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, ctx.shot.shot_id),
+      ASSIGN_OR_RETURN(Shot now,
+                       store_.GetShot(ctx.project_id, ctx.shot.shot_id),
                        "generating");
       return ShotStep{v.version_id, now.status, {}, {}};
     }
     RETURN_IF_ERROR(stored, "generating");
-    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, status,
-                         ShotStatus::kValidation, "audit started",
-                         attempt_key + ":validate", v.version_id),
-                    "generating");
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, ctx.shot.shot_id, status, ShotStatus::kValidation,
+             "audit started", attempt_key + ":validate", v.version_id),
+        "generating");
     if (passed) return DispatchImage(ctx, v, attempt_key);
     std::vector<Finding> findings = v.findings;
     if (attempt >= options_.max_autofix) {
@@ -289,34 +294,39 @@ void Orchestrator::Settle(std::string_view project_id,
 Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
                                              const Version& v,
                                              const std::string& key) {
-  const int64_t estimate = images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v));
+  const int64_t estimate =
+      images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v));
   if (Result<void> r = Reserve(ctx, v, estimate); !r) {
-    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
-                         ShotStatus::kValidation, ShotStatus::kFailed,
-                         "budget exhausted: " + r.error().message,
-                         key + ":budget", v.version_id),
-                    "dispatching");
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
+             ShotStatus::kFailed, "budget exhausted: " + r.error().message,
+             key + ":budget", v.version_id),
+        "dispatching");
     return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
-  RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
-                       ShotStatus::kGeneratingImage,
-                       "audit passed; image requested from " +
-                           std::string(images_.name()),
-                       key + ":dispatch", v.version_id),
-                  "dispatching");
-  return SubmitOrFail(ctx, v, ShotStatus::kGeneratingImage, key, v.findings, "dispatching");
+  RETURN_IF_ERROR(
+      Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
+           ShotStatus::kGeneratingImage,
+           "audit passed; image requested from " + std::string(images_.name()),
+           key + ":dispatch", v.version_id),
+      "dispatching");
+  return SubmitOrFail(ctx, v, ShotStatus::kGeneratingImage, key, v.findings,
+                      "dispatching");
 }
 
-Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx, const Version& v,
-                                            ShotStatus dispatched, const std::string& key,
+Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx,
+                                            const Version& v,
+                                            ShotStatus dispatched,
+                                            const std::string& key,
                                             std::vector<Finding> findings,
                                             std::string_view what) {
   if (Result<void> r = Submit(ctx.project_id, v); !r) {
     Settle(ctx.project_id, v.version_id, 0, false);
-    RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id, dispatched, ShotStatus::kFailed,
-                         "provider refused the request: " + r.error().ToString(),
-                         key + ":refused", v.version_id),
-                    what);
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, ctx.shot.shot_id, dispatched, ShotStatus::kFailed,
+             "provider refused the request: " + r.error().ToString(),
+             key + ":refused", v.version_id),
+        what);
     return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
   return ShotStep{v.version_id, dispatched, std::move(findings), {}};
@@ -330,42 +340,53 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
     const Version* image = Latest(ctx.versions, {VersionKind::kImage});
     if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
-      RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
-                      "approving");
+      RETURN_IF_ERROR(
+          CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
+          "approving");
       return MakeError(ErrorCode::kFailedPrecondition, "no image to approve");
     }
-    ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
-                     ReadMotionBrush(blobs_, project_id, ctx.shot,
-                                     options_.image_width, options_.image_height),
-                     "approving");
-    Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image, brush,
-                             key, options_, clock_.NowIso());
-    v.findings = AuditPrompt({PromptKind::kVideo, v.prompt, v.negative_prompt, {},
+    ASSIGN_OR_RETURN(
+        std::optional<MotionBrush> brush,
+        ReadMotionBrush(blobs_, project_id, ctx.shot, options_.image_width,
+                        options_.image_height),
+        "approving");
+    Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image,
+                             brush, key, options_, clock_.NowIso());
+    v.findings = AuditPrompt({PromptKind::kVideo,
+                              v.prompt,
+                              v.negative_prompt,
+                              {},
                               ctx.shot.shows_miri,
                               ctx.project.global_settings.lora_weights_id,
-                              ctx.shot.shot_id, v.version_id,
+                              ctx.shot.shot_id,
+                              v.version_id,
                               std::string(kModelVideo)});
     if (!v.findings.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "the clip prompt fails the audit: " + RuleIds(v.findings));
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          "the clip prompt fails the audit: " + RuleIds(v.findings));
     }
     Result<void> stored = store_.AppendVersion(project_id, v);
     if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
       return ShotStep{v.version_id, ctx.shot.status, {}, {}};
     }
     RETURN_IF_ERROR(stored, "approving");
-    if (Result<void> r = Reserve(ctx, v, videos_.EstimateCostMicros(
-                                             VideoRequestOf(ctx.project_id, v)));
+    if (Result<void> r = Reserve(
+            ctx, v,
+            videos_.EstimateCostMicros(VideoRequestOf(ctx.project_id, v)));
         !r) {
       return tl::unexpected(WithContext(r.error(), "approving"));
     }
-    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                         ShotStatus::kGeneratingVideo,
-                         "approved; clip requested from " + std::string(videos_.name()),
-                         key + ":approve", v.version_id),
-                    "approving");
-    if (rulebook_ != nullptr) (void)rulebook_->RecordApproved(project_id, *image);
-    return SubmitOrFail(ctx, v, ShotStatus::kGeneratingVideo, key, {}, "approving");
+    RETURN_IF_ERROR(
+        Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+             ShotStatus::kGeneratingVideo,
+             "approved; clip requested from " + std::string(videos_.name()),
+             key + ":approve", v.version_id),
+        "approving");
+    if (rulebook_ != nullptr)
+      (void)rulebook_->RecordApproved(project_id, *image);
+    return SubmitOrFail(ctx, v, ShotStatus::kGeneratingVideo, key, {},
+                        "approving");
   });
 }
 
@@ -385,9 +406,9 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
     }
     // Learn first: a refused rule leaves the shot as it was.
     if (rulebook_ != nullptr) {
-      RETURN_IF_ERROR(rulebook_->LearnFromRejection(project_id, ctx.shot, *image,
-                                                    reason),
-                      "rejecting");
+      RETURN_IF_ERROR(
+          rulebook_->LearnFromRejection(project_id, ctx.shot, *image, reason),
+          "rejecting");
     }
     ASSIGN_OR_RETURN(Event moved,
                      Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
@@ -399,11 +420,10 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
   });
 }
 
-Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
-                                      std::string_view shot_id,
-                                      const std::string& instruction,
-                                      const std::optional<std::string>& mask_blob,
-                                      const std::string& key) {
+Result<ShotStep> Orchestrator::Refine(
+    std::string_view project_id, std::string_view shot_id,
+    const std::string& instruction, const std::optional<std::string>& mask_blob,
+    const std::string& key) {
   RETURN_IF_ERROR(RequireSafeUserText("instruction", instruction), "refining");
   std::lock_guard lock(mu_);
   return Traced([&]() -> Result<ShotStep> {
@@ -411,8 +431,9 @@ Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
     const Version* image = Latest(ctx.versions, {VersionKind::kImage});
     if (image == nullptr || image->outputs.empty() ||
         ctx.shot.status != ShotStatus::kAwaitingApproval) {
-      RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
-                      "refining");
+      RETURN_IF_ERROR(
+          CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
+          "refining");
       return MakeError(ErrorCode::kFailedPrecondition, "no image to refine");
     }
     const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
@@ -420,17 +441,18 @@ Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
     if (mask_blob) {
       mask = *mask_blob;
     } else {
-      MaskInput in{image->outputs.front(), instruction, "",
-                   OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
+      MaskInput in{
+          image->outputs.front(), instruction, "",
+          OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
       ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
     }
-    Version v = RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
-                              instruction, mask, key, options_, clock_.NowIso());
-    v.findings = AuditPrompt({PromptKind::kImage, v.prompt, v.negative_prompt,
-                              LorasOf(v), ctx.shot.shows_miri,
-                              ctx.project.global_settings.lora_weights_id,
-                              ctx.shot.shot_id, v.version_id,
-                              std::string(kModelImage)});
+    Version v =
+        RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
+                      instruction, mask, key, options_, clock_.NowIso());
+    v.findings = AuditPrompt(
+        {PromptKind::kImage, v.prompt, v.negative_prompt, LorasOf(v),
+         ctx.shot.shows_miri, ctx.project.global_settings.lora_weights_id,
+         ctx.shot.shot_id, v.version_id, std::string(kModelImage)});
     if (!v.findings.empty()) {
       return MakeError(ErrorCode::kRefused,
                        "refused: the refined prompt fails the audit: " +
@@ -441,9 +463,10 @@ Result<ShotStep> Orchestrator::Refine(std::string_view project_id,
       return ShotStep{v.version_id, ctx.shot.status, {}, {}};
     }
     RETURN_IF_ERROR(stored, "refining");
-    RETURN_IF_ERROR(Reserve(ctx, v, images_.EstimateCostMicros(
-                                        ImageRequestOf(ctx.project_id, v))),
-                    "refining");
+    RETURN_IF_ERROR(
+        Reserve(ctx, v,
+                images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v))),
+        "refining");
     RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
                          ShotStatus::kRefining, "refine: " + instruction,
                          key + ":refine", v.version_id),
@@ -467,7 +490,8 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
   ASSIGN_OR_RETURN(Context ctx, Load(job.project_id, v.shot_id), "result");
   const Version* current =
       Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
-  const bool superseded = current == nullptr || current->version_id != v.version_id;
+  const bool superseded =
+      current == nullptr || current->version_id != v.version_id;
   const bool ok = r.status == ProviderResult::Status::kSucceeded;
   if (superseded) {
     // Recorded (the cost is real) but the shot has moved on: never backwards.
@@ -501,11 +525,12 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
     }
   }
   Settle(job.project_id, v.version_id, r.cost_micros, true);
-  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from,
-                       image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted,
-                       image ? "image ready" : "clip ready",
-                       "result:" + v.version_id, v.version_id),
-                  "result");
+  RETURN_IF_ERROR(
+      Move(job.project_id, v.shot_id, from,
+           image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted,
+           image ? "image ready" : "clip ready", "result:" + v.version_id,
+           v.version_id),
+      "result");
   if (image && !ctx.project.global_settings.require_human_approval) {
     RETURN_IF_ERROR(Approve(job.project_id, v.shot_id, "auto:" + v.version_id),
                     "auto-approval");
@@ -538,12 +563,16 @@ Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
 
 Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id), "forecast");
-  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "forecast");
-  ASSIGN_OR_RETURN(BudgetState budget, store_.GetBudget(project_id), "forecast");
+  ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id),
+                   "forecast");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "forecast");
+  ASSIGN_OR_RETURN(BudgetState budget, store_.GetBudget(project_id),
+                   "forecast");
   CostForecast f;
   f.committed_micros = budget.committed_micros();
-  f.cap_micros = static_cast<int64_t>(project.global_settings.budget_cap_usd * 1e6);
+  f.cap_micros =
+      static_cast<int64_t>(project.global_settings.budget_cap_usd * 1e6);
   for (const Shot& s : shots) {
     if (s.status == ShotStatus::kCompleted || s.status == ShotStatus::kFailed) {
       continue;
@@ -552,7 +581,8 @@ Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
     ImageRequest img = ForecastImageRequest(project, s, options_);
     // One anchor image plus, on average, half a refinement per shot.
     sf.images_micros = images_.EstimateCostMicros(img) * 3 / 2;
-    sf.video_micros = videos_.EstimateCostMicros(ForecastVideoRequest(s, options_));
+    sf.video_micros =
+        videos_.EstimateCostMicros(ForecastVideoRequest(s, options_));
     f.total_micros += sf.images_micros + sf.video_micros;
     f.shots.push_back(sf);
   }

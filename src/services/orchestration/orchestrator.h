@@ -42,7 +42,7 @@ namespace miri {
 struct JobRef;  // services/orchestration/requests.h
 
 struct OrchestratorOptions {
-  int max_autofix = 2;         // audit auto-fix attempts before FAILED
+  int max_autofix = 2;           // audit auto-fix attempts before FAILED
   int max_provider_retries = 2;  // retryable provider failures per version
   int image_width = 1280;
   int image_height = 720;
@@ -140,8 +140,9 @@ class Orchestrator final : public ResultSink {
                                  const std::string& key);
   // Sends `v`, whose shot is now `dispatched`; a refusal releases the
   // budget and fails the shot. `what` names the step in errors.
-  Result<ShotStep> SubmitOrFail(const Context& ctx, const Version& v, ShotStatus dispatched,
-                                const std::string& key, std::vector<Finding> findings,
+  Result<ShotStep> SubmitOrFail(const Context& ctx, const Version& v,
+                                ShotStatus dispatched, const std::string& key,
+                                std::vector<Finding> findings,
                                 std::string_view what);
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
   // orchestrator_jobs.cc: dispatch, job records, reconciliation.
@@ -180,7 +181,7 @@ class Orchestrator final : public ResultSink {
   IdSource ids_;
   OrchestratorOptions options_;
   FinalRenderStarter render_starter_;
-  std::recursive_mutex mu_;  // one step at a time per process
+  std::recursive_mutex mu_;              // one step at a time per process
   std::vector<Event>* trail_ = nullptr;  // where Move records (under mu_)
 };
 

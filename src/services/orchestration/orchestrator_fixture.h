@@ -41,13 +41,18 @@ class LateSink final : public ResultSink {
 // A paid image route: the local generator with a fixed price per image.
 class PricedImages final : public ImageGenerator {
  public:
-  PricedImages(ImageGenerator& inner, int64_t price) : inner_(inner), price_(price) {}
+  PricedImages(ImageGenerator& inner, int64_t price)
+      : inner_(inner), price_(price) {}
   std::string_view name() const override { return "priced-image"; }
-  Result<Dispatch> Submit(const ImageRequest& r) override { return inner_.Submit(r); }
+  Result<Dispatch> Submit(const ImageRequest& r) override {
+    return inner_.Submit(r);
+  }
   Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
     return inner_.Poll(id);
   }
-  int64_t EstimateCostMicros(const ImageRequest&) const override { return price_; }
+  int64_t EstimateCostMicros(const ImageRequest&) const override {
+    return price_;
+  }
 
  private:
   ImageGenerator& inner_;
@@ -62,7 +67,8 @@ class OrchestratorTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ / "scratch");
     store_ = std::move(*SqliteStore::Open((dir_ / "miri.db").string()));
     blobs_ = std::move(*LocalFsBlobStore::Open(dir_ / "blobs"));
-    index_ = std::move(*HnswIndex::Open(dir_ / "rules", embedder_.dimensions()));
+    index_ =
+        std::move(*HnswIndex::Open(dir_ / "rules", embedder_.dimensions()));
     project_ = SampleProject();
     project_.global_settings.budget_cap_usd = 5.0;
   }
@@ -91,8 +97,9 @@ class OrchestratorTest : public ::testing::Test {
     videos_ = std::make_unique<local::LocalVideoGenerator>(blobs_.get(), &sink_,
                                                            video_options);
     vision_ = std::make_unique<local::LocalVisionAnalyzer>(blobs_.get());
-    rulebook_ = std::make_unique<Rulebook>(*store_, embedder_, *index_, *vision_,
-                                           &bus_, clock_, [this] { return Id("r"); });
+    rulebook_ =
+        std::make_unique<Rulebook>(*store_, embedder_, *index_, *vision_, &bus_,
+                                   clock_, [this] { return Id("r"); });
     orchestrator_ = std::make_unique<Orchestrator>(
         *store_, *blobs_, &bus_, *priced_, *videos_, *vision_, rulebook_.get(),
         clock_, [this] { return Id(""); }, options);
@@ -142,8 +149,12 @@ class OrchestratorTest : public ::testing::Test {
   std::vector<Version> Versions(const std::string& shot) {
     return *store_->ListVersions(project_.project_id, shot);
   }
-  size_t EventCount() { return static_cast<Store&>(*store_).ListEvents(project_.project_id)->size(); }
-  std::string Id(const std::string& prefix) { return prefix + "id" + std::to_string(++next_id_); }
+  size_t EventCount() {
+    return static_cast<Store&>(*store_).ListEvents(project_.project_id)->size();
+  }
+  std::string Id(const std::string& prefix) {
+    return prefix + "id" + std::to_string(++next_id_);
+  }
 
   std::filesystem::path dir_;
   SystemClock clock_;

@@ -11,7 +11,8 @@ namespace {
 
 const Version* LatestJobVersion(const std::vector<Version>& versions) {
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-    if (it->kind == VersionKind::kImage || it->kind == VersionKind::kVideo) return &*it;
+    if (it->kind == VersionKind::kImage || it->kind == VersionKind::kVideo)
+      return &*it;
   }
   return nullptr;
 }
@@ -38,7 +39,8 @@ ProviderResult Lost(const JobRecord& job, const Error& why) {
 
 }  // namespace
 
-Result<void> Orchestrator::Submit(const std::string& project_id, const Version& v) {
+Result<void> Orchestrator::Submit(const std::string& project_id,
+                                  const Version& v) {
   return SubmitAttempt(project_id, v, 0);
 }
 
@@ -48,9 +50,10 @@ Result<void> Orchestrator::Resubmit(const JobRef& job, const Version& v) {
   return {};
 }
 
-Result<void> Orchestrator::SubmitAttempt(const std::string& project_id, const Version& v,
-                                         int attempt) {
-  const std::string job_id = JobIdWithAttempt(project_id, v.version_id, attempt);
+Result<void> Orchestrator::SubmitAttempt(const std::string& project_id,
+                                         const Version& v, int attempt) {
+  const std::string job_id =
+      JobIdWithAttempt(project_id, v.version_id, attempt);
   Dispatch d;
   std::string provider;
   if (v.kind == VersionKind::kVideo) {
@@ -68,26 +71,29 @@ Result<void> Orchestrator::SubmitAttempt(const std::string& project_id, const Ve
   return {};
 }
 
-void Orchestrator::RecordDispatch(const std::string& project_id, const std::string& job_id,
-                                  const std::string& provider, const Dispatch& d) {
+void Orchestrator::RecordDispatch(const std::string& project_id,
+                                  const std::string& job_id,
+                                  const std::string& provider,
+                                  const Dispatch& d) {
   if (d.resume.empty()) return;  // nothing another instance could resume
-  JobRecord job{job_id, provider, d.provider_request_id, d.resume, clock_.NowIso()};
+  JobRecord job{job_id, provider, d.provider_request_id, d.resume,
+                clock_.NowIso()};
   Result<void> r = store_.RecordJob(project_id, job);
   // The first record stands: the same job submitted again is deduped by
   // the provider and reports the same request.
   if (r || r.error().code == ErrorCode::kAlreadyExists) return;
   // The dispatch stands: its webhook still completes it. Only a restart
   // before that would not find the job.
-  spdlog::warn("job {} dispatched to {} as {} but not recorded: {}", job_id, provider,
-               d.provider_request_id, r.error().ToString());
+  spdlog::warn("job {} dispatched to {} as {} but not recorded: {}", job_id,
+               provider, d.provider_request_id, r.error().ToString());
 }
 
-Result<std::optional<JobRecord>> Orchestrator::LatestJob(std::string_view project_id,
-                                                         const Version& v) {
+Result<std::optional<JobRecord>> Orchestrator::LatestJob(
+    std::string_view project_id, const Version& v) {
   std::optional<JobRecord> latest;
   for (int attempt = 0; attempt <= options_.max_provider_retries; ++attempt) {
-    Result<JobRecord> job =
-        store_.GetJob(project_id, JobIdWithAttempt(project_id, v.version_id, attempt));
+    Result<JobRecord> job = store_.GetJob(
+        project_id, JobIdWithAttempt(project_id, v.version_id, attempt));
     if (!job && job.error().code == ErrorCode::kNotFound) break;
     if (!job) return tl::unexpected(job.error());
     latest = std::move(*job);
@@ -95,9 +101,11 @@ Result<std::optional<JobRecord>> Orchestrator::LatestJob(std::string_view projec
   return latest;
 }
 
-Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id, const Version& v) {
+Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id,
+                                            const Version& v) {
   const bool video = v.kind == VersionKind::kVideo;
-  ASSIGN_OR_RETURN(std::optional<JobRecord> job, LatestJob(project_id, v), "job record");
+  ASSIGN_OR_RETURN(std::optional<JobRecord> job, LatestJob(project_id, v),
+                   "job record");
   if (!job) {
     // Unrecorded (a local provider, whose job died with its process): ask,
     // and send it again under the same id if the provider does not know it.
@@ -112,11 +120,11 @@ Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id, const V
     return true;
   }
   // Recorded: pick the job up here (a no-op on the instance that sent it).
-  Result<void> adopted =
-      video ? videos_.Adopt(job->job_id, job->resume) : images_.Adopt(job->job_id, job->resume);
+  Result<void> adopted = video ? videos_.Adopt(job->job_id, job->resume)
+                               : images_.Adopt(job->job_id, job->resume);
   if (!adopted) {
-    spdlog::warn("job {} of {} cannot be adopted: {}", job->job_id, job->provider,
-                 adopted.error().ToString());
+    spdlog::warn("job {} of {} cannot be adopted: {}", job->job_id,
+                 job->provider, adopted.error().ToString());
   }
   auto polled = video ? videos_.Poll(job->job_id) : images_.Poll(job->job_id);
   if (!polled && polled.error().code == ErrorCode::kNotFound) {
@@ -128,25 +136,28 @@ Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id, const V
   return true;
 }
 
-Result<int> Orchestrator::Reconcile(std::string_view project_id, bool ignore_age) {
+Result<int> Orchestrator::Reconcile(std::string_view project_id,
+                                    bool ignore_age) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "reconciling");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "reconciling");
   int acted = 0;
   const int64_t now = clock_.NowMs();
   for (const Shot& s : shots) {
     if (!AwaitsAProvider(s.status)) continue;
-    ASSIGN_OR_RETURN(std::vector<Version> versions, store_.ListVersions(project_id, s.shot_id),
-                     "reconciling");
+    ASSIGN_OR_RETURN(std::vector<Version> versions,
+                     store_.ListVersions(project_id, s.shot_id), "reconciling");
     const Version* v = LatestJobVersion(versions);
     if (v == nullptr) continue;
-    if (!ignore_age && now - ParseIsoMs(v->created_at) < options_.reconcile_after_ms) {
+    if (!ignore_age &&
+        now - ParseIsoMs(v->created_at) < options_.reconcile_after_ms) {
       continue;
     }
     // One shot's trouble never stops the others' reconciliation.
     Result<bool> r = ReconcileVersion(project_id, *v);
     if (!r) {
-      spdlog::warn("reconciling shot {} version {}: {}", s.shot_id, v->version_id,
-                   r.error().ToString());
+      spdlog::warn("reconciling shot {} version {}: {}", s.shot_id,
+                   v->version_id, r.error().ToString());
     } else if (*r) {
       ++acted;
     }

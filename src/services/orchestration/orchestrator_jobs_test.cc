@@ -27,19 +27,22 @@ class OrchestratorJobsTest : public OrchestratorTest {
     if (!videos_) Start({}, options);
     cloud_images_ = std::make_unique<FakeCloudImages>(cloud_, *blobs_);
     orchestrator_ = std::make_unique<Orchestrator>(
-        *store_, *blobs_, &bus_, *cloud_images_, *videos_, *vision_, rulebook_.get(), clock_,
-        [this] { return Id(""); }, options_);
+        *store_, *blobs_, &bus_, *cloud_images_, *videos_, *vision_,
+        rulebook_.get(), clock_, [this] { return Id(""); }, options_);
     sink_.target = orchestrator_.get();
   }
   std::string GenerateFirstShot() {
-    auto step = orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
+    auto step = orchestrator_->Generate(project_.project_id, "sh-0",
+                                        std::nullopt, "k1");
     EXPECT_TRUE(step) << step.error().ToString();
     EXPECT_EQ(Status("sh-0"), S::kGeneratingImage);
-    return Orchestrator::JobId(project_.project_id, step ? step->version_id : "");
+    return Orchestrator::JobId(project_.project_id,
+                               step ? step->version_id : "");
   }
   size_t ImageVersions() {
     size_t n = 0;
-    for (const Version& v : Versions("sh-0")) n += v.kind == VersionKind::kImage;
+    for (const Version& v : Versions("sh-0"))
+      n += v.kind == VersionKind::kImage;
     return n;
   }
 
@@ -58,17 +61,20 @@ TEST_F(OrchestratorJobsTest, DispatchRecordsTheJobWithTheAdaptersResume) {
   EXPECT_EQ(nlohmann::json::parse(record->resume)["request_id"], "req-1");
 }
 
-TEST_F(OrchestratorJobsTest, ARecordedJobIsAdoptedAndPolledByANewInstanceNotResubmitted) {
+TEST_F(OrchestratorJobsTest,
+       ARecordedJobIsAdoptedAndPolledByANewInstanceNotResubmitted) {
   StartInstance();
   CreateProject();
   const std::string job = GenerateFirstShot();
   StartInstance();  // kill -9 and restart: the provider's memory is gone
-  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0) << "still running";
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0)
+      << "still running";
   EXPECT_EQ(cloud_images_->adopted, 1);
   cloud_.FinishAll();
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 1);
   EXPECT_EQ(Status("sh-0"), S::kAwaitingApproval);
-  EXPECT_EQ(cloud_.submitted_jobs(), std::vector<std::string>{job}) << "dispatched once";
+  EXPECT_EQ(cloud_.submitted_jobs(), std::vector<std::string>{job})
+      << "dispatched once";
   EXPECT_EQ(ImageVersions(), 1u);
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0);
 }
@@ -82,7 +88,8 @@ TEST_F(OrchestratorJobsTest, ARecordedJobTheProviderLostGoesToTheBoundedRetry) {
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 1);
   EXPECT_EQ(Status("sh-0"), S::kGeneratingImage);
   // A new attempt under a new job id, recorded too; never the same id again.
-  EXPECT_EQ(cloud_.submitted_jobs(), (std::vector<std::string>{job, job + "#1"}));
+  EXPECT_EQ(cloud_.submitted_jobs(),
+            (std::vector<std::string>{job, job + "#1"}));
   EXPECT_TRUE(store_->GetJob(project_.project_id, job + "#1"));
   StartInstance();  // and that attempt survives another restart
   cloud_.FinishAll();
@@ -111,7 +118,8 @@ TEST_F(OrchestratorJobsTest, AJobThatCannotBeRecordedIsStillDispatched) {
   cloud_images_->bad_resume = true;  // the store refuses the record
   CreateProject();
   const std::string job = GenerateFirstShot();
-  EXPECT_EQ(store_->GetJob(project_.project_id, job).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetJob(project_.project_id, job).error().code,
+            ErrorCode::kNotFound);
   cloud_.FinishAll();
   // Its own instance still knows it (the webhook path would finish it too).
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 1);

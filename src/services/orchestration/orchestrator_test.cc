@@ -13,14 +13,15 @@ using S = ShotStatus;
 TEST_F(OrchestratorTest, ImageThenApprovalThenClip) {
   Start();
   CreateProject();
-  Result<ShotStep> step = orchestrator_->Generate(project_.project_id, "sh-0",
-                                                  std::nullopt, "k1");
+  Result<ShotStep> step =
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
   ASSERT_TRUE(step) << step.error().ToString();
   EXPECT_EQ(step->status, S::kGeneratingImage);
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   Version image = Versions("sh-0").back();
   EXPECT_EQ(image.kind, VersionKind::kImage);
-  EXPECT_EQ(image.prompt.rfind("[sh-0]_[" + image.version_id + "]_[FLUX2] ", 0), 0u);
+  EXPECT_EQ(image.prompt.rfind("[sh-0]_[" + image.version_id + "]_[FLUX2] ", 0),
+            0u);
   EXPECT_NE(image.prompt.find("Mouth CLOSED"), std::string::npos);
   EXPECT_EQ(LorasOf(image), std::vector<std::string>{"miriN14"});
   ASSERT_EQ(image.findings.size(), 1u);  // offline: says no vision audit ran
@@ -42,14 +43,16 @@ TEST_F(OrchestratorTest, AutoApprovalRunsEveryShotToTheFinalRender) {
   Start();
   CreateProject(3, /*human_approval=*/false);
   for (const char* shot : {"sh-0", "sh-1", "sh-2"}) {
-    ASSERT_TRUE(orchestrator_->Generate(project_.project_id, shot, std::nullopt, "go"));
+    ASSERT_TRUE(
+        orchestrator_->Generate(project_.project_id, shot, std::nullopt, "go"));
   }
   for (const char* shot : {"sh-0", "sh-1", "sh-2"}) {
     EXPECT_EQ(WaitFor(shot, S::kCompleted), S::kCompleted) << shot;
   }
   // The project moves right after the last clip's event: wait (bounded).
-  for (int i = 0; i < 500 && store_->GetProjectStatus(project_.project_id).value() !=
-                                 ProjectStatus::kFinalRender;
+  for (int i = 0;
+       i < 500 && store_->GetProjectStatus(project_.project_id).value() !=
+                      ProjectStatus::kFinalRender;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -67,7 +70,8 @@ TEST_F(OrchestratorTest, AutoApprovalRunsEveryShotToTheFinalRender) {
 TEST_F(OrchestratorTest, RepeatedRequestChangesNothing) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   size_t events = EventCount();
   Result<ShotStep> again =
@@ -84,16 +88,19 @@ TEST_F(OrchestratorTest, RepeatedRequestChangesNothing) {
 TEST_F(OrchestratorTest, AStepReportsTheEventsItAppendedAndARepeatNone) {
   Start();
   CreateProject();
-  Result<ShotStep> step = orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
+  Result<ShotStep> step =
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
   ASSERT_TRUE(step) << step.error().ToString();
   ASSERT_EQ(step->events.size(), 2u);
   EXPECT_EQ(step->events[0].to, "VALIDATION");
   EXPECT_EQ(step->events[1].to, "GENERATING_IMAGE");
-  std::vector<Event> log = static_cast<Store&>(*store_).ListEvents(project_.project_id).value();
+  std::vector<Event> log =
+      static_cast<Store&>(*store_).ListEvents(project_.project_id).value();
   for (const Event& e : step->events) {
     EXPECT_EQ(e.shot_id, "sh-0");
-    EXPECT_TRUE(std::any_of(log.begin(), log.end(),
-                            [&](const Event& stored) { return stored.event_id == e.event_id; }));
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(), [&](const Event& stored) {
+      return stored.event_id == e.event_id;
+    }));
   }
   Result<ShotStep> again =
       orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1");
@@ -104,10 +111,11 @@ TEST_F(OrchestratorTest, AStepReportsTheEventsItAppendedAndARepeatNone) {
 TEST_F(OrchestratorTest, DuplicateResultChangesNothing) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
-  const std::string job =
-      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
+  const std::string job = Orchestrator::JobId(
+      project_.project_id, Versions("sh-0").back().version_id);
   std::optional<ProviderResult> result = *images_->Poll(job);
   ASSERT_TRUE(result);
   size_t events = EventCount();
@@ -120,7 +128,8 @@ TEST_F(OrchestratorTest, DuplicateResultChangesNothing) {
 TEST_F(OrchestratorTest, LateResultOfASupersededVersionNeverMovesTheShot) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   const Version first = Versions("sh-0").back();
   std::optional<ProviderResult> old = *images_->Poll(
@@ -141,15 +150,19 @@ TEST_F(OrchestratorTest, LostResultIsFoundByTheReconciler) {
   lost.deliver_results = false;  // the webhook never comes
   Start(lost);
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
-  const std::string job =
-      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  const std::string job = Orchestrator::JobId(
+      project_.project_id, Versions("sh-0").back().version_id);
   for (int i = 0; i < 3000 && !images_->Poll(job).value(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(Status("sh-0"), S::kGeneratingImage);
-  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id).value(), 0);  // too young
-  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, /*ignore_age=*/true).value(), 1);
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id).value(),
+            0);  // too young
+  EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, /*ignore_age=*/true)
+                .value(),
+            1);
   EXPECT_EQ(Status("sh-0"), S::kAwaitingApproval);
 }
 
@@ -158,7 +171,8 @@ TEST_F(OrchestratorTest, AfterARestartForgottenJobsAreSentAgainOnce) {
   paused.start_paused = true;  // the process dies before the job runs
   Start(paused);
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   EXPECT_EQ(images_->runner().jobs_started(), 0);
   // "Restart": new providers and orchestrator on the same store and blobs.
   sink_.target = nullptr;
@@ -171,9 +185,10 @@ TEST_F(OrchestratorTest, AfterARestartForgottenJobsAreSentAgainOnce) {
   EXPECT_EQ(images_->runner().jobs_started(), 1);
   EXPECT_EQ(orchestrator_->Reconcile(project_.project_id, true).value(), 0);
   // Local jobs die with their process: nothing was recorded to resume.
-  const std::string job =
-      Orchestrator::JobId(project_.project_id, Versions("sh-0").back().version_id);
-  EXPECT_EQ(store_->GetJob(project_.project_id, job).error().code, ErrorCode::kNotFound);
+  const std::string job = Orchestrator::JobId(
+      project_.project_id, Versions("sh-0").back().version_id);
+  EXPECT_EQ(store_->GetJob(project_.project_id, job).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_F(OrchestratorTest, RetryableFailureIsRetriedThenSucceeds) {
@@ -181,7 +196,8 @@ TEST_F(OrchestratorTest, RetryableFailureIsRetriedThenSucceeds) {
   flaky.fail_first_n = 1;
   Start(flaky);
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   EXPECT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   EXPECT_EQ(images_->runner().jobs_started(), 2);
 }
@@ -193,7 +209,8 @@ TEST_F(OrchestratorTest, PersistentFailureEndsInFailedAfterBoundedRetries) {
   options.max_provider_retries = 2;
   Start(broken, options);
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   EXPECT_EQ(WaitFor("sh-0", S::kFailed), S::kFailed);
   EXPECT_EQ(images_->runner().jobs_started(), 3);  // first try + 2 retries
 }
@@ -201,7 +218,8 @@ TEST_F(OrchestratorTest, PersistentFailureEndsInFailedAfterBoundedRetries) {
 TEST_F(OrchestratorTest, RefineInpaintsAndKeepsTheChat) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   const Version before = Versions("sh-0").back();
   Result<ShotStep> step = orchestrator_->Refine(
@@ -212,23 +230,26 @@ TEST_F(OrchestratorTest, RefineInpaintsAndKeepsTheChat) {
   EXPECT_EQ(after.parent_version_id, before.version_id);
   EXPECT_EQ(after.parameters["mode"], "inpaint");
   EXPECT_EQ(after.parameters["chat"][0]["text"], "make the umbrella red");
-  EXPECT_TRUE(blobs_->Exists(after.parameters["maskBlob"].get<std::string>()).value());
+  EXPECT_TRUE(
+      blobs_->Exists(after.parameters["maskBlob"].get<std::string>()).value());
   EXPECT_TRUE(blobs_->Exists(after.outputs[0]).value());
 }
 
 TEST_F(OrchestratorTest, UnsafeInstructionsAreRefusedAndNothingChanges) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   size_t events = EventCount();
-  Result<ShotStep> refine = orchestrator_->Refine(
-      project_.project_id, "sh-0", "make her dress shorter", std::nullopt, "k2");
+  Result<ShotStep> refine =
+      orchestrator_->Refine(project_.project_id, "sh-0",
+                            "make her dress shorter", std::nullopt, "k2");
   ASSERT_FALSE(refine);
   EXPECT_EQ(refine.error().code, ErrorCode::kRefused);
   EXPECT_EQ(refine.error().issues.at(0).path, "instruction");
-  Result<ShotStep> reject = orchestrator_->Reject(
-      project_.project_id, "sh-0", "remove the loose fit", "k3");
+  Result<ShotStep> reject = orchestrator_->Reject(project_.project_id, "sh-0",
+                                                  "remove the loose fit", "k3");
   ASSERT_FALSE(reject);
   EXPECT_EQ(reject.error().code, ErrorCode::kRefused);
   Result<ShotStep> regenerate = orchestrator_->Generate(
@@ -243,7 +264,8 @@ TEST_F(OrchestratorTest, UnsafeInstructionsAreRefusedAndNothingChanges) {
 TEST_F(OrchestratorTest, RejectionTeachesARuleAndTheRedraftCarriesIt) {
   Start();
   CreateProject();
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
   ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
   Result<ShotStep> step = orchestrator_->Reject(
       project_.project_id, "sh-0", "her raincoat should be yellow", "k2");
@@ -251,7 +273,8 @@ TEST_F(OrchestratorTest, RejectionTeachesARuleAndTheRedraftCarriesIt) {
   std::vector<Rule> rules = *store_->ListRules(project_.project_id);
   ASSERT_EQ(rules.size(), 1u);
   const Version redraft = Versions("sh-0").back();
-  EXPECT_EQ(redraft.applied_rule_ids, std::vector<std::string>{rules[0].rule_id});
+  EXPECT_EQ(redraft.applied_rule_ids,
+            std::vector<std::string>{rules[0].rule_id});
   EXPECT_NE(redraft.prompt.find(rules[0].text), std::string::npos);
   EXPECT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
 }
@@ -270,7 +293,8 @@ TEST_F(OrchestratorTest, FailingAuditIsAutoFixed) {
   singing.description = "Miri singing on the rooftop";
   plan.shots = {singing};
   ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
-  step = orchestrator_->Generate(project_.project_id, "sing", std::nullopt, "k2");
+  step =
+      orchestrator_->Generate(project_.project_id, "sing", std::nullopt, "k2");
   ASSERT_TRUE(step) << step.error().ToString();
   EXPECT_EQ(step->status, S::kGeneratingImage);
   std::vector<Version> versions = Versions("sing");
@@ -289,10 +313,12 @@ TEST_F(OrchestratorTest, ClipOfAnAutoFixedImageUsesTheFixedWording) {
   PlanCommit plan;
   plan.at = "2026-03-02T10:15:04Z";
   Shot puddle = SampleShot("puddle", 8000, 9000);
-  puddle.description = "Miri steps around a puddle; \"Every puddle sings a song\"";
+  puddle.description =
+      "Miri steps around a puddle; \"Every puddle sings a song\"";
   plan.shots = {puddle};
   ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "puddle", std::nullopt, "k"));
+  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "puddle",
+                                      std::nullopt, "k"));
   ASSERT_EQ(WaitFor("puddle", S::kCompleted), S::kCompleted);
   Version clip = Versions("puddle").back();
   EXPECT_EQ(clip.kind, VersionKind::kVideo);
@@ -326,12 +352,14 @@ TEST_F(OrchestratorTest, BudgetCapStopsPaidDispatch) {
   EXPECT_EQ(f->shots.size(), 2u);
   EXPECT_EQ(f->total_micros, 2 * 4'500'000);  // 1.5 images a shot, free video
   EXPECT_FALSE(f->fits());
-  ASSERT_TRUE(orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "a"));
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "a"));
   Result<ShotStep> second =
       orchestrator_->Generate(project_.project_id, "sh-1", std::nullopt, "b");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, S::kFailed);
-  EXPECT_EQ(store_->GetBudget(project_.project_id)->committed_micros(), 3'000'000);
+  EXPECT_EQ(store_->GetBudget(project_.project_id)->committed_micros(),
+            3'000'000);
 }
 
 TEST_F(OrchestratorTest, IllegalStepIsRefusedAndNothingWritten) {
@@ -341,7 +369,8 @@ TEST_F(OrchestratorTest, IllegalStepIsRefusedAndNothingWritten) {
   Result<ShotStep> r = orchestrator_->Approve(project_.project_id, "sh-0", "k");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(r.error().message.find("DRAFT -> GENERATING_VIDEO"), std::string::npos);
+  EXPECT_NE(r.error().message.find("DRAFT -> GENERATING_VIDEO"),
+            std::string::npos);
   EXPECT_EQ(EventCount(), events);
   EXPECT_TRUE(Versions("sh-0").empty());
 }

@@ -41,7 +41,8 @@ std::string Str(const json& params, const char* key) {
 
 int Int(const json& params, const char* key, int fallback) {
   auto it = params.find(key);
-  return it != params.end() && it->is_number_integer() ? it->get<int>() : fallback;
+  return it != params.end() && it->is_number_integer() ? it->get<int>()
+                                                       : fallback;
 }
 
 json BrushJson(const MotionBrush& b) {
@@ -100,9 +101,9 @@ std::string JobIdWithAttempt(std::string_view project_id,
 }
 
 std::string VersionIdFor(std::string_view shot_id, std::string_view key) {
-  return fmt::format("v{:012x}", Fnv1a(std::string(shot_id) + "\n" +
-                                       std::string(key)) &
-                                     0xffffffffffffull);
+  return fmt::format("v{:012x}",
+                     Fnv1a(std::string(shot_id) + "\n" + std::string(key)) &
+                         0xffffffffffffull);
 }
 
 std::string OutputKey(std::string_view project_id, std::string_view shot_id,
@@ -133,7 +134,8 @@ int64_t ParseIsoMs(std::string_view iso) {
 Result<std::vector<std::string>> ApprovedReferences(Store& store,
                                                     std::string_view project_id,
                                                     const Shot& shot) {
-  ASSIGN_OR_RETURN(std::vector<Shot> shots, store.ListShots(project_id), "refs");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store.ListShots(project_id),
+                   "refs");
   std::vector<std::string> same_scene, miri;
   for (const Shot& s : shots) {
     if (s.shot_id == shot.shot_id) continue;
@@ -167,7 +169,8 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
                      const std::vector<RuleMatch>& rules,
                      const std::vector<std::string>& references,
                      const Version* parent, const std::string& key,
-                     const OrchestratorOptions& options, const std::string& now) {
+                     const OrchestratorOptions& options,
+                     const std::string& now) {
   Version v;
   v.version_id = VersionIdFor(shot.shot_id, key);
   v.shot_id = shot.shot_id;
@@ -186,14 +189,15 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
   v.negative_prompt = rendered.negative_prompt;
   v.model_code = kImageCode;
   v.model = project.global_settings.image_model;
-  v.parameters = {{"mode", references.empty() ? "text-to-image" : "edit"},
-                  {"width", options.image_width},
-                  {"height", options.image_height},
-                  {"seed", static_cast<int64_t>(Fnv1a(v.version_id) & 0x7fffffff)},
-                  {"loras", rendered.loras},
-                  // What the prompt says the shot shows, after any auto-fix:
-                  // the clip of this image describes the same thing.
-                  {"subject", subject}};
+  v.parameters = {
+      {"mode", references.empty() ? "text-to-image" : "edit"},
+      {"width", options.image_width},
+      {"height", options.image_height},
+      {"seed", static_cast<int64_t>(Fnv1a(v.version_id) & 0x7fffffff)},
+      {"loras", rendered.loras},
+      // What the prompt says the shot shows, after any auto-fix:
+      // the clip of this image describes the same thing.
+      {"subject", subject}};
   v.references = references;
   v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "image.png")};
   if (parent != nullptr) v.parent_version_id = parent->version_id;
@@ -204,11 +208,12 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
 Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const Shot& shot, const Version& image,
                       const std::string& instruction, const std::string& mask,
-                      const std::string& key, const OrchestratorOptions& options,
+                      const std::string& key,
+                      const OrchestratorOptions& options,
                       const std::string& now) {
   Version v = ImageVersion(project, project_id, shot,
-                           shot.description + ". " + instruction, {}, {}, &image,
-                           key, options, now);
+                           shot.description + ". " + instruction, {}, {},
+                           &image, key, options, now);
   json chat = image.parameters.value("chat", json::array());
   chat.push_back({{"role", "user"}, {"text", instruction}, {"at", now}});
   v.parameters["mode"] = "inpaint";
@@ -237,18 +242,20 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
   spec.shows_miri = shot.shows_miri;
   spec.lora_id = project.global_settings.lora_weights_id;
   spec.resting_state = "the composition of the start frame, held still";
-  const std::string subject = image.parameters.value("subject", shot.description);
+  const std::string subject =
+      image.parameters.value("subject", shot.description);
   spec.subject = subject.empty() ? "a slow camera push-in" : subject;
   RenderedPrompt rendered = RenderPrompt(spec);
   v.prompt = rendered.prompt;
   v.negative_prompt = rendered.negative_prompt;
   v.model_code = kVideoCode;
   v.model = project.global_settings.video_model;
-  v.parameters = {{"startFrame", image.outputs.front()},
-                  {"durationMs", shot.timestamps.end_ms - shot.timestamps.start_ms},
-                  {"fps", options.video_fps},
-                  {"width", options.image_width},
-                  {"height", options.image_height}};
+  v.parameters = {
+      {"startFrame", image.outputs.front()},
+      {"durationMs", shot.timestamps.end_ms - shot.timestamps.start_ms},
+      {"fps", options.video_fps},
+      {"width", options.image_width},
+      {"height", options.image_height}};
   if (brush) v.parameters["motionBrush"] = BrushJson(*brush);
   v.references = {image.outputs.front()};
   v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "clip.mp4")};
@@ -273,7 +280,8 @@ ImageRequest ImageRequestOf(std::string_view project_id, const Version& v) {
   r.loras = LorasOf(v);
   r.width = Int(v.parameters, "width", r.width);
   r.height = Int(v.parameters, "height", r.height);
-  if (v.parameters.contains("seed")) r.seed = v.parameters["seed"].get<int64_t>();
+  if (v.parameters.contains("seed"))
+    r.seed = v.parameters["seed"].get<int64_t>();
   if (r.mode == ImageRequest::Mode::kEdit) r.reference_blobs = v.references;
   r.image_blob = Str(v.parameters, "imageBlob");
   r.mask_blob = Str(v.parameters, "maskBlob");
@@ -309,7 +317,8 @@ Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
   json doc = json::parse(text, nullptr, false);
   if (!doc.is_object() || !doc.contains("maskBlobKey") ||
       !doc["maskBlobKey"].is_string()) {
-    return std::optional<MotionBrush>();  // a path without a region moves nothing
+    return std::optional<MotionBrush>();  // a path without a region moves
+                                          // nothing
   }
   MotionBrush brush;
   for (const json& t : doc.value("trajectories", json::array())) {
@@ -331,7 +340,8 @@ Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
   return std::optional<MotionBrush>(brush);
 }
 
-ImageRequest ForecastImageRequest(const ProjectConfig& project, const Shot& shot,
+ImageRequest ForecastImageRequest(const ProjectConfig& project,
+                                  const Shot& shot,
                                   const OrchestratorOptions& options) {
   ImageRequest r;
   r.job_id = "forecast";

@@ -53,12 +53,14 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
                      const std::vector<RuleMatch>& rules,
                      const std::vector<std::string>& references,
                      const Version* parent, const std::string& key,
-                     const OrchestratorOptions& options, const std::string& now);
+                     const OrchestratorOptions& options,
+                     const std::string& now);
 
 Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const Shot& shot, const Version& image,
                       const std::string& instruction, const std::string& mask,
-                      const std::string& key, const OrchestratorOptions& options,
+                      const std::string& key,
+                      const OrchestratorOptions& options,
                       const std::string& now);
 
 Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
@@ -79,7 +81,8 @@ Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
                                                    const Shot& shot, int width,
                                                    int height);
 
-ImageRequest ForecastImageRequest(const ProjectConfig& project, const Shot& shot,
+ImageRequest ForecastImageRequest(const ProjectConfig& project,
+                                  const Shot& shot,
                                   const OrchestratorOptions& options);
 VideoRequest ForecastVideoRequest(const Shot& shot,
                                   const OrchestratorOptions& options);

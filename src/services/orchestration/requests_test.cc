@@ -36,8 +36,9 @@ TEST(RequestsTest, ImageRequestIsRebuiltFromTheStoredVersion) {
   ProjectConfig p = SampleProject();
   Shot shot = SampleShot("sh", 0, 4000);
   OrchestratorOptions o;
-  Version v = ImageVersion(p, p.project_id, shot, "Miri at a window", {},
-                           {"ref.png"}, nullptr, "k", o, "2026-03-02T10:15:04Z");
+  Version v =
+      ImageVersion(p, p.project_id, shot, "Miri at a window", {}, {"ref.png"},
+                   nullptr, "k", o, "2026-03-02T10:15:04Z");
   ImageRequest r = ImageRequestOf(p.project_id, v);
   EXPECT_EQ(r.job_id, p.project_id + ":" + v.version_id);
   EXPECT_EQ(r.mode, ImageRequest::Mode::kEdit);

@@ -59,25 +59,30 @@ class FakeCloud {
 
 class FakeCloudImages final : public ImageGenerator {
  public:
-  FakeCloudImages(FakeCloud& cloud, BlobStore& blobs) : cloud_(cloud), blobs_(blobs) {}
+  FakeCloudImages(FakeCloud& cloud, BlobStore& blobs)
+      : cloud_(cloud), blobs_(blobs) {}
 
   std::string_view name() const override { return "cloud-image"; }
   Result<Dispatch> Submit(const ImageRequest& r) override {
     std::lock_guard lock(mu_);
     auto it = jobs_.find(r.job_id);
     if (it == jobs_.end()) {
-      it = jobs_.emplace(r.job_id, Job{cloud_.Submit(r.job_id), r.output_key}).first;
+      it = jobs_.emplace(r.job_id, Job{cloud_.Submit(r.job_id), r.output_key})
+               .first;
     }
-    return Dispatch{it->second.request_id, 0, bad_resume ? "not json" : ResumeOf(it->second)};
+    return Dispatch{it->second.request_id, 0,
+                    bad_resume ? "not json" : ResumeOf(it->second)};
   }
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override {
     std::lock_guard lock(mu_);
     auto it = jobs_.find(std::string(job_id));
-    if (it == jobs_.end()) return MakeError(ErrorCode::kNotFound, "unknown job here");
+    if (it == jobs_.end())
+      return MakeError(ErrorCode::kNotFound, "unknown job here");
     auto request = cloud_.Find(it->second.request_id);
     if (!request) return MakeError(ErrorCode::kNotFound, "no such request");
     if (!request->done) return std::optional<ProviderResult>();
-    RETURN_IF_ERROR(blobs_.Put(it->second.output_key, "\x89PNG fake"), "copying");
+    RETURN_IF_ERROR(blobs_.Put(it->second.output_key, "\x89PNG fake"),
+                    "copying");
     ProviderResult result;
     result.provider = "cloud-image";
     result.job_id = std::string(job_id);
@@ -85,10 +90,13 @@ class FakeCloudImages final : public ImageGenerator {
     result.output_blobs = {it->second.output_key};
     return std::optional<ProviderResult>(result);
   }
-  Result<void> Adopt(std::string_view job_id, std::string_view resume) override {
+  Result<void> Adopt(std::string_view job_id,
+                     std::string_view resume) override {
     auto j = nlohmann::json::parse(resume, nullptr, false);
-    if (!j.is_object() || !j.contains("request_id") || !j.contains("output_key")) {
-      return MakeError(ErrorCode::kInvalidArgument, "not a resume", {{"resume", "bad"}});
+    if (!j.is_object() || !j.contains("request_id") ||
+        !j.contains("output_key")) {
+      return MakeError(ErrorCode::kInvalidArgument, "not a resume",
+                       {{"resume", "bad"}});
     }
     std::lock_guard lock(mu_);
     jobs_.emplace(std::string(job_id), Job{j["request_id"], j["output_key"]});
@@ -106,7 +114,9 @@ class FakeCloudImages final : public ImageGenerator {
     std::string output_key;
   };
   static std::string ResumeOf(const Job& job) {
-    return nlohmann::json{{"request_id", job.request_id}, {"output_key", job.output_key}}.dump();
+    return nlohmann::json{{"request_id", job.request_id},
+                          {"output_key", job.output_key}}
+        .dump();
   }
 
   FakeCloud& cloud_;

@@ -32,9 +32,9 @@ void LabelScenes(std::vector<SceneTraits>& scenes) {
   std::map<std::string, int> count, seen;
   for (SceneTraits& s : scenes) {
     if (!s.vocal) {
-      s.label = s.first && scenes.size() > 1   ? "intro"
+      s.label = s.first && scenes.size() > 1  ? "intro"
                 : s.last && scenes.size() > 1 ? "outro"
-                                               : "instrumental";
+                                              : "instrumental";
     } else {
       s.label = vocal > 1 && s.energy_db >= mean + 1.5 ? "chorus" : "verse";
     }
@@ -72,9 +72,10 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
   static const char* kSteady[] = {"Miri walks along the street",
                                   "Miri steps around a puddle",
                                   "Miri looks up at the clouds"};
-  static const char* kBright[] = {"Miri spins slowly with her umbrella",
-                                  "Miri skips through shallow puddles",
-                                  "Miri walks briskly, smiling with her mouth closed"};
+  static const char* kBright[] = {
+      "Miri spins slowly with her umbrella",
+      "Miri skips through shallow puddles",
+      "Miri walks briskly, smiling with her mouth closed"};
   static const char* kScenery[] = {"rain falling on an empty street",
                                    "ripples spreading across a puddle",
                                    "clouds drifting over the rooftops"};
@@ -92,8 +93,8 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
                                                 : kSteady;
     action = pool[index % 3];
   }
-  look.description = std::string(kFraming[index % 5]) + ", " + base + ": " +
-                     action;
+  look.description =
+      std::string(kFraming[index % 5]) + ", " + base + ": " + action;
   if (!snippet.empty()) {
     size_t n = std::min<size_t>(80, snippet.size());
     // Never cut a UTF-8 sequence in half.

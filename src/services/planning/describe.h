@@ -15,7 +15,7 @@ struct SceneTraits {
   bool vocal = false;  // lyrics fall in it
   bool first = false;
   bool last = false;
-  std::string label;   // set by LabelScenes
+  std::string label;  // set by LabelScenes
 };
 
 // intro / outro (lyric-less first and last), instrumental (lyric-less in

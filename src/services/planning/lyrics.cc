@@ -66,8 +66,8 @@ Result<std::vector<std::string_view>> Lines(std::string_view text) {
   }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
-    int line = 1 + static_cast<int>(std::count(text.begin(),
-                                               text.begin() + bad, '\n'));
+    int line = 1 + static_cast<int>(
+                       std::count(text.begin(), text.begin() + bad, '\n'));
     return LineError(line, fmt::format("not valid UTF-8 (byte {})", bad));
   }
   if (Trim(text).empty()) {
@@ -97,7 +97,8 @@ bool ParseLrcTime(std::string_view s, int64_t* ms) {
                               ? std::string_view()
                               : rest.substr(frac_at + 1);
   if (!AllDigits(mm) || mm.size() > 3 || !AllDigits(ss) || ss.size() > 2 ||
-      (frac_at != std::string_view::npos && (!AllDigits(frac) || frac.size() > 3)))
+      (frac_at != std::string_view::npos &&
+       (!AllDigits(frac) || frac.size() > 3)))
     return false;
   int64_t m = std::stoll(std::string(mm)), sec = std::stoll(std::string(ss));
   if (sec >= 60) return false;
@@ -239,7 +240,8 @@ Result<Lyrics> ParseLrc(const std::vector<std::string_view>& lines) {
   for (LyricLine& l : out.lines) {
     auto shift = [&](int64_t t) { return std::max<int64_t>(0, t - offset); };
     l.start_ms = shift(l.start_ms);
-    if (l.first_word_end_ms != kUntimed) l.first_word_end_ms = shift(l.first_word_end_ms);
+    if (l.first_word_end_ms != kUntimed)
+      l.first_word_end_ms = shift(l.first_word_end_ms);
   }
   SortByStart(out.lines);
   // An empty timed line marks the end of the line before it.
@@ -329,8 +331,8 @@ Result<Lyrics> ParseSrt(const std::vector<std::string_view>& lines) {
           {"SRT_OVERLAP", fmt::format("line {}: cue overlaps the next; "
                                       "trimmed",
                                       out.lines[i].source_line)});
-      out.lines[i].end_ms = std::max(out.lines[i].start_ms + 1,
-                                     out.lines[i + 1].start_ms);
+      out.lines[i].end_ms =
+          std::max(out.lines[i].start_ms + 1, out.lines[i + 1].start_ms);
     }
   }
   return out;
@@ -402,9 +404,12 @@ int64_t NearestBeat(const std::vector<int64_t>& beats, int64_t t) {
 
 std::string_view LyricsFormatName(LyricsFormat f) {
   switch (f) {
-    case LyricsFormat::kLrc: return "lrc";
-    case LyricsFormat::kSrt: return "srt";
-    case LyricsFormat::kPlain: return "plain";
+    case LyricsFormat::kLrc:
+      return "lrc";
+    case LyricsFormat::kSrt:
+      return "srt";
+    case LyricsFormat::kPlain:
+      return "plain";
   }
   return "?";
 }
@@ -453,9 +458,12 @@ Result<Lyrics> ParseLyrics(std::string_view text, LyricsFormat format) {
   ASSIGN_OR_RETURN(std::vector<std::string_view> lines, Lines(text),
                    "reading lyrics");
   switch (format) {
-    case LyricsFormat::kLrc: return ParseLrc(lines);
-    case LyricsFormat::kSrt: return ParseSrt(lines);
-    case LyricsFormat::kPlain: return ParsePlain(lines);
+    case LyricsFormat::kLrc:
+      return ParseLrc(lines);
+    case LyricsFormat::kSrt:
+      return ParseSrt(lines);
+    case LyricsFormat::kPlain:
+      return ParsePlain(lines);
   }
   return MakeError(ErrorCode::kInternal, "unknown lyrics format");
 }
@@ -483,8 +491,8 @@ void FitLyricsToSong(Lyrics& lyrics, int64_t duration_ms) {
     LyricLine& l = lines[i];
     int64_t next = i + 1 < lines.size() ? lines[i + 1].start_ms : duration_ms;
     if (l.end_ms == kUntimed) {
-      int64_t sung = std::clamp<int64_t>(WordCount(l.text) * 800 + 1000, 2000,
-                                         kMaxLineMs);
+      int64_t sung =
+          std::clamp<int64_t>(WordCount(l.text) * 800 + 1000, 2000, kMaxLineMs);
       l.end_ms = std::min(next, l.start_ms + sung);
     }
     l.end_ms = std::clamp(l.end_ms, l.start_ms + 1, duration_ms);
@@ -560,8 +568,10 @@ void PlaceUntimedLines(Lyrics& lyrics, const std::vector<Span>& vocal_spans,
   for (size_t i = 0; i < lines.size(); ++i) {
     LyricLine& l = lines[i];
     if (i + 1 < lines.size())
-      l.end_ms = std::min(l.end_ms, std::max(l.start_ms + 1, lines[i + 1].start_ms));
-    if (l.end_ms <= l.start_ms) l.end_ms = std::min(duration_ms, l.start_ms + 1);
+      l.end_ms =
+          std::min(l.end_ms, std::max(l.start_ms + 1, lines[i + 1].start_ms));
+    if (l.end_ms <= l.start_ms)
+      l.end_ms = std::min(duration_ms, l.start_ms + 1);
     l.first_word_end_ms = kUntimed;
     EstimateFirstWord(l);
   }

@@ -11,7 +11,8 @@ Lyrics MustParse(std::string_view text, LyricsFormat f) {
   return r.value_or(Lyrics{});
 }
 
-void ExpectError(std::string_view text, LyricsFormat f, std::string_view words) {
+void ExpectError(std::string_view text, LyricsFormat f,
+                 std::string_view words) {
   Result<Lyrics> r = ParseLyrics(text, f);
   ASSERT_FALSE(r.has_value()) << "parsed: " << text;
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
@@ -89,9 +90,10 @@ TEST(LrcTest, EmptyTimedLineEndsThePreviousLine) {
 }
 
 TEST(LrcTest, KeepsAnyScript) {
-  Lyrics l = MustParse("[00:01.00]雨の中で\n[00:02.00]Дождь идёт\n"
-                       "[00:03.00]مطر\n",
-                       LyricsFormat::kLrc);
+  Lyrics l = MustParse(
+      "[00:01.00]雨の中で\n[00:02.00]Дождь идёт\n"
+      "[00:03.00]مطر\n",
+      LyricsFormat::kLrc);
   ASSERT_EQ(l.lines.size(), 3u);
   EXPECT_EQ(l.lines[0].text, "雨の中で");
   EXPECT_EQ(l.lines[2].text, "مطر");
@@ -139,17 +141,19 @@ TEST(SrtTest, MalformedTimingIsAnError) {
 }
 
 TEST(SrtTest, OverlapsAreTrimmedWithAWarning) {
-  Lyrics l = MustParse("1\n00:00:01,000 --> 00:00:05,000\na\n\n"
-                       "2\n00:00:04,000 --> 00:00:06,000\nb\n",
-                       LyricsFormat::kSrt);
+  Lyrics l = MustParse(
+      "1\n00:00:01,000 --> 00:00:05,000\na\n\n"
+      "2\n00:00:04,000 --> 00:00:06,000\nb\n",
+      LyricsFormat::kSrt);
   EXPECT_TRUE(HasWarning(l, "SRT_OVERLAP"));
   EXPECT_EQ(l.lines[0].end_ms, 4000);
 }
 
 TEST(PlainTest, LinesStanzasAndHeadings) {
-  Lyrics l = MustParse("[Verse 1]\nWalking in the rain\nCounting drops\n\n\n"
-                       "(Chorus)\nLa la la\n",
-                       LyricsFormat::kPlain);
+  Lyrics l = MustParse(
+      "[Verse 1]\nWalking in the rain\nCounting drops\n\n\n"
+      "(Chorus)\nLa la la\n",
+      LyricsFormat::kPlain);
   ASSERT_EQ(l.lines.size(), 3u);
   EXPECT_EQ(l.lines[0].stanza, 0);
   EXPECT_EQ(l.lines[1].stanza, 0);
@@ -171,8 +175,7 @@ TEST(LyricsTest, InvalidUtf8IsAnErrorNamingTheLine) {
 }
 
 TEST(LyricsTest, Utf16IsRefusedWithAHint) {
-  ExpectError(std::string("\xFF\xFEh\0i\0", 6), LyricsFormat::kPlain,
-              "UTF-16");
+  ExpectError(std::string("\xFF\xFEh\0i\0", 6), LyricsFormat::kPlain, "UTF-16");
 }
 
 TEST(LyricsTest, ByteOrderMarkIsIgnored) {
@@ -192,8 +195,8 @@ TEST(LyricsTest, DetectsFormats) {
 }
 
 TEST(FitTest, DropsLinesPastTheEndWithANamedWarning) {
-  Lyrics l = MustParse("[00:01.00]a\n[00:08.00]b\n[00:12.00]c\n",
-                       LyricsFormat::kLrc);
+  Lyrics l =
+      MustParse("[00:01.00]a\n[00:08.00]b\n[00:12.00]c\n", LyricsFormat::kLrc);
   FitLyricsToSong(l, 10000);
   ASSERT_EQ(l.lines.size(), 2u);
   EXPECT_TRUE(HasWarning(l, "LYRICS_PAST_END"));
@@ -201,8 +204,8 @@ TEST(FitTest, DropsLinesPastTheEndWithANamedWarning) {
 }
 
 TEST(FitTest, FillsEndsAndFirstWords) {
-  Lyrics l = MustParse("[00:01.00]one two\n[00:30.00]three\n",
-                       LyricsFormat::kLrc);
+  Lyrics l =
+      MustParse("[00:01.00]one two\n[00:30.00]three\n", LyricsFormat::kLrc);
   FitLyricsToSong(l, 60000);
   EXPECT_EQ(l.lines[0].end_ms, 3600);  // two words: 2.6 s
   EXPECT_EQ(l.lines[0].first_word_end_ms, 1800);

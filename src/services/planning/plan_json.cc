@@ -29,10 +29,10 @@ std::string Clock(int64_t ms) {
 }  // namespace
 
 std::string FormatPlanTable(const Plan& plan) {
-  std::string out = fmt::format(
-      "song {}  tempo {:.2f} BPM  {} beats  {} scenes  {} shots\n",
-      Clock(plan.duration_ms), plan.tempo_bpm, plan.beats_ms.size(),
-      plan.scenes.size(), plan.shots.size());
+  std::string out =
+      fmt::format("song {}  tempo {:.2f} BPM  {} beats  {} scenes  {} shots\n",
+                  Clock(plan.duration_ms), plan.tempo_bpm, plan.beats_ms.size(),
+                  plan.scenes.size(), plan.shots.size());
   size_t shot = 0;
   for (const Scene& s : plan.scenes) {
     out += fmt::format("\n{} {}  {} - {}  {}\n", s.scene_id, s.label,

@@ -95,7 +95,8 @@ std::vector<Cand> Candidates(int64_t s, int64_t e, const SongAnalysis& a,
     int64_t t = idx.CutFor(l, a.beats_ms, lim.snap_tolerance_ms);
     if (t > s && t < e) c.push_back({t, kLineStartCost});
   }
-  for (int64_t t = s + kGridMs; t < e; t += kGridMs) c.push_back({t, kGridCost});
+  for (int64_t t = s + kGridMs; t < e; t += kGridMs)
+    c.push_back({t, kGridCost});
   std::sort(c.begin(), c.end(), [](const Cand& x, const Cand& y) {
     return x.t != y.t ? x.t < y.t : x.cost < y.cost;
   });
@@ -112,8 +113,8 @@ std::vector<Cand> Candidates(int64_t s, int64_t e, const SongAnalysis& a,
 
 // Cut points from s to e (both included) by dynamic programming.
 std::vector<int64_t> CutScene(int64_t s, int64_t e, double target,
-                              const std::vector<Cand>& c,
-                              const PlanLimits& lim, bool* fallback) {
+                              const std::vector<Cand>& c, const PlanLimits& lim,
+                              bool* fallback) {
   const double kInf = std::numeric_limits<double>::infinity();
   std::vector<double> best(c.size(), kInf);
   std::vector<size_t> from(c.size(), 0);
@@ -131,7 +132,8 @@ std::vector<int64_t> CutScene(int64_t s, int64_t e, double target,
   std::vector<int64_t> cuts;
   if (best.back() == kInf) {
     *fallback = true;
-    int64_t n = std::max<int64_t>(1, (e - s + lim.max_shot_ms - 1) / lim.max_shot_ms);
+    int64_t n =
+        std::max<int64_t>(1, (e - s + lim.max_shot_ms - 1) / lim.max_shot_ms);
     for (int64_t k = 0; k <= n; ++k) cuts.push_back(s + (e - s) * k / n);
     return cuts;
   }
@@ -192,11 +194,11 @@ Result<Plan> PlanWithLyrics(const SongAnalysis& a, Lyrics lyrics,
                             const PlanLimits& lim) {
   RETURN_IF_ERROR(lim.Validate(), "planning");
   if (a.duration_ms < lim.min_shot_ms) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("the song lasts {:.1f} s; a plan needs at "
-                                 "least minShotMs ({:.1f} s)",
-                                 a.duration_ms / 1000.0,
-                                 lim.min_shot_ms / 1000.0));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("the song lasts {:.1f} s; a plan needs at "
+                    "least minShotMs ({:.1f} s)",
+                    a.duration_ms / 1000.0, lim.min_shot_ms / 1000.0));
   }
   std::vector<Section> sections = SegmentSong(a, lim);
   if (lyrics.timed()) {
@@ -292,7 +294,8 @@ Result<void> CheckTiling(const Plan& p, const PlanLimits& lim) {
     at = t.end_ms;
   }
   if (at != p.duration_ms)
-    add("shots", fmt::format("end at {} ms, the song at {}", at, p.duration_ms));
+    add("shots",
+        fmt::format("end at {} ms, the song at {}", at, p.duration_ms));
   at = 0;
   size_t shot = 0;
   for (size_t k = 0; k < p.scenes.size(); ++k) {
@@ -300,10 +303,12 @@ Result<void> CheckTiling(const Plan& p, const PlanLimits& lim) {
     std::string path = fmt::format("scenes[{}]", k);
     if (s.start_ms != at) add(path + ".startMs", "gap or overlap");
     at = s.end_ms;
-    while (shot < p.shots.size() && p.shots[shot].timestamps.end_ms <= s.end_ms) {
+    while (shot < p.shots.size() &&
+           p.shots[shot].timestamps.end_ms <= s.end_ms) {
       if (p.shots[shot].scene_id != s.scene_id)
         add(fmt::format("shots[{}].sceneId", shot),
-            "is \"" + p.shots[shot].scene_id + "\", expected \"" + s.scene_id + "\"");
+            "is \"" + p.shots[shot].scene_id + "\", expected \"" + s.scene_id +
+                "\"");
       ++shot;
     }
     if (shot > 0 && p.shots[shot - 1].timestamps.end_ms != s.end_ms)

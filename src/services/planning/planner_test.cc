@@ -14,8 +14,7 @@ namespace {
 
 // A synthetic analysis: a steady pulse (or none) and sections of different
 // energy and timbre, which is all the planner reads.
-SongAnalysis SyntheticSong(std::mt19937& rng, int64_t duration_ms,
-                           double bpm) {
+SongAnalysis SyntheticSong(std::mt19937& rng, int64_t duration_ms, double bpm) {
   SongAnalysis a;
   a.duration_ms = duration_ms;
   a.tempo_bpm = bpm;
@@ -37,7 +36,8 @@ SongAnalysis SyntheticSong(std::mt19937& rng, int64_t duration_ms,
       level = std::uniform_real_distribution<float>(-35, -8)(rng);
       timbre = std::uniform_real_distribution<float>(-3, 3)(rng);
     }
-    for (int d = 0; d < a.dims; ++d) a.features.push_back(timbre * (d % 3) + noise(rng));
+    for (int d = 0; d < a.dims; ++d)
+      a.features.push_back(timbre * (d % 3) + noise(rng));
     a.energy_db.push_back(level + noise(rng));
   }
   return a;
@@ -53,7 +53,8 @@ std::string Lrc(const std::vector<std::pair<int64_t, std::string>>& lines) {
 
 void ExpectFirstWordsWhole(const Plan& p, const std::vector<int64_t>& starts) {
   for (size_t i = 0; i < starts.size(); ++i) {
-    int64_t limit = std::min(starts[i] + 200, i + 1 < starts.size() ? starts[i + 1] : p.duration_ms);
+    int64_t limit = std::min(
+        starts[i] + 200, i + 1 < starts.size() ? starts[i + 1] : p.duration_ms);
     for (const Shot& s : p.shots) {
       int64_t c = s.timestamps.start_ms;
       EXPECT_FALSE(c > starts[i] && c < limit)
@@ -100,9 +101,11 @@ TEST(PlannerTest, EveryDescriptionIsSafePromptTextEvenWhenTheLyricsAreNot) {
     EXPECT_TRUE(safe.has_value()) << s.shot_id << ": " << s.description;
   }
   SceneTraits verse{.energy_db = -20, .vocal = true, .label = "verse"};
-  EXPECT_NE(DescribeShot(verse, -20, 0, "Raindrops tap the window glass").description.find("evoking"),
+  EXPECT_NE(DescribeShot(verse, -20, 0, "Raindrops tap the window glass")
+                .description.find("evoking"),
             std::string::npos);
-  EXPECT_EQ(DescribeShot(verse, -20, 0, "Every puddle sings a song").description.find("sings"),
+  EXPECT_EQ(DescribeShot(verse, -20, 0, "Every puddle sings a song")
+                .description.find("sings"),
             std::string::npos);
 }
 
@@ -126,7 +129,8 @@ TEST(PlannerTest, PlainLyricsAreEstimatedWithANamedWarning) {
   ASSERT_TRUE(p.has_value()) << p.error().ToString();
   ASSERT_FALSE(p->warnings.empty());
   bool estimated = false;
-  for (const PlanWarning& w : p->warnings) estimated |= w.code == "LYRICS_ESTIMATED";
+  for (const PlanWarning& w : p->warnings)
+    estimated |= w.code == "LYRICS_ESTIMATED";
   EXPECT_TRUE(estimated);
   std::string all;
   for (const Shot& s : p->shots) all += s.lyrics_snippet + "|";
@@ -136,7 +140,8 @@ TEST(PlannerTest, PlainLyricsAreEstimatedWithANamedWarning) {
 TEST(PlannerTest, LyricsPastTheEndAreANamedWarning) {
   std::mt19937 rng(1);
   SongAnalysis a = SyntheticSong(rng, 30000, 120);
-  Result<Plan> p = PlanFromAnalysis(a, Lrc({{1000, "a"}, {45000, "late"}}), "", {});
+  Result<Plan> p =
+      PlanFromAnalysis(a, Lrc({{1000, "a"}, {45000, "late"}}), "", {});
   ASSERT_TRUE(p.has_value());
   ASSERT_FALSE(p->warnings.empty());
   EXPECT_EQ(p->warnings[0].code, "LYRICS_PAST_END");
@@ -187,11 +192,17 @@ TEST(CheckTilingTest, NamesEveryViolation) {
 TEST(PlannerPropertyTest, EveryPlanTilesTheSongWithinLimits) {
   std::mt19937 rng(20260302);
   for (int round = 0; round < 150; ++round) {
-    int64_t duration = std::uniform_int_distribution<int64_t>(2000, 360000)(rng);
-    double bpm = round % 7 == 0 ? 0 : std::uniform_real_distribution<double>(60, 180)(rng);
+    int64_t duration =
+        std::uniform_int_distribution<int64_t>(2000, 360000)(rng);
+    double bpm = round % 7 == 0
+                     ? 0
+                     : std::uniform_real_distribution<double>(60, 180)(rng);
     PlanLimits lim;
-    if (round % 5 == 1) lim = {.min_shot_ms = 1500, .max_shot_ms = 4000,
-                               .snap_tolerance_ms = 100, .min_scene_ms = 4000};
+    if (round % 5 == 1)
+      lim = {.min_shot_ms = 1500,
+             .max_shot_ms = 4000,
+             .snap_tolerance_ms = 100,
+             .min_scene_ms = 4000};
     SongAnalysis a = SyntheticSong(rng, duration, bpm);
     std::vector<int64_t> starts;
     std::string text;
@@ -201,16 +212,19 @@ TEST(PlannerPropertyTest, EveryPlanTilesTheSongWithinLimits) {
       std::vector<std::pair<int64_t, std::string>> lines;
       int n = std::uniform_int_distribution<int>(1, 60)(rng);
       for (int i = 0; i < n; ++i) {
-        int64_t t = std::uniform_int_distribution<int64_t>(0, duration + 5000)(rng);
+        int64_t t =
+            std::uniform_int_distribution<int64_t>(0, duration + 5000)(rng);
         t -= t % 10;
         lines.push_back({t, fmt::format("line {} words", i)});
       }
       text = Lrc(lines);
-      for (auto& [t, _] : lines) if (t < duration) starts.push_back(t);
+      for (auto& [t, _] : lines)
+        if (t < duration) starts.push_back(t);
       std::sort(starts.begin(), starts.end());
       starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
     }
-    SCOPED_TRACE(fmt::format("round {} duration {} bpm {:.1f}", round, duration, bpm));
+    SCOPED_TRACE(
+        fmt::format("round {} duration {} bpm {:.1f}", round, duration, bpm));
     Result<Plan> p = PlanFromAnalysis(a, text, "", lim);
     if (duration < lim.min_shot_ms) {
       EXPECT_FALSE(p.has_value());
@@ -225,7 +239,8 @@ TEST(PlannerPropertyTest, EveryPlanTilesTheSongWithinLimits) {
     if (duration >= 4 * lim.max_shot_ms) {
       int at_max = 0;
       for (const Shot& s : p->shots)
-        at_max += s.timestamps.end_ms - s.timestamps.start_ms == lim.max_shot_ms;
+        at_max +=
+            s.timestamps.end_ms - s.timestamps.start_ms == lim.max_shot_ms;
       EXPECT_LT(at_max, static_cast<int>(p->shots.size()));
     }
     Result<Plan> again = PlanFromAnalysis(a, text, "", lim);

@@ -38,8 +38,10 @@ class Repairer {
     for (Shot& s : p_.shots) {
       Timestamps& t = s.timestamps;
       if (t.end_ms <= t.start_ms) {
-        Log(fmt::format("dropped shot {}: ends at {} ms, before it starts at "
-                        "{} ms", s.shot_id, t.end_ms, t.start_ms));
+        Log(
+            fmt::format("dropped shot {}: ends at {} ms, before it starts at "
+                        "{} ms",
+                        s.shot_id, t.end_ms, t.start_ms));
         continue;
       }
       if (t.start_ms < 0 || t.end_ms > dur) {
@@ -60,7 +62,8 @@ class Repairer {
     }
     std::vector<Shot> tiled;
     for (Shot& s : kept) {
-      if (!tiled.empty() && s.timestamps.start_ms < tiled.back().timestamps.end_ms) {
+      if (!tiled.empty() &&
+          s.timestamps.start_ms < tiled.back().timestamps.end_ms) {
         Log(fmt::format("trimmed shot {}: it overlapped shot {}", s.shot_id,
                         tiled.back().shot_id));
         s.timestamps.start_ms = tiled.back().timestamps.end_ms;
@@ -70,7 +73,8 @@ class Repairer {
           continue;
         }
       }
-      if (!tiled.empty() && s.timestamps.start_ms > tiled.back().timestamps.end_ms) {
+      if (!tiled.empty() &&
+          s.timestamps.start_ms > tiled.back().timestamps.end_ms) {
         Log(fmt::format("filled the gap {}..{} ms by extending shot {}",
                         tiled.back().timestamps.end_ms, s.timestamps.start_ms,
                         tiled.back().shot_id));
@@ -123,9 +127,9 @@ class Repairer {
     // in two, each at least max/2 >= min. Bounded: each pass removes one
     // short shot.
     for (size_t guard = p_.shots.size() + 1; guard-- > 0;) {
-      auto it = std::find_if(p_.shots.begin(), p_.shots.end(), [&](const Shot& s) {
-        return Len(s) < lim_.min_shot_ms;
-      });
+      auto it = std::find_if(
+          p_.shots.begin(), p_.shots.end(),
+          [&](const Shot& s) { return Len(s) < lim_.min_shot_ms; });
       if (it == p_.shots.end() || p_.shots.size() == 1) break;
       size_t i = it - p_.shots.begin();
       size_t into = i == 0 ? 1
@@ -133,9 +137,11 @@ class Repairer {
                             Len(p_.shots[i + 1]) < Len(p_.shots[i - 1])
                         ? i + 1
                         : i - 1;
-      Log(fmt::format("merged shot {} ({} ms, under the {} ms minimum) into "
-                      "shot {}", p_.shots[i].shot_id, Len(p_.shots[i]),
-                      lim_.min_shot_ms, p_.shots[into].shot_id));
+      Log(
+          fmt::format("merged shot {} ({} ms, under the {} ms minimum) into "
+                      "shot {}",
+                      p_.shots[i].shot_id, Len(p_.shots[i]), lim_.min_shot_ms,
+                      p_.shots[into].shot_id));
       Timestamps& t = p_.shots[into].timestamps;
       t.start_ms = std::min(t.start_ms, p_.shots[i].timestamps.start_ms);
       t.end_ms = std::max(t.end_ms, p_.shots[i].timestamps.end_ms);
@@ -175,20 +181,24 @@ class Repairer {
     };
     std::vector<Scene> scenes;
     for (Scene& s : p_.scenes) {
-      if (s.end_ms > s.start_ms) scenes.push_back(std::move(s));
-      else Log(fmt::format("dropped scene {}: ends before it starts", s.scene_id));
+      if (s.end_ms > s.start_ms)
+        scenes.push_back(std::move(s));
+      else
+        Log(fmt::format("dropped scene {}: ends before it starts", s.scene_id));
     }
-    std::stable_sort(scenes.begin(), scenes.end(), [](const Scene& a, const Scene& b) {
-      return a.start_ms < b.start_ms;
-    });
+    std::stable_sort(
+        scenes.begin(), scenes.end(),
+        [](const Scene& a, const Scene& b) { return a.start_ms < b.start_ms; });
     std::vector<Scene> out;
     for (Scene& s : scenes) {
       int64_t start = out.empty() ? 0 : out.back().end_ms;
-      int64_t end = nearest_edge(std::clamp<int64_t>(s.end_ms, 0, p_.duration_ms));
+      int64_t end =
+          nearest_edge(std::clamp<int64_t>(s.end_ms, 0, p_.duration_ms));
       if (s.start_ms != start || s.end_ms != end)
-        Log(fmt::format("moved scene {} from {}..{} ms to {}..{} ms (shot "
-                        "edges, no gaps or overlaps)", s.scene_id, s.start_ms,
-                        s.end_ms, start, end));
+        Log(
+            fmt::format("moved scene {} from {}..{} ms to {}..{} ms (shot "
+                        "edges, no gaps or overlaps)",
+                        s.scene_id, s.start_ms, s.end_ms, start, end));
       if (end <= start) {
         Log(fmt::format("dropped scene {}: no whole shot in it", s.scene_id));
         continue;
@@ -202,7 +212,8 @@ class Repairer {
       out.push_back({"scene-01", 0, p_.duration_ms, "song", ""});
     }
     if (out.back().end_ms != p_.duration_ms) {
-      Log(fmt::format("extended scene {} to the song's end", out.back().scene_id));
+      Log(fmt::format("extended scene {} to the song's end",
+                      out.back().scene_id));
       out.back().end_ms = p_.duration_ms;
     }
     p_.scenes = std::move(out);

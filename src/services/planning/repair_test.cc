@@ -28,7 +28,8 @@ TEST(RepairTest, ABrokenPlanIsRepairedAndEachRepairLogged) {
   Plan p;
   p.duration_ms = 30000;
   for (int64_t b = 0; b < 30000; b += 500) p.beats_ms.push_back(b);
-  p.scenes = {{"s1", 0, 12000, "verse", ""}, {"s2", 11000, 40000, "chorus", ""}};
+  p.scenes = {{"s1", 0, 12000, "verse", ""},
+              {"s2", 11000, 40000, "chorus", ""}};
   p.shots = {MakeShot("c", "s2", 14000, 26000),   // too long, out of order
              MakeShot("a", "s1", 500, 6000),      // does not start at 0
              MakeShot("b", "s1", 5000, 9000),     // overlaps a
@@ -72,7 +73,8 @@ TEST(RepairTest, UnsafeAndDuplicateIdsAreRenamed) {
   Plan p;
   p.duration_ms = 10000;
   p.scenes = {{"scene one", 0, 10000, "verse", ""}};
-  p.shots = {MakeShot("x", "scene one", 0, 5000), MakeShot("x", "scene one", 5000, 10000)};
+  p.shots = {MakeShot("x", "scene one", 0, 5000),
+             MakeShot("x", "scene one", 5000, 10000)};
   Plan r = RepairPlan(p, PlanLimits{});
   ASSERT_TRUE(CheckTiling(r, PlanLimits{}).has_value());
   EXPECT_EQ(r.scenes[0].scene_id, "scene-01");
@@ -91,12 +93,14 @@ TEST(RepairPropertyTest, RandomPlansAlwaysComeOutTiled) {
     int shots = std::uniform_int_distribution<int>(0, 80)(rng);
     for (int k = 0; k < shots; ++k) {
       int64_t s = t(rng);
-      p.shots.push_back(MakeShot("k" + std::to_string(k % 50), "s0", s,
-                                 s + std::uniform_int_distribution<int64_t>(-1000, 20000)(rng)));
+      p.shots.push_back(MakeShot(
+          "k" + std::to_string(k % 50), "s0", s,
+          s + std::uniform_int_distribution<int64_t>(-1000, 20000)(rng)));
     }
     Plan r = RepairPlan(p, PlanLimits{});
     Result<void> ok = CheckTiling(r, PlanLimits{});
-    ASSERT_TRUE(ok.has_value()) << "round " << round << ": " << ok.error().ToString();
+    ASSERT_TRUE(ok.has_value())
+        << "round " << round << ": " << ok.error().ToString();
   }
 }
 

@@ -42,7 +42,8 @@ std::pair<size_t, size_t> Rows(const SongAnalysis& a, int64_t s, int64_t e) {
 std::vector<std::vector<double>> IntervalFeatures(
     const SongAnalysis& a, const std::vector<int64_t>& g) {
   const int dims = a.dims + 1;
-  std::vector<std::vector<double>> f(g.size() - 1, std::vector<double>(dims, 0));
+  std::vector<std::vector<double>> f(g.size() - 1,
+                                     std::vector<double>(dims, 0));
   for (size_t i = 0; i + 1 < g.size(); ++i) {
     auto [r0, r1] = Rows(a, g[i], g[i + 1]);
     if (r1 <= r0) {
@@ -91,13 +92,17 @@ std::vector<double> Novelty(const std::vector<std::vector<double>>& f) {
 
 double MeanEnergyDb(const SongAnalysis& a, int64_t start_ms, int64_t end_ms) {
   auto [r0, r1] = Rows(a, start_ms, end_ms);
-  if (r1 <= r0) return a.energy_db.empty() ? -120.0 : a.energy_db[std::min(r0, a.energy_db.size() - 1)];
+  if (r1 <= r0)
+    return a.energy_db.empty()
+               ? -120.0
+               : a.energy_db[std::min(r0, a.energy_db.size() - 1)];
   double s = 0;
   for (size_t r = r0; r < r1; ++r) s += a.energy_db[r];
   return s / (r1 - r0);
 }
 
-std::vector<Section> SegmentSong(const SongAnalysis& a, const PlanLimits& limits) {
+std::vector<Section> SegmentSong(const SongAnalysis& a,
+                                 const PlanLimits& limits) {
   const int64_t min_len = limits.min_scene_ms;
   std::vector<int64_t> cuts{0, a.duration_ms};
   if (a.duration_ms >= 2 * min_len && !a.energy_db.empty()) {
@@ -138,7 +143,8 @@ std::vector<Section> SegmentSong(const SongAnalysis& a, const PlanLimits& limits
   }
   std::vector<Section> out;
   for (size_t k = 0; k + 1 < cuts.size(); ++k) {
-    out.push_back({cuts[k], cuts[k + 1], MeanEnergyDb(a, cuts[k], cuts[k + 1])});
+    out.push_back(
+        {cuts[k], cuts[k + 1], MeanEnergyDb(a, cuts[k], cuts[k + 1])});
   }
   return out;
 }

@@ -23,8 +23,8 @@ json TimeRange(int64_t start, int64_t duration, int fps) {
           {"duration", RationalTime(duration, fps)}};
 }
 
-json OtioClip(const std::string& name, const std::string& path,
-              int64_t frames, int fps) {
+json OtioClip(const std::string& name, const std::string& path, int64_t frames,
+              int fps) {
   return {{"OTIO_SCHEMA", "Clip.1"},
           {"name", name},
           {"metadata", json::object()},
@@ -41,10 +41,14 @@ json OtioClip(const std::string& name, const std::string& path,
 
 json OtioTrack(const std::string& name, const std::string& kind,
                json children) {
-  return {{"OTIO_SCHEMA", "Track.1"},   {"name", name},
-          {"kind", kind},               {"children", std::move(children)},
-          {"source_range", nullptr},    {"metadata", json::object()},
-          {"effects", json::array()},   {"markers", json::array()}};
+  return {{"OTIO_SCHEMA", "Track.1"},
+          {"name", name},
+          {"kind", kind},
+          {"children", std::move(children)},
+          {"source_range", nullptr},
+          {"metadata", json::object()},
+          {"effects", json::array()},
+          {"markers", json::array()}};
 }
 
 // "25/24s", or "0s".
@@ -97,12 +101,23 @@ std::string XmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -171,10 +186,10 @@ std::string ExportFcpxml(const ExportInput& in) {
        "\" start=\"0s\" duration=\"" + total +
        "\" hasAudio=\"1\">\n      <media-rep kind=\"original-media\" src=\"" +
        XmlEscape(FileUrl(in.song_path)) + "\"/>\n    </asset>\n";
-  x += "  </resources>\n  <library>\n    <event name=\"" +
-       XmlEscape(in.title) + "\">\n      <project name=\"" +
-       XmlEscape(in.title) + "\">\n        <sequence format=\"r1\" duration=\"" +
-       total + "\" tcStart=\"0s\" tcFormat=\"NDF\">\n          <spine>\n";
+  x += "  </resources>\n  <library>\n    <event name=\"" + XmlEscape(in.title) +
+       "\">\n      <project name=\"" + XmlEscape(in.title) +
+       "\">\n        <sequence format=\"r1\" duration=\"" + total +
+       "\" tcStart=\"0s\" tcFormat=\"NDF\">\n          <spine>\n";
   bool first = true;
   for (const PlanSegment& seg : plan.segments) {
     const std::string offset = FcpTime(seg.first_frame, fps);
@@ -193,8 +208,9 @@ std::string ExportFcpxml(const ExportInput& in) {
     }
     if (first) {
       // The song is connected below the first element, from frame 0.
-      x += open + ">\n              <asset-clip ref=\"song\" lane=\"-1\" "
-                  "name=\"song\" offset=\"0s\" start=\"0s\" duration=\"" +
+      x += open +
+           ">\n              <asset-clip ref=\"song\" lane=\"-1\" "
+           "name=\"song\" offset=\"0s\" start=\"0s\" duration=\"" +
            total + "\"/>\n" + close;
       first = false;
     } else {
@@ -230,8 +246,8 @@ std::string ExportEdl(const ExportInput& in) {
     }
     const TimelineShot& s = plan.shots[seg.shot_index];
     line("AX", "V", 0, seg.first_frame, seg.frame_count);
-    e += "* FROM CLIP NAME: " + EdlName(s.shot_id) + "\n* SOURCE FILE: " +
-         EdlName(s.clip) + "\n\n";
+    e += "* FROM CLIP NAME: " + EdlName(s.shot_id) +
+         "\n* SOURCE FILE: " + EdlName(s.clip) + "\n\n";
   }
   line("AX", "AA", 0, 0, plan.total_frames);
   e += "* FROM CLIP NAME: " +

@@ -13,7 +13,8 @@ RenderPlan SamplePlan() {
   Timeline t;
   t.shots = {{"a", 500, 1521, "/media/a.mp4"},
              {"b & c", 2000, 4000, "/media/my clip.mp4"}};
-  Result<RenderPlan> p = BuildRenderPlan(t, 4170, RenderSettings{24, 1280, 720});
+  Result<RenderPlan> p =
+      BuildRenderPlan(t, 4170, RenderSettings{24, 1280, 720});
   EXPECT_TRUE(p) << p.error().ToString();
   return *p;
 }
@@ -34,22 +35,28 @@ TEST(ExportsTest, EdlCarriesTheCut) {
   const char* want =
       "TITLE: Miri\n"
       "FCM: NON-DROP FRAME\n\n"
-      "001  BL       V     C        00:00:00:00 00:00:00:12 00:00:00:00 00:00:00:12\n\n"
-      "002  AX       V     C        00:00:00:00 00:00:01:01 00:00:00:12 00:00:01:13\n"
+      "001  BL       V     C        00:00:00:00 00:00:00:12 00:00:00:00 "
+      "00:00:00:12\n\n"
+      "002  AX       V     C        00:00:00:00 00:00:01:01 00:00:00:12 "
+      "00:00:01:13\n"
       "* FROM CLIP NAME: a\n* SOURCE FILE: /media/a.mp4\n\n"
-      "003  BL       V     C        00:00:00:00 00:00:00:11 00:00:01:13 00:00:02:00\n\n"
-      "004  AX       V     C        00:00:00:00 00:00:02:00 00:00:02:00 00:00:04:00\n"
+      "003  BL       V     C        00:00:00:00 00:00:00:11 00:00:01:13 "
+      "00:00:02:00\n\n"
+      "004  AX       V     C        00:00:00:00 00:00:02:00 00:00:02:00 "
+      "00:00:04:00\n"
       "* FROM CLIP NAME: b & c\n* SOURCE FILE: /media/my clip.mp4\n\n"
-      "005  BL       V     C        00:00:00:00 00:00:00:04 00:00:04:00 00:00:04:04\n\n"
-      "006  AX       AA    C        00:00:00:00 00:00:04:04 00:00:00:00 00:00:04:04\n"
+      "005  BL       V     C        00:00:00:00 00:00:00:04 00:00:04:00 "
+      "00:00:04:04\n\n"
+      "006  AX       AA    C        00:00:00:00 00:00:04:04 00:00:00:00 "
+      "00:00:04:04\n"
       "* FROM CLIP NAME: song.mp3\n* SOURCE FILE: /media/song.mp3\n";
   EXPECT_EQ(edl, want);
 }
 
 TEST(ExportsTest, OtioTracksSumToTheRender) {
   RenderPlan plan = SamplePlan();
-  auto j = nlohmann::json::parse(
-      ExportOtioJson({&plan, "/media/song.mp3", "Miri"}));
+  auto j =
+      nlohmann::json::parse(ExportOtioJson({&plan, "/media/song.mp3", "Miri"}));
   EXPECT_EQ(j["OTIO_SCHEMA"], "Timeline.1");
   const auto& tracks = j["tracks"]["children"];
   ASSERT_EQ(tracks.size(), 2u);
@@ -80,7 +87,8 @@ TEST(ExportsTest, FcpxmlPlacesEachShotOnTheFrameGrid) {
             std::string::npos);
   EXPECT_NE(x.find("<asset-clip ref=\"a1\" name=\"a\" offset=\"12/24s\" "
                    "start=\"0s\" duration=\"25/24s\""),
-            std::string::npos) << x;
+            std::string::npos)
+      << x;
   EXPECT_NE(x.find("name=\"b &amp; c\" offset=\"48/24s\""), std::string::npos);
   EXPECT_NE(x.find("<gap name=\"Gap\" offset=\"37/24s\" start=\"0s\" "
                    "duration=\"11/24s\"/>"),

@@ -109,7 +109,8 @@ TEST_F(ProjectTimelineTest, ShotNotCompletedIsNamed) {
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_NE(t.error().ToString().find("shot \"s-1\" is GENERATING_VIDEO"),
-            std::string::npos) << t.error().ToString();
+            std::string::npos)
+      << t.error().ToString();
 }
 
 TEST_F(ProjectTimelineTest, NewerImageOrEmptyVersionsDoNotReplaceTheClip) {
@@ -127,7 +128,8 @@ TEST_F(ProjectTimelineTest, ShotWithoutVideoIsNamed) {
   // A second project whose one shot has only an image version.
   ProjectConfig other = testing::SampleProject("000000000001");
   ASSERT_TRUE(store_->CreateProject(other));
-  ASSERT_TRUE(store_->CommitPlan(other.project_id, testing::SamplePlan("t", 1)));
+  ASSERT_TRUE(
+      store_->CommitPlan(other.project_id, testing::SamplePlan("t", 1)));
   ASSERT_TRUE(store_->AppendVersion(
       other.project_id,
       VideoVersion("w1", "t-0", {"q/t-0/w1.png"}, VersionKind::kImage)));
@@ -136,7 +138,8 @@ TEST_F(ProjectTimelineTest, ShotWithoutVideoIsNamed) {
   Result<Timeline> t = TimelineFromProject(*store_, blobs_, project_);
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().ToString().find("shot \"t-0\" has no video"),
-            std::string::npos) << t.error().ToString();
+            std::string::npos)
+      << t.error().ToString();
 }
 
 TEST_F(ProjectTimelineTest, MissingBlobIsNamed) {

@@ -15,12 +15,12 @@ std::string ShotName(const TimelineShot& s, size_t i) {
 Result<void> ValidateSettings(const RenderSettings& s) {
   std::vector<FieldIssue> issues;
   if (s.fps < 1 || s.fps > 240)
-    issues.push_back({"fps", "must be in [1, 240], got " +
-                                 std::to_string(s.fps)});
+    issues.push_back(
+        {"fps", "must be in [1, 240], got " + std::to_string(s.fps)});
   for (auto [name, v] : {std::pair{"width", s.width}, {"height", s.height}}) {
     if (v < 2 || v > 8192 || v % 2 != 0) {
-      issues.push_back({name, "must be even and in [2, 8192], got " +
-                                  std::to_string(v)});
+      issues.push_back(
+          {name, "must be even and in [2, 8192], got " + std::to_string(v)});
     }
   }
   if (!issues.empty()) {
@@ -30,9 +30,7 @@ Result<void> ValidateSettings(const RenderSettings& s) {
   return {};
 }
 
-int64_t FrameAtMs(int64_t ms, int fps) {
-  return (ms * fps * 2 + 1000) / 2000;
-}
+int64_t FrameAtMs(int64_t ms, int fps) { return (ms * fps * 2 + 1000) / 2000; }
 
 Result<RenderPlan> BuildRenderPlan(const Timeline& timeline,
                                    int64_t song_duration_ms,
@@ -42,8 +40,8 @@ Result<RenderPlan> BuildRenderPlan(const Timeline& timeline,
   RenderPlan plan;
   plan.settings = settings;
   plan.song_duration_ms = song_duration_ms;
-  plan.total_frames = FrameAtMs(std::max<int64_t>(song_duration_ms, 0),
-                                settings.fps);
+  plan.total_frames =
+      FrameAtMs(std::max<int64_t>(song_duration_ms, 0), settings.fps);
   plan.shots = timeline.shots;
   if (plan.total_frames <= 0) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -54,8 +52,8 @@ Result<RenderPlan> BuildRenderPlan(const Timeline& timeline,
   for (size_t i = 0; i < plan.shots.size(); ++i) {
     const TimelineShot& s = plan.shots[i];
     int64_t first = FrameAtMs(s.start_ms, settings.fps);
-    int64_t end = std::min(FrameAtMs(s.end_ms, settings.fps),
-                           plan.total_frames);
+    int64_t end =
+        std::min(FrameAtMs(s.end_ms, settings.fps), plan.total_frames);
     if (first >= plan.total_frames) {
       return MakeError(ErrorCode::kInvalidArgument,
                        ShotName(s, i) + " starts at " +
@@ -97,13 +95,11 @@ RenderProgress MakeProgress(int64_t frames_done, int64_t total_frames,
 
 nlohmann::json RenderProgressPayload(std::string_view project_id,
                                      const RenderProgress& p) {
-  nlohmann::json j = {{"projectId", project_id},
-                      {"stage", "encoding"},
-                      {"framesDone", p.frames_done},
-                      {"framesTotal", p.total_frames},
-                      {"fraction", p.percent / 100.0},
-                      {"percent", p.percent},
-                      {"elapsedMs", p.elapsed_ms}};
+  nlohmann::json j = {
+      {"projectId", project_id},       {"stage", "encoding"},
+      {"framesDone", p.frames_done},   {"framesTotal", p.total_frames},
+      {"fraction", p.percent / 100.0}, {"percent", p.percent},
+      {"elapsedMs", p.elapsed_ms}};
   if (p.eta_ms) j["etaMs"] = *p.eta_ms;
   return j;
 }

@@ -14,8 +14,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +29,8 @@ struct RenderSettings {
   int fps = 24;
   int width = 1920;
   int height = 1080;
-  friend bool operator==(const RenderSettings&, const RenderSettings&) = default;
+  friend bool operator==(const RenderSettings&,
+                         const RenderSettings&) = default;
 };
 
 // fps in [1, 240]; width and height even (4:2:0) in [2, 8192].
@@ -66,9 +67,9 @@ Result<RenderPlan> BuildRenderPlan(const Timeline& timeline,
 struct RenderProgress {
   int64_t frames_done = 0;
   int64_t total_frames = 0;
-  double percent = 0;                  // 0..100
+  double percent = 0;  // 0..100
   int64_t elapsed_ms = 0;
-  std::optional<int64_t> eta_ms;       // unknown before the first frame
+  std::optional<int64_t> eta_ms;  // unknown before the first frame
 };
 
 RenderProgress MakeProgress(int64_t frames_done, int64_t total_frames,

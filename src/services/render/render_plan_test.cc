@@ -18,17 +18,17 @@ RenderSettings Fps(int fps) {
 TEST(FrameAtMsTest, RoundsHalfUp) {
   EXPECT_EQ(FrameAtMs(0, 24), 0);
   EXPECT_EQ(FrameAtMs(1000, 24), 24);
-  EXPECT_EQ(FrameAtMs(1020, 24), 24);   // 24.48
-  EXPECT_EQ(FrameAtMs(1021, 24), 25);   // 24.504
+  EXPECT_EQ(FrameAtMs(1020, 24), 24);  // 24.48
+  EXPECT_EQ(FrameAtMs(1021, 24), 25);  // 24.504
   EXPECT_EQ(FrameAtMs(62'500, 24), 1500);
-  EXPECT_EQ(FrameAtMs(20, 25), 1);      // 0.5 exactly rounds up
+  EXPECT_EQ(FrameAtMs(20, 25), 1);  // 0.5 exactly rounds up
   EXPECT_EQ(FrameAtMs(3'600'000, 240), 864'000);
 }
 
 TEST(BuildRenderPlanTest, ShotsStartOnTheirRoundedFrame) {
   Result<RenderPlan> p = BuildRenderPlan(
-      MakeTimeline({{"a", 0, 1021, "a.mp4"}, {"b", 1021, 2979, "b.mp4"}}),
-      2979, Fps(24));
+      MakeTimeline({{"a", 0, 1021, "a.mp4"}, {"b", 1021, 2979, "b.mp4"}}), 2979,
+      Fps(24));
   ASSERT_TRUE(p) << p.error().ToString();
   EXPECT_EQ(p->total_frames, 71);  // 71.496
   ASSERT_EQ(p->segments.size(), 2u);
@@ -48,8 +48,8 @@ TEST(BuildRenderPlanTest, GapsAndLeadInAndTailAreBlack) {
 }
 
 TEST(BuildRenderPlanTest, LastShotIsCutAtTheSongsEnd) {
-  Result<RenderPlan> p = BuildRenderPlan(
-      MakeTimeline({{"a", 0, 5000, "a"}}), 2010, Fps(24));
+  Result<RenderPlan> p =
+      BuildRenderPlan(MakeTimeline({{"a", 0, 5000, "a"}}), 2010, Fps(24));
   ASSERT_TRUE(p) << p.error().ToString();
   EXPECT_EQ(p->total_frames, 48);  // 48.24
   EXPECT_EQ(p->segments, (std::vector<PlanSegment>{{0, 0, 48}}));
@@ -65,16 +65,15 @@ TEST(BuildRenderPlanTest, SegmentsCoverEveryFrameExactlyOnce) {
     t += len + (i % 3 == 0 ? 7 : 0);
   }
   for (int fps : {24, 25, 30, 60, 23}) {
-    Result<RenderPlan> p = BuildRenderPlan(MakeTimeline(shots), t + 333,
-                                           Fps(fps));
+    Result<RenderPlan> p =
+        BuildRenderPlan(MakeTimeline(shots), t + 333, Fps(fps));
     ASSERT_TRUE(p) << p.error().ToString();
     int64_t next = 0;
     for (const PlanSegment& s : p->segments) {
       EXPECT_EQ(s.first_frame, next);
       EXPECT_GT(s.frame_count, 0);
       if (!s.is_black()) {
-        EXPECT_EQ(s.first_frame,
-                  FrameAtMs(shots[s.shot_index].start_ms, fps));
+        EXPECT_EQ(s.first_frame, FrameAtMs(shots[s.shot_index].start_ms, fps));
       }
       next += s.frame_count;
     }
@@ -139,8 +138,8 @@ TEST(RenderProgressPayloadTest, CarriesPercentAndEta) {
   EXPECT_DOUBLE_EQ(j["fraction"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(j["percent"].get<double>(), 25.0);
   EXPECT_EQ(j["etaMs"], 3000);
-  EXPECT_FALSE(RenderProgressPayload("p1", MakeProgress(0, 120, 0))
-                   .contains("etaMs"));
+  EXPECT_FALSE(
+      RenderProgressPayload("p1", MakeProgress(0, 120, 0)).contains("etaMs"));
 }
 
 }  // namespace

@@ -21,18 +21,17 @@ void CheckShots(const Timeline& t, std::vector<FieldIssue>* issues) {
   for (size_t i = 0; i < t.shots.size(); ++i) {
     const TimelineShot& s = t.shots[i];
     if (!s.shot_id.empty() && !ids.insert(s.shot_id).second) {
-      issues->push_back({ShotPath(i) + ".shotId",
-                         "duplicate shot id \"" + s.shot_id + "\""});
+      issues->push_back(
+          {ShotPath(i) + ".shotId", "duplicate shot id \"" + s.shot_id + "\""});
     }
     if (i == 0) continue;
     const TimelineShot& prev = t.shots[i - 1];
     if (s.start_ms < prev.end_ms) {
-      issues->push_back(
-          {ShotPath(i) + ".startMs",
-           std::to_string(s.start_ms) + " overlaps or precedes shot \"" +
-               prev.shot_id + "\" which ends at " +
-               std::to_string(prev.end_ms) +
-               " (shots must be in order and must not overlap)"});
+      issues->push_back({ShotPath(i) + ".startMs",
+                         std::to_string(s.start_ms) +
+                             " overlaps or precedes shot \"" + prev.shot_id +
+                             "\" which ends at " + std::to_string(prev.end_ms) +
+                             " (shots must be in order and must not overlap)"});
     }
   }
 }
@@ -46,9 +45,9 @@ void CheckShotFields(const TimelineShot& s, size_t i,
   if (s.start_ms < 0 || s.start_ms > kMaxTimelineMs)
     issues->push_back({ShotPath(i) + ".startMs", "out of range"});
   if (s.end_ms <= s.start_ms) {
-    issues->push_back({ShotPath(i) + ".endMs",
-                       "must be greater than startMs (" +
-                           std::to_string(s.start_ms) + ")"});
+    issues->push_back(
+        {ShotPath(i) + ".endMs",
+         "must be greater than startMs (" + std::to_string(s.start_ms) + ")"});
   }
 }
 

@@ -48,7 +48,8 @@ TEST(ParseTimelineTest, BadFieldsAreNamedWithTheirPath) {
   ASSERT_FALSE(t);
   std::string msg = IssuesOf(t);
   EXPECT_NE(msg.find("shots[0].startMs: expected integer, got string"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("shots[1].endMs: required"), std::string::npos) << msg;
   EXPECT_NE(msg.find("shots[1].clip: must not be empty"), std::string::npos)
       << msg;
@@ -67,7 +68,8 @@ TEST(ParseTimelineTest, EndMustFollowStart) {
       {"shotId": "s1", "startMs": 500, "endMs": 500, "clip": "a"}]})");
   ASSERT_FALSE(t);
   EXPECT_NE(IssuesOf(t).find("shots[0].endMs: must be greater than startMs"),
-            std::string::npos) << IssuesOf(t);
+            std::string::npos)
+      << IssuesOf(t);
 }
 
 TEST(ParseTimelineTest, OverlappingShotsNameBothShots) {

@@ -19,13 +19,16 @@ CallClass ClassifyHttpStatus(int http_status) {
 
 std::optional<int64_t> ParseRetryAfterMs(std::string_view value,
                                          int64_t now_ms) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+  while (!value.empty() &&
+         std::isspace(static_cast<unsigned char>(value.front())))
     value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+  while (!value.empty() &&
+         std::isspace(static_cast<unsigned char>(value.back())))
     value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   int64_t secs = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
+  auto [ptr, ec] =
+      std::from_chars(value.data(), value.data() + value.size(), secs);
   if (ec == std::errc() && ptr == value.data() + value.size()) {
     if (secs < 0) return std::nullopt;
     return secs * 1000;

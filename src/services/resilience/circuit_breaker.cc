@@ -6,9 +6,12 @@ namespace miri {
 
 std::string_view BreakerStateName(BreakerState s) {
   switch (s) {
-    case BreakerState::kClosed: return "CLOSED";
-    case BreakerState::kOpen: return "OPEN";
-    case BreakerState::kHalfOpen: return "HALF_OPEN";
+    case BreakerState::kClosed:
+      return "CLOSED";
+    case BreakerState::kOpen:
+      return "OPEN";
+    case BreakerState::kHalfOpen:
+      return "HALF_OPEN";
   }
   return "?";
 }
@@ -32,7 +35,8 @@ void CircuitBreaker::TransitionLocked(BreakerState to, int64_t now) {
   window_.clear();
   probes_in_flight_ = 0;
   probe_successes_ = 0;
-  if (to == BreakerState::kOpen) open_until_ms_ = now + options_.open_duration_ms;
+  if (to == BreakerState::kOpen)
+    open_until_ms_ = now + options_.open_duration_ms;
 }
 
 void CircuitBreaker::MaybeHalfOpenLocked(int64_t now) {
@@ -93,9 +97,12 @@ void CircuitBreaker::Record(CallClass outcome, int64_t duration_ms) {
     int64_t now = clock_.NowMs();
     bool failure = outcome == CallClass::kFailure;
     bool slow = duration_ms >= options_.slow_call_ms;
-    if (failure) ++counters_.failures;
-    else if (outcome == CallClass::kCallerError) ++counters_.caller_errors;
-    else ++counters_.successes;
+    if (failure)
+      ++counters_.failures;
+    else if (outcome == CallClass::kCallerError)
+      ++counters_.caller_errors;
+    else
+      ++counters_.successes;
     if (slow) ++counters_.slow_calls;
 
     switch (state_) {

@@ -33,8 +33,8 @@ enum class BreakerState { kClosed, kOpen, kHalfOpen };
 std::string_view BreakerStateName(BreakerState s);
 
 struct CircuitBreakerOptions {
-  int window_size = 20;        // last N recorded calls
-  int minimum_calls = 10;      // no verdict below this many
+  int window_size = 20;    // last N recorded calls
+  int minimum_calls = 10;  // no verdict below this many
   double failure_rate_threshold = 0.5;
   double slow_call_rate_threshold = 1.0;  // 1.0 = only if every call is slow
   int64_t slow_call_ms = 60000;
@@ -60,9 +60,8 @@ struct BreakerSnapshot {
 
 class CircuitBreaker {
  public:
-  using TransitionListener =
-      std::function<void(std::string_view name, BreakerState from,
-                         BreakerState to)>;
+  using TransitionListener = std::function<void(
+      std::string_view name, BreakerState from, BreakerState to)>;
 
   CircuitBreaker(std::string name, CircuitBreakerOptions options,
                  const Clock& clock);

@@ -47,9 +47,9 @@ TEST(CallOutcome, ParsesRetryAfterSecondsAndDates) {
   EXPECT_EQ(ParseRetryAfterMs("soon", 0), std::nullopt);
   EXPECT_EQ(ParseRetryAfterMs("-3", 0), std::nullopt);
   // 2015-10-21T07:28:00Z = 1445412480 s.
-  EXPECT_EQ(ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT",
-                              1445412480000 - 4000),
-            4000);
+  EXPECT_EQ(
+      ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480000 - 4000),
+      4000);
   EXPECT_EQ(ParseDurationMs("36s"), 36000);
   EXPECT_EQ(ParseDurationMs("1.5s"), 1500);
   EXPECT_EQ(ParseDurationMs("36"), std::nullopt);
@@ -156,15 +156,20 @@ struct RetryFixture : ::testing::Test {
     AttemptOutcome o;
     o.cls = ClassifyHttpStatus(status);
     o.retry_after_ms = retry_after;
-    o.error = Error{ErrorCode::kUnavailable, "HTTP " + std::to_string(status), {}};
+    o.error =
+        Error{ErrorCode::kUnavailable, "HTTP " + std::to_string(status), {}};
     return o;
   }
 };
 
 TEST_F(RetryFixture, BacksOffExponentiallyWithJitterAndCap) {
-  Retrier r(opts(), sleeper, [] { return 0.5; }, clock);
+  Retrier r(
+      opts(), sleeper, [] { return 0.5; }, clock);
   int calls = 0;
-  auto res = r.Run([&] { ++calls; return Fail(503); });
+  auto res = r.Run([&] {
+    ++calls;
+    return Fail(503);
+  });
   ASSERT_FALSE(res);
   EXPECT_EQ(calls, 4);
   // 1000, 2000, 4000->cap 3000; each * (1 - 0.5*0.5).
@@ -172,7 +177,8 @@ TEST_F(RetryFixture, BacksOffExponentiallyWithJitterAndCap) {
 }
 
 TEST_F(RetryFixture, HonoursRetryAfter) {
-  Retrier r(opts(), sleeper, [] { return 0.0; }, clock);
+  Retrier r(
+      opts(), sleeper, [] { return 0.0; }, clock);
   int calls = 0;
   auto res = r.Run([&] {
     return ++calls < 3 ? Fail(429, 7000) : AttemptOutcome::Success();
@@ -182,18 +188,26 @@ TEST_F(RetryFixture, HonoursRetryAfter) {
 }
 
 TEST_F(RetryFixture, GivesUpWhenRetryAfterTooLong) {
-  Retrier r(opts(), sleeper, [] { return 0.0; }, clock);
+  Retrier r(
+      opts(), sleeper, [] { return 0.0; }, clock);
   int calls = 0;
-  auto res = r.Run([&] { ++calls; return Fail(429, 3'600'000); });
+  auto res = r.Run([&] {
+    ++calls;
+    return Fail(429, 3'600'000);
+  });
   ASSERT_FALSE(res);
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(sleeper.delays().empty());
 }
 
 TEST_F(RetryFixture, CallerErrorsAndNonRetryableAreNotRetried) {
-  Retrier r(opts(), sleeper, [] { return 0.0; }, clock);
+  Retrier r(
+      opts(), sleeper, [] { return 0.0; }, clock);
   int calls = 0;
-  EXPECT_FALSE(r.Run([&] { ++calls; return Fail(422); }));
+  EXPECT_FALSE(r.Run([&] {
+    ++calls;
+    return Fail(422);
+  }));
   EXPECT_EQ(calls, 1);
   calls = 0;
   EXPECT_FALSE(r.Run([&] {
@@ -209,9 +223,15 @@ TEST_F(RetryFixture, StopsWhenBreakerOpens) {
   CircuitBreakerOptions bo = SmallBreaker();
   bo.minimum_calls = 2;
   CircuitBreaker b("fal", bo, clock);
-  Retrier r(opts(), sleeper, [] { return 0.0; }, clock);
+  Retrier r(
+      opts(), sleeper, [] { return 0.0; }, clock);
   int calls = 0;
-  auto res = r.Run([&] { ++calls; return Fail(500); }, &b);
+  auto res = r.Run(
+      [&] {
+        ++calls;
+        return Fail(500);
+      },
+      &b);
   ASSERT_FALSE(res);
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(res.error().code, ErrorCode::kUnavailable);

@@ -16,7 +16,8 @@ const ImageRoute* ImageRouter::Find(const std::string& name) const {
   return nullptr;
 }
 
-Result<std::vector<std::string>> ImageRouter::Plan(const ImageRequest& request) const {
+Result<std::vector<std::string>> ImageRouter::Plan(
+    const ImageRequest& request) const {
   struct Candidate {
     const ImageRoute* route;
     int64_t cost;
@@ -30,7 +31,8 @@ Result<std::vector<std::string>> ImageRouter::Plan(const ImageRequest& request) 
       why.push_back(r.name + ": cannot apply the LoRA");
     } else if (!r.modes.count(request.mode)) {
       why.push_back(r.name + ": mode not supported");
-    } else if (r.breaker != nullptr && r.breaker->state() == BreakerState::kOpen) {
+    } else if (r.breaker != nullptr &&
+               r.breaker->state() == BreakerState::kOpen) {
       why.push_back(r.name + ": circuit open");
     } else {
       int64_t cost = r.generator->EstimateCostMicros(request);
@@ -46,13 +48,15 @@ Result<std::vector<std::string>> ImageRouter::Plan(const ImageRequest& request) 
     for (const std::string& w : why) msg += "; " + w;
     return MakeError(ErrorCode::kFailedPrecondition, msg);
   }
-  std::stable_sort(eligible.begin(), eligible.end(), [&](const Candidate& a, const Candidate& b) {
-    if (!policy_.prefer_cheapest) {
-      bool ap = a.route->name == policy_.preferred, bp = b.route->name == policy_.preferred;
-      if (ap != bp) return ap;
-    }
-    return a.cost < b.cost;
-  });
+  std::stable_sort(eligible.begin(), eligible.end(),
+                   [&](const Candidate& a, const Candidate& b) {
+                     if (!policy_.prefer_cheapest) {
+                       bool ap = a.route->name == policy_.preferred,
+                            bp = b.route->name == policy_.preferred;
+                       if (ap != bp) return ap;
+                     }
+                     return a.cost < b.cost;
+                   });
   std::vector<std::string> names;
   for (const Candidate& c : eligible) names.push_back(c.route->name);
   return names;
@@ -76,7 +80,8 @@ Dispatch Routed(Dispatch d, const std::string& route) {
 
 }  // namespace
 
-Result<void> ImageRouter::Adopt(std::string_view job_id, std::string_view resume) {
+Result<void> ImageRouter::Adopt(std::string_view job_id,
+                                std::string_view resume) {
   if (resume.empty()) return {};
   auto j = nlohmann::json::parse(resume, nullptr, false);
   if (!j.is_object() || !j.contains("route") || !j["route"].is_string() ||
@@ -90,8 +95,9 @@ Result<void> ImageRouter::Adopt(std::string_view job_id, std::string_view resume
     return MakeError(ErrorCode::kFailedPrecondition, "no image route " + name,
                      {{"resume.route", "not a route of this router"}});
   }
-  RETURN_IF_ERROR(route->generator->Adopt(job_id, j["resume"].get<std::string>()),
-                  "route " + name);
+  RETURN_IF_ERROR(
+      route->generator->Adopt(job_id, j["resume"].get<std::string>()),
+      "route " + name);
   std::lock_guard lock(mu_);
   route_of_job_.emplace(std::string(job_id), name);
   return {};
@@ -102,7 +108,8 @@ Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
     std::lock_guard lock(mu_);
     auto it = route_of_job_.find(request.job_id);
     if (it != route_of_job_.end()) {
-      ASSIGN_OR_RETURN(Dispatch d, Find(it->second)->generator->Submit(request), "routing");
+      ASSIGN_OR_RETURN(Dispatch d, Find(it->second)->generator->Submit(request),
+                       "routing");
       return Routed(std::move(d), it->second);
     }
   }
@@ -117,7 +124,8 @@ Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
       return Routed(std::move(*d), name);
     }
     last = WithContext(d.error(), "route " + name);
-    if (d.error().code != ErrorCode::kUnavailable) break;  // not a provider outage
+    if (d.error().code != ErrorCode::kUnavailable)
+      break;  // not a provider outage
   }
   return tl::unexpected<Error>(std::move(last));
 }
@@ -128,9 +136,12 @@ std::string ImageRouter::RouteOf(std::string_view job_id) const {
   return it == route_of_job_.end() ? "" : it->second;
 }
 
-Result<std::optional<ProviderResult>> ImageRouter::Poll(std::string_view job_id) {
+Result<std::optional<ProviderResult>> ImageRouter::Poll(
+    std::string_view job_id) {
   std::string route = RouteOf(job_id);
-  if (route.empty()) return MakeError(ErrorCode::kNotFound, "unknown job " + std::string(job_id));
+  if (route.empty())
+    return MakeError(ErrorCode::kNotFound,
+                     "unknown job " + std::string(job_id));
   return Find(route)->generator->Poll(job_id);
 }
 

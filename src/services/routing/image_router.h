@@ -27,9 +27,9 @@
 namespace miri {
 
 struct ImageRoute {
-  std::string name;                      // "fal", "imagen"
-  ImageGenerator* generator = nullptr;   // not owned
-  CircuitBreaker* breaker = nullptr;     // not owned; may be null
+  std::string name;                     // "fal", "imagen"
+  ImageGenerator* generator = nullptr;  // not owned
+  CircuitBreaker* breaker = nullptr;    // not owned; may be null
   bool enabled = true;
   bool applies_loras = false;
   std::set<ImageRequest::Mode> modes = {ImageRequest::Mode::kTextToImage};

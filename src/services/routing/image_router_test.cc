@@ -9,14 +9,17 @@ namespace {
 
 class FakeGenerator final : public ImageGenerator {
  public:
-  FakeGenerator(std::string name, int64_t cost) : name_(std::move(name)), cost_(cost) {}
+  FakeGenerator(std::string name, int64_t cost)
+      : name_(std::move(name)), cost_(cost) {}
   std::string_view name() const override { return name_; }
   Result<Dispatch> Submit(const ImageRequest& r) override {
     ++submits;
     if (fail_with) return MakeError(*fail_with, name_ + " failed");
-    return Dispatch{name_ + "-" + r.job_id, cost_, R"({"id":")" + name_ + "-" + r.job_id + "\"}"};
+    return Dispatch{name_ + "-" + r.job_id, cost_,
+                    R"({"id":")" + name_ + "-" + r.job_id + "\"}"};
   }
-  Result<void> Adopt(std::string_view job_id, std::string_view resume) override {
+  Result<void> Adopt(std::string_view job_id,
+                     std::string_view resume) override {
     adopted.emplace_back(job_id, resume);
     return {};
   }
@@ -25,7 +28,9 @@ class FakeGenerator final : public ImageGenerator {
     ++polls;
     return std::optional<ProviderResult>();
   }
-  int64_t EstimateCostMicros(const ImageRequest&) const override { return cost_; }
+  int64_t EstimateCostMicros(const ImageRequest&) const override {
+    return cost_;
+  }
   std::optional<ErrorCode> fail_with;
   int submits = 0, polls = 0;
 
@@ -42,9 +47,19 @@ class ImageRouterTest : public ::testing::Test {
     fal_breaker_ = std::make_unique<CircuitBreaker>("fal", o, clock_);
   }
   std::vector<ImageRoute> Routes() {
-    return {{"fal", &fal_, fal_breaker_.get(), true, true,
-             {ImageRequest::Mode::kTextToImage, ImageRequest::Mode::kEdit, ImageRequest::Mode::kInpaint}},
-            {"imagen", &imagen_, nullptr, true, false, {ImageRequest::Mode::kTextToImage}}};
+    return {{"fal",
+             &fal_,
+             fal_breaker_.get(),
+             true,
+             true,
+             {ImageRequest::Mode::kTextToImage, ImageRequest::Mode::kEdit,
+              ImageRequest::Mode::kInpaint}},
+            {"imagen",
+             &imagen_,
+             nullptr,
+             true,
+             false,
+             {ImageRequest::Mode::kTextToImage}}};
   }
   ImageRequest Scenery() {
     ImageRequest r;
@@ -82,21 +97,25 @@ TEST_F(ImageRouterTest, ResumeNamesTheRouteSoAnotherRouterAdoptsThere) {
   EXPECT_TRUE(fal_.adopted.empty());
   ASSERT_TRUE(second.Poll(Scenery().job_id));
   EXPECT_EQ(imagen_.polls, 1);
-  Result<void> bad = second.Adopt("p1:v3", R"({"route":"dalle","resume":"{}"})");
+  Result<void> bad =
+      second.Adopt("p1:v3", R"({"route":"dalle","resume":"{}"})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(ImageRouterTest, PreferredRouteFirstByConfiguration) {
   ImageRouter router(Routes(), RoutingPolicy{"fal", false, 0});
-  EXPECT_EQ(router.Plan(Scenery()).value(), (std::vector<std::string>{"fal", "imagen"}));
+  EXPECT_EQ(router.Plan(Scenery()).value(),
+            (std::vector<std::string>{"fal", "imagen"}));
   ImageRouter imagen_first(Routes(), RoutingPolicy{"imagen", false, 0});
-  EXPECT_EQ(imagen_first.Plan(Scenery()).value(), (std::vector<std::string>{"imagen", "fal"}));
+  EXPECT_EQ(imagen_first.Plan(Scenery()).value(),
+            (std::vector<std::string>{"imagen", "fal"}));
 }
 
 TEST_F(ImageRouterTest, CheapestFirstWhenConfigured) {
   ImageRouter router(Routes(), RoutingPolicy{"imagen", true, 0});
-  EXPECT_EQ(router.Plan(Scenery()).value(), (std::vector<std::string>{"fal", "imagen"}));
+  EXPECT_EQ(router.Plan(Scenery()).value(),
+            (std::vector<std::string>{"fal", "imagen"}));
   EXPECT_EQ(router.EstimateCostMicros(Scenery()), 21'000);
   ImageRouter capped(Routes(), RoutingPolicy{"fal", false, 30'000});
   EXPECT_EQ(capped.Plan(Scenery()).value(), std::vector<std::string>{"fal"});
@@ -121,7 +140,8 @@ TEST_F(ImageRouterTest, MiriIsNeverDrawnWithoutTheLora) {
   auto d = router.Submit(Miri());
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(d.error().message.find("imagen: cannot apply the LoRA"), std::string::npos);
+  EXPECT_NE(d.error().message.find("imagen: cannot apply the LoRA"),
+            std::string::npos);
   EXPECT_EQ(imagen_.submits, 0);
 }
 
@@ -147,7 +167,8 @@ TEST_F(ImageRouterTest, EditsAndDisabledRoutes) {
   auto plan = router.Plan(edit);
   ASSERT_FALSE(plan);
   EXPECT_NE(plan.error().message.find("fal: disabled"), std::string::npos);
-  EXPECT_NE(plan.error().message.find("imagen: mode not supported"), std::string::npos);
+  EXPECT_NE(plan.error().message.find("imagen: mode not supported"),
+            std::string::npos);
 }
 
 }  // namespace

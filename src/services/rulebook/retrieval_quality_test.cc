@@ -1,9 +1,9 @@
 // Retrieval quality of the Active Rulebook on a labelled set: rules learned
 // from rejection reasons in one scene (about Miri: CHARACTER; about the
-// world: SCENE), later shot descriptions of that scene, and which rules a person
-// would want applied to each. Reports precision and recall over all shots
-// (micro-averaged, rules that apply to every shot - GLOBAL - excluded) and
-// fails below floors.
+// world: SCENE), later shot descriptions of that scene, and which rules a
+// person would want applied to each. Reports precision and recall over all
+// shots (micro-averaged, rules that apply to every shot - GLOBAL - excluded)
+// and fails below floors.
 //
 // Floors, and why: recall >= 0.80 because a missed rule costs a person
 // another rejection of the same fault, the thing the rulebook exists to
@@ -68,18 +68,22 @@ const LabelledRule kRules[] = {
 const LabelledShot kShots[] = {
     {"Miri twirling in a summer dress", true, {"hem"}},
     {"empty street at night, rain", false, {"rain", "streetlights"}},
-    {"Miri walks home in the rain in her raincoat and boots", true,
+    {"Miri walks home in the rain in her raincoat and boots",
+     true,
      {"rain", "coat", "boots"}},
-    {"close-up of Miri's face by the window", true,
+    {"close-up of Miri's face by the window",
+     true,
      {"framing", "calm", "window"}},
     {"Miri plays the guitar on her bed", true, {"guitar"}},
     {"a dog runs across the park", false, {"dog"}},
     {"wide shot of the sky at dusk over the city", false, {"sky"}},
     {"Miri brushes her braided hair", true, {"hair"}},
     {"Miri looks out of the window at the rain", true, {"window", "rain"}},
-    {"Miri in her yellow raincoat under the street lights", true,
+    {"Miri in her yellow raincoat under the street lights",
+     true,
      {"coat", "streetlights"}},
-    {"Miri sits quietly, thinking, in a long wool dress", true,
+    {"Miri sits quietly, thinking, in a long wool dress",
+     true,
      {"calm", "hem"}},
     {"her dog sleeps at her feet by the guitar", true, {"dog", "guitar"}},
 };
@@ -96,10 +100,12 @@ TEST_F(RulebookTest, LabelledSetMeetsPrecisionAndRecallFloors) {
   int true_pos = 0, false_pos = 0, false_neg = 0;
   for (const LabelledShot& s : kShots) {
     Shot shot = ShotWith("sh-1", s.description, s.shows_miri);
-    std::vector<RuleMatch> got = *rulebook_->RulesFor(project_.project_id, shot);
+    std::vector<RuleMatch> got =
+        *rulebook_->RulesFor(project_.project_id, shot);
     std::set<std::string> keys;
     for (const RuleMatch& m : got) {
-      if (m.rule.scope != RuleScope::kGlobal) keys.insert(key_of_text[m.rule.text]);
+      if (m.rule.scope != RuleScope::kGlobal)
+        keys.insert(key_of_text[m.rule.text]);
     }
     std::set<std::string> expected;
     for (const std::string& k : s.expected) {
@@ -133,8 +139,8 @@ TEST_F(RulebookTest, LabelledSetMeetsPrecisionAndRecallFloors) {
   double precision = true_pos / double(true_pos + false_pos);
   double recall = true_pos / double(true_pos + false_neg);
   std::cout << "rulebook retrieval: precision " << precision << ", recall "
-            << recall << " (tp " << true_pos << ", fp " << false_pos
-            << ", fn " << false_neg << ")\n";
+            << recall << " (tp " << true_pos << ", fp " << false_pos << ", fn "
+            << false_neg << ")\n";
   EXPECT_GE(recall, 0.80);
   EXPECT_GE(precision, 0.70);
 }

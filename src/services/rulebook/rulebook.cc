@@ -22,7 +22,8 @@ Restricts RestrictsOf(std::string_view project_id, const Rule& rule) {
 Error Refusal(std::vector<Finding> findings, std::string_view what) {
   std::vector<FieldIssue> issues;
   for (const Finding& f : findings) {
-    issues.push_back({"rule.text", f.message + " (\"" + f.offending_text + "\")"});
+    issues.push_back(
+        {"rule.text", f.message + " (\"" + f.offending_text + "\")"});
   }
   return Error{ErrorCode::kRefused, std::string(what), std::move(issues)};
 }
@@ -62,17 +63,19 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
   if (std::vector<Finding> f = AuditRuleText(proposal.text, proposal.kind);
       !f.empty()) {
     return tl::unexpected(
-        Refusal(std::move(f), "refused: the proposed rule would undo Miri's "
-                              "depiction rules"));
+        Refusal(std::move(f),
+                "refused: the proposed rule would undo Miri's "
+                "depiction rules"));
   }
   ASSIGN_OR_RETURN(std::vector<Embedding> vectors,
                    embedder_.Embed({proposal.text}, EmbedPurpose::kDocument),
                    "learning a rule");
 
   // A near-duplicate of an active rule of the same kind strengthens it.
-  ASSIGN_OR_RETURN(std::vector<VectorHit> near,
-                   index_.Query(vectors[0], 3, {{"project", std::string(project_id)}}),
-                   "learning a rule");
+  ASSIGN_OR_RETURN(
+      std::vector<VectorHit> near,
+      index_.Query(vectors[0], 3, {{"project", std::string(project_id)}}),
+      "learning a rule");
   ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id),
                    "learning a rule");
   for (const VectorHit& hit : near) {
@@ -116,13 +119,15 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
   ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Load(project_id),
                    "rules");
   std::vector<RuleMatch> out;
-  for (size_t i : snap->active_global) out.push_back({snap->views[i].rule, 1.0f});
+  for (size_t i : snap->active_global)
+    out.push_back({snap->views[i].rule, 1.0f});
   // Rules learned from this shot's own rejections always apply to it.
   std::set<std::string> own;
   for (const auto& [id, i] : snap->active_scoped) {
     const Rule& r = snap->views[i].rule;
-    const bool fits = r.scope == RuleScope::kCharacter ? shot.shows_miri
-                                                       : r.scope_id == shot.scene_id;
+    const bool fits = r.scope == RuleScope::kCharacter
+                          ? shot.shows_miri
+                          : r.scope_id == shot.scene_id;
     if (fits && r.source_version_id &&
         std::find(shot.versions.begin(), shot.versions.end(),
                   *r.source_version_id) != shot.versions.end()) {
@@ -134,8 +139,10 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
   // One index query per scope the shot admits; the index filters.
   const std::string project(project_id);
   std::vector<Restricts> filters;
-  if (shot.shows_miri) filters.push_back({{"project", project}, {"scope", "CHARACTER"}});
-  filters.push_back({{"project", project}, {"scope", "SCENE"}, {"scopeId", shot.scene_id}});
+  if (shot.shows_miri)
+    filters.push_back({{"project", project}, {"scope", "CHARACTER"}});
+  filters.push_back(
+      {{"project", project}, {"scope", "SCENE"}, {"scopeId", shot.scene_id}});
   ASSIGN_OR_RETURN(
       std::vector<Embedding> q,
       embedder_.Embed({shot.description + ". " + shot.lyrics_snippet},
@@ -147,9 +154,9 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
                      index_.Query(q[0], options_.top_k, f), "rules");
     hits.insert(hits.end(), h.begin(), h.end());
   }
-  std::sort(hits.begin(), hits.end(), [](const VectorHit& a, const VectorHit& b) {
-    return a.score > b.score;
-  });
+  std::sort(
+      hits.begin(), hits.end(),
+      [](const VectorHit& a, const VectorHit& b) { return a.score > b.score; });
   size_t taken = 0;
   for (const VectorHit& hit : hits) {
     if (taken == options_.top_k || hit.score < options_.min_score) break;
@@ -169,9 +176,9 @@ Result<std::vector<RuleMatch>> Rulebook::Search(std::string_view project_id,
   ASSIGN_OR_RETURN(std::vector<Embedding> q,
                    embedder_.Embed({std::string(query)}, EmbedPurpose::kQuery),
                    "search");
-  ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
-                   index_.Query(q[0], k, {{"project", std::string(project_id)}}),
-                   "search");
+  ASSIGN_OR_RETURN(
+      std::vector<VectorHit> hits,
+      index_.Query(q[0], k, {{"project", std::string(project_id)}}), "search");
   std::vector<RuleMatch> out;
   for (const VectorHit& hit : hits) {
     for (const RuleView& v : views) {
@@ -261,10 +268,12 @@ Result<size_t> Rulebook::EnsureIndexed(std::string_view project_id) {
     ASSIGN_OR_RETURN(std::vector<Embedding> e,
                      embedder_.Embed({v.rule.text}, EmbedPurpose::kDocument),
                      "index");
-    ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
-                     index_.Query(e[0], 1, {{"project", std::string(project_id)},
-                                            {"scope", std::string(RuleScopeName(v.rule.scope))}}),
-                     "index");
+    ASSIGN_OR_RETURN(
+        std::vector<VectorHit> hits,
+        index_.Query(e[0], 1,
+                     {{"project", std::string(project_id)},
+                      {"scope", std::string(RuleScopeName(v.rule.scope))}}),
+        "index");
     if (!hits.empty() && hits[0].score > 0.999f) ++found;
   }
   if (found == active) return size_t{0};
@@ -328,11 +337,21 @@ Result<std::vector<RuleView>> Rulebook::ReadViews(std::string_view project_id) {
     if (it == by_id.end()) continue;
     RuleStats& s = it->second.stats;
     switch (e.kind) {
-      case RuleEventKind::kApplied: ++s.applied; break;
-      case RuleEventKind::kApproved: ++s.approved_after; break;
-      case RuleEventKind::kStrengthened: ++s.strengthened; break;
-      case RuleEventKind::kDeactivated: s.active = false; break;
-      case RuleEventKind::kReactivated: s.active = true; break;
+      case RuleEventKind::kApplied:
+        ++s.applied;
+        break;
+      case RuleEventKind::kApproved:
+        ++s.approved_after;
+        break;
+      case RuleEventKind::kStrengthened:
+        ++s.strengthened;
+        break;
+      case RuleEventKind::kDeactivated:
+        s.active = false;
+        break;
+      case RuleEventKind::kReactivated:
+        s.active = true;
+        break;
     }
   }
   std::vector<RuleView> out;
@@ -359,8 +378,12 @@ Result<void> Rulebook::AppendEvent(std::string_view project_id,
                                    std::string_view rule_id, RuleEventKind kind,
                                    std::optional<std::string> version_id,
                                    std::optional<std::string> reason) {
-  RuleEvent e{ids_(), std::string(rule_id), kind, std::move(version_id),
-              std::move(reason), clock_.NowIso()};
+  RuleEvent e{ids_(),
+              std::string(rule_id),
+              kind,
+              std::move(version_id),
+              std::move(reason),
+              clock_.NowIso()};
   Result<void> r = store_.AppendRuleEvent(project_id, e);
   Invalidate(project_id);
   return r;

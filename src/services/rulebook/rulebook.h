@@ -21,9 +21,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/prompt.h"
@@ -124,8 +124,8 @@ class Rulebook {
   void Invalidate(std::string_view project_id);
   Result<void> Index(std::string_view project_id,
                      const std::vector<Rule>& rules);
-  Result<void> AppendEvent(std::string_view project_id, std::string_view rule_id,
-                           RuleEventKind kind,
+  Result<void> AppendEvent(std::string_view project_id,
+                           std::string_view rule_id, RuleEventKind kind,
                            std::optional<std::string> version_id,
                            std::optional<std::string> reason);
   void Publish(std::string_view project_id, const RuleView& view);

@@ -69,8 +69,8 @@ class RulebookTest : public ::testing::Test {
     plan.shots[2].scene_id = "sc2";
     ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
     for (const Shot& s : plan.shots) {
-      ASSERT_TRUE(store_->AppendVersion(project_.project_id,
-                                        SampleVersion(s.shot_id + "v1", s.shot_id)));
+      ASSERT_TRUE(store_->AppendVersion(
+          project_.project_id, SampleVersion(s.shot_id + "v1", s.shot_id)));
     }
   }
   void TearDown() override {
@@ -85,7 +85,8 @@ class RulebookTest : public ::testing::Test {
     index_.reset();
     store_.reset();
     store_ = std::move(*SqliteStore::Open((dir_ / "miri.db").string()));
-    index_ = std::move(*HnswIndex::Open(dir_ / "rules-index", embedder_.dimensions()));
+    index_ = std::move(
+        *HnswIndex::Open(dir_ / "rules-index", embedder_.dimensions()));
     rulebook_ = std::make_unique<Rulebook>(
         *store_, embedder_, *index_, analyzer_, &bus_, clock_,
         [this] { return "id" + std::to_string(++next_id_); });

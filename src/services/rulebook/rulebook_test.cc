@@ -81,14 +81,16 @@ TEST_F(RulebookTest, ScopeDecidesWhereARuleMayApply) {
   ASSERT_TRUE(Reject("sh-2", "b"));  // sh-2 is in scene sc2
   ASSERT_TRUE(Reject("sh-0", "c"));
   const std::string desc = "Miri in her raincoat under neon signs in the rain";
-  EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-2", desc))),
-            (std::vector<std::string>{"Miri's raincoat is yellow",
-                                      "neon signs glow pink in the rain",
-                                      "readable text or letters"}));
+  EXPECT_EQ(
+      Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-2", desc))),
+      (std::vector<std::string>{"Miri's raincoat is yellow",
+                                "neon signs glow pink in the rain",
+                                "readable text or letters"}));
   // Other scene: no scene rule. No Miri: no character rule. Global: always.
-  EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-0", desc))),
-            (std::vector<std::string>{"Miri's raincoat is yellow",
-                                      "readable text or letters"}));
+  EXPECT_EQ(
+      Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-0", desc))),
+      (std::vector<std::string>{"Miri's raincoat is yellow",
+                                "readable text or letters"}));
   EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id,
                                      ShotWith("sh-0", desc, false))),
             (std::vector<std::string>{"readable text or letters"}));
@@ -101,9 +103,9 @@ TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {
   ASSERT_TRUE(learned);
   const Shot shot = ShotWith("sh-0", "Miri in a raincoat");
   ASSERT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
-  Result<RuleView> off = rulebook_->SetActive(project_.project_id,
-                                              learned->rule.rule_id, false,
-                                              "wrong colour after all");
+  Result<RuleView> off =
+      rulebook_->SetActive(project_.project_id, learned->rule.rule_id, false,
+                           "wrong colour after all");
   ASSERT_TRUE(off);
   EXPECT_FALSE(off->stats.active);
   EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());
@@ -114,9 +116,9 @@ TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {
   ASSERT_TRUE(rulebook_->SetActive(project_.project_id, learned->rule.rule_id,
                                    true, "back"));
   EXPECT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
-  EXPECT_EQ(rulebook_->SetActive(project_.project_id, "nope", false, "")
-                .error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      rulebook_->SetActive(project_.project_id, "nope", false, "").error().code,
+      ErrorCode::kNotFound);
 }
 
 TEST_F(RulebookTest, AppliedAndApprovedAreCounted) {
@@ -126,8 +128,8 @@ TEST_F(RulebookTest, AppliedAndApprovedAreCounted) {
                            RuleScope::kGlobal, ""};
   ASSERT_TRUE(Reject("sh-0", "x"));
   ASSERT_TRUE(Reject("sh-0", "y"));
-  std::vector<RuleMatch> rules =
-      *rulebook_->RulesFor(project_.project_id, ShotWith("sh-1", "Miri in a raincoat"));
+  std::vector<RuleMatch> rules = *rulebook_->RulesFor(
+      project_.project_id, ShotWith("sh-1", "Miri in a raincoat"));
   PromptSpec spec;
   Version v = SampleVersion("sh-1v2", "sh-1");
   v.applied_rule_ids = ApplyRules(rules, &spec);
@@ -149,8 +151,10 @@ TEST_F(RulebookTest, RulesSurviveARestart) {
   Open();
   EXPECT_TRUE(index_->loaded_from_disk());
   EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 0u);
-  EXPECT_EQ(rulebook_->RulesFor(project_.project_id,
-                                ShotWith("sh-1", "Miri in a raincoat"))->size(),
+  EXPECT_EQ(rulebook_
+                ->RulesFor(project_.project_id,
+                           ShotWith("sh-1", "Miri in a raincoat"))
+                ->size(),
             1u);
 }
 
@@ -165,27 +169,32 @@ TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStore) {
   std::filesystem::remove_all(dir_ / "rules-index");
   Open();
   EXPECT_FALSE(index_->loaded_from_disk());
-  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id,
-                                  ShotWith("sh-1", "Miri in a raincoat"))->empty());
+  EXPECT_TRUE(rulebook_
+                  ->RulesFor(project_.project_id,
+                             ShotWith("sh-1", "Miri in a raincoat"))
+                  ->empty());
   EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 2u);
-  EXPECT_EQ(rulebook_->RulesFor(project_.project_id,
-                                ShotWith("sh-1", "Miri in a raincoat"))->size(),
+  EXPECT_EQ(rulebook_
+                ->RulesFor(project_.project_id,
+                           ShotWith("sh-1", "Miri in a raincoat"))
+                ->size(),
             1u);
 }
 
 TEST_F(RulebookTest, RulesLearnedOnAnotherInstanceAppearAfterTheCacheTtl) {
   const Shot shot = ShotWith("sh-1", "Miri in a raincoat");
-  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());  // cached
+  EXPECT_TRUE(
+      rulebook_->RulesFor(project_.project_id, shot)->empty());  // cached
   // Another instance: its own Rulebook on the same store and index files.
   ScriptedAnalyzer other_analyzer;
-  other_analyzer.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
-                                RuleScope::kCharacter, ""};
+  other_analyzer.script["x"] = {"Miri's raincoat is yellow",
+                                RuleKind::kPositive, RuleScope::kCharacter, ""};
   Rulebook other(*store_, embedder_, *index_, other_analyzer, nullptr, clock_,
                  [] { return std::string("other1"); });
   Shot s0 = *store_->GetShot(project_.project_id, "sh-0");
   ASSERT_TRUE(other.LearnFromRejection(
-      project_.project_id, s0, *store_->GetVersion(project_.project_id, "sh-0v1"),
-      "x"));
+      project_.project_id, s0,
+      *store_->GetVersion(project_.project_id, "sh-0v1"), "x"));
   EXPECT_TRUE(rulebook_->RulesFor(project_.project_id, shot)->empty());
   clock_.now_ms += RulebookOptions{}.cache_ttl_ms;
   EXPECT_EQ(rulebook_->RulesFor(project_.project_id, shot)->size(), 1u);
@@ -194,12 +203,14 @@ TEST_F(RulebookTest, RulesLearnedOnAnotherInstanceAppearAfterTheCacheTtl) {
 TEST_F(RulebookTest, RulesFromTheShotsOwnRejectionsAlwaysApply) {
   analyzer_.script["x"] = {"the horizon sits in the lower third",
                            RuleKind::kPositive, RuleScope::kCharacter, ""};
-  ASSERT_TRUE(Reject("sh-0", "x"));  // rejects sh-0v1
+  ASSERT_TRUE(Reject("sh-0", "x"));                 // rejects sh-0v1
   Shot own = ShotWith("sh-0", "Miri at a window");  // nothing in common
   own.versions = {"sh-0v1"};
   EXPECT_EQ(rulebook_->RulesFor(project_.project_id, own)->size(), 1u);
-  EXPECT_TRUE(rulebook_->RulesFor(project_.project_id,
-                                  ShotWith("sh-1", "Miri at a window"))->empty());
+  EXPECT_TRUE(
+      rulebook_
+          ->RulesFor(project_.project_id, ShotWith("sh-1", "Miri at a window"))
+          ->empty());
 }
 
 TEST_F(RulebookTest, SearchRanksByRelevance) {

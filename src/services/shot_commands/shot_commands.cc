@@ -21,7 +21,8 @@ Error NameTheRule(Error e) {
 
 Result<void> RequireText(std::string_view field, const std::string& text) {
   if (text.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "missing " + std::string(field),
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "missing " + std::string(field),
                      {{std::string(field), "required, non-empty"}});
   }
   if (text.size() > kMaxUserText) {
@@ -39,19 +40,21 @@ std::string RandomUuid() {
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant
   char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  std::snprintf(
+      buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+      static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
+      static_cast<unsigned>(a & 0xffff), static_cast<unsigned>(b >> 48),
+      static_cast<unsigned long long>(b & 0xffffffffffffULL));
   return buf;
 }
 
 nlohmann::json EventPayload(std::string_view project_id, const Event& e) {
-  nlohmann::json j = {{"projectId", project_id}, {"seq", e.seq},
-                      {"eventId", e.event_id},   {"to", e.to},
-                      {"status", e.to},          {"cause", e.cause},
+  nlohmann::json j = {{"projectId", project_id},
+                      {"seq", e.seq},
+                      {"eventId", e.event_id},
+                      {"to", e.to},
+                      {"status", e.to},
+                      {"cause", e.cause},
                       {"at", e.at}};
   j["from"] = e.from ? nlohmann::json(*e.from) : nlohmann::json(nullptr);
   if (e.is_shot_event()) j["shotId"] = e.shot_id;
@@ -105,15 +108,20 @@ Result<CommandOutcome> ShotCommands::Transition(
 Result<CommandOutcome> ShotCommands::Generate(
     std::string_view project_id, std::string_view shot_id,
     const std::optional<std::string>& prompt_override, const std::string& key) {
-  if (prompt_override) RETURN_IF_ERROR(RequireText("promptOverride", *prompt_override), "generate");
-  ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id), "generate");
+  if (prompt_override)
+    RETURN_IF_ERROR(RequireText("promptOverride", *prompt_override),
+                    "generate");
+  ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id),
+                   "generate");
   ASSIGN_OR_RETURN(Shot shot, store_.GetShot(project_id, shot_id), "generate");
   if (shot.status != ShotStatus::kDraft) {
     // A repeat of an accepted request is not an error.
-    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id), "generate");
+    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id),
+                     "generate");
     CommandOutcome dup;
     for (const Event& e : events) {
-      if (e.idempotency_key == key + ":validate" || e.idempotency_key == key + ":dispatch") {
+      if (e.idempotency_key == key + ":validate" ||
+          e.idempotency_key == key + ":dispatch") {
         dup.events.push_back(e);
         dup.version_id = e.version_id;
       }
@@ -127,7 +135,8 @@ Result<CommandOutcome> ShotCommands::Generate(
         CheckShotTransition(shot.status, ShotStatus::kValidation).error()));
   }
 
-  ASSIGN_OR_RETURN(std::vector<Rule> rules, store_.ListRules(project_id), "generate");
+  ASSIGN_OR_RETURN(std::vector<Rule> rules, store_.ListRules(project_id),
+                   "generate");
   PromptSpec spec;
   spec.kind = PromptKind::kImage;
   spec.shot_id = shot.shot_id;
@@ -140,19 +149,23 @@ Result<CommandOutcome> ShotCommands::Generate(
   for (const Rule& rule : rules) {
     if (!rule.active) continue;
     if (rule.kind == RuleKind::kPositive) spec.rules.push_back(rule.text);
-    if (rule.kind == RuleKind::kNegative) spec.negative_terms.push_back(rule.text);
+    if (rule.kind == RuleKind::kNegative)
+      spec.negative_terms.push_back(rule.text);
     if (rule.kind != RuleKind::kAuditCheck) applied.push_back(rule.rule_id);
   }
   RenderedPrompt rendered = RenderPrompt(spec);
-  AuditInput audit{PromptKind::kImage, rendered.prompt, rendered.negative_prompt,
-                   rendered.loras, shot.shows_miri, spec.lora_id, shot.shot_id,
-                   spec.version_id, spec.model_code};
+  AuditInput audit{
+      PromptKind::kImage, rendered.prompt, rendered.negative_prompt,
+      rendered.loras,     shot.shows_miri, spec.lora_id,
+      shot.shot_id,       spec.version_id, spec.model_code};
   std::vector<Finding> findings = AuditPrompt(audit);
   if (!findings.empty()) {
     std::vector<FieldIssue> issues;
     std::string field = prompt_override ? "promptOverride" : "prompt";
-    for (const Finding& f : findings) issues.push_back({field, f.rule_id + ": " + f.message});
-    return MakeError(ErrorCode::kRefused, "the prompt fails the audit", std::move(issues));
+    for (const Finding& f : findings)
+      issues.push_back({field, f.rule_id + ": " + f.message});
+    return MakeError(ErrorCode::kRefused, "the prompt fails the audit",
+                     std::move(issues));
   }
 
   Version v;
@@ -169,20 +182,23 @@ Result<CommandOutcome> ShotCommands::Generate(
   v.created_at = clock_.NowIso();
   RETURN_IF_ERROR(store_.AppendVersion(project_id, v), "generate");
 
-  ASSIGN_OR_RETURN(CommandOutcome a,
-                   Transition(project_id, shot_id, ShotStatus::kValidation,
-                              "generate requested", key + ":validate", v.version_id),
-                   "generate");
-  ASSIGN_OR_RETURN(CommandOutcome b,
-                   Transition(project_id, shot_id, ShotStatus::kGeneratingImage,
-                              "audit passed; provider dispatch not wired yet (issue 8)",
-                              key + ":dispatch", v.version_id),
-                   "generate");
+  ASSIGN_OR_RETURN(
+      CommandOutcome a,
+      Transition(project_id, shot_id, ShotStatus::kValidation,
+                 "generate requested", key + ":validate", v.version_id),
+      "generate");
+  ASSIGN_OR_RETURN(
+      CommandOutcome b,
+      Transition(project_id, shot_id, ShotStatus::kGeneratingImage,
+                 "audit passed; provider dispatch not wired yet (issue 8)",
+                 key + ":dispatch", v.version_id),
+      "generate");
   a.events.insert(a.events.end(), b.events.begin(), b.events.end());
   a.version_id = v.version_id;
   a.dispatched = false;
-  a.note = "the image request was NOT sent: provider dispatch lands with "
-           "orchestration (issue 8)";
+  a.note =
+      "the image request was NOT sent: provider dispatch lands with "
+      "orchestration (issue 8)";
   return a;
 }
 
@@ -219,8 +235,9 @@ Result<CommandOutcome> ShotCommands::Refine(
   return r;
 }
 
-Result<CommandOutcome> ShotCommands::ApplyProviderResult(const WebhookResult& r) {
-  ShotStatus to = !r.ok ? ShotStatus::kFailed
+Result<CommandOutcome> ShotCommands::ApplyProviderResult(
+    const WebhookResult& r) {
+  ShotStatus to = !r.ok                   ? ShotStatus::kFailed
                   : r.provider == "kling" ? ShotStatus::kCompleted
                                           : ShotStatus::kAwaitingApproval;
   std::string cause = r.provider + " " + (r.ok ? "result" : "failure") +
@@ -230,41 +247,47 @@ Result<CommandOutcome> ShotCommands::ApplyProviderResult(const WebhookResult& r)
                     r.provider + ":" + r.request_id, r.version_id);
 }
 
-Result<CommandOutcome> ShotCommands::StartFinalRender(std::string_view project_id,
-                                                      const std::string& key) {
+Result<CommandOutcome> ShotCommands::StartFinalRender(
+    std::string_view project_id, const std::string& key) {
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    store_.GetProjectStatus(project_id), "render");
-  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id), "render");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "render");
   std::vector<FieldIssue> issues;
-  if (shots.empty()) issues.push_back({"shots", "the project has no shots yet"});
+  if (shots.empty())
+    issues.push_back({"shots", "the project has no shots yet"});
   for (const Shot& s : shots) {
     if (s.status != ShotStatus::kCompleted) {
-      issues.push_back({"shots." + s.shot_id,
-                        "is " + std::string(ShotStatusName(s.status)) +
-                            "; every shot must be COMPLETED"});
+      issues.push_back(
+          {"shots." + s.shot_id, "is " + std::string(ShotStatusName(s.status)) +
+                                     "; every shot must be COMPLETED"});
     }
   }
   std::string cause = "final render requested";
   if (status == ProjectStatus::kFailed) {
     // FAILED -> FINAL_RENDER is a retry of a failed render, nothing else:
     // a project that failed earlier in its life is not rendered.
-    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id), "render");
+    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id),
+                     "render");
     const Event* failed = nullptr;
     for (const Event& old : events) {
       if (!old.is_shot_event()) failed = &old;
     }
-    const std::string final_render(ProjectStatusName(ProjectStatus::kFinalRender));
+    const std::string final_render(
+        ProjectStatusName(ProjectStatus::kFinalRender));
     if (failed == nullptr || failed->from != final_render) {
-      issues.push_back({"status", "the project failed in " +
-                                      (failed && failed->from ? *failed->from : "(new)") +
-                                      " (" + (failed ? failed->cause : "") +
-                                      "); only a failed render can be tried again"});
+      issues.push_back(
+          {"status", "the project failed in " +
+                         (failed && failed->from ? *failed->from : "(new)") +
+                         " (" + (failed ? failed->cause : "") +
+                         "); only a failed render can be tried again"});
     } else {
       cause = "render again after: " + failed->cause;
     }
   }
   Event e;
-  e.from = status ? std::optional(std::string(ProjectStatusName(*status))) : std::nullopt;
+  e.from = status ? std::optional(std::string(ProjectStatusName(*status)))
+                  : std::nullopt;
   e.to = std::string(ProjectStatusName(ProjectStatus::kFinalRender));
   e.cause = cause;
   e.idempotency_key = key;
@@ -273,17 +296,23 @@ Result<CommandOutcome> ShotCommands::StartFinalRender(std::string_view project_i
     auto events = store_.ListEvents(project_id);
     if (events) {
       for (const Event& old : *events) {
-        if (old.idempotency_key == key) return CommandOutcome{{old}, {}, true, false, ""};
+        if (old.idempotency_key == key)
+          return CommandOutcome{{old}, {}, true, false, ""};
       }
     }
     const bool shots_missing = issues.front().path != "status";
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     shots_missing ? "every shot must be COMPLETED before the final render"
-                                   : "only a failed render can be tried again",
-                     std::move(issues));
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        shots_missing ? "every shot must be COMPLETED before the final render"
+                      : "only a failed render can be tried again",
+        std::move(issues));
   }
-  ASSIGN_OR_RETURN(AppendEventResult r, AppendAndPublish(project_id, e), "render");
-  return CommandOutcome{{r.event}, {}, r.duplicate, false,
+  ASSIGN_OR_RETURN(AppendEventResult r, AppendAndPublish(project_id, e),
+                   "render");
+  return CommandOutcome{{r.event},
+                        {},
+                        r.duplicate,
+                        false,
                         "the render worker (`miri render`) was NOT started"};
 }
 

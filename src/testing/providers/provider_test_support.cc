@@ -77,7 +77,8 @@ std::optional<std::pair<int, int>> PngSize(std::string_view bytes) {
   }
   auto be32 = [&](size_t pos) {
     uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[pos + i]);
+    for (int i = 0; i < 4; ++i)
+      v = (v << 8) | static_cast<uint8_t>(bytes[pos + i]);
     return static_cast<int>(v);
   };
   return std::make_pair(be32(16), be32(20));

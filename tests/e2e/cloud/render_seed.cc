@@ -34,48 +34,64 @@ Event ProjectEvent(std::optional<ProjectStatus> from, ProjectStatus to) {
 Result<std::string> Seed(int argc, char** argv) {
   namespace mt = miri::testing;
   ASSIGN_OR_RETURN(miri::app::CompositionPlan plan,
-                   miri::app::PlanComposition(miri::app::ProcessEnv(), argv[1]), "");
-  ASSIGN_OR_RETURN(std::unique_ptr<miri::app::Stack> stack, miri::app::Compose(plan), "");
+                   miri::app::PlanComposition(miri::app::ProcessEnv(), argv[1]),
+                   "");
+  ASSIGN_OR_RETURN(std::unique_ptr<miri::app::Stack> stack,
+                   miri::app::Compose(plan), "");
   miri::Store& store = *stack->store;
   miri::ProjectConfig project = mt::SampleProject();
   const std::string id = project.project_id;
   const int clips = argc - 3;
   RETURN_IF_ERROR(store.CreateProject(project), "project");
   RETURN_IF_ERROR(
-      store.AppendEvent(id, ProjectEvent(std::nullopt, ProjectStatus::kAudioAnalysis)), "");
-  RETURN_IF_ERROR(stack->blobs->PutFile("projects/" + id + "/audio/song.mp3", argv[2]), "song");
+      store.AppendEvent(
+          id, ProjectEvent(std::nullopt, ProjectStatus::kAudioAnalysis)),
+      "");
+  RETURN_IF_ERROR(
+      stack->blobs->PutFile("projects/" + id + "/audio/song.mp3", argv[2]),
+      "song");
   RETURN_IF_ERROR(store.CommitPlan(id, mt::SamplePlan("s", clips)), "plan");
-  RETURN_IF_ERROR(store.AppendEvent(id, ProjectEvent(ProjectStatus::kAudioAnalysis,
-                                                     ProjectStatus::kPlanned)), "");
+  RETURN_IF_ERROR(
+      store.AppendEvent(id, ProjectEvent(ProjectStatus::kAudioAnalysis,
+                                         ProjectStatus::kPlanned)),
+      "");
   using S = ShotStatus;
-  const S path[] = {S::kDraft, S::kValidation, S::kGeneratingImage,
-                    S::kAwaitingApproval, S::kGeneratingVideo, S::kCompleted};
+  const S path[] = {S::kDraft,           S::kValidation,
+                    S::kGeneratingImage, S::kAwaitingApproval,
+                    S::kGeneratingVideo, S::kCompleted};
   for (int i = 0; i < clips; ++i) {
     const std::string shot = "s-" + std::to_string(i);
-    const std::string key = "projects/" + id + "/shots/" + shot + "/v" + std::to_string(i) + ".mp4";
+    const std::string key =
+        "projects/" + id + "/shots/" + shot + "/v" + std::to_string(i) + ".mp4";
     RETURN_IF_ERROR(stack->blobs->PutFile(key, argv[3 + i]), "clip");
     miri::Version v = mt::SampleVersion("v" + std::to_string(i), shot);
     v.kind = miri::VersionKind::kVideo;
     v.outputs = {key};
     RETURN_IF_ERROR(store.AppendVersion(id, v), "version");
     for (size_t k = 1; k < std::size(path); ++k) {
-      RETURN_IF_ERROR(store.AppendEvent(id, mt::ShotEvent(shot, path[k - 1], path[k],
-                                                          shot + "-" + std::to_string(k))),
-                      shot);
+      RETURN_IF_ERROR(
+          store.AppendEvent(id, mt::ShotEvent(shot, path[k - 1], path[k],
+                                              shot + "-" + std::to_string(k))),
+          shot);
     }
   }
-  RETURN_IF_ERROR(store.AppendEvent(id, ProjectEvent(ProjectStatus::kPlanned,
-                                                     ProjectStatus::kFinalRender)), "");
+  RETURN_IF_ERROR(
+      store.AppendEvent(id, ProjectEvent(ProjectStatus::kPlanned,
+                                         ProjectStatus::kFinalRender)),
+      "");
   return id;
 }
 
 }  // namespace
 
 Result<std::string> Status(const char* data_dir, const std::string& id) {
-  ASSIGN_OR_RETURN(miri::app::CompositionPlan plan,
-                   miri::app::PlanComposition(miri::app::ProcessEnv(), data_dir), "");
-  ASSIGN_OR_RETURN(std::unique_ptr<miri::app::Stack> stack, miri::app::Compose(plan), "");
-  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status, stack->store->GetProjectStatus(id), "");
+  ASSIGN_OR_RETURN(
+      miri::app::CompositionPlan plan,
+      miri::app::PlanComposition(miri::app::ProcessEnv(), data_dir), "");
+  ASSIGN_OR_RETURN(std::unique_ptr<miri::app::Stack> stack,
+                   miri::app::Compose(plan), "");
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   stack->store->GetProjectStatus(id), "");
   return status ? std::string(ProjectStatusName(*status)) : "none";
 }
 

@@ -31,8 +31,12 @@ Result<nlohmann::json> Run() {
   ProjectConfig p;
   p.project_id = "3f2b8c1e-5d4a-4e6b-9c7d-0a1b2c3d4e5f";
   p.project_name = "Rain Song";
-  p.global_settings = {"gemini-2.5-pro", "fal-ai/flux-2/lora",
-                       "kling-v2-5-turbo", "miriN14", true, 10.0};
+  p.global_settings = {"gemini-2.5-pro",
+                       "fal-ai/flux-2/lora",
+                       "kling-v2-5-turbo",
+                       "miriN14",
+                       true,
+                       10.0};
   p.creation_timestamp = kAt;
   RETURN_IF_ERROR(store->CreateProject(p), "writer");
   AgentConfig agent{"director", AgentRole::kDirector, "gemini-2.5-pro", true,
@@ -82,8 +86,8 @@ Result<nlohmann::json> Run() {
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store->ListShots(p.project_id),
                    "writer");
   for (const Shot& s : shots) out["shots"].push_back(s.ToJson());
-  ASSIGN_OR_RETURN(std::vector<Event> events, store->ListEvents(p.project_id, 0, 1000),
-                   "writer");
+  ASSIGN_OR_RETURN(std::vector<Event> events,
+                   store->ListEvents(p.project_id, 0, 1000), "writer");
   for (const Event& ev : events) out["events"].push_back(ev.ToJson());
   return out;
 }
