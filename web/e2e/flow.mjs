@@ -183,7 +183,6 @@ async function main() {
     if (!r.ok()) throw new Error(`GET ${path}: ${r.status()} ${await r.text()}`);
     return r.json();
   };
-  const row = (id) => page.locator(`tr[data-shot="${id}"]`);
   const statusOf = (p = page) => p.getByTestId('shot-status');
   let projectId = null;
   let shotIds = [];

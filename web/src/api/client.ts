@@ -35,7 +35,7 @@ export interface Api {
   bytes(path: string): Promise<ArrayBuffer>;
 }
 
-async function errorFrom(status: number, statusText: string, text: string, what: string): Promise<ApiError> {
+function errorFrom(status: number, statusText: string, text: string, what: string): ApiError {
   let body: unknown = undefined;
   try {
     body = JSON.parse(text);
@@ -89,7 +89,7 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
       throw new ApiError(`${what}: the server could not be reached (${(e as Error).message})`, 0, 'NETWORK');
     }
     const text = await res.text();
-    if (!res.ok) throw await errorFrom(res.status, res.statusText, text, what);
+    if (!res.ok) throw errorFrom(res.status, res.statusText, text, what);
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : {};
@@ -107,7 +107,7 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
       } catch (e) {
         throw new ApiError(`GET ${path}: the server could not be reached (${(e as Error).message})`, 0, 'NETWORK');
       }
-      if (!res.ok) throw await errorFrom(res.status, res.statusText, await res.text(), `GET ${path}`);
+      if (!res.ok) throw errorFrom(res.status, res.statusText, await res.text(), `GET ${path}`);
       return res.arrayBuffer();
     },
     send: (method, path, body, schema, key) => call(method, path, schema, body, key),
@@ -123,7 +123,7 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
         xhr.onabort = () => reject(new ApiError('the upload was cancelled', 0, 'ABORTED'));
         xhr.onload = () => {
           if (xhr.status < 200 || xhr.status >= 300) {
-            void errorFrom(xhr.status, xhr.statusText, xhr.responseText, `PUT ${path}`).then(reject);
+            reject(errorFrom(xhr.status, xhr.statusText, xhr.responseText, `PUT ${path}`));
             return;
           }
           try {

@@ -21,11 +21,20 @@ export interface LiveState {
   error?: string;
 }
 
+/** The server's answer to "subscribe". */
+export interface SubscribeAck {
+  ok?: boolean;
+  error?: { message?: string };
+}
+
 /** The part of socket.io-client's Socket this uses (a fake in tests). */
 export interface SocketLike {
   connected: boolean;
-  on(event: string, fn: (...args: any[]) => void): unknown;
-  emit(event: string, ...args: any[]): unknown;
+  on(event: 'connect', fn: () => void): unknown;
+  on(event: 'disconnect', fn: (reason: string) => void): unknown;
+  on(event: 'connect_error', fn: (err: Error) => void): unknown;
+  on(event: LiveEventType, fn: (payload: unknown) => void): unknown;
+  emit(event: 'subscribe' | 'unsubscribe', data: { projectId: string }, ack?: (reply: SubscribeAck | undefined) => void): unknown;
   connect(): unknown;
   disconnect(): unknown;
 }
@@ -77,7 +86,7 @@ export class LiveConnection {
 
   private deliver(type: LiveEventType, payload: unknown) {
     const projectId =
-      payload && typeof payload === 'object' && 'projectId' in payload ? String((payload as { projectId: unknown }).projectId) : null;
+      payload && typeof payload === 'object' && 'projectId' in payload ? String(payload.projectId) : null;
     for (const [id, handlers] of this.watchers) {
       if (projectId === null || projectId === id) for (const h of handlers) h(type, payload);
     }
@@ -86,7 +95,7 @@ export class LiveConnection {
   private join(projectId: string, rejoin: boolean) {
     const s = this.socket;
     if (!s?.connected) return; // joined on connect
-    s.emit('subscribe', { projectId }, (ack: { ok?: boolean; error?: { message?: string } } | undefined) => {
+    s.emit('subscribe', { projectId }, (ack) => {
       if (ack && ack.ok === false) {
         this.setState({ status: 'connected', error: `live updates refused: ${ack.error?.message ?? 'unknown project'}` });
       }
@@ -136,5 +145,5 @@ export function browserSocket(token: () => string | null): SocketLike {
       cb(t ? { token: t } : {});
     },
   });
-  return socket as unknown as SocketLike;
+  return socket;
 }

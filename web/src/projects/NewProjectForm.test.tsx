@@ -2,20 +2,18 @@
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProjectViewSchema, type ProjectView } from '../schemas';
 import { FakeApi, renderWithServices } from '../testing/fakes';
 import { NewProjectForm } from './NewProjectForm';
 
 const P = '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d';
 
-function projectView(body: any) {
-  return {
-    projectId: P,
-    projectName: body.projectName,
-    globalSettings: body.globalSettings,
-    creationTimestamp: '2026-03-02T10:15:04Z',
-    status: 'AUDIO_ANALYSIS',
-    agentConfigs: body.agentConfigs,
-  };
+// What the form POSTs: the project's own fields, held to the contract.
+const CreateBodySchema = ProjectViewSchema.pick({ projectName: true, globalSettings: true, agentConfigs: true });
+
+function projectView(body: unknown): ProjectView {
+  const { projectName, globalSettings, agentConfigs } = CreateBodySchema.parse(body);
+  return { projectId: P, projectName, globalSettings, creationTimestamp: '2026-03-02T10:15:04Z', status: 'AUDIO_ANALYSIS', agentConfigs };
 }
 
 afterEach(cleanup);
@@ -31,7 +29,7 @@ async function fill(user: ReturnType<typeof userEvent.setup>) {
 describe('NewProjectForm', () => {
   it('creates the project, uploads the song with progress, then the lyrics', async () => {
     const api = new FakeApi();
-    let sent: any;
+    let sent: unknown;
     api.on('POST', '/api/projects', (b: unknown) => {
       sent = b;
       return { status: 201, body: projectView(b) };
@@ -42,12 +40,13 @@ describe('NewProjectForm', () => {
     await user.click(screen.getByLabelText('Require human approval of every anchor image'));
     await user.click(screen.getByRole('button', { name: 'Create project' }));
     await waitFor(() => expect(api.uploads).toHaveLength(2));
-    expect(sent.projectName).toBe('Lighthouse');
-    expect(sent.globalSettings).toMatchObject({ loraWeightsId: 'miriN14', budgetCapUsd: 12.5, requireHumanApproval: false });
-    expect(sent.agentConfigs.map((a: any) => a.role)).toEqual(['ORCHESTRATOR', 'AUDITOR', 'VISION_ANALYZER', 'DIRECTOR']);
+    const body = CreateBodySchema.parse(sent);
+    expect(body.projectName).toBe('Lighthouse');
+    expect(body.globalSettings).toMatchObject({ loraWeightsId: 'miriN14', budgetCapUsd: 12.5, requireHumanApproval: false });
+    expect(body.agentConfigs.map((a) => a.role)).toEqual(['ORCHESTRATOR', 'AUDITOR', 'VISION_ANALYZER', 'DIRECTOR']);
     expect(api.uploads[0]).toEqual({ path: `/api/projects/${P}/song`, contentType: 'audio/mpeg', size: 1000 });
     expect(api.uploads[1]).toMatchObject({ path: `/api/projects/${P}/lyrics`, contentType: 'text/plain; charset=utf-8' });
-    expect((screen.getByLabelText('Upload progress') as HTMLProgressElement).value).toBe(100);
+    expect(screen.getByLabelText<HTMLProgressElement>('Upload progress').value).toBe(100);
     expect(window.location.pathname).toBe(`/projects/${P}/timeline`);
   });
 

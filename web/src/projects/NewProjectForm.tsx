@@ -56,6 +56,7 @@ export function NewProjectForm() {
   const [song, setSong] = useState<File | null>(null);
   const [lyrics, setLyrics] = useState('');
   const [lyricsName, setLyricsName] = useState('lyrics.txt');
+  const [lyricsReadErr, setLyricsReadErr] = useState<string | null>(null);
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
   const [created, setCreated] = useState<ProjectView | null>(null);
   const [songDone, setSongDone] = useState(false);
@@ -238,13 +239,21 @@ export function NewProjectForm() {
             id={id('lyricsFile')}
             type="file"
             accept=".txt,.lrc,.srt,text/plain"
-            onChange={async (e) => {
+            onChange={(e) => {
               const f = e.target.files?.[0];
               if (!f) return;
               setLyricsName(f.name);
-              setLyrics(await f.text());
+              setLyricsReadErr(null);
+              f.text().then(setLyrics, (err: unknown) =>
+                setLyricsReadErr(`${f.name} could not be read: ${err instanceof Error ? err.message : String(err)}`),
+              );
             }}
           />
+          {lyricsReadErr && (
+            <p className="field-error" role="alert">
+              {lyricsReadErr}
+            </p>
+          )}
         </div>
       </fieldset>
       {createErr && <ErrorNote error={createErr} title="Could not create the project" />}

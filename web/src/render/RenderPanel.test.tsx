@@ -91,7 +91,7 @@ describe('RenderPanel', () => {
     act(() => socket.fire('PROJECT_UPDATED', projectEvent(2, 'PLANNED', 'FINAL_RENDER')));
     await screen.findByText(/Rendering every clip/);
     act(() => socket.fire('RENDER_PROGRESS', { projectId: P, framesDone: 48, framesTotal: 96, fraction: 0.5, stage: 'encoding' }));
-    const bar = (await screen.findByLabelText(/Render progress/)) as HTMLProgressElement;
+    const bar = await screen.findByLabelText<HTMLProgressElement>(/Render progress/);
     await waitFor(() => expect(bar.value).toBe(0.5));
     expect(screen.getByText(/50% · frame 48 of 96/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Render the video' })).toBeNull();

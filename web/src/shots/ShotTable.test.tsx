@@ -36,7 +36,7 @@ function api(shots: Shot[], lastSeq: number) {
   a.on('GET', `${base}/shots`, () => ({ status: 200, body: { shots: currentShots } }));
   return {
     a,
-    set(s: Shot[], seq: number) {
+    set: (s: Shot[], seq: number) => {
       currentShots = s;
       currentSeq = seq;
     },
@@ -139,7 +139,7 @@ describe('ShotTable', () => {
       return { status: 202, body: { events: [], duplicate: false, dispatched: true, note: '' } };
     });
     const { socket } = renderWithServices(<ShotTable projectId={P} />, a);
-    const img = (await screen.findByRole('img', { name: 'anchor image of s1' })) as HTMLImageElement;
+    const img = await screen.findByRole<HTMLImageElement>('img', { name: 'anchor image of s1' });
     expect(img.getAttribute('src')).toBe(`${base}/shots/s1/image?v=v1`);
     expect(within(row('s2')).queryByRole('img')).toBeNull();
     expect(within(row('s2')).queryByRole('button')).toBeNull();

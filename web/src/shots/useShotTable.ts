@@ -13,17 +13,16 @@ export const shotTableKey = (projectId: string) => ['shotTable', projectId] as c
 export function useShotTable(projectId: string) {
   const { api, live } = useServices();
   const qc = useQueryClient();
-  const key = shotTableKey(projectId);
 
   const query = useQuery({
-    queryKey: key,
+    queryKey: shotTableKey(projectId),
     queryFn: async (): Promise<ShotTableState> => {
       const base = `/api/projects/${encodeURIComponent(projectId)}`;
       // seq first: the shots are then at least as new as it, and applying
       // events again after it is harmless.
       const events = await api.get(`${base}/events?after=0&limit=10000`, EventListSchema);
       const { shots } = await api.get(`${base}/shots`, ShotListSchema);
-      const current = qc.getQueryData<ShotTableState>(key) ?? initialShotTable;
+      const current = qc.getQueryData<ShotTableState>(shotTableKey(projectId)) ?? initialShotTable;
       const projectEvents = events.events.filter((e) => e.shotId === undefined);
       const last = projectEvents.at(-1);
       const next = reduceShotTable(current, { type: 'snapshot', shots, seq: events.lastSeq });
@@ -42,6 +41,7 @@ export function useShotTable(projectId: string) {
   });
 
   useEffect(() => {
+    const key = shotTableKey(projectId);
     const dispatch = (action: ShotTableAction) => {
       const before = qc.getQueryData<ShotTableState>(key) ?? initialShotTable;
       const after = reduceShotTable(before, action);
@@ -54,7 +54,7 @@ export function useShotTable(projectId: string) {
     return live.watch(projectId, (type, payload) => {
       if (type === 'RESYNC') {
         const reason =
-          payload && typeof payload === 'object' && 'reason' in payload ? String((payload as { reason: unknown }).reason) : 'resync';
+          payload && typeof payload === 'object' && 'reason' in payload ? String(payload.reason) : 'resync';
         dispatch({ type: 'resync', reason });
         return;
       }
@@ -71,7 +71,6 @@ export function useShotTable(projectId: string) {
       }
       dispatch({ type: 'event', event: parsed.data, projectId });
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [projectId, live, qc]);
 
   return { state: query.data ?? initialShotTable, error: query.error, isFetching: query.isFetching };

@@ -6,18 +6,19 @@ import type { ReactElement } from 'react';
 import type { ZodType } from 'zod';
 import { ApiError, parseReply, type Api, type UploadOptions } from '../api/client';
 import { ServicesProvider } from '../app/services';
-import { LiveConnection, type SocketLike } from '../live/connection';
+import { LiveConnection, type SocketLike, type SubscribeAck } from '../live/connection';
 import type { UploadResult } from '../schemas';
 
 export class FakeSocket implements SocketLike {
   connected = false;
   emitted: Array<[string, unknown]> = [];
-  private handlers = new Map<string, Array<(...a: any[]) => void>>();
-  on(event: string, fn: (...a: any[]) => void) {
-    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+  private handlers = new Map<string, Array<(...a: unknown[]) => void>>();
+  on(event: string, fn: (...a: never[]) => void) {
+    // The test plays the server: fire() passes what that event's listener takes.
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn as (...a: unknown[]) => void]);
     return this;
   }
-  emit(event: string, data: unknown, ack?: (r: unknown) => void) {
+  emit(event: string, data: unknown, ack?: (r: SubscribeAck | undefined) => void) {
     this.emitted.push([event, data]);
     ack?.({ ok: true });
     return this;
@@ -40,18 +41,26 @@ export class FakeSocket implements SocketLike {
 
 export type Handler = (body: unknown) => { status: number; body: unknown };
 
+/** A fake reply as a promise: a throw becomes a rejection, as from the real client. */
+function reply<T>(answer: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(answer()));
+}
+
 export class FakeApi implements Api {
   calls: string[] = [];
   routes = new Map<string, Handler>();
   uploads: Array<{ path: string; contentType: string; size: number }> = [];
   uploadReply: (path: string) => { status: number; body: unknown } = () => ({ status: 200, body: { blobKey: 'k', bytes: 1 } });
 
-  on(method: string, path: string, h: Handler | unknown) {
+  on(method: string, path: string, h: unknown) {
     this.routes.set(`${method} ${path}`, typeof h === 'function' ? (h as Handler) : () => ({ status: 200, body: h }));
     return this;
   }
-  private async call<T>(method: string, path: string, schema: ZodType<T>, body?: unknown): Promise<T> {
+  private call<T>(method: string, path: string, schema: ZodType<T>, body?: unknown): Promise<T> {
     this.calls.push(`${method} ${path}`);
+    return reply(() => this.answer(method, path, schema, body));
+  }
+  private answer<T>(method: string, path: string, schema: ZodType<T>, body: unknown): T {
     const h = this.routes.get(`${method} ${path}`) ?? this.routes.get(`${method} ${path.split('?')[0]}`);
     if (!h) throw new ApiError(`no route ${path}`, 404, 'NOT_FOUND', [{ path: 'path', message: 'no such route' }]);
     const r = h(body);
@@ -67,12 +76,15 @@ export class FakeApi implements Api {
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: ZodType<T>) {
     return this.call(method, path, schema, body);
   }
-  async bytes(path: string): Promise<ArrayBuffer> {
+  bytes(path: string): Promise<ArrayBuffer> {
     this.calls.push(`GET ${path}`);
-    throw new ApiError(`no route ${path}`, 404, 'NOT_FOUND');
+    return Promise.reject(new ApiError(`no route ${path}`, 404, 'NOT_FOUND'));
   }
-  async upload(path: string, body: Blob | string, contentType: string, options: UploadOptions = {}): Promise<UploadResult> {
+  upload(path: string, body: Blob | string, contentType: string, options: UploadOptions = {}): Promise<UploadResult> {
     this.calls.push(`PUT ${path}`);
+    return reply(() => this.uploaded(path, body, contentType, options));
+  }
+  private uploaded(path: string, body: Blob | string, contentType: string, options: UploadOptions): UploadResult {
     const size = typeof body === 'string' ? body.length : body.size;
     this.uploads.push({ path, contentType, size });
     options.onProgress?.(Math.floor(size / 2), size);

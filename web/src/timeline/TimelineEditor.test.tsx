@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimelineEditor } from './TimelineEditor';
 import { validatePlan, type Plan, type PlanShot } from './tiling';
@@ -31,7 +31,9 @@ const start: Plan = {
 let latest: Plan = start;
 function Harness({ initial = start }: { initial?: Plan }) {
   const [plan, setPlan] = useState(initial);
-  latest = plan;
+  useEffect(() => {
+    latest = plan;
+  }, [plan]);
   let n = 0;
   return <TimelineEditor plan={plan} limits={limits} onChange={setPlan} newShotId={() => `new${++n}`} />;
 }
@@ -125,9 +127,9 @@ describe('TimelineEditor', () => {
     const user = userEvent.setup();
     render(<Harness />);
     await user.click(screen.getByRole('button', { name: /^Shot s1,/ }));
-    expect((screen.getByLabelText('End (ms)') as HTMLInputElement).value).toBe('5000');
+    expect(screen.getByLabelText<HTMLInputElement>('End (ms)').value).toBe('5000');
     await user.click(screen.getByRole('button', { name: 'Split' }));
     expect(spans()[0]).toBe('s1:0-2500');
-    expect((screen.getByLabelText('End (ms)') as HTMLInputElement).value).toBe('2500');
+    expect(screen.getByLabelText<HTMLInputElement>('End (ms)').value).toBe('2500');
   });
 });

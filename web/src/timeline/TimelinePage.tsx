@@ -4,7 +4,7 @@
 // commits it with PUT .../plan; a committed plan is shown read-only with
 // its live shot states.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { newKey } from '../api/client';
 import { useApi } from '../app/services';
 import { projectPath } from '../projects/api';
@@ -49,8 +49,15 @@ function useSong(projectId: string): Song {
     url,
     durationMs: q.data?.durationMs ?? null,
     peaks: q.data?.peaks ?? [],
-    error: q.error ? `the song could not be loaded for the waveform: ${(q.error as Error).message}` : undefined,
+    error: q.error ? `the song could not be loaded for the waveform: ${q.error.message}` : undefined,
   };
+}
+
+/** `p` scaled to `songMs` when that is known and differs (and `p` can still be scaled). */
+function onSongLength(p: Plan | null, songMs: number | null): Plan | null {
+  if (!p || !songMs || p.songMs === songMs) return p;
+  const r = fitToSong(p, songMs, DEFAULT_LIMITS);
+  return r.ok ? r.plan : p;
 }
 
 export function TimelinePage({ projectId, project }: { projectId: string; project?: ProjectView }) {
@@ -60,7 +67,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   const song = useSong(projectId);
   const audio = useRef<HTMLAudioElement>(null);
   const [playhead, setPlayhead] = useState<number | undefined>(undefined);
-  const [draft, setDraft] = useState<Plan | null>(null);
+  const [drafted, setDraft] = useState<Plan | null>(null);
   const [draftSource, setDraftSource] = useState<{ from: 'director' | 'grid'; notes: string[] }>({ from: 'grid', notes: [] });
   const [manualSeconds, setManualSeconds] = useState('');
   const [commitKey, setCommitKey] = useState(newKey);
@@ -79,13 +86,9 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
       ? planFromServer(songMs ?? Math.max(...committed.data.shots.map((s) => s.timestamps.endMs)), committed.data.scenes, committed.data.shots)
       : null;
 
-  // Keep the draft on the decoded song length once it is known.
-  useEffect(() => {
-    if (draft && song.durationMs && draft.songMs !== song.durationMs) {
-      const r = fitToSong(draft, song.durationMs, DEFAULT_LIMITS);
-      if (r.ok) setDraft(r.plan);
-    }
-  }, [song.durationMs, draft]);
+  // The draft is kept on the decoded song length once it is known: derived
+  // here, so the next edit (or the commit) starts from the fitted plan.
+  const draft = useMemo(() => onSongLength(drafted, song.durationMs), [drafted, song.durationMs]);
 
   // The director proposes; nothing is stored until the person commits.
   const startPlanning = useMutation({
