@@ -18,6 +18,7 @@ APT_PACKAGES=(
   sox libsox-fmt-mp3 espeak-ng
   wrk
   chromium
+  clang-format clang-tidy
 )
 # Node.js 20 (with its own npm) may already be present; Debian's npm package
 # conflicts with such installs, so only add nodejs+npm when node is missing.
