@@ -5,7 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/build.sh
-# A failing test is run once more before it counts: a few tests drive real
-# servers and emulators in parallel and can flake under load (the retry is
-# printed, so a flake stays visible).
-ctest --preset default --output-on-failure --repeat until-pass:2
+# No retries: a test that fails once is a failure (a flake is a bug to fix).
+ctest --preset default --output-on-failure

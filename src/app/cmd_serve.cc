@@ -25,15 +25,17 @@
 #include "adapters/aubio/analyze.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
+#include "app/background_work.h"
 #include "app/commands.h"
 #include "app/composition.h"
-#include "app/orchestrated_commands.h"
 #include "app/produce.h"
+#include "domain/event_payload.h"
 #include "http/api.h"
 #include "http/json_log.h"
 #include "http/server.h"
 #include "http/sio_hub.h"
 #include "http/standard_webhook_verifier.h"
+#include "services/commands/command_service.h"
 #include "services/planning/local_director.h"
 #include "services/planning/repair.h"
 #include "services/planning/serialized_director.h"
@@ -95,16 +97,28 @@ int RunServe(ServeOptions o) {
   auto plan = PlanComposition(ProcessEnv(), o.data);
   if (!plan) return Fail(plan.error().ToString());
   http::LogJson("info", StartupLine(*plan), {});
-  // Fault injection for offline tests (issue 6): MIRI_LOCAL_PROVIDERS=paused
-  // queues jobs without running them (results then come only through
-  // webhooks); MIRI_LOCAL_LATENCY_MS slows every local job.
+  // Fault injection for offline tests: MIRI_LOCAL_PROVIDERS=paused queues
+  // jobs without running them (a job "still running" when the process
+  // dies); =webhook runs them (outputs stored) but holds their results
+  // back, so they arrive only through the generic webhook route or the
+  // reconciler's polls; MIRI_LOCAL_LATENCY_MS slows every local job.
   ComposeOptions compose;
-  const bool paused = Env("MIRI_LOCAL_PROVIDERS") == "paused";
+  const std::string local_mode = Env("MIRI_LOCAL_PROVIDERS");
+  if (!local_mode.empty() && local_mode != "paused" &&
+      local_mode != "webhook") {
+    return Fail(
+        "MIRI_LOCAL_PROVIDERS must be paused or webhook (or unset), "
+        "not " +
+        local_mode);
+  }
+  const bool paused = local_mode == "paused";
+  const bool held = local_mode == "webhook";
   const auto latency = std::chrono::milliseconds(
       std::atoi(Env("MIRI_LOCAL_LATENCY_MS", "0").c_str()));
   for (local::LocalProviderOptions* p :
        {&compose.image, &compose.video.provider}) {
     p->start_paused = paused;
+    p->deliver_results = !held;
     p->latency = latency;
   }
   auto stack = Compose(*plan, compose);
@@ -157,11 +171,9 @@ int RunServe(ServeOptions o) {
   const auto reconcile_every = std::chrono::milliseconds(std::max(
       50, std::atoi(Env("MIRI_RECONCILE_INTERVAL_MS", "30000").c_str())));
   BackgroundWork work(store, orchestrator, render, reconcile_every);
-  orchestrator.SetFinalRenderStarter(
-      [&work](const std::string& p) { work.QueueRender(p); });
   (*stack)->results.Attach(&orchestrator);
-  OrchestratedCommands commands(
-      store, bus, clock, orchestrator,
+  CommandService commands(store, bus, clock, orchestrator);
+  commands.SetRenderStarter(
       [&work](const std::string& p) { work.QueueRender(p); });
   struct Detach {
     Stack& s;

@@ -8,11 +8,12 @@
 #include "adapters/ffmpeg/render_executor.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
+#include "domain/event_payload.h"
+#include "services/commands/command_service.h"
 #include "services/render/exports.h"
 #include "services/render/project_timeline.h"
 #include "services/render/render_plan.h"
 #include "services/rulebook/rulebook.h"
-#include "services/shot_commands/shot_commands.h"
 
 namespace miri::app {
 
@@ -134,28 +135,6 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
                        request.lyrics_text),
       "storing the lyrics");
 
-  // Plan.
-  PlanRequest plan_request;
-  plan_request.audio_path = request.song.string();
-  plan_request.lyrics_text = request.lyrics_text;
-  ASSIGN_OR_RETURN(Plan plan, director.MakePlan(plan_request), "planning");
-  PlanCommit commit{plan.scenes, plan.shots, clock.NowIso()};
-  RETURN_IF_ERROR(store.CommitPlan(project.project_id, commit),
-                  "committing the plan");
-  RETURN_IF_ERROR(ProjectEvent(store, *stack.bus, project.project_id,
-                               ProjectStatus::kAudioAnalysis,
-                               ProjectStatus::kPlanned, "planned", clock),
-                  "");
-  report.shots = static_cast<int>(plan.shots.size());
-  report.scenes = static_cast<int>(plan.scenes.size());
-  report.duration_ms = plan.duration_ms;
-  report.stages.push_back({"plan", Since(t0)});
-  progress(
-      fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
-                  report.shots, report.scenes, plan.duration_ms / 1000.0,
-                  plan.tempo_bpm),
-      true);
-
   // The same services the server runs.
   LexicalEmbedder embedder;
   ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index,
@@ -173,12 +152,31 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
       store, *stack.blobs, stack.bus.get(), *stack.images, *stack.videos,
       *stack.vision, &rulebook, clock,
       [] { return RandomUuid().substr(0, 12); }, options);
-  orchestrator.SetFinalRenderStarter([](const std::string&) {});  // below
+  // The render runs below, in this process, once every clip is in.
+  CommandService commands(store, *stack.bus, clock, orchestrator);
   stack.results.Attach(&orchestrator);
   struct Detach {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{stack};
+
+  // Plan.
+  PlanRequest plan_request;
+  plan_request.audio_path = request.song.string();
+  plan_request.lyrics_text = request.lyrics_text;
+  ASSIGN_OR_RETURN(Plan plan, director.MakePlan(plan_request), "planning");
+  PlanCommit commit{plan.scenes, plan.shots, clock.NowIso(), std::nullopt};
+  RETURN_IF_ERROR(commands.CommitPlan(project.project_id, commit),
+                  "committing the plan");
+  report.shots = static_cast<int>(plan.shots.size());
+  report.scenes = static_cast<int>(plan.scenes.size());
+  report.duration_ms = plan.duration_ms;
+  report.stages.push_back({"plan", Since(t0)});
+  progress(
+      fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
+                  report.shots, report.scenes, plan.duration_ms / 1000.0,
+                  plan.tempo_bpm),
+      true);
 
   ASSIGN_OR_RETURN(CostForecast forecast,
                    orchestrator.Forecast(project.project_id),
@@ -196,8 +194,8 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   // Images and clips: dispatch every shot, then follow the store.
   auto t1 = Clock::now();
   for (const Shot& s : plan.shots) {
-    RETURN_IF_ERROR(orchestrator.Generate(project.project_id, s.shot_id,
-                                          std::nullopt, "produce"),
+    RETURN_IF_ERROR(commands.Generate(project.project_id, s.shot_id,
+                                      std::nullopt, "produce"),
                     "shot " + s.shot_id);
   }
   double images_done_at = 0;
@@ -235,7 +233,7 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
       // instead of waiting forever.
       for (const std::string& shot : c.awaiting) {
         auto approved =
-            orchestrator.Approve(project.project_id, shot, "produce-approve");
+            commands.Approve(project.project_id, shot, "produce-approve");
         ASSIGN_OR_RETURN(Shot now, store.GetShot(project.project_id, shot), "");
         if (!approved && now.status == ShotStatus::kAwaitingApproval) {
           return tl::unexpected(

@@ -1,5 +1,7 @@
 #include "domain/project.h"
 
+#include <cmath>
+
 namespace miri {
 
 using nlohmann::json;
@@ -16,6 +18,10 @@ void ReadSpan(JsonReader& r, int64_t* start, int64_t* end) {
 }
 
 }  // namespace
+
+int64_t GlobalSettings::BudgetCapMicros() const {
+  return std::llround(budget_cap_usd * 1'000'000.0);
+}
 
 GlobalSettings GlobalSettings::Read(JsonReader& r) {
   GlobalSettings g;

@@ -33,6 +33,10 @@ struct GlobalSettings {
   bool require_human_approval = true;
   double budget_cap_usd = 25.0;  // hard cap on provider spend
 
+  // The cap in micro-dollars, rounded to the nearest: the one conversion
+  // the dispatch path (Store::ReserveBudget) and the budget view share.
+  int64_t BudgetCapMicros() const;
+
   static GlobalSettings Read(JsonReader& r);
   nlohmann::json ToJson() const;
   friend bool operator==(const GlobalSettings&,

@@ -67,7 +67,7 @@ Result<void> CheckShotTransition(std::optional<ShotStatus> from, ShotStatus to);
 // render again), any state but RENDERED and FAILED -> FAILED, and
 // FAILED -> FINAL_RENDER to retry a failed render; nullopt -> AUDIO_ANALYSIS
 // for a new project. The pair check cannot see history: the command that
-// starts a render (ShotCommands::StartFinalRender) refuses FAILED ->
+// starts a render (CommandService::StartFinalRender) refuses FAILED ->
 // FINAL_RENDER unless the project failed in FINAL_RENDER and every shot is
 // COMPLETED.
 bool IsLegalProjectTransition(std::optional<ProjectStatus> from,

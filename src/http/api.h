@@ -22,8 +22,8 @@
 #include "ports/director.h"
 #include "ports/event_bus.h"
 #include "ports/store.h"
+#include "services/commands/command_service.h"
 #include "services/rulebook/rulebook.h"
-#include "services/shot_commands/shot_commands.h"
 
 namespace miri::http {
 
@@ -62,14 +62,15 @@ struct ApiDeps {
   BlobStore* blobs = nullptr;
   EventBus* bus = nullptr;
   const Clock* clock = nullptr;
-  ShotCommands* commands = nullptr;
+  CommandService* commands = nullptr;
   WebhookVerifier* verifier = nullptr;
   Rulebook* rulebook = nullptr;  // the rules routes answer 503 without one
   // POST .../plan proposes its plan (called from one request at a time);
   // without one it answers 501.
   Director* director = nullptr;
   // Per provider ("fal", "kling"): the adapter's own webhook handling; a
-  // provider without one uses `verifier` + `commands` (local providers).
+  // provider without one uses `verifier` + `commands` (the generic Standard
+  // Webhooks route).
   std::map<std::string, WebhookReceiver*> webhook_receivers;
 };
 

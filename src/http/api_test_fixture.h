@@ -1,18 +1,28 @@
 // A whole Api over real embedded adapters (SQLite file, local blobs,
-// in-process bus) for controller tests; no network.
+// in-process bus) and the real command path (CommandService over the
+// Orchestrator with the local providers) for controller tests; no network.
+// The local providers run every job (outputs stored) but hold their
+// results back, so each test delivers them itself through a webhook route
+// (or WaitForOutputs and then a webhook), deterministically.
 #ifndef MIRI_HTTP_API_TEST_FIXTURE_H_
 #define MIRI_HTTP_API_TEST_FIXTURE_H_
 
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "adapters/inproc_bus/inproc_bus.h"
+#include "adapters/local/local_image_generator.h"
+#include "adapters/local/local_video_generator.h"
+#include "adapters/local/local_vision_analyzer.h"
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "http/api.h"
@@ -35,6 +45,17 @@ class TestVerifier final : public WebhookVerifier {
 
 inline constexpr char kProjectId[] = "123e4567-e89b-12d3-a456-426614174000";
 
+// Results go to whatever is attached (the orchestrator is built after the
+// providers that report to it).
+class LateSink final : public ResultSink {
+ public:
+  void OnResult(ProviderResult r) override {
+    ResultSink* t = target.load();
+    if (t != nullptr) t->OnResult(std::move(r));
+  }
+  std::atomic<ResultSink*> target{nullptr};
+};
+
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,14 +63,93 @@ class ApiTest : public ::testing::Test {
     dir_ = mkdtemp(tmpl);
     store_ = std::move(SqliteStore::Open((dir_ / "miri.db").string()).value());
     blobs_ = std::move(LocalFsBlobStore::Open(dir_ / "blobs").value());
-    commands_ = std::make_unique<ShotCommands>(*store_, bus_, clock_);
     index_ = std::move(HnswIndex::Open("", embedder_.dimensions()).value());
+    vision_ = std::make_unique<local::LocalVisionAnalyzer>(blobs_.get());
     rulebook_ = std::make_unique<Rulebook>(
-        *store_, embedder_, *index_, analyzer_, &bus_, clock_,
+        *store_, embedder_, *index_, *vision_, &bus_, clock_,
         [this] { return "r" + std::to_string(++ids_); });
+    StartCommands();
     MakeApi(ApiConfig{});
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    sink_.target = nullptr;  // then stop the providers' workers
+    commands_.reset();
+    images_.reset();
+    videos_.reset();
+    orchestrator_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // The orchestrator again, sending images through `front` (a wrapper of
+  // images_) instead of images_.
+  void RebuildOrchestrator(ImageGenerator* front) {
+    sink_.target = nullptr;
+    commands_.reset();
+    orchestrator_.reset();
+    MakeOrchestrator(*front);
+    MakeApi(ApiConfig{});
+  }
+
+  // The real command path; `deliver` false: results wait for a webhook.
+  void StartCommands(bool deliver = false) {
+    sink_.target = nullptr;
+    commands_.reset();
+    orchestrator_.reset();
+    images_.reset();
+    videos_.reset();
+    local::LocalProviderOptions provider;
+    provider.deliver_results = deliver;
+    images_ = std::make_unique<local::LocalImageGenerator>(blobs_.get(), &sink_,
+                                                           provider);
+    local::LocalVideoOptions video;
+    video.provider = provider;
+    video.scratch_dir = dir_;
+    videos_ = std::make_unique<local::LocalVideoGenerator>(blobs_.get(), &sink_,
+                                                           video);
+    MakeOrchestrator(*images_);
+  }
+  void MakeOrchestrator(ImageGenerator& images) {
+    OrchestratorOptions options;
+    options.image_width = 160;
+    options.image_height = 90;
+    options.video_fps = 4;
+    orchestrator_ = std::make_unique<Orchestrator>(
+        *store_, *blobs_, &bus_, images, *videos_, *vision_, rulebook_.get(),
+        clock_, [this] { return "o" + std::to_string(++ids_); }, options);
+    commands_ =
+        std::make_unique<CommandService>(*store_, bus_, clock_, *orchestrator_);
+    commands_->SetRenderStarter([this](const std::string& p) {
+      std::lock_guard lock(render_mu_);
+      renders_started_.push_back(p);
+    });
+    sink_.target = orchestrator_.get();
+  }
+  std::vector<std::string> RendersStarted() {
+    std::lock_guard lock(render_mu_);
+    return renders_started_;
+  }
+
+  // Waits (bounded: 30 s) until every output of the version is stored.
+  bool WaitForOutputs(const std::string& version) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto v = store_->GetVersion(kProjectId, version);
+      bool all = v.has_value() && !v->outputs.empty();
+      for (const std::string& key :
+           v ? v->outputs : std::vector<std::string>{}) {
+        all = all && blobs_->Exists(key).value_or(false);
+      }
+      if (all) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+  // The shot's newest version.
+  std::string LatestVersion(const std::string& shot) {
+    auto s = store_->GetShot(kProjectId, shot);
+    return s && !s->versions.empty() ? s->versions.back() : "";
+  }
 
   void MakeApi(ApiConfig config) {
     ApiDeps deps{store_.get(),    blobs_.get(),    &bus_,
@@ -123,9 +223,14 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 202) << r.body;
     return Body(r).value("versionId", std::string());
   }
+  // fal's result for `version`, the Standard Webhooks way; an OK result
+  // waits (bounded) until the local provider has stored the outputs.
   Response FalWebhook(const std::string& shot, const std::string& version,
                       const std::string& request_id,
                       const std::string& status = "OK") {
+    if (status == "OK" && store_->GetVersion(kProjectId, version)) {
+      EXPECT_TRUE(WaitForOutputs(version)) << version;
+    }
     return Call(
         "POST",
         std::string("/api/webhooks/fal?projectId=") + kProjectId +
@@ -144,21 +249,17 @@ class ApiTest : public ::testing::Test {
   FixedClock clock_;
   TestVerifier verifier_;
   std::map<std::string, WebhookReceiver*> receivers_;  // set before MakeApi
-  std::unique_ptr<ShotCommands> commands_;
-  // The rulebook behind the rules routes; its analyzer is not used by them.
-  class NoAnalyzer final : public VisionAnalyzer {
-   public:
-    std::string_view name() const override { return "none"; }
-    Result<RuleProposal> RuleFromRejection(const RejectionInput&) override {
-      return MakeError(ErrorCode::kUnavailable, "unused");
-    }
-    Result<std::string> MaskFromInstruction(const MaskInput&) override {
-      return MakeError(ErrorCode::kUnavailable, "unused");
-    }
-  } analyzer_;
+  LateSink sink_;
+  std::unique_ptr<local::LocalVisionAnalyzer> vision_;
+  std::unique_ptr<local::LocalImageGenerator> images_;
+  std::unique_ptr<local::LocalVideoGenerator> videos_;
+  std::unique_ptr<Orchestrator> orchestrator_;
+  std::unique_ptr<CommandService> commands_;
+  std::mutex render_mu_;
+  std::vector<std::string> renders_started_;
   LexicalEmbedder embedder_;
   std::unique_ptr<HnswIndex> index_;
-  int ids_ = 0;
+  std::atomic<int> ids_{0};
   std::unique_ptr<Rulebook> rulebook_;
   std::unique_ptr<Api> api_;
 };

@@ -1,6 +1,6 @@
 #include "http/controller_util.h"
 
-#include "services/shot_commands/shot_commands.h"
+#include "domain/event_payload.h"
 
 namespace miri::http {
 

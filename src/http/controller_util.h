@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/event_payload.h"
 #include "domain/json_reader.h"
 #include "http/http_types.h"
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/audit.h"
+#include "domain/text.h"
 #include "http/api.h"
 #include "http/controller_util.h"
 
@@ -35,24 +36,6 @@ bool LooksLikeMp3(std::string_view b) {
     return u0 == 0xFF && (u1 & 0xE0) == 0xE0;
   }
   return false;
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80           ? 0
-               : (c >> 5) == 0x6  ? 1
-               : (c >> 4) == 0xE  ? 2
-               : (c >> 3) == 0x1E ? 3
-                                  : 9;
-    if (n == 9 || (n > 0 && i + n >= s.size())) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 Response CreateProject(const ApiDeps& d, const Request& req) {
@@ -309,28 +292,17 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
   return Commit(d, id, plan);
 }
 
-// Commits a plan (AUDIO_ANALYSIS -> PLANNED) and announces it.
+// Commits a plan (AUDIO_ANALYSIS -> PLANNED) and announces it: exactly
+// once per project (a racing or later commit is 409 naming the plan that
+// won).
 Response Commit(const ApiDeps& d, const std::string& id,
                 const PlanCommit& plan) {
-  auto status = d.store->GetProjectStatus(id);
-  if (!status) return Fail(status.error());
-  if (*status != ProjectStatus::kAudioAnalysis) {
-    return Fail(
-        Error{ErrorCode::kFailedPrecondition,
-              "the project already has a plan",
-              {{"status", "a plan is committed only in AUDIO_ANALYSIS"}}});
-  }
-  if (auto r = d.store->CommitPlan(id, plan); !r) return Fail(r.error());
-  Event e;
-  e.from = std::string(ProjectStatusName(ProjectStatus::kAudioAnalysis));
-  e.to = std::string(ProjectStatusName(ProjectStatus::kPlanned));
-  e.cause = "plan committed";
-  e.idempotency_key = "plan:" + id;
-  auto r = d.commands->AppendAndPublish(id, e);
+  auto r = d.commands->CommitPlan(id, plan);
   if (!r) return Fail(r.error());
-  return Response::Json(201, {{"scenes", plan.scenes.size()},
-                              {"shots", plan.shots.size()},
-                              {"seq", r->event.seq}});
+  return Response::Json(
+      201, {{"scenes", plan.scenes.size()},
+            {"shots", plan.shots.size()},
+            {"seq", r->events.empty() ? 0 : r->events.back().seq}});
 }
 
 template <typename T>
@@ -370,20 +342,13 @@ Response Budget(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   auto project = d.store->GetProject(id);
   if (!project) return Fail(project.error());
-  auto ledger = d.store->ListLedger(id);
-  if (!ledger) return Fail(ledger.error());
-  std::map<std::string, int64_t> open;  // reservation id -> amount
-  int64_t spent = 0;
-  for (const LedgerEntry& e : *ledger) {
-    if (e.kind == LedgerKind::kReserve) open[e.entry_id] = e.amount_micros;
-    if (e.kind == LedgerKind::kSettle) spent += e.amount_micros;
-    if (e.kind != LedgerKind::kReserve && e.reservation_id)
-      open.erase(*e.reservation_id);
-  }
-  int64_t reserved = 0;
-  for (const auto& [k, v] : open) reserved += v;
-  auto cap =
-      static_cast<int64_t>(project->global_settings.budget_cap_usd * 1e6 + 0.5);
+  // The same fold (Store::GetBudget) and the same rounding
+  // (BudgetCapMicros) that every dispatch reserves against.
+  auto budget = d.store->GetBudget(id);
+  if (!budget) return Fail(budget.error());
+  const int64_t spent = budget->settled_micros;
+  const int64_t reserved = budget->reserved_micros;
+  const int64_t cap = project->global_settings.BudgetCapMicros();
   return Response::Json(200,
                         {{"capMicros", cap},
                          {"spentMicros", spent},

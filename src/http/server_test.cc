@@ -119,7 +119,15 @@ TEST_F(ServerTest, ShutdownWaitsForAnInFlightHandlerAndDeliversItsAnswer) {
   ASSERT_NE(port, 0);
   auto webhook = PostWebhookInBackground(port);
   server_->Shutdown();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Shutdown has begun once the API reports draining (/readyz 503 on the
+  // Api itself: the listener is closed by then). Bounded: 10 s.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Call("GET", "/readyz").status != 503 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(Call("GET", "/readyz").status, 503) << "shutdown never began";
   slow_.Release();
   Reply hook = webhook.get();
   EXPECT_EQ(hook.status, 200);

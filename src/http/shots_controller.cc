@@ -1,7 +1,8 @@
 // Shot commands (generate, approve, reject, refine), motion-brush data and
-// the final render. The state changes go through ShotCommands; provider and
-// worker dispatch is NOT wired yet (orchestration, issue 8): every reply
-// says so in "dispatched": false and "note".
+// the final render. Each route parses its request, calls one CommandService
+// method (the orchestrator's one path: audit, budget, provider dispatch)
+// and maps the outcome: "dispatched" says whether a provider or the render
+// worker has the work, "note" carries the findings in words.
 #include "domain/audit.h"
 #include "http/api.h"
 #include "http/controller_util.h"

@@ -3,7 +3,7 @@
 // the body; Kling: a token in the callback URL). The composition root
 // wraps the cloud adapters in one of these per provider and hands them to
 // the Api, so src/http never includes adapter headers; providers without a
-// receiver use the generic path (WebhookVerifier + ShotCommands).
+// receiver use the generic path (WebhookVerifier + CommandService).
 //
 // Contract: Receive sees the raw body, the lower-cased headers and the
 // decoded query of one delivery. It returns a short JSON summary (reply

@@ -1,5 +1,5 @@
 // The webhook routes with a provider's own WebhookReceiver (cloud adapters)
-// next to the generic path (Standard Webhooks verifier + ShotCommands).
+// next to the generic path (Standard Webhooks verifier + CommandService).
 #include "http/api_test_fixture.h"
 
 namespace miri::http::testing {

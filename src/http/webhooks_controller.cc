@@ -3,10 +3,13 @@
 //   its Ed25519 signature, Kling the token in our callback URL), the raw
 //   body, headers and query go to it; it copies the outputs into the
 //   BlobStore and reports the result to the orchestrator.
-// - Otherwise (local providers, tests) the generic path: the Standard
-//   Webhooks signature is checked on the raw body by the WebhookVerifier
-//   before anything is parsed, and ShotCommands applies the status change
-//   named by ?projectId=&shotId=&versionId=.
+// - Otherwise the generic path (a provider that stores its outputs in our
+//   blob store and signs the Standard Webhooks way): the signature is
+//   checked on the raw body by the WebhookVerifier before anything is
+//   parsed, and CommandService::ApplyProviderResult runs the job named by
+//   ?projectId=&shotId=&versionId= through the orchestrator's result path
+//   (output check, ledger settle, auto-approval, final render). An output
+//   that is not stored yet answers 503 with Retry-After, and nothing moves.
 // Either way the state change is idempotent, so a retried or duplicated
 // delivery (on any instance) changes nothing twice.
 #include "http/api.h"
@@ -128,7 +131,11 @@ Response Webhook(const ApiDeps& d, const std::string& provider,
       return Response::Json(
           200, {{"applied", false}, {"reason", o.error().message}});
     }
-    return Fail(o.error());
+    Response failed = Fail(o.error());
+    if (o.error().code == ErrorCode::kUnavailable) {
+      failed.SetHeader("retry-after", "1");
+    }
+    return failed;
   }
   json events = json::array();
   for (const Event& e : o->events)

@@ -60,4 +60,13 @@ std::map<std::string, ShotStatus> FoldShotStatuses(
   return status;
 }
 
+Error PlanAlreadyCommitted(const Event& stored) {
+  return Error{
+      ErrorCode::kFailedPrecondition,
+      "the project already has a plan: committed at seq " +
+          std::to_string(stored.seq) + " (" + stored.at + ")",
+      {{"status", "a plan was committed at seq " + std::to_string(stored.seq) +
+                      "; a project is planned once"}}};
+}
+
 }  // namespace miri

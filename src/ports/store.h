@@ -51,7 +51,17 @@ struct PlanCommit {
   std::vector<Scene> scenes;
   std::vector<Shot> shots;  // status and versions are ignored (projections)
   std::string at;           // ISO-8601 time of the creation events
+  // The project's event that the commit makes (AUDIO_ANALYSIS -> PLANNED),
+  // appended in the same atomic step: checked like any AppendEvent (its
+  // `from` must be the project's status), and a key seen before refuses
+  // the commit (FAILED_PRECONDITION) instead of reporting a duplicate, so
+  // a project gets exactly one plan however many commits race.
+  std::optional<Event> project_event;
 };
+
+// The refusal of a plan commit whose project event was appended before:
+// FAILED_PRECONDITION naming the plan that won (its seq, time and cause).
+Error PlanAlreadyCommitted(const Event& stored);
 
 class Store {
  public:
@@ -73,9 +83,11 @@ class Store {
   virtual Result<std::vector<AgentConfig>> ListAgentConfigs(
       std::string_view project_id) = 0;
 
-  // The plan. CommitPlan fails with ALREADY_EXISTS if any id is taken.
-  virtual Result<void> CommitPlan(std::string_view project_id,
-                                  const PlanCommit& plan) = 0;
+  // The plan. CommitPlan fails with ALREADY_EXISTS if any id is taken,
+  // FAILED_PRECONDITION if the plan's project event is refused; it returns
+  // that event as stored (with its seq), nullopt when the plan has none.
+  virtual Result<std::optional<Event>> CommitPlan(std::string_view project_id,
+                                                  const PlanCommit& plan) = 0;
   virtual Result<std::vector<Scene>> ListScenes(
       std::string_view project_id) = 0;
   virtual Result<Shot> GetShot(std::string_view project_id,

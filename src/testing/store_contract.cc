@@ -133,12 +133,116 @@ TEST_P(StoreContractTest, PlanWithTakenIdWritesNothing) {
   PlanCommit again = SamplePlan("new", 2);
   again.scenes[0].scene_id = "sc2";
   again.shots.push_back(SampleShot("sh-0", 9000, 9500));  // taken
-  Result<void> r = store_->CommitPlan(p.project_id, again);
+  auto r = store_->CommitPlan(p.project_id, again);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(store_->ListShots(p.project_id)->size(), 2u);
   EXPECT_EQ(store_->ListScenes(p.project_id)->size(), 1u);
   EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 2u);
+}
+
+// The project's AUDIO_ANALYSIS -> PLANNED event, as CommandService sends it.
+PlanCommit PlanMovingTheProject(std::string prefix, int shots) {
+  PlanCommit plan = SamplePlan(std::move(prefix), shots);
+  Event e;
+  e.from = "AUDIO_ANALYSIS";
+  e.to = "PLANNED";
+  e.cause = "plan committed";
+  e.at = "2026-03-02T10:15:04Z";
+  e.idempotency_key = "plan:project";
+  plan.project_event = e;
+  return plan;
+}
+
+Result<void> MoveProject(Store& store, const std::string& project,
+                         std::optional<std::string> from, std::string to) {
+  Event e;
+  e.from = std::move(from);
+  e.to = std::move(to);
+  e.cause = "test";
+  e.at = "2026-03-02T10:15:04Z";
+  e.idempotency_key = "move:" + e.to;
+  RETURN_IF_ERROR(store.AppendEvent(project, e), "");
+  return {};
+}
+
+TEST_P(StoreContractTest, PlanCommitMovesTheProjectInTheSameStep) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(
+      MoveProject(*store_, p.project_id, std::nullopt, "AUDIO_ANALYSIS"));
+  auto r = store_->CommitPlan(p.project_id, PlanMovingTheProject("sh", 2));
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->to, "PLANNED");
+  EXPECT_EQ((*r)->seq, 2);
+  EXPECT_EQ(store_->GetProjectStatus(p.project_id).value(),
+            ProjectStatus::kPlanned);
+  EXPECT_EQ(store_->ListShots(p.project_id)->size(), 2u);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 4u);
+}
+
+TEST_P(StoreContractTest, ASecondPlanIsRefusedWithNothingWritten) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(
+      MoveProject(*store_, p.project_id, std::nullopt, "AUDIO_ANALYSIS"));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, PlanMovingTheProject("sh", 2)));
+  const size_t events = store_->ListEvents(p.project_id)->size();
+  // Other shot ids: only the project's status can refuse it.
+  auto r = store_->CommitPlan(p.project_id, PlanMovingTheProject("other", 3));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition)
+      << r.error().ToString();
+  EXPECT_EQ(store_->ListShots(p.project_id)->size(), 2u);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), events);
+}
+
+TEST_P(StoreContractTest, APlanForAProjectInAnotherStatusWritesNothing) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));  // no status yet
+  auto r = store_->CommitPlan(p.project_id, PlanMovingTheProject("sh", 2));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->ListShots(p.project_id)->empty());
+  EXPECT_TRUE(store_->ListEvents(p.project_id)->empty());
+}
+
+TEST_P(StoreContractTest, ConcurrentPlanCommitsLeaveOnePlan) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(
+      MoveProject(*store_, p.project_id, std::nullopt, "AUDIO_ANALYSIS"));
+  constexpr int kWriters = 8;
+  std::atomic<int> won{0}, refused{0}, other{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      // Half share shot ids, half bring their own.
+      auto r = store_->CommitPlan(
+          p.project_id,
+          PlanMovingTheProject(i % 2 ? "w" + std::to_string(i) : "sh", 2));
+      if (r) {
+        ++won;
+      } else if (r.error().code == ErrorCode::kFailedPrecondition ||
+                 r.error().code == ErrorCode::kAlreadyExists) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(refused.load(), kWriters - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(store_->ListShots(p.project_id)->size(), 2u);
+  int planned = 0;
+  const std::vector<Event> log = store_->ListEvents(p.project_id).value();
+  for (const Event& e : log) {
+    planned += e.to == "PLANNED";
+  }
+  EXPECT_EQ(planned, 1);
 }
 
 TEST_P(StoreContractTest, VersionsAreCreateOnly) {

@@ -65,15 +65,17 @@ Result<std::optional<Event>> FirestoreStore::FindEvent(
   return std::optional<Event>(std::move(e));
 }
 
-Result<void> FirestoreStore::CommitPlan(std::string_view project_id,
-                                        const PlanCommit& plan) {
+Result<std::optional<Event>> FirestoreStore::CommitPlan(
+    std::string_view project_id, const PlanCommit& plan) {
   for (const Scene& scene : plan.scenes) {
     RETURN_IF_ERROR(Validate(scene), "committing plan");
   }
   for (const Shot& shot : plan.shots) {
     RETURN_IF_ERROR(Validate(shot), "committing plan");
   }
-  if (plan.scenes.size() + 2 * plan.shots.size() > kMaxWritesPerCommit) {
+  if (plan.scenes.size() + 2 * plan.shots.size() +
+          (plan.project_event ? 2 : 0) >
+      kMaxWritesPerCommit) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "plan too large for one Firestore commit (" +
                          std::to_string(plan.scenes.size()) + " scenes, " +
@@ -97,6 +99,43 @@ Result<void> FirestoreStore::CommitPlan(std::string_view project_id,
   }
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     ASSIGN_OR_RETURN(int64_t last, LastSeq(project_id), "committing plan");
+    // The project's move, checked against the head just read: a racing
+    // commit or append takes slot last+1 first and this commit retries,
+    // then finds the project moved (FAILED_PRECONDITION).
+    std::optional<Event> moved;
+    if (plan.project_event) {
+      ASSIGN_OR_RETURN(std::optional<Event> dup,
+                       FindEvent(project_id, "idempotencyKey",
+                                 plan.project_event->idempotency_key),
+                       "committing plan");
+      if (dup) return tl::unexpected(PlanAlreadyCommitted(*dup));
+      ASSIGN_OR_RETURN(std::optional<v1::Document> projection,
+                       client_->Get(Doc(project_id, "projections", "project")),
+                       "committing plan");
+      std::optional<std::string> current;
+      if (projection) current = StringField(*projection, "status");
+      moved = *plan.project_event;
+      if (current != moved->from) {
+        return MakeError(
+            ErrorCode::kFailedPrecondition,
+            "committing plan: the project is " + Describe(current) +
+                ", the plan expects " + Describe(moved->from),
+            {{"status",
+              "a plan is committed only in " + Describe(moved->from)}});
+      }
+      if (!IsLegalProjectTransition(moved->project_from(),
+                                    moved->project_to())) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "illegal project transition " + Describe(moved->from) +
+                             " -> " + moved->to);
+      }
+      moved->seq = last + 1;
+      if (moved->event_id.empty()) {
+        moved->event_id = "e" + std::to_string(moved->seq);
+      }
+      RETURN_IF_ERROR(Validate(*moved), "committing plan");
+    }
+    const int64_t first_shot_seq = last + 1 + (moved ? 1 : 0);
     // Checked before writing: the emulator applies a failing commit's
     // earlier writes, real Firestore none.
     ASSIGN_OR_RETURN(std::vector<std::optional<v1::Document>> existing,
@@ -110,7 +149,7 @@ Result<void> FirestoreStore::CommitPlan(std::string_view project_id,
     std::vector<v1::Write> events;
     for (size_t i = 0; i < plan.shots.size(); ++i) {
       Event created;
-      created.seq = last + 1 + static_cast<int64_t>(i);
+      created.seq = first_shot_seq + static_cast<int64_t>(i);
       created.event_id = "e" + std::to_string(created.seq);
       created.shot_id = plan.shots[i].shot_id;
       created.to = std::string(ShotStatusName(ShotStatus::kDraft));
@@ -123,7 +162,16 @@ Result<void> FirestoreStore::CommitPlan(std::string_view project_id,
     }
     std::vector<v1::Write> writes;
     // The contended write (the next event slot) first.
-    if (!events.empty()) writes.push_back(events[0]);
+    if (moved) {
+      writes.push_back(CreateWrite(Doc(project_id, "events", SeqId(moved->seq)),
+                                   moved->ToJson()));
+      writes.push_back(PatchWrite(Doc(project_id, "projections", "project"),
+                                  {{"status", moved->to}}));
+      for (v1::Write& w : events) writes.push_back(std::move(w));
+      events.clear();
+    } else if (!events.empty()) {
+      writes.push_back(events[0]);
+    }
     for (const Scene& s : plan.scenes) {
       writes.push_back(
           CreateWrite(Doc(project_id, "scenes", s.scene_id), s.ToJson()));
@@ -136,7 +184,7 @@ Result<void> FirestoreStore::CommitPlan(std::string_view project_id,
     }
     for (size_t i = 1; i < events.size(); ++i) writes.push_back(events[i]);
     Result<v1::CommitResponse> r = client_->Commit(writes);
-    if (r) return {};
+    if (r) return moved;
     if (r.error().code != ErrorCode::kAlreadyExists) {
       return tl::unexpected(WithContext(r.error(), "committing plan"));
     }

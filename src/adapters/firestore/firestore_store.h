@@ -69,8 +69,8 @@ class FirestoreStore final : public Store {
                               const AgentConfig& config) override;
   Result<std::vector<AgentConfig>> ListAgentConfigs(
       std::string_view project_id) override;
-  Result<void> CommitPlan(std::string_view project_id,
-                          const PlanCommit& plan) override;
+  Result<std::optional<Event>> CommitPlan(std::string_view project_id,
+                                          const PlanCommit& plan) override;
   Result<std::vector<Scene>> ListScenes(std::string_view project_id) override;
   Result<Shot> GetShot(std::string_view project_id,
                        std::string_view shot_id) override;

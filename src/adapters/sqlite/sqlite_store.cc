@@ -269,50 +269,66 @@ Result<std::vector<AgentConfig>> SqliteStore::ListAgentConfigs(
   return CollectDocs<AgentConfig>(stmt);
 }
 
-Result<void> SqliteStore::CommitPlan(std::string_view project_id,
-                                     const PlanCommit& plan) {
+Result<std::optional<Event>> SqliteStore::CommitPlan(
+    std::string_view project_id, const PlanCommit& plan) {
   for (const Scene& scene : plan.scenes) {
     RETURN_IF_ERROR(Validate(scene), "committing plan");
   }
   for (const Shot& shot : plan.shots) {
     RETURN_IF_ERROR(Validate(shot), "committing plan");
   }
-  return Write([&]() -> Result<void> {
-    RETURN_IF_ERROR(RequireProject(db_, project_id), "committing plan");
-    for (const Scene& scene : plan.scenes) {
-      ASSIGN_OR_RETURN(Stmt stmt,
-                       db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
-                                   "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
-                       "committing plan");
-      stmt.Bind(project_id)
-          .Bind(scene.scene_id)
-          .Bind(scene.start_ms)
-          .Bind(scene.ToJson().dump());
-      RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
-    }
-    for (Shot shot : plan.shots) {
-      shot.status = ShotStatus::kDraft;
-      shot.versions.clear();
-      ASSIGN_OR_RETURN(Stmt stmt,
-                       db_.Prepare("INSERT INTO shots(project_id, shot_id, "
-                                   "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
-                       "committing plan");
-      stmt.Bind(project_id)
-          .Bind(shot.shot_id)
-          .Bind(shot.timestamps.start_ms)
-          .Bind(shot.ToJson().dump());
-      RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
-      Event created;
-      created.shot_id = shot.shot_id;
-      created.to = std::string(ShotStatusName(ShotStatus::kDraft));
-      created.cause = "planned by the director";
-      created.at = plan.at;
-      created.idempotency_key = "planned:" + shot.shot_id;
-      RETURN_IF_ERROR(AppendEventLocked(db_, project_id, created),
-                      "shot " + shot.shot_id);
-    }
-    return {};
-  });
+  std::optional<Event> committed;
+  RETURN_IF_ERROR(
+      Write([&]() -> Result<void> {
+        RETURN_IF_ERROR(RequireProject(db_, project_id), "committing plan");
+        if (plan.project_event) {
+          // The project's move first: of racing commits, the first one in the
+          // writer's order takes it, the rest are refused with nothing written.
+          ASSIGN_OR_RETURN(
+              AppendEventResult r,
+              AppendEventLocked(db_, project_id, *plan.project_event),
+              "committing plan");
+          if (r.duplicate) return tl::unexpected(PlanAlreadyCommitted(r.event));
+          committed = std::move(r.event);
+        }
+        for (const Scene& scene : plan.scenes) {
+          ASSIGN_OR_RETURN(
+              Stmt stmt,
+              db_.Prepare("INSERT INTO scenes(project_id, scene_id, "
+                          "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+              "committing plan");
+          stmt.Bind(project_id)
+              .Bind(scene.scene_id)
+              .Bind(scene.start_ms)
+              .Bind(scene.ToJson().dump());
+          RETURN_IF_ERROR(stmt.Run(), "scene " + scene.scene_id);
+        }
+        for (Shot shot : plan.shots) {
+          shot.status = ShotStatus::kDraft;
+          shot.versions.clear();
+          ASSIGN_OR_RETURN(
+              Stmt stmt,
+              db_.Prepare("INSERT INTO shots(project_id, shot_id, "
+                          "start_ms, doc) VALUES (?1, ?2, ?3, ?4)"),
+              "committing plan");
+          stmt.Bind(project_id)
+              .Bind(shot.shot_id)
+              .Bind(shot.timestamps.start_ms)
+              .Bind(shot.ToJson().dump());
+          RETURN_IF_ERROR(stmt.Run(), "shot " + shot.shot_id);
+          Event created;
+          created.shot_id = shot.shot_id;
+          created.to = std::string(ShotStatusName(ShotStatus::kDraft));
+          created.cause = "planned by the director";
+          created.at = plan.at;
+          created.idempotency_key = "planned:" + shot.shot_id;
+          RETURN_IF_ERROR(AppendEventLocked(db_, project_id, created),
+                          "shot " + shot.shot_id);
+        }
+        return {};
+      }),
+      "");
+  return committed;
 }
 
 Result<std::vector<Scene>> SqliteStore::ListScenes(

@@ -7,8 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/audit.h"
+#include "domain/event_payload.h"
+#include "domain/text.h"
 #include "services/orchestration/requests.h"
-#include "services/shot_commands/shot_commands.h"
 
 namespace miri {
 
@@ -78,6 +79,19 @@ struct Orchestrator::Context {
   std::vector<Version> versions;
 };
 
+namespace {
+
+// The events the command running on this thread appended (Traced): a
+// command runs on one thread from start to end, and results that providers
+// deliver meanwhile run on theirs, so each sees only its own.
+thread_local std::vector<Event>* t_trail = nullptr;
+
+bool IsStale(const Error& e) {
+  return e.code == ErrorCode::kFailedPrecondition;
+}
+
+}  // namespace
+
 Orchestrator::Orchestrator(Store& store, BlobStore& blobs, EventBus* bus,
                            ImageGenerator& images, VideoGenerator& videos,
                            VisionAnalyzer& vision, Rulebook* rulebook,
@@ -95,7 +109,7 @@ Orchestrator::Orchestrator(Store& store, BlobStore& blobs, EventBus* bus,
       options_(options) {}
 
 void Orchestrator::SetFinalRenderStarter(FinalRenderStarter starter) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(starter_mu_);
   render_starter_ = std::move(starter);
 }
 
@@ -106,6 +120,10 @@ std::string Orchestrator::JobId(std::string_view project_id,
 
 std::string Orchestrator::NewId(std::string_view prefix) {
   return std::string(prefix) + ids_();
+}
+
+int64_t Orchestrator::CapMicros(const ProjectConfig& project) const {
+  return project.global_settings.BudgetCapMicros();
 }
 
 Result<Orchestrator::Context> Orchestrator::Load(std::string_view project_id,
@@ -119,29 +137,28 @@ Result<Orchestrator::Context> Orchestrator::Load(std::string_view project_id,
   return ctx;
 }
 
-Result<Event> Orchestrator::Move(std::string_view project_id,
-                                 std::string_view shot_id,
-                                 std::optional<ShotStatus> from, ShotStatus to,
-                                 std::string cause, std::string key,
-                                 std::optional<std::string> version_id) {
+Result<AppendEventResult> Orchestrator::Move(
+    std::string_view project_id, std::string_view shot_id,
+    std::optional<ShotStatus> from, ShotStatus to, std::string cause,
+    std::string key, std::optional<std::string> version_id) {
   Event e;
   e.event_id = NewId("e");
   e.shot_id = std::string(shot_id);
   e.version_id = std::move(version_id);
   if (from) e.from = std::string(ShotStatusName(*from));
   e.to = std::string(ShotStatusName(to));
-  e.cause = cause.substr(0, 1900);
+  e.cause = TruncateUtf8(cause, 1900);
   e.at = clock_.NowIso();
   // Request keys are the client's; scope them to the shot so two shots
   // never share an event key.
-  e.idempotency_key = (std::string(shot_id) + "/" + key).substr(0, 200);
+  e.idempotency_key = TruncateUtf8(std::string(shot_id) + "/" + key, 200);
   ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e),
                    "shot " + std::string(shot_id));
   if (!r.duplicate) {
     Publish(project_id, kShotUpdated, EventPayload(project_id, r.event));
-    if (trail_ != nullptr) trail_->push_back(r.event);
+    if (t_trail != nullptr) t_trail->push_back(r.event);
   }
-  return r.event;
+  return r;
 }
 
 void Orchestrator::Publish(std::string_view project_id, std::string_view type,
@@ -155,11 +172,25 @@ void Orchestrator::Publish(std::string_view project_id, std::string_view type,
 Result<ShotStep> Orchestrator::Traced(
     const std::function<Result<ShotStep>()>& step) {
   std::vector<Event> trail;
-  std::vector<Event>* outer = std::exchange(trail_, &trail);
+  std::vector<Event>* outer = std::exchange(t_trail, &trail);
   Result<ShotStep> r = step();
-  trail_ = outer;
+  t_trail = outer;
   if (r) r->events = std::move(trail);
   return r;
+}
+
+Result<std::pair<Version, bool>> Orchestrator::StoreVersion(
+    std::string_view project_id, Version v) {
+  Result<void> stored = store_.AppendVersion(project_id, v);
+  if (stored) return std::pair{std::move(v), true};
+  if (stored.error().code != ErrorCode::kAlreadyExists) {
+    return tl::unexpected(stored.error());
+  }
+  // A repeat (or a concurrent caller with the same key) stored it first:
+  // go on with what was stored, which is what was audited and reserved.
+  ASSIGN_OR_RETURN(Version first, store_.GetVersion(project_id, v.version_id),
+                   "version");
+  return std::pair{std::move(first), false};
 }
 
 Result<ShotStep> Orchestrator::Generate(
@@ -170,7 +201,6 @@ Result<ShotStep> Orchestrator::Generate(
     RETURN_IF_ERROR(RequireSafePromptText("prompt", *subject_override),
                     "generating");
   }
-  std::lock_guard lock(mu_);
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "generating");
     return DraftAndDispatch(ctx, subject_override, key);
@@ -194,36 +224,36 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
   for (int attempt = 0;; ++attempt) {
     const std::string attempt_key =
         key + (attempt ? ":fix" + std::to_string(attempt) : "");
-    Version v = ImageVersion(ctx.project, ctx.project_id, ctx.shot, subject,
-                             rules, references, parent, attempt_key, options_,
-                             clock_.NowIso());
-    v.findings = AuditPrompt(
-        {PromptKind::kImage, v.prompt, v.negative_prompt, LorasOf(v),
-         ctx.shot.shows_miri, ctx.project.global_settings.lora_weights_id,
-         ctx.shot.shot_id, v.version_id, std::string(kModelImage)});
-    const bool passed = v.findings.empty();
-    if (!options_.vision_audit_available) {
-      v.findings.push_back({"vision.unavailable",
-                            "no vision model checks images on this route "
-                            "(offline): a person must check Miri's depiction "
-                            "rules in the image",
-                            ""});
-    }
-    Result<void> stored = store_.AppendVersion(ctx.project_id, v);
-    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
-      // The same request again: report where it went, change nothing.
-      ASSIGN_OR_RETURN(Shot now,
-                       store_.GetShot(ctx.project_id, ctx.shot.shot_id),
-                       "generating");
-      return ShotStep{v.version_id, now.status, {}, {}};
-    }
-    RETURN_IF_ERROR(stored, "generating");
+    // The move first: a shot that is not where this request expects it
+    // (a second Generate while the first is in flight) refuses here, with
+    // nothing written. A repeat finds the move appended and resumes.
     RETURN_IF_ERROR(
         Move(ctx.project_id, ctx.shot.shot_id, status, ShotStatus::kValidation,
-             "audit started", attempt_key + ":validate", v.version_id),
+             "audit started", attempt_key + ":validate", std::nullopt),
         "generating");
-    if (passed) return DispatchImage(ctx, v, attempt_key);
-    std::vector<Finding> findings = v.findings;
+    Version draft = ImageVersion(ctx.project, ctx.project_id, ctx.shot, subject,
+                                 rules, references, parent, attempt_key,
+                                 options_, clock_.NowIso());
+    draft.findings = AuditPrompt(
+        {PromptKind::kImage, draft.prompt, draft.negative_prompt,
+         LorasOf(draft), ctx.shot.shows_miri,
+         ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
+         draft.version_id, std::string(kModelImage)});
+    if (!options_.vision_audit_available) {
+      draft.findings.push_back({"vision.unavailable",
+                                "no vision model checks images on this route "
+                                "(offline): a person must check Miri's "
+                                "depiction rules in the image",
+                                ""});
+    }
+    ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft),
+                     "generating");
+    const Version& v = stored.first;
+    std::vector<Finding> findings;
+    for (const Finding& f : v.findings) {
+      if (f.rule_id != "vision.unavailable") findings.push_back(f);
+    }
+    if (findings.empty()) return DispatchImage(ctx, v, attempt_key);
     if (attempt >= options_.max_autofix) {
       RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
                            ShotStatus::kValidation, ShotStatus::kFailed,
@@ -252,7 +282,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
   }
 }
 
-Result<void> Orchestrator::Reserve(const Context& ctx, const Version& v,
+Result<bool> Orchestrator::Reserve(const Context& ctx, const Version& v,
                                    int64_t micros) {
   LedgerEntry e;
   e.entry_id = "res-" + v.version_id;
@@ -263,17 +293,18 @@ Result<void> Orchestrator::Reserve(const Context& ctx, const Version& v,
   e.shot_id = ctx.shot.shot_id;
   e.version_id = v.version_id;
   e.at = clock_.NowIso();
-  const auto cap = static_cast<int64_t>(
-      ctx.project.global_settings.budget_cap_usd * 1'000'000.0);
+  const int64_t cap = CapMicros(ctx.project);
   Result<BudgetState> r = store_.ReserveBudget(ctx.project_id, e, cap);
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) return {};  // retry
+  // Reserved before (a repeat, or a concurrent caller with the same key):
+  // whoever made the reservation sends the request.
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) return false;
   if (!r) return tl::unexpected(r.error());
   Publish(ctx.project_id, kBudgetUpdated,
           {{"projectId", ctx.project_id},
            {"settledMicros", r->settled_micros},
            {"reservedMicros", r->reserved_micros},
            {"capMicros", cap}});
-  return {};
+  return true;
 }
 
 void Orchestrator::Settle(std::string_view project_id,
@@ -287,8 +318,14 @@ void Orchestrator::Settle(std::string_view project_id,
   e.reservation_id = "res-" + std::string(version_id);
   e.version_id = std::string(version_id);
   e.at = clock_.NowIso();
+  Result<void> r = store_.AppendLedgerEntry(project_id, e);
   // Already settled (a duplicate result) or never reserved: nothing to do.
-  (void)store_.AppendLedgerEntry(project_id, e);
+  if (!r && r.error().code != ErrorCode::kAlreadyExists &&
+      r.error().code != ErrorCode::kNotFound &&
+      r.error().code != ErrorCode::kFailedPrecondition) {
+    spdlog::warn("settling {} of project {}: {}", version_id, project_id,
+                 r.error().ToString());
+  }
 }
 
 Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
@@ -296,7 +333,12 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
                                              const std::string& key) {
   const int64_t estimate =
       images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v));
-  if (Result<void> r = Reserve(ctx, v, estimate); !r) {
+  if (Result<bool> r = Reserve(ctx, v, estimate); !r) {
+    // A store that could not answer is not a refusal: the shot stays in
+    // VALIDATION and a repeat of the request resumes here.
+    if (r.error().code != ErrorCode::kResourceExhausted) {
+      return tl::unexpected(WithContext(r.error(), "reserving the budget"));
+    }
     RETURN_IF_ERROR(
         Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
              ShotStatus::kFailed, "budget exhausted: " + r.error().message,
@@ -304,12 +346,24 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
         "dispatching");
     return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
   }
-  RETURN_IF_ERROR(
+  Result<AppendEventResult> moved =
       Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
            ShotStatus::kGeneratingImage,
            "audit passed; image requested from " + std::string(images_.name()),
-           key + ":dispatch", v.version_id),
-      "dispatching");
+           key + ":dispatch", v.version_id);
+  if (!moved) {
+    // The shot moved on under us (another instance): what this request
+    // reserved is given back. A store that did not answer keeps it for
+    // the repeat that resumes here.
+    if (IsStale(moved.error())) Settle(ctx.project_id, v.version_id, 0, false);
+    return tl::unexpected(WithContext(moved.error(), "dispatching"));
+  }
+  if (moved->duplicate) {
+    // A repeat: the first attempt sent it (or the reconciler resumes it).
+    ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, ctx.shot.shot_id),
+                     "dispatching");
+    return ShotStep{v.version_id, now.status, v.findings, {}};
+  }
   return SubmitOrFail(ctx, v, ShotStatus::kGeneratingImage, key, v.findings,
                       "dispatching");
 }
@@ -320,6 +374,15 @@ Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx,
                                             const std::string& key,
                                             std::vector<Finding> findings,
                                             std::string_view what) {
+  // The shot may have moved on since this call reserved (a repeat of a
+  // request that already failed): nothing is sent for a shot not waiting
+  // for it, and the reservation is given back.
+  ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, ctx.shot.shot_id),
+                   what);
+  if (now.status != dispatched) {
+    Settle(ctx.project_id, v.version_id, 0, false);
+    return ShotStep{v.version_id, now.status, {}, {}};
+  }
   if (Result<void> r = Submit(ctx.project_id, v); !r) {
     Settle(ctx.project_id, v.version_id, 0, false);
     RETURN_IF_ERROR(
@@ -335,56 +398,86 @@ Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx,
 Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
                                        std::string_view shot_id,
                                        const std::string& key) {
-  std::lock_guard lock(mu_);
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
     const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-    if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    if (image == nullptr) {
       RETURN_IF_ERROR(
           CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
           "approving");
-      return MakeError(ErrorCode::kFailedPrecondition, "no image to approve");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to approve",
+                       {{"status", "the shot has no image yet"}});
     }
     ASSIGN_OR_RETURN(
         std::optional<MotionBrush> brush,
         ReadMotionBrush(blobs_, project_id, ctx.shot, options_.image_width,
                         options_.image_height),
         "approving");
-    Version v = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image,
-                             brush, key, options_, clock_.NowIso());
-    v.findings = AuditPrompt({PromptKind::kVideo,
-                              v.prompt,
-                              v.negative_prompt,
-                              {},
-                              ctx.shot.shows_miri,
-                              ctx.project.global_settings.lora_weights_id,
-                              ctx.shot.shot_id,
-                              v.version_id,
-                              std::string(kModelVideo)});
-    if (!v.findings.empty()) {
+    Version clip = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image,
+                                brush, key, options_, clock_.NowIso());
+    clip.findings = AuditPrompt({PromptKind::kVideo,
+                                 clip.prompt,
+                                 clip.negative_prompt,
+                                 {},
+                                 ctx.shot.shows_miri,
+                                 ctx.project.global_settings.lora_weights_id,
+                                 ctx.shot.shot_id,
+                                 clip.version_id,
+                                 std::string(kModelVideo)});
+    if (!clip.findings.empty()) {
       return MakeError(
           ErrorCode::kFailedPrecondition,
-          "the clip prompt fails the audit: " + RuleIds(v.findings));
+          "the clip prompt fails the audit: " + RuleIds(clip.findings));
     }
-    Result<void> stored = store_.AppendVersion(project_id, v);
-    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
-      return ShotStep{v.version_id, ctx.shot.status, {}, {}};
+    const int64_t estimate =
+        videos_.EstimateCostMicros(VideoRequestOf(ctx.project_id, clip));
+    if (ctx.shot.status == ShotStatus::kAwaitingApproval) {
+      // Refused before anything is written when the clip cannot fit.
+      ASSIGN_OR_RETURN(BudgetState budget, store_.GetBudget(project_id),
+                       "approving");
+      const int64_t cap = CapMicros(ctx.project);
+      if (budget.committed_micros() + estimate > cap) {
+        return MakeError(
+            ErrorCode::kFailedPrecondition,
+            "budget cap: the clip needs " + std::to_string(estimate) +
+                " micro-USD and " +
+                std::to_string(cap - budget.committed_micros()) + " are left",
+            {{"budgetCapUsd", "raise the project's budget cap to approve"}});
+      }
     }
-    RETURN_IF_ERROR(stored, "approving");
-    if (Result<void> r = Reserve(
-            ctx, v,
-            videos_.EstimateCostMicros(VideoRequestOf(ctx.project_id, v)));
-        !r) {
-      return tl::unexpected(WithContext(r.error(), "approving"));
-    }
-    RETURN_IF_ERROR(
+    // The move is the decision: of two approvals (two instances, two
+    // keys) one moves the shot, the other is refused with nothing written.
+    ASSIGN_OR_RETURN(
+        AppendEventResult moved,
         Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
              ShotStatus::kGeneratingVideo,
              "approved; clip requested from " + std::string(videos_.name()),
-             key + ":approve", v.version_id),
+             key + ":approve", image->version_id),
         "approving");
-    if (rulebook_ != nullptr)
+    ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, clip), "approving");
+    const Version& v = stored.first;
+    if (!moved.duplicate && rulebook_ != nullptr) {
       (void)rulebook_->RecordApproved(project_id, *image);
+    }
+    Result<bool> r = Reserve(ctx, v, estimate);
+    if (r && !*r) {
+      // A repeat: the first attempt sent it (or the reconciler resumes it).
+      ASSIGN_OR_RETURN(Shot now, store_.GetShot(project_id, shot_id),
+                       "approving");
+      return ShotStep{v.version_id, now.status, {}, {}};
+    }
+    if (!r) {
+      if (r.error().code != ErrorCode::kResourceExhausted) {
+        return tl::unexpected(WithContext(r.error(), "reserving the budget"));
+      }
+      // Another reservation took the last of the cap since the check.
+      RETURN_IF_ERROR(
+          Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
+               ShotStatus::kFailed, "budget exhausted: " + r.error().message,
+               key + ":budget", v.version_id),
+          "approving");
+      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
+    }
     return SubmitOrFail(ctx, v, ShotStatus::kGeneratingVideo, key, {},
                         "approving");
   });
@@ -395,26 +488,28 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
                                       const std::string& reason,
                                       const std::string& key) {
   RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "rejecting");
-  std::lock_guard lock(mu_);
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "rejecting");
     const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-    if (image == nullptr || ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    if (image == nullptr) {
       RETURN_IF_ERROR(CheckShotTransition(ctx.shot.status, ShotStatus::kDraft),
                       "rejecting");
-      return MakeError(ErrorCode::kFailedPrecondition, "no image to reject");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to reject",
+                       {{"status", "the shot has no image yet"}});
     }
-    // Learn first: a refused rule leaves the shot as it was.
-    if (rulebook_ != nullptr) {
+    // Learn first: a refused rule leaves the shot as it was. A shot that
+    // is not awaiting approval learns nothing: this is a repeat (resumed
+    // below) or refused by the move.
+    if (ctx.shot.status == ShotStatus::kAwaitingApproval &&
+        rulebook_ != nullptr) {
       RETURN_IF_ERROR(
           rulebook_->LearnFromRejection(project_id, ctx.shot, *image, reason),
           "rejecting");
     }
-    ASSIGN_OR_RETURN(Event moved,
-                     Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                          ShotStatus::kDraft, "rejected: " + reason,
-                          key + ":reject", image->version_id),
-                     "rejecting");
+    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                         ShotStatus::kDraft, "rejected: " + reason,
+                         key + ":reject", image->version_id),
+                    "rejecting");
     ASSIGN_OR_RETURN(ctx, Load(project_id, shot_id), "rejecting");
     return DraftAndDispatch(ctx, std::nullopt, key + ":redraft");
   });
@@ -425,62 +520,105 @@ Result<ShotStep> Orchestrator::Refine(
     const std::string& instruction, const std::optional<std::string>& mask_blob,
     const std::string& key) {
   RETURN_IF_ERROR(RequireSafeUserText("instruction", instruction), "refining");
-  std::lock_guard lock(mu_);
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "refining");
-    const Version* image = Latest(ctx.versions, {VersionKind::kImage});
-    if (image == nullptr || image->outputs.empty() ||
-        ctx.shot.status != ShotStatus::kAwaitingApproval) {
+    const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
+    // The image refined: the newest one before this request's version (a
+    // repeat finds its own version stored after it).
+    const Version* image = nullptr;
+    for (const Version& v : ctx.versions) {
+      if (v.version_id == version_id) break;
+      if (v.kind == VersionKind::kImage) image = &v;
+    }
+    if (image == nullptr || image->outputs.empty()) {
       RETURN_IF_ERROR(
           CheckShotTransition(ctx.shot.status, ShotStatus::kRefining),
           "refining");
-      return MakeError(ErrorCode::kFailedPrecondition, "no image to refine");
+      return MakeError(ErrorCode::kFailedPrecondition, "no image to refine",
+                       {{"status", "the shot has no image yet"}});
     }
-    const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
+    // A repeat whose version is stored goes on with it; otherwise (a
+    // first attempt, or one that stopped before storing it) the mask is
+    // made again: the same instruction on the same image.
+    const bool stored_before =
+        store_.GetVersion(project_id, version_id).has_value();
     std::string mask;
     if (mask_blob) {
       mask = *mask_blob;
-    } else {
+    } else if (!stored_before) {
       MaskInput in{
           image->outputs.front(), instruction, "",
           OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
       ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
     }
-    Version v =
+    Version draft =
         RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
                       instruction, mask, key, options_, clock_.NowIso());
-    v.findings = AuditPrompt(
-        {PromptKind::kImage, v.prompt, v.negative_prompt, LorasOf(v),
-         ctx.shot.shows_miri, ctx.project.global_settings.lora_weights_id,
-         ctx.shot.shot_id, v.version_id, std::string(kModelImage)});
-    if (!v.findings.empty()) {
+    draft.findings = AuditPrompt(
+        {PromptKind::kImage, draft.prompt, draft.negative_prompt,
+         LorasOf(draft), ctx.shot.shows_miri,
+         ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
+         draft.version_id, std::string(kModelImage)});
+    if (!draft.findings.empty()) {
       return MakeError(ErrorCode::kRefused,
                        "refused: the refined prompt fails the audit: " +
-                           RuleIds(v.findings));
+                           RuleIds(draft.findings));
     }
-    Result<void> stored = store_.AppendVersion(project_id, v);
-    if (!stored && stored.error().code == ErrorCode::kAlreadyExists) {
-      return ShotStep{v.version_id, ctx.shot.status, {}, {}};
+    ASSIGN_OR_RETURN(AppendEventResult moved,
+                     Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
+                          ShotStatus::kRefining, "refine: " + instruction,
+                          key + ":refine", image->version_id),
+                     "refining");
+    (void)moved;
+    ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, draft), "refining");
+    const Version& v = stored.first;
+    Result<bool> r = Reserve(
+        ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)));
+    if (r && !*r) {
+      // A repeat: the first attempt sent it (or the reconciler resumes it).
+      ASSIGN_OR_RETURN(Shot now, store_.GetShot(project_id, shot_id),
+                       "refining");
+      return ShotStep{v.version_id, now.status, {}, {}};
     }
-    RETURN_IF_ERROR(stored, "refining");
-    RETURN_IF_ERROR(
-        Reserve(ctx, v,
-                images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v))),
-        "refining");
-    RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
-                         ShotStatus::kRefining, "refine: " + instruction,
-                         key + ":refine", v.version_id),
-                    "refining");
+    if (!r) {
+      if (r.error().code != ErrorCode::kResourceExhausted) {
+        return tl::unexpected(WithContext(r.error(), "reserving the budget"));
+      }
+      RETURN_IF_ERROR(
+          Move(project_id, shot_id, ShotStatus::kRefining, ShotStatus::kFailed,
+               "budget exhausted: " + r.error().message, key + ":budget",
+               v.version_id),
+          "refining");
+      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
+    }
     return SubmitOrFail(ctx, v, ShotStatus::kRefining, key, {}, "refining");
   });
 }
 
 void Orchestrator::OnResult(ProviderResult result) {
-  std::lock_guard lock(mu_);
-  if (Result<void> r = HandleResult(result); !r) {
+  if (Result<ShotStep> r = Apply(result); !r) {
     spdlog::warn("result {} from {}: {}", result.job_id, result.provider,
                  r.error().ToString());
   }
+}
+
+Result<ShotStep> Orchestrator::Apply(const ProviderResult& result) {
+  ShotStep step;
+  Result<ShotStep> r = Traced([&]() -> Result<ShotStep> {
+    RETURN_IF_ERROR(HandleResult(result), "");
+    return ShotStep{};
+  });
+  if (!r) return r;
+  step.events = std::move(r->events);
+  if (Result<JobRef> job = ParseJobId(result.job_id); job) {
+    step.version_id = job->version_id;
+    if (auto v = store_.GetVersion(job->project_id, job->version_id); v) {
+      if (auto shot = store_.GetShot(job->project_id, v->shot_id); shot) {
+        step.status = shot->status;
+      }
+    }
+  }
+  return step;
 }
 
 Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
@@ -521,7 +659,9 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
     ASSIGN_OR_RETURN(bool exists, blobs_.Exists(key), "result");
     if (!exists) {
       return MakeError(ErrorCode::kFailedPrecondition,
-                       "result names " + key + " but it is not stored");
+                       "result names " + key + " but it is not stored",
+                       {{"outputs", "the output of version " + v.version_id +
+                                        " is not stored yet"}});
     }
   }
   Settle(job.project_id, v.version_id, r.cost_micros, true);
@@ -532,8 +672,15 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
            v.version_id),
       "result");
   if (image && !ctx.project.global_settings.require_human_approval) {
-    RETURN_IF_ERROR(Approve(job.project_id, v.shot_id, "auto:" + v.version_id),
-                    "auto-approval");
+    Result<ShotStep> approved =
+        Approve(job.project_id, v.shot_id, "auto:" + v.version_id);
+    if (!approved)
+      return tl::unexpected(WithContext(approved.error(), "auto-approval"));
+    // The clip's events belong to this result's trail too.
+    if (t_trail != nullptr) {
+      t_trail->insert(t_trail->end(), approved->events.begin(),
+                      approved->events.end());
+    }
   }
   if (!image) RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
   return {};
@@ -554,15 +701,24 @@ Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {
   e.cause = "every shot is COMPLETED";
   e.at = clock_.NowIso();
   e.idempotency_key = "final-render:" + std::to_string(shots.size());
-  ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e), "");
-  if (r.duplicate) return {};
-  Publish(project_id, kProjectUpdated, EventPayload(project_id, r.event));
-  if (render_starter_) render_starter_(std::string(project_id));
+  Result<AppendEventResult> r = store_.AppendEvent(project_id, e);
+  // Two last clips on two threads: one moves the project, the other finds
+  // it moved (stale): both fine.
+  if (!r && IsStale(r.error())) return {};
+  if (!r) return tl::unexpected(r.error());
+  if (r->duplicate) return {};
+  Publish(project_id, kProjectUpdated, EventPayload(project_id, r->event));
+  if (t_trail != nullptr) t_trail->push_back(r->event);
+  FinalRenderStarter starter;
+  {
+    std::lock_guard lock(starter_mu_);
+    starter = render_starter_;
+  }
+  if (starter) starter(std::string(project_id));
   return {};
 }
 
 Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
-  std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(ProjectConfig project, store_.GetProject(project_id),
                    "forecast");
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
@@ -571,8 +727,7 @@ Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
                    "forecast");
   CostForecast f;
   f.committed_micros = budget.committed_micros();
-  f.cap_micros =
-      static_cast<int64_t>(project.global_settings.budget_cap_usd * 1e6);
+  f.cap_micros = CapMicros(project);
   for (const Shot& s : shots) {
     if (s.status == ShotStatus::kCompleted || s.status == ShotStatus::kFailed) {
       continue;

@@ -15,7 +15,18 @@
 // - Free text a person sends is screened (domain/audit.h); every prompt is
 //   audited before dispatch; a failing audit is auto-fixed at most
 //   `max_autofix` times, then the shot FAILS with the findings.
-// Thread-safety: all methods may be called from any thread.
+// - A step moves the shot first (Store::AppendEvent: from the status it
+//   read, atomically) and writes versions and reservations only after that
+//   move was accepted, so a refused step (an illegal or stale transition)
+//   writes nothing. A repeat with the same key finds its events already
+//   appended (the store checks the key before the status) and resumes where
+//   the first attempt stopped; it never submits again: only the caller that
+//   appended a version's dispatch step sends it, and a job whose sender died
+//   is resumed by Reconcile.
+// Thread-safety: all methods may be called from any thread. There is no
+// lock: provider calls, downloads and retries run concurrently, and the
+// store's compare-and-append orders the steps of one shot, across threads
+// and instances alike.
 #ifndef MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
 #define MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
 
@@ -111,7 +122,14 @@ class Orchestrator final : public ResultSink {
                           const std::optional<std::string>& mask_blob,
                           const std::string& key);
 
-  // The one result path. Never throws, never blocks on providers.
+  // The one result path (fal, Kling, Standard Webhooks, local providers,
+  // the reconciler's polls): checks the outputs are stored, appends the
+  // step idempotently, settles the ledger, auto-approves when the project
+  // says so and starts the final render when the last clip is in. Returns
+  // the events it appended (none: a duplicate or a late result).
+  // FAILED_PRECONDITION when an output is not stored (nothing moved).
+  Result<ShotStep> Apply(const ProviderResult& result);
+  // Apply, for providers' sinks: never throws; errors are logged.
   void OnResult(ProviderResult result) override;
 
   // Polls providers for dispatched jobs older than reconcile_after_ms and
@@ -144,6 +162,10 @@ class Orchestrator final : public ResultSink {
                                 ShotStatus dispatched, const std::string& key,
                                 std::vector<Finding> findings,
                                 std::string_view what);
+  // The version stored under v's id (a repeat finds the first attempt's),
+  // and whether this call stored it.
+  Result<std::pair<Version, bool>> StoreVersion(std::string_view project_id,
+                                                Version v);
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
   // orchestrator_jobs.cc: dispatch, job records, reconciliation.
   Result<void> Submit(const std::string& project_id, const Version& v);
@@ -156,14 +178,18 @@ class Orchestrator final : public ResultSink {
   Result<bool> ReconcileVersion(std::string_view project_id, const Version& v);
   // Runs a command's step and returns it with the events it appended.
   Result<ShotStep> Traced(const std::function<Result<ShotStep>()>& step);
-  Result<Event> Move(std::string_view project_id, std::string_view shot_id,
-                     std::optional<ShotStatus> from, ShotStatus to,
-                     std::string cause, std::string key,
-                     std::optional<std::string> version_id);
-  Result<void> Reserve(const Context& ctx, const Version& v, int64_t micros);
+  Result<AppendEventResult> Move(std::string_view project_id,
+                                 std::string_view shot_id,
+                                 std::optional<ShotStatus> from, ShotStatus to,
+                                 std::string cause, std::string key,
+                                 std::optional<std::string> version_id);
+  // True when this call made the reservation (and so sends the request),
+  // false when it was made before (a repeat).
+  Result<bool> Reserve(const Context& ctx, const Version& v, int64_t micros);
   void Settle(std::string_view project_id, std::string_view version_id,
               int64_t micros, bool ok);
   Result<void> HandleResult(const ProviderResult& result);
+  int64_t CapMicros(const ProjectConfig& project) const;
   Result<void> Resubmit(const JobRef& job, const Version& v);
   Result<void> MaybeFinish(std::string_view project_id);
   void Publish(std::string_view project_id, std::string_view type,
@@ -180,9 +206,8 @@ class Orchestrator final : public ResultSink {
   const Clock& clock_;
   IdSource ids_;
   OrchestratorOptions options_;
+  std::mutex starter_mu_;  // guards render_starter_ only
   FinalRenderStarter render_starter_;
-  std::recursive_mutex mu_;              // one step at a time per process
-  std::vector<Event>* trail_ = nullptr;  // where Move records (under mu_)
 };
 
 }  // namespace miri

@@ -116,7 +116,7 @@ Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id,
       return true;
     }
     if (!polled || !*polled) return false;  // unreachable or running
-    RETURN_IF_ERROR(HandleResult(**polled), "result");
+    RETURN_IF_ERROR(Apply(**polled), "result");
     return true;
   }
   // Recorded: pick the job up here (a no-op on the instance that sent it).
@@ -128,17 +128,16 @@ Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id,
   }
   auto polled = video ? videos_.Poll(job->job_id) : images_.Poll(job->job_id);
   if (!polled && polled.error().code == ErrorCode::kNotFound) {
-    RETURN_IF_ERROR(HandleResult(Lost(*job, polled.error())), "lost job");
+    RETURN_IF_ERROR(Apply(Lost(*job, polled.error())), "lost job");
     return true;
   }
   if (!polled || !*polled) return false;
-  RETURN_IF_ERROR(HandleResult(**polled), "result");
+  RETURN_IF_ERROR(Apply(**polled), "result");
   return true;
 }
 
 Result<int> Orchestrator::Reconcile(std::string_view project_id,
                                     bool ignore_age) {
-  std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
                    "reconciling");
   int acted = 0;

@@ -345,7 +345,11 @@ TEST_F(OrchestratorTest, AuditThatCannotBeFixedEndsInFailedWithFindings) {
 }
 
 TEST_F(OrchestratorTest, BudgetCapStopsPaidDispatch) {
-  Start({}, {}, /*image_price=*/3'000'000);  // $3 an image, cap $5
+  // $3 an image, cap $5. Jobs stay queued: a settled result (the local
+  // provider charges nothing) would give the first reservation back.
+  local::LocalProviderOptions queued;
+  queued.start_paused = true;
+  Start(queued, {}, /*image_price=*/3'000'000);
   CreateProject();
   Result<CostForecast> f = orchestrator_->Forecast(project_.project_id);
   ASSERT_TRUE(f);

@@ -38,16 +38,18 @@ test("webhook on A reaches a client on B; after B dies the client resyncs from A
   const socket = io(lb.url, { transports: ["websocket"], auth: { token: TOKEN },
                               reconnectionDelay: 100, reconnectionDelayMax: 300, timeout: 5000 });
   let connects = 0;
+  let subscribed = 0;  // acknowledged subscriptions (one per connect)
   socket.on("SHOT_UPDATED", apply);
   socket.on("connect", async () => {
     connects++;
     await socket.timeout(3000).emitWithAck("subscribe", { projectId: PROJECT_ID });
+    subscribed++;
     // On every (re)connect: refetch what may have been missed.
     const missed = await api(lb.url, "GET", `/api/projects/${PROJECT_ID}/events?after=${lastSeq}`);
     missed.json.events.forEach(apply);
   });
-  await waitFor("first connect", () => connects === 1);
-  await new Promise((r) => setTimeout(r, 200));  // the subscribe ack landed
+  // The server acknowledged the subscription: B relays from now on.
+  await waitFor("first subscription acknowledged", () => subscribed === 1);
 
   // 1. Webhook to A -> redis -> B -> client.
   let r = await webhook(a.url, "fal", { shotId: "sh1", versionId: versions.sh1, id: "m1",

@@ -66,7 +66,7 @@ test("kill -9 mid-flight: a restarted instance finishes the work once", async (t
   };
 
   // Phase 1: images in flight.
-  const a = await start({});  // paused local providers (helpers' default)
+  const a = await start({ MIRI_LOCAL_PROVIDERS: "paused" });  // jobs never start
   const imageVersions = await seedProject(a.url, SHOTS);
   assert.ok(await allIn(a.url, "GENERATING_IMAGE"));
   await kill9(a);

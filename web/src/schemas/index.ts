@@ -266,7 +266,7 @@ export const BudgetSchema = z.object({
 });
 export type Budget = z.infer<typeof BudgetSchema>;
 
-/** SHOT_UPDATED / PROJECT_UPDATED payload (EventPayload in shot_commands.cc). */
+/** SHOT_UPDATED / PROJECT_UPDATED payload (EventPayload in src/domain/event_payload.cc). */
 export const EventPayloadSchema = z.object({
   projectId: UuidSchema,
   seq: z.number().int().min(0),

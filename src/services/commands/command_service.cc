@@ -1,0 +1,287 @@
+#include "services/commands/command_service.h"
+
+#include <utility>
+
+#include "domain/audit.h"
+#include "domain/event_payload.h"
+#include "domain/text.h"
+#include "services/orchestration/requests.h"
+
+namespace miri {
+namespace {
+
+// A refused transition names the rule in a field issue the API returns.
+Error NameTheRule(Error e) {
+  if (e.code == ErrorCode::kFailedPrecondition && e.issues.empty()) {
+    e.issues.push_back({"status", e.message});
+  }
+  return e;
+}
+
+constexpr size_t kMaxUserText = 2000;
+
+// Free text a person sends: present, bounded, UTF-8 (it becomes event
+// causes and prompt text). The screen of what it asks for comes after.
+Result<void> RequireText(std::string_view field, const std::string& text) {
+  if (text.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "missing " + std::string(field),
+                     {{std::string(field), "required, non-empty"}});
+  }
+  if (text.size() > kMaxUserText) {
+    return MakeError(ErrorCode::kInvalidArgument, "text too long",
+                     {{std::string(field), "at most 2000 bytes"}});
+  }
+  if (!IsValidUtf8(text)) {
+    return MakeError(ErrorCode::kInvalidArgument, "text is not UTF-8",
+                     {{std::string(field), "must be UTF-8 text"}});
+  }
+  return {};
+}
+
+bool Dispatched(ShotStatus s) {
+  return s == ShotStatus::kGeneratingImage || s == ShotStatus::kRefining ||
+         s == ShotStatus::kGeneratingVideo;
+}
+
+}  // namespace
+
+CommandService::CommandService(Store& store, EventBus& bus, const Clock& clock,
+                               Orchestrator& orchestrator)
+    : store_(store), bus_(bus), clock_(clock), orchestrator_(orchestrator) {}
+
+void CommandService::SetRenderStarter(RenderStarter starter) {
+  {
+    std::lock_guard lock(mu_);
+    start_render_ = starter;
+  }
+  orchestrator_.SetFinalRenderStarter(std::move(starter));
+}
+
+Result<CommandOutcome> CommandService::Run(
+    std::string_view shot_id, const std::function<Result<ShotStep>()>& step) {
+  Result<ShotStep> done = step();
+  if (!done) return tl::unexpected(NameTheRule(std::move(done).error()));
+  CommandOutcome out;
+  for (Event& e : done->events) {
+    if (e.shot_id == shot_id) out.events.push_back(std::move(e));
+  }
+  out.version_id = done->version_id;
+  out.duplicate = out.events.empty();
+  out.dispatched = Dispatched(done->status);
+  for (const Finding& f : done->findings) {
+    out.note += (out.note.empty() ? "" : "; ") + f.rule_id + ": " + f.message;
+  }
+  return out;
+}
+
+Result<CommandOutcome> CommandService::Generate(
+    std::string_view project_id, std::string_view shot_id,
+    const std::optional<std::string>& prompt_override, const std::string& key) {
+  if (prompt_override) {
+    RETURN_IF_ERROR(RequireText("promptOverride", *prompt_override),
+                    "generate");
+    RETURN_IF_ERROR(RequireSafePromptText("promptOverride", *prompt_override),
+                    "generate");
+  }
+  return Run(shot_id, [&] {
+    return orchestrator_.Generate(project_id, shot_id, prompt_override, key);
+  });
+}
+
+Result<CommandOutcome> CommandService::Approve(std::string_view project_id,
+                                               std::string_view shot_id,
+                                               const std::string& key) {
+  return Run(shot_id,
+             [&] { return orchestrator_.Approve(project_id, shot_id, key); });
+}
+
+Result<CommandOutcome> CommandService::Reject(std::string_view project_id,
+                                              std::string_view shot_id,
+                                              const std::string& reason,
+                                              const std::string& key) {
+  RETURN_IF_ERROR(RequireText("reason", reason), "reject");
+  return Run(shot_id, [&] {
+    return orchestrator_.Reject(project_id, shot_id, reason, key);
+  });
+}
+
+Result<CommandOutcome> CommandService::Refine(
+    std::string_view project_id, std::string_view shot_id,
+    const std::string& instruction, const std::optional<std::string>& mask_blob,
+    const std::string& key) {
+  RETURN_IF_ERROR(RequireText("instruction", instruction), "refine");
+  return Run(shot_id, [&] {
+    return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob,
+                                key);
+  });
+}
+
+Result<CommandOutcome> CommandService::ApplyProviderResult(
+    const WebhookResult& r) {
+  ASSIGN_OR_RETURN(Version v, store_.GetVersion(r.project_id, r.version_id),
+                   "webhook");
+  if (v.shot_id != r.shot_id) {
+    // The signed URL names the job; a version of another shot is not it.
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "version " + r.version_id + " is not a version of shot " + r.shot_id,
+        {{"versionId", "not a version of shot " + r.shot_id}});
+  }
+  ProviderResult result;
+  result.provider = r.provider;
+  result.job_id = Orchestrator::JobId(r.project_id, r.version_id);
+  result.provider_request_id = r.request_id;
+  result.status = r.ok ? ProviderResult::Status::kSucceeded
+                       : ProviderResult::Status::kFailed;
+  result.output_blobs = v.outputs;
+  result.error = r.detail;
+  // The generic delivery carries no price: the job costs what was
+  // reserved for it.
+  if (auto ledger = store_.ListLedger(r.project_id); ledger) {
+    for (const LedgerEntry& e : *ledger) {
+      if (e.kind == LedgerKind::kReserve && e.version_id == r.version_id) {
+        result.cost_micros = e.amount_micros;
+      }
+    }
+  }
+  return Run(r.shot_id, [&]() -> Result<ShotStep> {
+    Result<ShotStep> step = orchestrator_.Apply(result);
+    if (!step && step.error().code == ErrorCode::kFailedPrecondition &&
+        !step.error().issues.empty() &&
+        step.error().issues.front().path == "outputs") {
+      // Not stored yet: nothing moved; the sender retries the delivery.
+      Error e = std::move(step).error();
+      e.code = ErrorCode::kUnavailable;
+      return tl::unexpected(std::move(e));
+    }
+    return step;
+  });
+}
+
+Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
+                                                  const PlanCommit& plan) {
+  PlanCommit commit = plan;
+  if (commit.at.empty()) commit.at = clock_.NowIso();
+  Event e;
+  e.from = std::string(ProjectStatusName(ProjectStatus::kAudioAnalysis));
+  e.to = std::string(ProjectStatusName(ProjectStatus::kPlanned));
+  e.cause = "plan committed";
+  e.at = commit.at;
+  e.idempotency_key = "plan:" + std::string(project_id);
+  commit.project_event = e;
+  Result<std::optional<Event>> r = store_.CommitPlan(project_id, commit);
+  if (!r) return tl::unexpected(NameTheRule(std::move(r).error()));
+  CommandOutcome out;
+  if (*r) {
+    Announce(project_id, **r);
+    out.events.push_back(**r);
+  }
+  // The shots' creation events: announced so open dashboards refetch.
+  (void)bus_.Publish(BusMessage{
+      std::string(project_id), std::string(kProjectUpdated),
+      nlohmann::json{{"projectId", project_id}, {"plan", "committed"}}.dump()});
+  return out;
+}
+
+Result<CommandOutcome> CommandService::StartFinalRender(
+    std::string_view project_id, const std::string& key) {
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   store_.GetProjectStatus(project_id), "render");
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "render");
+  std::vector<FieldIssue> issues;
+  if (shots.empty())
+    issues.push_back({"shots", "the project has no shots yet"});
+  for (const Shot& s : shots) {
+    if (s.status != ShotStatus::kCompleted) {
+      issues.push_back(
+          {"shots." + s.shot_id, "is " + std::string(ShotStatusName(s.status)) +
+                                     "; every shot must be COMPLETED"});
+    }
+  }
+  std::string cause = "final render requested";
+  if (status == ProjectStatus::kFailed) {
+    // FAILED -> FINAL_RENDER is a retry of a failed render, nothing else:
+    // a project that failed earlier in its life is not rendered.
+    ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id),
+                     "render");
+    const Event* failed = nullptr;
+    for (const Event& old : events) {
+      if (!old.is_shot_event()) failed = &old;
+    }
+    const std::string final_render(
+        ProjectStatusName(ProjectStatus::kFinalRender));
+    if (failed == nullptr || failed->from != final_render) {
+      issues.push_back(
+          {"status", "the project failed in " +
+                         (failed && failed->from ? *failed->from : "(new)") +
+                         " (" + (failed ? failed->cause : "") +
+                         "); only a failed render can be tried again"});
+    } else {
+      cause = "render again after: " + failed->cause;
+    }
+  }
+  Event e;
+  e.from = status ? std::optional(std::string(ProjectStatusName(*status)))
+                  : std::nullopt;
+  e.to = std::string(ProjectStatusName(ProjectStatus::kFinalRender));
+  e.cause = cause;
+  e.idempotency_key = key;
+  if (!issues.empty()) {
+    // A repeat after the render started is a duplicate, not an error.
+    auto events = store_.ListEvents(project_id);
+    if (events) {
+      for (const Event& old : *events) {
+        if (old.idempotency_key == key) {
+          return CommandOutcome{{old}, {}, true, false, ""};
+        }
+      }
+    }
+    const bool shots_missing = issues.front().path != "status";
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        shots_missing ? "every shot must be COMPLETED before the final render"
+                      : "only a failed render can be tried again",
+        std::move(issues));
+  }
+  ASSIGN_OR_RETURN(AppendEventResult r, AppendAndPublish(project_id, e),
+                   "render");
+  CommandOutcome out{{r.event}, {}, r.duplicate, false, ""};
+  if (!r.duplicate) {
+    RenderStarter start;
+    {
+      std::lock_guard lock(mu_);
+      start = start_render_;
+    }
+    if (start) {
+      start(std::string(project_id));
+      out.dispatched = true;
+      out.note = "the render worker started";
+    } else {
+      out.note = "no render worker here: run `miri render --project " +
+                 std::string(project_id) + "`";
+    }
+  }
+  return out;
+}
+
+void CommandService::Announce(std::string_view project_id, const Event& e) {
+  // The store is the truth; a lost notification is repaired by clients
+  // refetching on a seq gap or a RESYNC, so a bus failure is not fatal.
+  (void)bus_.Publish(BusMessage{
+      std::string(project_id),
+      std::string(e.is_shot_event() ? kShotUpdated : kProjectUpdated),
+      EventPayload(project_id, e).dump()});
+}
+
+Result<AppendEventResult> CommandService::AppendAndPublish(
+    std::string_view project_id, Event event) {
+  if (event.at.empty()) event.at = clock_.NowIso();
+  auto r = store_.AppendEvent(project_id, event);
+  if (!r) return tl::unexpected(NameTheRule(std::move(r).error()));
+  if (!r->duplicate) Announce(project_id, r->event);
+  return r;
+}
+
+}  // namespace miri

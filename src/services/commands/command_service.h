@@ -1,0 +1,122 @@
+// CommandService: every command a person or a provider sends about a
+// project's shots, whichever route it arrives by (REST, the dashboard, the
+// CLI, fal's and Kling's webhooks, Standard Webhooks, local providers and
+// the reconciler's polls). Shot commands and provider results run the
+// Orchestrator's one path (audit, budget, dispatch, output check, ledger,
+// auto-approval, final render); plan commits and render starts are single
+// atomic store steps.
+//
+// Guarantees:
+// - A refused command (4xx of any kind) writes nothing: no version, event,
+//   reservation or job.
+// - A repeated command with the same idempotency key returns the original
+//   outcome (duplicate = true) once the first attempt completed; a first
+//   attempt that stopped part-way is resumed, never reported as done.
+// Thread-safety: all methods may be called from any thread; no lock is held
+// across provider calls (the store orders the steps).
+#ifndef MIRI_SERVICES_COMMANDS_COMMAND_SERVICE_H_
+#define MIRI_SERVICES_COMMANDS_COMMAND_SERVICE_H_
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/project.h"
+#include "domain/records.h"
+#include "ports/clock.h"
+#include "ports/event_bus.h"
+#include "ports/store.h"
+#include "services/orchestration/orchestrator.h"
+
+namespace miri {
+
+struct CommandOutcome {
+  std::vector<Event> events;  // appended by this call (none: a repeat)
+  std::optional<std::string> version_id;
+  bool duplicate = false;
+  bool dispatched = false;  // a provider or the render worker has the work
+  std::string note;         // findings and what happened, in words
+};
+
+// A provider's result delivered through the generic (Standard Webhooks)
+// route: the job named by project, shot and version in the signed URL.
+struct WebhookResult {
+  std::string provider;  // "fal" or "kling"
+  std::string project_id;
+  std::string shot_id;
+  std::string version_id;
+  bool ok = true;
+  std::string request_id;  // the provider's id
+  std::string detail;      // error text or output summary
+};
+
+class CommandService {
+ public:
+  // Starts the render of a project that moved to FINAL_RENDER (a worker
+  // thread, a Cloud Run job execution, or a call in `miri produce`).
+  using RenderStarter = std::function<void(const std::string& project_id)>;
+
+  CommandService(Store& store, EventBus& bus, const Clock& clock,
+                 Orchestrator& orchestrator);
+
+  // Also given to the orchestrator: a project whose last clip arrives
+  // starts its render the same way as one a person starts.
+  void SetRenderStarter(RenderStarter starter);
+
+  // prompt_override replaces the shot's description as the prompt subject.
+  Result<CommandOutcome> Generate(
+      std::string_view project_id, std::string_view shot_id,
+      const std::optional<std::string>& prompt_override,
+      const std::string& key);
+  Result<CommandOutcome> Approve(std::string_view project_id,
+                                 std::string_view shot_id,
+                                 const std::string& key);
+  Result<CommandOutcome> Reject(std::string_view project_id,
+                                std::string_view shot_id,
+                                const std::string& reason,
+                                const std::string& key);
+  Result<CommandOutcome> Refine(std::string_view project_id,
+                                std::string_view shot_id,
+                                const std::string& instruction,
+                                const std::optional<std::string>& mask_blob,
+                                const std::string& key);
+  // The generic webhook: the same steps as every other result. The version
+  // must belong to the shot the URL names (INVALID_ARGUMENT otherwise);
+  // an output that is not stored yet moves nothing (UNAVAILABLE: the
+  // provider retries the delivery).
+  Result<CommandOutcome> ApplyProviderResult(const WebhookResult& r);
+
+  // Commits the director's plan: AUDIO_ANALYSIS -> PLANNED with every
+  // shot in DRAFT, exactly once per project (Store::CommitPlan). A second
+  // commit is FAILED_PRECONDITION naming the plan that won.
+  Result<CommandOutcome> CommitPlan(std::string_view project_id,
+                                    const PlanCommit& plan);
+
+  // PLANNED (or RENDERED, or FAILED in its render) -> FINAL_RENDER once
+  // every shot is COMPLETED, and the render starts.
+  Result<CommandOutcome> StartFinalRender(std::string_view project_id,
+                                          const std::string& key);
+
+  // Appends one project event and publishes it (project creation).
+  Result<AppendEventResult> AppendAndPublish(std::string_view project_id,
+                                             Event event);
+
+ private:
+  Result<CommandOutcome> Run(std::string_view shot_id,
+                             const std::function<Result<ShotStep>()>& step);
+  void Announce(std::string_view project_id, const Event& e);
+
+  Store& store_;
+  EventBus& bus_;
+  const Clock& clock_;
+  Orchestrator& orchestrator_;
+  std::mutex mu_;  // guards start_render_ only
+  RenderStarter start_render_;
+};
+
+}  // namespace miri
+
+#endif  // MIRI_SERVICES_COMMANDS_COMMAND_SERVICE_H_

@@ -1,0 +1,260 @@
+// Every command with a store fault at each of its writes (testing/
+// faulty_store.h), both before the write and after it (the answer lost),
+// then repeated with the same key: the end state is the state of a run
+// without the fault, and nothing is sent to a provider twice. The LevelDB
+// way: inject the fault, check the invariant.
+#include "services/commands/command_service.h"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include <gtest/gtest.h>
+
+#include "adapters/inproc_bus/inproc_bus.h"
+#include "adapters/local/local_image_generator.h"
+#include "adapters/local/local_video_generator.h"
+#include "adapters/local/local_vision_analyzer.h"
+#include "adapters/localfs/localfs_blob_store.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "testing/faulty_store.h"
+#include "testing/store_fixtures.h"
+
+namespace miri {
+namespace {
+
+using ::miri::testing::FaultyStore;
+using ::miri::testing::SamplePlan;
+using ::miri::testing::SampleProject;
+
+enum class Command { kGenerate, kApprove, kRefine };
+
+std::string Name(Command c) {
+  switch (c) {
+    case Command::kGenerate:
+      return "generate";
+    case Command::kApprove:
+      return "approve";
+    case Command::kRefine:
+      return "refine";
+  }
+  return "?";
+}
+
+// What a run leaves behind, without the parts that are random per run.
+struct EndState {
+  ShotStatus status = ShotStatus::kDraft;
+  std::vector<std::string> versions;
+  std::vector<std::tuple<std::string, std::string, std::string>> events;
+  std::set<std::pair<std::string, int>> ledger;
+  int images_sent = 0;
+  int clips_sent = 0;
+  friend bool operator==(const EndState&, const EndState&) = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const EndState& s) {
+  os << ShotStatusName(s.status) << ", " << s.versions.size() << " versions, "
+     << s.events.size() << " events, " << s.ledger.size()
+     << " ledger entries, images sent " << s.images_sent << ", clips sent "
+     << s.clips_sent;
+  for (const auto& [to, version, key] : s.events) {
+    os << "\n  " << to << " " << version << " " << key;
+  }
+  for (const auto& [id, kind] : s.ledger)
+    os << "\n  ledger " << id << " " << kind;
+  return os;
+}
+
+// One instance on a fresh SQLite file: the faulty store in front of it,
+// local providers that hold their results for the reconciler's polls.
+class Instance {
+ public:
+  explicit Instance(const std::filesystem::path& dir) : dir_(dir) {
+    std::filesystem::create_directories(dir);
+    real_ = std::move(*SqliteStore::Open((dir / "miri.db").string()));
+    faulty_ = std::make_unique<FaultyStore>(*real_);
+    blobs_ = std::move(*LocalFsBlobStore::Open(dir / "blobs"));
+    local::LocalProviderOptions held;
+    held.deliver_results = false;
+    images_ = std::make_unique<local::LocalImageGenerator>(blobs_.get(),
+                                                           nullptr, held);
+    local::LocalVideoOptions video;
+    video.provider = held;
+    video.scratch_dir = dir;
+    videos_ = std::make_unique<local::LocalVideoGenerator>(blobs_.get(),
+                                                           nullptr, video);
+    vision_ = std::make_unique<local::LocalVisionAnalyzer>(blobs_.get());
+    OrchestratorOptions options;
+    options.image_width = 160;
+    options.image_height = 90;
+    options.video_fps = 4;
+    orchestrator_ = std::make_unique<Orchestrator>(
+        *faulty_, *blobs_, &bus_, *images_, *videos_, *vision_, nullptr, clock_,
+        [this] { return "i" + std::to_string(++ids_); }, options);
+    commands_ = std::make_unique<CommandService>(*faulty_, bus_, clock_,
+                                                 *orchestrator_);
+  }
+  ~Instance() {
+    commands_.reset();
+    orchestrator_.reset();
+    images_.reset();
+    videos_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A planned project with one shot showing Miri.
+  void Plan() {
+    ProjectConfig p = SampleProject();
+    project_ = p.project_id;
+    ASSERT_TRUE(real_->CreateProject(p));
+    Event e;
+    e.to = "AUDIO_ANALYSIS";
+    e.cause = "test";
+    e.at = "2026-03-02T10:15:04Z";
+    e.idempotency_key = "create";
+    ASSERT_TRUE(real_->AppendEvent(project_, e));
+    PlanCommit plan = SamplePlan("sh", 1);
+    plan.shots[0].description = "Miri at a rainy window";
+    ASSERT_TRUE(commands_->CommitPlan(project_, plan));
+  }
+
+  // Polls the held results until the shot stops moving (bounded).
+  void Settle() {
+    ShotStatus last = Status();
+    for (int round = 0; round < 3000; ++round) {
+      ASSERT_TRUE(orchestrator_->Reconcile(project_, /*ignore_age=*/true));
+      ShotStatus now = Status();
+      const bool waiting = now == ShotStatus::kGeneratingImage ||
+                           now == ShotStatus::kRefining ||
+                           now == ShotStatus::kGeneratingVideo;
+      if (!waiting && now == last) return;
+      last = now;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL() << "the shot never settled: " << ShotStatusName(Status());
+  }
+
+  // Brings the shot to where `c` applies, without faults.
+  void Before(Command c) {
+    Plan();
+    if (c == Command::kGenerate) return;
+    ASSERT_TRUE(commands_->Generate(project_, "sh-0", std::nullopt, "g"));
+    Settle();
+    ASSERT_EQ(Status(), ShotStatus::kAwaitingApproval);
+  }
+
+  Result<CommandOutcome> Run(Command c) {
+    switch (c) {
+      case Command::kGenerate:
+        return commands_->Generate(project_, "sh-0", std::nullopt, "key");
+      case Command::kApprove:
+        return commands_->Approve(project_, "sh-0", "key");
+      case Command::kRefine:
+        return commands_->Refine(project_, "sh-0", "warmer light", std::nullopt,
+                                 "key");
+    }
+    return MakeError(ErrorCode::kInternal, "unknown command");
+  }
+
+  ShotStatus Status() { return real_->GetShot(project_, "sh-0")->status; }
+
+  EndState State() {
+    EndState s;
+    s.status = Status();
+    const std::vector<Version> versions =
+        real_->ListVersions(project_, "sh-0").value();
+    for (const Version& v : versions) {
+      s.versions.push_back(v.version_id);
+    }
+    const std::vector<Event> log =
+        static_cast<Store&>(*real_).ListEvents(project_).value();
+    for (const Event& e : log) {
+      s.events.emplace_back(e.to, e.version_id.value_or(""), e.idempotency_key);
+    }
+    const std::vector<LedgerEntry> ledger = real_->ListLedger(project_).value();
+    for (const LedgerEntry& e : ledger) {
+      s.ledger.emplace(e.entry_id, static_cast<int>(e.kind));
+    }
+    s.images_sent = images_->runner().jobs_started();
+    s.clips_sent = videos_->runner().jobs_started();
+    return s;
+  }
+
+  FaultyStore& faulty() { return *faulty_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> real_;
+  std::unique_ptr<FaultyStore> faulty_;
+  std::unique_ptr<LocalFsBlobStore> blobs_;
+  InProcessBus bus_;
+  SystemClock clock_;
+  std::atomic<int> ids_{0};
+  std::unique_ptr<local::LocalImageGenerator> images_;
+  std::unique_ptr<local::LocalVideoGenerator> videos_;
+  std::unique_ptr<local::LocalVisionAnalyzer> vision_;
+  std::unique_ptr<Orchestrator> orchestrator_;
+  std::unique_ptr<CommandService> commands_;
+  std::string project_;
+};
+
+std::filesystem::path FreshDir() {
+  return std::filesystem::temp_directory_path() /
+         ("miri-faults-" + std::to_string(std::random_device{}()));
+}
+
+class CommandFaultTest : public ::testing::TestWithParam<Command> {};
+
+TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
+  const Command command = GetParam();
+  // The run without a fault: its writes are the steps to break.
+  EndState want;
+  int writes = 0;
+  {
+    Instance clean(FreshDir());
+    clean.Before(command);
+    const int before = clean.faulty().writes();
+    auto r = clean.Run(command);
+    ASSERT_TRUE(r) << r.error().ToString();
+    writes = clean.faulty().writes() - before;
+    clean.Settle();
+    want = clean.State();
+  }
+  ASSERT_GT(writes, 0);
+  for (int k = 1; k <= writes; ++k) {
+    for (FaultyStore::Mode mode :
+         {FaultyStore::Mode::kBefore, FaultyStore::Mode::kAfter}) {
+      SCOPED_TRACE(
+          Name(command) + ", fault at write " + std::to_string(k) +
+          (mode == FaultyStore::Mode::kAfter ? " (after)" : " (before)"));
+      Instance run(FreshDir());
+      run.Before(command);
+      run.faulty().Arm(k, mode);
+      auto first = run.Run(command);
+      run.faulty().Disarm();
+      ASSERT_TRUE(run.faulty().fired());
+      // The client saw an error (or, for a fault past the point of no
+      // return, the outcome): it sends the same request again.
+      auto again = run.Run(command);
+      ASSERT_TRUE(again) << again.error().ToString() << "; first: "
+                         << (first ? "ok" : first.error().ToString());
+      run.Settle();
+      EndState got = run.State();
+      EXPECT_EQ(got, want);
+      EXPECT_LE(got.images_sent, want.images_sent) << "an image sent twice";
+      EXPECT_LE(got.clips_sent, want.clips_sent) << "a clip sent twice";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Commands, CommandFaultTest,
+                         ::testing::Values(Command::kGenerate,
+                                           Command::kApprove, Command::kRefine),
+                         [](const auto& info) { return Name(info.param); });
+
+}  // namespace
+}  // namespace miri
