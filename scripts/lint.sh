@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks, run by .ci/run before the tests: C++ formatting
-# (clang-format, .clang-format), ESLint and tsc on the dashboard (web/).
+# (clang-format, .clang-format), ESLint, the generated API types (web/'s
+# openapi.gen.ts against src/http/openapi.json) and tsc on the dashboard.
 # Every step runs, prints its time, and a failing one is named at the end;
 # the exit status is non-zero if any failed. Needs clang-format and
 # web/node_modules: scripts/bootstrap.sh installs both.
@@ -61,6 +62,10 @@ run_step clang-format "C++ under src/ tests/ bench/ against .clang-format" \
 
 run_step eslint "web/: eslint . (typescript-eslint type-aware, react-hooks; web/eslint.config.js)" \
   "ESLint findings in web/; reproduce with: npm --prefix web run lint" check_web lint
+
+run_step openapi-types "web/: src/api/openapi.gen.ts is what src/http/openapi.json generates (openapi-typescript)" \
+  "the web's API types are stale against src/http/openapi.json; regenerate with: npm --prefix web run gen:api (then fix what tsc reports and commit web/src/api/openapi.gen.ts)" \
+  check_web check:api
 
 run_step tsc "web/: tsc --noEmit (src, its tests, the vite configs; TypeScript 7)" \
   "type errors in web/; reproduce with: npm --prefix web run typecheck" check_web typecheck
