@@ -1,8 +1,20 @@
-// The one place that talks HTTP to `miri serve`. Every reply is parsed with
-// its Zod schema (the contract); every 4xx/5xx becomes an ApiError that
-// keeps the server's words and the fields it named.
+// The one place that talks HTTP to `miri serve`. Calls name a route of the
+// OpenAPI document (routes.ts: checked by tsc against openapi.gen.ts); every
+// reply is parsed with its Zod schema (the contract); every 4xx/5xx becomes
+// an ApiError that keeps the server's words and the fields it named.
 import type { ZodType } from 'zod';
 import { ApiErrorBodySchema, UploadResultSchema, type FieldIssue, type UploadResult } from '../schemas';
+import type { components } from './openapi.gen';
+import {
+  toPath,
+  type JsonReply,
+  type MediaRoute,
+  type RequestParts,
+  type Route,
+  type RouteFor,
+  type UploadContentType,
+  type UploadRoute,
+} from './routes';
 
 export class ApiError extends Error {
   constructor(
@@ -27,12 +39,39 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+export type CommandMethod = 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * The API as the OpenAPI document declares it. A reply schema's type must
+ * be what the document says the route answers (`T extends JsonReply`), so a
+ * route that stops answering JSON, or changes its shape once the document
+ * describes it, fails tsc here.
+ */
 export interface Api {
-  get<T>(path: string, schema: ZodType<T>): Promise<T>;
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: ZodType<T>, idempotencyKey?: string): Promise<T>;
-  upload(path: string, body: Blob | string, contentType: string, options?: UploadOptions): Promise<UploadResult>;
+  get<R extends RouteFor<'GET'>, T extends JsonReply<R, 'GET'>>(route: R, parts: RequestParts<R, 'GET'>, schema: ZodType<T>): Promise<T>;
+  send<M extends CommandMethod, R extends RouteFor<M>, T extends JsonReply<R, M>>(
+    method: M,
+    route: R,
+    parts: RequestParts<R, M>,
+    schema: ZodType<T>,
+    idempotencyKey?: string,
+  ): Promise<T>;
+  upload<R extends UploadRoute>(
+    route: R,
+    parts: RequestParts<R, 'PUT'>,
+    body: Blob | string,
+    contentType: UploadContentType<R>,
+    options?: UploadOptions,
+  ): Promise<UploadResult>;
   /** Raw bytes (the song for the waveform). */
-  bytes(path: string): Promise<ArrayBuffer>;
+  bytes<R extends MediaRoute>(route: R, parts: RequestParts<R, 'GET'>): Promise<ArrayBuffer>;
+}
+
+/** The parts every request has, whatever its route (for code that handles any route). */
+interface AnyParts {
+  path?: Record<string, string | number | boolean>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
 }
 
 function errorFrom(status: number, statusText: string, text: string, what: string): ApiError {
@@ -44,7 +83,8 @@ function errorFrom(status: number, statusText: string, text: string, what: strin
   }
   const parsed = ApiErrorBodySchema.safeParse(body);
   if (parsed.success) {
-    const { code, message, issues } = parsed.data.error;
+    // What Zod accepts is an Error body as the OpenAPI document has it (tsc checks).
+    const { code, message, issues } = (parsed.data satisfies components['schemas']['Error']).error;
     return new ApiError(message, status, code, issues);
   }
   const detail = text.trim().slice(0, 200) || statusText;
@@ -71,7 +111,9 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
     const t = opts.token?.();
     return t ? { Authorization: `Bearer ${t}` } : {};
   };
-  async function call<T>(method: string, path: string, schema: ZodType<T>, body?: unknown, key?: string): Promise<T> {
+  async function call<T>(method: string, route: Route, parts: AnyParts, schema: ZodType<T>, key?: string): Promise<T> {
+    const path = toPath(route, parts);
+    const { body } = parts;
     const what = `${method} ${path}`;
     let res: Response;
     try {
@@ -99,8 +141,9 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
     return parseReply(schema, data, what);
   }
   return {
-    get: (path, schema) => call('GET', path, schema),
-    async bytes(path) {
+    get: (route, parts, schema) => call('GET', route, parts, schema),
+    async bytes(route, parts) {
+      const path = toPath(route, parts);
       let res: Response;
       try {
         res = await f(base + path, { headers: auth() });
@@ -110,8 +153,9 @@ export function createApi(opts: { base?: string; token?: () => string | null; fe
       if (!res.ok) throw errorFrom(res.status, res.statusText, await res.text(), `GET ${path}`);
       return res.arrayBuffer();
     },
-    send: (method, path, body, schema, key) => call(method, path, schema, body, key),
-    upload(path, body, contentType, options = {}) {
+    send: (method, route, parts, schema, key) => call(method, route, parts, schema, key),
+    upload(route, parts, body, contentType, options = {}) {
+      const path = toPath(route, parts);
       // XMLHttpRequest: fetch() reports no upload progress.
       return new Promise<UploadResult>((resolve, reject) => {
         const xhr = new XMLHttpRequest();

@@ -3,7 +3,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useServices } from '../app/services';
-import { projectPath } from '../projects/api';
 import { BudgetSchema } from '../schemas';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatUsd } from '../ui/format';
@@ -11,7 +10,7 @@ import { formatUsd } from '../ui/format';
 export function BudgetMeter({ projectId, compact = false }: { projectId: string; compact?: boolean }) {
   const { api, live } = useServices();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['budget', projectId], queryFn: () => api.get(`${projectPath(projectId)}/budget`, BudgetSchema) });
+  const q = useQuery({ queryKey: ['budget', projectId], queryFn: () => api.get('/api/projects/{projectId}/budget', { path: { projectId } }, BudgetSchema) });
   useEffect(
     () =>
       live.watch(projectId, (type) => {

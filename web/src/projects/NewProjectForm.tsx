@@ -9,7 +9,6 @@ import { href, navigate } from '../app/router';
 import { useApi } from '../app/services';
 import { AGENT_ROLES, MIRI_LORA, ProjectViewSchema, type AgentRole, type ProjectView } from '../schemas';
 import { describeError, ErrorNote, fieldErrors } from '../ui/ErrorNote';
-import { projectPath } from './api';
 import { rememberSong } from '../timeline/songSource';
 
 interface AgentRow {
@@ -24,9 +23,8 @@ const DEFAULT_AGENTS: Record<AgentRole, AgentRow> = {
   DIRECTOR: { modelString: 'gemini-2.5-pro', active: true },
 };
 
-export function lyricsContentType(name: string): string {
-  return name.toLowerCase().endsWith('.srt') ? 'application/x-subrip' : 'text/plain; charset=utf-8';
-}
+/** The OpenAPI document's media type for lyrics: LRC, SRT and plain text all go as text (the server tells them apart). */
+const LYRICS_TYPE = 'text/plain; charset=utf-8';
 
 function Field({ id, label, errors, children }: { id: string; label: string; errors: string[]; children: React.ReactNode }) {
   return (
@@ -55,7 +53,6 @@ export function NewProjectForm() {
   const [agents, setAgents] = useState(DEFAULT_AGENTS);
   const [song, setSong] = useState<File | null>(null);
   const [lyrics, setLyrics] = useState('');
-  const [lyricsName, setLyricsName] = useState('lyrics.txt');
   const [lyricsReadErr, setLyricsReadErr] = useState<string | null>(null);
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
   const [created, setCreated] = useState<ProjectView | null>(null);
@@ -73,22 +70,24 @@ export function NewProjectForm() {
           'POST',
           '/api/projects',
           {
-            projectName: name,
-            globalSettings: {
-              llmModel,
-              imageModel,
-              videoModel,
-              loraWeightsId: MIRI_LORA,
-              requireHumanApproval,
-              budgetCapUsd: Number(budget),
+            body: {
+              projectName: name,
+              globalSettings: {
+                llmModel,
+                imageModel,
+                videoModel,
+                loraWeightsId: MIRI_LORA,
+                requireHumanApproval,
+                budgetCapUsd: Number(budget),
+              },
+              agentConfigs: AGENT_ROLES.map((role) => ({
+                configId: role.toLowerCase().replace(/_/g, '-'),
+                role,
+                modelString: agents[role].modelString,
+                active: agents[role].active,
+                updatedAt: now,
+              })),
             },
-            agentConfigs: AGENT_ROLES.map((role) => ({
-              configId: role.toLowerCase().replace(/_/g, '-'),
-              role,
-              modelString: agents[role].modelString,
-              active: agents[role].active,
-              updatedAt: now,
-            })),
           },
           ProjectViewSchema,
           createKey,
@@ -100,14 +99,14 @@ export function NewProjectForm() {
         setStep('song');
         if (!song) throw new Error('choose the song (an MP3) first');
         setProgress({ loaded: 0, total: song.size });
-        await api.upload(`${projectPath(project.projectId)}/song`, song, 'audio/mpeg', {
+        await api.upload('/api/projects/{projectId}/song', { path: { projectId: project.projectId } }, song, 'audio/mpeg', {
           onProgress: (loaded, total) => setProgress({ loaded, total: total || song.size }),
         });
         setSongDone(true);
         rememberSong(project.projectId, song);
       }
       setStep('lyrics');
-      await api.upload(`${projectPath(project.projectId)}/lyrics`, lyrics, lyricsContentType(lyricsName));
+      await api.upload('/api/projects/{projectId}/lyrics', { path: { projectId: project.projectId } }, lyrics, LYRICS_TYPE);
       setStep(null);
       return project;
     },
@@ -242,7 +241,6 @@ export function NewProjectForm() {
             onChange={(e) => {
               const f = e.target.files?.[0];
               if (!f) return;
-              setLyricsName(f.name);
               setLyricsReadErr(null);
               f.text().then(setLyrics, (err: unknown) =>
                 setLyricsReadErr(`${f.name} could not be read: ${err instanceof Error ? err.message : String(err)}`),

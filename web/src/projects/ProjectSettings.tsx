@@ -4,7 +4,6 @@ import { useState, type FormEvent } from 'react';
 import { useApi } from '../app/services';
 import { ProjectViewSchema, type ProjectView } from '../schemas';
 import { ErrorNote, fieldErrors } from '../ui/ErrorNote';
-import { projectPath } from './api';
 
 export function ProjectSettings({ project }: { project: ProjectView }) {
   const api = useApi();
@@ -15,8 +14,11 @@ export function ProjectSettings({ project }: { project: ProjectView }) {
     mutationFn: () =>
       api.send(
         'PUT',
-        projectPath(project.projectId),
-        { projectName: name, globalSettings: gs, projectId: project.projectId, creationTimestamp: project.creationTimestamp },
+        '/api/projects/{projectId}',
+        {
+          path: { projectId: project.projectId },
+          body: { projectName: name, globalSettings: gs, projectId: project.projectId, creationTimestamp: project.creationTimestamp },
+        },
         ProjectViewSchema,
       ),
     onSuccess: (p) => qc.setQueryData(['project', project.projectId], p),

@@ -3,11 +3,9 @@ import { useEffect } from 'react';
 import { useApi, useServices } from '../app/services';
 import { ProjectListSchema, ProjectViewSchema } from '../schemas';
 
-export const projectPath = (id: string) => `/api/projects/${encodeURIComponent(id)}`;
-
 export function useProjects() {
   const api = useApi();
-  return useQuery({ queryKey: ['projects'], queryFn: () => api.get('/api/projects', ProjectListSchema) });
+  return useQuery({ queryKey: ['projects'], queryFn: () => api.get('/api/projects', {}, ProjectListSchema) });
 }
 
 /** The project, refetched when the server announces a change (status, settings) or after a reconnect. */
@@ -21,5 +19,5 @@ export function useProject(projectId: string) {
       }),
     [live, projectId, qc],
   );
-  return useQuery({ queryKey: ['project', projectId], queryFn: () => api.get(projectPath(projectId), ProjectViewSchema) });
+  return useQuery({ queryKey: ['project', projectId], queryFn: () => api.get('/api/projects/{projectId}', { path: { projectId } }, ProjectViewSchema) });
 }

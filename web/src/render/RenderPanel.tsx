@@ -5,8 +5,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { newKey } from '../api/client';
+import { mediaUrl } from '../api/routes';
 import { useServices } from '../app/services';
-import { projectPath, useProject } from '../projects/api';
+import { useProject } from '../projects/api';
 import { CommandOutcomeSchema, RenderProgressSchema, type RenderProgress } from '../schemas';
 import { useShotTable } from '../shots/useShotTable';
 import { ErrorNote } from '../ui/ErrorNote';
@@ -21,7 +22,8 @@ export const DOWNLOADS = [
   { ext: 'edl', label: 'Edit decision list (.edl)' },
 ] as const;
 
-export const renderUrl = (projectId: string, ext: string) => `${projectPath(projectId)}/render/${ext}`;
+export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext']) =>
+  mediaUrl('/api/projects/{projectId}/render/{format}', { path: { projectId, format } });
 
 function fileName(name: string | undefined, ext: string): string {
   const base = (name ?? 'miri').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-') || 'miri';
@@ -33,7 +35,7 @@ export function RenderPanel({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
   const table = useShotTable(projectId);
   const [progress, setProgress] = useState<RenderProgress | null>(null);
-  const start = useMutation({ mutationFn: () => api.send('POST', `${projectPath(projectId)}/render`, {}, CommandOutcomeSchema, newKey()) });
+  const start = useMutation({ mutationFn: () => api.send('POST', '/api/projects/{projectId}/render', { path: { projectId } }, CommandOutcomeSchema, newKey()) });
   useEffect(
     () =>
       live.watch(projectId, (type, payload) => {

@@ -4,7 +4,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { newKey } from '../api/client';
 import { useServices } from '../app/services';
-import { projectPath } from '../projects/api';
 import { RuleListSchema, RuleViewSchema } from '../schemas';
 import { blobUrl } from '../shots/ShotDetail';
 import { ErrorNote } from '../ui/ErrorNote';
@@ -12,10 +11,9 @@ import { ErrorNote } from '../ui/ErrorNote';
 export function Rulebook({ projectId }: { projectId: string }) {
   const { api, live } = useServices();
   const qc = useQueryClient();
-  const base = `${projectPath(projectId)}/rules`;
-  const rules = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(base, RuleListSchema) });
+  const rules = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get('/api/projects/{projectId}/rules', { path: { projectId } }, RuleListSchema) });
   const deactivate = useMutation({
-    mutationFn: (ruleId: string) => api.send('POST', `${base}/${encodeURIComponent(ruleId)}/deactivate`, {}, RuleViewSchema, newKey()),
+    mutationFn: (ruleId: string) => api.send('POST', '/api/projects/{projectId}/rules/{ruleId}/deactivate', { path: { projectId, ruleId } }, RuleViewSchema, newKey()),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['rules', projectId] }),
   });
   // A rejection makes a rule: refresh when a shot goes back to DRAFT.

@@ -4,14 +4,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type MouseEvent, type PointerEvent } from 'react';
 import { useApi } from '../app/services';
-import { projectPath } from '../projects/api';
 import { MotionBrushSchema } from '../schemas';
 import { ErrorNote } from '../ui/ErrorNote';
 import { addPoint, emptyBrush, finishTrajectory, fromServer, removeTrajectory, toServer, type BrushState } from './motionBrush';
 
 export function MotionBrushEditor({ projectId, shotId, imageUrl }: { projectId: string; shotId: string; imageUrl?: string }) {
   const api = useApi();
-  const path = `${projectPath(projectId)}/shots/${encodeURIComponent(shotId)}/motion-brush`;
+  const route = '/api/projects/{projectId}/shots/{shotId}/motion-brush';
+  const path = { projectId, shotId };
   const [state, setState] = useState<BrushState | null>(null);
   const [mode, setMode] = useState<'trajectory' | 'static'>('trajectory');
   const [msg, setMsg] = useState<string | null>(null);
@@ -19,9 +19,9 @@ export function MotionBrushEditor({ projectId, shotId, imageUrl }: { projectId: 
   const dragStart = useRef<{ x: number; y: number } | null>(null);
   const svg = useRef<SVGSVGElement>(null);
 
-  const loaded = useQuery({ queryKey: ['motionBrush', projectId, shotId], queryFn: () => api.get(path, MotionBrushSchema) });
+  const loaded = useQuery({ queryKey: ['motionBrush', projectId, shotId], queryFn: () => api.get(route, { path }, MotionBrushSchema) });
   const s = state ?? (loaded.data ? fromServer(loaded.data) : emptyBrush);
-  const save = useMutation({ mutationFn: () => api.send('PUT', path, toServer(s), MotionBrushSchema) });
+  const save = useMutation({ mutationFn: () => api.send('PUT', route, { path, body: toServer(s) }, MotionBrushSchema) });
 
   const update = (r: BrushState | string) => {
     if (typeof r === 'string') setMsg(r);

@@ -7,9 +7,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { newKey } from '../api/client';
+import { mediaUrl } from '../api/routes';
 import { href } from '../app/router';
 import { useApi } from '../app/services';
-import { projectPath } from '../projects/api';
 import { CommandOutcomeSchema, EventListSchema, RuleListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
@@ -19,7 +19,7 @@ import { chatLog, shotMedia } from './shotMedia';
 import { useShotTable } from './useShotTable';
 
 export function blobUrl(projectId: string, key: string): string {
-  return `${projectPath(projectId)}/blob?key=${encodeURIComponent(key)}`;
+  return mediaUrl('/api/projects/{projectId}/blob', { path: { projectId }, query: { key } });
 }
 
 function Outcome({ outcome }: { outcome?: CommandOutcome }) {
@@ -37,15 +37,15 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   const api = useApi();
   const qc = useQueryClient();
   const uid = useId();
-  const base = `${projectPath(projectId)}/shots/${encodeURIComponent(shotId)}`;
+  const path = { projectId, shotId };
   const table = useShotTable(projectId);
-  const shotQ = useQuery({ queryKey: ['shot', projectId, shotId], queryFn: () => api.get(base, ShotSchema) });
+  const shotQ = useQuery({ queryKey: ['shot', projectId, shotId], queryFn: () => api.get('/api/projects/{projectId}/shots/{shotId}', { path }, ShotSchema) });
   const live = table.state.shots.find((s) => s.shotId === shotId);
   const shot = live ?? shotQ.data;
   const versionCount = shot?.versions.length ?? 0;
   const versionsQ = useQuery({
     queryKey: ['versions', projectId, shotId, versionCount],
-    queryFn: () => api.get(`${base}/versions`, VersionListSchema),
+    queryFn: () => api.get('/api/projects/{projectId}/shots/{shotId}/versions', { path }, VersionListSchema),
   });
   const versions = versionsQ.data?.versions ?? [];
   const status = shot?.status;
@@ -60,13 +60,13 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   // Why the shot failed: the cause of its last move to FAILED.
   const failureQ = useQuery({
     queryKey: ['shotFailure', projectId, shotId, versionCount],
-    queryFn: () => api.get(`${projectPath(projectId)}/events?after=0&limit=10000`, EventListSchema),
+    queryFn: () => api.get('/api/projects/{projectId}/events', { path: { projectId }, query: { after: 0, limit: 10000 } }, EventListSchema),
     enabled: status === 'FAILED',
     select: (l) => l.events.filter((e) => e.shotId === shotId && e.to === 'FAILED').at(-1)?.cause,
   });
   const latestImage = media.image;
   const latestVideo = media.video;
-  const rulesQ = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get(`${projectPath(projectId)}/rules`, RuleListSchema) });
+  const rulesQ = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get('/api/projects/{projectId}/rules', { path: { projectId } }, RuleListSchema) });
   const rules = rulesQ.data?.rules ?? [];
   const ownVersions = new Set(versions.map((v) => v.versionId));
   const learned = rules.filter((r) => r.sourceVersionId !== undefined && ownVersions.has(r.sourceVersionId));
@@ -82,14 +82,24 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
     void qc.invalidateQueries({ queryKey: ['rules', projectId] });
     void qc.invalidateQueries({ queryKey: ['budget', projectId] });
   };
-  const command = (path: string, body: unknown) => api.send('POST', path, body, CommandOutcomeSchema, newKey());
   const generate = useMutation({
-    mutationFn: () => command('/api/shots/generate', { projectId, shotId, ...(override.trim() ? { promptOverride: override.trim() } : {}) }),
+    mutationFn: () =>
+      api.send(
+        'POST',
+        '/api/shots/generate',
+        { body: { projectId, shotId, ...(override.trim() ? { promptOverride: override.trim() } : {}) } },
+        CommandOutcomeSchema,
+        newKey(),
+      ),
     onSuccess: after,
   });
-  const approve = useMutation({ mutationFn: () => command(`${base}/approve`, {}), onSuccess: after });
+  const approve = useMutation({
+    mutationFn: () => api.send('POST', '/api/projects/{projectId}/shots/{shotId}/approve', { path }, CommandOutcomeSchema, newKey()),
+    onSuccess: after,
+  });
   const reject = useMutation({
-    mutationFn: () => command(`${base}/reject`, { reason: reason.trim() }),
+    mutationFn: () =>
+      api.send('POST', '/api/projects/{projectId}/shots/{shotId}/reject', { path, body: { reason: reason.trim() } }, CommandOutcomeSchema, newKey()),
     onSuccess: () => {
       setReason('');
       after();
@@ -98,8 +108,14 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   const refine = useMutation({
     mutationFn: async (text: string) => {
       let maskBlobKey: string | undefined;
-      if (mask) maskBlobKey = (await api.upload(`${base}/mask`, mask, 'image/png')).blobKey;
-      return command(`${base}/refine`, { instruction: text, ...(maskBlobKey ? { maskBlobKey } : {}) });
+      if (mask) maskBlobKey = (await api.upload('/api/projects/{projectId}/shots/{shotId}/mask', { path }, mask, 'image/png')).blobKey;
+      return api.send(
+        'POST',
+        '/api/projects/{projectId}/shots/{shotId}/refine',
+        { path, body: { instruction: text, ...(maskBlobKey ? { maskBlobKey } : {}) } },
+        CommandOutcomeSchema,
+        newKey(),
+      );
     },
     onSuccess: () => {
       setInstruction('');

@@ -5,9 +5,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { newKey } from '../api/client';
+import { mediaUrl } from '../api/routes';
 import { href } from '../app/router';
 import { useApi, useLiveStatus } from '../app/services';
-import { projectPath } from '../projects/api';
 import { CommandOutcomeSchema, type Shot, type ShotStatus } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
@@ -16,8 +16,9 @@ import { useShotTable } from './useShotTable';
 /** States in which the shot's newest anchor image exists on the server. */
 export const HAS_IMAGE: readonly ShotStatus[] = ['AWAITING_APPROVAL', 'REFINING', 'GENERATING_VIDEO', 'COMPLETED'];
 
+/** The shot's newest anchor image; `v` (ignored by the server) changes the URL with each new version. */
 export const shotImageUrl = (projectId: string, shot: Pick<Shot, 'shotId' | 'versions'>) =>
-  `${projectPath(projectId)}/shots/${encodeURIComponent(shot.shotId)}/image?v=${encodeURIComponent(shot.versions.at(-1) ?? '')}`;
+  `${mediaUrl('/api/projects/{projectId}/shots/{shotId}/image', { path: { projectId, shotId: shot.shotId } })}?v=${encodeURIComponent(shot.versions.at(-1) ?? '')}`;
 
 function Thumbnail({ projectId, shot }: { projectId: string; shot: Shot }) {
   const [failed, setFailed] = useState<string | null>(null);
@@ -30,7 +31,7 @@ function ApproveButton({ projectId, shotId }: { projectId: string; shotId: strin
   const api = useApi();
   const approve = useMutation({
     mutationFn: () =>
-      api.send('POST', `${projectPath(projectId)}/shots/${encodeURIComponent(shotId)}/approve`, {}, CommandOutcomeSchema, newKey()),
+      api.send('POST', '/api/projects/{projectId}/shots/{shotId}/approve', { path: { projectId, shotId } }, CommandOutcomeSchema, newKey()),
   });
   return (
     <>
@@ -52,7 +53,7 @@ function GenerateAll({ projectId, drafts }: { projectId: string; drafts: string[
       const failed: Array<{ shotId: string; error: unknown }> = [];
       for (const shotId of ids) {
         try {
-          await api.send('POST', '/api/shots/generate', { projectId, shotId }, CommandOutcomeSchema, newKey());
+          await api.send('POST', '/api/shots/generate', { body: { projectId, shotId } }, CommandOutcomeSchema, newKey());
         } catch (error) {
           failed.push({ shotId, error });
         }

@@ -17,11 +17,10 @@ export function useShotTable(projectId: string) {
   const query = useQuery({
     queryKey: shotTableKey(projectId),
     queryFn: async (): Promise<ShotTableState> => {
-      const base = `/api/projects/${encodeURIComponent(projectId)}`;
       // seq first: the shots are then at least as new as it, and applying
       // events again after it is harmless.
-      const events = await api.get(`${base}/events?after=0&limit=10000`, EventListSchema);
-      const { shots } = await api.get(`${base}/shots`, ShotListSchema);
+      const events = await api.get('/api/projects/{projectId}/events', { path: { projectId }, query: { after: 0, limit: 10000 } }, EventListSchema);
+      const { shots } = await api.get('/api/projects/{projectId}/shots', { path: { projectId } }, ShotListSchema);
       const current = qc.getQueryData<ShotTableState>(shotTableKey(projectId)) ?? initialShotTable;
       const projectEvents = events.events.filter((e) => e.shotId === undefined);
       const last = projectEvents.at(-1);

@@ -5,6 +5,7 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { ZodType } from 'zod';
 import { ApiError, parseReply, type Api, type UploadOptions } from '../api/client';
+import { toPath } from '../api/routes';
 import { ServicesProvider } from '../app/services';
 import { LiveConnection, type SocketLike, type SubscribeAck } from '../live/connection';
 import type { UploadResult } from '../schemas';
@@ -70,20 +71,20 @@ export class FakeApi implements Api {
     }
     return parseReply(schema, r.body, `${method} ${path}`);
   }
-  get<T>(path: string, schema: ZodType<T>) {
-    return this.call('GET', path, schema);
-  }
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: ZodType<T>) {
-    return this.call(method, path, schema, body);
-  }
-  bytes(path: string): Promise<ArrayBuffer> {
+  // The real client's signatures (route templates checked against the
+  // OpenAPI document); routes are matched by the concrete path.
+  get: Api['get'] = (route, parts, schema) => this.call('GET', toPath(route, parts), schema);
+  send: Api['send'] = (method, route, parts, schema) => this.call(method, toPath(route, parts), schema, parts.body);
+  bytes: Api['bytes'] = (route, parts) => {
+    const path = toPath(route, parts);
     this.calls.push(`GET ${path}`);
     return Promise.reject(new ApiError(`no route ${path}`, 404, 'NOT_FOUND'));
-  }
-  upload(path: string, body: Blob | string, contentType: string, options: UploadOptions = {}): Promise<UploadResult> {
+  };
+  upload: Api['upload'] = (route, parts, body, contentType, options = {}) => {
+    const path = toPath(route, parts);
     this.calls.push(`PUT ${path}`);
     return reply(() => this.uploaded(path, body, contentType, options));
-  }
+  };
   private uploaded(path: string, body: Blob | string, contentType: string, options: UploadOptions): UploadResult {
     const size = typeof body === 'string' ? body.length : body.size;
     this.uploads.push({ path, contentType, size });

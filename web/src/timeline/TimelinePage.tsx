@@ -7,12 +7,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { newKey } from '../api/client';
 import { useApi } from '../app/services';
-import { projectPath } from '../projects/api';
 import { href } from '../app/router';
 import { PlanCommitResultSchema, PlanProposalSchema, SceneListSchema, ShotListSchema, type ProjectView } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs } from '../ui/format';
-import { localSong, serverSongPath } from './songSource';
+import { localSong, serverSongPath, SONG_ROUTE } from './songSource';
 import { TimelineEditor } from './TimelineEditor';
 import { DEFAULT_LIMITS, evenPlan, fitToSong, nextShotId, planFromServer, planToCommit, validatePlan, type Plan } from './tiling';
 import { peaks as computePeaks } from './waveform';
@@ -31,7 +30,7 @@ function useSong(projectId: string): Song {
   const q = useQuery({
     queryKey: ['songWave', projectId],
     queryFn: async () => {
-      const bytes = file ? await file.arrayBuffer() : await api.bytes(serverSongPath(projectId));
+      const bytes = file ? await file.arrayBuffer() : await api.bytes(SONG_ROUTE, { path: { projectId } });
       const Ctx = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
       if (!Ctx) return { durationMs: null, peaks: [] as Array<[number, number]> };
       const ctx = new Ctx();
@@ -63,7 +62,7 @@ function onSongLength(p: Plan | null, songMs: number | null): Plan | null {
 export function TimelinePage({ projectId, project }: { projectId: string; project?: ProjectView }) {
   const api = useApi();
   const qc = useQueryClient();
-  const base = projectPath(projectId);
+  const path = { projectId };
   const song = useSong(projectId);
   const audio = useRef<HTMLAudioElement>(null);
   const [playhead, setPlayhead] = useState<number | undefined>(undefined);
@@ -75,7 +74,9 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   const committed = useQuery({
     queryKey: ['plan', projectId],
     queryFn: async () => {
-      const [scenes, shots] = await Promise.all([api.get(`${base}/scenes`, SceneListSchema), api.get(`${base}/shots`, ShotListSchema)]);
+      const [scenes, shots] = await Promise.all([api.get('/api/projects/{projectId}/scenes', { path }, SceneListSchema),
+        api.get('/api/projects/{projectId}/shots', { path }, ShotListSchema),
+      ]);
       return { scenes: scenes.scenes, shots: shots.shots };
     },
   });
@@ -92,7 +93,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
 
   // The director proposes; nothing is stored until the person commits.
   const startPlanning = useMutation({
-    mutationFn: () => api.send('POST', `${base}/plan`, {}, PlanProposalSchema, newKey()),
+    mutationFn: () => api.send('POST', '/api/projects/{projectId}/plan', { path }, PlanProposalSchema, newKey()),
     onSuccess: (p) => {
       const tempo = p.tempoBpm > 0 ? [`tempo about ${Math.round(p.tempoBpm)} BPM`] : [];
       setDraftSource({ from: 'director', notes: [...tempo, ...p.warnings.map((w) => w.message)] });
@@ -101,7 +102,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   });
 
   const commit = useMutation({
-    mutationFn: (p: Plan) => api.send('PUT', `${base}/plan`, planToCommit(p), PlanCommitResultSchema, commitKey),
+    mutationFn: (p: Plan) => api.send('PUT', '/api/projects/{projectId}/plan', { path, body: planToCommit(p) }, PlanCommitResultSchema, commitKey),
     onSuccess: () => {
       setDraft(null);
       setCommitKey(newKey());

@@ -1,6 +1,6 @@
 // Where the song is heard and drawn from: the file chosen in this browser
 // session when there is one (no round trip), else the server's copy.
-import { projectPath } from '../projects/api';
+import { mediaUrl } from '../api/routes';
 
 const files = new Map<string, File>();
 
@@ -12,6 +12,8 @@ export function localSong(projectId: string): File | undefined {
   return files.get(projectId);
 }
 
+export const SONG_ROUTE = '/api/projects/{projectId}/song';
+
 export function serverSongPath(projectId: string): string {
-  return `${projectPath(projectId)}/song`;
+  return mediaUrl(SONG_ROUTE, { path: { projectId } });
 }
