@@ -228,7 +228,10 @@ export const LedgerEntrySchema = z
   });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-// ---- HTTP API envelopes (src/http/projects_controller.cc) ----
+// ---- HTTP API envelopes (src/http/*_controller.cc) ----
+// Strict too: every field below is one the server writes (checked against
+// the controllers and a running `miri serve`); the OpenAPI document only
+// says "object" for most replies, so these are the field-level contract.
 
 /** A project as GET /api/projects(/{id}) shows it: the config plus views. */
 export const ProjectViewSchema = ProjectConfigSchema.extend({
@@ -237,10 +240,10 @@ export const ProjectViewSchema = ProjectConfigSchema.extend({
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
-export const ProjectListSchema = z.object({ projects: z.array(ProjectViewSchema) });
-export const SceneListSchema = z.object({ scenes: z.array(SceneSchema) });
-export const ShotListSchema = z.object({ shots: z.array(ShotSchema) });
-export const VersionListSchema = z.object({ versions: z.array(VersionSchema) });
+export const ProjectListSchema = z.strictObject({ projects: z.array(ProjectViewSchema) });
+export const SceneListSchema = z.strictObject({ scenes: z.array(SceneSchema) });
+export const ShotListSchema = z.strictObject({ shots: z.array(ShotSchema) });
+export const VersionListSchema = z.strictObject({ versions: z.array(VersionSchema) });
 /** A rule as the rules API shows it (RuleView in services/rulebook): the rule and its activity. */
 export const RuleViewSchema = z
   .strictObject({
@@ -249,12 +252,19 @@ export const RuleViewSchema = z
   })
   .refine(...sceneRuleHasScope);
 export type RuleView = z.infer<typeof RuleViewSchema>;
-export const RuleListSchema = z.object({ rules: z.array(RuleViewSchema) });
+export const RuleListSchema = z.strictObject({ rules: z.array(RuleViewSchema) });
+/**
+ * RULE_UPDATED payload (Rulebook::Publish, src/services/rulebook): the rule
+ * as the rules API shows it, after it was learned, strengthened,
+ * deactivated or reactivated. Sent to the project's room only; it carries
+ * no projectId.
+ */
+export const RuleUpdatedPayloadSchema = RuleViewSchema;
 
-export const UploadResultSchema = z.object({ blobKey: z.string().min(1), bytes: z.number().int() });
+export const UploadResultSchema = z.strictObject({ blobKey: z.string().min(1), bytes: z.number().int() });
 export type UploadResult = z.infer<typeof UploadResultSchema>;
 
-export const BudgetSchema = z.object({
+export const BudgetSchema = z.strictObject({
   capMicros: z.number().int(),
   spentMicros: z.number().int(),
   reservedMicros: z.number().int(),
@@ -267,7 +277,7 @@ export const BudgetSchema = z.object({
 export type Budget = z.infer<typeof BudgetSchema>;
 
 /** SHOT_UPDATED / PROJECT_UPDATED payload (EventPayload in src/domain/event_payload.cc). */
-export const EventPayloadSchema = z.object({
+export const EventPayloadSchema = z.strictObject({
   projectId: UuidSchema,
   seq: z.number().int().min(0),
   eventId: IdSchema,
@@ -281,11 +291,17 @@ export const EventPayloadSchema = z.object({
 });
 export type EventPayload = z.infer<typeof EventPayloadSchema>;
 
-export const EventListSchema = z.object({
+export const EventListSchema = z.strictObject({
   events: z.array(EventPayloadSchema),
   lastSeq: z.number().int().min(0),
 });
 
+/**
+ * RENDER_PROGRESS payload (RenderProgressPayload in src/services/render).
+ * Not strict, unlike the rest: the server also sends percent, elapsedMs and
+ * etaMs, which the Render view does not use, and a field added to a stream
+ * of progress ticks must not freeze the progress bar.
+ */
 export const RenderProgressSchema = z.object({
   projectId: UuidSchema,
   framesDone: z.number().int().min(0).optional(),
@@ -295,11 +311,11 @@ export const RenderProgressSchema = z.object({
 });
 export type RenderProgress = z.infer<typeof RenderProgressSchema>;
 
-export const FieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const FieldIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 /** Every 4xx/5xx body of the API (ErrorResponse in http_types.cc). */
-export const ApiErrorBodySchema = z.object({
-  error: z.object({
+export const ApiErrorBodySchema = z.strictObject({
+  error: z.strictObject({
     code: z.string(),
     message: z.string(),
     issues: z.array(FieldIssueSchema),
@@ -307,7 +323,7 @@ export const ApiErrorBodySchema = z.object({
 });
 
 /** Reply of the shot commands and render (Outcome in shots_controller.cc). */
-export const CommandOutcomeSchema = z.object({
+export const CommandOutcomeSchema = z.strictObject({
   events: z.array(EventPayloadSchema),
   duplicate: z.boolean(),
   dispatched: z.boolean(),
@@ -317,28 +333,28 @@ export const CommandOutcomeSchema = z.object({
 });
 export type CommandOutcome = z.infer<typeof CommandOutcomeSchema>;
 
-export const PointSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
+export const PointSchema = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 export type Point = z.infer<typeof PointSchema>;
 /** GET/PUT .../motion-brush: trajectories in image coordinates 0..1. */
-export const MotionBrushSchema = z.object({
-  trajectories: z.array(z.object({ points: z.array(PointSchema).min(2).max(200) })).max(20),
+export const MotionBrushSchema = z.strictObject({
+  trajectories: z.array(z.strictObject({ points: z.array(PointSchema).min(2).max(200) })).max(20),
   maskBlobKey: z.string().min(1).max(512).optional(),
 });
 export type MotionBrush = z.infer<typeof MotionBrushSchema>;
 
 /** Reply of PUT .../plan. */
-export const PlanCommitResultSchema = z.object({
+export const PlanCommitResultSchema = z.strictObject({
   scenes: z.number().int(),
   shots: z.number().int(),
   seq: z.number().int(),
 });
 
 /** Reply of POST .../plan: the director's proposal, not committed yet. */
-export const PlanProposalSchema = z.object({
+export const PlanProposalSchema = z.strictObject({
   durationMs: z.number().int().min(1).max(MAX_TIMELINE_MS),
   tempoBpm: z.number().min(0),
   scenes: z.array(SceneSchema),
   shots: z.array(ShotSchema),
-  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  warnings: z.array(z.strictObject({ code: z.string(), message: z.string() })),
 });
 export type PlanProposal = z.infer<typeof PlanProposalSchema>;
