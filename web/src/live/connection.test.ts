@@ -24,6 +24,15 @@ describe('LiveConnection', () => {
     expect(got).toHaveLength(2);
   });
 
+  it('listens to RULE_UPDATED, whose payload (a rule) names no project: every watcher of a joined room gets it', () => {
+    const socket = new FakeSocket();
+    const live = new LiveConnection(() => socket);
+    const got: string[] = [];
+    live.watch('p1', (t, p) => got.push(`${t}:${JSON.stringify(p)}`));
+    socket.fire('RULE_UPDATED', { ruleId: 'r1', active: false });
+    expect(got).toEqual(['RULE_UPDATED:{"ruleId":"r1","active":false}']);
+  });
+
   it('after a reconnect rejoins and tells watchers to resync', () => {
     const socket = new FakeSocket();
     const live = new LiveConnection(() => socket);

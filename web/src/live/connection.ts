@@ -3,15 +3,19 @@
 // events with watch(); the connection joins the project's room with
 // "subscribe" {projectId} while anyone watches it, rejoins after a
 // reconnect and then tells the watchers to resync (events may have been
-// missed while the socket was down).
+// missed while the socket was down). The events are the server's (ports/
+// event_bus.h, services/rulebook/rulebook.h); the payload schemas are in
+// schemas/ (EventPayloadSchema, RenderProgressSchema,
+// RuleUpdatedPayloadSchema), parsed where they are used.
 import { io, type Socket } from 'socket.io-client';
 
-export type LiveEventType = 'SHOT_UPDATED' | 'PROJECT_UPDATED' | 'RENDER_PROGRESS' | 'BUDGET_UPDATED' | 'RESYNC';
+export type LiveEventType = 'SHOT_UPDATED' | 'PROJECT_UPDATED' | 'RENDER_PROGRESS' | 'BUDGET_UPDATED' | 'RULE_UPDATED' | 'RESYNC';
 export const LIVE_EVENTS: readonly LiveEventType[] = [
   'SHOT_UPDATED',
   'PROJECT_UPDATED',
   'RENDER_PROGRESS',
   'BUDGET_UPDATED',
+  'RULE_UPDATED',
   'RESYNC',
 ];
 export type LiveHandler = (type: LiveEventType, payload: unknown) => void;

@@ -1,29 +1,21 @@
 // The Active Rulebook: rules learned from rejections, with provenance
 // (the rejected version, its reason, its image) and deactivation.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { newKey } from '../api/client';
-import { useServices } from '../app/services';
-import { RuleListSchema, RuleViewSchema } from '../schemas';
+import { useApi } from '../app/services';
+import { RuleViewSchema } from '../schemas';
 import { blobUrl } from '../shots/ShotDetail';
 import { ErrorNote } from '../ui/ErrorNote';
+import { rulesKey, useRules } from './useRules';
 
 export function Rulebook({ projectId }: { projectId: string }) {
-  const { api, live } = useServices();
+  const api = useApi();
   const qc = useQueryClient();
-  const rules = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get('/api/projects/{projectId}/rules', { path: { projectId } }, RuleListSchema) });
+  const rules = useRules(projectId); // live: RULE_UPDATED
   const deactivate = useMutation({
     mutationFn: (ruleId: string) => api.send('POST', '/api/projects/{projectId}/rules/{ruleId}/deactivate', { path: { projectId, ruleId } }, RuleViewSchema, newKey()),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['rules', projectId] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: rulesKey(projectId) }),
   });
-  // A rejection makes a rule: refresh when a shot goes back to DRAFT.
-  useEffect(
-    () =>
-      live.watch(projectId, (type, p) => {
-        if (type === 'SHOT_UPDATED' && (p as { to?: string }).to === 'DRAFT') void qc.invalidateQueries({ queryKey: ['rules', projectId] });
-      }),
-    [live, projectId, qc],
-  );
   return (
     <section aria-labelledby="rules-h">
       <h2 id="rules-h">Rulebook</h2>

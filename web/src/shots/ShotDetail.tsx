@@ -10,7 +10,8 @@ import { newKey } from '../api/client';
 import { mediaUrl } from '../api/routes';
 import { href } from '../app/router';
 import { useApi } from '../app/services';
-import { CommandOutcomeSchema, EventListSchema, RuleListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
+import { rulesKey, useRules } from '../rulebook/useRules';
+import { CommandOutcomeSchema, EventListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
 import { MaskBrush } from './MaskBrush';
@@ -66,7 +67,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   });
   const latestImage = media.image;
   const latestVideo = media.video;
-  const rulesQ = useQuery({ queryKey: ['rules', projectId], queryFn: () => api.get('/api/projects/{projectId}/rules', { path: { projectId } }, RuleListSchema) });
+  const rulesQ = useRules(projectId);
   const rules = rulesQ.data?.rules ?? [];
   const ownVersions = new Set(versions.map((v) => v.versionId));
   const learned = rules.filter((r) => r.sourceVersionId !== undefined && ownVersions.has(r.sourceVersionId));
@@ -79,7 +80,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   const after = () => {
     void qc.invalidateQueries({ queryKey: ['shot', projectId, shotId] });
     void qc.invalidateQueries({ queryKey: ['versions', projectId, shotId] });
-    void qc.invalidateQueries({ queryKey: ['rules', projectId] });
+    void qc.invalidateQueries({ queryKey: rulesKey(projectId) });
     void qc.invalidateQueries({ queryKey: ['budget', projectId] });
   };
   const generate = useMutation({
