@@ -120,21 +120,6 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
       std::string(kMiriLora), false,         25.0};
   project.creation_timestamp = clock.NowIso();
   report.project_id = project.project_id;
-  RETURN_IF_ERROR(store.CreateProject(project), "creating the project");
-  RETURN_IF_ERROR(
-      ProjectEvent(store, *stack.bus, project.project_id, std::nullopt,
-                   ProjectStatus::kAudioAnalysis, "song received", clock),
-      "");
-  const std::string song_key = "projects/" + project.project_id +
-                               "/audio/song" +
-                               request.song.extension().string();
-  RETURN_IF_ERROR(stack.blobs->PutFile(song_key, request.song),
-                  "storing the song");
-  RETURN_IF_ERROR(
-      stack.blobs->Put("projects/" + project.project_id + "/lyrics.txt",
-                       request.lyrics_text),
-      "storing the lyrics");
-
   // The same services the server runs.
   LexicalEmbedder embedder;
   ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index,
@@ -159,6 +144,17 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{stack};
+
+  RETURN_IF_ERROR(commands.CreateProject(project, {}), "creating the project");
+  const std::string song_key = "projects/" + project.project_id +
+                               "/audio/song" +
+                               request.song.extension().string();
+  RETURN_IF_ERROR(stack.blobs->PutFile(song_key, request.song),
+                  "storing the song");
+  RETURN_IF_ERROR(
+      stack.blobs->Put("projects/" + project.project_id + "/lyrics.txt",
+                       request.lyrics_text),
+      "storing the lyrics");
 
   // Plan.
   PlanRequest plan_request;

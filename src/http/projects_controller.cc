@@ -70,17 +70,10 @@ Response CreateProject(const ApiDeps& d, const Request& req) {
   }
   if (!issues.empty())
     return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
-  if (auto r = d.store->CreateProject(*project); !r) return Fail(r.error());
-  for (const AgentConfig& a : agents) {
-    if (auto r = d.store->PutAgentConfig(project->project_id, a); !r)
-      return Fail(r.error());
-  }
-  Event e;
-  e.to = std::string(ProjectStatusName(ProjectStatus::kAudioAnalysis));
-  e.cause = "project created";
-  e.idempotency_key = "create:" + project->project_id;
-  if (auto r = d.commands->AppendAndPublish(project->project_id, e); !r)
+  // The project, its agent configs and its first event: one atomic write.
+  if (auto r = d.commands->CreateProject(*project, std::move(agents)); !r) {
     return Fail(r.error());
+  }
   return Response::Json(201, ProjectView(*d.store, *project));
 }
 

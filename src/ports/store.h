@@ -63,13 +63,27 @@ struct PlanCommit {
 // FAILED_PRECONDITION naming the plan that won (its seq, time and cause).
 Error PlanAlreadyCommitted(const Event& stored);
 
+// What a new project starts with, written with it in one atomic step: its
+// agent configs and its first event (nullopt -> AUDIO_ANALYSIS), so a
+// project is never seen half made.
+struct ProjectStart {
+  std::vector<AgentConfig> agent_configs;
+  std::optional<Event> first_event;  // a project event; `from` must be unset
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
   // Projects. A project's config may be updated; its id and creation time
   // may not. Its status is a projection of the project's events.
-  virtual Result<void> CreateProject(const ProjectConfig& project) = 0;
+  // CreateProject writes the project, `start`'s agent configs and its first
+  // event together, or nothing (ALREADY_EXISTS for a taken id).
+  virtual Result<void> CreateProject(const ProjectConfig& project,
+                                     const ProjectStart& start) = 0;
+  Result<void> CreateProject(const ProjectConfig& project) {
+    return CreateProject(project, ProjectStart{});
+  }
   virtual Result<void> UpdateProject(const ProjectConfig& project) = 0;
   virtual Result<ProjectConfig> GetProject(std::string_view project_id) = 0;
   virtual Result<std::vector<ProjectConfig>> ListProjects() = 0;

@@ -42,8 +42,11 @@ class FaultyStore final : public Store {
   // Whether the armed fault has been spent.
   bool fired() const { return fired_.load(); }
 
-  Result<void> CreateProject(const ProjectConfig& p) override {
-    return Write("CreateProject", [&] { return inner_.CreateProject(p); });
+  using Store::CreateProject;
+  Result<void> CreateProject(const ProjectConfig& p,
+                             const ProjectStart& start) override {
+    return Write("CreateProject",
+                 [&] { return inner_.CreateProject(p, start); });
   }
   Result<void> UpdateProject(const ProjectConfig& p) override {
     return Write("UpdateProject", [&] { return inner_.UpdateProject(p); });

@@ -141,6 +141,44 @@ TEST_P(StoreContractTest, PlanWithTakenIdWritesNothing) {
   EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 2u);
 }
 
+ProjectStart StartWithConfigAndEvent(const std::string& project_id) {
+  ProjectStart start;
+  AgentConfig a;
+  a.config_id = "director";
+  a.role = AgentRole::kDirector;
+  a.model_string = "local-director";
+  a.active = true;
+  a.updated_at = "2026-03-02T10:15:04Z";
+  start.agent_configs.push_back(a);
+  Event e;
+  e.to = "AUDIO_ANALYSIS";
+  e.cause = "project created";
+  e.at = "2026-03-02T10:15:04Z";
+  e.idempotency_key = "create:" + project_id;
+  start.first_event = e;
+  return start;
+}
+
+TEST_P(StoreContractTest, AProjectIsCreatedWithItsConfigsAndFirstEvent) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p, StartWithConfigAndEvent(p.project_id)));
+  EXPECT_EQ(store_->ListAgentConfigs(p.project_id)->size(), 1u);
+  EXPECT_EQ(store_->GetProjectStatus(p.project_id).value(),
+            ProjectStatus::kAudioAnalysis);
+  const std::vector<Event> log = store_->ListEvents(p.project_id).value();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].seq, 1);
+  // The same id again: nothing of the second attempt is written.
+  ProjectStart again = StartWithConfigAndEvent(p.project_id);
+  again.agent_configs[0].config_id = "other";
+  again.first_event->idempotency_key = "create-again";
+  auto r = store_->CreateProject(p, again);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->ListAgentConfigs(p.project_id)->size(), 1u);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
+}
+
 // The project's AUDIO_ANALYSIS -> PLANNED event, as CommandService sends it.
 PlanCommit PlanMovingTheProject(std::string prefix, int shots) {
   PlanCommit plan = SamplePlan(std::move(prefix), shots);

@@ -82,14 +82,41 @@ Result<void> FirestoreStore::CreateOnly(const std::string& name,
   return {};
 }
 
-Result<void> FirestoreStore::CreateProject(const ProjectConfig& project) {
+Result<void> FirestoreStore::CreateProject(const ProjectConfig& project,
+                                           const ProjectStart& start) {
   RETURN_IF_ERROR(Validate(project), "creating project");
+  for (const AgentConfig& config : start.agent_configs) {
+    RETURN_IF_ERROR(Validate(config), "creating project");
+  }
   // The project document is the contended create and goes first: if it
-  // exists, nothing of this commit is applied.
-  Result<v1::CommitResponse> r = client_->Commit(
-      {CreateWrite(ProjectDoc(project.project_id), project.ToJson()),
-       CreateWrite(Doc(project.project_id, "projections", "project"),
-                   {{"status", nullptr}})});
+  // exists, nothing of this commit is applied. The configs and the first
+  // event (slot 1 of a new project's log) go in the same commit.
+  std::vector<v1::Write> writes = {
+      CreateWrite(ProjectDoc(project.project_id), project.ToJson())};
+  nlohmann::json status = nullptr;
+  if (start.first_event) {
+    Event first = *start.first_event;
+    if (first.from || first.is_shot_event()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "a project's first event has no from and no shot");
+    }
+    first.seq = 1;
+    if (first.event_id.empty()) first.event_id = "e1";
+    RETURN_IF_ERROR(Validate(first), "creating project");
+    writes.push_back(CreateWrite(
+        Doc(project.project_id, "events", SeqId(first.seq)), first.ToJson()));
+    status = first.to;
+  }
+  writes.push_back(CreateWrite(
+      Doc(project.project_id, "projections", "project"), {{"status", status}}));
+  for (const AgentConfig& config : start.agent_configs) {
+    v1::Write w;
+    w.mutable_update()->set_name(
+        Doc(project.project_id, "agentConfigs", config.config_id));
+    firestore::SetFields(config.ToJson(), w.mutable_update());
+    writes.push_back(std::move(w));
+  }
+  Result<v1::CommitResponse> r = client_->Commit(writes);
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists,
                      "project " + project.project_id + " already exists");

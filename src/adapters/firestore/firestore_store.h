@@ -59,7 +59,9 @@ class FirestoreStore final : public Store {
 
   firestore::FirestoreClient& client() { return *client_; }
 
-  Result<void> CreateProject(const ProjectConfig& project) override;
+  using Store::CreateProject;
+  Result<void> CreateProject(const ProjectConfig& project,
+                             const ProjectStart& start) override;
   Result<void> UpdateProject(const ProjectConfig& project) override;
   Result<ProjectConfig> GetProject(std::string_view project_id) override;
   Result<std::vector<ProjectConfig>> ListProjects() override;

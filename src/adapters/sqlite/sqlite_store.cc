@@ -162,8 +162,12 @@ Result<void> SqliteStore::RequireProject(sqlite::Db& db,
   return {};
 }
 
-Result<void> SqliteStore::CreateProject(const ProjectConfig& project) {
+Result<void> SqliteStore::CreateProject(const ProjectConfig& project,
+                                        const ProjectStart& start) {
   RETURN_IF_ERROR(Validate(project), "creating project");
+  for (const AgentConfig& config : start.agent_configs) {
+    RETURN_IF_ERROR(Validate(config), "creating project");
+  }
   return Write([&]() -> Result<void> {
     ASSIGN_OR_RETURN(Stmt stmt,
                      db_.Prepare("INSERT INTO projects(project_id, doc) "
@@ -175,7 +179,25 @@ Result<void> SqliteStore::CreateProject(const ProjectConfig& project) {
       return MakeError(ErrorCode::kAlreadyExists,
                        "project " + project.project_id + " already exists");
     }
-    return r;
+    RETURN_IF_ERROR(r, "creating project");
+    for (const AgentConfig& config : start.agent_configs) {
+      ASSIGN_OR_RETURN(
+          Stmt put,
+          db_.Prepare("INSERT INTO agent_configs(project_id, config_id, doc) "
+                      "VALUES (?1, ?2, ?3) ON CONFLICT(project_id, config_id) "
+                      "DO UPDATE SET doc=excluded.doc"),
+          "creating project");
+      put.Bind(project.project_id)
+          .Bind(config.config_id)
+          .Bind(config.ToJson().dump());
+      RETURN_IF_ERROR(put.Run(), "agent config " + config.config_id);
+    }
+    if (start.first_event) {
+      RETURN_IF_ERROR(
+          AppendEventLocked(db_, project.project_id, *start.first_event),
+          "creating project");
+    }
+    return {};
   });
 }
 

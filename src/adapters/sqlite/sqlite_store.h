@@ -29,7 +29,9 @@ class SqliteStore final : public Store {
   // PRAGMA integrity_check: "ok" or the problems SQLite reports.
   Result<std::string> IntegrityCheck();
 
-  Result<void> CreateProject(const ProjectConfig& project) override;
+  using Store::CreateProject;
+  Result<void> CreateProject(const ProjectConfig& project,
+                             const ProjectStart& start) override;
   Result<void> UpdateProject(const ProjectConfig& project) override;
   Result<ProjectConfig> GetProject(std::string_view project_id) override;
   Result<std::vector<ProjectConfig>> ListProjects() override;

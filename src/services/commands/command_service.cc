@@ -159,6 +159,28 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
   });
 }
 
+Result<CommandOutcome> CommandService::CreateProject(
+    const ProjectConfig& project, std::vector<AgentConfig> agent_configs) {
+  ProjectStart start;
+  start.agent_configs = std::move(agent_configs);
+  Event e;
+  e.to = std::string(ProjectStatusName(ProjectStatus::kAudioAnalysis));
+  e.cause = "project created";
+  e.at = clock_.NowIso();
+  e.idempotency_key = "create:" + project.project_id;
+  start.first_event = e;
+  RETURN_IF_ERROR(store_.CreateProject(project, start), "");
+  CommandOutcome out;
+  // The stored event (its seq) for the announcement.
+  ASSIGN_OR_RETURN(std::vector<Event> log,
+                   store_.ListEvents(project.project_id, 0, 1), "project");
+  for (const Event& stored : log) {
+    Announce(project.project_id, stored);
+    out.events.push_back(stored);
+  }
+  return out;
+}
+
 Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
                                                   const PlanCommit& plan) {
   PlanCommit commit = plan;

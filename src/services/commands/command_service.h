@@ -89,6 +89,11 @@ class CommandService {
   // provider retries the delivery).
   Result<CommandOutcome> ApplyProviderResult(const WebhookResult& r);
 
+  // Creates a project with its agent configs and its first event
+  // (AUDIO_ANALYSIS) in one atomic write, and announces it.
+  Result<CommandOutcome> CreateProject(const ProjectConfig& project,
+                                       std::vector<AgentConfig> agent_configs);
+
   // Commits the director's plan: AUDIO_ANALYSIS -> PLANNED with every
   // shot in DRAFT, exactly once per project (Store::CommitPlan). A second
   // commit is FAILED_PRECONDITION naming the plan that won.
