@@ -7,12 +7,12 @@
 # the lower bound the providers allow with perfect pipelining (a
 # list-scheduling simulation of the actual shots plus the measured render),
 # their ratio (target <= 1.10) and where the time went.
-# Usage: bench/pipeline/run.sh [MIRI_BIN]   (default build/miri; run as a copy)
+# Usage: bench/pipeline/run.sh [MIRI_BIN]   (default build/src/app/miri; run as a copy)
 # Env: BENCH_TIME_SCALE (8), BENCH_SECONDS (song length, 180),
 #      BENCH_TIMEOUT_S (600).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bin="${1:-${MIRI_BIN:-$root/build/miri}}"
+bin="${1:-${MIRI_BIN:-$root/build/src/app/miri}}"
 seconds="${BENCH_SECONDS:-180}"
 [ -x "$bin" ] || { echo "no miri binary at $bin (bash scripts/build.sh)" >&2; exit 1; }
 for tool in node ffmpeg sox espeak-ng; do
