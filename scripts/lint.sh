@@ -67,7 +67,7 @@ run_step openapi-types "web/: src/api/openapi.gen.ts is what src/http/openapi.js
   "the web's API types are stale against src/http/openapi.json; regenerate with: npm --prefix web run gen:api (then fix what tsc reports and commit web/src/api/openapi.gen.ts)" \
   check_web check:api
 
-run_step tsc "web/: tsc --noEmit (src, its tests, the vite configs; TypeScript 7)" \
+run_step tsc "web/: tsc --noEmit (src, its tests, the vite and Playwright configs, e2e/; TypeScript 7)" \
   "type errors in web/; reproduce with: npm --prefix web run typecheck" check_web typecheck
 
 if ((${#failed[@]})); then
