@@ -297,7 +297,7 @@ export const EventListSchema = z.strictObject({
 });
 
 /**
- * RENDER_PROGRESS payload (RenderProgressPayload in src/services/render).
+ * RENDER_PROGRESS payload (RenderProgressPayload, render_plan.h).
  * Not strict, unlike the rest: the server also sends percent, elapsedMs and
  * etaMs, which the Render view does not use, and a field added to a stream
  * of progress ticks must not freeze the progress bar.
