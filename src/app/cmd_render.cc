@@ -1,6 +1,6 @@
 // `miri render`: the final render (design.md section 9). The stand-alone
 // form renders a timeline file; its JSON is a stable contract
-// (services/render/timeline.h):
+// (domain/timeline.h):
 //   miri render --timeline cut.json --audio song.mp3 -o video.mp4
 // The project form is the render worker (the Cloud Run job): it composes
 // the store and blob store from the environment like `miri serve`, renders
@@ -21,14 +21,15 @@
 #include <memory>
 #include <string>
 
+#include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/ffmpeg/render_executor.h"
 #include "app/commands.h"
 #include "app/composition.h"
 #include "app/produce.h"
+#include "domain/render_plan.h"
+#include "domain/timeline.h"
 #include "ports/clock.h"
 #include "services/render/exports.h"
-#include "services/render/render_plan.h"
-#include "services/render/timeline.h"
 
 namespace miri::app {
 
@@ -181,7 +182,7 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   }
   ASSIGN_OR_RETURN(ProjectConfig project, stack->store->GetProject(o.project),
                    "");
-  RenderRequest request;
+  render::RenderRequest request;
   request.song_key = "projects/" + o.project + "/audio/song.mp3";
   request.output = o.output.empty()
                        ? fs::path(o.data) / "renders" / (o.project + ".mp4")
@@ -197,16 +198,19 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   bool bar = !o.quiet && ::isatty(STDERR_FILENO);
   // On failure RenderProject has moved the project to FAILED with the error
   // as its cause; the exit status and the message say so too.
-  ASSIGN_OR_RETURN(RenderReport report,
-                   RenderProject(*stack->store, *stack->blobs, *stack->bus,
-                                 o.project, request,
-                                 [bar](const std::string& line, bool final) {
-                                   if (bar)
-                                     std::fprintf(stderr, "\r%-40s%s",
-                                                  line.c_str(),
-                                                  final ? "\n" : "");
-                                 }),
-                   "project " + o.project);
+  SystemClock clock;
+  ffmpeg::FfmpegRenderer renderer(clock);
+  ASSIGN_OR_RETURN(
+      render::RenderReport report,
+      render::RenderProject(
+          {*stack->store, *stack->blobs, *stack->bus, renderer, clock},
+          o.project, request,
+          [bar](const std::string& line, bool final) {
+            if (bar)
+              std::fprintf(stderr, "\r%-40s%s", line.c_str(),
+                           final ? "\n" : "");
+          }),
+      "project " + o.project);
   return "projects/" + o.project + "/render/output.mp4 (" +
          std::to_string(report.frames) + " frames)";
 }

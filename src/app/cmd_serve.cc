@@ -23,6 +23,7 @@
 #include <memory>
 
 #include "adapters/aubio/analyze.h"
+#include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
 #include "app/background_work.h"
@@ -155,14 +156,16 @@ int RunServe(ServeOptions o) {
       std::filesystem::path(o.data) / "renders";
   // A failed render leaves the project FAILED with the error as its cause
   // (RenderProject), which the dashboard shows; the log carries it too.
+  ffmpeg::FfmpegRenderer renderer(clock);
   auto render = [&](const std::string& project_id) {
     std::error_code ec;
     std::filesystem::create_directories(renders, ec);
-    RenderRequest request;
+    render::RenderRequest request;
     request.song_key = "projects/" + project_id + "/audio/song.mp3";
     request.output = renders / (project_id + ".mp4");
-    auto done = RenderProject(store, blobs, bus, project_id, request,
-                              [](const std::string&, bool) {});
+    auto done =
+        render::RenderProject({store, blobs, bus, renderer, clock}, project_id,
+                              request, [](const std::string&, bool) {});
     http::LogJson(
         done ? "info" : "error", done ? "rendered" : "render failed",
         {{"projectId", project_id},

@@ -5,14 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "adapters/ffmpeg/render_executor.h"
+#include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
 #include "domain/event_payload.h"
 #include "services/commands/command_service.h"
-#include "services/render/exports.h"
-#include "services/render/project_timeline.h"
-#include "services/render/render_plan.h"
 #include "services/rulebook/rulebook.h"
 
 namespace miri::app {
@@ -23,55 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// A project status event. The once-per-project steps of `miri produce` are
-// keyed by their target status; a render's outcome (RENDERED or FAILED) is
-// keyed by `attempt`, the seq of the FINAL_RENDER event that started it, so
-// a second render is not taken for a repeat of the first.
-Result<void> ProjectEvent(Store& store, EventBus& bus,
-                          std::string_view project_id,
-                          std::optional<ProjectStatus> from, ProjectStatus to,
-                          const std::string& cause, const miri::Clock& clock,
-                          const std::string& attempt = "") {
-  Event e;
-  e.event_id = "p-" + std::string(ProjectStatusName(to));
-  for (char& c : e.event_id) c = c == '_' ? '-' : c;
-  if (from) e.from = std::string(ProjectStatusName(*from));
-  e.to = std::string(ProjectStatusName(to));
-  e.cause = cause;
-  e.at = clock.NowIso();
-  e.idempotency_key = "produce:" + e.to;
-  if (!attempt.empty()) {
-    e.event_id += "-" + attempt;
-    e.idempotency_key = "render:" + attempt + ":" + e.to;
-  }
-  ASSIGN_OR_RETURN(AppendEventResult r, store.AppendEvent(project_id, e),
-                   cause);
-  if (!r.duplicate) {
-    (void)bus.Publish({std::string(project_id), std::string(kProjectUpdated),
-                       EventPayload(project_id, r.event).dump()});
-  }
-  return {};
-}
-
-// The seq of the FINAL_RENDER event that started the render now due: the
-// project's latest status event.
-Result<std::string> RenderAttempt(Store& store, std::string_view project_id) {
-  ASSIGN_OR_RETURN(std::vector<Event> log, store.ListEvents(project_id), "");
-  const Event* last = nullptr;
-  for (const Event& e : log) {
-    if (!e.is_shot_event()) last = &e;
-  }
-  const std::string final_render(
-      ProjectStatusName(ProjectStatus::kFinalRender));
-  if (last == nullptr || last->to != final_render) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "the project is " +
-                         (last ? last->to : std::string("new")) + ", not " +
-                         final_render);
-  }
-  return std::to_string(last->seq);
 }
 
 struct Counts {
@@ -244,127 +192,27 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   report.stages.push_back({"images", images_done_at});
   report.stages.push_back({"clips", Since(t1) - images_done_at});
 
-  // Final render on the original audio.
+  // Final render on the original audio, in this process: the same use case
+  // as the render worker (services/render).
   auto t2 = Clock::now();
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    store.GetProjectStatus(project.project_id), "");
   if (status != ProjectStatus::kFinalRender) {
-    RETURN_IF_ERROR(
-        ProjectEvent(store, *stack.bus, project.project_id,
-                     ProjectStatus::kPlanned, ProjectStatus::kFinalRender,
-                     "every shot is COMPLETED", clock),
-        "");
+    RETURN_IF_ERROR(commands.StartFinalRender(project.project_id, "produce"),
+                    "");
   }
-  RenderRequest render{
+  render::RenderRequest render{
       song_key,       request.output, request.fps,         request.width,
       request.height, request.preset, request.project_name};
-  ASSIGN_OR_RETURN(RenderReport rendered,
-                   RenderProject(store, *stack.blobs, *stack.bus,
-                                 project.project_id, render, progress),
-                   "");
+  ffmpeg::FfmpegRenderer renderer(clock);
+  ASSIGN_OR_RETURN(
+      render::RenderReport rendered,
+      render::RenderProject({store, *stack.blobs, *stack.bus, renderer, clock},
+                            project.project_id, render, progress),
+      "");
   report.frames = rendered.frames;
   report.exports = rendered.exports;
   report.stages.push_back({"render", Since(t2)});
-  return report;
-}
-
-std::string BoundedCause(std::string cause) {
-  constexpr size_t kMax = 2000;
-  if (cause.size() <= kMax) return cause;
-  size_t end = kMax - 3;
-  // Not inside a multi-byte character: continuation bytes are 10xxxxxx.
-  while (end > 0 && (static_cast<unsigned char>(cause[end]) & 0xC0) == 0x80)
-    --end;
-  cause.resize(end);
-  return cause + "...";
-}
-
-namespace {
-
-// The render itself: the MP4 and its exports, locally and in the BlobStore.
-Result<RenderReport> RenderAndStore(Store& store, BlobStore& blobs,
-                                    EventBus& bus, std::string_view project_id,
-                                    const RenderRequest& request,
-                                    const ProgressSink& progress,
-                                    const miri::Clock& clock) {
-  const std::string pid(project_id);
-  ASSIGN_OR_RETURN(std::filesystem::path song,
-                   blobs.LocalPath(request.song_key), "final render: the song");
-  ASSIGN_OR_RETURN(render::Timeline timeline,
-                   render::TimelineFromProject(store, blobs, pid),
-                   "final render");
-  ASSIGN_OR_RETURN(ffmpeg::SongInfo info, ffmpeg::ProbeSong(song),
-                   "final render");
-  render::RenderSettings settings{request.fps, request.width, request.height};
-  ASSIGN_OR_RETURN(
-      render::RenderPlan plan,
-      render::BuildRenderPlan(timeline, info.duration_ms, settings),
-      "final render");
-  ffmpeg::RenderOptions ro;
-  ro.output = request.output;
-  ro.song = song;
-  ro.preset = request.preset;
-  ro.clock = &clock;
-  ro.on_progress = [&](const render::RenderProgress& p) {
-    progress(fmt::format("render {:.0f}%", p.percent), false);
-    (void)bus.Publish({pid, std::string(kRenderProgress),
-                       render::RenderProgressPayload(pid, p).dump()});
-  };
-  ASSIGN_OR_RETURN(ffmpeg::RenderStats stats,
-                   ffmpeg::ExecuteRenderPlan(plan, ro), "final render");
-  progress("", true);
-  RenderReport report;
-  report.frames = stats.frames_written;
-  RETURN_IF_ERROR(
-      blobs.PutFile("projects/" + pid + "/render/output.mp4", request.output),
-      "storing the render");
-  render::ExportInput exports{&plan, song.string(), request.title};
-  const std::pair<const char*, std::string> files[] = {
-      {"otio", render::ExportOtioJson(exports)},
-      {"fcpxml", render::ExportFcpxml(exports)},
-      {"edl", render::ExportEdl(exports)}};
-  for (const auto& [ext, text] : files) {
-    std::filesystem::path path = request.output;
-    path.replace_extension(ext);
-    std::ofstream(path, std::ios::trunc) << text;
-    RETURN_IF_ERROR(
-        blobs.Put("projects/" + pid + "/render/output." + ext, text),
-        "storing the exports");
-    report.exports.push_back(path.string());
-  }
-  return report;
-}
-
-}  // namespace
-
-Result<RenderReport> RenderProject(Store& store, BlobStore& blobs,
-                                   EventBus& bus, std::string_view project_id,
-                                   const RenderRequest& request,
-                                   const ProgressSink& progress) {
-  SystemClock clock;
-  ASSIGN_OR_RETURN(std::string attempt, RenderAttempt(store, project_id),
-                   "final render");
-  Result<RenderReport> report =
-      RenderAndStore(store, blobs, bus, project_id, request, progress, clock);
-  if (!report) {
-    progress("", true);
-    // Otherwise the project would wait in FINAL_RENDER forever. The cause is
-    // what the dashboard shows; a person may then render again.
-    Result<void> failed =
-        ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
-                     ProjectStatus::kFailed,
-                     BoundedCause(report.error().ToString()), clock, attempt);
-    if (!failed) {
-      return tl::unexpected(WithContext(
-          report.error(),
-          "recording the failure failed (" + failed.error().ToString() + ")"));
-    }
-    return report;
-  }
-  RETURN_IF_ERROR(
-      ProjectEvent(store, bus, project_id, ProjectStatus::kFinalRender,
-                   ProjectStatus::kRendered, "rendered", clock, attempt),
-      "");
   return report;
 }
 

@@ -15,11 +15,12 @@
 #include "domain/result.h"
 #include "ports/director.h"
 #include "services/orchestration/orchestrator.h"
+#include "services/render/render_project.h"
 
 namespace miri::app {
 
 // One line of progress for people ("images 3/12, clips 1/12").
-using ProgressSink = std::function<void(const std::string& line, bool final)>;
+using ProgressSink = render::ProgressSink;
 
 struct ProduceRequest {
   std::filesystem::path song;
@@ -48,38 +49,6 @@ struct ProduceReport {
   std::vector<StageTime> stages;
   std::vector<std::string> exports;
 };
-
-struct RenderRequest {
-  std::string song_key;          // the song in the BlobStore
-  std::filesystem::path output;  // a local MP4; exports are written beside it
-  int fps = 24;
-  int width = 1280;
-  int height = 720;
-  std::string preset = "veryfast";
-  std::string title = "Miri";
-};
-
-struct RenderReport {
-  int64_t frames = 0;
-  std::vector<std::string> exports;
-};
-
-// The final render of a project whose shots are all COMPLETED and which is
-// in FINAL_RENDER: every clip on its frame slot over the original song,
-// RENDER_PROGRESS on the bus, the MP4 and its exports stored under
-// projects/<id>/render/ in the BlobStore, then the project is RENDERED.
-// When the render fails the project moves to FAILED with the error as the
-// event's cause, and the error is returned. Each attempt (each FINAL_RENDER
-// event) ends once, RENDERED or FAILED; a project not in FINAL_RENDER is
-// refused (FAILED_PRECONDITION) and left as it is.
-Result<RenderReport> RenderProject(Store& store, BlobStore& blobs,
-                                   EventBus& bus, std::string_view project_id,
-                                   const RenderRequest& request,
-                                   const ProgressSink& progress);
-
-// An event's cause is at most 2000 bytes (the web's EventSchema): a longer
-// error (long blob keys) is cut on a UTF-8 character boundary, with "...".
-std::string BoundedCause(std::string cause);
 
 // Runs plan -> images -> clips -> final render on `stack`. FAILED_PRECONDITION
 // naming the shot when one fails; RESOURCE_EXHAUSTED (before any paid

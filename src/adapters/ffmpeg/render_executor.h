@@ -1,7 +1,7 @@
 // The FFmpeg executor of a RenderPlan (design.md section 9): decodes each
 // shot's clip, puts it on the output frame grid (trim, hold, scale, pad),
 // fills gaps black and encodes it with the song as audio, in one pass and
-// without intermediate files. See services/render/render_plan.h for the
+// without intermediate files. See domain/render_plan.h for the
 // frame maths and video_writer.h for the output file's guarantees.
 #ifndef MIRI_ADAPTERS_FFMPEG_RENDER_EXECUTOR_H_
 #define MIRI_ADAPTERS_FFMPEG_RENDER_EXECUTOR_H_
@@ -12,9 +12,9 @@
 #include <string>
 
 #include "adapters/ffmpeg/video_writer.h"
+#include "domain/render_plan.h"
 #include "domain/result.h"
 #include "ports/clock.h"
-#include "services/render/render_plan.h"
 
 namespace miri::ffmpeg {
 

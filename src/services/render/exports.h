@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "services/render/render_plan.h"
+#include "domain/render_plan.h"
 
 namespace miri::render {
 

@@ -7,9 +7,9 @@
 #include <string_view>
 
 #include "domain/result.h"
+#include "domain/timeline.h"
 #include "ports/blob_store.h"
 #include "ports/store.h"
-#include "services/render/timeline.h"
 
 namespace miri::render {
 

@@ -7,15 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/ffmpeg/test_media.h"
 #include "adapters/inproc_bus/inproc_bus.h"
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/sqlite/sqlite_store.h"
-#include "app/produce.h"
+#include "services/render/render_project.h"
 #include "testing/store_fixtures.h"
 
-namespace miri::app {
+namespace miri::render {
 namespace {
+
+namespace testing = ::miri::testing;
 
 namespace fs = std::filesystem;
 using P = ProjectStatus;
@@ -95,8 +98,8 @@ class RenderProjectTest : public ::testing::Test {
     request.width = kW;
     request.height = kH;
     request.preset = "ultrafast";
-    return RenderProject(*store_, *blobs_, bus_, project_, request,
-                         [](const std::string&, bool) {});
+    return RenderProject({*store_, *blobs_, bus_, renderer_, clock_}, project_,
+                         request, [](const std::string&, bool) {});
   }
   fs::path Output() const { return dir_.path() / "renders" / "out.mp4"; }
 
@@ -120,6 +123,8 @@ class RenderProjectTest : public ::testing::Test {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<LocalFsBlobStore> blobs_;
   InProcessBus bus_;
+  SystemClock clock_;
+  ffmpeg::FfmpegRenderer renderer_{clock_};
   std::string project_;
   int events_ = 0;
 };
@@ -210,4 +215,4 @@ TEST_F(RenderProjectTest, ProjectNotInFinalRenderIsRefusedAndLeftAsItIs) {
 }
 
 }  // namespace
-}  // namespace miri::app
+}  // namespace miri::render

@@ -7,8 +7,8 @@
 //               "clip": "clips/s1.mp4"}, ...]}
 // Shots are in start order and do not overlap; a gap between shots renders
 // black. Parsing is strict: every problem is reported with its field path.
-#ifndef MIRI_SERVICES_RENDER_TIMELINE_H_
-#define MIRI_SERVICES_RENDER_TIMELINE_H_
+#ifndef MIRI_DOMAIN_TIMELINE_H_
+#define MIRI_DOMAIN_TIMELINE_H_
 
 #include <cstdint>
 #include <string>
@@ -46,4 +46,4 @@ nlohmann::json TimelineToJson(const Timeline& timeline);
 
 }  // namespace miri::render
 
-#endif  // MIRI_SERVICES_RENDER_TIMELINE_H_
+#endif  // MIRI_DOMAIN_TIMELINE_H_

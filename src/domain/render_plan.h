@@ -9,8 +9,8 @@
 // Within a shot, its k-th frame shows the clip at k/fps seconds from the
 // clip's first frame: a longer clip is trimmed, a shorter one is held on its
 // last frame.
-#ifndef MIRI_SERVICES_RENDER_RENDER_PLAN_H_
-#define MIRI_SERVICES_RENDER_RENDER_PLAN_H_
+#ifndef MIRI_DOMAIN_RENDER_PLAN_H_
+#define MIRI_DOMAIN_RENDER_PLAN_H_
 
 #include <cstdint>
 #include <optional>
@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/result.h"
-#include "services/render/timeline.h"
+#include "domain/timeline.h"
 
 namespace miri::render {
 
@@ -83,4 +83,4 @@ nlohmann::json RenderProgressPayload(std::string_view project_id,
 
 }  // namespace miri::render
 
-#endif  // MIRI_SERVICES_RENDER_RENDER_PLAN_H_
+#endif  // MIRI_DOMAIN_RENDER_PLAN_H_

@@ -1,4 +1,4 @@
-#include "services/render/render_plan.h"
+#include "domain/render_plan.h"
 
 #include <algorithm>
 

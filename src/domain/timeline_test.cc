@@ -1,4 +1,4 @@
-#include "services/render/timeline.h"
+#include "domain/timeline.h"
 
 #include <gtest/gtest.h>
 
