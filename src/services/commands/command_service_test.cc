@@ -15,7 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/hnsw/hnsw_index.h"
 #include "adapters/inproc_bus/inproc_bus.h"
+#include "adapters/lexical/lexical_embedder.h"
 #include "adapters/local/local_image_generator.h"
 #include "adapters/local/local_video_generator.h"
 #include "adapters/local/local_vision_analyzer.h"
@@ -31,7 +33,7 @@ using ::miri::testing::FaultyStore;
 using ::miri::testing::SamplePlan;
 using ::miri::testing::SampleProject;
 
-enum class Command { kGenerate, kApprove, kRefine };
+enum class Command { kGenerate, kApprove, kRefine, kReject, kCommitPlan };
 
 std::string Name(Command c) {
   switch (c) {
@@ -41,6 +43,10 @@ std::string Name(Command c) {
       return "approve";
     case Command::kRefine:
       return "refine";
+    case Command::kReject:
+      return "reject";
+    case Command::kCommitPlan:
+      return "commit_plan";
   }
   return "?";
 }
@@ -53,6 +59,7 @@ struct EndState {
   std::set<std::pair<std::string, int>> ledger;
   int images_sent = 0;
   int clips_sent = 0;
+  size_t rules = 0;
   friend bool operator==(const EndState&, const EndState&) = default;
 };
 
@@ -60,7 +67,7 @@ std::ostream& operator<<(std::ostream& os, const EndState& s) {
   os << ShotStatusName(s.status) << ", " << s.versions.size() << " versions, "
      << s.events.size() << " events, " << s.ledger.size()
      << " ledger entries, images sent " << s.images_sent << ", clips sent "
-     << s.clips_sent;
+     << s.clips_sent << ", rules " << s.rules;
   for (const auto& [to, version, key] : s.events) {
     os << "\n  " << to << " " << version << " " << key;
   }
@@ -88,13 +95,17 @@ class Instance {
     videos_ = std::make_unique<local::LocalVideoGenerator>(blobs_.get(),
                                                            nullptr, video);
     vision_ = std::make_unique<local::LocalVisionAnalyzer>(blobs_.get());
+    index_ = std::move(*HnswIndex::Open("", embedder_.dimensions()));
+    rulebook_ = std::make_unique<Rulebook>(
+        *faulty_, embedder_, *index_, *vision_, &bus_, clock_,
+        [this] { return "r" + std::to_string(++ids_); });
     OrchestratorOptions options;
     options.image_width = 160;
     options.image_height = 90;
     options.video_fps = 4;
     orchestrator_ = std::make_unique<Orchestrator>(
-        *faulty_, *blobs_, &bus_, *images_, *videos_, *vision_, nullptr, clock_,
-        [this] { return "i" + std::to_string(++ids_); }, options);
+        *faulty_, *blobs_, &bus_, *images_, *videos_, *vision_, rulebook_.get(),
+        clock_, [this] { return "i" + std::to_string(++ids_); }, options);
     commands_ = std::make_unique<CommandService>(*faulty_, bus_, clock_,
                                                  *orchestrator_);
   }
@@ -106,8 +117,8 @@ class Instance {
     std::filesystem::remove_all(dir_);
   }
 
-  // A planned project with one shot showing Miri.
-  void Plan() {
+  // A project in AUDIO_ANALYSIS, without its plan.
+  void Create() {
     ProjectConfig p = SampleProject();
     project_ = p.project_id;
     ASSERT_TRUE(real_->CreateProject(p));
@@ -117,9 +128,17 @@ class Instance {
     e.at = "2026-03-02T10:15:04Z";
     e.idempotency_key = "create";
     ASSERT_TRUE(real_->AppendEvent(project_, e));
+  }
+  static PlanCommit OneShot() {
     PlanCommit plan = SamplePlan("sh", 1);
     plan.shots[0].description = "Miri at a rainy window";
-    ASSERT_TRUE(commands_->CommitPlan(project_, plan));
+    plan.at = "2026-03-02T10:15:04Z";
+    return plan;
+  }
+  // A planned project with one shot showing Miri.
+  void Plan() {
+    Create();
+    ASSERT_TRUE(commands_->CommitPlan(project_, OneShot()));
   }
 
   // Polls the held results until the shot stops moving (bounded).
@@ -140,6 +159,7 @@ class Instance {
 
   // Brings the shot to where `c` applies, without faults.
   void Before(Command c) {
+    if (c == Command::kCommitPlan) return Create();
     Plan();
     if (c == Command::kGenerate) return;
     ASSERT_TRUE(commands_->Generate(project_, "sh-0", std::nullopt, "g"));
@@ -156,6 +176,20 @@ class Instance {
       case Command::kRefine:
         return commands_->Refine(project_, "sh-0", "warmer light", std::nullopt,
                                  "key");
+      case Command::kReject:
+        return commands_->Reject(project_, "sh-0", "the light is too cold",
+                                 "key");
+      case Command::kCommitPlan: {
+        // A repeat of a commit that went through is refused (a project is
+        // planned once); the end state is what counts.
+        auto r = commands_->CommitPlan(project_, OneShot());
+        if (!r && r.error().code == ErrorCode::kFailedPrecondition &&
+            real_->GetProjectStatus(project_).value() ==
+                ProjectStatus::kPlanned) {
+          return CommandOutcome{};
+        }
+        return r;
+      }
     }
     return MakeError(ErrorCode::kInternal, "unknown command");
   }
@@ -179,6 +213,7 @@ class Instance {
     for (const LedgerEntry& e : ledger) {
       s.ledger.emplace(e.entry_id, static_cast<int>(e.kind));
     }
+    s.rules = real_->ListRules(project_)->size();
     s.images_sent = images_->runner().jobs_started();
     s.clips_sent = videos_->runner().jobs_started();
     return s;
@@ -197,6 +232,9 @@ class Instance {
   std::unique_ptr<local::LocalImageGenerator> images_;
   std::unique_ptr<local::LocalVideoGenerator> videos_;
   std::unique_ptr<local::LocalVisionAnalyzer> vision_;
+  LexicalEmbedder embedder_;
+  std::unique_ptr<HnswIndex> index_;
+  std::unique_ptr<Rulebook> rulebook_;
   std::unique_ptr<Orchestrator> orchestrator_;
   std::unique_ptr<CommandService> commands_;
   std::string project_;
@@ -253,7 +291,9 @@ TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
 
 INSTANTIATE_TEST_SUITE_P(Commands, CommandFaultTest,
                          ::testing::Values(Command::kGenerate,
-                                           Command::kApprove, Command::kRefine),
+                                           Command::kApprove, Command::kRefine,
+                                           Command::kReject,
+                                           Command::kCommitPlan),
                          [](const auto& info) { return Name(info.param); });
 
 }  // namespace

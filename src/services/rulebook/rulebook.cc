@@ -56,6 +56,36 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                                                   const Version& rejected,
                                                   std::string_view reason) {
   RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "learning a rule");
+  // A repeat of this rejection (the same image, the same reason: a client
+  // retrying after a lost answer) learned its rule already. The store, not
+  // the cache, says so; the rule is indexed again (the first attempt may
+  // have stopped before) and never learned or strengthened twice.
+  ASSIGN_OR_RETURN(std::vector<Rule> stored, store_.ListRules(project_id),
+                   "learning a rule");
+  for (const Rule& r : stored) {
+    if (r.source_version_id == rejected.version_id && r.reason == reason) {
+      ASSIGN_OR_RETURN(std::vector<Embedding> again,
+                       embedder_.Embed({r.text}, EmbedPurpose::kDocument),
+                       "learning a rule");
+      RETURN_IF_ERROR(
+          index_.Upsert({{r.rule_id, again[0], RestrictsOf(project_id, r)}}),
+          "indexing a rule");
+      Invalidate(project_id);
+      return LearnOutcome{r, false, "learned from this rejection before"};
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<RuleEvent> history,
+                   store_.ListRuleEvents(project_id), "learning a rule");
+  for (const RuleEvent& e : history) {
+    if (e.kind == RuleEventKind::kStrengthened &&
+        e.version_id == rejected.version_id && e.reason == reason) {
+      for (const Rule& r : stored) {
+        if (r.rule_id == e.rule_id) {
+          return LearnOutcome{r, true, "strengthened by this rejection before"};
+        }
+      }
+    }
+  }
   RejectionInput input{rejected.outputs.empty() ? "" : rejected.outputs.front(),
                        rejected.prompt, std::string(reason)};
   ASSIGN_OR_RETURN(RuleProposal proposal, analyzer_.RuleFromRejection(input),
