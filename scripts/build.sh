@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 [ -f build/CMakeCache.txt ] || cmake --preset default "${launcher[@]}" >/dev/null
-cmake --build --preset default -j "$(nproc)"
+# Arguments name targets (scripts/demo.sh builds only `miri`); none: all,
+# the test binaries included.
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build --preset default -j "$(nproc)" "${targets[@]}"
