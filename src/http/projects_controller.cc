@@ -6,6 +6,7 @@
 #include "domain/text.h"
 #include "http/api.h"
 #include "http/controller_util.h"
+#include "services/planning/propose.h"
 
 namespace miri::http {
 namespace {
@@ -181,42 +182,16 @@ Response Commit(const ApiDeps& d, const std::string& id,
 // Local planning of a song takes well under a second: done in the request.
 Response ProposePlan(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
-  if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
-  std::vector<FieldIssue> missing;
-  if (!d.blobs->Exists("projects/" + id + "/audio/song.mp3").value_or(false)) {
-    missing.push_back(
-        {"song", "upload the MP3 first (PUT /api/projects/{projectId}/song)"});
-  }
-  if (!d.blobs->Exists("projects/" + id + "/lyrics.txt").value_or(false)) {
-    missing.push_back(
-        {"lyrics",
-         "upload the lyrics first (PUT /api/projects/{projectId}/lyrics)"});
-  }
-  if (!missing.empty()) {
-    return Fail(
-        Error{ErrorCode::kFailedPrecondition, "cannot plan yet", missing});
-  }
-  auto status = d.store->GetProjectStatus(id);
-  if (!status) return Fail(status.error());
-  if (*status != ProjectStatus::kAudioAnalysis) {
-    return Fail(
-        Error{ErrorCode::kFailedPrecondition,
-              "the project already has a plan",
-              {{"status", "a plan is proposed only in AUDIO_ANALYSIS"}}});
-  }
   if (d.director == nullptr) {
+    // What is missing first (the uploads), then that nobody can plan here.
+    if (auto r = CheckReadyToPlan(*d.store, *d.blobs, id); !r) {
+      return Fail(r.error());
+    }
     return ErrorResponse(501, "NOT_IMPLEMENTED",
                          "no director is configured; commit a plan with "
                          "PUT /api/projects/{projectId}/plan");
   }
-  auto song = d.blobs->LocalPath("projects/" + id + "/audio/song.mp3");
-  if (!song) return Fail(song.error());
-  auto lyrics = d.blobs->Get("projects/" + id + "/lyrics.txt");
-  if (!lyrics) return Fail(lyrics.error());
-  PlanRequest request;
-  request.audio_path = song->string();
-  request.lyrics_text = *lyrics;
-  auto made = d.director->MakePlan(request);
+  auto made = miri::ProposePlan(*d.store, *d.blobs, *d.director, id);
   if (!made) return Fail(made.error());
   json scenes = json::array(), shots = json::array(), warnings = json::array();
   for (const Scene& s : made->scenes) scenes.push_back(s.ToJson());

@@ -1,0 +1,62 @@
+#include "services/planning/propose.h"
+
+#include <string>
+#include <vector>
+
+namespace miri {
+
+namespace {
+
+std::string SongKey(const std::string& id) {
+  return "projects/" + id + "/audio/song.mp3";
+}
+std::string LyricsKey(const std::string& id) {
+  return "projects/" + id + "/lyrics.txt";
+}
+
+}  // namespace
+
+Result<void> CheckReadyToPlan(Store& store, BlobStore& blobs,
+                              std::string_view project_id) {
+  const std::string id(project_id);
+  RETURN_IF_ERROR(store.GetProject(id), "");
+  const std::string song_key = SongKey(id);
+  const std::string lyrics_key = LyricsKey(id);
+  std::vector<FieldIssue> missing;
+  if (!blobs.Exists(song_key).value_or(false)) {
+    missing.push_back(
+        {"song", "upload the MP3 first (PUT /api/projects/{projectId}/song)"});
+  }
+  if (!blobs.Exists(lyrics_key).value_or(false)) {
+    missing.push_back(
+        {"lyrics",
+         "upload the lyrics first (PUT /api/projects/{projectId}/lyrics)"});
+  }
+  if (!missing.empty()) {
+    return tl::unexpected(Error{ErrorCode::kFailedPrecondition,
+                                "cannot plan yet", std::move(missing)});
+  }
+  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                   store.GetProjectStatus(id), "");
+  if (status != ProjectStatus::kAudioAnalysis) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the project already has a plan",
+                     {{"status", "a plan is proposed only in AUDIO_ANALYSIS"}});
+  }
+  return {};
+}
+
+Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
+                         std::string_view project_id) {
+  const std::string id(project_id);
+  RETURN_IF_ERROR(CheckReadyToPlan(store, blobs, id), "");
+  ASSIGN_OR_RETURN(std::filesystem::path song, blobs.LocalPath(SongKey(id)),
+                   "");
+  ASSIGN_OR_RETURN(std::string lyrics, blobs.Get(LyricsKey(id)), "");
+  PlanRequest request;
+  request.audio_path = song.string();
+  request.lyrics_text = std::move(lyrics);
+  return director.MakePlan(request);
+}
+
+}  // namespace miri

@@ -1,0 +1,30 @@
+// The director's proposal for a project's uploaded song and lyrics, as a
+// use case: the dashboard's "propose a plan" (POST .../plan). Nothing is
+// committed; the person edits the proposal, then commits it
+// (CommandService::CommitPlan).
+#ifndef MIRI_SERVICES_PLANNING_PROPOSE_H_
+#define MIRI_SERVICES_PLANNING_PROPOSE_H_
+
+#include <string_view>
+
+#include "domain/result.h"
+#include "ports/blob_store.h"
+#include "ports/director.h"
+#include "ports/store.h"
+
+namespace miri {
+
+// Whether the project can be planned: NOT_FOUND for an unknown project;
+// FAILED_PRECONDITION naming "song" and "lyrics" when either is not
+// uploaded yet, or "status" when the project has its plan already.
+Result<void> CheckReadyToPlan(Store& store, BlobStore& blobs,
+                              std::string_view project_id);
+
+// CheckReadyToPlan, then the director's plan of the uploaded song and
+// lyrics (the director's error when it fails).
+Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
+                         std::string_view project_id);
+
+}  // namespace miri
+
+#endif  // MIRI_SERVICES_PLANNING_PROPOSE_H_
