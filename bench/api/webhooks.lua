@@ -8,7 +8,11 @@
 -- the client saw every delivery. The time is taken here, from the first
 -- delivery sent to the last one answered (LuaJIT's FFI: plain Lua has no
 -- wall clock finer than a second).
--- done() prints one JSON line: {"ok":..,"failed":..,"seconds":..,"socketErrors":..}
+-- A delivery is ok when it answers 200 with "applied":true (the result
+-- path moved the shot); a 200 that applied nothing (a stale or duplicate
+-- delivery) is counted apart, as notApplied; any other status is failed.
+-- done() prints one JSON line:
+--   {"ok":..,"failed":..,"notApplied":..,"seconds":..,"socketErrors":..}
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -49,7 +53,7 @@ function init(args)
   file:close()
   -- From 0: wrk calls request() once on thread 1 to check the script and
   -- sends nothing; that call gets a probe, so no delivery is skipped.
-  next_delivery, ok, failed = 0, 0, 0
+  next_delivery, ok, failed, not_applied = 0, 0, 0, 0
   started, finished = 0, 0
 end
 
@@ -64,27 +68,30 @@ end
 
 function response(status, headers, body)
   -- A delivery's answer names "applied"; the probe's (/healthz) does not.
-  if status == 200 and body:find('"applied"', 1, true) then
+  if status == 200 and body:find('"applied":true', 1, true) then
     ok = ok + 1
+  elseif status == 200 and body:find('"applied"', 1, true) then
+    not_applied = not_applied + 1
   elseif status ~= 200 then
     failed = failed + 1
   end
-  if ok + failed == #deliveries and finished == 0 then
+  if ok + failed + not_applied == #deliveries and finished == 0 then
     finished = now()
     wrk.thread:stop()
   end
 end
 
 function done(summary, latency, requests)
-  local ok_all, failed_all, first, last = 0, 0, math.huge, 0
+  local ok_all, failed_all, not_applied_all, first, last = 0, 0, 0, math.huge, 0
   for _, t in ipairs(threads) do
     ok_all = ok_all + t:get("ok")
     failed_all = failed_all + t:get("failed")
+    not_applied_all = not_applied_all + t:get("not_applied")
     if t:get("started") > 0 then first = math.min(first, t:get("started")) end
     last = math.max(last, t:get("finished"))
   end
-  io.write(string.format('{"ok":%d,"failed":%d,"seconds":%.6f,"socketErrors":%d}\n',
-                         ok_all, failed_all, last > 0 and last - first or -1,
+  io.write(string.format('{"ok":%d,"failed":%d,"notApplied":%d,"seconds":%.6f,"socketErrors":%d}\n',
+                         ok_all, failed_all, not_applied_all, last > 0 and last - first or -1,
                          summary.errors.connect + summary.errors.read +
                          summary.errors.write + summary.errors.timeout))
 end
