@@ -85,6 +85,42 @@ TEST_F(CommandsApiTest,
   EXPECT_EQ(RendersStarted(), std::vector<std::string>{kProjectId});
 }
 
+// A paid image route: the local generator at a fixed price per image.
+class PricedImages final : public ImageGenerator {
+ public:
+  explicit PricedImages(ImageGenerator& inner) : inner_(inner) {}
+  std::string_view name() const override { return "priced-image"; }
+  Result<Dispatch> Submit(const ImageRequest& r) override {
+    return inner_.Submit(r);
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
+    return inner_.Poll(id);
+  }
+  int64_t EstimateCostMicros(const ImageRequest&) const override {
+    return 250'000;
+  }
+
+ private:
+  ImageGenerator& inner_;
+};
+
+TEST_F(CommandsApiTest, AGenericWebhookSettlesWhatWasReserved) {
+  CreatePlannedProject();
+  PricedImages priced(*images_);
+  RebuildOrchestrator(&priced);
+  const std::string v = Generate("sh1");
+  ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
+  int64_t settled = -1;
+  for (const LedgerEntry& e : Ledger()) {
+    if (e.kind == LedgerKind::kSettle && e.version_id == v) {
+      settled = e.amount_micros;
+    }
+  }
+  // The delivery names no price: the job costs its reservation.
+  EXPECT_EQ(settled, 250'000);
+  EXPECT_EQ(Body(Call("GET", kProject + "/budget"))["spentMicros"], 250'000);
+}
+
 TEST_F(CommandsApiTest, AWebhookForAnotherShotsVersionMovesNothing) {
   CreatePlannedProject();
   const std::string v1 = Generate("sh1");

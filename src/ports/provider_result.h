@@ -20,7 +20,10 @@ struct ProviderResult {
   std::vector<std::string> output_blobs;  // results copied into the BlobStore
   std::string error;                      // why it failed, for people
   bool retryable = false;                 // a failure worth another attempt
-  int64_t cost_micros = 0;                // actual cost, for the ledger
+  // Actual cost, for the ledger; kCostAsReserved when the delivery does not
+  // say (a generic webhook): the job costs the estimate reserved for it.
+  static constexpr int64_t kCostAsReserved = -1;
+  int64_t cost_micros = 0;
 };
 
 // Receives results. Implementations must tolerate duplicates and results

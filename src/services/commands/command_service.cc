@@ -137,14 +137,9 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
   result.output_blobs = v.outputs;
   result.error = r.detail;
   // The generic delivery carries no price: the job costs what was
-  // reserved for it.
-  if (auto ledger = store_.ListLedger(r.project_id); ledger) {
-    for (const LedgerEntry& e : *ledger) {
-      if (e.kind == LedgerKind::kReserve && e.version_id == r.version_id) {
-        result.cost_micros = e.amount_micros;
-      }
-    }
-  }
+  // reserved for it (computed from the version, not read from the ledger,
+  // which grows with the project).
+  result.cost_micros = ProviderResult::kCostAsReserved;
   return Run(r.shot_id, [&]() -> Result<ShotStep> {
     Result<ShotStep> step = orchestrator_.Apply(result);
     if (!step && step.error().code == ErrorCode::kFailedPrecondition &&

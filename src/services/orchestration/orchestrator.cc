@@ -631,15 +631,19 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
   const bool superseded =
       current == nullptr || current->version_id != v.version_id;
   const bool ok = r.status == ProviderResult::Status::kSucceeded;
+  const bool image = v.kind != VersionKind::kVideo;
+  const int64_t cost =
+      r.cost_micros != ProviderResult::kCostAsReserved ? r.cost_micros
+      : image ? images_.EstimateCostMicros(ImageRequestOf(job.project_id, v))
+              : videos_.EstimateCostMicros(VideoRequestOf(job.project_id, v));
   if (superseded) {
     // Recorded (the cost is real) but the shot has moved on: never backwards.
-    Settle(job.project_id, v.version_id, r.cost_micros, ok);
+    Settle(job.project_id, v.version_id, cost, ok);
     spdlog::info("late result for superseded version {} of shot {}",
                  v.version_id, v.shot_id);
     return {};
   }
   const ShotStatus from = ctx.shot.status;
-  const bool image = v.kind != VersionKind::kVideo;
   const bool expected = image ? (from == ShotStatus::kGeneratingImage ||
                                  from == ShotStatus::kRefining)
                               : from == ShotStatus::kGeneratingVideo;
@@ -664,7 +668,7 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
                                         " is not stored yet"}});
     }
   }
-  Settle(job.project_id, v.version_id, r.cost_micros, true);
+  Settle(job.project_id, v.version_id, cost, true);
   RETURN_IF_ERROR(
       Move(job.project_id, v.shot_id, from,
            image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted,
