@@ -29,6 +29,7 @@
 #include "app/background_work.h"
 #include "app/commands.h"
 #include "app/composition.h"
+#include "app/json_spdlog.h"
 #include "app/produce.h"
 #include "domain/event_payload.h"
 #include "http/api.h"
@@ -97,6 +98,7 @@ int RunServe(ServeOptions o) {
   // credentials) and says which on start-up.
   auto plan = PlanComposition(ProcessEnv(), o.data);
   if (!plan) return Fail(plan.error().ToString());
+  UseJsonLogs();  // the services' log lines in the server's JSON format
   http::LogJson("info", StartupLine(*plan), {});
   // Fault injection for offline tests: MIRI_LOCAL_PROVIDERS=paused queues
   // jobs without running them (a job "still running" when the process
