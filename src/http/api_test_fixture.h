@@ -26,6 +26,7 @@
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "http/api.h"
+#include "testing/provider_doubles.h"
 
 namespace miri::http::testing {
 
@@ -45,16 +46,7 @@ class TestVerifier final : public WebhookVerifier {
 
 inline constexpr char kProjectId[] = "123e4567-e89b-12d3-a456-426614174000";
 
-// Results go to whatever is attached (the orchestrator is built after the
-// providers that report to it).
-class LateSink final : public ResultSink {
- public:
-  void OnResult(ProviderResult r) override {
-    ResultSink* t = target.load();
-    if (t != nullptr) t->OnResult(std::move(r));
-  }
-  std::atomic<ResultSink*> target{nullptr};
-};
+using ::miri::testing::LateSink;
 
 class ApiTest : public ::testing::Test {
  protected:

@@ -85,28 +85,9 @@ TEST_F(CommandsApiTest,
   EXPECT_EQ(RendersStarted(), std::vector<std::string>{kProjectId});
 }
 
-// A paid image route: the local generator at a fixed price per image.
-class PricedImages final : public ImageGenerator {
- public:
-  explicit PricedImages(ImageGenerator& inner) : inner_(inner) {}
-  std::string_view name() const override { return "priced-image"; }
-  Result<Dispatch> Submit(const ImageRequest& r) override {
-    return inner_.Submit(r);
-  }
-  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
-    return inner_.Poll(id);
-  }
-  int64_t EstimateCostMicros(const ImageRequest&) const override {
-    return 250'000;
-  }
-
- private:
-  ImageGenerator& inner_;
-};
-
 TEST_F(CommandsApiTest, AGenericWebhookSettlesWhatWasReserved) {
   CreatePlannedProject();
-  PricedImages priced(*images_);
+  ::miri::testing::PricedImages priced(*images_, 250'000);
   RebuildOrchestrator(&priced);
   const std::string v = Generate("sh1");
   ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);

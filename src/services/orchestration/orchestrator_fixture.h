@@ -23,41 +23,10 @@
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "services/orchestration/orchestrator.h"
+#include "testing/provider_doubles.h"
 #include "testing/store_fixtures.h"
 
 namespace miri::testing {
-
-// Results go to whatever is attached (the orchestrator is built after the
-// providers that report to it).
-class LateSink final : public ResultSink {
- public:
-  void OnResult(ProviderResult r) override {
-    ResultSink* t = target.load();
-    if (t != nullptr) t->OnResult(std::move(r));
-  }
-  std::atomic<ResultSink*> target{nullptr};
-};
-
-// A paid image route: the local generator with a fixed price per image.
-class PricedImages final : public ImageGenerator {
- public:
-  PricedImages(ImageGenerator& inner, int64_t price)
-      : inner_(inner), price_(price) {}
-  std::string_view name() const override { return "priced-image"; }
-  Result<Dispatch> Submit(const ImageRequest& r) override {
-    return inner_.Submit(r);
-  }
-  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
-    return inner_.Poll(id);
-  }
-  int64_t EstimateCostMicros(const ImageRequest&) const override {
-    return price_;
-  }
-
- private:
-  ImageGenerator& inner_;
-  int64_t price_;
-};
 
 class OrchestratorTest : public ::testing::Test {
  protected:
