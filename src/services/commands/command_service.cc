@@ -189,15 +189,13 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   commit.project_event = e;
   Result<std::optional<Event>> r = store_.CommitPlan(project_id, commit);
   if (!r) return tl::unexpected(NameTheRule(std::move(r).error()));
+  // The PLANNED event is the one announcement: dashboards refetch the
+  // shots on it (as before the commit became one step).
   CommandOutcome out;
   if (*r) {
     Announce(project_id, **r);
     out.events.push_back(**r);
   }
-  // The shots' creation events: announced so open dashboards refetch.
-  (void)bus_.Publish(BusMessage{
-      std::string(project_id), std::string(kProjectUpdated),
-      nlohmann::json{{"projectId", project_id}, {"plan", "committed"}}.dump()});
   return out;
 }
 
