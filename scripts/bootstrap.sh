@@ -41,3 +41,13 @@ fi
 if [ -f web/package-lock.json ]; then
   npm ci --prefix web --no-audit --no-fund --loglevel=error
 fi
+
+# The Firestore tests use Google's official emulator from the Google Cloud
+# SDK (not a Debian package; the machine image carries it). Say what is
+# missing instead of failing later in the middle of a test run.
+if ! command -v gcloud >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+  echo "bootstrap: warning: the Google Cloud SDK (gcloud) with its" \
+       "cloud-firestore-emulator component and a Java runtime are needed" \
+       "by the Firestore tests; install them (gcloud components install" \
+       "cloud-firestore-emulator)." >&2
+fi

@@ -1,6 +1,6 @@
 // The composition root with the Google Cloud adapters: store=firestore
-// against the npm Firestore emulator and blobs=gcs against the GCS JSON API
-// emulator, as `miri serve` and `miri render` run on Cloud Run.
+// against the official Firestore emulator and blobs=gcs against the GCS JSON
+// API emulator, as `miri serve` and `miri render` run on Cloud Run.
 #include <unistd.h>
 
 #include <fstream>

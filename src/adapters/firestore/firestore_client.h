@@ -1,6 +1,7 @@
 // FirestoreClient: the few Firestore v1 RPCs the store needs, over gRPC.
-// Only Commit, BatchGetDocuments and RunQuery are used: the npm emulator
-// lacks GetDocument/ListDocuments, and real Firestore has all three.
+// Only Commit, BatchGetDocuments and RunQuery are used. A single read goes
+// through BatchGetDocuments too, as the official Node client's
+// DocumentReference.get() does (googleapis/nodejs-firestore, DocumentReader).
 // Thread-safety: all methods may be called concurrently.
 #ifndef MIRI_ADAPTERS_FIRESTORE_FIRESTORE_CLIENT_H_
 #define MIRI_ADAPTERS_FIRESTORE_FIRESTORE_CLIENT_H_

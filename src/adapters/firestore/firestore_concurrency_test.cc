@@ -1,7 +1,6 @@
 // Many writers racing on one shot's projection and on the budget, through
-// separate store handles (separate gRPC channels) on the npm emulator. The
-// emulator does not isolate transactions, so this is what shows that the
-// create-only slots alone keep every update and hold the cap.
+// separate store handles (separate gRPC channels) on the official Firestore
+// emulator: the create-only slots keep every update and hold the cap.
 #include <unistd.h>
 
 #include <atomic>

@@ -43,8 +43,6 @@ Result<JobRecord> FirestoreStore::GetJob(std::string_view project_id,
   if (job_id.empty() || job_id.size() > 200) {
     return tl::unexpected(firestore::NotFound("job", job_id));
   }
-  // Client::Get reads with BatchGetDocuments (the emulator has no
-  // GetDocument).
   ASSIGN_OR_RETURN(std::optional<v1::Document> doc,
                    client_->Get(Doc(project_id, "jobs", JobDocId(job_id))),
                    "reading job");

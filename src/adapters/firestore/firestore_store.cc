@@ -138,7 +138,7 @@ Result<void> FirestoreStore::UpdateProject(const ProjectConfig& project) {
                      {{"creationTimestamp", "cannot be changed"}});
   }
   // The updateTime precondition makes a concurrent update fail instead of
-  // being overwritten (real Firestore; the emulator ignores it).
+  // being overwritten.
   RETURN_IF_ERROR(client_->Commit({firestore::ReplaceWrite(
                       doc->name(), project.ToJson(), &doc->update_time())}),
                   "updating project");

@@ -16,10 +16,10 @@
 //                                              reservedMicros, entryId}
 //   projects/{p}/jobs/{JobDocId(jobId)}       JobRecord (create-only)
 //
-// Concurrency rests only on what both real Firestore and the npm emulator
-// honour atomically: create-only writes (currentDocument.exists=false) and
-// field transforms. The emulator ignores updateTime preconditions and does
-// not isolate transactions, so neither carries correctness here:
+// Concurrency rests on create-only writes (currentDocument.exists=false),
+// updateTime preconditions and field transforms, which real Firestore and
+// the official emulator apply atomically within one Commit; no interactive
+// transaction is held across a read and a write:
 // - Events are keyed by their seq. An append reads the last seq N, then the
 //   state it checks, then creates event N+1 with exists=false together with
 //   the projection. Any concurrent append takes N+1 first and ours fails,
@@ -28,9 +28,8 @@
 //   the same way; the cap check and the reservation are one step.
 // - A version's id is claimed project-wide by creating versionIndex/{v};
 //   the shot's version list grows by an arrayUnion transform.
-// Writes that real Firestore could apply as a whole but the emulator applies
-// one by one are ordered so that the contended create comes first; ids are
-// checked before committing, so a refused write leaves nothing behind.
+// The contended create comes first in each Commit; ids are checked before
+// committing, so a refused write leaves nothing behind.
 // Thread-safety: all methods may be called concurrently, from any process.
 #ifndef MIRI_ADAPTERS_FIRESTORE_FIRESTORE_STORE_H_
 #define MIRI_ADAPTERS_FIRESTORE_FIRESTORE_STORE_H_

@@ -1,5 +1,7 @@
 #include "adapters/firestore/firestore_store.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -29,8 +31,11 @@ Result<std::unique_ptr<Store>> OpenOnEmulator(const std::string& dir) {
   firestore::ClientOptions options;
   options.target = emulator.host();
   options.emulator = true;
-  options.gcp_project =
-      "miri-" + std::filesystem::path(dir).filename().string();
+  // GCP project ids are lower case; the official emulator refuses others.
+  std::string name = std::filesystem::path(dir).filename().string();
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  options.gcp_project = "miri-" + name;
   ASSIGN_OR_RETURN(std::unique_ptr<FirestoreStore> s,
                    FirestoreStore::Open(options), "test");
   return std::unique_ptr<Store>(std::move(s));
@@ -108,10 +113,9 @@ TEST_P(FirestoreStoreTest, CreateOnlyWriteOfAnExistingVersionFailsOnTheWire) {
   EXPECT_EQ(store_->GetVersion(p.project_id, "v1"), v);
 }
 
-// Why correctness rests on create-only slots: the npm emulator accepts a
-// write whose updateTime precondition is stale. If this starts failing, the
-// emulator has learnt updateTime preconditions.
-TEST_P(FirestoreStoreTest, EmulatorIgnoresAStaleUpdateTimePrecondition) {
+// The official emulator, like real Firestore, refuses a write whose
+// updateTime precondition is stale; UpdateProject relies on it.
+TEST_P(FirestoreStoreTest, AStaleUpdateTimePreconditionIsRefused) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));
   google::protobuf::Timestamp stale;
@@ -120,7 +124,8 @@ TEST_P(FirestoreStoreTest, EmulatorIgnoresAStaleUpdateTimePrecondition) {
   renamed.project_name = "Renamed";
   Result<v1::CommitResponse> r = fs().client().Commit({firestore::ReplaceWrite(
       fs().ProjectDoc(p.project_id), renamed.ToJson(), &stale)});
-  EXPECT_TRUE(r);
+  EXPECT_FALSE(r);
+  EXPECT_EQ(store_->GetProject(p.project_id)->project_name, p.project_name);
 }
 
 TEST_P(FirestoreStoreTest, ProjectionTamperedWithIsRepairedFromEvents) {

@@ -1,13 +1,18 @@
 #include "adapters/firestore/test_firestore_emulator.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -17,7 +22,32 @@ namespace {
 
 std::string ScriptPath() {
   return std::string(MIRI_SOURCE_DIR) +
-         "/tests/fixtures/firestore_emulator/server.mjs";
+         "/tests/fixtures/firestore_emulator/emulator.mjs";
+}
+
+bool Answers(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+// The port of the ctest run's shared emulator, or 0.
+int SharedPort() {
+  const char* dir = std::getenv("MIRI_TEST_FIRESTORE_DIR");
+  if (dir == nullptr || *dir == '\0') return 0;
+  std::ifstream in(std::string(dir) + "/host");
+  std::string host;
+  if (!(in >> host)) return 0;
+  size_t colon = host.rfind(':');
+  if (colon == std::string::npos) return 0;
+  int port = std::atoi(host.c_str() + colon + 1);
+  return port > 0 && Answers(port) ? port : 0;
 }
 
 }  // namespace
@@ -25,7 +55,11 @@ std::string ScriptPath() {
 TestFirestoreEmulator::~TestFirestoreEmulator() { Stop(); }
 
 bool TestFirestoreEmulator::Start() {
-  if (pid_ > 0) return true;
+  if (port_ > 0) return true;
+  if (int shared = SharedPort(); shared > 0) {
+    port_ = shared;
+    return true;
+  }
   int in[2];
   int out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
@@ -49,7 +83,7 @@ bool TestFirestoreEmulator::Start() {
   pid_ = pid;
   stdin_fd_ = in[1];
   std::string line;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(100);
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{out[0], POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;
@@ -66,8 +100,9 @@ bool TestFirestoreEmulator::Start() {
   close(out[0]);  // the script prints nothing more we read
   if (port_ <= 0) {
     error_ =
-        "the emulator did not report READY (is node installed and "
-        "node_modules present? run scripts/bootstrap.sh): " +
+        "the Firestore emulator did not report READY (are node and the "
+        "Google Cloud SDK's cloud-firestore-emulator installed? run "
+        "scripts/bootstrap.sh): " +
         line;
     Stop();
     return false;
@@ -76,9 +111,13 @@ bool TestFirestoreEmulator::Start() {
 }
 
 void TestFirestoreEmulator::Stop() {
-  if (pid_ <= 0) return;
+  if (pid_ <= 0) {
+    port_ = 0;  // the shared emulator is the fixture's to stop
+    return;
+  }
   kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // The script stops the emulator's JVM on SIGTERM; give it that long.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   bool reaped = false;
   while (std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {

@@ -1,7 +1,10 @@
-// TestFirestoreEmulator: the npm Firestore emulator
-// (tests/fixtures/firestore_emulator/server.mjs) on a free 127.0.0.1 port,
-// stopped (by its pid) when the object goes away. It also exits by itself
-// when this process dies, because its stdin is a pipe from us. Test-only.
+// TestFirestoreEmulator: the official Cloud Firestore emulator (gcloud
+// emulators firestore start) on 127.0.0.1, test-only. Under ctest it is the
+// run's shared emulator (MIRI_TEST_FIRESTORE_DIR/host, set up by the
+// fixture in tests/fixtures/firestore_emulator); otherwise it starts one
+// through tests/fixtures/firestore_emulator/emulator.mjs on a free port,
+// stopped when the object goes away, and also when this process dies,
+// because the script's stdin is a pipe from us.
 #ifndef MIRI_ADAPTERS_FIRESTORE_TEST_FIRESTORE_EMULATOR_H_
 #define MIRI_ADAPTERS_FIRESTORE_TEST_FIRESTORE_EMULATOR_H_
 
@@ -16,12 +19,13 @@ class TestFirestoreEmulator {
   TestFirestoreEmulator& operator=(const TestFirestoreEmulator&) = delete;
   ~TestFirestoreEmulator();
 
-  // Starts node and waits (at most 15 s) for "READY <port>". False (with
-  // error() set) if node or the script is missing or it does not come up.
+  // Uses the run's shared emulator when it answers; else starts node and
+  // waits (at most 100 s) for "READY <port>". False (with error() set) if
+  // gcloud, node or the script is missing or it does not come up.
   bool Start();
-  // SIGTERM and waits (at most 5 s), then SIGKILL.
+  // Own emulator only: SIGTERM and waits (at most 15 s), then SIGKILL.
   void Stop();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return port_ > 0; }
   int port() const { return port_; }
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& error() const { return error_; }

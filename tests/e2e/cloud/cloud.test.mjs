@@ -1,48 +1,22 @@
 // Cloud Run on loopback: `miri serve` and the render job with
-// MIRI_STORE=firestore (npm Firestore emulator) and MIRI_GCS_BUCKET (the
+// MIRI_STORE=firestore (the official Firestore emulator) and MIRI_GCS_BUCKET (the
 // GCS JSON API emulator), local providers. Two serve instances share a
 // project and its uploads only through the emulators; `miri render
 // --project` renders a project from the bucket and stores the MP4 back.
 // Every process started here is stopped here; every wait is bounded.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, test } from "node:test";
+import { startFirestore } from "../../fixtures/firestore_emulator/emulator.mjs";
 import { startGcs } from "../../fixtures/gcs_emulator/server.mjs";
 import { PROJECT_ID, TOKEN, api, projectBody, removeDir, startMiri, tempDir } from "../api/helpers.mjs";
 
 const run = promisify(execFile);
 const BUCKET = "miri-e2e-media";
 let firestore, gcs, dir;
-
-// The npm Firestore emulator on a free loopback port ("READY <port>").
-async function startFirestore() {
-  const child = spawn("node", ["tests/fixtures/firestore_emulator/server.mjs", "0"],
-                      { stdio: ["pipe", "pipe", "inherit"] });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("firestore emulator did not start")), 15000);
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-    });
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`firestore emulator exited ${code}`)); });
-  });
-  return {
-    host: `127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 function cloudEnv(gcpProject) {
   return {
@@ -70,7 +44,7 @@ after(async () => {
 });
 
 test("two serve instances share a project and its uploads only through the emulators", async () => {
-  const env = cloudEnv("miri-e2e-serve");
+  const env = cloudEnv(`miri-e2e-serve-${process.pid}`);
   const a = await startMiri({ dataDir: path.join(dir, "a"), env });
   const b = await startMiri({ dataDir: path.join(dir, "b"), env });
   try {
@@ -118,7 +92,7 @@ test("two serve instances share a project and its uploads only through the emula
 });
 
 test("miri render --project renders from the bucket and stores the MP4 back", async () => {
-  const env = { ...process.env, ...cloudEnv("miri-e2e-render") };
+  const env = { ...process.env, ...cloudEnv(`miri-e2e-render-${process.pid}`) };
   const media = path.join(dir, "media");
   await run("mkdir", ["-p", media]);
   const ffmpeg = (args) => run("ffmpeg", ["-loglevel", "error", "-y", ...args], { timeout: 60000 });

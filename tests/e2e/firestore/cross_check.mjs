@@ -1,16 +1,18 @@
 // The Firestore cross-check: the C++ FirestoreStore writes a project into
-// the npm emulator (on loopback, started and stopped here); the official
+// the official Firestore emulator (the run's, or one started and stopped
+// here, on loopback); the official
 // @google-cloud/firestore Node SDK reads it back, every document parses
 // with the Zod schemas, and equals what the C++ side meant to write.
 //
 //   node cross_check.mjs PATH/TO/firestore_e2e_writer
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 
-import { FirestoreServer } from '@firestore-emulator/server';
 import { Firestore } from '@google-cloud/firestore';
+
+import { startFirestore } from '../../fixtures/firestore_emulator/emulator.mjs';
 
 import {
   AgentConfigSchema, EventSchema, ProjectConfigSchema, ShotSchema,
@@ -22,20 +24,8 @@ if (!writer) {
   console.error('usage: node cross_check.mjs WRITER');
   process.exit(2);
 }
-const GCP_PROJECT = 'miri-e2e';
-
-const emulatorRequire = createRequire(
-  createRequire(import.meta.url).resolve('@firestore-emulator/server'));
-const { ServerCredentials } = emulatorRequire('@grpc/grpc-js');
-
-async function startEmulator() {
-  const emulator = new FirestoreServer();
-  const port = await new Promise((resolve, reject) => {
-    emulator.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(),
-      (err, p) => (err ? reject(err) : resolve(p)));
-  });
-  return { emulator, host: `127.0.0.1:${port}` };
-}
+// A project id of its own: the emulator may be shared with other tests.
+const GCP_PROJECT = `miri-e2e-${randomUUID().slice(0, 8)}`;
 
 function parse(schema, what, data) {
   const r = schema.safeParse(data);
@@ -77,13 +67,13 @@ async function check(db, expected) {
   return { shots: shots.size, events: parsed.length };
 }
 
-const { emulator, host } = await startEmulator();
+const emulator = await startFirestore();
+const { host } = emulator;
 let status = 0;
 let db;
 try {
   const env = { ...process.env, FIRESTORE_EMULATOR_HOST: host,
                 GOOGLE_CLOUD_PROJECT: GCP_PROJECT };
-  // Asynchronously: the emulator runs on this process's event loop.
   const { stdout } = await promisify(execFile)(writer, [], { env, timeout: 60_000 });
   const expected = JSON.parse(stdout);
   process.env.FIRESTORE_EMULATOR_HOST = host;
@@ -98,6 +88,6 @@ try {
   status = 1;
 } finally {
   if (db) await db.terminate().catch(() => {});
-  emulator.stop();
+  await emulator.stop();
 }
 process.exit(status);
