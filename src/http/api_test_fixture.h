@@ -1,4 +1,5 @@
-// A whole Api over real embedded adapters (SQLite file, local blobs,
+// A whole Api over real embedded adapters (a SQLite file, or a project of
+// its own on the run's official Firestore emulator; local blobs,
 // in-process bus) and the real command path (CommandService over the
 // Orchestrator with the local providers) for controller tests; no network.
 // The local providers run every job (outputs stored) but hold their
@@ -7,10 +8,9 @@
 #ifndef MIRI_HTTP_API_TEST_FIXTURE_H_
 #define MIRI_HTTP_API_TEST_FIXTURE_H_
 
-#include "adapters/hnsw/hnsw_index.h"
-#include "adapters/lexical/lexical_embedder.h"
-
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -19,7 +19,11 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/firestore/firestore_store.h"
+#include "adapters/firestore/test_firestore_emulator.h"
+#include "adapters/hnsw/hnsw_index.h"
 #include "adapters/inproc_bus/inproc_bus.h"
+#include "adapters/lexical/lexical_embedder.h"
 #include "adapters/local/local_image_generator.h"
 #include "adapters/local/local_video_generator.h"
 #include "adapters/local/local_vision_analyzer.h"
@@ -48,12 +52,44 @@ inline constexpr char kProjectId[] = "123e4567-e89b-12d3-a456-426614174000";
 
 using ::miri::testing::LateSink;
 
+enum class StoreKind { kSqlite, kFirestore };
+inline void PrintTo(StoreKind k, std::ostream* os) {
+  *os << (k == StoreKind::kSqlite ? "sqlite" : "firestore");
+}
+
 class ApiTest : public ::testing::Test {
  protected:
+  // The store the test runs on; a parameterised test overrides it.
+  virtual StoreKind store_kind() const { return StoreKind::kSqlite; }
+
+  // Another handle on the test's data (a second instance's store).
+  std::unique_ptr<Store> OpenStore() {
+    if (store_kind() == StoreKind::kSqlite) {
+      auto s = SqliteStore::Open((dir_ / "miri.db").string());
+      EXPECT_TRUE(s) << s.error().ToString();
+      return s ? std::move(*s) : nullptr;
+    }
+    ::miri::testing::TestFirestoreEmulator& emulator =
+        ::miri::testing::SharedEmulator();
+    EXPECT_TRUE(emulator.running()) << emulator.error();
+    firestore::ClientOptions options;
+    options.target = emulator.host();
+    options.emulator = true;
+    // GCP project ids are lower case.
+    std::string name = dir_.filename().string();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    options.gcp_project = name;
+    auto s = FirestoreStore::Open(options);
+    EXPECT_TRUE(s) << s.error().ToString();
+    return s ? std::move(*s) : nullptr;
+  }
+
   void SetUp() override {
     char tmpl[] = "/tmp/miri-api-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    store_ = std::move(SqliteStore::Open((dir_ / "miri.db").string()).value());
+    store_ = OpenStore();
+    ASSERT_NE(store_, nullptr);
     blobs_ = std::move(LocalFsBlobStore::Open(dir_ / "blobs").value());
     index_ = std::move(HnswIndex::Open("", embedder_.dimensions()).value());
     vision_ = std::make_unique<local::LocalVisionAnalyzer>(blobs_.get());
@@ -121,21 +157,19 @@ class ApiTest : public ::testing::Test {
     return renders_started_;
   }
 
-  // Waits (bounded: 30 s) until every output of the version is stored.
+  // Waits (bounded) until the providers have run every job, then says
+  // whether every output of the version is stored.
   bool WaitForOutputs(const std::string& version) {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto v = store_->GetVersion(kProjectId, version);
-      bool all = v.has_value() && !v->outputs.empty();
-      for (const std::string& key :
-           v ? v->outputs : std::vector<std::string>{}) {
-        all = all && blobs_->Exists(key).value_or(false);
-      }
-      if (all) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!images_->runner().WaitIdle(std::chrono::seconds(30)) ||
+        !videos_->runner().WaitIdle(std::chrono::seconds(60))) {
+      return false;
     }
-    return false;
+    auto v = store_->GetVersion(kProjectId, version);
+    bool all = v.has_value() && !v->outputs.empty();
+    for (const std::string& key : v ? v->outputs : std::vector<std::string>{}) {
+      all = all && blobs_->Exists(key).value_or(false);
+    }
+    return all;
   }
   // The shot's newest version.
   std::string LatestVersion(const std::string& shot) {
@@ -196,9 +230,7 @@ class ApiTest : public ::testing::Test {
              PlanJson().dump());
     ASSERT_EQ(r.status, 201) << r.body;
   }
-  size_t EventCount() {
-    return static_cast<Store&>(*store_).ListEvents(kProjectId).value().size();
-  }
+  size_t EventCount() { return store_->ListEvents(kProjectId).value().size(); }
   std::string ShotStatus(const std::string& shot) {
     return std::string(
         ShotStatusName(store_->GetShot(kProjectId, shot).value().status));
@@ -235,7 +267,7 @@ class ApiTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<LocalFsBlobStore> blobs_;
   InProcessBus bus_;
   FixedClock clock_;

@@ -16,8 +16,12 @@ using nlohmann::json;
 
 const std::string kProject = std::string("/api/projects/") + kProjectId;
 
-class CommandsApiTest : public ApiTest {
+// Every test here runs on SQLite and on the official Firestore emulator.
+class CommandsApiTest : public ApiTest,
+                        public ::testing::WithParamInterface<StoreKind> {
  protected:
+  StoreKind store_kind() const override { return GetParam(); }
+
   // A project that approves its own images (nobody watching).
   void CreateAutoApprovedProject() {
     json p = ProjectJson();
@@ -54,7 +58,7 @@ class CommandsApiTest : public ApiTest {
   }
 };
 
-TEST_F(CommandsApiTest,
+TEST_P(CommandsApiTest,
        GenericWebhooksSettleTheLedgerAutoApproveAndStartTheRender) {
   CreateAutoApprovedProject();
   for (const std::string shot : {"sh1", "sh2"}) {
@@ -85,7 +89,7 @@ TEST_F(CommandsApiTest,
   EXPECT_EQ(RendersStarted(), std::vector<std::string>{kProjectId});
 }
 
-TEST_F(CommandsApiTest, AGenericWebhookSettlesWhatWasReserved) {
+TEST_P(CommandsApiTest, AGenericWebhookSettlesWhatWasReserved) {
   CreatePlannedProject();
   ::miri::testing::PricedImages priced(*images_, 250'000);
   RebuildOrchestrator(&priced);
@@ -102,7 +106,7 @@ TEST_F(CommandsApiTest, AGenericWebhookSettlesWhatWasReserved) {
   EXPECT_EQ(Body(Call("GET", kProject + "/budget"))["spentMicros"], 250'000);
 }
 
-TEST_F(CommandsApiTest, AWebhookForAnotherShotsVersionMovesNothing) {
+TEST_P(CommandsApiTest, AWebhookForAnotherShotsVersionMovesNothing) {
   CreatePlannedProject();
   const std::string v1 = Generate("sh1");
   Generate("sh2");
@@ -116,7 +120,7 @@ TEST_F(CommandsApiTest, AWebhookForAnotherShotsVersionMovesNothing) {
   EXPECT_EQ(ShotStatus("sh2"), "GENERATING_IMAGE");
 }
 
-TEST_F(CommandsApiTest, AResultWhoseOutputIsNotStoredMovesNothing) {
+TEST_P(CommandsApiTest, AResultWhoseOutputIsNotStoredMovesNothing) {
   CreatePlannedProject();
   const std::string v = Generate("sh1");
   ASSERT_TRUE(WaitForOutputs(v));
@@ -137,7 +141,7 @@ TEST_F(CommandsApiTest, AResultWhoseOutputIsNotStoredMovesNothing) {
   EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
 }
 
-TEST_F(CommandsApiTest, ASecondGenerateWhileTheFirstIsInFlightWritesNothing) {
+TEST_P(CommandsApiTest, ASecondGenerateWhileTheFirstIsInFlightWritesNothing) {
   CreatePlannedProject();
   int status = 0;
   const std::string first = GenerateWithKey("sh1", "k1", &status);
@@ -157,7 +161,7 @@ TEST_F(CommandsApiTest, ASecondGenerateWhileTheFirstIsInFlightWritesNothing) {
   EXPECT_EQ(LatestVersion("sh1"), first);
 }
 
-TEST_F(CommandsApiTest, RepeatedCommandsReturnTheOriginalOutcome) {
+TEST_P(CommandsApiTest, RepeatedCommandsReturnTheOriginalOutcome) {
   CreatePlannedProject();
   const std::string v = Generate("sh1");
   ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
@@ -196,7 +200,7 @@ TEST_F(CommandsApiTest, RepeatedCommandsReturnTheOriginalOutcome) {
   EXPECT_EQ(EventCount(), after_approve);
 }
 
-TEST_F(CommandsApiTest, TwentyConcurrentPlanCommitsLeaveExactlyOnePlan) {
+TEST_P(CommandsApiTest, TwentyConcurrentPlanCommitsLeaveExactlyOnePlan) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
   constexpr int kCommits = 20;
   std::vector<std::future<Response>> answers;
@@ -223,8 +227,7 @@ TEST_F(CommandsApiTest, TwentyConcurrentPlanCommitsLeaveExactlyOnePlan) {
   EXPECT_EQ(conflicts, kCommits - 1);
   EXPECT_EQ(store_->ListShots(kProjectId)->size(), 2u);
   int planned = 0;
-  const std::vector<Event> log =
-      static_cast<Store&>(*store_).ListEvents(kProjectId).value();
+  const std::vector<Event> log = store_->ListEvents(kProjectId).value();
   for (const Event& e : log) {
     planned += e.to == "PLANNED";
   }
@@ -273,7 +276,7 @@ class GatedImages final : public ImageGenerator {
   bool released_ = false;
 };
 
-TEST_F(CommandsApiTest, ASlowProviderCallHoldsUpNoOtherShotOrRequest) {
+TEST_P(CommandsApiTest, ASlowProviderCallHoldsUpNoOtherShotOrRequest) {
   CreatePlannedProject();
   GatedImages gated(*images_, "sh1");
   RebuildOrchestrator(&gated);
@@ -301,14 +304,14 @@ TEST_F(CommandsApiTest, ASlowProviderCallHoldsUpNoOtherShotOrRequest) {
   EXPECT_FALSE(slow.get().empty());
 }
 
-TEST_F(CommandsApiTest, TwoInstancesApprovingOneShotReserveAndSettleOnce) {
+TEST_P(CommandsApiTest, TwoInstancesApprovingOneShotReserveAndSettleOnce) {
   CreatePlannedProject();
   const std::string v = Generate("sh1");
   ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
-  // A second instance: its own store handle on the same SQLite file, its
-  // own orchestrator and command service, the same blobs.
-  auto store2 =
-      std::move(SqliteStore::Open((dir_ / "miri.db").string()).value());
+  // A second instance: its own store handle on the same data, its own
+  // orchestrator and command service, the same blobs.
+  std::unique_ptr<Store> store2 = OpenStore();
+  ASSERT_NE(store2, nullptr);
   Orchestrator orchestrator2(*store2, *blobs_, &bus_, *images_, *videos_,
                              *vision_, nullptr, clock_,
                              [this] { return "b" + std::to_string(++ids_); });
@@ -336,6 +339,15 @@ TEST_F(CommandsApiTest, TwoInstancesApprovingOneShotReserveAndSettleOnce) {
   EXPECT_EQ(Count(LedgerKind::kSettle, clip), 1);
   EXPECT_EQ(ShotStatus("sh1"), "COMPLETED");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, CommandsApiTest,
+                         ::testing::Values(StoreKind::kSqlite,
+                                           StoreKind::kFirestore),
+                         [](const auto& info) {
+                           return info.param == StoreKind::kSqlite
+                                      ? "sqlite"
+                                      : "firestore";
+                         });
 
 }  // namespace
 }  // namespace miri::http::testing

@@ -260,12 +260,16 @@ TEST_P(StoreContractTest, ConcurrentPlanCommitsLeaveOnePlan) {
       auto r = store_->CommitPlan(
           p.project_id,
           PlanMovingTheProject(i % 2 ? "w" + std::to_string(i) : "sh", 2));
+      // Every loser is told the same thing, whenever it lost the race:
+      // the project already has a plan (PlanAlreadyCommitted).
       if (r) {
         ++won;
-      } else if (r.error().code == ErrorCode::kFailedPrecondition ||
-                 r.error().code == ErrorCode::kAlreadyExists) {
+      } else if (r.error().code == ErrorCode::kFailedPrecondition &&
+                 r.error().message.find("already has a plan") !=
+                     std::string::npos) {
         ++refused;
       } else {
+        ADD_FAILURE() << r.error().ToString();
         ++other;
       }
     });

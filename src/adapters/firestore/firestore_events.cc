@@ -116,6 +116,13 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
       if (projection) current = StringField(*projection, "status");
       moved = *plan.project_event;
       if (current != moved->from) {
+        // A plan that committed since the look-up above moved the project:
+        // name that plan, as when it had committed before.
+        ASSIGN_OR_RETURN(std::optional<Event> won,
+                         FindEvent(project_id, "idempotencyKey",
+                                   plan.project_event->idempotency_key),
+                         "committing plan");
+        if (won) return tl::unexpected(PlanAlreadyCommitted(*won));
         return MakeError(
             ErrorCode::kFailedPrecondition,
             "committing plan: the project is " + Describe(current) +
@@ -136,15 +143,22 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
       RETURN_IF_ERROR(Validate(*moved), "committing plan");
     }
     const int64_t first_shot_seq = last + 1 + (moved ? 1 : 0);
-    // Checked before writing: the emulator applies a failing commit's
-    // earlier writes, real Firestore none.
+    // Checked before writing, to name what exists. A plan that won the race
+    // since the look-up above committed its event in the same Commit as its
+    // scenes: name that plan, as the sequential path does.
     ASSIGN_OR_RETURN(std::vector<std::optional<v1::Document>> existing,
                      client_->BatchGet(names), "committing plan");
     for (size_t i = 0; i < existing.size(); ++i) {
-      if (existing[i]) {
-        return MakeError(ErrorCode::kAlreadyExists,
-                         "committing plan: " + labels[i] + " already exists");
+      if (!existing[i]) continue;
+      if (plan.project_event) {
+        ASSIGN_OR_RETURN(std::optional<Event> dup,
+                         FindEvent(project_id, "idempotencyKey",
+                                   plan.project_event->idempotency_key),
+                         "committing plan");
+        if (dup) return tl::unexpected(PlanAlreadyCommitted(*dup));
       }
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "committing plan: " + labels[i] + " already exists");
     }
     std::vector<v1::Write> events;
     for (size_t i = 0; i < plan.shots.size(); ++i) {

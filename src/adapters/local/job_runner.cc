@@ -64,6 +64,7 @@ Result<std::optional<ProviderResult>> JobRunner::Poll(
 void JobRunner::Pause() {
   std::lock_guard<std::mutex> lock(mu_);
   paused_ = true;
+  idle_cv_.notify_all();
 }
 
 void JobRunner::Resume() {
@@ -77,6 +78,13 @@ void JobRunner::Resume() {
 int JobRunner::jobs_started() const {
   std::lock_guard<std::mutex> lock(mu_);
   return started_;
+}
+
+bool JobRunner::WaitIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return idle_cv_.wait_for(lock, timeout, [&] {
+    return finished_ == submitted_ || (paused_ && !queue_.empty());
+  });
 }
 
 void JobRunner::WorkerLoop() {
@@ -121,6 +129,8 @@ void JobRunner::WorkerLoop() {
 
     lock.lock();
     job.result = result;
+    ++finished_;
+    idle_cv_.notify_all();
     lock.unlock();
     if (options_.deliver_results && sink_ != nullptr) sink_->OnResult(result);
     lock.lock();

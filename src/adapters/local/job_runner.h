@@ -82,6 +82,12 @@ class JobRunner {
   // Jobs whose work has started (idempotency tests count these).
   int jobs_started() const;
 
+  // Blocks until every submitted job has its result (or `timeout` passes,
+  // or the runner is paused with jobs queued); true if idle. A result sent
+  // to the sink may still be on its way. Tests wait on this instead of
+  // sleeping between polls.
+  bool WaitIdle(std::chrono::milliseconds timeout) const;
+
  private:
   struct Job {
     std::string job_id;
@@ -99,6 +105,8 @@ class JobRunner {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  mutable std::condition_variable idle_cv_;
+  int64_t finished_ = 0;
   bool stopping_ = false;
   bool paused_ = false;
   std::map<std::string, Job, std::less<>> jobs_;

@@ -2,7 +2,8 @@
 // faulty_store.h), both before the write and after it (the answer lost),
 // then repeated with the same key: the end state is the state of a run
 // without the fault, and nothing is sent to a provider twice. The LevelDB
-// way: inject the fault, check the invariant.
+// way: inject the fault, check the invariant. On SQLite and on the official
+// Firestore emulator.
 #include "services/commands/command_service.h"
 
 #include <chrono>
@@ -15,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/firestore/firestore_store.h"
+#include "adapters/firestore/test_firestore_emulator.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/inproc_bus/inproc_bus.h"
 #include "adapters/lexical/lexical_embedder.h"
@@ -34,6 +37,7 @@ using ::miri::testing::SamplePlan;
 using ::miri::testing::SampleProject;
 
 enum class Command { kGenerate, kApprove, kRefine, kReject, kCommitPlan };
+enum class Backend { kSqlite, kFirestore };
 
 std::string Name(Command c) {
   switch (c) {
@@ -49,6 +53,11 @@ std::string Name(Command c) {
       return "commit_plan";
   }
   return "?";
+}
+
+void PrintTo(Command c, std::ostream* os) { *os << Name(c); }
+void PrintTo(Backend b, std::ostream* os) {
+  *os << (b == Backend::kSqlite ? "sqlite" : "firestore");
 }
 
 // What a run leaves behind, without the parts that are random per run.
@@ -76,13 +85,33 @@ std::ostream& operator<<(std::ostream& os, const EndState& s) {
   return os;
 }
 
-// One instance on a fresh SQLite file: the faulty store in front of it,
-// local providers that hold their results for the reconciler's polls.
+// A fresh store: a SQLite file in `dir`, or a GCP project of its own on
+// the run's official Firestore emulator.
+std::unique_ptr<Store> OpenStore(Backend backend,
+                                 const std::filesystem::path& dir) {
+  if (backend == Backend::kSqlite) {
+    auto s = SqliteStore::Open((dir / "miri.db").string());
+    EXPECT_TRUE(s) << s.error().ToString();
+    return s ? std::move(*s) : nullptr;
+  }
+  testing::TestFirestoreEmulator& emulator = testing::SharedEmulator();
+  EXPECT_TRUE(emulator.running()) << emulator.error();
+  firestore::ClientOptions options;
+  options.target = emulator.host();
+  options.emulator = true;
+  options.gcp_project = "faults-" + dir.filename().string().substr(12);
+  auto s = FirestoreStore::Open(options);
+  EXPECT_TRUE(s) << s.error().ToString();
+  return s ? std::move(*s) : nullptr;
+}
+
+// One instance on a fresh store: the faulty store in front of it, local
+// providers that hold their results for the reconciler's polls.
 class Instance {
  public:
-  explicit Instance(const std::filesystem::path& dir) : dir_(dir) {
+  Instance(Backend backend, const std::filesystem::path& dir) : dir_(dir) {
     std::filesystem::create_directories(dir);
-    real_ = std::move(*SqliteStore::Open((dir / "miri.db").string()));
+    real_ = OpenStore(backend, dir);
     faulty_ = std::make_unique<FaultyStore>(*real_);
     blobs_ = std::move(*LocalFsBlobStore::Open(dir / "blobs"));
     local::LocalProviderOptions held;
@@ -141,10 +170,13 @@ class Instance {
     ASSERT_TRUE(commands_->CommitPlan(project_, OneShot()));
   }
 
-  // Polls the held results until the shot stops moving (bounded).
+  // Waits for the providers' jobs, then polls their held results, until
+  // the shot stops moving (bounded in rounds and time).
   void Settle() {
     ShotStatus last = Status();
-    for (int round = 0; round < 3000; ++round) {
+    for (int round = 0; round < 50; ++round) {
+      ASSERT_TRUE(images_->runner().WaitIdle(std::chrono::seconds(30)));
+      ASSERT_TRUE(videos_->runner().WaitIdle(std::chrono::seconds(60)));
       ASSERT_TRUE(orchestrator_->Reconcile(project_, /*ignore_age=*/true));
       ShotStatus now = Status();
       const bool waiting = now == ShotStatus::kGeneratingImage ||
@@ -152,7 +184,6 @@ class Instance {
                            now == ShotStatus::kGeneratingVideo;
       if (!waiting && now == last) return;
       last = now;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     FAIL() << "the shot never settled: " << ShotStatusName(Status());
   }
@@ -204,8 +235,7 @@ class Instance {
     for (const Version& v : versions) {
       s.versions.push_back(v.version_id);
     }
-    const std::vector<Event> log =
-        static_cast<Store&>(*real_).ListEvents(project_).value();
+    const std::vector<Event> log = real_->ListEvents(project_).value();
     for (const Event& e : log) {
       s.events.emplace_back(e.to, e.version_id.value_or(""), e.idempotency_key);
     }
@@ -223,7 +253,7 @@ class Instance {
 
  private:
   std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> real_;
+  std::unique_ptr<Store> real_;
   std::unique_ptr<FaultyStore> faulty_;
   std::unique_ptr<LocalFsBlobStore> blobs_;
   InProcessBus bus_;
@@ -245,15 +275,16 @@ std::filesystem::path FreshDir() {
          ("miri-faults-" + std::to_string(std::random_device{}()));
 }
 
-class CommandFaultTest : public ::testing::TestWithParam<Command> {};
+class CommandFaultTest
+    : public ::testing::TestWithParam<std::tuple<Command, Backend>> {};
 
 TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
-  const Command command = GetParam();
+  const auto [command, backend] = GetParam();
   // The run without a fault: its writes are the steps to break.
   EndState want;
   int writes = 0;
   {
-    Instance clean(FreshDir());
+    Instance clean(backend, FreshDir());
     clean.Before(command);
     const int before = clean.faulty().writes();
     auto r = clean.Run(command);
@@ -269,7 +300,7 @@ TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
       SCOPED_TRACE(
           Name(command) + ", fault at write " + std::to_string(k) +
           (mode == FaultyStore::Mode::kAfter ? " (after)" : " (before)"));
-      Instance run(FreshDir());
+      Instance run(backend, FreshDir());
       run.Before(command);
       run.faulty().Arm(k, mode);
       auto first = run.Run(command);
@@ -289,12 +320,18 @@ TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Commands, CommandFaultTest,
-                         ::testing::Values(Command::kGenerate,
-                                           Command::kApprove, Command::kRefine,
-                                           Command::kReject,
-                                           Command::kCommitPlan),
-                         [](const auto& info) { return Name(info.param); });
+INSTANTIATE_TEST_SUITE_P(
+    Commands, CommandFaultTest,
+    ::testing::Combine(::testing::Values(Command::kGenerate, Command::kApprove,
+                                         Command::kRefine, Command::kReject,
+                                         Command::kCommitPlan),
+                       ::testing::Values(Backend::kSqlite,
+                                         Backend::kFirestore)),
+    [](const auto& info) {
+      return Name(std::get<0>(info.param)) +
+             (std::get<1>(info.param) == Backend::kSqlite ? "_sqlite"
+                                                          : "_firestore");
+    });
 
 }  // namespace
 }  // namespace miri
