@@ -195,11 +195,17 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   // Final render on the original audio, in this process: the same use case
   // as the render worker (services/render).
   auto t2 = Clock::now();
-  ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
-                   store.GetProjectStatus(project.project_id), "");
-  if (status != ProjectStatus::kFinalRender) {
-    RETURN_IF_ERROR(commands.StartFinalRender(project.project_id, "produce"),
-                    "");
+  // The last clip's result moves the project to FINAL_RENDER by itself
+  // (Orchestrator::MaybeFinish), possibly between a look and this request:
+  // a refusal is an error only if the project did not get there.
+  if (Result<CommandOutcome> started =
+          commands.StartFinalRender(project.project_id, "produce");
+      !started) {
+    ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
+                     store.GetProjectStatus(project.project_id), "");
+    if (status != ProjectStatus::kFinalRender) {
+      return tl::unexpected(started.error());
+    }
   }
   render::RenderRequest render{
       song_key,       request.output, request.fps,         request.width,
