@@ -141,7 +141,7 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
   // which grows with the project).
   result.cost_micros = ProviderResult::kCostAsReserved;
   return Run(r.shot_id, [&]() -> Result<ShotStep> {
-    Result<ShotStep> step = orchestrator_.Apply(result);
+    Result<ShotStep> step = orchestrator_.Apply(result, &v);
     if (!step && step.error().code == ErrorCode::kFailedPrecondition &&
         !step.error().issues.empty() &&
         step.error().issues.front().path == "outputs") {

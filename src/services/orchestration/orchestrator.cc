@@ -602,34 +602,47 @@ void Orchestrator::OnResult(ProviderResult result) {
   }
 }
 
-Result<ShotStep> Orchestrator::Apply(const ProviderResult& result) {
-  ShotStep step;
-  Result<ShotStep> r = Traced([&]() -> Result<ShotStep> {
-    RETURN_IF_ERROR(HandleResult(result), "");
-    return ShotStep{};
-  });
-  if (!r) return r;
-  step.events = std::move(r->events);
-  if (Result<JobRef> job = ParseJobId(result.job_id); job) {
-    step.version_id = job->version_id;
-    if (auto v = store_.GetVersion(job->project_id, job->version_id); v) {
-      if (auto shot = store_.GetShot(job->project_id, v->shot_id); shot) {
-        step.status = shot->status;
-      }
+Result<ShotStep> Orchestrator::Apply(const ProviderResult& result,
+                                     const Version* known) {
+  return Traced([&]() -> Result<ShotStep> {
+    ShotStep step;
+    ASSIGN_OR_RETURN(step.status, HandleResult(result, known), "");
+    if (Result<JobRef> job = ParseJobId(result.job_id); job) {
+      step.version_id = job->version_id;
     }
-  }
-  return step;
+    return step;
+  });
 }
 
-Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
+Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
+                                              const Version* known) {
   ASSIGN_OR_RETURN(JobRef job, ParseJobId(r.job_id), "result");
-  ASSIGN_OR_RETURN(Version v, store_.GetVersion(job.project_id, job.version_id),
+  Version v;
+  if (known != nullptr && known->version_id == job.version_id) {
+    v = *known;
+  } else {
+    ASSIGN_OR_RETURN(v, store_.GetVersion(job.project_id, job.version_id),
+                     "result");
+  }
+  Context ctx;
+  ctx.project_id = job.project_id;
+  ASSIGN_OR_RETURN(ctx.project, store_.GetProject(job.project_id), "result");
+  ASSIGN_OR_RETURN(ctx.shot, store_.GetShot(job.project_id, v.shot_id),
                    "result");
-  ASSIGN_OR_RETURN(Context ctx, Load(job.project_id, v.shot_id), "result");
-  const Version* current =
-      Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
-  const bool superseded =
-      current == nullptr || current->version_id != v.version_id;
+  // The shot's newest version is the current one; only when it is not
+  // (an older result, or a newer version of another kind) are the versions
+  // read to find the newest image or clip.
+  bool superseded = false;
+  const bool job_kind =
+      v.kind == VersionKind::kImage || v.kind == VersionKind::kVideo;
+  if (!job_kind || ctx.shot.versions.empty() ||
+      ctx.shot.versions.back() != v.version_id) {
+    ASSIGN_OR_RETURN(ctx.versions,
+                     store_.ListVersions(job.project_id, v.shot_id), "result");
+    const Version* current =
+        Latest(ctx.versions, {VersionKind::kImage, VersionKind::kVideo});
+    superseded = current == nullptr || current->version_id != v.version_id;
+  }
   const bool ok = r.status == ProviderResult::Status::kSucceeded;
   const bool image = v.kind != VersionKind::kVideo;
   const int64_t cost =
@@ -641,23 +654,24 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
     Settle(job.project_id, v.version_id, cost, ok);
     spdlog::info("late result for superseded version {} of shot {}",
                  v.version_id, v.shot_id);
-    return {};
+    return ctx.shot.status;
   }
   const ShotStatus from = ctx.shot.status;
   const bool expected = image ? (from == ShotStatus::kGeneratingImage ||
                                  from == ShotStatus::kRefining)
                               : from == ShotStatus::kGeneratingVideo;
-  if (!expected) return {};  // a duplicate after the step was taken
+  if (!expected) return from;  // a duplicate after the step was taken
   if (!ok) {
     if (r.retryable && job.attempt < options_.max_provider_retries) {
-      return Resubmit(job, v);
+      RETURN_IF_ERROR(Resubmit(job, v), "");
+      return from;
     }
     Settle(job.project_id, v.version_id, 0, false);
     RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, ShotStatus::kFailed,
                          "provider failed: " + r.error,
                          "result:" + v.version_id, v.version_id),
                     "result");
-    return {};
+    return ShotStatus::kFailed;
   }
   for (const std::string& key : v.outputs) {
     ASSIGN_OR_RETURN(bool exists, blobs_.Exists(key), "result");
@@ -669,12 +683,12 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
     }
   }
   Settle(job.project_id, v.version_id, cost, true);
-  RETURN_IF_ERROR(
-      Move(job.project_id, v.shot_id, from,
-           image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted,
-           image ? "image ready" : "clip ready", "result:" + v.version_id,
-           v.version_id),
-      "result");
+  ShotStatus after =
+      image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted;
+  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, after,
+                       image ? "image ready" : "clip ready",
+                       "result:" + v.version_id, v.version_id),
+                  "result");
   if (image && !ctx.project.global_settings.require_human_approval) {
     Result<ShotStep> approved =
         Approve(job.project_id, v.shot_id, "auto:" + v.version_id);
@@ -685,9 +699,10 @@ Result<void> Orchestrator::HandleResult(const ProviderResult& r) {
       t_trail->insert(t_trail->end(), approved->events.begin(),
                       approved->events.end());
     }
+    after = approved->status;
   }
   if (!image) RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
-  return {};
+  return after;
 }
 
 Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {

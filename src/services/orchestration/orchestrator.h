@@ -128,7 +128,10 @@ class Orchestrator final : public ResultSink {
   // says so and starts the final render when the last clip is in. Returns
   // the events it appended (none: a duplicate or a late result).
   // FAILED_PRECONDITION when an output is not stored (nothing moved).
-  Result<ShotStep> Apply(const ProviderResult& result);
+  // `known`: the job's version when the caller has just read it (the
+  // generic webhook route), saving a read; it must be the job's version.
+  Result<ShotStep> Apply(const ProviderResult& result,
+                         const Version* known = nullptr);
   // Apply, for providers' sinks: never throws; errors are logged.
   void OnResult(ProviderResult result) override;
 
@@ -188,7 +191,9 @@ class Orchestrator final : public ResultSink {
   Result<bool> Reserve(const Context& ctx, const Version& v, int64_t micros);
   void Settle(std::string_view project_id, std::string_view version_id,
               int64_t micros, bool ok);
-  Result<void> HandleResult(const ProviderResult& result);
+  // The shot's status after the result (unchanged for a duplicate).
+  Result<ShotStatus> HandleResult(const ProviderResult& result,
+                                  const Version* known);
   int64_t CapMicros(const ProjectConfig& project) const;
   Result<void> Resubmit(const JobRef& job, const Version& v);
   Result<void> MaybeFinish(std::string_view project_id);
