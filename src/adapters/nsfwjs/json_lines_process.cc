@@ -112,6 +112,7 @@ Result<void> JsonLinesProcess::WriteLine(std::string_view line,
                        "no answer within " + std::to_string(timeout.count()) +
                            " ms (the process takes no input)");
     }
+    gone_ = true;  // EPIPE / ECONNRESET: nobody reads our lines any more
     return MakeError(
         ErrorCode::kUnavailable,
         std::string("the process exited (") + std::strerror(errno) + ")");
@@ -141,7 +142,10 @@ Result<std::string> JsonLinesProcess::ReadLine(
     char chunk[65536];
     ssize_t n = read(stdout_fd_, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return MakeError(ErrorCode::kUnavailable, "the process exited");
+    if (n <= 0) {
+      gone_ = true;
+      return MakeError(ErrorCode::kUnavailable, "the process exited");
+    }
     buffer_.append(chunk, static_cast<size_t>(n));
   }
 }

@@ -39,6 +39,9 @@ class JsonLinesProcess {
 
   const std::string& first_line() const { return first_line_; }
   pid_t pid() const { return pid_; }
+  // True once a read saw the end of its stdout or a write found its stdin
+  // closed: the child is gone (as opposed to slow).
+  bool gone() const { return gone_; }
 
   // Writes `line` and a newline. UNAVAILABLE when the child is gone or
   // has not taken the bytes within `timeout` (a hung child).
@@ -64,6 +67,7 @@ class JsonLinesProcess {
   int pid_fd_ = -1;  // pidfd: readable when the child exits (-1: none)
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
+  bool gone_ = false;
   std::string buffer_;  // bytes read past the last line returned
   std::string first_line_;
 };

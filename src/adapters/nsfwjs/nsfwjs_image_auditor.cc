@@ -158,7 +158,9 @@ Result<ImageVerdict> NsfwjsImageAuditor::Check(const ImageCheckRequest& r) {
     RETURN_IF_ERROR(StartLocked(), "");
     std::string id = std::to_string(next_id_++);
     auto started = Clock::now();
-    auto verdict = AskLocked(r, id, json{{"id", id}, {"image", image}}.dump());
+    bool died = false;
+    auto verdict =
+        AskLocked(r, id, json{{"id", id}, {"image", image}}.dump(), &died);
     if (verdict) {
       verdict->elapsed_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
@@ -168,16 +170,16 @@ Result<ImageVerdict> NsfwjsImageAuditor::Check(const ImageCheckRequest& r) {
     }
     // A checker that died before or while answering gets one restart; a
     // hung one was killed and the error stands.
-    bool died = verdict.error().message.find("exited") != std::string::npos;
     if (!died || attempt > 0) return verdict;
   }
 }
 
 Result<ImageVerdict> NsfwjsImageAuditor::AskLocked(
     const ImageCheckRequest& request, const std::string& id,
-    const std::string& line) {
+    const std::string& line, bool* died) {
   auto deadline = Clock::now() + options_.check_timeout;
   auto fail = [&](const Error& e) -> tl::unexpected<Error> {
+    *died = process_->gone();
     process_->Kill();
     process_.reset();
     return tl::unexpected(WithContext(e, "the image checker (nsfwjs)"));

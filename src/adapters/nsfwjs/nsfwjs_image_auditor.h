@@ -83,10 +83,11 @@ class NsfwjsImageAuditor final : public ImageAuditor {
  private:
   Result<void> StartLocked();
   // Sends `line` (the request with `id`) and maps the reply with that id.
-  // Kills the process on a transport failure ("exited", "no answer").
+  // On a transport failure the process is killed; *died tells whether it
+  // had exited by itself (worth a restart) rather than hung.
   Result<ImageVerdict> AskLocked(const ImageCheckRequest& request,
-                                 const std::string& id,
-                                 const std::string& line);
+                                 const std::string& id, const std::string& line,
+                                 bool* died);
 
   const NsfwjsOptions options_;
   mutable std::mutex mu_;
