@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "adapters/fal/fal_image_generator.h"
+#include "adapters/gemini/gemini_image_auditor.h"
 #include "adapters/google/gemini_vision_analyzer.h"
 #include "adapters/kling/kling_video_generator.h"
 
@@ -266,6 +267,10 @@ Result<void> ComposeCloudProviders(Stack& s) {
     g.vision_model = c.gemini_vision_model;
     s.vision = std::make_unique<GeminiVisionAnalyzer>(
         g, parts.http, *s.blobs,
+        Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
+        parts.clock);
+    s.auditor = std::make_unique<GeminiImageAuditor>(
+        g, parts.http,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
         parts.clock);
   }

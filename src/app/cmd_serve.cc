@@ -154,6 +154,7 @@ int RunServe(ServeOptions o) {
       store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
       *(*stack)->vision, &rulebook, clock,
       [] { return RandomUuid().substr(0, 12); }, orchestration);
+  orchestrator.SetImageAuditor((*stack)->auditor.get());
   const std::filesystem::path renders =
       std::filesystem::path(o.data) / "renders";
   // A failed render leaves the project FAILED with the error as its cause

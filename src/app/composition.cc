@@ -8,6 +8,7 @@
 #include "adapters/local/local_image_generator.h"
 #include "adapters/local/local_vision_analyzer.h"
 #include "adapters/localfs/localfs_blob_store.h"
+#include "adapters/nsfwjs/nsfwjs_image_auditor.h"
 #include "adapters/redis/redis_bus.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/cloud_adapters.h"
@@ -145,9 +146,18 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
   }
   if (!force_local && IsSet(env, "GEMINI_API_KEY")) {
     plan.choices.push_back({"vision", "gemini", "GEMINI_API_KEY", false});
+    plan.choices.push_back({"auditor", "gemini", "GEMINI_API_KEY", false});
   } else {
     plan.choices.push_back({"vision", "local-vision", "template-based", true});
+    plan.choices.push_back({"auditor", "nsfwjs",
+                            "explicit content only; a person checks Miri's "
+                            "depiction rules",
+                            true});
   }
+  plan.image_check_script =
+      IsSet(env, "MIRI_IMAGE_CHECK_SCRIPT")
+          ? Get(env, "MIRI_IMAGE_CHECK_SCRIPT")
+          : std::string(MIRI_SOURCE_DIR) + "/tools/image-check/server.mjs";
   ReadCloudSettings(env, plan.For("image").adapter == "fal",
                     plan.For("video").adapter == "kling",
                     plan.For("vision").adapter == "gemini", &plan.cloud,
@@ -268,6 +278,13 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
   if (!stack->vision) {
     stack->vision =
         std::make_unique<local::LocalVisionAnalyzer>(stack->blobs.get());
+  }
+  if (!stack->auditor) {
+    // Started on the first check (model load ~2 s); a checker that cannot
+    // start holds every image (fail closed) with that reason.
+    NsfwjsOptions checker;
+    checker.script = plan.image_check_script;
+    stack->auditor = std::make_unique<NsfwjsImageAuditor>(std::move(checker));
   }
   if (!stack->images) {
     stack->images = std::make_unique<local::LocalImageGenerator>(

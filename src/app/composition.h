@@ -35,6 +35,7 @@
 #include "http/webhook_receiver.h"
 #include "ports/blob_store.h"
 #include "ports/event_bus.h"
+#include "ports/image_auditor.h"
 #include "ports/image_generator.h"
 #include "ports/provider_result.h"
 #include "ports/store.h"
@@ -48,7 +49,8 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 EnvLookup ProcessEnv();
 
 struct AdapterChoice {
-  std::string port;     // "store", "bus", "blobs", "image", "video", "vision"
+  // "store", "bus", "blobs", "image", "video", "vision", "auditor"
+  std::string port;
   std::string adapter;  // "sqlite", "firestore", "inproc", "redis", ...
   std::string detail;   // where (secrets redacted) or which variable chose it
   bool embedded = true;
@@ -101,7 +103,11 @@ struct CompositionPlan {
   // (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST, credentials...).
   std::map<std::string, std::string> google_env;
   std::string redis_url;  // when bus = redis
-  CloudSettings cloud;    // secrets: never logged
+  // The embedded image checker's script (auditor = nsfwjs):
+  // MIRI_IMAGE_CHECK_SCRIPT, else tools/image-check/server.mjs of the
+  // source tree this binary was built from.
+  std::string image_check_script;
+  CloudSettings cloud;  // secrets: never logged
   const AdapterChoice& For(std::string_view port) const;
   bool AllEmbedded() const;
 };
@@ -165,6 +171,9 @@ struct Stack {
   std::unique_ptr<BlobStore> blobs;
   ForwardingResultSink results;
   std::unique_ptr<VisionAnalyzer> vision;
+  // Checks every image before a person sees it (Orchestrator::
+  // SetImageAuditor): Gemini vision with GEMINI_API_KEY, else nsfwjs.
+  std::unique_ptr<ImageAuditor> auditor;
   std::unique_ptr<ImageGenerator> images;
   std::unique_ptr<VideoGenerator> videos;
   // Per provider ("fal", "kling") when its cloud adapter is configured:

@@ -19,10 +19,12 @@ TEST(PlanCompositionTest, NoCredentialsPicksEveryEmbeddedDefaultAndSaysSo) {
   auto plan = PlanComposition(MapEnv({}), "/data");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_TRUE(plan->AllEmbedded());
-  EXPECT_EQ(StartupLine(*plan),
-            "using embedded defaults: store=sqlite(/data/miri.db), bus=inproc, "
-            "blobs=localfs(/data/blobs), image=local-image, video=local-video, "
-            "vision=local-vision(template-based)");
+  EXPECT_EQ(
+      StartupLine(*plan),
+      "using embedded defaults: store=sqlite(/data/miri.db), bus=inproc, "
+      "blobs=localfs(/data/blobs), image=local-image, video=local-video, "
+      "vision=local-vision(template-based), auditor=nsfwjs(explicit content "
+      "only; a person checks Miri's depiction rules)");
 }
 
 TEST(PlanCompositionTest, CredentialsPickTheCloudAdapters) {

@@ -85,6 +85,7 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
       store, *stack.blobs, stack.bus.get(), *stack.images, *stack.videos,
       *stack.vision, &rulebook, clock,
       [] { return RandomUuid().substr(0, 12); }, options);
+  orchestrator.SetImageAuditor(stack.auditor.get());
   // The render runs below, in this process, once every clip is in.
   CommandService commands(store, *stack.bus, clock, orchestrator);
   stack.results.Attach(&orchestrator);

@@ -85,8 +85,9 @@ bool IsLegalShotTransition(std::optional<ShotStatus> from, ShotStatus to) {
       return to == S::kAwaitingApproval;
     case S::kGeneratingVideo:
       return to == S::kCompleted;
-    case S::kCompleted:
     case S::kFailed:
+      return to == S::kDraft;  // a person retries the shot
+    case S::kCompleted:
       return false;
   }
   return false;

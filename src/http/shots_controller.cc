@@ -74,6 +74,30 @@ Response Approve(const ApiDeps& d, const Request& req) {
   return o ? Outcome(202, p, *o) : Fail(o.error());
 }
 
+Response Retry(const ApiDeps& d, const Request& req) {
+  auto body = ReadBody(req, true, [](JsonReader&) {});
+  if (!body) return Fail(body.error());
+  auto key = IdempotencyKey(req);
+  if (!key) return Fail(key.error());
+  const std::string& p = req.params.at("projectId");
+  auto o = d.commands->Retry(p, req.params.at("shotId"), *key);
+  return o ? Outcome(202, p, *o) : Fail(o.error());
+}
+
+Response GetImageCheck(const ApiDeps& d, const Request& req) {
+  auto check = d.commands->ImageCheck(req.params.at("projectId"),
+                                      req.params.at("versionId"));
+  if (!check) return Fail(check.error());
+  if (check->value("shotId", std::string()) != req.params.at("shotId")) {
+    return Fail(Error{ErrorCode::kNotFound,
+                      "version " + req.params.at("versionId") +
+                          " is not a version of shot " +
+                          req.params.at("shotId"),
+                      {{"versionId", "not a version of this shot"}}});
+  }
+  return Response::Json(200, *check);
+}
+
 Response Reject(const ApiDeps& d, const Request& req) {
   std::string reason;
   auto body = ReadBody(req, false, [&](JsonReader& r) {
@@ -185,6 +209,8 @@ void AddShotRoutes(Router& router, const ApiDeps& d) {
   add("POST", "/api/shots/generate", Generate);
   const std::string shot = "/api/projects/{projectId}/shots/{shotId}";
   add("POST", shot + "/approve", Approve);
+  add("POST", shot + "/retry", Retry);
+  add("GET", shot + "/versions/{versionId}/check", GetImageCheck);
   add("POST", shot + "/reject", Reject);
   add("POST", shot + "/refine", Refine);
   add("PUT", shot + "/motion-brush", PutMotionBrush);

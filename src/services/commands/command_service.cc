@@ -96,6 +96,18 @@ Result<CommandOutcome> CommandService::Approve(std::string_view project_id,
              [&] { return orchestrator_.Approve(project_id, shot_id, key); });
 }
 
+Result<CommandOutcome> CommandService::Retry(std::string_view project_id,
+                                             std::string_view shot_id,
+                                             const std::string& key) {
+  return Run(shot_id,
+             [&] { return orchestrator_.Retry(project_id, shot_id, key); });
+}
+
+Result<nlohmann::json> CommandService::ImageCheck(std::string_view project_id,
+                                                  std::string_view version_id) {
+  return orchestrator_.ImageCheck(project_id, version_id);
+}
+
 Result<CommandOutcome> CommandService::Reject(std::string_view project_id,
                                               std::string_view shot_id,
                                               const std::string& reason,

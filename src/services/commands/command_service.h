@@ -74,6 +74,14 @@ class CommandService {
   Result<CommandOutcome> Approve(std::string_view project_id,
                                  std::string_view shot_id,
                                  const std::string& key);
+  // A FAILED shot back to DRAFT and a new image version (a person's retry).
+  Result<CommandOutcome> Retry(std::string_view project_id,
+                               std::string_view shot_id,
+                               const std::string& key);
+  // The image check of a version (the verdict JSON the orchestrator
+  // stored); NOT_FOUND when the version was not checked.
+  Result<nlohmann::json> ImageCheck(std::string_view project_id,
+                                    std::string_view version_id);
   Result<CommandOutcome> Reject(std::string_view project_id,
                                 std::string_view shot_id,
                                 const std::string& reason,

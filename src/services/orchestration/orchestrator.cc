@@ -682,13 +682,21 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
                                         " is not stored yet"}});
     }
   }
+  std::string checked;
+  if (image && auditor_.load() != nullptr) {
+    ASSIGN_OR_RETURN(std::optional<ShotStatus> failed,
+                     CheckImage(ctx, v, from, cost, &checked), "result");
+    if (failed) return *failed;
+  }
   Settle(job.project_id, v.version_id, cost, true);
   ShotStatus after =
       image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted;
-  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, after,
-                       image ? "image ready" : "clip ready",
-                       "result:" + v.version_id, v.version_id),
-                  "result");
+  RETURN_IF_ERROR(
+      Move(job.project_id, v.shot_id, from, after,
+           image ? (checked.empty() ? "image ready" : "image ready; " + checked)
+                 : "clip ready",
+           "result:" + v.version_id, v.version_id),
+      "result");
   if (image && !ctx.project.global_settings.require_human_approval) {
     Result<ShotStep> approved =
         Approve(job.project_id, v.shot_id, "auto:" + v.version_id);
@@ -761,6 +769,272 @@ Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
     f.shots.push_back(sf);
   }
   return f;
+}
+
+// ---- The image check (issue 18) and the retry of a FAILED shot ----
+
+namespace {
+
+// What the next image is told to avoid when a constraint failed: words for
+// its negative prompt (the positive prompt keeps the depiction terms).
+std::string AvoidFor(std::string_view rule_id) {
+  if (rule_id == "vision.mouth-closed") return "open mouth, parted lips, teeth";
+  if (rule_id == "vision.loose-heavy-fabric-to-mid-calf") {
+    return "short hem, bare knees, tight clothing, thin fabric";
+  }
+  if (rule_id == "vision.child-physique") return "adult body, mature figure";
+  if (rule_id == "vision.no-other-identifiable-person") {
+    return "other people, recognisable faces";
+  }
+  if (rule_id.starts_with("vision.nsfw")) {
+    return "revealing clothing, suggestive pose, bare skin";
+  }
+  return "";
+}
+
+nlohmann::json VerdictJson(const Version& v,
+                           const Result<ImageVerdict>& verdict,
+                           std::string_view checker, const std::string& at) {
+  nlohmann::json j = {{"versionId", v.version_id},
+                      {"shotId", v.shot_id},
+                      {"checkedAt", at},
+                      {"checker", std::string(checker)}};
+  if (!verdict) {
+    j["passed"] = false;
+    j["held"] = true;
+    j["error"] = verdict.error().ToString();
+    return j;
+  }
+  const ImageVerdict& r = *verdict;
+  j["checker"] = r.checker;
+  j["passed"] = r.passed;
+  j["complete"] = r.complete();
+  j["reason"] = r.reason;
+  j["elapsedMs"] = r.elapsed_ms;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& f : r.findings) {
+    findings.push_back({{"ruleId", f.rule_id}, {"message", f.message}});
+  }
+  j["findings"] = std::move(findings);
+  nlohmann::json constraints = nlohmann::json::array();
+  for (const ConstraintResult& c : r.constraints) {
+    constraints.push_back({{"id", c.id},
+                           {"state", std::string(ConstraintStateName(c.state))},
+                           {"reason", c.reason}});
+  }
+  j["constraints"] = std::move(constraints);
+  if (r.prompt_adherence) j["promptAdherence"] = *r.prompt_adherence;
+  if (r.continuity) j["continuity"] = *r.continuity;
+  if (!r.scores.empty()) j["scores"] = r.scores;
+  return j;
+}
+
+std::string FindingsText(const std::vector<Finding>& findings) {
+  std::string out;
+  for (const Finding& f : findings) {
+    out += (out.empty() ? "" : "; ") + f.message;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Orchestrator::SetImageAuditor(ImageAuditor* auditor) {
+  auditor_.store(auditor);
+  options_.vision_audit_available = auditor != nullptr;
+}
+
+std::string Orchestrator::CheckBlobKey(std::string_view project_id,
+                                       std::string_view version_id) {
+  return "projects/" + std::string(project_id) + "/checks/" +
+         std::string(version_id) + ".json";
+}
+
+Result<std::optional<ShotStatus>> Orchestrator::CheckImage(const Context& ctx,
+                                                           const Version& v,
+                                                           ShotStatus from,
+                                                           int64_t cost,
+                                                           std::string* note) {
+  ImageAuditor* auditor = auditor_.load();
+  ImageCheckRequest request;
+  request.prompt = v.prompt;
+  request.shot_description = ctx.shot.description;
+  request.shows_miri = ctx.shot.shows_miri;
+  Result<ImageVerdict> verdict = MakeError(ErrorCode::kInternal, "no output");
+  if (Result<std::string> bytes = blobs_.Get(v.outputs.front()); !bytes) {
+    verdict = tl::unexpected(bytes.error());
+  } else {
+    request.image = std::move(*bytes);
+    // Continuity with the frames the image was made from, when it has any.
+    for (const std::string& ref : v.references) {
+      if (request.reference_images.size() >= 2) break;
+      if (Result<std::string> r = blobs_.Get(ref); r) {
+        request.reference_images.push_back(std::move(*r));
+      }
+    }
+    // No lock is held here: the check may take seconds.
+    verdict = auditor->Check(request);
+  }
+  const std::string checker =
+      verdict ? verdict->checker : std::string(auditor->name());
+  // The record of the check, for the shot page; it is written before the
+  // shot moves, so whoever sees the move can read why.
+  RETURN_IF_ERROR(
+      blobs_.Put(CheckBlobKey(ctx.project_id, v.version_id),
+                 VerdictJson(v, verdict, checker, clock_.NowIso()).dump()),
+      "storing the image check");
+  if (verdict && verdict->passed) {
+    *note = "checked by " + checker + ": passed";
+    if (!verdict->complete()) {
+      *note +=
+          " (it cannot see mouth, clothing, physique or other people: a "
+          "person checks those)";
+    }
+    return std::optional<ShotStatus>();
+  }
+  // The provider made the image: its cost is settled whatever follows.
+  Settle(ctx.project_id, v.version_id, cost, true);
+  const std::string key = "result:" + v.version_id;
+  if (!verdict) {
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, v.shot_id, from, ShotStatus::kFailed,
+             "held: the image check could not run (" + checker + ": " +
+                 verdict.error().message +
+                 "), so the image is not shown; retry the shot once the "
+                 "checker is back",
+             key, v.version_id),
+        "holding the image");
+    return std::optional<ShotStatus>(ShotStatus::kFailed);
+  }
+  const std::string why = FindingsText(verdict->findings);
+  const int made = v.parameters.value("imageCheckAttempt", 0) + 1;
+  if (made >= options_.max_image_checks) {
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, v.shot_id, from, ShotStatus::kFailed,
+             "the image failed the image check " + std::to_string(made) +
+                 " times (" + checker + "): " + why,
+             key, v.version_id),
+        "image check");
+    return std::optional<ShotStatus>(ShotStatus::kFailed);
+  }
+  // Made again, with the findings as guidance, while the shot stays where
+  // it is; the failed image is never shown. The new version's id comes
+  // from the failed one, so duplicate deliveries make one regeneration.
+  std::vector<RuleMatch> rules;
+  if (rulebook_ != nullptr) {
+    ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
+                     "retrieving rules");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> references,
+                   ApprovedReferences(store_, ctx.project_id, ctx.shot),
+                   "references");
+  Version next = ImageVersion(
+      ctx.project, ctx.project_id, ctx.shot, ctx.shot.description, rules,
+      references, &v, "recheck:" + v.version_id, options_, clock_.NowIso());
+  std::string avoid;
+  for (const Finding& f : verdict->findings) {
+    std::string words = AvoidFor(f.rule_id);
+    if (!words.empty() && avoid.find(words) == std::string::npos) {
+      avoid += (avoid.empty() ? "" : ", ") + words;
+    }
+  }
+  if (!avoid.empty()) {
+    next.negative_prompt += (next.negative_prompt.empty() ? "" : ", ") + avoid;
+  }
+  next.parameters["imageCheckAttempt"] = made;
+  next.findings = AuditPrompt(
+      {PromptKind::kImage, next.prompt, next.negative_prompt, LorasOf(next),
+       ctx.shot.shows_miri, ctx.project.global_settings.lora_weights_id,
+       ctx.shot.shot_id, next.version_id, std::string(kModelImage)});
+  if (!next.findings.empty()) {
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, v.shot_id, from, ShotStatus::kFailed,
+             "the image failed the image check (" + checker + "): " + why +
+                 "; its regeneration fails the "
+                 "prompt audit: " +
+                 RuleIds(next.findings),
+             key, v.version_id),
+        "image check");
+    return std::optional<ShotStatus>(ShotStatus::kFailed);
+  }
+  next.findings.push_back({"vision.regenerated",
+                           "made again because image " + v.version_id +
+                               " failed the image check (" + checker +
+                               "): " + why,
+                           ""});
+  ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, next),
+                   "regenerating");
+  const Version& nv = stored.first;
+  const int64_t estimate =
+      images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, nv));
+  Result<bool> reserved = Reserve(ctx, nv, estimate);
+  if (!reserved) {
+    if (reserved.error().code != ErrorCode::kResourceExhausted) {
+      return tl::unexpected(WithContext(reserved.error(), "regenerating"));
+    }
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, v.shot_id, from, ShotStatus::kFailed,
+             "the image failed the image check (" + checker + "): " + why +
+                 "; no budget left to make it "
+                 "again: " +
+                 reserved.error().message,
+             key, v.version_id),
+        "image check");
+    return std::optional<ShotStatus>(ShotStatus::kFailed);
+  }
+  // Whoever made the reservation sends the request (exactly once).
+  if (*reserved) {
+    ASSIGN_OR_RETURN(ShotStep sent,
+                     SubmitOrFail(ctx, nv, from, "recheck:" + v.version_id,
+                                  nv.findings, "regenerating"),
+                     "");
+    return std::optional<ShotStatus>(sent.status);
+  }
+  return std::optional<ShotStatus>(from);
+}
+
+Result<ShotStep> Orchestrator::Retry(std::string_view project_id,
+                                     std::string_view shot_id,
+                                     const std::string& key) {
+  return Traced([&]() -> Result<ShotStep> {
+    ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "retrying");
+    // The move first: only a FAILED shot is retried; a repeat of the
+    // request finds it appended and goes on from DRAFT.
+    ASSIGN_OR_RETURN(
+        AppendEventResult moved,
+        Move(project_id, shot_id, ShotStatus::kFailed, ShotStatus::kDraft,
+             "retried by a person", key + ":retry", std::nullopt),
+        "retrying");
+    (void)moved;
+    ASSIGN_OR_RETURN(ctx.shot, store_.GetShot(project_id, shot_id), "retrying");
+    if (ctx.shot.status != ShotStatus::kDraft) {
+      // A repeat after the new version went out: the first outcome stands.
+      return ShotStep{ctx.shot.versions.empty() ? "" : ctx.shot.versions.back(),
+                      ctx.shot.status,
+                      {},
+                      {}};
+    }
+    return DraftAndDispatch(ctx, std::nullopt, key);
+  });
+}
+
+Result<nlohmann::json> Orchestrator::ImageCheck(std::string_view project_id,
+                                                std::string_view version_id) {
+  ASSIGN_OR_RETURN(Version v, store_.GetVersion(project_id, version_id),
+                   "image check");
+  Result<std::string> text = blobs_.Get(CheckBlobKey(project_id, v.version_id));
+  if (!text) {
+    return MakeError(ErrorCode::kNotFound,
+                     "version " + v.version_id + " has no image check",
+                     {{"versionId",
+                       "not checked (not an image, or its "
+                       "result has not arrived)"}});
+  }
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) {
+    return MakeError(ErrorCode::kInternal, "stored image check is not JSON");
+  }
+  return j;
 }
 
 }  // namespace miri

@@ -30,6 +30,7 @@
 #ifndef MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
 #define MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,7 @@
 #include "ports/blob_store.h"
 #include "ports/clock.h"
 #include "ports/event_bus.h"
+#include "ports/image_auditor.h"
 #include "ports/image_generator.h"
 #include "ports/provider_result.h"
 #include "ports/store.h"
@@ -61,8 +63,12 @@ struct OrchestratorOptions {
   // A dispatched job with no result after this long is polled.
   int64_t reconcile_after_ms = 60'000;
   // Whether a vision model audits generated images (cloud route). Offline
-  // it cannot, and each image version says so in its findings.
+  // it cannot, and each image version says so in its findings. Set by
+  // SetImageAuditor.
   bool vision_audit_available = false;
+  // Images a shot may make in a row that fail the image check (the first
+  // and its regenerations) before the shot is FAILED.
+  int max_image_checks = 3;
 };
 
 // Called when every shot of a project is COMPLETED and the project moved
@@ -135,6 +141,28 @@ class Orchestrator final : public ResultSink {
   // Apply, for providers' sinks: never throws; errors are logged.
   void OnResult(ProviderResult result) override;
 
+  // The vision check of every image before a person sees it (issue 18).
+  // With an auditor set, an image result is checked before the shot moves
+  // to AWAITING_APPROVAL: a failing image is never shown; it is made again
+  // with the findings as guidance (negatives), at most max_image_checks
+  // images in a row, then the shot is FAILED with the findings; a checker
+  // that cannot run holds the image: the shot is FAILED with that reason
+  // (fail closed) and a person retries it. Each verdict is stored as JSON
+  // at CheckBlobKey. The composition root always sets one; without one
+  // (unit tests) images go to a person unchecked, each version saying so.
+  void SetImageAuditor(ImageAuditor* auditor);
+  static std::string CheckBlobKey(std::string_view project_id,
+                                  std::string_view version_id);
+  // The stored verdict of a version's image check; NOT_FOUND naming
+  // versionId when it has none.
+  Result<nlohmann::json> ImageCheck(std::string_view project_id,
+                                    std::string_view version_id);
+
+  // FAILED -> DRAFT by a person, then a new image version as Generate does
+  // (the shot's description). FAILED_PRECONDITION for a shot not FAILED.
+  Result<ShotStep> Retry(std::string_view project_id, std::string_view shot_id,
+                         const std::string& key);
+
   // Polls providers for dispatched jobs older than reconcile_after_ms and
   // feeds what they report into OnResult. A job recorded at dispatch
   // (Store::RecordJob) is adopted by this instance's provider first, and
@@ -194,6 +222,12 @@ class Orchestrator final : public ResultSink {
   // The shot's status after the result (unchanged for a duplicate).
   Result<ShotStatus> HandleResult(const ProviderResult& result,
                                   const Version* known);
+  // The image check of a stored image result; nullopt: passed (`note`
+  // says by whom), else the shot's status after the failure was handled.
+  Result<std::optional<ShotStatus>> CheckImage(const Context& ctx,
+                                               const Version& v,
+                                               ShotStatus from, int64_t cost,
+                                               std::string* note);
   int64_t CapMicros(const ProjectConfig& project) const;
   Result<void> Resubmit(const JobRef& job, const Version& v);
   Result<void> MaybeFinish(std::string_view project_id);
@@ -208,6 +242,7 @@ class Orchestrator final : public ResultSink {
   VideoGenerator& videos_;
   VisionAnalyzer& vision_;
   Rulebook* rulebook_;
+  std::atomic<ImageAuditor*> auditor_{nullptr};
   const Clock& clock_;
   IdSource ids_;
   OrchestratorOptions options_;
