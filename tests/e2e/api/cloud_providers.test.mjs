@@ -163,3 +163,28 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   assert.equal(await eventCount(), done);
   assert.equal(await statusOf(a.url, "sh2"), "DRAFT");
 });
+
+test("an image that fails Gemini's check is made again, never shown, then FAILED; a retry goes on", async () => {
+  const google = emu.states.google.vision;
+  google.control("/_emulator/vision-default", { fail: ["mouth-closed"], reason: "her lips are parted" });
+  let r = await api(a.url, "POST", "/api/shots/generate", { projectId: PROJECT_ID, shotId: "sh2" });
+  assert.equal(r.status, 202, r.text);
+  await waitFor("FAILED", async () => (await statusOf(a.url, "sh2")) === "FAILED", 60000);
+  const events = (await api(a.url, "GET", `/api/projects/${PROJECT_ID}/events`)).json.events
+    .filter((e) => e.shotId === "sh2");
+  assert.ok(!events.some((e) => e.to === "AWAITING_APPROVAL"), "a failing image was never shown");
+  assert.match(events[events.length - 1].cause, /failed the image check 3 times .*her lips are parted/);
+  const versions = (await api(a.url, "GET", `${shotPath("sh2")}/versions`)).json.versions;
+  assert.equal(versions.length, 3, "the first image and two made again");
+  assert.ok(versions[1].findings.some((f) => f.ruleId === "vision.regenerated"));
+  assert.match(versions[1].negativePrompt, /open mouth/);
+  const check = await api(a.url, "GET", `${shotPath("sh2")}/versions/${versions[0].versionId}/check`);
+  assert.equal(check.status, 200, check.text);
+  assert.equal(check.json.passed, false);
+  assert.match(check.json.checker, /^gemini/);
+
+  google.control("/_emulator/vision-default", {});
+  r = await api(a.url, "POST", `${shotPath("sh2")}/retry`);
+  assert.equal(r.status, 202, r.text);
+  await waitFor("AWAITING_APPROVAL", async () => (await statusOf(a.url, "sh2")) === "AWAITING_APPROVAL", 30000);
+});
