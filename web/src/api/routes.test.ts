@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CommandOutcomeSchema, RuleListSchema } from '../schemas';
+import { CommandOutcomeSchema, ImageCheckSchema, RuleListSchema } from '../schemas';
 import { FakeApi } from '../testing/fakes';
 import { mediaUrl, toPath } from './routes';
 
@@ -37,6 +37,10 @@ describe('the API types follow the OpenAPI document', () => {
     api.get('/api/projects/{projectId}/rules', { path: { id: P } }, RuleListSchema),
     // @ts-expect-error approve is a POST
     api.get('/api/projects/{projectId}/shots/{shotId}/approve', { path: { projectId: P, shotId: 's' } }, CommandOutcomeSchema),
+    // @ts-expect-error retry is a POST
+    api.get('/api/projects/{projectId}/shots/{shotId}/retry', { path: { projectId: P, shotId: 's' } }, CommandOutcomeSchema),
+    // @ts-expect-error the check is of one version: versionId
+    api.get('/api/projects/{projectId}/shots/{shotId}/versions/{versionId}/check', { path: { projectId: P, shotId: 's' } }, ImageCheckSchema),
     // @ts-expect-error the search needs q
     api.get('/api/projects/{projectId}/rules/search', { path: { projectId: P }, query: {} }, RuleListSchema),
     // @ts-expect-error approve takes no body

@@ -333,6 +333,56 @@ export const CommandOutcomeSchema = z.strictObject({
 });
 export type CommandOutcome = z.infer<typeof CommandOutcomeSchema>;
 
+// ---- the image check (GET .../versions/{versionId}/check; VerdictJson in
+// src/services/orchestration/orchestrator.cc, ImageVerdict in
+// src/ports/image_auditor.h) ----
+
+/** How a checker saw one of Miri's visual constraints (ConstraintStateName). */
+export const CONSTRAINT_STATES = ['MET', 'VIOLATED', 'UNCERTAIN', 'NOT_APPLICABLE', 'NOT_CHECKED'] as const;
+export const ConstraintStateSchema = z.enum(CONSTRAINT_STATES);
+export type ConstraintState = z.infer<typeof ConstraintStateSchema>;
+
+/** A 1-5 rating of the checker (prompt adherence, continuity). */
+const RatingSchema = z.number().int().min(1).max(5);
+
+const ImageCheckFields = {
+  versionId: IdSchema,
+  shotId: IdSchema,
+  checkedAt: DateTimeSchema,
+  /** Who looked: "nsfwjs/MobileNetV2", "gemini-2.5-flash" (or the checker that could not run). */
+  checker: z.string().min(1).max(200),
+};
+
+/** The checker answered: a verdict, passed or not. */
+export const ImageVerdictSchema = z.strictObject({
+  ...ImageCheckFields,
+  passed: z.boolean(),
+  /** False when some constraint was NOT_CHECKED: a person must check it. */
+  complete: z.boolean(),
+  reason: z.string().max(2000),
+  elapsedMs: z.number().int().min(0),
+  findings: z.array(z.strictObject({ ruleId: z.string().min(1).max(100), message: z.string().max(4000) })),
+  constraints: z.array(z.strictObject({ id: IdSchema, state: ConstraintStateSchema, reason: z.string().max(2000) })),
+  promptAdherence: RatingSchema.optional(),
+  continuity: RatingSchema.optional(),
+  /** A classifier's class probabilities (nsfwjs: Drawing, Hentai, Neutral, Porn, Sexy). */
+  scores: z.record(z.string(), z.number().min(0).max(1)).optional(),
+});
+export type ImageVerdict = z.infer<typeof ImageVerdictSchema>;
+
+/** No checker could run: the image is held (never shown), with the error. */
+export const HeldImageCheckSchema = z.strictObject({
+  ...ImageCheckFields,
+  passed: z.literal(false),
+  held: z.literal(true),
+  error: z.string().max(4000),
+});
+export type HeldImageCheck = z.infer<typeof HeldImageCheckSchema>;
+
+/** Reply of GET .../versions/{versionId}/check (404 naming versionId: not checked yet). */
+export const ImageCheckSchema = z.union([ImageVerdictSchema, HeldImageCheckSchema]);
+export type ImageCheck = z.infer<typeof ImageCheckSchema>;
+
 export const PointSchema = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 export type Point = z.infer<typeof PointSchema>;
 /** GET/PUT .../motion-brush: trajectories in image coordinates 0..1. */
