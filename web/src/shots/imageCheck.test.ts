@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageCheck, Version } from '../schemas';
-import { auditFindings, checkWords, regeneratedWhy } from './imageCheck';
+import { auditFindings, checkBadge, checkWords, mayShow, regeneratedWhy } from './imageCheck';
 
 const at = '2026-12-07T08:00:42.133Z';
 const base = { versionId: 'v1', shotId: 's1', checkedAt: at };
@@ -130,5 +130,24 @@ describe('a regenerated version', () => {
 
   it('is not said of a version made the first time', () => {
     expect(regeneratedWhy(version([audit]))).toBeUndefined();
+  });
+});
+
+describe('which images may be shown', () => {
+  it('only one whose check passed', () => {
+    expect(mayShow({ kind: 'checked', check: nsfwjsPassed })).toBe(true);
+    expect(mayShow({ kind: 'checked', check: geminiFailed })).toBe(false);
+    expect(mayShow({ kind: 'checked', check: held })).toBe(false);
+    expect(mayShow({ kind: 'notChecked' })).toBe(false);
+    expect(mayShow({ kind: 'loading' })).toBe(false);
+    expect(mayShow({ kind: 'error', error: new Error('offline') })).toBe(false);
+    expect(mayShow(undefined)).toBe(false);
+  });
+
+  it('says the check in a few words', () => {
+    expect(checkBadge({ kind: 'checked', check: nsfwjsPassed })).toBe('image check passed');
+    expect(checkBadge({ kind: 'checked', check: geminiFailed })).toBe('image check failed');
+    expect(checkBadge({ kind: 'checked', check: held })).toBe('image check held');
+    expect(checkBadge({ kind: 'notChecked' })).toBe('not checked yet');
   });
 });

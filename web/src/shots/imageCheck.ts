@@ -123,3 +123,32 @@ export function regeneratedWhy(v: Version): string | undefined {
 export function auditFindings(v: Version): Finding[] {
   return v.findings.filter((f) => f.ruleId !== REGENERATED_RULE);
 }
+
+/** What the page knows of a version's image check. */
+export type CheckState =
+  | { kind: 'loading' }
+  | { kind: 'notChecked' }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'checked'; check: ImageCheck };
+
+/**
+ * Only an image that passed its check is shown (fail closed): not one that
+ * failed or was held, nor one whose check is unknown, missing or loading.
+ */
+export function mayShow(state: CheckState | undefined): boolean {
+  return state?.kind === 'checked' && state.check.passed;
+}
+
+/** The check in a few words, for a version's one-line summary. */
+export function checkBadge(state: CheckState | undefined): string {
+  switch (state?.kind) {
+    case 'checked':
+      return 'held' in state.check ? 'image check held' : state.check.passed ? 'image check passed' : 'image check failed';
+    case 'notChecked':
+      return 'not checked yet';
+    case 'error':
+      return 'image check not loaded';
+    default:
+      return 'image check loading';
+  }
+}

@@ -35,6 +35,14 @@ describe('shotMedia', () => {
   it('falls back to the previous image when the newest one could not be loaded', () => {
     expect(shotMedia([v1, v2], 'FAILED', new Set(['v2']))).toMatchObject({ image: v1, imagePending: false });
   });
+  it('keeps the last image shown while the newest is painted, whatever else is hidden', () => {
+    // v1 failed its image check and v2 is made again: v0 stays on screen.
+    const v0 = version('v0', 'IMAGE');
+    expect(shotMedia([v0, v1, v2], 'GENERATING_IMAGE', new Set(['v1', 'v2']))).toMatchObject({ image: v0, imagePending: true });
+    expect(shotMedia([v0, v1], 'GENERATING_IMAGE', new Set(['v1']))).toMatchObject({ image: v0, imagePending: true });
+    // A FAILED shot whose newest image was held shows the last one that may be shown.
+    expect(shotMedia([v0, v1], 'FAILED', new Set(['v1']))).toMatchObject({ image: v0, imagePending: false });
+  });
   it('shows the clip only when the shot is completed', () => {
     expect(shotMedia([v1, clip], 'GENERATING_VIDEO')).toMatchObject({ video: undefined, videoPending: true });
     expect(shotMedia([v1, clip], 'COMPLETED')).toMatchObject({ image: v1, video: clip, videoPending: false });

@@ -1,6 +1,6 @@
 // What the shot page shows, derived from the shot's versions and live
-// status (pure): the anchor image to show (the newest one that exists:
-// while a new image is painted, the previous one), the clip, and the
+// status (pure): the anchor image to show (the newest one that exists and
+// may be shown: while a new image is painted, the previous one), the clip, and the
 // refine chat, which is kept with the versions it made (parameters.chat /
 // instruction), so it survives a reload.
 import type { ShotStatus, Version } from '../schemas';
@@ -16,13 +16,16 @@ export interface ShotMedia {
 }
 
 /**
- * `missing`: image versions whose picture could not be loaded (e.g. a
- * refinement that failed before it was painted); the previous one is shown.
+ * `hidden`: image versions not to show: those whose picture could not be
+ * loaded (e.g. a refinement that failed before it was painted) and those
+ * that did not pass the image check; the newest one left is shown. While a
+ * new image is painted (the newest version), the one before stays.
  */
-export function shotMedia(versions: Version[], status: ShotStatus | undefined, missing: ReadonlySet<string> = new Set()): ShotMedia {
-  const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0 && !missing.has(v.versionId));
+export function shotMedia(versions: Version[], status: ShotStatus | undefined, hidden: ReadonlySet<string> = new Set()): ShotMedia {
   const imagePending = status !== undefined && IN_FLIGHT.includes(status);
-  const image = imagePending ? images.at(-2) : images.at(-1);
+  const inFlight = imagePending ? versions.filter((v) => v.kind === 'IMAGE').at(-1) : undefined;
+  const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0 && v !== inFlight && !hidden.has(v.versionId));
+  const image = images.at(-1);
   const videos = versions.filter((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
   const videoPending = status === 'GENERATING_VIDEO';
   return { image, imagePending, video: status === 'COMPLETED' ? videos.at(-1) : undefined, videoPending };
