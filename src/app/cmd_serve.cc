@@ -38,9 +38,9 @@
 #include "http/sio_hub.h"
 #include "http/standard_webhook_verifier.h"
 #include "services/commands/command_service.h"
+#include "services/planning/bounded_director.h"
 #include "services/planning/local_director.h"
 #include "services/planning/repair.h"
-#include "services/planning/serialized_director.h"
 
 namespace miri::app {
 namespace {
@@ -190,7 +190,8 @@ int RunServe(ServeOptions o) {
   AubioSongAnalyzer analyzer;
   LocalDirector local_director(analyzer);
   CheckedDirector checked_director(local_director);
-  SerializedDirector director(checked_director);
+  // Plans of different projects run side by side, two at a time (cores).
+  BoundedDirector director(checked_director, 2);
   // fal's and Kling's own webhook handling when their cloud adapters are
   // configured; the generic verifier guards the rest.
   http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(),

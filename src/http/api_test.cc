@@ -177,6 +177,30 @@ TEST_F(ApiTest, LyricsMustBeUtf8Text) {
             200);
 }
 
+// Reliability review C1: a 135 KB file of time tags used to take an
+// instance down at plan time. It is refused at upload, naming the line and
+// the limit, and the lyrics stored before stay.
+TEST_F(ApiTest, LyricsThatWouldMultiplyAreRefusedAtUploadKeepingTheOldOnes) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  ASSERT_EQ(Call("PUT", kProject + "/lyrics", "[00:01.00] rain\n",
+                 {{"content-type", "text/plain"}})
+                .status,
+            200);
+  std::string amp;
+  for (int i = 0; i < 15000; ++i) amp += "[0:1]";
+  for (int i = 0; i < 30000; ++i) amp += "w ";
+  Response r = Call("PUT", kProject + "/lyrics", amp + "\n",
+                    {{"content-type", "text/plain"}});
+  EXPECT_EQ(r.status, 400) << r.body.substr(0, 300);
+  EXPECT_EQ(FirstIssue(r), "lyrics");
+  EXPECT_NE(r.body.find("lyrics line 1: longer than 1000 bytes"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(blobs_->Get(std::string("projects/") + kProjectId + "/lyrics.txt")
+                .value(),
+            "[00:01.00] rain\n");
+}
+
 TEST_F(ApiTest, ProposePlanNamesMissingUploadsThenSaysNoDirectorIsConfigured) {
   ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
   Response r = Call("POST", kProject + "/plan");

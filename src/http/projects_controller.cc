@@ -168,9 +168,9 @@ Response PutLyrics(const ApiDeps& d, const Request& req) {
                       "invalid lyrics",
                       {{"body", "expected non-empty UTF-8 text"}}});
   }
-  std::string key = "projects/" + id + "/lyrics.txt";
-  if (auto r = d.blobs->Put(key, req.body); !r) return Fail(r.error());
-  return Response::Json(200, {{"blobKey", key}, {"bytes", req.body.size()}});
+  auto key = UploadLyrics(*d.store, *d.blobs, id, req.body);
+  if (!key) return Fail(key.error());
+  return Response::Json(200, {{"blobKey", *key}, {"bytes", req.body.size()}});
 }
 
 Response Commit(const ApiDeps& d, const std::string& id,

@@ -20,6 +20,7 @@ Result<SongAnalysis> AnalyzePcm(const PcmAudio& pcm);
 // refusals), then AnalyzePcm. Stateless; safe to share across threads.
 // Decodes at 11025 Hz: beats, onsets and timbre need nothing higher, and
 // it halves the analysis time (bench/planner).
+// Thread-safe: every call decodes and analyses with objects of its own.
 class AubioSongAnalyzer final : public SongAnalyzer {
  public:
   static constexpr int kSampleRate = 11025;

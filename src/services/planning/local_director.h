@@ -1,5 +1,7 @@
 // The embedded Director: local analysis (a SongAnalyzer, e.g. aubio over
 // libav* decoding) and the planner (planner.h). No network.
+// Thread-safety: MakePlan may run on several threads at once when the
+// analyzer allows it (AubioSongAnalyzer does: its state is per call).
 #ifndef MIRI_SERVICES_PLANNING_LOCAL_DIRECTOR_H_
 #define MIRI_SERVICES_PLANNING_LOCAL_DIRECTOR_H_
 

@@ -13,8 +13,8 @@ namespace {
 constexpr int64_t kMaxLineMs = 10000;
 
 tl::unexpected<Error> LineError(int line, std::string what) {
-  return MakeError(ErrorCode::kInvalidArgument,
-                   fmt::format("lyrics line {}: {}", line, what));
+  std::string message = fmt::format("lyrics line {}: {}", line, what);
+  return MakeError(ErrorCode::kInvalidArgument, message, {{"lyrics", message}});
 }
 
 std::string_view Trim(std::string_view s) {
@@ -81,6 +81,19 @@ Result<std::vector<std::string_view>> Lines(std::string_view text) {
     std::string_view l = text.substr(at, nl - at);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     lines.push_back(l);
+    if (l.size() > kMaxLineBytes) {
+      return LineError(
+          static_cast<int>(lines.size()),
+          fmt::format("longer than {} bytes ({})", kMaxLineBytes, l.size()));
+    }
+    if (lines.size() > static_cast<size_t>(kMaxLyricsLines)) {
+      std::string message = fmt::format(
+          "lyrics have more than {} lines; split the song or drop blank "
+          "lines",
+          kMaxLyricsLines);
+      return MakeError(ErrorCode::kInvalidArgument, message,
+                       {{"lyrics", message}});
+    }
     at = nl + 1;
   }
   return lines;
@@ -188,6 +201,11 @@ Result<Lyrics> ParseLrc(const std::vector<std::string_view>& lines) {
                                         "] (expected [mm:ss.xx])");
         }
         times.push_back(t);
+        if (times.size() > static_cast<size_t>(kMaxTimeTagsPerLine)) {
+          return LineError(line_no,
+                           fmt::format("more than {} time tags on one line",
+                                       kMaxTimeTagsPerLine));
+        }
         continue;
       }
       size_t colon = tag.find(':');
@@ -218,6 +236,11 @@ Result<Lyrics> ParseLrc(const std::vector<std::string_view>& lines) {
     if (times.empty()) {
       if (!l.empty()) ++untimed;
       continue;
+    }
+    if (out.lines.size() + times.size() > kMaxTimedLines) {
+      return LineError(line_no, fmt::format("the file's time tags make more "
+                                            "than {} timed lines",
+                                            kMaxTimedLines));
     }
     std::vector<int64_t> word_times;
     std::string text = StripWordTags(l, &word_times);

@@ -48,7 +48,16 @@ struct Lyrics {
   bool timed() const { return format != LyricsFormat::kPlain; }
 };
 
-// Errors (INVALID_ARGUMENT) name the line: empty file, invalid UTF-8,
+// Bounds on what a lyrics file may hold, so that input cannot multiply
+// (each time tag of an LRC line is a line of its own): beyond them the
+// file is refused, naming the line and the limit.
+inline constexpr int kMaxLyricsLines = 2000;    // lines in the file
+inline constexpr size_t kMaxLineBytes = 1000;   // bytes in one line
+inline constexpr int kMaxTimeTagsPerLine = 32;  // [mm:ss] tags on a line
+inline constexpr size_t kMaxTimedLines = 4000;  // lines after expansion
+
+// Errors (INVALID_ARGUMENT, issue path "lyrics") name the line: the bounds
+// above, empty file, invalid UTF-8,
 // UTF-16, malformed time tags, SRT blocks without timing, end before start.
 Result<Lyrics> ParseLyrics(std::string_view text, LyricsFormat format);
 Result<Lyrics> ParseLyricsAuto(std::string_view text);

@@ -246,5 +246,45 @@ TEST(PlaceTest, WithoutSpansUsesTheWholeSong) {
   EXPECT_EQ(l.lines[1].end_ms, 8000);
 }
 
+// Input that multiplies (reliability review C1): a 135 KB file of time
+// tags on one line used to become 15,000 copies of a 60 KB line.
+TEST(LyricsBoundsTest, ManyTimeTagsOnOneLineAreRefusedNamingTheLimit) {
+  std::string amp;
+  for (int i = 0; i < 15000; ++i) amp += "[0:1]";
+  for (int i = 0; i < 30000; ++i) amp += "w ";
+  auto r = ParseLyricsAuto(amp + "\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("line 1"), std::string::npos)
+      << r.error().message;
+  ASSERT_FALSE(r.error().issues.empty());
+  EXPECT_EQ(r.error().issues[0].path, "lyrics");
+}
+
+TEST(LyricsBoundsTest, AtMostTheLimitOfTimeTagsPerLineIsFine) {
+  std::string line;
+  for (int i = 0; i < kMaxTimeTagsPerLine; ++i) {
+    line += "[00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "]";
+  }
+  auto r = ParseLyricsAuto(line + "chorus\n");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->lines.size(), static_cast<size_t>(kMaxTimeTagsPerLine));
+  std::string over = "[00:59]" + line + "chorus\n";
+  EXPECT_FALSE(ParseLyricsAuto(over));
+}
+
+TEST(LyricsBoundsTest, TooManyLinesOrAVeryLongLineAreRefused) {
+  std::string many;
+  for (int i = 0; i <= kMaxLyricsLines; ++i) many += "la\n";
+  auto lines = ParseLyricsAuto(many);
+  ASSERT_FALSE(lines);
+  EXPECT_NE(lines.error().message.find(std::to_string(kMaxLyricsLines)),
+            std::string::npos)
+      << lines.error().message;
+  auto wide = ParseLyricsAuto("[00:01]" + std::string(kMaxLineBytes + 1, 'a'));
+  ASSERT_FALSE(wide);
+  EXPECT_NE(wide.error().message.find("line 1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace miri

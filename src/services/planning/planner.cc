@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "domain/text.h"
 #include "services/planning/describe.h"
 #include "services/planning/segmentation.h"
 
@@ -14,6 +15,8 @@ namespace miri {
 namespace {
 
 constexpr int64_t kGridMs = 250;
+// Shot.lyricsSnippet holds at most 4000 characters (domain/project.cc).
+constexpr size_t kMaxSnippetBytes = 4000;
 constexpr double kBeatCost = 0, kBarCost = -0.3, kLineStartCost = -1.0,
                  kGridCost = 1.5, kInsideLineCost = 2.0;
 
@@ -153,8 +156,10 @@ std::string Snippet(const std::vector<LyricLine>& lines, int64_t s, int64_t e) {
     if (!starts_here && !carries_on) continue;
     if (!out.empty()) out += " / ";
     out += l.text;
+    // The schema's bound on lyricsSnippet (shots commit with it).
+    if (out.size() >= kMaxSnippetBytes) break;
   }
-  return out;
+  return TruncateUtf8(out, kMaxSnippetBytes);
 }
 
 bool SpanHasLyrics(const std::vector<LyricLine>& lines, int64_t s, int64_t e) {

@@ -1,11 +1,14 @@
 #include "services/planning/planner.h"
 
+#include "domain/text.h"
+
 #include <random>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "domain/audit.h"
+#include "domain/text.h"
 #include "services/planning/describe.h"
 #include "services/planning/plan_json.h"
 
@@ -246,6 +249,23 @@ TEST(PlannerPropertyTest, EveryPlanTilesTheSongWithinLimits) {
     Result<Plan> again = PlanFromAnalysis(a, text, "", lim);
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(PlanToJson(*p), PlanToJson(*again)) << "not deterministic";
+  }
+}
+
+// Plain lyrics of 400 lines on a short song (reliability review): every
+// line lands in the few shots there are, and the snippet stays within the
+// 4000 characters a committed shot may hold, cut on a character boundary.
+TEST(PlannerTest, SnippetsStayWithinTheSchemaBoundOnManyLines) {
+  std::mt19937 rng(7);
+  SongAnalysis a = SyntheticSong(rng, 20000, 120);
+  std::string plain;
+  for (int i = 0; i < 400; ++i)
+    plain += "la la la \xC3\xA9t\xC3\xA9 " + std::to_string(i) + "\n";
+  Result<Plan> p = PlanFromAnalysis(a, plain, "", PlanLimits{});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  for (const Shot& s : p->shots) {
+    EXPECT_LE(s.lyrics_snippet.size(), 4000u);
+    EXPECT_TRUE(IsValidUtf8(s.lyrics_snippet));
   }
 }
 

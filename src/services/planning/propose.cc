@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "services/planning/lyrics.h"
+
 namespace miri {
 
 namespace {
@@ -15,6 +17,17 @@ std::string LyricsKey(const std::string& id) {
 }
 
 }  // namespace
+
+Result<std::string> UploadLyrics(Store& store, BlobStore& blobs,
+                                 std::string_view project_id,
+                                 std::string_view text) {
+  const std::string id(project_id);
+  RETURN_IF_ERROR(store.GetProject(id), "");
+  RETURN_IF_ERROR(ParseLyricsAuto(text), "");
+  const std::string key = LyricsKey(id);
+  RETURN_IF_ERROR(blobs.Put(key, text), "storing the lyrics");
+  return key;
+}
 
 Result<void> CheckReadyToPlan(Store& store, BlobStore& blobs,
                               std::string_view project_id) {

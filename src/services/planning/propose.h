@@ -20,6 +20,15 @@ namespace miri {
 Result<void> CheckReadyToPlan(Store& store, BlobStore& blobs,
                               std::string_view project_id);
 
+// Stores a project's lyrics (LRC, SRT or plain) after reading them as the
+// director will: a file that does not parse, or passes the bounds of
+// services/planning/lyrics.h, is refused (INVALID_ARGUMENT naming the line
+// and the limit, issue path "lyrics") and the lyrics stored before are
+// kept. NOT_FOUND for an unknown project. Returns the blob key.
+Result<std::string> UploadLyrics(Store& store, BlobStore& blobs,
+                                 std::string_view project_id,
+                                 std::string_view text);
+
 // CheckReadyToPlan, then the director's plan of the uploaded song and
 // lyrics (the director's error when it fails).
 Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
