@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RuleView, Shot, Version } from '../schemas';
+import type { ImageCheck, RuleView, Shot, Version } from '../schemas';
 import { FakeApi, renderWithServices } from '../testing/fakes';
 import { ShotDetail } from './ShotDetail';
 
@@ -18,9 +18,31 @@ function version(id: string, parameters: Record<string, unknown> = {}, appliedRu
 }
 const rule: RuleView = { ruleId: 'r1', text: 'Avoid: her coat is too thin for the rain', kind: 'NEGATIVE', scope: 'GLOBAL', sourceVersionId: 'v1', reason: 'her coat is too thin for the rain', createdAt: at, active: true, stats: { applied: 1, approvedAfter: 0, strengthened: 0 } };
 
-function fake(init: { shot: Shot; versions: Version[]; rules: RuleView[] }) {
+/** The verdict of the embedded checker on `id`: passed, Miri's rules left to a person. */
+const passedCheck = (id: string): ImageCheck => ({
+  versionId: id, shotId: 's1', checkedAt: at, checker: 'nsfwjs/MobileNetV2', passed: true, complete: false, elapsedMs: 300,
+  reason: 'no explicit content (Porn 0.00, Hentai 0.01, Sexy 0.00)', findings: [],
+  constraints: [{ id: 'mouth-closed', state: 'NOT_CHECKED', reason: 'a classifier cannot see this' }],
+});
+const failedCheck = (id: string): ImageCheck => ({
+  ...passedCheck(id), checker: 'gemini-2.5-flash', passed: false, complete: true, reason: 'her lips are parted',
+  findings: [{ ruleId: 'vision.mouth-closed', message: 'her lips are parted' }],
+  constraints: [{ id: 'mouth-closed', state: 'VIOLATED', reason: 'her lips are parted' }],
+});
+const heldCheck = (id: string): ImageCheck => ({
+  versionId: id, shotId: 's1', checkedAt: at, checker: 'nsfwjs', passed: false, held: true, error: 'the image checker (nsfwjs) cannot start',
+});
+
+function fake(init: { shot: Shot; versions: Version[]; rules: RuleView[]; checks?: Record<string, ImageCheck | null> }) {
   const a = new FakeApi();
-  const s = { ...init };
+  // Every version passed its check unless `checks` says otherwise (null: not checked yet, 404).
+  const s = { checks: {} as Record<string, ImageCheck | null>, ...init };
+  for (const id of ['v1', 'v2', 'v3']) {
+    a.on('GET', `${base}/shots/s1/versions/${id}/check`, () => {
+      const c = id in s.checks ? s.checks[id] : passedCheck(id);
+      return c ? { status: 200, body: c } : { status: 404, body: { error: { code: 'NOT_FOUND', message: `version ${id} has no image check`, issues: [{ path: 'versionId', message: 'not checked' }] } } };
+    });
+  }
   a.on('GET', `${base}/events`, () => ({ status: 200, body: { events: [], lastSeq: 5 } }));
   a.on('GET', `${base}/shots`, () => ({ status: 200, body: { shots: [s.shot] } }));
   a.on('GET', `${base}/shots/s1`, () => ({ status: 200, body: s.shot }));
@@ -114,5 +136,62 @@ describe('ShotDetail', () => {
     renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
     const alert = await screen.findByText(/mask and image differ in size/);
     expect(alert.closest('[role=alert]')!.textContent).toBe('This shot failed: local-image: mask and image differ in size');
+  });
+
+  it('shows the verdict beside the image; an image that failed its check is never shown, and the next one says why it was made again', async () => {
+    const v2 = version('v2');
+    v2.findings = [{ ruleId: 'vision.regenerated', message: 'made again because image v1 failed the image check (gemini-2.5-flash): her lips are parted', offendingText: '' }];
+    const { a } = fake({ shot: shotIn('AWAITING_APPROVAL', ['v1', 'v2']), versions: [version('v1'), v2], rules: [], checks: { v1: failedCheck('v1') } });
+    renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    await screen.findByRole('img', { name: /anchor image of s1, version v2/ });
+    const figure = screen.getByRole('img', { name: /anchor image of s1, version v2/ }).closest('.media') as HTMLElement;
+    const media = within(figure).getByRole('region', { name: 'Image check of version v2' });
+    expect(media.dataset.verdict).toBe('passed');
+    expect(within(media).getByText(/checked by nsfwjs/)).toBeTruthy();
+    expect(within(media).getByText('a person must check this')).toBeTruthy();
+    expect(screen.queryByRole('img', { name: /version v1/ })).toBeNull();
+    const items = [...screen.getByRole('list', { name: 'Versions' }).querySelectorAll<HTMLElement>(':scope > li')];
+    expect(items.map((li) => li.querySelector('summary')?.textContent)).toEqual([
+      expect.stringMatching(/^v2 · image · .* · image check passed · made again after a failed image check$/),
+      expect.stringMatching(/^v1 · image · .* · image check failed$/),
+    ]);
+    expect(within(items[0]!).getByText('Made again because image v1 failed the image check (gemini-2.5-flash): her lips are parted.')).toBeTruthy();
+    expect(within(items[1]!).getByRole('region', { name: 'Image check of version v1' }).dataset.verdict).toBe('failed');
+    // The regeneration note is not counted as a prompt audit finding.
+    expect(items[0]!.querySelector('summary')?.textContent).not.toMatch(/audit finding/);
+  });
+
+  it('shows a new image only once its check has passed (asked again when the shot moves)', async () => {
+    const { a, s } = fake({ shot: shotIn('GENERATING_IMAGE', ['v1']), versions: [version('v1')], rules: [], checks: { v1: null } });
+    const { socket } = renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    await screen.findByText('painting the anchor image…');
+    // The shot moved on, but this client has not heard the verdict yet.
+    s.shot = shotIn('AWAITING_APPROVAL', ['v1']);
+    s.checks = {};
+    act(() => socket.fire('SHOT_UPDATED', ev(7, 'GENERATING_IMAGE', 'AWAITING_APPROVAL', 'v1')));
+    await screen.findByRole('img', { name: /anchor image of s1, version v1/ });
+    const figure = screen.getByRole('img', { name: /anchor image of s1, version v1/ }).closest('.media') as HTMLElement;
+    expect(within(figure).getByRole('region', { name: 'Image check of version v1' }).dataset.verdict).toBe('passed');
+  });
+
+  it('a FAILED shot with a held image: the cause in plain words, no image, and Retry shot', async () => {
+    const held = 'held: the image check could not run (nsfwjs: the image checker (nsfwjs) cannot start), so the image is not shown; retry the shot once the checker is back';
+    const { a, s } = fake({ shot: shotIn('FAILED', ['v1']), versions: [version('v1')], rules: [], checks: { v1: heldCheck('v1') } });
+    a.on('GET', `${base}/events`, () => ({ status: 200, body: { events: [{ ...ev(5, 'GENERATING_IMAGE', 'FAILED', 'v1'), cause: held }], lastSeq: 5 } }));
+    a.on('POST', `${base}/shots/s1/retry`, () => {
+      s.shot = shotIn('GENERATING_IMAGE', ['v1', 'v2']);
+      s.versions = [version('v1'), version('v2')];
+      return { status: 202, body: { events: [ev(6, 'FAILED', 'DRAFT', 'v1')], duplicate: false, dispatched: true, note: '', status: 'GENERATING_IMAGE', versionId: 'v2' } };
+    });
+    const { socket } = renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    const alert = (await screen.findByText(/^This shot failed/)).closest('[role=alert]')!;
+    expect(alert.textContent).toMatch(/^This shot failed: the image check could not run, so the image is held and not shown/);
+    expect(screen.queryByRole('img', { name: /anchor image/ })).toBeNull();
+    await screen.findByText('the image did not pass its check, so it is not shown');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry shot' }));
+    await waitFor(() => expect(a.calls).toContain(`POST ${base}/shots/s1/retry`));
+    act(() => socket.fire('SHOT_UPDATED', ev(8, 'VALIDATION', 'GENERATING_IMAGE', 'v2')));
+    await screen.findByText('painting the anchor image…');
+    expect(screen.queryByRole('button', { name: 'Retry shot' })).toBeNull();
   });
 });

@@ -1,9 +1,10 @@
-// One shot: its images and clip, the rules learned from it, version
-// history (prompts, applied rules, audit findings), and the person's
-// commands: generate, approve, reject with a reason, refine by chat (with
-// an optional brush mask), and the motion brush. Status is live (the shot
-// table's cache); each command's failure is shown beside its control, in
-// the server's words.
+// One shot: its images and clip, the image check of each image (only an
+// image that passed is shown), the rules learned from it, version history
+// (prompts, applied rules, audit findings, why a version was made again),
+// and the person's commands: generate, approve, reject with a reason,
+// refine by chat (with an optional brush mask), the motion brush, and
+// retry when the shot failed. Status is live (the shot table's cache);
+// each command's failure is shown beside its control.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { newKey } from '../api/client';
@@ -11,12 +12,16 @@ import { mediaUrl } from '../api/routes';
 import { href } from '../app/router';
 import { useApi } from '../app/services';
 import { rulesKey, useRules } from '../rulebook/useRules';
-import { CommandOutcomeSchema, EventListSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
+import { CommandOutcomeSchema, ShotSchema, VersionListSchema, type CommandOutcome, type RuleView, type Version } from '../schemas';
 import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs, statusLabel } from '../ui/format';
+import { FailedShot } from './FailedShot';
+import { auditFindings, checkBadge, mayShow, regeneratedWhy, type CheckState } from './imageCheck';
+import { ImageCheckPanel } from './ImageCheckPanel';
 import { MaskBrush } from './MaskBrush';
 import { MotionBrushEditor } from './MotionBrushEditor';
 import { chatLog, shotMedia } from './shotMedia';
+import { imageChecksKey, useImageChecks } from './useImageChecks';
 import { useShotTable } from './useShotTable';
 
 export function blobUrl(projectId: string, key: string): string {
@@ -57,14 +62,12 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
   const moment = `${status}|${versionCount}`;
   const [failedLoads, setFailedLoads] = useState<ReadonlyMap<string, string>>(new Map());
   const missing = new Set([...failedLoads].filter(([, when]) => when === moment).map(([id]) => id));
-  const media = shotMedia(versions, status, missing);
-  // Why the shot failed: the cause of its last move to FAILED.
-  const failureQ = useQuery({
-    queryKey: ['shotFailure', projectId, shotId, versionCount],
-    queryFn: () => api.get('/api/projects/{projectId}/events', { path: { projectId }, query: { after: 0, limit: 10000 } }, EventListSchema),
-    enabled: status === 'FAILED',
-    select: (l) => l.events.filter((e) => e.shotId === shotId && e.to === 'FAILED').at(-1)?.cause,
-  });
+  // Every image is checked before a person sees it: the others stay hidden.
+  const checks = useImageChecks(projectId, shotId, versions);
+  const unchecked = [...checks].filter(([, c]) => !mayShow(c)).map(([id]) => id);
+  const media = shotMedia(versions, status, new Set([...missing, ...unchecked]));
+  const newestImage = versions.filter((v) => v.kind === 'IMAGE').at(-1);
+  const newestCheck = newestImage && checks.get(newestImage.versionId);
   const latestImage = media.image;
   const latestVideo = media.video;
   const rulesQ = useRules(projectId);
@@ -82,6 +85,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
     void qc.invalidateQueries({ queryKey: ['versions', projectId, shotId] });
     void qc.invalidateQueries({ queryKey: rulesKey(projectId) });
     void qc.invalidateQueries({ queryKey: ['budget', projectId] });
+    void qc.invalidateQueries({ queryKey: imageChecksKey(projectId, shotId), predicate: (q) => q.state.data === null });
   };
   const generate = useMutation({
     mutationFn: () =>
@@ -174,13 +178,14 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
                 alt={`anchor image of ${shotId}, version ${latestImage.versionId}`}
               />
             ) : (
-              <div className="placeholder">{media.imagePending ? 'painting the anchor image…' : 'no anchor image yet'}</div>
+              <div className="placeholder">{placeholder(media.imagePending, newestCheck)}</div>
             )}
             <figcaption>
               Anchor image{latestImage ? ` · version ${latestImage.versionId}` : ''}
               {media.imagePending && latestImage ? ' · a new version is being painted…' : ''}
             </figcaption>
           </figure>
+          {latestImage && <ImageCheckPanel versionId={latestImage.versionId} state={checks.get(latestImage.versionId)} />}
           {latestVideo && (
             <figure>
               <video controls src={blobUrl(projectId, latestVideo.outputs[0]!)} aria-label={`clip of ${shotId}`} />
@@ -238,12 +243,7 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
           {shot && status !== 'AWAITING_APPROVAL' && status !== 'DRAFT' && status !== 'FAILED' && (
             <p className="muted panel">{WHAT_HAPPENS[status ?? 'DRAFT'] ?? ''}</p>
           )}
-          {status === 'FAILED' && (
-            <div role="alert" className="error">
-              <strong>This shot failed: </strong>
-              {failureQ.data ?? (failureQ.isError ? 'the cause could not be loaded' : '…')}
-            </div>
-          )}
+          {status === 'FAILED' && <FailedShot projectId={projectId} shotId={shotId} versionCount={versionCount} onChanged={after} />}
 
           {(status === 'AWAITING_APPROVAL' || status === 'REFINING' || chat.length > 0) && (
             <form className="panel chat" onSubmit={onRefine} aria-labelledby={id('chat')}>
@@ -313,9 +313,9 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
         <h2 id={id('vh')}>Versions</h2>
         <ErrorNote error={versionsQ.error} title="Could not load the versions" />
         {versions.length === 0 && !versionsQ.error && <p className="muted">No versions yet.</p>}
-        <ol className="versions">
+        <ol className="versions" aria-labelledby={id('vh')}>
           {[...versions].reverse().map((v) => (
-            <VersionItem key={v.versionId} v={v} rules={rules} />
+            <VersionItem key={v.versionId} v={v} rules={rules} check={v.kind === 'IMAGE' ? checks.get(v.versionId) : undefined} />
           ))}
         </ol>
       </section>
@@ -334,14 +334,20 @@ const WHAT_HAPPENS: Partial<Record<string, string>> = {
   COMPLETED: 'Completed: the clip is ready for the final render.',
 };
 
-function VersionItem({ v, rules }: { v: Version; rules: RuleView[] }) {
+function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check?: CheckState }) {
+  const audit = auditFindings(v);
+  const regenerated = regeneratedWhy(v);
   return (
     <li>
       <details>
         <summary>
           {v.versionId} · {v.kind.toLowerCase()} · {v.model} · {new Date(v.createdAt).toLocaleString()}
-          {v.findings.length > 0 ? ` · ${v.findings.length} audit finding${v.findings.length > 1 ? 's' : ''}` : ''}
+          {audit.length > 0 ? ` · ${audit.length} audit finding${audit.length > 1 ? 's' : ''}` : ''}
+          {v.kind === 'IMAGE' ? ` · ${checkBadge(check)}` : ''}
+          {regenerated ? ' · made again after a failed image check' : ''}
         </summary>
+        {regenerated && <p className="regenerated">{regenerated}</p>}
+        {v.kind === 'IMAGE' && <ImageCheckPanel versionId={v.versionId} state={check} />}
         <pre className="prompt">{v.prompt}</pre>
         {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
         {v.parentVersionId && <p>Refines {v.parentVersionId}</p>}
@@ -351,9 +357,9 @@ function VersionItem({ v, rules }: { v: Version; rules: RuleView[] }) {
             ? v.appliedRuleIds.map((rid) => rules.find((r) => r.ruleId === rid)?.text ?? rid).join('; ')
             : 'none'}
         </p>
-        {v.findings.length > 0 && (
+        {audit.length > 0 && (
           <ul className="findings">
-            {v.findings.map((f, i) => (
+            {audit.map((f, i) => (
               <li key={i}>
                 <strong>{f.ruleId}</strong>: {f.message}
                 {f.offendingText && <q> {f.offendingText}</q>}
@@ -364,4 +370,12 @@ function VersionItem({ v, rules }: { v: Version; rules: RuleView[] }) {
       </details>
     </li>
   );
+}
+
+/** What stands in for the anchor image when none may be shown. */
+function placeholder(pending: boolean, newest: CheckState | undefined): string {
+  if (pending) return 'painting the anchor image…';
+  if (newest?.kind === 'loading') return 'checking the image…';
+  if (newest?.kind === 'checked' && !newest.check.passed) return 'the image did not pass its check, so it is not shown';
+  return 'no anchor image yet';
 }
