@@ -84,7 +84,8 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 const key = Buffer.from(WEBHOOK_SECRET.slice("whsec_".length), "base64");
 // One signed fal delivery (Standard Webhooks) for a shot.
 function delivery(shotId, versionId, requestId) {
-  const body = JSON.stringify({ request_id: requestId, status: "OK", payload: {} });
+  const body = JSON.stringify({ request_id: requestId, status: "OK", payload: {},
+                                target: { projectId: PROJECT_ID, shotId, versionId: versionId ?? "v" } });
   const ts = String(Math.floor(Date.now() / 1000));
   const sig = createHmac("sha256", key).update(`${requestId}.${ts}.${body}`).digest("base64");
   return { path: `/api/webhooks/fal?projectId=${PROJECT_ID}&shotId=${shotId}&versionId=${versionId ?? "v"}`,

@@ -458,6 +458,38 @@ TEST_F(ApiTest, WebhookNeedsAValidSignatureAndIds) {
   EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
 }
 
+// Reliability review: a captured signed delivery replayed against another
+// shot was applied. The signature covers the body, so the body names the
+// job; a URL naming another target is refused and moves nothing.
+TEST_F(ApiTest, AWebhookIsBoundToTheTargetItsSignedBodyNames) {
+  CreatePlannedProject();
+  const std::string v1 = Generate("sh1");
+  const std::string v2 = Generate("sh2");
+  ASSERT_TRUE(WaitForOutputs(v1));
+  const size_t before = EventCount();
+  const std::string for_sh1 = json{
+      {"request_id", "r1"},
+      {"status", "OK"},
+      {"target",
+       Target("sh1", v1)}}.dump();
+  Response replayed = Call("POST",
+                           std::string("/api/webhooks/fal?projectId=") +
+                               kProjectId + "&shotId=sh2&versionId=" + v2,
+                           for_sh1, {{"x-test-signature", "good"}});
+  EXPECT_EQ(replayed.status, 401) << replayed.body;
+  EXPECT_EQ(FirstIssue(replayed), "target.shotId");
+  Response untargeted =
+      Call("POST",
+           std::string("/api/webhooks/fal?projectId=") + kProjectId +
+               "&shotId=sh1&versionId=" + v1,
+           json{{"request_id", "r1"}, {"status", "OK"}}.dump(),
+           {{"x-test-signature", "good"}});
+  EXPECT_EQ(untargeted.status, 400);
+  EXPECT_EQ(FirstIssue(untargeted), "target");
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(ShotStatus("sh2"), "GENERATING_IMAGE");
+}
+
 TEST_F(ApiTest, WebhookIsIdempotentAndPublishesWithSeq) {
   CreatePlannedProject();
   miri::testing::Collector got;

@@ -247,6 +247,12 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 202) << r.body;
     return Body(r).value("versionId", std::string());
   }
+  // The job a generic webhook is for, named inside its signed body.
+  static nlohmann::json Target(const std::string& shot,
+                               const std::string& version) {
+    return {
+        {"projectId", kProjectId}, {"shotId", shot}, {"versionId", version}};
+  }
   // fal's result for `version`, the Standard Webhooks way; an OK result
   // waits (bounded) until the local provider has stored the outputs.
   Response FalWebhook(const std::string& shot, const std::string& version,
@@ -261,7 +267,8 @@ class ApiTest : public ::testing::Test {
             "&shotId=" + shot + "&versionId=" + version,
         nlohmann::json{{"request_id", request_id},
                        {"status", status},
-                       {"payload", {{"images", nlohmann::json::array()}}}}
+                       {"payload", {{"images", nlohmann::json::array()}}},
+                       {"target", Target(shot, version)}}
             .dump(),
         {{"x-test-signature", "good"}});
   }

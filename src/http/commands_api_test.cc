@@ -35,7 +35,10 @@ class CommandsApiTest : public ApiTest,
     return Call("POST",
                 std::string("/api/webhooks/kling?projectId=") + kProjectId +
                     "&shotId=" + shot + "&versionId=" + version,
-                json{{"task_id", task_id}, {"task_status", "succeed"}}.dump(),
+                json{{"task_id", task_id},
+                     {"task_status", "succeed"},
+                     {"target", Target(shot, version)}}
+                    .dump(),
                 {{"x-test-signature", "good"}});
   }
   std::vector<LedgerEntry> Ledger() {
@@ -132,7 +135,10 @@ TEST_P(CommandsApiTest, AResultWhoseOutputIsNotStoredMovesNothing) {
   Response r = Call("POST",
                     std::string("/api/webhooks/fal?projectId=") + kProjectId +
                         "&shotId=sh1&versionId=" + v,
-                    json{{"request_id", "req-1"}, {"status", "OK"}}.dump(),
+                    json{{"request_id", "req-1"},
+                         {"status", "OK"},
+                         {"target", Target("sh1", v)}}
+                        .dump(),
                     {{"x-test-signature", "good"}});
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(FirstIssue(r), "outputs");

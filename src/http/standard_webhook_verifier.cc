@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <cstdlib>
 
@@ -59,6 +60,28 @@ std::string StandardWebhookVerifier::Sign(std::string_view id,
   return "v1," + Base64(mac, len);
 }
 
+bool StandardWebhookVerifier::Remember(const std::string& id,
+                                       std::string_view body, long long now) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(),
+         digest);
+  std::string d(reinterpret_cast<const char*>(digest), sizeof digest);
+  std::lock_guard lock(mu_);
+  // Forget what is past the window (twice the timestamp tolerance) or
+  // beyond the bound, oldest first.
+  while (!order_.empty() &&
+         (order_.front().first < now - 600 || order_.size() > kMaxRemembered)) {
+    seen_.erase(order_.front().second);
+    order_.pop_front();
+  }
+  auto [it, fresh] = seen_.try_emplace(id, d);
+  if (fresh) {
+    order_.emplace_back(now, id);
+    return true;
+  }
+  return it->second == d;
+}
+
 Result<void> StandardWebhookVerifier::Verify(std::string_view,
                                              const Request& r) {
   std::string id = r.Header("webhook-id"), ts = r.Header("webhook-timestamp"),
@@ -87,6 +110,12 @@ Result<void> StandardWebhookVerifier::Verify(std::string_view,
         start, space == std::string::npos ? std::string::npos : space - start);
     if (one.size() == expected.size() &&
         CRYPTO_memcmp(one.data(), expected.data(), expected.size()) == 0) {
+      if (!Remember(id, r.body, now)) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "webhook-id " + id +
+                             " was already used for another delivery "
+                             "(replay refused)");
+      }
       return {};
     }
     if (space == std::string::npos) break;

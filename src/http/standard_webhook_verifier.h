@@ -4,10 +4,18 @@
 // entry of the space-separated webhook-signature header, constant-time
 // comparison, timestamps within 5 minutes. For relays and tests; the fal
 // (Ed25519/JWKS) and Kling verifiers are the providers issue's.
+// Delivery ids are remembered for the 5-minute window (bounded): a retry
+// of a delivery (same id, same body, as the spec's senders retry) passes;
+// the same id with another body is refused as a replay. The signature
+// covers the body only, so the webhook route requires the job's target in
+// the signed body (webhooks_controller.cc).
 #ifndef MIRI_HTTP_STANDARD_WEBHOOK_VERIFIER_H_
 #define MIRI_HTTP_STANDARD_WEBHOOK_VERIFIER_H_
 
+#include <deque>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "http/api.h"
 
@@ -28,8 +36,15 @@ class StandardWebhookVerifier final : public WebhookVerifier {
  private:
   StandardWebhookVerifier(std::string key, const Clock& clock)
       : key_(std::move(key)), clock_(clock) {}
+  // False when `id` was seen with another body within the window.
+  bool Remember(const std::string& id, std::string_view body, long long now);
+
+  static constexpr size_t kMaxRemembered = 200000;
   std::string key_;
   const Clock& clock_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> seen_;    // id -> body digest
+  std::deque<std::pair<long long, std::string>> order_;  // (seen at, id)
 };
 
 }  // namespace miri::http

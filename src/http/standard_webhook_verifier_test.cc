@@ -52,6 +52,24 @@ TEST(StandardWebhookVerifier,
   EXPECT_FALSE(v->Verify("fal", Signed(kId, "16x", kSig, kBody)));
 }
 
+TEST(StandardWebhookVerifier, ARetryPassesAndAnIdUsedForAnotherBodyIsAReplay) {
+  At clock(1614265330);
+  auto v = std::move(StandardWebhookVerifier::Create(kSecret, clock).value());
+  const std::string ts = "1614265330";
+  EXPECT_TRUE(v->Verify("fal", Signed(kId, ts, kSig, kBody)));
+  // The sender's retry of the same delivery: same id, same body.
+  EXPECT_TRUE(v->Verify("fal", Signed(kId, ts, kSig, kBody)));
+  // The same id signed over another body (a captured id reused): refused.
+  const std::string other = "{\"test\": 1}";
+  auto replay =
+      v->Verify("fal", Signed(kId, ts, v->Sign(kId, ts, other), other));
+  ASSERT_FALSE(replay);
+  EXPECT_NE(replay.error().message.find("replay"), std::string::npos);
+  // Another id with that body is a delivery of its own.
+  EXPECT_TRUE(v->Verify(
+      "fal", Signed("msg_2", ts, v->Sign("msg_2", ts, other), other)));
+}
+
 TEST(StandardWebhookVerifier, RefusesBadSecrets) {
   At clock(0);
   auto v = StandardWebhookVerifier::Create("secret", clock);

@@ -6,7 +6,9 @@
 // - Otherwise the generic path (a provider that stores its outputs in our
 //   blob store and signs the Standard Webhooks way): the signature is
 //   checked on the raw body by the WebhookVerifier before anything is
-//   parsed, and CommandService::ApplyProviderResult runs the job named by
+//   parsed, the signed body must name the job's target (projectId, shotId,
+//   versionId, equal to the URL's: the signature covers only the body), and
+//   CommandService::ApplyProviderResult runs the job named by
 //   ?projectId=&shotId=&versionId= through the orchestrator's result path
 //   (output check, ledger settle, auto-approval, final render). An output
 //   that is not stored yet answers 503 with Retry-After, and nothing moves.
@@ -112,6 +114,27 @@ Response Webhook(const ApiDeps& d, const std::string& provider,
         Error{ErrorCode::kInvalidArgument, "invalid webhook url", issues});
   auto body = ReadJsonObject(req);
   if (!body) return Fail(body.error());
+  // The signature covers the body only (Standard Webhooks), so the job it
+  // is for must be named inside it: a signed delivery replayed against
+  // another project's shot names the wrong target and moves nothing.
+  const json& target = (*body).contains("target") ? (*body)["target"] : json();
+  if (!target.is_object()) {
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "invalid webhook body",
+                      {{"target",
+                        "required in the signed body: {projectId, shotId, "
+                        "versionId} of the job"}}});
+  }
+  for (const char* name : {"projectId", "shotId", "versionId"}) {
+    if (!target.contains(name) || !target[name].is_string() ||
+        target[name].get<std::string>() != req.Query(name)) {
+      return ErrorResponse(401, "UNAUTHENTICATED",
+                           "webhook verification failed",
+                           {{std::string("target.") + name,
+                             "the signed body names another " +
+                                 std::string(name) + " than the URL"}});
+    }
+  }
   auto parsed = provider == "fal" ? ParseFal(*body) : ParseKling(*body);
   if (!parsed) return Fail(parsed.error());
   if (!parsed->ok)

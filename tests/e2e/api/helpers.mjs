@@ -165,8 +165,10 @@ export async function api(base, method, pathname, body, headers = {}) {
 // A provider webhook signed the Standard Webhooks way. Like a provider, it
 // delivers again after a 503 (the job's output not stored yet) when told to
 // retry, at most `attempts` times, waiting Retry-After between tries.
+// The signed body names the job (target), as the server requires: the
+// signature covers only the body.
 export async function webhook(base, provider, { shotId, versionId, body, id, attempts = 50 }) {
-  const raw = JSON.stringify(body);
+  const raw = JSON.stringify({ ...body, target: { projectId: PROJECT_ID, shotId, versionId } });
   const key = Buffer.from(WEBHOOK_SECRET.slice("whsec_".length), "base64");
   const q = `projectId=${PROJECT_ID}&shotId=${shotId}&versionId=${versionId}`;
   for (let attempt = 1; ; attempt++) {

@@ -1043,7 +1043,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** fal.ai result callback; Ed25519 signature over the raw body (X-Fal-Webhook-* headers), job parameters in the URL signed with the server secret; idempotent on request_id */
+        /** fal.ai result callback; Ed25519 signature over the raw body (X-Fal-Webhook-* headers), job parameters in the URL signed with the server secret; idempotent on request_id. Without a configured provider adapter (a relay that stores outputs in the blob store): a Standard Webhooks signature over the body (webhook-id remembered for 5 minutes: the same id with another body is a replay, 401), ?projectId=&shotId=&versionId= in the URL and the same job as "target" inside the signed body (400 naming target when absent, 401 naming target.<field> when it names another job) */
         post: {
             parameters: {
                 query?: {
@@ -1104,7 +1104,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Kling result callback; job parameters in the URL signed with the server secret (t), the task re-queried before acting; idempotent on the job */
+        /** Kling result callback; job parameters in the URL signed with the server secret (t), the task re-queried before acting; idempotent on the job. Without a configured provider adapter (a relay that stores outputs in the blob store): a Standard Webhooks signature over the body (webhook-id remembered for 5 minutes: the same id with another body is a replay, 401), ?projectId=&shotId=&versionId= in the URL and the same job as "target" inside the signed body (400 naming target when absent, 401 naming target.<field> when it names another job) */
         post: {
             parameters: {
                 query?: {
