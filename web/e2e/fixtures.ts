@@ -60,7 +60,8 @@ function makeSong(dir: string): Song {
   return { song, lyrics: sampleLyrics };
 }
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+/** A `miri serve` on a free port of 127.0.0.1 with local providers; `env` adds to (or overrides) its environment. */
+export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolveStart, reject) => {
     const child = spawn(miriBin, ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--web', join(webDir, 'dist')], {
       cwd: root,
@@ -73,6 +74,7 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; port: numb
         MIRI_LOCAL_PROVIDERS: '',
         MIRI_PROVIDERS: 'local',
         MIRI_LOG_REQUESTS: '0',
+        ...env,
       },
     });
     let out = '';
@@ -104,7 +106,7 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; port: numb
   });
 }
 
-async function stopServer(child: ChildProcess) {
+export async function stopServer(child: ChildProcess) {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 // The browser flow against a real `miri serve`, the whole way a person goes:
 // create a project and upload the song, let the director propose a plan,
-// edit it, commit it, watch the shots live, generate, approve, reject with
+// edit it, commit it, watch the shots live, generate, read the image check
+// (nsfwjs) beside the image, approve, reject with
 // a reason (the learned rule appears), refine by chat, approve the rest,
 // watch the render and play the video. One test per view and step, in
 // order (serial: a failed step skips the rest); every view is checked for
@@ -255,6 +256,11 @@ test('shot detail: approve with the keyboard; the shot goes on to a clip', async
   await page.getByRole('link', { name: approved, exact: true }).click();
   await page.getByRole('heading', { name: new RegExp(`^Shot ${approved}`) }).waitFor();
   await page.getByRole('img', { name: new RegExp(`^anchor image of ${approved}`) }).waitFor();
+  // The image's check, beside it, before the person approves.
+  const verdict = page.locator('.media').getByRole('region', { name: /^Image check of version / });
+  await verdict.getByText(/^checked by nsfwjs\//).waitFor();
+  expect(await verdict.getAttribute('data-verdict'), 'the image shown did not pass its check').toBe('passed');
+  await verdict.getByText('a person must check this').first().waitFor();
   await page.getByRole('button', { name: 'Approve', exact: true }).focus();
   await page.keyboard.press('Enter');
   await statusOf(page).filter({ hasText: 'completed' }).waitFor({ timeout: 30_000 });
