@@ -102,9 +102,9 @@ class ApiTest : public ::testing::Test {
   void TearDown() override {
     sink_.target = nullptr;  // then stop the providers' workers
     commands_.reset();
+    orchestrator_.reset();  // its image checks may still use the providers
     images_.reset();
     videos_.reset();
-    orchestrator_.reset();
     std::filesystem::remove_all(dir_);
   }
 

@@ -19,6 +19,14 @@ class ImageCheckApiTest : public ApiTest {
     orchestrator_->SetImageAuditor(&auditor_);
     CreatePlannedProject();
   }
+  // A webhook, then the image check it queued (the checks run off the
+  // webhook's thread; bounded wait).
+  Response Deliver(const std::string& shot, const std::string& version,
+                   const std::string& request_id) {
+    Response r = FalWebhook(shot, version, request_id);
+    EXPECT_TRUE(orchestrator_->WaitForChecks(std::chrono::seconds(30)));
+    return r;
+  }
   Response Check(const std::string& shot, const std::string& version) {
     return Call("GET", ShotPath(shot, "versions/" + version + "/check"));
   }
@@ -47,7 +55,7 @@ class ImageCheckApiTest : public ApiTest {
 
 TEST_F(ImageCheckApiTest, APassingImageIsShownWithWhoCheckedIt) {
   const std::string v = Generate("sh1");
-  ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
+  ASSERT_EQ(Deliver("sh1", v, "req-1").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
   EXPECT_NE(LastCause("sh1").find("checked by fake-image-auditor: passed"),
             std::string::npos)
@@ -64,7 +72,7 @@ TEST_F(ImageCheckApiTest, APassingImageIsShownWithWhoCheckedIt) {
 TEST_F(ImageCheckApiTest, AFailingImageIsNeverShownAndIsMadeAgainWithGuidance) {
   auditor_.QueueFailure("mouth-closed", "her lips are parted");
   const std::string first = Generate("sh1");
-  ASSERT_EQ(FalWebhook("sh1", first, "req-1").status, 200);
+  ASSERT_EQ(Deliver("sh1", first, "req-1").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE") << LastCause("sh1");
   const std::string second = LatestVersion("sh1");
   ASSERT_NE(second, first) << "a new image was requested";
@@ -80,7 +88,7 @@ TEST_F(ImageCheckApiTest, AFailingImageIsNeverShownAndIsMadeAgainWithGuidance) {
   EXPECT_EQ(Body(failed)["passed"], false);
   EXPECT_EQ(Body(failed)["findings"][0]["ruleId"], "vision.mouth-closed");
 
-  ASSERT_EQ(FalWebhook("sh1", second, "req-2").status, 200);
+  ASSERT_EQ(Deliver("sh1", second, "req-2").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
   EXPECT_EQ(ShownVersions("sh1"), std::vector<std::string>{second})
       << "the failed image was never shown";
@@ -93,7 +101,7 @@ TEST_F(ImageCheckApiTest, AFailingImageIsNeverShownAndIsMadeAgainWithGuidance) {
   }
   EXPECT_EQ(settled, 2);
   // A repeat of the failed image's delivery makes nothing new.
-  ASSERT_EQ(FalWebhook("sh1", first, "req-1").status, 200);
+  ASSERT_EQ(Deliver("sh1", first, "req-1").status, 200);
   EXPECT_EQ(LatestVersion("sh1"), second);
 }
 
@@ -101,7 +109,7 @@ TEST_F(ImageCheckApiTest, AShotWhoseImagesKeepFailingIsFailedWithTheFindings) {
   for (int i = 0; i < 3; ++i) auditor_.QueueFailure("child-physique", "older");
   std::string v = Generate("sh1");
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(FalWebhook("sh1", v, "req-" + std::to_string(i)).status, 200);
+    ASSERT_EQ(Deliver("sh1", v, "req-" + std::to_string(i)).status, 200);
     if (i < 2) v = LatestVersion("sh1");
   }
   EXPECT_EQ(ShotStatus("sh1"), "FAILED");
@@ -116,7 +124,7 @@ TEST_F(ImageCheckApiTest, ACheckerThatCannotRunHoldsTheImageUntilARetry) {
   auditor_.SetError(
       Error{ErrorCode::kUnavailable, "the image checker stopped", {}});
   const std::string v = Generate("sh1");
-  ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
+  ASSERT_EQ(Deliver("sh1", v, "req-1").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "FAILED");
   EXPECT_NE(LastCause("sh1").find("held: the image check could not run"),
             std::string::npos)
@@ -134,7 +142,7 @@ TEST_F(ImageCheckApiTest, ACheckerThatCannotRunHoldsTheImageUntilARetry) {
   EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
   const std::string again = LatestVersion("sh1");
   ASSERT_NE(again, v);
-  ASSERT_EQ(FalWebhook("sh1", again, "req-2").status, 200);
+  ASSERT_EQ(Deliver("sh1", again, "req-2").status, 200);
   EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
   // The same retry again changes nothing.
   const size_t events = EventCount();
@@ -159,7 +167,7 @@ TEST_F(ImageCheckApiTest, ACheckOfAVersionThatWasNotCheckedNamesTheVersion) {
   Response none = Check("sh1", v);  // its result has not arrived
   EXPECT_EQ(none.status, 404) << none.body;
   EXPECT_EQ(FirstIssue(none), "versionId");
-  ASSERT_EQ(FalWebhook("sh1", v, "req-1").status, 200);
+  ASSERT_EQ(Deliver("sh1", v, "req-1").status, 200);
   Response other = Check("sh2", v);  // not a version of sh2
   EXPECT_EQ(other.status, 404) << other.body;
   EXPECT_EQ(FirstIssue(other), "versionId");

@@ -682,24 +682,37 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
                                         " is not stored yet"}});
     }
   }
-  std::string checked;
   if (image && auditor_.load() != nullptr) {
-    ASSIGN_OR_RETURN(std::optional<ShotStatus> failed,
-                     CheckImage(ctx, v, from, cost, &checked), "result");
-    if (failed) return *failed;
+    // The vision check takes seconds (a Gemini call, the local classifier):
+    // it runs on the check workers, so the provider's webhook is answered
+    // at once. The shot stays where it is until the check decides; a check
+    // lost with its instance is redone when the reconciler polls the job.
+    QueueCheck(ctx, v, from, cost);
+    return from;
   }
+  if (image) return FinishImage(ctx, v, from, cost, "");
   Settle(job.project_id, v.version_id, cost, true);
-  ShotStatus after =
-      image ? ShotStatus::kAwaitingApproval : ShotStatus::kCompleted;
+  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, ShotStatus::kCompleted,
+                       "clip ready", "result:" + v.version_id, v.version_id),
+                  "result");
+  RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
+  return ShotStatus::kCompleted;
+}
+
+Result<ShotStatus> Orchestrator::FinishImage(const Context& ctx,
+                                             const Version& v, ShotStatus from,
+                                             int64_t cost,
+                                             const std::string& checked) {
+  Settle(ctx.project_id, v.version_id, cost, true);
+  ShotStatus after = ShotStatus::kAwaitingApproval;
   RETURN_IF_ERROR(
-      Move(job.project_id, v.shot_id, from, after,
-           image ? (checked.empty() ? "image ready" : "image ready; " + checked)
-                 : "clip ready",
+      Move(ctx.project_id, v.shot_id, from, after,
+           checked.empty() ? "image ready" : "image ready; " + checked,
            "result:" + v.version_id, v.version_id),
       "result");
-  if (image && !ctx.project.global_settings.require_human_approval) {
+  if (!ctx.project.global_settings.require_human_approval) {
     Result<ShotStep> approved =
-        Approve(job.project_id, v.shot_id, "auto:" + v.version_id);
+        Approve(ctx.project_id, v.shot_id, "auto:" + v.version_id);
     if (!approved)
       return tl::unexpected(WithContext(approved.error(), "auto-approval"));
     // The clip's events belong to this result's trail too.
@@ -709,8 +722,71 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
     }
     after = approved->status;
   }
-  if (!image) RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
   return after;
+}
+
+void Orchestrator::QueueCheck(const Context& ctx, const Version& v,
+                              ShotStatus from, int64_t cost) {
+  std::lock_guard lock(checks_mu_);
+  // A duplicate delivery while the check is queued or running: one check.
+  if (stopping_ || !checking_.insert(v.version_id).second) return;
+  if (check_threads_.empty()) {
+    for (int i = 0; i < kCheckWorkers; ++i) {
+      check_threads_.emplace_back([this] { RunChecks(); });
+    }
+  }
+  auto shared = std::make_shared<Context>(ctx);
+  checks_.emplace_back(v.version_id, [this, shared, v, from, cost] {
+    std::string note;
+    Result<std::optional<ShotStatus>> failed =
+        CheckImage(*shared, v, from, cost, &note);
+    Result<void> done;
+    if (!failed) {
+      done = tl::unexpected(failed.error());
+    } else if (!*failed) {
+      Result<ShotStatus> finished = FinishImage(*shared, v, from, cost, note);
+      if (!finished) done = tl::unexpected(finished.error());
+    }
+    // A shot that moved on meanwhile, or a store that did not answer: the
+    // reconciler's poll of the job brings the result (and the check) back.
+    if (!done) {
+      spdlog::warn("image check of version {} (shot {}): {}", v.version_id,
+                   v.shot_id, done.error().ToString());
+    }
+  });
+  checks_cv_.notify_one();
+}
+
+void Orchestrator::RunChecks() {
+  std::unique_lock lock(checks_mu_);
+  for (;;) {
+    checks_cv_.wait(lock, [&] { return stopping_ || !checks_.empty(); });
+    if (checks_.empty()) return;  // stopping, nothing left
+    auto [version, task] = std::move(checks_.front());
+    checks_.pop_front();
+    ++running_checks_;
+    lock.unlock();
+    task();
+    lock.lock();
+    --running_checks_;
+    checking_.erase(version);
+    if (checks_.empty() && running_checks_ == 0) checks_idle_.notify_all();
+  }
+}
+
+bool Orchestrator::WaitForChecks(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(checks_mu_);
+  return checks_idle_.wait_for(
+      lock, timeout, [&] { return checks_.empty() && running_checks_ == 0; });
+}
+
+Orchestrator::~Orchestrator() {
+  {
+    std::lock_guard lock(checks_mu_);
+    stopping_ = true;
+  }
+  checks_cv_.notify_all();
+  for (std::thread& t : check_threads_) t.join();
 }
 
 Result<void> Orchestrator::MaybeFinish(std::string_view project_id) {

@@ -31,11 +31,17 @@
 #define MIRI_SERVICES_ORCHESTRATION_ORCHESTRATOR_H_
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "domain/prompt.h"
@@ -151,6 +157,11 @@ class Orchestrator final : public ResultSink {
   // at CheckBlobKey. The composition root always sets one; without one
   // (unit tests) images go to a person unchecked, each version saying so.
   void SetImageAuditor(ImageAuditor* auditor);
+  // Blocks until no image check is queued or running (or `timeout`
+  // passes); true when idle. For tests and an orderly shutdown.
+  bool WaitForChecks(std::chrono::milliseconds timeout);
+  // Runs the queued checks first (their shots move), then stops.
+  ~Orchestrator() override;
   static std::string CheckBlobKey(std::string_view project_id,
                                   std::string_view version_id);
   // The stored verdict of a version's image check; NOT_FOUND naming
@@ -224,6 +235,13 @@ class Orchestrator final : public ResultSink {
                                   const Version* known);
   // The image check of a stored image result; nullopt: passed (`note`
   // says by whom), else the shot's status after the failure was handled.
+  // Settle, AWAITING_APPROVAL (with who checked), auto-approval.
+  Result<ShotStatus> FinishImage(const Context& ctx, const Version& v,
+                                 ShotStatus from, int64_t cost,
+                                 const std::string& checked);
+  void QueueCheck(const Context& ctx, const Version& v, ShotStatus from,
+                  int64_t cost);
+  void RunChecks();
   Result<std::optional<ShotStatus>> CheckImage(const Context& ctx,
                                                const Version& v,
                                                ShotStatus from, int64_t cost,
@@ -243,6 +261,15 @@ class Orchestrator final : public ResultSink {
   VisionAnalyzer& vision_;
   Rulebook* rulebook_;
   std::atomic<ImageAuditor*> auditor_{nullptr};
+  // The image checks, off the results' threads (QueueCheck).
+  static constexpr int kCheckWorkers = 2;
+  std::mutex checks_mu_;
+  std::condition_variable checks_cv_, checks_idle_;
+  std::deque<std::pair<std::string, std::function<void()>>> checks_;
+  std::set<std::string> checking_;  // versions queued or being checked
+  int running_checks_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> check_threads_;
   const Clock& clock_;
   IdSource ids_;
   OrchestratorOptions options_;

@@ -55,9 +55,10 @@ test("webhook on A reaches a client on B; after B dies the client resyncs from A
   let r = await webhook(a.url, "fal", { shotId: "sh1", versionId: versions.sh1, id: "m1",
                                          body: { request_id: "req-sh1", status: "OK" } });
   assert.equal(r.status, 200);
-  const seqSh1 = r.json.events[0].seq;
-  await waitFor("SHOT_UPDATED via B", () => seen.has(seqSh1));
-  assert.equal(seen.get(seqSh1).status, "AWAITING_APPROVAL");
+  // The image is checked off the webhook's thread (issue 18), so the move
+  // to AWAITING_APPROVAL comes as an event after the webhook's answer.
+  await waitFor("SHOT_UPDATED via B", () =>
+    [...seen.values()].some((e) => e.shotId === "sh1" && e.status === "AWAITING_APPROVAL"), 20000);
   // A duplicate delivery (e.g. a provider retry on the other instance) changes nothing.
   r = await webhook(b.url, "fal", { shotId: "sh1", versionId: versions.sh1, id: "m1",
                                      body: { request_id: "req-sh1", status: "OK" } });
@@ -71,7 +72,14 @@ test("webhook on A reaches a client on B; after B dies the client resyncs from A
   // 3. Updates while the client is away.
   r = await webhook(a.url, "fal", { shotId: "sh2", versionId: versions.sh2, id: "m2",
                                      body: { request_id: "req-sh2", status: "OK" } });
-  const seqSh2 = r.json.events[0].seq;
+  assert.equal(r.status, 200);
+  // The log's event for sh2 once its image passed the check (bounded wait).
+  let seqSh2;
+  await waitFor("sh2 shown", async () => {
+    const log = await api(a.url, "GET", `/api/projects/${PROJECT_ID}/events`);
+    seqSh2 = log.json.events.find((e) => e.shotId === "sh2" && e.status === "AWAITING_APPROVAL")?.seq;
+    return seqSh2 !== undefined;
+  }, 20000);
   r = await webhook(a.url, "fal", { shotId: "sh3", versionId: versions.sh3, id: "m3",
                                      body: { request_id: "req-sh3", status: "ERROR", error: "nsfw filter" } });
   const seqSh3 = r.json.events[0].seq;
