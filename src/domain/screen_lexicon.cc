@@ -328,19 +328,26 @@ Markers BuildMarkers() {
       "what if she|what if her|i asked for|we asked for|i wanted|asked for|"
       "was supposed to|were supposed to|is supposed to|are supposed to");
   m.imperative = WordSet(
-      "make|give|put|dress|add|use|show|switch|change|turn|swap|replace|let|"
+      "make|give|put|add|use|show|switch|change|turn|swap|replace|let|"
       "have|get|bring|place|paint|draw|render|depict|portray|generate|"
-      "create|redo|raise|lift|hike|roll|pull|cut|shorten|tighten|open|take|"
-      "pose|lie|lay|sit|kneel|bend|arch|smile|sing|laugh|talk|speak|reveal|"
-      "expose|bare|wear|keep|leave|allow|apply|zoom|focus|frame|crop|move|"
-      "drop|lose|ditch|skip|forget|ignore|disable|override|bypass|relax|"
-      "loosen|lower|reduce|increase|boost|age|transform|convert|edit|"
-      "unbutton|unzip|strip|go|grin|blow|wink|pout|shout|scream|yell|"
-      "whisper|chat|bite|lick|eat|swim|undress|style|shed|set|do|be|try|"
-      "remove|raise|hitch|tuck|flip|slip|slide|show off|flash|spread|"
-      "straddle|model|tilt|angle|shoot|film|need|age|dial|crank|bump|tone|"
-      "trim|hem|narrow|fit|hug|cling|paint|lose|let us|close|shut|cover|"
-      "lengthen|fix|stop|ask|request|give me|show me|i want|want|we want",
+      "create|redo|raise|lift|hike|roll|pull|shorten|tighten|open|take|"
+      "pose her|lie|lay|sit|kneel|bend|arch|sing|laugh|talk|speak|reveal|"
+      "expose|bare|wear|keep|leave|allow|apply|zoom|focus|move|drop|lose|"
+      "ditch|skip|forget|ignore|disable|override|bypass|relax|loosen|lower|"
+      "reduce|increase|boost|transform|convert|edit|unbutton|unzip|strip|go|"
+      "grin|blow|wink|pout|shout|scream|yell|whisper|chat|bite|lick|eat|"
+      "swim|undress|shed|do|be|try|remove|raise|hitch|tuck|flip|slip|slide|"
+      "show off|flash|spread|straddle|tilt|shoot|film|need|dial|crank|bump|"
+      "trim|narrow|hug|cling|let us|close|shut|cover|lengthen|fix|stop|ask|"
+      "request|give me|show me|i want|want|we want|"
+      // Verbs that are also nouns count only before what they act on.
+      "dress her|dress miri|dress up|dress them|dress the girl|hem the|"
+      "hem her|hem it|crop the|crop it|crop her|crop in|frame the|"
+      "frame her|frame it|cut the|cut her|cut it|cut off|cut out|fit the|"
+      "fit her|fit it|style her|style the|style it|tone down|tone it|"
+      "model the|model her|set the|set her|set it|age her|age up|age it|"
+      "smile with|smile wide|smile big|smile more|smile at|pose for|"
+      "pose like|pose on|pose with|angle the|angle it",
       Morph::kNone);
   m.imperative_filler = WordSet(
       "please|pls|just|now|then|also|and|so|ok|okay|kindly|simply|actually|"

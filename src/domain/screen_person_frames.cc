@@ -116,7 +116,7 @@ void AddSexualised(std::vector<Frame>* f) {
         "navel|knees|backside|rear|midriff|skin|bare");
   const WordSet* framing_block =
       W("hands|hand|face|eyes|boots|shoes|umbrella|puddle|rain|feet|and|"
-        "whole|full|entire|head|language");
+        "whole|full|entire|head|language|from|up|above|below");
   f->push_back(MakeFrame(
       C::kSexualised, V,
       {W("close up|closeup|close shot|zoom|zooms|zoom in|zoomed|zooming|"

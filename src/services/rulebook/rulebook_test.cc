@@ -91,9 +91,72 @@ TEST_F(RulebookTest, ScopeDecidesWhereARuleMayApply) {
       Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-0", desc))),
       (std::vector<std::string>{"Miri's raincoat is yellow",
                                 "readable text or letters"}));
+  EXPECT_EQ(
+      Ids(*rulebook_->RulesFor(
+          project_.project_id,
+          ShotWith("sh-0", "a raincoat on a hook under neon signs", false))),
+      (std::vector<std::string>{"readable text or letters"}));
+  // The flag may add Miri, never remove her: a shot that names her, or any
+  // child, gets her character rules whatever showsMiri says.
   EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id,
                                      ShotWith("sh-0", desc, false))),
-            (std::vector<std::string>{"readable text or letters"}));
+            (std::vector<std::string>{"Miri's raincoat is yellow",
+                                      "readable text or letters"}));
+}
+
+// Issue 18: whatever a person writes and whatever the analyser makes of it,
+// a rejection never becomes a rule that undoes one of Miri's protections.
+TEST_F(RulebookTest, NoRejectionBecomesARuleThatUndoesAProtection) {
+  struct Case {
+    const char* reason;
+    RuleProposal proposal;
+  };
+  const Case kCases[] = {
+      {"she looks stiff",
+       {"Miri's hemline sits just above the knee", RuleKind::kPositive,
+        RuleScope::kCharacter, ""}},
+      {"the light is flat",
+       {"long skirt, heavy fabric", RuleKind::kNegative, RuleScope::kCharacter,
+        ""}},
+      {"her expression is blank",
+       {"lips pressed together", RuleKind::kNegative, RuleScope::kCharacter,
+        ""}},
+      {"she looks lonely",
+       {"Miri walks with her little brother", RuleKind::kPositive,
+        RuleScope::kCharacter, ""}},
+      {"the pose is dull",
+       {"Check before approval: she smiles with her teeth",
+        RuleKind::kAuditCheck, RuleScope::kCharacter, ""}},
+      {"it looks too plain",
+       {"Miri wears a light silk summer dress", RuleKind::kPositive,
+        RuleScope::kGlobal, ""}},
+      {"she looks too young",  // refused as a reason already
+       {"Miri looks older", RuleKind::kPositive, RuleScope::kCharacter, ""}},
+  };
+  for (const Case& c : kCases) {
+    analyzer_.script[c.reason] = c.proposal;
+    Result<LearnOutcome> r = Reject("sh-0", c.reason);
+    ASSERT_FALSE(r) << c.reason << " -> " << c.proposal.text;
+    EXPECT_EQ(r.error().code, ErrorCode::kRefused) << c.reason;
+    EXPECT_FALSE(r.error().issues.empty()) << c.reason;
+  }
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
+  EXPECT_TRUE(bus_.messages.empty());
+  EXPECT_TRUE(rulebook_
+                  ->RulesFor(project_.project_id,
+                             ShotWith("sh-0", "Miri in a raincoat"))
+                  ->empty());
+}
+
+// Regression (issue 18): "her mouth is slightly open, it must be closed"
+// asks for exactly what the rules require, and was refused.
+TEST_F(RulebookTest, AReasonThatDefendsARuleIsLearned) {
+  const std::string reason = "her mouth is slightly open, it must be closed";
+  analyzer_.script[reason] = {"Mouth CLOSED, lips together, no teeth showing",
+                              RuleKind::kPositive, RuleScope::kCharacter, ""};
+  Result<LearnOutcome> r = Reject("sh-0", reason);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(store_->ListRules(project_.project_id)->size(), 1u);
 }
 
 TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {
