@@ -227,6 +227,30 @@ Result<void> RequireSafeText(std::string_view field, std::string_view text,
   return RefuseFindings(field, ScreenText(text, channel, shows_miri).findings);
 }
 
+Result<void> RequireSafeSettings(const ProjectConfig& project,
+                                 const std::vector<AgentConfig>& agents) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"projectName", project.project_name},
+      {"globalSettings.llmModel", project.global_settings.llm_model},
+      {"globalSettings.imageModel", project.global_settings.image_model},
+      {"globalSettings.videoModel", project.global_settings.video_model}};
+  for (size_t i = 0; i < agents.size(); ++i) {
+    fields.push_back({"agentConfigs[" + std::to_string(i) + "].modelString",
+                      agents[i].model_string});
+  }
+  std::vector<Finding> all;
+  std::vector<FieldIssue> issues;
+  for (const auto& [path, text] : fields) {
+    for (Finding& f : ScreenText(text, TextChannel::kSettings).findings) {
+      issues.push_back({path, f.message + " (\"" + f.offending_text + "\")"});
+      all.push_back(std::move(f));
+    }
+  }
+  if (issues.empty()) return {};
+  return MakeError(ErrorCode::kRefused, RefuseFindings("", all).error().message,
+                   std::move(issues));
+}
+
 Result<void> RequireSafeUserText(std::string_view field,
                                  std::string_view text) {
   return RequireSafeText(field, text, TextChannel::kRefine);

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/project.h"
 #include "domain/prompt.h"
 #include "domain/records.h"
 #include "domain/result.h"
@@ -72,6 +73,13 @@ Result<void> RequireSafeText(std::string_view field, std::string_view text,
 // complaint, and any child but Miri is refused.
 Result<void> RequireSafePromptText(std::string_view field,
                                    std::string_view text);
+
+// Project settings a person types (the project name, the model strings,
+// agent configs' model strings): no wording that would undo the rules
+// ("Sexy Miri"), no other LoRA or route to a likeness ("...?loras=celeb",
+// "face-swap"). REFUSED with one issue per field.
+Result<void> RequireSafeSettings(const ProjectConfig& project,
+                                 const std::vector<AgentConfig>& agents = {});
 
 // For an instruction about an image (ScreenUserText as a Result).
 Result<void> RequireSafeUserText(std::string_view field, std::string_view text);

@@ -51,7 +51,12 @@ Screening Screen::Run() {
   NoteViolations(matches);
   std::sort(matches.begin(), matches.end(),
             [](const Match& a, const Match& b) { return a.first < b.first; });
-  std::set<Concept> found, complained;
+  std::set<Concept> complained;
+  // One finding per rule; its words span every overlapping match of that
+  // rule ("hem just above" and "above her knees": "hem just above her
+  // knees").
+  std::map<Concept, size_t> finding_of;
+  std::vector<std::pair<size_t, size_t>> spans;
   for (const Match& mt : matches) {
     const Verdict v = Decide(mt);
     if (v.complaint && complained.insert(mt.topic).second) {
@@ -60,9 +65,18 @@ Screening Screen::Run() {
     if (!v.violates) continue;
     const Concept key =
         mt.topic == Concept::kPhoto ? Concept::kLikeness : mt.topic;
-    if (!found.insert(key).second) continue;
+    if (auto it = finding_of.find(key); it != finding_of.end()) {
+      auto& [first, last] = spans[it->second];
+      if (mt.first <= last + 1 && mt.last > last) {
+        last = mt.last;
+        out.findings[it->second].offending_text = Span(first, last);
+      }
+      continue;
+    }
     std::string message(InfoOf(mt.topic).message);
     if (v.bare) message += kBareHint;
+    finding_of[key] = out.findings.size();
+    spans.push_back({mt.first, mt.last});
     out.findings.push_back({std::string(InfoOf(mt.topic).rule_id),
                             std::move(message), Span(mt.first, mt.last)});
   }
