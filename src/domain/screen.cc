@@ -213,8 +213,14 @@ Verdict Screen::Decide(const Match& mt) const {
                          mt.kind == Kind::kFrame && fc.negations % 2 == 1 &&
                          fc.flips == fc.negations && !fc.forced_request &&
                          Mood(mt, fc) == kComplaint;
-    if (!missing) return {};
-    return {true, false, false};
+    if (missing) return {true, false, false};
+    // "Too short", "not long enough": a complaint about the image that
+    // pushes towards the rule.
+    const bool towards =
+        IsComplaintChannel(channel_) &&
+        ((mt.pole == Pole::kViolates && fc.too) ||
+         (mt.pole == Pole::kProtects && fc.forced_request && fc.flips == 0));
+    return {false, towards, false};
   }
   if (!IsComplaintChannel(channel_) || mt.kind == Kind::kAlways) {
     return {true, false, false};

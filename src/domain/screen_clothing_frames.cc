@@ -96,7 +96,9 @@ void AddLength(std::vector<Frame>* f) {
       "at|to|around|up to|just at|near|fell to|came to|came up to|rode up to|"
       "went to|sat at");
   f->push_back(MakeFrame(C::kLength, V, {lower, at_knee, knee_thigh}, 4, false,
-                         Kind::kFixed));
+                         Kind::kFixed,
+                         W("calf|calves|mid|ankle|ankles|shin|shins|below|"
+                           "past|covered|covering|cover")));
   const WordSet* long_adj =
       W("long|lengthy|maxi|full length|floor length|ankle length|calf length|"
         "mid calf|midcalf|tea length|below the knee|below the knees|"

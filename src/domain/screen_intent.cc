@@ -88,6 +88,7 @@ Screen::FlipCount Screen::Flips(const Match& mt) const {
         if (filler && complaint_channel) {
           ++fc.flips;
           fc.forced_request = true;
+          fc.too = true;
         }
         if (filler) break;
       }

@@ -64,6 +64,7 @@ class Screen {
   struct FlipCount {
     int flips = 0;
     int negations = 0;            // of flips: "not", "no", "never" before it
+    bool too = false;             // of flips: "too short" (a complaint)
     bool forced_request = false;  // "too long", "not short enough"
   };
   enum MoodKind { kRequest, kComplaint, kBare };

@@ -203,6 +203,20 @@ TEST(ScreenTest, TheFlagMayAddMiriButNeverRemoveHer) {
   EXPECT_TRUE(EffectiveShowsMiri(shot));
 }
 
+TEST(ScreenTest, EveryRestatedComplaintIsSafePromptText) {
+  for (const char* complaint :
+       {"her mouth is open", "the hem is above her knees",
+        "her shoulders are bare", "the dress is too tight",
+        "the fabric is thin", "she is in a swimsuit", "she is posing on a bed",
+        "she looks older than twelve", "she is wearing lipstick",
+        "there are two kids in the background"}) {
+    const std::string restated = RestateComplaints(complaint);
+    EXPECT_NE(restated, complaint);
+    EXPECT_TRUE(ScreenText(restated, TextChannel::kPositiveRule).allowed())
+        << complaint << " -> " << restated;
+  }
+}
+
 TEST(ScreenTest, ComplaintsAreRestatedAsTheRuleForARefinePrompt) {
   EXPECT_EQ(RestateComplaints("her mouth is slightly open, it must be closed"),
             "Mouth CLOSED, lips together, it must be closed");

@@ -94,10 +94,26 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                    "learning a rule");
   if (std::vector<Finding> f = AuditRuleText(proposal.text, proposal.kind);
       !f.empty()) {
-    return tl::unexpected(
-        Refusal(std::move(f),
-                "refused: the proposed rule would undo Miri's "
-                "depiction rules"));
+    // A complaint ("there are two kids in the background") may be analysed
+    // into a rule that names what it complains about, and so would prompt
+    // it. The rule the complaint asks for is learned instead; anything
+    // else is refused.
+    RuleProposal restated{RestateComplaints(reason), RuleKind::kPositive,
+                          RuleScope::kCharacter,
+                          "the analysed rule (\"" + proposal.text +
+                              "\") would name what the rejection complains "
+                              "about; learned as the rule the complaint asks "
+                              "for"};
+    const bool complaint = !ScreenText(reason, TextChannel::kRejectReason, true)
+                                .complaints.empty();
+    if (!complaint || restated.text.empty() ||
+        !AuditRuleText(restated.text, restated.kind).empty()) {
+      return tl::unexpected(
+          Refusal(std::move(f),
+                  "refused: the proposed rule would undo Miri's "
+                  "depiction rules"));
+    }
+    proposal = std::move(restated);
   }
   ASSIGN_OR_RETURN(std::vector<Embedding> vectors,
                    embedder_.Embed({proposal.text}, EmbedPurpose::kDocument),

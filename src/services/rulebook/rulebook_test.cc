@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/audit.h"
 #include "services/rulebook/rulebook_fixture.h"
 
 namespace miri::testing {
@@ -146,6 +147,29 @@ TEST_F(RulebookTest, NoRejectionBecomesARuleThatUndoesAProtection) {
                   ->RulesFor(project_.project_id,
                              ShotWith("sh-0", "Miri in a raincoat"))
                   ->empty());
+}
+
+// A complaint whose analysed rule would name what it complains about (and
+// so prompt it) is kept as the rule the complaint asks for.
+TEST_F(RulebookTest, AComplaintIsLearnedAsTheRuleItAsksFor) {
+  analyzer_.script["there are two kids in the background"] = {
+      "Check before approval: there are two kids in the background",
+      RuleKind::kAuditCheck, RuleScope::kCharacter, ""};
+  analyzer_.script["she is wearing lipstick"] = {
+      "Check before approval: she is wearing lipstick", RuleKind::kAuditCheck,
+      RuleScope::kCharacter, ""};
+  Result<LearnOutcome> kids =
+      Reject("sh-0", "there are two kids in the background");
+  ASSERT_TRUE(kids) << kids.error().ToString();
+  EXPECT_EQ(kids->rule.text, "no other children");
+  EXPECT_EQ(kids->rule.kind, RuleKind::kPositive);
+  Result<LearnOutcome> lipstick = Reject("sh-1", "she is wearing lipstick");
+  ASSERT_TRUE(lipstick) << lipstick.error().ToString();
+  EXPECT_EQ(lipstick->rule.text, "no makeup, flat shoes");
+  const std::vector<Rule> rules = *store_->ListRules(project_.project_id);
+  for (const Rule& r : rules) {
+    EXPECT_TRUE(AuditRuleText(r.text, r.kind).empty()) << r.text;
+  }
 }
 
 // Regression (issue 18): "her mouth is slightly open, it must be closed"
