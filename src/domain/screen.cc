@@ -26,6 +26,11 @@ Screen::Screen(std::string_view text, TextChannel channel, bool shows_miri)
       m_(lex_.markers),
       t_(Tokenize(text)),
       consumed_(t_.size(), false) {
+  for (size_t k = 0; k < t_.size(); ++k) {
+    const auto c = static_cast<size_t>(t_[k].clause);
+    if (clause_first_.size() <= c) clause_first_.resize(c + 1, t_.size());
+    if (clause_first_[c] == t_.size()) clause_first_[c] = k;
+  }
   MarkNames();
   for (size_t i = 0; i < t_.size();) {
     const int n = m_.not_negation.Match(t_, i);
@@ -34,23 +39,31 @@ Screen::Screen(std::string_view text, TextChannel channel, bool shows_miri)
   }
 }
 
-Screening Screen::Run() {
-  std::vector<Match> matches;
-  for (const Frame& f : lex_.frames) FindFrame(f, &matches);
-  FindRaw(&matches);
-  const std::vector<ChildRef> refs = ChildRefs();
-  Screening out;
+bool Screen::ShowsChild(const std::vector<ChildRef>& refs) const {
   for (const ChildRef& r : refs) {
     Match probe{
         Concept::kOtherChild,   Pole::kProtects, Kind::kFrame, r.first, r.last,
         {{r.first, r.last + 1}}};
-    if (Flips(probe).flips % 2 == 0) out.shows_child = true;
+    if (Flips(probe).flips % 2 == 0) return true;  // "no children" is none
   }
+  return false;
+}
+
+bool Screen::ShowsChild() const { return ShowsChild(ChildRefs()); }
+
+Screening Screen::Run() {
+  std::vector<Match> matches;
+  FindFrames(&matches);
+  FindRaw(&matches);
+  const std::vector<ChildRef> refs = ChildRefs();
+  Screening out;
+  out.shows_child = ShowsChild(refs);
   FindOtherChildren(refs, &matches);
   DropCoveredEntities(&matches);
   NoteViolations(matches);
-  std::sort(matches.begin(), matches.end(),
-            [](const Match& a, const Match& b) { return a.first < b.first; });
+  std::stable_sort(
+      matches.begin(), matches.end(),
+      [](const Match& a, const Match& b) { return a.first < b.first; });
   std::set<Concept> complained;
   // One finding per rule; its words span every overlapping match of that
   // rule ("hem just above" and "above her knees": "hem just above her
@@ -86,7 +99,7 @@ Screening Screen::Run() {
 // Clause by clause: complaints become the words that restore the rule.
 std::string Screen::Restated() {
   std::vector<Match> matches;
-  for (const Frame& f : lex_.frames) FindFrame(f, &matches);
+  FindFrames(&matches);
   FindRaw(&matches);
   FindOtherChildren(ChildRefs(), &matches);
   DropCoveredEntities(&matches);
@@ -277,7 +290,10 @@ Screening ScreenText(std::string_view text, TextChannel channel,
 }
 
 bool DepictsChild(std::string_view text) {
-  return !text.empty() && ScreenText(text, TextChannel::kPrompt).shows_child;
+  // Only the words about children are read: this runs for every
+  // description, lyric and rule a prompt is built from.
+  return !text.empty() &&
+         screen::Screen(text, TextChannel::kPrompt, false).ShowsChild();
 }
 
 bool EffectiveShowsMiri(const Shot& shot, std::string_view extra) {

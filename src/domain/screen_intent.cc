@@ -131,10 +131,9 @@ Screen::FlipCount Screen::Flips(const Match& mt) const {
 
 // ---- intent ---------------------------------------------------------
 size_t Screen::ClauseFirst(int clause) const {
-  for (size_t k = 0; k < t_.size(); ++k) {
-    if (t_[k].clause == clause) return k;
-  }
-  return t_.size();
+  return clause >= 0 && static_cast<size_t>(clause) < clause_first_.size()
+             ? clause_first_[clause]
+             : t_.size();
 }
 
 bool Screen::AnyInClause(int clause, const WordSet& set) const {

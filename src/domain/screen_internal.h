@@ -4,6 +4,7 @@
 #ifndef MIRI_DOMAIN_SCREEN_INTERNAL_H_
 #define MIRI_DOMAIN_SCREEN_INTERNAL_H_
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,7 @@ struct Match {
   Kind kind = Kind::kFrame;
   size_t first = 0, last = 0;                    // inclusive
   std::vector<std::pair<size_t, size_t>> slots;  // [begin, end)
+  size_t frame = SIZE_MAX;  // index into the lexicon's frames, if from one
   bool Covers(size_t k) const {
     for (const auto& [b, e] : slots) {
       if (k >= b && k < e) return true;
@@ -57,6 +59,8 @@ class Screen {
  public:
   Screen(std::string_view text, TextChannel channel, bool shows_miri);
   Screening Run();
+  // Names a child (Miri or another) who is not negated.
+  bool ShowsChild() const;
   // Clause by clause: complaints become the words that restore the rule.
   std::string Restated();
 
@@ -69,10 +73,14 @@ class Screen {
   };
   enum MoodKind { kRequest, kComplaint, kBare };
 
+  bool ShowsChild(const std::vector<ChildRef>& refs) const;
   std::string Span(size_t first, size_t last) const;
   void MarkNames();
   bool Blocks(const WordSet* set, size_t k) const;
-  void FindFrame(const Frame& f, std::vector<Match>* out) const;
+  void FindFrames(std::vector<Match>* out) const;
+  void FindFrameAt(const Frame& f, size_t frame,
+                   const std::vector<size_t>& order, size_t i,
+                   std::vector<Match>* out) const;
   bool Extend(const Frame& f, const std::vector<size_t>& order,
               std::vector<std::pair<size_t, size_t>>* ranges) const;
   bool Around(const Frame& f, size_t first, size_t last) const;
@@ -107,6 +115,7 @@ class Screen {
   const Markers& m_;
   std::vector<Token> t_;
   std::vector<bool> consumed_;
+  std::vector<size_t> clause_first_;  // by clause number: its first token
   std::set<int> violating_clauses_;
   std::map<std::pair<Concept, Pole>, std::vector<bool>> slot_words_;
 };

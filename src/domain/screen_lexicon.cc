@@ -135,14 +135,15 @@ void WordSet::Add(std::string_view spec, Morph morph) {
 }
 
 int WordSet::MatchLiteral(const std::vector<Token>& t, size_t i) const {
-  if (i >= t.size() || t[i].alias.empty()) return Match(t, i);
-  std::vector<Token> one = {t[i]};
-  one[0].alias.clear();
-  const int n = Match(t, i);
-  return n > 1 ? n : Match(one, 0);
+  return MatchAt(t, i, /*by_alias=*/false);
 }
 
 int WordSet::Match(const std::vector<Token>& t, size_t i) const {
+  return MatchAt(t, i, /*by_alias=*/true);
+}
+
+int WordSet::MatchAt(const std::vector<Token>& t, size_t i,
+                     bool by_alias) const {
   if (i >= t.size()) return 0;
   if (auto it = multi_.find(t[i].word); it != multi_.end()) {
     for (const std::vector<std::string>& phrase : it->second) {
@@ -155,7 +156,7 @@ int WordSet::Match(const std::vector<Token>& t, size_t i) const {
     }
   }
   if (single_.count(t[i].word)) return 1;
-  if (!t[i].alias.empty() && single_.count(t[i].alias)) return 1;
+  if (by_alias && !t[i].alias.empty() && single_.count(t[i].alias)) return 1;
   return 0;
 }
 
@@ -529,6 +530,20 @@ const Lexicon& GetLexicon() {
     lex->age_numbers = BuildAgeNumbers();
     AddClothingFrames(&lex->frames);
     AddPersonFrames(&lex->frames, &lex->age_numbers);
+    for (uint32_t fi = 0; fi < lex->frames.size(); ++fi) {
+      const Frame& f = lex->frames[fi];
+      const int orders = f.any_order && f.slots.size() == 2 ? 2 : 1;
+      for (int o = 0; o < orders; ++o) {
+        const WordSet* first = f.slots[o == 0 ? 0 : 1];
+        first->ForEachFirstWord([&](const std::string& w) {
+          auto& list = lex->frame_starts[w];
+          const FrameStart fs{fi, static_cast<uint8_t>(o)};
+          if (std::find(list.begin(), list.end(), fs) == list.end()) {
+            list.push_back(fs);
+          }
+        });
+      }
+    }
     return lex;
   }();
   return *kLexicon;

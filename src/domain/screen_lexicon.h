@@ -13,6 +13,7 @@
 #ifndef MIRI_DOMAIN_SCREEN_LEXICON_H_
 #define MIRI_DOMAIN_SCREEN_LEXICON_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,11 +40,19 @@ class WordSet {
   int Match(const std::vector<Token>& tokens, size_t i) const;
   // As Match, but a pronoun matches only as the word it is.
   int MatchLiteral(const std::vector<Token>& tokens, size_t i) const;
+  // Calls `fn` with every word a match can start with.
+  template <typename Fn>
+  void ForEachFirstWord(Fn fn) const {
+    for (const std::string& w : single_) fn(w);
+    for (const auto& [w, phrases] : multi_) fn(w);
+  }
   bool Contains(std::string_view word) const {
     return single_.count(std::string(word)) > 0;
   }
 
  private:
+  int MatchAt(const std::vector<Token>& tokens, size_t i, bool by_alias) const;
+
   std::unordered_set<std::string> single_;
   // Phrases of two or more words, by their first word, longest first.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> multi_;
@@ -156,8 +165,17 @@ struct ChildWords {
   WordSet blockers;  // "baby blue", "her pupils dilate"
 };
 
+// A frame (and which of its slot orders) that may start at a word.
+struct FrameStart {
+  uint32_t frame = 0;
+  uint8_t order = 0;
+  friend bool operator==(const FrameStart&, const FrameStart&) = default;
+};
+
 struct Lexicon {
   std::vector<Frame> frames;
+  // By word: the frames whose first slot holds it.
+  std::unordered_map<std::string, std::vector<FrameStart>> frame_starts;
   Markers markers;
   ChildWords child;
   WordSet age_numbers;  // 13..99 in digits and words

@@ -9,55 +9,78 @@ bool Screen::Blocks(const WordSet* set, size_t k) const {
   return set != nullptr && k < t_.size() && set->Match(t_, k) > 0;
 }
 
-void Screen::FindFrame(const Frame& f, std::vector<Match>* out) const {
-  std::vector<std::vector<size_t>> orders;
+std::vector<size_t> OrderOf(const Frame& f, uint8_t which) {
   if (f.any_order && f.slots.size() == 2) {
-    orders = {{0, 1}, {1, 0}};
-  } else {
-    std::vector<size_t> o(f.slots.size());
-    for (size_t i = 0; i < o.size(); ++i) o[i] = i;
-    orders = {o};
+    return which == 0 ? std::vector<size_t>{0, 1} : std::vector<size_t>{1, 0};
   }
-  for (const auto& order : orders) {
-    for (size_t i = 0; i < t_.size(); ++i) {
-      const int n = f.slots[order[0]]->Match(t_, i);
-      if (n == 0) continue;
-      std::vector<std::pair<size_t, size_t>> ranges = {{i, i + n}};
-      if (!Extend(f, order, &ranges)) continue;
-      const size_t first = ranges.front().first;
-      const size_t last = ranges.back().second - 1;
-      if (Around(f, first, last)) continue;
-      // A refine or a reason mixes what is seen with what is asked, so
-      // some frames must not reach across a comma there; prompt text is
-      // a list of what the frame shows, and they may.
-      if (f.same_clause && IsComplaintChannel(channel_) &&
-          t_[first].clause != t_[last].clause) {
-        continue;
+  std::vector<size_t> o(f.slots.size());
+  for (size_t i = 0; i < o.size(); ++i) o[i] = i;
+  return o;
+}
+
+// Only the frames whose first slot can start at a token are tried there.
+void Screen::FindFrames(std::vector<Match>* out) const {
+  std::vector<FrameStart> tried;
+  for (size_t i = 0; i < t_.size(); ++i) {
+    tried.clear();
+    for (const std::string* w : {&t_[i].word, &t_[i].alias}) {
+      if (w->empty()) continue;
+      auto it = lex_.frame_starts.find(*w);
+      if (it == lex_.frame_starts.end()) continue;
+      for (const FrameStart& fs : it->second) {
+        if (std::find(tried.begin(), tried.end(), fs) != tried.end()) continue;
+        tried.push_back(fs);
+        const Frame& f = lex_.frames[fs.frame];
+        FindFrameAt(f, fs.frame, OrderOf(f, fs.order), i, out);
       }
-      // A pronoun stands in for its noun only inside one clause ("make
-      // it shorter"), never alone ("it must be closed" is not "teeth").
-      bool alias = false;
-      for (size_t r = 0; r < ranges.size(); ++r) {
-        alias =
-            alias || f.slots[order[r]]->MatchLiteral(t_, ranges[r].first) == 0;
-      }
-      const std::string& w = t_[first].word;
-      const bool quantifier = w == "some" || w == "any" || w == "more";
-      if (alias &&
-          (t_[first].clause != t_[last].clause ||
-           (ranges.size() == 1 && f.kind != Kind::kEntity && !quantifier))) {
-        continue;
-      }
-      // "Miri's mother" is her mother, not Miri as a mother.
-      bool possessive = false;
-      for (size_t r = 0; r + 1 < ranges.size(); ++r) {
-        possessive = possessive || (t_[ranges[r].second - 1].possessive &&
-                                    ranges[r].second == ranges[r + 1].first);
-      }
-      if (possessive) continue;
-      out->push_back({f.topic, f.pole, f.kind, first, last, ranges});
     }
   }
+  std::stable_sort(
+      out->begin(), out->end(), [](const Match& a, const Match& b) {
+        return a.first != b.first ? a.first < b.first : a.frame < b.frame;
+      });
+}
+
+void Screen::FindFrameAt(const Frame& f, size_t frame,
+                         const std::vector<size_t>& order, size_t i,
+                         std::vector<Match>* out) const {
+  const int n = f.slots[order[0]]->Match(t_, i);
+  if (n == 0) return;
+  std::vector<std::pair<size_t, size_t>> ranges = {{i, i + n}};
+  if (!Extend(f, order, &ranges)) return;
+  const size_t first = ranges.front().first;
+  const size_t last = ranges.back().second - 1;
+  if (Around(f, first, last)) return;
+  // A refine or a reason mixes what is seen with what is asked, so some
+  // frames must not reach across a comma there; prompt text is a list of
+  // what the frame shows, and they may.
+  if (f.same_clause && IsComplaintChannel(channel_) &&
+      t_[first].clause != t_[last].clause) {
+    return;
+  }
+  // A pronoun stands in for its noun only inside one clause ("make it
+  // shorter"), never alone ("it must be closed" is not "teeth").
+  bool alias = false;
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    alias = alias || f.slots[order[r]]->MatchLiteral(t_, ranges[r].first) == 0;
+  }
+  const std::string& w = t_[first].word;
+  const bool quantifier = w == "some" || w == "any" || w == "more";
+  if (alias &&
+      (t_[first].clause != t_[last].clause ||
+       (ranges.size() == 1 && f.kind != Kind::kEntity && !quantifier))) {
+    return;
+  }
+  // "Miri's mother" is her mother, not Miri as a mother.
+  for (size_t r = 0; r + 1 < ranges.size(); ++r) {
+    if (t_[ranges[r].second - 1].possessive &&
+        ranges[r].second == ranges[r + 1].first) {
+      return;
+    }
+  }
+  Match m{f.topic, f.pole, f.kind, first, last, ranges};
+  m.frame = frame;
+  out->push_back(std::move(m));
 }
 
 bool Screen::Extend(const Frame& f, const std::vector<size_t>& order,
