@@ -4,73 +4,23 @@
 #include <cctype>
 #include <regex>
 
+#include "domain/screen.h"
+
 namespace miri {
 
 namespace {
 
-struct Lexicon {
-  std::string_view rule_id;
-  std::string_view message;
-  std::regex pattern;
-};
-
-std::regex Icase(const char* pattern) {
-  return std::regex(pattern, std::regex::ECMAScript | std::regex::icase |
-                                 std::regex::optimize);
-}
-
-// Words that must never describe Miri in a positive prompt. Each group names
-// the rule it protects so the finding reads as a reason, not a word list.
-const std::vector<Lexicon>& ForbiddenWording() {
-  static const std::vector<Lexicon> kLexicon = {
-      {"modesty.revealing",
-       "Miri's clothing must cover her: revealing wording is not allowed",
-       Icase(
-           R"(\b(revealing|skimpy|low[- ]cut|plunging|cleavage|(sheer|transparent) (dress|top|shirt|blouse|clothing|clothes|fabric|skirt|sleeves?)|see[- ]through|midriff|bare (legs|shoulders?|skin|back|chest|arms|belly)|off[- ]the[- ]shoulders?|strapless|backless|exposed skin)\b)")},
-      {"modesty.short",
-       "Miri's hemlines stay Mid-calf: short clothing is not allowed",
-       Icase(
-           R"(\b(short(er)? (skirt|dress|hem|hemline|pants|trousers|top|tunic|sleeves?)|shorts|mini ?(skirt|dress)|mini|above[- ]the[- ]knees?|knee[- ]length|thigh[- ]length|thighs?|hot ?pants|crop(ped)? tops?|cropped)\b)")},
-      {"modesty.tight",
-       "Miri's clothing is a Loose fit: tight or fitted clothing is not "
-       "allowed",
-       Icase(
-           R"(\b(tight(er)?|skin[- ]?tight|form[- ]fitting|figure[- ]hugging|body[- ]?hugging|bodycon|cling(y|ing)|fitted|spandex|lycra|leggings)\b(?! (shot|framing|close-?up|frame)))")},
-      {"modesty.swimwear", "swimwear and underwear are not allowed for Miri",
-       Icase(
-           R"(\b(bikini|swimsuit|swimwear|bathing suit|lingerie|underwear|bra|negligee)\b)")},
-      {"modesty.sexualised", "sexualised wording is never allowed for a child",
-       Icase(
-           R"(\b(sexy|seductive|sensual|provocative|sultry|alluring|erotic|nude|naked|undress(ed|ing)?|topless|flirt(y|ing|atious)?)\b)")},
-      {"miri.age",
-       "Miri is a 12-year-old girl (Child physique, Young girl): she may not "
-       "be aged up",
-       Icase(
-           R"(\b(adult|woman|women|lady|older|mature|grown[- ]?up|aged[- ]up|teen(age|ager|aged)?|curvy|voluptuous|womanly)\b)")},
-      {"miri.mouth",
-       "Miri's Mouth stays CLOSED: no open mouth, singing or lip-sync",
-       Icase(
-           R"(\b(open[- ]mouth(ed)?|mouth (wide )?open|opens? (her|the) mouth|parted lips|lips parted|singing|sings?|lip[- ]?sync(ing|ed)?|shouting|screaming|yelling|teeth|tongue|grinning)\b)")},
-  };
-  return kLexicon;
-}
-
-// Routes to her likeness other than the LoRA.
-const std::regex& LikenessPattern() {
-  static const std::regex kPattern = Icase(
-      R"((<lora:|\blora\b|ip[- ]?adapter|face ?swap|dreambooth|textual inversion|embedding:|instant ?id|photomaker|pulid|\bresembl(e|es|ing)\b|\blook-?alike\b|in the likeness of|reference photo))");
-  return kPattern;
-}
-
 // Motion in what should be the still opening of a video prompt.
 const std::regex& MotionPattern() {
-  static const std::regex kPattern = Icase(
-      R"(\b(runs?|running|jumps?|jumping|dances?|dancing|spins?|spinning|twirls?|twirling|walks?|walking|turns?|turning|moves?|moving|waves?|waving|throws?|throwing|leaps?|leaping|rises?|rising|falls?|falling)\b)");
+  static const std::regex kPattern(
+      R"(\b(runs?|running|jumps?|jumping|dances?|dancing|spins?|spinning|twirls?|twirling|walks?|walking|turns?|turning|moves?|moving|waves?|waving|throws?|throwing|leaps?|leaping|rises?|rising|falls?|falling)\b)",
+      std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
   return kPattern;
 }
 
 const std::regex& MiriMentionPattern() {
-  static const std::regex kPattern = Icase(R"(\b(miri|mirin14)\b)");
+  static const std::regex kPattern(R"(\b(miri|mirin14)\b)",
+                                   std::regex::ECMAScript | std::regex::icase);
   return kPattern;
 }
 
@@ -83,15 +33,6 @@ std::string Lower(std::string_view s) {
 
 bool ContainsIcase(std::string_view haystack, std::string_view needle) {
   return Lower(haystack).find(Lower(needle)) != std::string::npos;
-}
-
-void AddMatches(const Lexicon& lex, const std::string& text,
-                std::vector<Finding>* out) {
-  std::smatch m;
-  if (std::regex_search(text, m, lex.pattern)) {
-    out->push_back(
-        {std::string(lex.rule_id), std::string(lex.message), m.str(0)});
-  }
 }
 
 void CheckPrefix(const AuditInput& in, std::vector<Finding>* out) {
@@ -128,9 +69,11 @@ void CheckMiri(const AuditInput& in, std::vector<Finding>* out) {
   bool has_lora =
       std::find(in.loras.begin(), in.loras.end(), in.lora_id) != in.loras.end();
   if (in.kind == PromptKind::kImage && !has_lora) {
-    out->push_back(
-        {"miri.lora.missing",
-         "an image of Miri must be drawn through the LoRA " + in.lora_id, ""});
+    out->push_back({"miri.lora.missing",
+                    "a child in an image is Miri, drawn only through the "
+                    "LoRA " +
+                        in.lora_id,
+                    ""});
   }
   for (const DepictionTerm& term : kDepictionTerms) {
     if (!ContainsIcase(in.prompt, term.text)) {
@@ -179,35 +122,61 @@ std::string Body(const std::string& prompt) {
                             std::regex_constants::format_first_only);
 }
 
+// The body with the depiction clause ("miriN14 Miri, Child physique, ...")
+// blanked out (same length, so spans stay put): it protects, and "Young
+// girl" there is Miri herself, not another child.
+std::string WithoutDepictionClause(std::string body, std::string_view lora) {
+  std::string clause = std::string(lora) + " Miri";
+  for (const DepictionTerm& t : kDepictionTerms) {
+    clause += ", ";
+    clause += t.text;
+  }
+  for (size_t at = Lower(body).find(Lower(clause)); at != std::string::npos;
+       at = Lower(body).find(Lower(clause), at + 1)) {
+    std::fill(body.begin() + at, body.begin() + at + clause.size(), ' ');
+  }
+  return body;
+}
+
+bool NamesATerm(std::string_view text) {
+  for (const DepictionTerm& term : kDepictionTerms) {
+    if (ContainsIcase(text, term.text) || ContainsIcase(term.text, text)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<Finding> AuditPrompt(const AuditInput& in) {
   std::vector<Finding> out;
   CheckPrefix(in, &out);
   const std::string body = Body(in.prompt);
-  bool shows_miri = in.shows_miri ||
-                    std::regex_search(body, MiriMentionPattern()) ||
-                    !in.loras.empty();
-  if (shows_miri) {
-    CheckMiri(in, &out);
-    for (const Lexicon& lex : ForbiddenWording()) AddMatches(lex, body, &out);
-  }
-  std::smatch m;
-  if (std::regex_search(body, m, LikenessPattern())) {
-    out.push_back({"miri.likeness",
-                   "Miri's likeness comes only from the LoRA " + in.lora_id +
-                       "; no other route (other LoRAs, face swaps, "
-                       "reference photos) is allowed",
-                   m.str(0)});
+  const Screening screening =
+      ScreenText(WithoutDepictionClause(body, in.lora_id), TextChannel::kPrompt,
+                 in.shows_miri);
+  // Whatever the flag says, a child in the text is Miri and gets her LoRA,
+  // her six terms and her negatives.
+  const bool shows_miri = in.shows_miri ||
+                          std::regex_search(body, MiriMentionPattern()) ||
+                          !in.loras.empty() || screening.shows_child;
+  if (shows_miri) CheckMiri(in, &out);
+  for (const Finding& f : screening.findings) out.push_back(f);
+  for (Finding& f :
+       ScreenText(in.negative_prompt, TextChannel::kNegativeRule).findings) {
+    if (!NamesATerm(f.offending_text)) {
+      f.message =
+          "the negative prompt may not avoid what protects Miri: " + f.message;
+      out.push_back(std::move(f));
+    }
   }
   if (in.kind == PromptKind::kVideo) CheckVideoOrder(in, &out);
   return out;
 }
 
-std::vector<Finding> AuditRuleText(std::string_view text_view, RuleKind kind) {
-  const std::string text(text_view);
+std::vector<Finding> AuditRuleText(std::string_view text, RuleKind kind) {
   std::vector<Finding> out;
-  std::smatch m;
   if (kind == RuleKind::kNegative) {
     for (const DepictionTerm& term : kDepictionTerms) {
       if (ContainsIcase(text, term.text)) {
@@ -217,97 +186,79 @@ std::vector<Finding> AuditRuleText(std::string_view text_view, RuleKind kind) {
                        std::string(term.text)});
       }
     }
+    for (Finding& f : ScreenText(text, TextChannel::kNegativeRule).findings) {
+      if (!NamesATerm(f.offending_text)) {
+        f.message =
+            "a negative rule lists what to avoid; it may not avoid "
+            "what protects Miri: " +
+            f.message;
+        out.push_back(std::move(f));
+      }
+    }
     return out;
   }
-  for (const Lexicon& lex : ForbiddenWording()) AddMatches(lex, text, &out);
-  if (std::regex_search(text, m, LikenessPattern())) {
-    out.push_back({"miri.likeness",
-                   "Miri's likeness comes only from her LoRA; a rule may not "
-                   "name another route",
-                   m.str(0)});
-  }
-  return out;
+  return ScreenText(text, TextChannel::kPositiveRule).findings;
 }
 
-std::vector<Finding> ScreenUserText(std::string_view text_view) {
-  static const std::regex kRemoval = Icase(
-      R"(\b(remove|drop|delete|without|lose|ditch|skip|forget|ignore|disable|turn off|get rid of|take off|override|bypass|no more|less)\b[^.!?;]{0,30}?\b(loose|heavy|fabric|mid[- ]?calf|child|young|girl|mouth closed|closed mouth|lora|mirin14|modest(y)?|rules?|constraints?|guidelines?|safety|audit(or)?|restrictions?|filters?)\b)");
-  static const std::regex kDirection = Icase(
-      R"(\b(too (long|loose|baggy|modest|covered|heavy|childish|young|plain|conservative)|shorter|tighter|more (revealing|skin|fitted|grown[- ]?up|mature|adult|womanly|sexy)|less (fabric|clothing|covered|clothes|modest|childlike)|show(ing)? (more )?(skin|legs|thighs)|open (her|the|its) mouth|older|grown[- ]up|raise the hem|shorten)\b)");
-  static const std::regex kRequest = Icase(
-      R"(\b(make|making|give|put|dress|change|turn|want|wants|wanted|should|need|needs|let|use|add|show|wear|wearing|try|switch|replace)\b([^.!?;]{0,40}?)\b(revealing|skimpy|low[- ]cut|sheer|see[- ]through|transparent|bare|strapless|short|shorts|mini|miniskirt|tight|fitted|skin[- ]?tight|bikini|swimsuit|swimwear|lingerie|underwear|sexy|seductive|sultry|provocative|nude|naked|adult|woman|mature|teen(ager)?|sing|singing|lip[- ]?sync|open[- ]mouth(ed)?|smile with teeth|resembl(e|ing)|look like|photo of)\b)");
-  static const std::regex kNegation = Icase(
-      R"(\b(not|never|no|don'?t|doesn'?t|isn'?t|shouldn'?t|without)\b|n't\b)");
-
-  const std::string text(text_view);
-  std::vector<Finding> out;
-  std::smatch m;
-  if (std::regex_search(text, m, kRemoval)) {
-    out.push_back({"guard.remove-rule",
-                   "Miri's depiction rules (LoRA only, Child physique, Young "
-                   "girl, Loose fit, Heavy fabric, Mid-calf, Mouth CLOSED) "
-                   "protect a child and cannot be removed or relaxed",
-                   m.str(0)});
-  }
-  if (std::regex_search(text, m, kDirection)) {
-    out.push_back({"guard.direction",
-                   "this asks for Miri to look older or for her clothing to "
-                   "become shorter, tighter or more revealing, or her mouth "
-                   "to open; her depiction rules do not allow it",
-                   m.str(0)});
-  }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kRequest);
-       it != std::sregex_iterator(); ++it) {
-    if (std::regex_search((*it)[2].str(), kNegation)) continue;
-    out.push_back({"guard.request",
-                   "Miri is a 12-year-old girl: she is shown with a child "
-                   "physique, in loose, heavy, mid-calf clothing, with her "
-                   "mouth closed; \"" +
-                       (*it)[3].str() + "\" cannot be requested",
-                   it->str(0)});
-    break;
-  }
-  if (std::regex_search(text, m, LikenessPattern()) &&
-      !std::regex_search(text, kNegation)) {
-    out.push_back({"guard.likeness",
-                   "Miri's likeness comes only from her LoRA; other LoRAs, "
-                   "face swaps or reference photos cannot be used",
-                   m.str(0)});
-  }
-  return out;
+std::vector<Finding> ScreenUserText(std::string_view text) {
+  return ScreenText(text, TextChannel::kRefine).findings;
 }
 
-namespace {
-
-Result<void> Refuse(std::string_view field,
-                    const std::vector<Finding>& findings) {
+Result<void> RefuseFindings(std::string_view field,
+                            const std::vector<Finding>& findings) {
+  if (findings.empty()) return {};
   std::vector<FieldIssue> issues;
   for (const Finding& f : findings) {
     issues.push_back(
         {std::string(field), f.message + " (\"" + f.offending_text + "\")"});
   }
-  return MakeError(ErrorCode::kRefused,
-                   "refused: this would undo Miri's depiction rules",
+  std::string message =
+      "refused: Miri's depiction rules protect a child and this would undo "
+      "them: ";
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (i > 0) message += "; ";
+    message += findings[i].message;
+  }
+  return MakeError(ErrorCode::kRefused, std::move(message), std::move(issues));
+}
+
+Result<void> RequireSafeText(std::string_view field, std::string_view text,
+                             TextChannel channel, bool shows_miri) {
+  return RefuseFindings(field, ScreenText(text, channel, shows_miri).findings);
+}
+
+Result<void> RequireSafeSettings(const ProjectConfig& project,
+                                 const std::vector<AgentConfig>& agents) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"projectName", project.project_name},
+      {"globalSettings.llmModel", project.global_settings.llm_model},
+      {"globalSettings.imageModel", project.global_settings.image_model},
+      {"globalSettings.videoModel", project.global_settings.video_model}};
+  for (size_t i = 0; i < agents.size(); ++i) {
+    fields.push_back({"agentConfigs[" + std::to_string(i) + "].modelString",
+                      agents[i].model_string});
+  }
+  std::vector<Finding> all;
+  std::vector<FieldIssue> issues;
+  for (const auto& [path, text] : fields) {
+    for (Finding& f : ScreenText(text, TextChannel::kSettings).findings) {
+      issues.push_back({path, f.message + " (\"" + f.offending_text + "\")"});
+      all.push_back(std::move(f));
+    }
+  }
+  if (issues.empty()) return {};
+  return MakeError(ErrorCode::kRefused, RefuseFindings("", all).error().message,
                    std::move(issues));
 }
 
-}  // namespace
-
 Result<void> RequireSafeUserText(std::string_view field,
                                  std::string_view text) {
-  std::vector<Finding> findings = ScreenUserText(text);
-  if (findings.empty()) return {};
-  return Refuse(field, findings);
+  return RequireSafeText(field, text, TextChannel::kRefine);
 }
 
 Result<void> RequireSafePromptText(std::string_view field,
                                    std::string_view text) {
-  std::vector<Finding> findings = ScreenUserText(text);
-  for (Finding& f : AuditRuleText(text, RuleKind::kPositive)) {
-    findings.push_back(std::move(f));
-  }
-  if (findings.empty()) return {};
-  return Refuse(field, findings);
+  return RequireSafeText(field, text, TextChannel::kPromptOverride);
 }
 
 }  // namespace miri

@@ -1,5 +1,7 @@
 #include "domain/prompt.h"
 
+#include "domain/screen.h"
+
 namespace miri {
 
 namespace {
@@ -26,6 +28,19 @@ constexpr std::string_view kMiriNegatives =
     "open mouth, revealing clothing, tight clothing, short hemline, "
     "adult proportions";
 
+// The flag may add Miri to a prompt, never take her protections away: a
+// child anywhere in what the prompt says is drawn as Miri.
+bool ShowsMiri(const PromptSpec& spec) {
+  if (spec.shows_miri || DepictsChild(spec.subject) ||
+      DepictsChild(spec.resting_state)) {
+    return true;
+  }
+  for (const std::string& rule : spec.rules) {
+    if (DepictsChild(rule)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string PromptPrefix(std::string_view shot_id, std::string_view version_id,
@@ -36,14 +51,15 @@ std::string PromptPrefix(std::string_view shot_id, std::string_view version_id,
 
 RenderedPrompt RenderPrompt(const PromptSpec& spec) {
   RenderedPrompt out;
+  const bool miri = ShowsMiri(spec);
   std::string body;
   if (spec.kind == PromptKind::kVideo) {
     // The static resting state comes first, then the action (design.md 6).
     AppendSentence(body, "Resting state: " + spec.resting_state);
     AppendSentence(body, "Action: " + spec.subject);
-    if (spec.shows_miri) AppendSentence(body, DepictionClause(spec.lora_id));
+    if (miri) AppendSentence(body, DepictionClause(spec.lora_id));
   } else {
-    if (spec.shows_miri) AppendSentence(body, DepictionClause(spec.lora_id));
+    if (miri) AppendSentence(body, DepictionClause(spec.lora_id));
     AppendSentence(body, spec.subject);
   }
   for (const std::string& rule : spec.rules) AppendSentence(body, rule);
@@ -51,13 +67,13 @@ RenderedPrompt RenderPrompt(const PromptSpec& spec) {
       PromptPrefix(spec.shot_id, spec.version_id, spec.model_code) + " " + body;
 
   std::string negative;
-  if (spec.shows_miri) negative = kMiriNegatives;
+  if (miri) negative = kMiriNegatives;
   for (const std::string& term : spec.negative_terms) {
     if (!negative.empty()) negative += ", ";
     negative += term;
   }
   out.negative_prompt = negative;
-  if (spec.shows_miri && spec.kind == PromptKind::kImage) {
+  if (miri && spec.kind == PromptKind::kImage) {
     out.loras.push_back(spec.lora_id);
   }
   return out;

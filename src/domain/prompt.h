@@ -35,6 +35,8 @@ struct PromptSpec {
   std::string shot_id;
   std::string version_id;
   std::string model_code;  // e.g. FLUX2, KLING
+  // The shot's flag. It may only add Miri: a child in the subject, the
+  // resting state or a rule is drawn as Miri whatever the flag says.
   bool shows_miri = true;
   std::string lora_id;  // the project's loraWeightsId (kMiriLora)
   // Image: what the frame shows. Video: the action, after the resting state.

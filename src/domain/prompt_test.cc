@@ -48,6 +48,32 @@ TEST(PromptTest, ShotWithoutMiriHasNoLoraOrDepictionTerms) {
   EXPECT_EQ(p.negative_prompt, "text, watermark");
 }
 
+// Regression (issue 18): with the flag off, a child in the subject was drawn
+// with no LoRA, none of the six terms and no negatives.
+TEST(PromptTest, AChildInTheSubjectIsMiriWhateverTheFlag) {
+  PromptSpec s = ImageSpec();
+  s.shows_miri = false;
+  s.rules.clear();
+  s.negative_terms.clear();
+  s.subject = "a young girl walks home alone in the rain";
+  RenderedPrompt p = RenderPrompt(s);
+  EXPECT_EQ(p.loras, std::vector<std::string>{"miriN14"});
+  for (const DepictionTerm& t : kDepictionTerms) {
+    EXPECT_NE(p.prompt.find(t.text), std::string::npos) << t.text;
+  }
+  EXPECT_NE(p.negative_prompt.find("open mouth"), std::string::npos);
+  AuditInput in{PromptKind::kImage,
+                p.prompt,
+                p.negative_prompt,
+                p.loras,
+                false,
+                "miriN14",
+                "sh3",
+                "v2",
+                "FLUX2"};
+  EXPECT_TRUE(AuditPrompt(in).empty()) << p.prompt;
+}
+
 TEST(PromptTest, VideoPromptStatesRestingStateBeforeAction) {
   PromptSpec s = ImageSpec();
   s.kind = PromptKind::kVideo;

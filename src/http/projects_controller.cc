@@ -100,6 +100,7 @@ Response UpdateProject(const ApiDeps& d, const Request& req) {
                   project.error().issues.end());
   if (!issues.empty())
     return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
+  if (auto r = RequireSafeSettings(*project); !r) return Fail(r.error());
   if (auto r = d.store->UpdateProject(*project); !r) return Fail(r.error());
   (void)d.bus->Publish(
       {id, std::string(kProjectUpdated), json{{"projectId", id}}.dump()});
@@ -121,6 +122,11 @@ Response PutAgentConfig(const ApiDeps& d, const Request& req) {
   if (!j.contains("updatedAt")) j["updatedAt"] = d.clock->NowIso();
   auto config = ParseDocument<AgentConfig>(j);
   if (!config) return Fail(config.error());
+  if (auto r = RequireSafeText("modelString", config->model_string,
+                               TextChannel::kSettings);
+      !r) {
+    return Fail(r.error());
+  }
   if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
   if (auto r = d.store->PutAgentConfig(id, *config); !r) return Fail(r.error());
   return Response::Json(200, config->ToJson());
@@ -248,15 +254,7 @@ Response CommitPlan(const ApiDeps& d, const Request& req) {
   }
   if (!issues.empty())
     return Fail(Error{ErrorCode::kInvalidArgument, "invalid plan", issues});
-  for (const Shot& s : plan.shots) {
-    // A description becomes prompt text: "Miri in a short skirt" is a
-    // request here, not a complaint.
-    if (auto text = RequireSafePromptText("shots." + s.shot_id + ".description",
-                                          s.description);
-        !text) {
-      return Fail(text.error());
-    }
-  }
+  // Descriptions are screened as prompt text by the command service.
   return Commit(d, id, plan);
 }
 

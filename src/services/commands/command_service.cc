@@ -168,6 +168,8 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
 
 Result<CommandOutcome> CommandService::CreateProject(
     const ProjectConfig& project, std::vector<AgentConfig> agent_configs) {
+  RETURN_IF_ERROR(RequireSafeSettings(project, agent_configs),
+                  "creating the project");
   ProjectStart start;
   start.agent_configs = std::move(agent_configs);
   Event e;
@@ -190,6 +192,25 @@ Result<CommandOutcome> CommandService::CreateProject(
 
 Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
                                                   const PlanCommit& plan) {
+  // A description becomes prompt text: "Miri in a short skirt" or "two
+  // kids chase each other" is a request here, whoever wrote it (a person
+  // in the timeline editor, a director). Nothing is committed then.
+  std::vector<Finding> findings;
+  std::vector<FieldIssue> issues;
+  for (const Shot& s : plan.shots) {
+    for (Finding& f :
+         ScreenText(s.description, TextChannel::kPlanEdit, s.shows_miri)
+             .findings) {
+      issues.push_back({"shots." + s.shot_id + ".description",
+                        f.message + " (\"" + f.offending_text + "\")"});
+      findings.push_back(std::move(f));
+    }
+  }
+  if (!issues.empty()) {
+    Result<void> refused = RefuseFindings("", findings);
+    return MakeError(ErrorCode::kRefused, refused.error().message,
+                     std::move(issues));
+  }
   PlanCommit commit = plan;
   if (commit.at.empty()) commit.at = clock_.NowIso();
   Event e;

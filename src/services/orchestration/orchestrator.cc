@@ -236,7 +236,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
                                  options_, clock_.NowIso());
     draft.findings = AuditPrompt(
         {PromptKind::kImage, draft.prompt, draft.negative_prompt,
-         LorasOf(draft), ctx.shot.shows_miri,
+         LorasOf(draft), EffectiveShowsMiri(ctx.shot, subject),
          ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
          draft.version_id, std::string(kModelImage)});
     if (!options_.vision_audit_available) {
@@ -415,15 +415,16 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
         "approving");
     Version clip = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image,
                                 brush, key, options_, clock_.NowIso());
-    clip.findings = AuditPrompt({PromptKind::kVideo,
-                                 clip.prompt,
-                                 clip.negative_prompt,
-                                 {},
-                                 ctx.shot.shows_miri,
-                                 ctx.project.global_settings.lora_weights_id,
-                                 ctx.shot.shot_id,
-                                 clip.version_id,
-                                 std::string(kModelVideo)});
+    clip.findings =
+        AuditPrompt({PromptKind::kVideo,
+                     clip.prompt,
+                     clip.negative_prompt,
+                     {},
+                     EffectiveShowsMiri(ctx.shot) || !LorasOf(*image).empty(),
+                     ctx.project.global_settings.lora_weights_id,
+                     ctx.shot.shot_id,
+                     clip.version_id,
+                     std::string(kModelVideo)});
     if (!clip.findings.empty()) {
       return MakeError(
           ErrorCode::kFailedPrecondition,
@@ -487,7 +488,9 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
                                       std::string_view shot_id,
                                       const std::string& reason,
                                       const std::string& key) {
-  RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "rejecting");
+  RETURN_IF_ERROR(RequireSafeText("reason", reason, TextChannel::kRejectReason,
+                                  /*shows_miri=*/true),
+                  "rejecting");
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "rejecting");
     const Version* image = Latest(ctx.versions, {VersionKind::kImage});
@@ -519,7 +522,9 @@ Result<ShotStep> Orchestrator::Refine(
     std::string_view project_id, std::string_view shot_id,
     const std::string& instruction, const std::optional<std::string>& mask_blob,
     const std::string& key) {
-  RETURN_IF_ERROR(RequireSafeUserText("instruction", instruction), "refining");
+  RETURN_IF_ERROR(RequireSafeText("instruction", instruction,
+                                  TextChannel::kRefine, /*shows_miri=*/true),
+                  "refining");
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "refining");
     const std::string version_id = VersionIdFor(ctx.shot.shot_id, key);
@@ -556,7 +561,7 @@ Result<ShotStep> Orchestrator::Refine(
                       instruction, mask, key, options_, clock_.NowIso());
     draft.findings = AuditPrompt(
         {PromptKind::kImage, draft.prompt, draft.negative_prompt,
-         LorasOf(draft), ctx.shot.shows_miri,
+         LorasOf(draft), EffectiveShowsMiri(ctx.shot, instruction),
          ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
          draft.version_id, std::string(kModelImage)});
     if (!draft.findings.empty()) {

@@ -261,6 +261,67 @@ TEST_F(OrchestratorTest, UnsafeInstructionsAreRefusedAndNothingChanges) {
   EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
 }
 
+// Regression (issue 18): "Miri is in this shot" unticked and a child
+// described went out with no LoRA, no depiction terms and no negatives.
+TEST_F(OrchestratorTest, AChildInAShotWithoutTheFlagIsDrawnAsMiri) {
+  Start();
+  CreateProject();
+  PlanCommit plan;
+  plan.at = "2026-03-02T10:15:04Z";
+  Shot girl = SampleShot("girl", 8000, 9000);
+  girl.shows_miri = false;
+  girl.lyrics_snippet = "";
+  girl.description = "a young girl walks home alone in the rain";
+  plan.shots = {girl};
+  ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+  Result<ShotStep> step =
+      orchestrator_->Generate(project_.project_id, "girl", std::nullopt, "k");
+  ASSERT_TRUE(step) << step.error().ToString();
+  EXPECT_EQ(step->status, S::kGeneratingImage);
+  const Version v = Versions("girl").back();
+  EXPECT_EQ(LorasOf(v), std::vector<std::string>{"miriN14"});
+  for (const DepictionTerm& t : kDepictionTerms) {
+    EXPECT_NE(v.prompt.find(t.text), std::string::npos) << t.text;
+  }
+  EXPECT_NE(v.negative_prompt.find("open mouth"), std::string::npos);
+}
+
+TEST_F(OrchestratorTest, AnOverrideThatAddsAnotherChildIsRefused) {
+  Start();
+  CreateProject();
+  const size_t events = EventCount();
+  Result<ShotStep> step = orchestrator_->Generate(
+      project_.project_id, "sh-1", "two kids chase each other", "k");
+  ASSERT_FALSE(step);
+  EXPECT_EQ(step.error().code, ErrorCode::kRefused);
+  EXPECT_NE(step.error().issues.at(0).message.find(
+                "only Miri may appear as a child, through her LoRA"),
+            std::string::npos);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_TRUE(Versions("sh-1").empty());
+}
+
+// Regression (issue 18): asking for what the rules require was refused.
+TEST_F(OrchestratorTest, ARefineThatRestoresARuleIsAcceptedAndPromptsTheRule) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "k1"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  Result<ShotStep> step = orchestrator_->Refine(
+      project_.project_id, "sh-0",
+      "her mouth is slightly open, it must be closed", std::nullopt, "k2");
+  ASSERT_TRUE(step) << step.error().ToString();
+  const Version refined = Versions("sh-0").back();
+  EXPECT_EQ(refined.parameters["instruction"],
+            "her mouth is slightly open, it must be closed");
+  // The complaint is not prompted (it would draw an open mouth); the rule
+  // it asks for is.
+  EXPECT_EQ(refined.prompt.find("slightly open"), std::string::npos);
+  EXPECT_NE(refined.prompt.find("Mouth CLOSED, lips together"),
+            std::string::npos);
+}
+
 TEST_F(OrchestratorTest, RejectionTeachesARuleAndTheRedraftCarriesIt) {
   Start();
   CreateProject();

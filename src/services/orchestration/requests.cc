@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "domain/prompt.h"
+#include "domain/screen.h"
 
 namespace miri {
 
@@ -149,7 +150,7 @@ Result<std::vector<std::string>> ApprovedReferences(Store& store,
       if (it->kind != VersionKind::kImage || it->outputs.empty()) continue;
       if (s.scene_id == shot.scene_id) {
         same_scene.push_back(it->outputs.front());
-      } else if (s.shows_miri && shot.shows_miri) {
+      } else if (EffectiveShowsMiri(s) && EffectiveShowsMiri(shot)) {
         miri.push_back(it->outputs.front());
       }
       break;
@@ -180,7 +181,8 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
   spec.shot_id = shot.shot_id;
   spec.version_id = v.version_id;
   spec.model_code = kImageCode;
-  spec.shows_miri = shot.shows_miri;
+  // Any child in the shot (description, lyrics, this subject) is Miri.
+  spec.shows_miri = EffectiveShowsMiri(shot, subject);
   spec.lora_id = project.global_settings.lora_weights_id;
   spec.subject = subject;
   v.applied_rule_ids = ApplyRules(rules, &spec);
@@ -211,9 +213,12 @@ Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const std::string& key,
                       const OrchestratorOptions& options,
                       const std::string& now) {
-  Version v = ImageVersion(project, project_id, shot,
-                           shot.description + ". " + instruction, {}, {},
-                           &image, key, options, now);
+  // A complaint ("her mouth is slightly open") is prompted as the rule it
+  // asks for ("Mouth CLOSED, lips together"), never as its own words.
+  Version v =
+      ImageVersion(project, project_id, shot,
+                   shot.description + ". " + RestateComplaints(instruction), {},
+                   {}, &image, key, options, now);
   json chat = image.parameters.value("chat", json::array());
   chat.push_back({{"role", "user"}, {"text", instruction}, {"at", now}});
   v.parameters["mode"] = "inpaint";
@@ -239,11 +244,13 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
   spec.shot_id = shot.shot_id;
   spec.version_id = v.version_id;
   spec.model_code = kVideoCode;
-  spec.shows_miri = shot.shows_miri;
   spec.lora_id = project.global_settings.lora_weights_id;
   spec.resting_state = "the composition of the start frame, held still";
   const std::string subject =
       image.parameters.value("subject", shot.description);
+  // The clip of an image of Miri shows Miri.
+  spec.shows_miri =
+      EffectiveShowsMiri(shot, subject) || !LorasOf(image).empty();
   spec.subject = subject.empty() ? "a slow camera push-in" : subject;
   RenderedPrompt rendered = RenderPrompt(spec);
   v.prompt = rendered.prompt;
@@ -348,7 +355,9 @@ ImageRequest ForecastImageRequest(const ProjectConfig& project,
   r.prompt = shot.description;
   r.width = options.image_width;
   r.height = options.image_height;
-  if (shot.shows_miri) r.loras = {project.global_settings.lora_weights_id};
+  if (EffectiveShowsMiri(shot)) {
+    r.loras = {project.global_settings.lora_weights_id};
+  }
   return r;
 }
 

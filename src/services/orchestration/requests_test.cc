@@ -49,6 +49,57 @@ TEST(RequestsTest, ImageRequestIsRebuiltFromTheStoredVersion) {
   EXPECT_EQ(r.prompt, v.prompt);
 }
 
+// Regression (issue 18): a shot with showsMiri false that shows a child went
+// out with no LoRA, none of the six terms and an empty negative prompt.
+TEST(RequestsTest, AChildInTheShotIsDrawnAsMiriWhateverTheFlag) {
+  ProjectConfig p = SampleProject();
+  Shot shot = SampleShot("sh", 0, 4000);
+  shot.shows_miri = false;
+  shot.description = "a young girl walks home alone in the rain";
+  OrchestratorOptions o;
+  Version v = ImageVersion(p, p.project_id, shot, shot.description, {}, {},
+                           nullptr, "k", o, "2026-03-02T10:15:04Z");
+  ImageRequest r = ImageRequestOf(p.project_id, v);
+  EXPECT_EQ(r.loras, std::vector<std::string>{"miriN14"});
+  EXPECT_NE(r.prompt.find("Child physique"), std::string::npos);
+  EXPECT_NE(r.prompt.find("Mouth CLOSED"), std::string::npos);
+  EXPECT_FALSE(r.negative_prompt.empty());
+  EXPECT_EQ(ForecastImageRequest(p, shot, o).loras,
+            std::vector<std::string>{"miriN14"});
+  // A child only in the lyrics, or only in an override, counts too.
+  shot.description = "rain on an empty street";
+  shot.lyrics_snippet = "little girl, don't you cry";
+  v = ImageVersion(p, p.project_id, shot, shot.description, {}, {}, nullptr,
+                   "k2", o, "2026-03-02T10:15:04Z");
+  EXPECT_EQ(ImageRequestOf(p.project_id, v).loras,
+            std::vector<std::string>{"miriN14"});
+  shot.lyrics_snippet = "";
+  v = ImageVersion(p, p.project_id, shot, "a schoolgirl at the bus stop", {},
+                   {}, nullptr, "k3", o, "2026-03-02T10:15:04Z");
+  EXPECT_EQ(ImageRequestOf(p.project_id, v).loras,
+            std::vector<std::string>{"miriN14"});
+  // Scenery stays scenery.
+  v = ImageVersion(p, p.project_id, shot, shot.description, {}, {}, nullptr,
+                   "k4", o, "2026-03-02T10:15:04Z");
+  EXPECT_TRUE(ImageRequestOf(p.project_id, v).loras.empty());
+}
+
+TEST(RequestsTest, TheClipOfAChildIsPromptedAsMiri) {
+  ProjectConfig p = SampleProject();
+  Shot shot = SampleShot("sh", 1000, 4500);
+  shot.shows_miri = false;
+  shot.description = "a schoolgirl waits at the bus stop";
+  Version image;
+  image.version_id = "vimg";
+  image.outputs = {"img.png"};
+  image.parameters = {{"subject", shot.description}};
+  OrchestratorOptions o;
+  Version v = VideoVersion(p, p.project_id, shot, image, std::nullopt, "k", o,
+                           "2026-03-02T10:15:04Z");
+  EXPECT_NE(v.prompt.find("Child physique"), std::string::npos);
+  EXPECT_FALSE(v.negative_prompt.empty());
+}
+
 TEST(RequestsTest, VideoRequestCarriesStartFrameDurationAndBrush) {
   ProjectConfig p = SampleProject();
   Shot shot = SampleShot("sh", 1000, 4500);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "domain/audit.h"
+#include "domain/screen.h"
 
 namespace miri {
 
@@ -105,11 +108,40 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
     // The description becomes prompt text: a lyric that would break the
     // depiction rules there ("every puddle sings") is not quoted.
     std::string evoking = "; evoking \"" + words + "\"";
-    if (RequireSafePromptText("description", look.description + evoking)) {
+    if (RequireSafeText("description", look.description + evoking,
+                        TextChannel::kPlanEdit, look.shows_miri)) {
       look.description += evoking;
     }
   }
+  // A child in the words is Miri.
+  look.shows_miri = look.shows_miri || DepictsChild(look.description);
   return look;
+}
+
+void KeepDescriptionsSafe(std::vector<Shot>* shots,
+                          std::vector<PlanWarning>* warnings) {
+  for (Shot& s : *shots) {
+    if (!s.shows_miri && DepictsChild(s.description)) {
+      s.shows_miri = true;
+      warnings->push_back(
+          {"PLAN_CHILD_IS_MIRI",
+           fmt::format("shot {} shows a child (\"{}\"): only Miri may appear "
+                       "as a child, so it is drawn as Miri through her LoRA",
+                       s.shot_id, s.description)});
+    }
+    const Screening screening =
+        ScreenText(s.description, TextChannel::kPlanEdit, s.shows_miri);
+    if (screening.allowed()) continue;
+    const std::string plain = s.shows_miri
+                                  ? "Miri stands still, watching the rain"
+                                  : "Scenery: rain falling on an empty street";
+    warnings->push_back(
+        {"PLAN_UNSAFE_DESCRIPTION",
+         fmt::format("shot {}: \"{}\" was replaced by \"{}\": {}", s.shot_id,
+                     s.description, plain,
+                     screening.findings.front().message)});
+    s.description = plain;
+  }
 }
 
 }  // namespace miri

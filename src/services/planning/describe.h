@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ports/director.h"
+
 namespace miri {
 
 struct SceneTraits {
@@ -31,6 +33,14 @@ struct ShotLook {
 };
 ShotLook DescribeShot(const SceneTraits& scene, double median_db,
                       int index_in_scene, const std::string& snippet);
+
+// Whoever wrote a plan's descriptions (a template, a cloud model), what
+// leaves the planner keeps Miri's rules: a shot that shows a child shows
+// Miri (PLAN_CHILD_IS_MIRI), and a description the request screen refuses
+// (another child, a short dress, ...) is replaced by a plain one, with the
+// reason (PLAN_UNSAFE_DESCRIPTION). Each change is a warning on the plan.
+void KeepDescriptionsSafe(std::vector<Shot>* shots,
+                          std::vector<PlanWarning>* warnings);
 
 }  // namespace miri
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "domain/json_reader.h"
+#include "services/planning/describe.h"
 #include "services/planning/planner.h"
 
 namespace miri {
@@ -270,6 +271,7 @@ Plan RepairPlan(Plan plan, const PlanLimits& limits) {
 Result<Plan> CheckedDirector::MakePlan(const PlanRequest& request) {
   RETURN_IF_ERROR(request.limits.Validate(), "planning");
   ASSIGN_OR_RETURN(Plan plan, inner_.MakePlan(request), "planning");
+  KeepDescriptionsSafe(&plan.shots, &plan.warnings);
   if (CheckTiling(plan, request.limits).has_value()) return plan;
   if (plan.duration_ms < request.limits.min_shot_ms) {
     return MakeError(ErrorCode::kInvalidArgument,

@@ -5,7 +5,8 @@
 // duplicate ids. Each repair is logged as a PLAN_REPAIRED warning.
 //
 // CheckedDirector wraps any Director with this repair plus CheckTiling, so
-// every plan that leaves it keeps the tiling rules.
+// every plan that leaves it keeps the tiling rules; and with
+// KeepDescriptionsSafe (describe.h), so every description keeps Miri's.
 #ifndef MIRI_SERVICES_PLANNING_REPAIR_H_
 #define MIRI_SERVICES_PLANNING_REPAIR_H_
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/screen.h"
+#include "services/planning/describe.h"
 #include "services/planning/planner.h"
 
 namespace miri {
@@ -58,6 +60,61 @@ TEST(RepairTest, AValidPlanIsUntouched) {
   Plan r = RepairPlan(p, PlanLimits{});
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_EQ(r.shots[1].timestamps.start_ms, 5000);
+}
+
+class FixedDirector final : public Director {
+ public:
+  explicit FixedDirector(Plan plan) : plan_(std::move(plan)) {}
+  Result<Plan> MakePlan(const PlanRequest&) override { return plan_; }
+
+ private:
+  Plan plan_;
+};
+
+bool Warned(const Plan& p, std::string_view code, std::string_view words) {
+  for (const PlanWarning& w : p.warnings)
+    if (w.code == code && w.message.find(words) != std::string::npos)
+      return true;
+  return false;
+}
+
+// Issue 18: a director (a cloud model) may describe a child in a shot it
+// marks as not showing Miri, or children other than Miri.
+TEST(CheckedDirectorTest, EveryChildIsMiriAndNoOtherChildLeavesThePlanner) {
+  Plan p;
+  p.duration_ms = 12000;
+  p.scenes = {{"s1", 0, 12000, "verse", ""}};
+  p.shots = {MakeShot("a", "s1", 0, 4000), MakeShot("b", "s1", 4000, 8000),
+             MakeShot("c", "s1", 8000, 12000)};
+  p.shots[0].shows_miri = false;
+  p.shots[0].description = "a young girl walks home alone in the rain";
+  p.shots[1].shows_miri = false;
+  p.shots[1].description = "two kids chase each other across the playground";
+  p.shots[2].shows_miri = false;
+  p.shots[2].description = "rain on an empty street";
+  FixedDirector inner(p);
+  CheckedDirector director(inner);
+  Result<Plan> r = director.MakePlan({});
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->shots[0].shows_miri);
+  EXPECT_EQ(r->shots[0].description,
+            "a young girl walks home alone in the rain");
+  EXPECT_TRUE(Warned(*r, "PLAN_CHILD_IS_MIRI", "shot a"));
+  EXPECT_EQ(r->shots[1].description.find("kids"), std::string::npos);
+  EXPECT_TRUE(ScreenText(r->shots[1].description, TextChannel::kPlanEdit,
+                         r->shots[1].shows_miri)
+                  .allowed());
+  EXPECT_TRUE(Warned(*r, "PLAN_UNSAFE_DESCRIPTION",
+                     "only Miri may appear as a child, through her LoRA"));
+  EXPECT_FALSE(r->shots[2].shows_miri);
+}
+
+TEST(DescribeTest, LyricsWithOtherChildrenAreNotQuoted) {
+  SceneTraits verse{.energy_db = -20, .vocal = true, .label = "verse"};
+  ShotLook look =
+      DescribeShot(verse, -20, 0, "the children are playing in the street");
+  EXPECT_EQ(look.description.find("children"), std::string::npos);
+  EXPECT_TRUE(look.shows_miri);
 }
 
 TEST(RepairTest, EmptyPlanBecomesOneSceneOfShots) {

@@ -55,7 +55,9 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                                                   const Shot& shot,
                                                   const Version& rejected,
                                                   std::string_view reason) {
-  RETURN_IF_ERROR(RequireSafeUserText("reason", reason), "learning a rule");
+  RETURN_IF_ERROR(RequireSafeText("reason", reason, TextChannel::kRejectReason,
+                                  /*shows_miri=*/true),
+                  "learning a rule");
   // A repeat of this rejection (the same image, the same reason: a client
   // retrying after a lost answer) learned its rule already. The store, not
   // the cache, says so; the rule is indexed again (the first attempt may
@@ -92,10 +94,26 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                    "learning a rule");
   if (std::vector<Finding> f = AuditRuleText(proposal.text, proposal.kind);
       !f.empty()) {
-    return tl::unexpected(
-        Refusal(std::move(f),
-                "refused: the proposed rule would undo Miri's "
-                "depiction rules"));
+    // A complaint ("there are two kids in the background") may be analysed
+    // into a rule that names what it complains about, and so would prompt
+    // it. The rule the complaint asks for is learned instead; anything
+    // else is refused.
+    RuleProposal restated{RestateComplaints(reason), RuleKind::kPositive,
+                          RuleScope::kCharacter,
+                          "the analysed rule (\"" + proposal.text +
+                              "\") would name what the rejection complains "
+                              "about; learned as the rule the complaint asks "
+                              "for"};
+    const bool complaint = !ScreenText(reason, TextChannel::kRejectReason, true)
+                                .complaints.empty();
+    if (!complaint || restated.text.empty() ||
+        !AuditRuleText(restated.text, restated.kind).empty()) {
+      return tl::unexpected(
+          Refusal(std::move(f),
+                  "refused: the proposed rule would undo Miri's "
+                  "depiction rules"));
+    }
+    proposal = std::move(restated);
   }
   ASSIGN_OR_RETURN(std::vector<Embedding> vectors,
                    embedder_.Embed({proposal.text}, EmbedPurpose::kDocument),
@@ -149,6 +167,8 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
   ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> snap, Load(project_id),
                    "rules");
   std::vector<RuleMatch> out;
+  // Any child in the shot is Miri: her character rules apply.
+  const bool shows_miri = EffectiveShowsMiri(shot);
   for (size_t i : snap->active_global)
     out.push_back({snap->views[i].rule, 1.0f});
   // Rules learned from this shot's own rejections always apply to it.
@@ -156,7 +176,7 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
   for (const auto& [id, i] : snap->active_scoped) {
     const Rule& r = snap->views[i].rule;
     const bool fits = r.scope == RuleScope::kCharacter
-                          ? shot.shows_miri
+                          ? shows_miri
                           : r.scope_id == shot.scene_id;
     if (fits && r.source_version_id &&
         std::find(shot.versions.begin(), shot.versions.end(),
@@ -169,7 +189,7 @@ Result<std::vector<RuleMatch>> Rulebook::RulesFor(std::string_view project_id,
   // One index query per scope the shot admits; the index filters.
   const std::string project(project_id);
   std::vector<Restricts> filters;
-  if (shot.shows_miri)
+  if (shows_miri)
     filters.push_back({{"project", project}, {"scope", "CHARACTER"}});
   filters.push_back(
       {{"project", project}, {"scope", "SCENE"}, {"scopeId", shot.scene_id}});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/audit.h"
 #include "services/rulebook/rulebook_fixture.h"
 
 namespace miri::testing {
@@ -91,9 +92,95 @@ TEST_F(RulebookTest, ScopeDecidesWhereARuleMayApply) {
       Ids(*rulebook_->RulesFor(project_.project_id, ShotWith("sh-0", desc))),
       (std::vector<std::string>{"Miri's raincoat is yellow",
                                 "readable text or letters"}));
+  EXPECT_EQ(
+      Ids(*rulebook_->RulesFor(
+          project_.project_id,
+          ShotWith("sh-0", "a raincoat on a hook under neon signs", false))),
+      (std::vector<std::string>{"readable text or letters"}));
+  // The flag may add Miri, never remove her: a shot that names her, or any
+  // child, gets her character rules whatever showsMiri says.
   EXPECT_EQ(Ids(*rulebook_->RulesFor(project_.project_id,
                                      ShotWith("sh-0", desc, false))),
-            (std::vector<std::string>{"readable text or letters"}));
+            (std::vector<std::string>{"Miri's raincoat is yellow",
+                                      "readable text or letters"}));
+}
+
+// Issue 18: whatever a person writes and whatever the analyser makes of it,
+// a rejection never becomes a rule that undoes one of Miri's protections.
+TEST_F(RulebookTest, NoRejectionBecomesARuleThatUndoesAProtection) {
+  struct Case {
+    const char* reason;
+    RuleProposal proposal;
+  };
+  const Case kCases[] = {
+      {"she looks stiff",
+       {"Miri's hemline sits just above the knee", RuleKind::kPositive,
+        RuleScope::kCharacter, ""}},
+      {"the light is flat",
+       {"long skirt, heavy fabric", RuleKind::kNegative, RuleScope::kCharacter,
+        ""}},
+      {"her expression is blank",
+       {"lips pressed together", RuleKind::kNegative, RuleScope::kCharacter,
+        ""}},
+      {"she looks lonely",
+       {"Miri walks with her little brother", RuleKind::kPositive,
+        RuleScope::kCharacter, ""}},
+      {"the pose is dull",
+       {"Check before approval: she smiles with her teeth",
+        RuleKind::kAuditCheck, RuleScope::kCharacter, ""}},
+      {"it looks too plain",
+       {"Miri wears a light silk summer dress", RuleKind::kPositive,
+        RuleScope::kGlobal, ""}},
+      {"she looks too young",  // refused as a reason already
+       {"Miri looks older", RuleKind::kPositive, RuleScope::kCharacter, ""}},
+  };
+  for (const Case& c : kCases) {
+    analyzer_.script[c.reason] = c.proposal;
+    Result<LearnOutcome> r = Reject("sh-0", c.reason);
+    ASSERT_FALSE(r) << c.reason << " -> " << c.proposal.text;
+    EXPECT_EQ(r.error().code, ErrorCode::kRefused) << c.reason;
+    EXPECT_FALSE(r.error().issues.empty()) << c.reason;
+  }
+  EXPECT_TRUE(store_->ListRules(project_.project_id)->empty());
+  EXPECT_TRUE(bus_.messages.empty());
+  EXPECT_TRUE(rulebook_
+                  ->RulesFor(project_.project_id,
+                             ShotWith("sh-0", "Miri in a raincoat"))
+                  ->empty());
+}
+
+// A complaint whose analysed rule would name what it complains about (and
+// so prompt it) is kept as the rule the complaint asks for.
+TEST_F(RulebookTest, AComplaintIsLearnedAsTheRuleItAsksFor) {
+  analyzer_.script["there are two kids in the background"] = {
+      "Check before approval: there are two kids in the background",
+      RuleKind::kAuditCheck, RuleScope::kCharacter, ""};
+  analyzer_.script["she is wearing lipstick"] = {
+      "Check before approval: she is wearing lipstick", RuleKind::kAuditCheck,
+      RuleScope::kCharacter, ""};
+  Result<LearnOutcome> kids =
+      Reject("sh-0", "there are two kids in the background");
+  ASSERT_TRUE(kids) << kids.error().ToString();
+  EXPECT_EQ(kids->rule.text, "no other children");
+  EXPECT_EQ(kids->rule.kind, RuleKind::kPositive);
+  Result<LearnOutcome> lipstick = Reject("sh-1", "she is wearing lipstick");
+  ASSERT_TRUE(lipstick) << lipstick.error().ToString();
+  EXPECT_EQ(lipstick->rule.text, "no makeup, flat shoes");
+  const std::vector<Rule> rules = *store_->ListRules(project_.project_id);
+  for (const Rule& r : rules) {
+    EXPECT_TRUE(AuditRuleText(r.text, r.kind).empty()) << r.text;
+  }
+}
+
+// Regression (issue 18): "her mouth is slightly open, it must be closed"
+// asks for exactly what the rules require, and was refused.
+TEST_F(RulebookTest, AReasonThatDefendsARuleIsLearned) {
+  const std::string reason = "her mouth is slightly open, it must be closed";
+  analyzer_.script[reason] = {"Mouth CLOSED, lips together, no teeth showing",
+                              RuleKind::kPositive, RuleScope::kCharacter, ""};
+  Result<LearnOutcome> r = Reject("sh-0", reason);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(store_->ListRules(project_.project_id)->size(), 1u);
 }
 
 TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {

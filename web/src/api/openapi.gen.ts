@@ -143,7 +143,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a project (ProjectConfig; projectId and creationTimestamp optional; agentConfigs[] optional) */
+        /**
+         * Create a project (ProjectConfig; projectId and creationTimestamp optional; agentConfigs[] optional)
+         * @description 422 REFUSED when the project name or a model string would undo Miri's depiction rules (e.g. "Sexy Miri", another LoRA, a face swap); each issue names the field and says why.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -169,6 +172,7 @@ export interface paths {
                 400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 409: components["responses"]["Error"];
+                422: components["responses"]["Error"];
             };
         };
         delete?: never;
@@ -210,7 +214,10 @@ export interface paths {
                 404: components["responses"]["Error"];
             };
         };
-        /** Replace a project's name and global settings */
+        /**
+         * Replace a project's name and global settings
+         * @description 422 REFUSED when the project name or a model string would undo Miri's depiction rules (e.g. "Sexy Miri", another LoRA, a face swap); each issue names the field and says why.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -238,6 +245,7 @@ export interface paths {
                 400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                422: components["responses"]["Error"];
             };
         };
         post?: never;
@@ -255,7 +263,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Create or replace an agent config */
+        /**
+         * Create or replace an agent config
+         * @description 422 REFUSED when the modelString names another route to a likeness or wording that would undo Miri's depiction rules.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -284,6 +295,7 @@ export interface paths {
                 400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                422: components["responses"]["Error"];
             };
         };
         post?: never;
@@ -419,7 +431,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Commit a plan {scenes[], shots[]} (the director's proposal as edited, or one made elsewhere) */
+        /**
+         * Commit a plan {scenes[], shots[]} (the director's proposal as edited, or one made elsewhere)
+         * @description Each shot description is prompt text: 422 REFUSED (issue at shots.<shotId>.description, with the rule and why) when it would undo Miri's depiction rules or show a child other than Miri (only Miri may appear as a child, through her LoRA). A shot that describes a child is drawn as Miri (LoRA, depiction terms, negatives) whatever showsMiri says: the flag may add Miri, never remove her protections.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -745,7 +760,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Generate the anchor image of a DRAFT shot {projectId, shotId, promptOverride?}: rules applied, prompt audited (auto-fixed at most twice), budget reserved, DRAFT->VALIDATION->GENERATING_IMAGE and the image request sent to the image provider. 202 with dispatched=true; a repeat with the same Idempotency-Key answers 200 with the first outcome; a shot not in DRAFT is 409 with nothing written */
+        /**
+         * Generate the anchor image of a DRAFT shot {projectId, shotId, promptOverride?}: rules applied, prompt audited (auto-fixed at most twice), budget reserved, DRAFT->VALIDATION->GENERATING_IMAGE and the image request sent to the image provider. 202 with dispatched=true; a repeat with the same Idempotency-Key answers 200 with the first outcome; a shot not in DRAFT is 409 with nothing written
+         * @description A promptOverride is prompt text: 422 REFUSED when it would undo a depiction rule or show a child other than Miri.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -833,7 +851,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject with {reason}: AWAITING_APPROVAL->DRAFT, a rule learned from the reason (refused if it would undo a depiction rule), and a new draft generated and sent with it */
+        /**
+         * Reject with {reason}: AWAITING_APPROVAL->DRAFT, a rule learned from the reason (refused if it would undo a depiction rule), and a new draft generated and sent with it
+         * @description 422 REFUSED when the reason asks to move away from a depiction rule ("she should look sexier", "the dress is too long"); a complaint that defends a rule ("her mouth is slightly open, it must be closed") is accepted.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -881,7 +902,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refine with {instruction, maskBlobKey?}: AWAITING_APPROVAL->REFINING; the mask (drawn, or made from the instruction by the vision model), a new image version and the inpainting request sent to the image provider */
+        /**
+         * Refine with {instruction, maskBlobKey?}: AWAITING_APPROVAL->REFINING; the mask (drawn, or made from the instruction by the vision model), a new image version and the inpainting request sent to the image provider
+         * @description 422 REFUSED when the instruction asks to move away from a depiction rule ("a big toothy smile", "roll up her skirt to her knees"); a complaint that the image breaks a rule, or a request to restore it ("her mouth is slightly open, it must be closed"), is accepted and prompted as the rule it asks for.
+         */
         post: {
             parameters: {
                 query?: never;
