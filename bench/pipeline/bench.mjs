@@ -149,6 +149,7 @@ async function main() {
     FAL_KEY: "bench-fal-key",
     MIRI_FAL_LORAS: "miriN14=https://example.com/miriN14.safetensors",
     MIRI_FAL_QUEUE_URL: e.fal,
+    MIRI_FAL_REST_URL: e.fal,
     MIRI_FAL_JWKS_URL: `${e.fal}/.well-known/jwks.json`,
     MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
     KLING_ACCESS_KEY: "test-ak",

@@ -209,6 +209,7 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
   if (fal) {
     out->fal_key = Get(env, "FAL_KEY");
     ReadUrl(env, "MIRI_FAL_QUEUE_URL", &out->fal_queue_url, issues);
+    ReadUrl(env, "MIRI_FAL_REST_URL", &out->fal_rest_url, issues);
     ReadUrl(env, "MIRI_FAL_JWKS_URL", &out->fal_jwks_url, issues);
     out->fal_user_id = Trim(Get(env, "MIRI_FAL_USER_ID"));
     ReadLoras(env, &out->fal_loras, issues);
@@ -227,6 +228,7 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
         !m.empty()) {
       out->gemini_vision_model = m;
     }
+    out->gemini_audit_model = Trim(Get(env, "MIRI_GEMINI_AUDIT_MODEL"));
   }
 }
 
@@ -269,10 +271,12 @@ Result<void> ComposeCloudProviders(Stack& s) {
         g, parts.http, *s.blobs,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
         parts.clock);
+    GeminiImageAuditorOptions audit;
+    audit.model = c.gemini_audit_model;
     s.auditor = std::make_unique<GeminiImageAuditor>(
         g, parts.http,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
-        parts.clock);
+        parts.clock, audit);
   }
   if (fal) {
     MakeResilience(parts, "fal", &parts.fal);
@@ -284,6 +288,7 @@ Result<void> ComposeCloudProviders(Stack& s) {
     FalConfig fc;
     fc.api_key = c.fal_key;
     fc.queue_base_url = c.fal_queue_url;
+    fc.rest_base_url = c.fal_rest_url;
     if (!c.public_url.empty())
       fc.webhook_url = c.public_url + "/api/webhooks/fal";
     fc.webhook_secret = c.callback_secret;

@@ -112,7 +112,7 @@ void RegisterPlanCommand(CLI::App& app) {
   cmd->add_option("--gemini-url", opts->gemini_url, "Gemini API base URL")
       ->capture_default_str();
   cmd->add_option("--model", opts->model,
-                  "Gemini model id (default gemini-2.5-flash)");
+                  "Gemini model id (default gemini-3.8-flash)");
   cmd->callback([opts] { throw CLI::RuntimeError(RunPlan(*opts)); });
 }
 

@@ -69,26 +69,33 @@ struct CloudSettings {
 
   std::string fal_key;                                  // FAL_KEY
   std::string fal_queue_url = "https://queue.fal.run";  // MIRI_FAL_QUEUE_URL
+  // MIRI_FAL_REST_URL: fal storage uploads of input images
+  std::string fal_rest_url = "https://rest.fal.ai";
   // MIRI_FAL_JWKS_URL
   std::string fal_jwks_url = "https://rest.alpha.fal.ai/.well-known/jwks.json";
   std::string fal_user_id;  // MIRI_FAL_USER_ID: expected webhook user; "" any
   std::map<std::string, std::string>
       fal_loras;  // MIRI_FAL_LORAS "miriN14=<url>,..."
-  std::vector<std::string> fal_result_hosts = {
-      "*.fal.media"};  // MIRI_FAL_RESULT_HOSTS
+  // MIRI_FAL_RESULT_HOSTS: fal's CDN serves the apex and subdomains.
+  std::vector<std::string> fal_result_hosts = {"fal.media", "*.fal.media"};
 
   std::string kling_access_key,
       kling_secret_key;  // KLING_ACCESS_KEY, KLING_SECRET_KEY
   std::string kling_base_url =
       "https://api-singapore.klingai.com";  // MIRI_KLING_BASE_URL
-  std::vector<std::string> kling_result_hosts = {
-      "*.klingai.com"};  // MIRI_KLING_RESULT_HOSTS
+  // MIRI_KLING_RESULT_HOSTS: Kling's docs show results on *.kwimgs.com
+  // (p1.a.kwimgs.com) as well as cdn.klingai.com.
+  std::vector<std::string> kling_result_hosts = {"*.klingai.com",
+                                                 "*.kwimgs.com"};
 
   std::string gemini_api_key;  // GEMINI_API_KEY
   // MIRI_GEMINI_BASE_URL
   std::string gemini_base_url = "https://generativelanguage.googleapis.com";
-  std::string gemini_vision_model =
-      "gemini-2.5-flash";  // MIRI_GEMINI_VISION_MODEL
+  // MIRI_GEMINI_VISION_MODEL (rules, masks) and MIRI_GEMINI_AUDIT_MODEL
+  // (image checks; empty: the vision model). gemini-2.5-* ids are past
+  // their announced shutdown (ai.google.dev/gemini-api/docs/deprecations).
+  std::string gemini_vision_model = "gemini-3.8-flash";
+  std::string gemini_audit_model;
 
   // MIRI_TEST_LOOPBACK_FETCH=1: result downloads may use http and loopback
   // (the provider emulators). Never in production; the start-up line says so.

@@ -174,8 +174,13 @@ TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
   auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->cloud.fal_queue_url, "https://queue.fal.run");
+  EXPECT_EQ(plan->cloud.fal_rest_url, "https://rest.fal.ai");
+  // Regression (issue 17): *.fal.media alone refused the apex fal.media,
+  // *.klingai.com alone refused Kling's documented *.kwimgs.com results.
   EXPECT_EQ(plan->cloud.fal_result_hosts,
-            std::vector<std::string>{"*.fal.media"});
+            (std::vector<std::string>{"fal.media", "*.fal.media"}));
+  EXPECT_EQ(plan->cloud.kling_result_hosts,
+            (std::vector<std::string>{"*.klingai.com", "*.kwimgs.com"}));
   EXPECT_EQ(plan->cloud.kling_base_url, "https://api-singapore.klingai.com");
   EXPECT_EQ(plan->cloud.gemini_base_url,
             "https://generativelanguage.googleapis.com");
@@ -185,6 +190,7 @@ TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
 
   auto env = CloudEnv();
   env["MIRI_FAL_QUEUE_URL"] = "http://127.0.0.1:9/";
+  env["MIRI_FAL_REST_URL"] = "http://127.0.0.1:7/";
   env["MIRI_FAL_JWKS_URL"] = "http://127.0.0.1:9/.well-known/jwks.json";
   env["MIRI_KLING_BASE_URL"] = "https://api-beijing.klingai.com";
   env["MIRI_GEMINI_BASE_URL"] = "http://127.0.0.1:8";
@@ -193,6 +199,7 @@ TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
   plan = PlanComposition(MapEnv(env), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->cloud.fal_queue_url, "http://127.0.0.1:9");
+  EXPECT_EQ(plan->cloud.fal_rest_url, "http://127.0.0.1:7");
   EXPECT_EQ(plan->cloud.fal_jwks_url,
             "http://127.0.0.1:9/.well-known/jwks.json");
   EXPECT_EQ(plan->cloud.kling_base_url, "https://api-beijing.klingai.com");
@@ -271,6 +278,22 @@ TEST(ComposeTest, CloudKeysBuildTheCloudAdaptersAndTheirWebhookReceivers) {
   ASSERT_FALSE(kling);
   EXPECT_EQ(kling.error().code, ErrorCode::kRefused);
   EXPECT_TRUE(HasIssue(kling.error(), "t")) << kling.error().ToString();
+}
+
+// Issue 17 item 3: current Gemini ids by default, each role a setting.
+TEST(PlanCompositionTest, GeminiModelsAreCurrentAndConfigurable) {
+  auto plan = PlanComposition(MapEnv({{"GEMINI_API_KEY", "g"}}), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.gemini_vision_model, "gemini-3.8-flash");
+  EXPECT_EQ(plan->cloud.gemini_audit_model, "") << "the vision model";
+  plan = PlanComposition(
+      MapEnv({{"GEMINI_API_KEY", "g"},
+              {"MIRI_GEMINI_VISION_MODEL", "gemini-3.7-flash"},
+              {"MIRI_GEMINI_AUDIT_MODEL", "gemini-3.1-pro-preview"}}),
+      "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.gemini_vision_model, "gemini-3.7-flash");
+  EXPECT_EQ(plan->cloud.gemini_audit_model, "gemini-3.1-pro-preview");
 }
 
 TEST(ComposeTest, OnlyTheConfiguredProvidersAreCloudOnes) {

@@ -28,6 +28,7 @@ class FalHarness final : public ImageGenerator {
     FalConfig c;
     c.api_key = "test-key";
     c.queue_base_url = emu_->fal();
+    c.rest_base_url = emu_->fal();
     c.webhook_url = emu_->cdn() + "/__sink/fal";
     c.lora_paths = {{"miriN14", "https://example.com/miriN14.safetensors"}};
     c.result_fetch.allowed_hosts = {"127.0.0.1"};

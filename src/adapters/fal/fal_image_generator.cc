@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "adapters/curl/media_probe.h"
+#include "adapters/fal/fal_refine.h"
 #include "services/resilience/call_outcome.h"
 
 namespace miri {
@@ -25,11 +26,14 @@ std::string NthKey(const std::string& key, size_t i) {
 std::string FalResume(const FalJob& job) {
   nlohmann::json sizes = nlohmann::json::array();
   for (const Size& s : job.input_sizes) sizes.push_back({s.width, s.height});
-  return nlohmann::json{{"request_id", job.request_id},
-                        {"model", job.model},
-                        {"output_key", job.output_key},
-                        {"input_sizes", sizes}}
-      .dump();
+  nlohmann::json j = {{"request_id", job.request_id},
+                      {"model", job.model},
+                      {"output_key", job.output_key},
+                      {"input_sizes", sizes}};
+  if (!job.refine_mask.empty()) {
+    j["refine"] = {{"image", job.refine_image}, {"mask", job.refine_mask}};
+  }
+  return j.dump();
 }
 
 Result<FalJob> FalJobFromResume(std::string_view job_id,
@@ -43,7 +47,19 @@ Result<FalJob> FalJobFromResume(std::string_view job_id,
              text("request_id"),
              text("model"),
              text("output_key"),
-             {}};
+             {},
+             "",
+             ""};
+  if (j.is_object() && j.contains("refine") && j["refine"].is_object()) {
+    const auto& r = j["refine"];
+    if (r.contains("image") && r["image"].is_string())
+      job.refine_image = r["image"];
+    if (r.contains("mask") && r["mask"].is_string())
+      job.refine_mask = r["mask"];
+    if (job.refine_image.empty() || job.refine_mask.empty())
+      return MakeError(ErrorCode::kInvalidArgument, "not a fal job resume",
+                       {{"resume.refine", "image and mask required"}});
+  }
   std::vector<FieldIssue> issues;
   if (job.job_id.empty()) issues.push_back({"job_id", "required"});
   for (auto [key, value] : {std::pair{"request_id", &job.request_id},
@@ -177,6 +193,10 @@ std::string FalImageGenerator::WebhookUrlFor(const FalJob& job) const {
              std::to_string(s.height);
   }
   if (!sizes.empty()) p["in"] = sizes;
+  if (!job.refine_mask.empty()) {
+    p["img"] = job.refine_image;
+    p["mask"] = job.refine_mask;
+  }
   return WithSignedQuery(config_.webhook_url, config_.webhook_secret,
                          kWebhookPurpose, p);
 }
@@ -199,6 +219,8 @@ Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
   if (job.job_id.empty() || job.model.empty() || job.output_key.empty()) {
     return refused("job, model and out are required");
   }
+  job.refine_image = (*p)["img"];
+  job.refine_mask = (*p)["mask"];
   const std::string& sizes = (*p)["in"];
   for (size_t pos = 0; pos < sizes.size();) {
     size_t comma = sizes.find(',', pos);
@@ -215,7 +237,7 @@ Result<std::optional<FalJob>> FalImageGenerator::JobFromQuery(
 }
 
 Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request,
-                                             bool idempotent) {
+                                             bool idempotent, bool json_reply) {
   std::optional<HttpResponse> last;
   auto attempt = [&]() -> AttemptOutcome {
     AttemptOutcome o;
@@ -229,7 +251,7 @@ Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request,
     int s = r->status;
     o.cls = ClassifyHttpStatus(s);
     if (o.cls == CallClass::kSuccess) {
-      if (nlohmann::json::accept(r->body)) {
+      if (!json_reply || nlohmann::json::accept(r->body)) {
         last = std::move(*r);
         return o;
       }
@@ -269,28 +291,95 @@ Result<HttpResponse> FalImageGenerator::Call(const HttpRequest& request,
   return std::move(*last);
 }
 
+Result<std::string> FalImageGenerator::Upload(const std::string& key) {
+  ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(key), "reading " + key);
+  const std::string type = SniffImageMime(bytes);
+  std::string name = key.substr(key.rfind('/') + 1);
+  // fal-js libs/client/src/storage.ts (initiateUpload, upload): POST
+  // {rest}/storage/upload/initiate?storage_type=fal-cdn-v3 with
+  // {content_type, file_name} -> {upload_url, file_url}; PUT the bytes to
+  // upload_url with the same Content-Type; send file_url.
+  HttpRequest init = Authorized(
+      "POST", config_.rest_base_url +
+                  "/storage/upload/initiate?storage_type=fal-cdn-v3");
+  init.headers.emplace_back("Content-Type", "application/json");
+  init.body =
+      nlohmann::json{{"content_type", type}, {"file_name", name}}.dump();
+  ASSIGN_OR_RETURN(HttpResponse started, Call(init, /*idempotent=*/true),
+                   "fal storage upload of " + key);
+  auto j = nlohmann::json::parse(started.body, nullptr, false);
+  if (!j.is_object() || !j.contains("upload_url") ||
+      !j["upload_url"].is_string() || !j.contains("file_url") ||
+      !j["file_url"].is_string()) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "fal storage: no upload_url/file_url for " + key);
+  }
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = j["upload_url"].get<std::string>();
+  put.headers = {{"Content-Type", type}};
+  put.body = std::move(bytes);
+  put.connect_timeout_ms = config_.connect_timeout_ms;
+  put.total_timeout_ms = config_.request_timeout_ms;
+  RETURN_IF_ERROR(Call(put, /*idempotent=*/true, /*json_reply=*/false),
+                  "fal storage upload of " + key);
+  return j["file_url"].get<std::string>();
+}
+
 Result<nlohmann::json> FalImageGenerator::RequestBody(
-    const ImageRequest& request) const {
+    const ImageRequest& request) {
   RETURN_IF_ERROR(ValidateFalRequest(config_, request), "fal");
   FalInputs inputs;
-  for (const std::string& key : request.reference_blobs) {
-    ASSIGN_OR_RETURN(std::string bytes, blobs_.Get(key), "reference " + key);
-    inputs.reference_urls.push_back(DataUri(bytes));
-  }
   if (request.mode == ImageRequest::Mode::kInpaint) {
     ASSIGN_OR_RETURN(std::string image, blobs_.Get(request.image_blob),
-                     "inpaint image");
+                     "refine image");
     ASSIGN_OR_RETURN(std::string mask, blobs_.Get(request.mask_blob),
-                     "inpaint mask");
-    inputs.image_url = DataUri(image);
-    inputs.mask_url = DataUri(mask);
+                     "refine mask");
+    auto image_dims = ProbeImageDims(image);
+    auto mask_dims = ProbeImageDims(mask);
+    if (!image_dims || !mask_dims || image_dims->width != mask_dims->width ||
+        image_dims->height != mask_dims->height) {
+      return MakeError(ErrorCode::kInvalidArgument, "fal: invalid refine",
+                       {{"mask_blob", "must be an image of the image's size"}});
+    }
+    inputs.image_width = image_dims->width;
+    inputs.image_height = image_dims->height;
+    ASSIGN_OR_RETURN(inputs.image_url, Upload(request.image_blob), "fal");
+  }
+  for (const std::string& key : request.reference_blobs) {
+    if (request.mode != ImageRequest::Mode::kEdit) break;
+    if (static_cast<int>(inputs.reference_urls.size()) >=
+        config_.max_edit_references)
+      break;
+    ASSIGN_OR_RETURN(std::string url, Upload(key), "fal");
+    inputs.reference_urls.push_back(std::move(url));
   }
   return BuildFalInput(config_, request, inputs);
+}
+
+Result<void> FalImageGenerator::CompositeRefine(const FalJob& job,
+                                                const std::string& key) {
+  ASSIGN_OR_RETURN(std::string original, blobs_.Get(job.refine_image),
+                   "refine: the original image");
+  ASSIGN_OR_RETURN(std::string mask, blobs_.Get(job.refine_mask),
+                   "refine: the mask");
+  ASSIGN_OR_RETURN(std::string edited, blobs_.Get(key), "refine: fal's edit");
+  ASSIGN_OR_RETURN(
+      std::string png,
+      CompositeRefinePng(original, edited, mask, config_.refine_feather_px),
+      "fal refine");
+  return blobs_.Put(key, png);
 }
 
 int64_t FalImageGenerator::EstimateCostMicros(
     const ImageRequest& request) const {
   std::vector<Size> inputs;
+  if (request.mode == ImageRequest::Mode::kInpaint) {
+    auto bytes = blobs_.Get(request.image_blob);
+    auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+    inputs.push_back(dims ? Size{dims->width, dims->height}
+                          : Size{request.width, request.height});
+  }
   if (request.mode == ImageRequest::Mode::kEdit) {
     for (const std::string& key : request.reference_blobs) {
       auto bytes = blobs_.Get(key);
@@ -323,13 +412,19 @@ Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
     return tl::unexpected<Error>(body.error());
   }
   std::string model = FalModelFor(config_, request.mode);
-  FalJob job{request.job_id, "", model, request.output_key, {}};
-  if (request.mode == ImageRequest::Mode::kEdit) {
-    for (const std::string& key : request.reference_blobs) {
-      auto bytes = blobs_.Get(key);
-      auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
-      if (dims) job.input_sizes.push_back({dims->width, dims->height});
-    }
+  FalJob job{request.job_id, "", model, request.output_key, {}, "", ""};
+  std::vector<std::string> inputs;
+  if (request.mode == ImageRequest::Mode::kEdit)
+    inputs = request.reference_blobs;
+  if (request.mode == ImageRequest::Mode::kInpaint) {
+    inputs = {request.image_blob};
+    job.refine_image = request.image_blob;
+    job.refine_mask = request.mask_blob;
+  }
+  for (const std::string& key : inputs) {
+    auto bytes = blobs_.Get(key);
+    auto dims = bytes ? ProbeImageDims(*bytes) : std::nullopt;
+    if (dims) job.input_sizes.push_back({dims->width, dims->height});
   }
   std::string url = config_.queue_base_url + "/" + model;
   if (!config_.webhook_url.empty())
@@ -382,6 +477,12 @@ Result<ProviderResult> FalImageGenerator::ResultFromOutput(
         http_.Download(images[i].url, config_.result_fetch, blobs_, key),
         "copying fal result");
     (void)info;
+    if (i == 0 && !job.refine_mask.empty()) {
+      auto composited = CompositeRefine(job, key);
+      if (!composited && composited.error().code == ErrorCode::kUnavailable)
+        return tl::unexpected<Error>(composited.error());
+      if (!composited) return Failed(job, composited.error().message, true);
+    }
     Size s{images[i].width, images[i].height};
     if (s.width == 0 || s.height == 0) {
       auto bytes = blobs_.Get(key);

@@ -1,9 +1,13 @@
 // FalImageGenerator: the ImageGenerator on fal.ai's queue API
-// (providers.md sections 1-2): FLUX.2 + LoRA text-to-image, FLUX.2 edit
-// with reference images, FLUX.1 LoRA inpainting with a mask.
+// (providers.md sections 1-2): FLUX.2 + LoRA text-to-image, FLUX.2 LoRA
+// edit with reference images, and refine (a masked change): a FLUX.2 LoRA
+// edit of the whole image, of which only the masked region is composited
+// back onto the original when the result is copied (fal_refine.h), so her
+// LoRA is kept and nothing outside the mask changes.
 //
-// - Submit POSTs {queue}/{model}?fal_webhook=<webhook_url>; reference,
-//   image and mask blobs travel as data: URIs. Every HTTP call goes through
+// - Submit uploads the input images to fal storage (as @fal-ai/client's
+//   storage.upload does) and POSTs {queue}/{model}?fal_webhook=<url> with
+//   their URLs, never data: URIs. Every HTTP call goes through
 //   the provider's circuit breaker and retry policy (429/502/503/504 and,
 //   for idempotent reads, any 5xx or malformed JSON are retried).
 // - Results arrive by HandleWebhook (verified with FalWebhookVerifier
@@ -48,10 +52,14 @@ struct FalJob {
   std::string model;
   std::string output_key;
   std::vector<Size> input_sizes;  // for the cost of edit endpoints
+  // A refine: the original image and the mask, composited at the result.
+  std::string refine_image;
+  std::string refine_mask;
 };
 
 // What Poll and the result copy need of a job, as JSON object text
-// {request_id, model, output_key, input_sizes: [[w, h], ...]}, and back.
+// {request_id, model, output_key, input_sizes: [[w, h], ...],
+//  refine: {image, mask} (a refine only)}, and back.
 std::string FalResume(const FalJob& job);
 Result<FalJob> FalJobFromResume(std::string_view job_id,
                                 std::string_view resume);
@@ -116,11 +124,16 @@ class FalImageGenerator final : public ImageGenerator {
                                        const QueryParams& query = {});
   static constexpr std::string_view kWebhookPurpose = "fal-webhook";
 
-  // The JSON body Submit would send (wire tests, dry runs).
-  Result<nlohmann::json> RequestBody(const ImageRequest& request) const;
+  // The JSON body Submit sends, its input images uploaded to fal storage.
+  Result<nlohmann::json> RequestBody(const ImageRequest& request);
 
  private:
-  Result<HttpResponse> Call(const HttpRequest& request, bool idempotent);
+  // `json_reply`: a 2xx must carry JSON (fal's APIs; not the storage PUT).
+  Result<HttpResponse> Call(const HttpRequest& request, bool idempotent,
+                            bool json_reply = true);
+  // Uploads a blob to fal storage; its file_url.
+  Result<std::string> Upload(const std::string& key);
+  Result<void> CompositeRefine(const FalJob& job, const std::string& key);
   HttpRequest Authorized(std::string method, std::string url) const;
   std::string RequestsUrl(const FalJob& job) const;
   std::string WebhookUrlFor(const FalJob& job) const;

@@ -2,6 +2,7 @@
 
 #include "adapters/curl/media_probe.h"
 #include "adapters/fal/fal_test_fixture.h"
+#include "adapters/local/raster.h"
 
 namespace miri {
 namespace {
@@ -317,33 +318,154 @@ TEST_F(FalImageGeneratorTest, ResultUrlsOutsideTheAllowListAreNotFetched) {
   EXPECT_FALSE(*blobs_->Exists("projects/p1/shots/s1/v1.png"));
 }
 
-TEST_F(FalImageGeneratorTest, EditAndInpaintSendTheirImages) {
-  ASSERT_TRUE(blobs_->Put(
-      "ref/a.png",
-      std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x04\0\0\0\x04\0", 24)));
+// A PNG of noise (does not compress: a realistic size for a data: URI
+// check) or of one colour.
+std::string NoisePng(int w, int h, uint32_t seed) {
+  local::Image im(w, h);
+  for (auto& p : im.px) {
+    seed = seed * 1664525u + 1013904223u;
+    p = local::MakePixel(seed >> 24, seed >> 16, seed >> 8);
+  }
+  return *local::EncodePng(im);
+}
+
+nlohmann::json BodyOf(const nlohmann::json& logged) {
+  return nlohmann::json::parse(logged["body"].get<std::string>());
+}
+
+// Issue 17 item 2: fal-js libs/client/src/storage.ts uploads a file by
+// POST {rest}/storage/upload/initiate?storage_type=fal-cdn-v3, PUT of the
+// bytes to upload_url, then sends file_url; never a data: URI.
+TEST_F(FalImageGeneratorTest, EditUploadsReferencesToFalStorageAndSendsUrls) {
+  ASSERT_TRUE(blobs_->Put("ref/a.png", NoisePng(512, 512, 1)));
   ImageRequest edit = Request("p1:e1");
   edit.mode = ImageRequest::Mode::kEdit;
   edit.reference_blobs = {"ref/a.png"};
   auto d = fal_->Submit(edit);
   ASSERT_TRUE(d) << d.error().ToString();
-  // 1024x1024 input (1 MP) + 1344x768 output (1 MP) at $0.021.
+  // 512x512 input (1 MP) + 1344x768 output (1 MP) at $0.021.
   EXPECT_EQ(d->estimated_cost_micros, 42'000);
-  ImageRequest inpaint = Request("p1:i1");
-  inpaint.mode = ImageRequest::Mode::kInpaint;
-  inpaint.image_blob = "ref/a.png";
-  inpaint.mask_blob = "ref/a.png";
-  ASSERT_TRUE(fal_->Submit(inpaint));
   auto reqs = emu_->Requests(emu_->fal());
   ASSERT_EQ(reqs.size(), 2u);
-  EXPECT_EQ(reqs[0]["path"], "/fal-ai/flux-2/lora/edit");
-  auto eb = nlohmann::json::parse(reqs[0]["body"].get<std::string>());
-  ASSERT_EQ(eb["image_urls"].size(), 1u);
-  EXPECT_EQ(
-      eb["image_urls"][0].get<std::string>().rfind("data:image/png;base64,", 0),
-      0u);
-  EXPECT_EQ(reqs[1]["path"], "/fal-ai/flux-lora/inpainting");
-  auto ib = nlohmann::json::parse(reqs[1]["body"].get<std::string>());
-  EXPECT_TRUE(ib.contains("image_url") && ib.contains("mask_url"));
+  EXPECT_EQ(reqs[0]["path"], "/storage/upload/initiate");
+  EXPECT_EQ(reqs[0]["query"]["storage_type"], "fal-cdn-v3");
+  EXPECT_EQ(reqs[0]["headers"]["authorization"], "Key test-key");
+  EXPECT_EQ(BodyOf(reqs[0])["content_type"], "image/png");
+  auto puts = emu_->Requests(emu_->cdn());
+  ASSERT_FALSE(puts.empty());
+  EXPECT_EQ(puts.back()["method"], "PUT");
+  EXPECT_EQ(puts.back()["headers"]["content-type"], "image/png");
+  EXPECT_EQ(reqs[1]["path"], "/fal-ai/flux-2/lora/edit");
+  EXPECT_EQ(reqs[1]["body"].get<std::string>().find("data:"),
+            std::string::npos);
+  auto body = BodyOf(reqs[1]);
+  ASSERT_EQ(body["image_urls"].size(), 1u);
+  EXPECT_EQ(body["image_urls"][0].get<std::string>().rfind(
+                emu_->cdn() + "/files/", 0),
+            0u);
+}
+
+TEST_F(FalImageGeneratorTest, AFailedUploadSubmitsNothing) {
+  ASSERT_TRUE(blobs_->Put("ref/a.png", NoisePng(64, 64, 2)));
+  emu_->Post(emu_->cdn(), "/__control/faults",
+             {{"rules", {{{"op", "upload"}, {"status", 403}}}}});
+  ImageRequest edit = Request("p1:e1");
+  edit.mode = ImageRequest::Mode::kEdit;
+  edit.reference_blobs = {"ref/a.png"};
+  auto d = fal_->Submit(edit);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(Submits(), 0);
+}
+
+// Issue 17 item 1: a refine keeps Miri's FLUX.2 LoRA (a FLUX.2 LoRA edit
+// of the current image with the instruction), and only the masked region
+// of fal's edit reaches the result.
+TEST_F(FalImageGeneratorTest, RefineKeepsHerLoraAndChangesOnlyTheMask) {
+  const int w = 512, h = 512;
+  std::string original = NoisePng(w, h, 3);
+  local::Image mask(w, h, local::MakePixel(0, 0, 0));
+  for (int y = 128; y < 384; ++y)
+    for (int x = 128; x < 384; ++x)
+      mask.at(x, y) = local::MakePixel(255, 255, 255);
+  ASSERT_TRUE(blobs_->Put("projects/p1/shots/s1/v0.png", original));
+  ASSERT_TRUE(
+      blobs_->Put("projects/p1/shots/s1/mask.png", *local::EncodePng(mask)));
+  ImageRequest refine = Request("p1:r1");
+  refine.mode = ImageRequest::Mode::kInpaint;
+  refine.prompt = "S1_V1_FX2 Miri on a rooftop. Give her a red scarf";
+  refine.width = 1344;  // the original's size wins
+  refine.image_blob = "projects/p1/shots/s1/v0.png";
+  refine.mask_blob = "projects/p1/shots/s1/mask.png";
+  auto d = fal_->Submit(refine);
+  ASSERT_TRUE(d) << d.error().ToString();
+
+  auto reqs = emu_->Requests(emu_->fal());
+  ASSERT_EQ(reqs.size(), 2u) << "one upload (the image), one submit";
+  EXPECT_EQ(reqs[0]["path"], "/storage/upload/initiate");
+  EXPECT_EQ(reqs[1]["path"], "/fal-ai/flux-2/lora/edit");
+  EXPECT_EQ(reqs[1]["body"].get<std::string>().find("data:"),
+            std::string::npos);
+  auto body = BodyOf(reqs[1]);
+  std::string url = body["image_urls"][0];
+  EXPECT_EQ(body, nlohmann::json::parse(R"({
+    "prompt": "S1_V1_FX2 Miri on a rooftop. Give her a red scarf",
+    "loras": [{"path": "https://example.com/miriN14.safetensors", "scale": 1.0}],
+    "image_urls": [")" + url + R"("],
+    "image_size": {"width": 512, "height": 512}, "seed": 7,
+    "num_inference_steps": 28, "guidance_scale": 2.5,
+    "num_images": 1, "output_format": "png", "enable_safety_checker": true})"));
+
+  auto hooks = Webhooks(1);
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(Deliver(hooks[0]).value(), Outcome::kDelivered);
+  auto results = sink_.results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, ProviderResult::Status::kSucceeded);
+  EXPECT_EQ(results[0].output_blobs[0], "projects/p1/shots/s1/r1.png");
+  auto got = local::DecodePng(*blobs_->Get("projects/p1/shots/s1/r1.png"));
+  auto before = local::DecodePng(original);
+  ASSERT_TRUE(got && before);
+  ASSERT_EQ(got->width, w);
+  int changed_outside = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (local::Luma(mask.at(x, y)) == 0 && got->at(x, y) != before->at(x, y))
+        ++changed_outside;
+  EXPECT_EQ(changed_outside, 0);
+  // The emulator's edit is flat grey 100: the centre of the mask is it.
+  EXPECT_EQ(got->at(256, 256), local::MakePixel(100, 100, 100));
+  // A fresh instance adopting the job composites the same way.
+  auto resume = nlohmann::json::parse(d->resume);
+  EXPECT_EQ(resume["refine"]["image"], "projects/p1/shots/s1/v0.png");
+  EXPECT_EQ(resume["refine"]["mask"], "projects/p1/shots/s1/mask.png");
+}
+
+TEST_F(FalImageGeneratorTest, ARefineToAFlux1EndpointIsRefusedBeforeDispatch) {
+  FalConfig c = Config();
+  c.refine_model = "fal-ai/flux-lora/inpainting";
+  Rebuild(c);
+  ASSERT_TRUE(blobs_->Put("a.png", NoisePng(512, 512, 4)));
+  ImageRequest refine = Request("p1:r1");
+  refine.mode = ImageRequest::Mode::kInpaint;
+  refine.image_blob = "a.png";
+  refine.mask_blob = "a.png";
+  auto d = fal_->Submit(refine);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(emu_->Requests(emu_->fal()).empty()) << "nothing uploaded";
+}
+
+TEST_F(FalImageGeneratorTest, ARefineMaskOfAnotherSizeIsRefused) {
+  ASSERT_TRUE(blobs_->Put("a.png", NoisePng(512, 512, 4)));
+  ASSERT_TRUE(blobs_->Put("m.png", NoisePng(256, 256, 5)));
+  ImageRequest refine = Request("p1:r1");
+  refine.mode = ImageRequest::Mode::kInpaint;
+  refine.image_blob = "a.png";
+  refine.mask_blob = "m.png";
+  auto d = fal_->Submit(refine);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Submits(), 0);
 }
 
 TEST_F(FalImageGeneratorTest, InvalidRequestSendsNothing) {

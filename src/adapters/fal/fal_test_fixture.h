@@ -75,6 +75,7 @@ class FalFixture : public ::testing::Test {
     FalConfig c;
     c.api_key = "test-key";
     c.queue_base_url = emu_->fal();
+    c.rest_base_url = emu_->fal();
     c.webhook_url = emu_->cdn() + "/__sink/fal";
     c.lora_paths = {{"miriN14", "https://example.com/miriN14.safetensors"}};
     c.result_fetch = LoopbackFetch();
@@ -98,11 +99,14 @@ class FalFixture : public ::testing::Test {
         "projects/p1/shots/s1/" + job.substr(job.find(':') + 1) + ".png";
     return r;
   }
-  // Submitted jobs: the emulator's log of POSTs to model paths.
+  // Submitted jobs: the emulator's log of POSTs to model paths (not the
+  // storage uploads).
   int Submits() {
     int n = 0;
     for (const auto& r : emu_->Requests(emu_->fal())) {
-      if (r["method"] == "POST") ++n;
+      if (r["method"] == "POST" &&
+          r["path"].get<std::string>().rfind("/storage/", 0) != 0)
+        ++n;
     }
     return n;
   }

@@ -11,9 +11,16 @@ std::string FalModelFor(const FalConfig& config, ImageRequest::Mode mode) {
     case ImageRequest::Mode::kEdit:
       return config.edit_model;
     case ImageRequest::Mode::kInpaint:
-      return config.inpaint_model;
+      return config.refine_model;
   }
   return config.text_to_image_model;
+}
+
+bool IsFlux2Model(std::string_view model_id) {
+  constexpr std::string_view kFlux2 = "fal-ai/flux-2";
+  if (model_id.substr(0, kFlux2.size()) != kFlux2) return false;
+  return model_id.size() == kFlux2.size() || model_id[kFlux2.size()] == '/' ||
+         model_id[kFlux2.size()] == '-';
 }
 
 std::string FalAppId(std::string_view model_id) {
@@ -52,6 +59,12 @@ Result<void> ValidateFalRequest(const FalConfig& config,
     if (!config.lora_paths.count(id))
       issues.push_back({"loras", "unknown LoRA " + id});
   }
+  if (!r.loras.empty() && !IsFlux2Model(FalModelFor(config, r.mode))) {
+    issues.push_back({"loras", "LoRA " + r.loras.front() +
+                                   " is a FLUX.2 LoRA; " +
+                                   FalModelFor(config, r.mode) +
+                                   " is not a FLUX.2 endpoint"});
+  }
   switch (r.mode) {
     case ImageRequest::Mode::kEdit:
       if (r.reference_blobs.empty())
@@ -73,30 +86,41 @@ Result<void> ValidateFalRequest(const FalConfig& config,
   return {};
 }
 
+namespace {
+
+// "a, b." -> "a, b" (the prompt adds its own full stop).
+std::string TrimSentence(std::string s) {
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
 nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
                              const FalInputs& inputs) {
-  nlohmann::json j = {{"prompt", r.prompt}};
-  if (!r.negative_prompt.empty()) j["negative_prompt"] = r.negative_prompt;
+  std::string prompt = r.prompt;
+  if (!TrimSentence(r.negative_prompt).empty()) {
+    prompt = TrimSentence(prompt) +
+             ". Avoid: " + TrimSentence(r.negative_prompt) + ".";
+  }
+  nlohmann::json j = {{"prompt", prompt}};
   nlohmann::json loras = nlohmann::json::array();
   for (const std::string& id : r.loras) {
     loras.push_back(
         {{"path", config.lora_paths.at(id)}, {"scale", config.lora_scale}});
   }
+  if (!loras.empty()) j["loras"] = loras;
   j["image_size"] = {{"width", r.width}, {"height", r.height}};
   if (r.seed) j["seed"] = *r.seed;
   j["num_images"] = 1;
   j["output_format"] = config.output_format;
   j["enable_safety_checker"] = config.enable_safety_checker;
+  j["num_inference_steps"] = config.num_inference_steps;
+  j["guidance_scale"] = config.guidance_scale;
   switch (r.mode) {
     case ImageRequest::Mode::kTextToImage:
-      if (!loras.empty()) j["loras"] = loras;
-      j["num_inference_steps"] = config.num_inference_steps;
-      j["guidance_scale"] = config.guidance_scale;
       break;
     case ImageRequest::Mode::kEdit: {
-      if (!loras.empty()) j["loras"] = loras;
-      j["num_inference_steps"] = config.num_inference_steps;
-      j["guidance_scale"] = config.guidance_scale;
       nlohmann::json urls = nlohmann::json::array();
       for (size_t i = 0; i < inputs.reference_urls.size() &&
                          static_cast<int>(i) < config.max_edit_references;
@@ -107,12 +131,14 @@ nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
       break;
     }
     case ImageRequest::Mode::kInpaint:
-      if (!loras.empty()) j["loras"] = loras;
-      j["image_url"] = inputs.image_url;
-      j["mask_url"] = inputs.mask_url;
-      j["strength"] = config.inpaint_strength;
-      j["num_inference_steps"] = config.num_inference_steps;
-      j["guidance_scale"] = config.inpaint_guidance_scale;
+      // The whole image is edited at its own size, as a png (the composite
+      // decodes it); the mask is applied locally afterwards.
+      j["image_urls"] = nlohmann::json::array({inputs.image_url});
+      if (inputs.image_width > 0 && inputs.image_height > 0) {
+        j["image_size"] = {{"width", inputs.image_width},
+                           {"height", inputs.image_height}};
+      }
+      j["output_format"] = "png";
       break;
   }
   return j;

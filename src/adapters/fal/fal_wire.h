@@ -16,20 +16,26 @@
 
 namespace miri {
 
-// Image inputs already turned into URLs or data: URIs.
+// Image inputs, already uploaded to fal storage (their URLs).
 struct FalInputs {
   std::vector<std::string> reference_urls;  // kEdit
-  std::string image_url;                    // kInpaint
-  std::string mask_url;                     // kInpaint
+  std::string image_url;                    // kInpaint: the image to refine
+  int image_width = 0;                      // kInpaint: its size, which the
+  int image_height = 0;                     // edit keeps
 };
 
 std::string FalModelFor(const FalConfig& config, ImageRequest::Mode mode);
+// Whether a fal model id is a FLUX.2 endpoint (fal-ai/flux-2, -2-pro,
+// -2-max, -2-flex, ...): the only ones that can load a FLUX.2 LoRA.
+bool IsFlux2Model(std::string_view model_id);
 // "owner/app" (the path dropped; workflows/ and comfy/ keep three parts).
 std::string FalAppId(std::string_view model_id);
 
-// Checks the request (INVALID_ARGUMENT naming the field).
+// Checks the request (INVALID_ARGUMENT naming the field), including that
+// its LoRAs go to a FLUX.2 endpoint.
 Result<void> ValidateFalRequest(const FalConfig& config, const ImageRequest& r);
-// The model input body for the request's mode.
+// The model input body for the request's mode. FLUX.2 has no
+// negative_prompt: negatives are appended to the prompt as text.
 nlohmann::json BuildFalInput(const FalConfig& config, const ImageRequest& r,
                              const FalInputs& inputs);
 

@@ -41,34 +41,77 @@ TEST(FalWire, TextToImageBodyMatchesProvidersMd21) {
 TEST(FalWire, EditSendsAtMostThreeReferenceUrls) {
   ImageRequest r = T2I();
   r.mode = ImageRequest::Mode::kEdit;
-  FalInputs in{{"data:image/png;base64,AA", "data:image/png;base64,BB",
-                "data:image/png;base64,CC", "data:image/png;base64,DD"},
-               "",
-               ""};
+  FalInputs in;
+  in.reference_urls = {
+      "https://v3.fal.media/files/a.png", "https://v3.fal.media/files/b.png",
+      "https://v3.fal.media/files/c.png", "https://v3.fal.media/files/d.png"};
   nlohmann::json body = BuildFalInput(Config(), r, in);
-  EXPECT_EQ(
-      body["image_urls"],
-      nlohmann::json::parse(
-          R"(["data:image/png;base64,AA","data:image/png;base64,BB","data:image/png;base64,CC"])"));
+  EXPECT_EQ(body["image_urls"], nlohmann::json::parse(R"([
+    "https://v3.fal.media/files/a.png", "https://v3.fal.media/files/b.png",
+    "https://v3.fal.media/files/c.png"])"));
   EXPECT_EQ(body["loras"][0]["path"],
             "https://example.com/miriN14.safetensors");
   EXPECT_EQ(FalModelFor(Config(), r.mode), "fal-ai/flux-2/lora/edit");
 }
 
-TEST(FalWire, InpaintBodyMatchesProvidersMd23) {
+// Regression (issue 17 item 1): refine went to fal-ai/flux-lora/inpainting,
+// FLUX.1 [dev], with Miri's FLUX.2 LoRA. Now it is a FLUX.2 LoRA edit of
+// the image at its own size (Flux2LoraEditInput in fal-js
+// libs/client/src/types/endpoints.ts); the mask stays here (fal_refine.h).
+TEST(FalWire, RefineIsAFlux2LoraEditOfTheImageKeepingHerLora) {
   ImageRequest r = T2I();
   r.mode = ImageRequest::Mode::kInpaint;
   r.seed.reset();
-  FalInputs in{{}, "data:image/png;base64,IM", "data:image/png;base64,MK"};
+  FalInputs in;
+  in.image_url = "https://v3.fal.media/files/original.png";
+  in.image_width = 1024;
+  in.image_height = 768;
   nlohmann::json body = BuildFalInput(Config(), r, in);
   EXPECT_EQ(body, nlohmann::json::parse(R"({
     "prompt": "S1_V1_FX2 Miri on a rooftop",
     "loras": [{"path": "https://example.com/miriN14.safetensors", "scale": 0.9}],
-    "image_url": "data:image/png;base64,IM", "mask_url": "data:image/png;base64,MK",
-    "strength": 0.85, "num_inference_steps": 28, "guidance_scale": 3.5,
-    "image_size": {"width": 1344, "height": 768},
+    "image_urls": ["https://v3.fal.media/files/original.png"],
+    "image_size": {"width": 1024, "height": 768},
+    "num_inference_steps": 28, "guidance_scale": 2.5,
     "num_images": 1, "output_format": "png", "enable_safety_checker": true})"));
-  EXPECT_EQ(FalModelFor(Config(), r.mode), "fal-ai/flux-lora/inpainting");
+  EXPECT_EQ(FalModelFor(Config(), r.mode), "fal-ai/flux-2/lora/edit");
+}
+
+TEST(FalWire, AFlux2LoraIsNeverSentToAFlux1Endpoint) {
+  FalConfig c = Config();
+  c.refine_model = "fal-ai/flux-lora/inpainting";
+  ImageRequest r = T2I();
+  r.mode = ImageRequest::Mode::kInpaint;
+  r.image_blob = "a.png";
+  r.mask_blob = "m.png";
+  auto v = ValidateFalRequest(c, r);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(v.error().issues.size(), 1u);
+  EXPECT_EQ(v.error().issues[0].path, "loras");
+  EXPECT_NE(v.error().issues[0].message.find("FLUX.2"), std::string::npos);
+  c = Config();
+  c.text_to_image_model = "fal-ai/flux-lora";
+  EXPECT_FALSE(ValidateFalRequest(c, T2I()));
+  r.loras.clear();
+  c.refine_model = "fal-ai/flux-lora/inpainting";
+  EXPECT_TRUE(ValidateFalRequest(c, r)) << "no LoRA, no FLUX.2 weights";
+  EXPECT_TRUE(IsFlux2Model("fal-ai/flux-2/lora/edit"));
+  EXPECT_TRUE(IsFlux2Model("fal-ai/flux-2-pro/edit"));
+  EXPECT_FALSE(IsFlux2Model("fal-ai/flux-lora/inpainting"));
+  EXPECT_FALSE(IsFlux2Model("fal-ai/flux-pro/v1/fill"));
+}
+
+// FLUX.2 inputs have no negative_prompt (Flux2LoraInput and
+// Flux2LoraEditInput in fal-js libs/client/src/types/endpoints.ts): the
+// rulebook's negatives become text in the prompt.
+TEST(FalWire, NegativesAreFoldedIntoThePromptAsText) {
+  ImageRequest r = T2I();
+  r.negative_prompt = "open mouth, makeup";
+  nlohmann::json body = BuildFalInput(Config(), r, {});
+  EXPECT_FALSE(body.contains("negative_prompt"));
+  EXPECT_EQ(body["prompt"],
+            "S1_V1_FX2 Miri on a rooftop. Avoid: open mouth, makeup.");
 }
 
 TEST(FalWire, ValidationNamesTheField) {

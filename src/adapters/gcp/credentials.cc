@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -133,18 +134,40 @@ Result<std::unique_ptr<TokenSource>> DefaultCredentials(
     auto it = env.find(k);
     return it == env.end() ? std::string() : it->second;
   };
-  if (std::string path = get("GOOGLE_APPLICATION_CREDENTIALS"); !path.empty()) {
+  auto from_file =
+      [&](const std::string& path,
+          const std::string& text) -> Result<std::unique_ptr<TokenSource>> {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_object() && j.value("type", "") == "authorized_user") {
+      ASSIGN_OR_RETURN(AuthorizedUser user, ParseAuthorizedUser(text), path);
+      return std::make_unique<TokenSource>(
+          AuthorizedUserFetcher(std::move(user), clock), clock);
+    }
+    ASSIGN_OR_RETURN(ServiceAccountKey key, ParseServiceAccountKey(text), path);
+    return std::make_unique<TokenSource>(
+        ServiceAccountFetcher(std::move(key), scope, clock), clock);
+  };
+  auto read = [](const std::string& path) -> std::optional<std::string> {
     std::ifstream in(path);
-    if (!in) {
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  if (std::string path = get("GOOGLE_APPLICATION_CREDENTIALS"); !path.empty()) {
+    auto text = read(path);
+    if (!text) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "GOOGLE_APPLICATION_CREDENTIALS: cannot read " + path);
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    ASSIGN_OR_RETURN(ServiceAccountKey key, ParseServiceAccountKey(text.str()),
-                     path);
-    return std::make_unique<TokenSource>(
-        ServiceAccountFetcher(std::move(key), scope, clock), clock);
+    return from_file(path, *text);
+  }
+  std::string gcloud = get("CLOUDSDK_CONFIG");
+  if (gcloud.empty() && !get("HOME").empty())
+    gcloud = get("HOME") + "/.config/gcloud";
+  if (!gcloud.empty()) {
+    std::string path = gcloud + "/application_default_credentials.json";
+    if (auto text = read(path)) return from_file(path, *text);
   }
   std::string host = get("GCE_METADATA_HOST");
   if (host.empty()) host = kDefaultMetadataHost;

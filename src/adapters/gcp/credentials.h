@@ -1,7 +1,11 @@
-// Application Default Credentials for Google APIs, without the Google SDK:
-// - GOOGLE_APPLICATION_CREDENTIALS names a service-account JSON key: a JWT
-//   signed with its RS256 key is exchanged at its token_uri for an OAuth
-//   access token (RFC 7523);
+// Application Default Credentials for Google APIs, without the Google SDK,
+// in Google's ADC order:
+// - GOOGLE_APPLICATION_CREDENTIALS names a credentials file: a
+//   service-account key (a JWT signed with its RS256 key is exchanged at
+//   its token_uri, RFC 7523) or an authorized_user file (refresh token);
+// - else gcloud's well-known file, written by `gcloud auth
+//   application-default login`: $CLOUDSDK_CONFIG/ or
+//   $HOME/.config/gcloud/application_default_credentials.json;
 // - otherwise the metadata server (Cloud Run, GCE) hands out tokens.
 // Tokens are cached and refreshed a margin before they expire.
 #ifndef MIRI_ADAPTERS_GCP_CREDENTIALS_H_
@@ -59,6 +63,18 @@ std::unique_ptr<TokenFetcher> ServiceAccountFetcher(ServiceAccountKey key,
                                                     std::string scope,
                                                     const Clock& clock);
 
+// A gcloud user's credentials (type authorized_user): the refresh-token
+// grant at token_uri (default https://oauth2.googleapis.com/token).
+struct AuthorizedUser {
+  std::string client_id;
+  std::string client_secret;
+  std::string refresh_token;
+  std::string token_uri;
+};
+Result<AuthorizedUser> ParseAuthorizedUser(const std::string& json_text);
+std::unique_ptr<TokenFetcher> AuthorizedUserFetcher(AuthorizedUser user,
+                                                    const Clock& clock);
+
 // Caches one token and refreshes it once fewer than `margin_ms` remain.
 // Thread-safe; concurrent callers share one refresh.
 class TokenSource {
@@ -77,8 +93,12 @@ class TokenSource {
 };
 
 // ADC from an environment (a map so tests need not touch the process
-// environment): GOOGLE_APPLICATION_CREDENTIALS -> service-account key file,
-// else the metadata server (GCE_METADATA_HOST overrides its host).
+// environment): GOOGLE_APPLICATION_CREDENTIALS -> a service_account or
+// authorized_user file, else gcloud's file under CLOUDSDK_CONFIG or
+// HOME/.config/gcloud when it exists, else the metadata server
+// (GCE_METADATA_HOST overrides its host). `scope` applies to service
+// accounts and the metadata server; a user token has the scopes of the
+// gcloud login.
 Result<std::unique_ptr<TokenSource>> DefaultCredentials(
     const std::map<std::string, std::string>& env, const Clock& clock,
     const std::string& scope = kDatastoreScope);

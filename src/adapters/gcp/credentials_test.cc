@@ -301,5 +301,90 @@ TEST(CredentialsTest, KeyFileOfAnotherTypeIsRefused) {
   EXPECT_EQ(k.error().issues.at(0).path, "type");
 }
 
+// Issue 17 item 4: the file `gcloud auth application-default login`
+// writes (type authorized_user) is exchanged with the refresh-token grant
+// (RFC 6749 section 6), as google-auth-library's UserRefreshClient does.
+std::string UserFile(const std::string& token_uri) {
+  return nlohmann::json{{"type", "authorized_user"},
+                        {"client_id", "cid.apps.googleusercontent.com"},
+                        {"client_secret", "s3cret"},
+                        {"refresh_token", "1//refresh"},
+                        {"token_uri", token_uri}}
+      .dump();
+}
+
+TEST(CredentialsTest, AuthorizedUserRefreshTokenIsExchangedForAnAccessToken) {
+  LocalTokenEndpoint server([](const Request&) { return TokenReply("u1"); });
+  auto user =
+      ParseAuthorizedUser(UserFile("http://" + server.host() + "/token"));
+  ASSERT_TRUE(user) << user.error().ToString();
+  FakeClock clock;
+  Result<AccessToken> t = AuthorizedUserFetcher(*user, clock)->Fetch();
+  ASSERT_TRUE(t) << t.error().ToString();
+  EXPECT_EQ(t->token, "u1");
+  EXPECT_EQ(t->expires_at_ms, clock.now_ms + 3600 * 1000);
+  Request r = server.requests().at(0);
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.path, "/token");
+  EXPECT_NE(r.headers.find("application/x-www-form-urlencoded"),
+            std::string::npos);
+  EXPECT_EQ(FormValue(r.body, "grant_type"), "refresh_token");
+  EXPECT_EQ(FormValue(r.body, "client_id"), "cid.apps.googleusercontent.com");
+  EXPECT_EQ(FormValue(r.body, "client_secret"), "s3cret");
+  EXPECT_EQ(FormValue(r.body, "refresh_token"), "1//refresh");
+}
+
+TEST(CredentialsTest, AuthorizedUserWithoutARefreshTokenIsRefused) {
+  auto user = ParseAuthorizedUser(R"({"type":"authorized_user","client_id":"c",
+                                      "client_secret":"s"})");
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().issues.at(0).path, "refresh_token");
+  auto google =
+      ParseAuthorizedUser(R"({"type":"authorized_user","client_id":"c",
+      "client_secret":"s","refresh_token":"r"})");
+  ASSERT_TRUE(google);
+  EXPECT_EQ(google->token_uri, "https://oauth2.googleapis.com/token");
+}
+
+// Google's ADC order: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
+// well-known file ($CLOUDSDK_CONFIG or ~/.config/gcloud), then the
+// metadata server.
+TEST(CredentialsTest,
+     DefaultCredentialsReadGcloudsUserFileBeforeTheMetadataServer) {
+  LocalTokenEndpoint server([](const Request& r) {
+    return TokenReply(r.method == "POST" ? "from-user" : "from-metadata");
+  });
+  auto home = std::filesystem::temp_directory_path() /
+              ("miri-adc-" + std::to_string(getpid()));
+  std::filesystem::create_directories(home / ".config" / "gcloud");
+  std::ofstream(home / ".config" / "gcloud" /
+                "application_default_credentials.json")
+      << UserFile("http://" + server.host() + "/token");
+  FakeClock clock;
+  auto via_home = DefaultCredentials(
+      {{"HOME", home.string()}, {"GCE_METADATA_HOST", server.host()}}, clock);
+  ASSERT_TRUE(via_home) << via_home.error().ToString();
+  EXPECT_EQ((*via_home)->Token().value(), "from-user");
+  auto via_config = DefaultCredentials(
+      {{"CLOUDSDK_CONFIG", (home / ".config" / "gcloud").string()},
+       {"GCE_METADATA_HOST", server.host()}},
+      clock);
+  ASSERT_TRUE(via_config);
+  EXPECT_EQ((*via_config)->Token().value(), "from-user");
+  auto named = DefaultCredentials(
+      {{"GOOGLE_APPLICATION_CREDENTIALS",
+        (home / ".config" / "gcloud" / "application_default_credentials.json")
+            .string()}},
+      clock);
+  ASSERT_TRUE(named) << named.error().ToString();
+  EXPECT_EQ((*named)->Token().value(), "from-user");
+  EXPECT_NE((*named)->Describe().find("authorized user"), std::string::npos);
+  std::filesystem::remove_all(home);
+  auto metadata = DefaultCredentials(
+      {{"HOME", home.string()}, {"GCE_METADATA_HOST", server.host()}}, clock);
+  ASSERT_TRUE(metadata);
+  EXPECT_EQ((*metadata)->Token().value(), "from-metadata");
+}
+
 }  // namespace
 }  // namespace miri::gcp

@@ -139,15 +139,27 @@ Result<Plan> GeminiDirector::MakePlan(const PlanRequest& request) {
   gen.url = config_.base_url + "/v1beta/models/" + model + ":generateContent";
   gen.headers = {{"x-goog-api-key", config_.api_key},
                  {"Content-Type", "application/json"}};
-  gen.body = gemini::GenerateRequest(audio_part, prompt).dump();
   gen.total_timeout_ms = config_.timeout_ms;
   gen.max_response_bytes = 8 << 20;
-  Result<HttpResponse> reply = http_.Send(gen);
+  auto send = [&](const json& body) -> Result<json> {
+    gen.body = body.dump();
+    ASSIGN_OR_RETURN(HttpResponse reply, http_.Send(gen), "generateContent");
+    if (reply.status != 200) {
+      return tl::unexpected(
+          gemini::ResponseText(reply.status, reply.body).error());
+    }
+    json j = json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded())
+      return MakeError(ErrorCode::kUnavailable, "Gemini reply is not JSON");
+    return j;
+  };
+  Result<json> reply = gemini::GenerateWithRetry(
+      model, gemini::GenerateRequest(audio_part, prompt, model, config_.limits),
+      send);
   if (uploaded) Delete(uploaded->name);
   if (!reply)
     return tl::unexpected(WithContext(reply.error(), "Gemini director"));
-  ASSIGN_OR_RETURN(std::string text,
-                   gemini::ResponseText(reply->status, reply->body),
+  ASSIGN_OR_RETURN(std::string text, gemini::ResponseText(200, reply->dump()),
                    "Gemini director");
   return gemini::ParsePlanText(text, analysis);
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "adapters/curl/http_client.h"
+#include "adapters/gemini/gemini_generation.h"
 #include "ports/director.h"
 
 namespace miri {
@@ -21,7 +22,11 @@ namespace miri {
 struct GeminiConfig {
   std::string base_url = "https://generativelanguage.googleapis.com";
   std::string api_key;
-  std::string model = "gemini-2.5-flash";
+  std::string model = std::string(gemini::kDefaultModel);
+  // A plan is long JSON: room for it and a little thinking (thoughts count
+  // against maxOutputTokens); a reply cut short of any text is retried once
+  // with four times the budget (gemini_generation.h).
+  gemini::GenerationLimits limits = {32768, 2048, "LOW", 0.2};
   int64_t inline_limit_bytes = 20LL << 20;  // whole request, base64 included
   int64_t timeout_ms = 300'000;
   int max_file_polls = 30;  // while an upload is PROCESSING

@@ -176,7 +176,7 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
   json reqs = Requests();
   ASSERT_FALSE(reqs.empty());
   const json& r = reqs.back();
-  EXPECT_EQ(r["path"], "/v1beta/models/gemini-2.5-flash:generateContent");
+  EXPECT_EQ(r["path"], "/v1beta/models/gemini-3.8-flash:generateContent");
   EXPECT_EQ(r["headers"]["x-goog-api-key"], "test-key");
   const json& parts = r["body"]["contents"][0]["parts"];
   EXPECT_EQ(r["body"]["contents"][0]["role"], "user");
@@ -190,6 +190,54 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
   EXPECT_EQ(r["body"]["generationConfig"]["responseMimeType"],
             "application/json");
   EXPECT_TRUE(r["body"]["generationConfig"].contains("responseJsonSchema"));
+}
+
+// Regression (issue 17 item 3): gemini-2.5-flash is past its shutdown (404
+// on the emulator); temperature is deprecated on 3.x and no thinkingConfig
+// let thoughts eat maxOutputTokens.
+TEST_F(GeminiDirectorTest,
+       PlansWithTheCurrentModelLowThinkingAndNoTemperature) {
+  Queue({{"text", GoodPlan().dump()}});
+  GeminiDirector gemini(config_, analyzer_, http_);
+  ASSERT_TRUE(gemini.MakePlan(request_).has_value());
+  const json g = Requests().back()["body"]["generationConfig"];
+  EXPECT_EQ(g["thinkingConfig"], json::parse(R"({"thinkingLevel":"LOW"})"));
+  EXPECT_EQ(g["maxOutputTokens"], 32768);
+  EXPECT_FALSE(g.contains("temperature"));
+}
+
+TEST_F(GeminiDirectorTest, AModelPastItsShutdownIsAClearError) {
+  config_.model = "gemini-2.5-flash";
+  GeminiDirector gemini(config_, analyzer_, http_);
+  Result<Plan> p = gemini.MakePlan(request_);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("gemini-2.5-flash is not found"),
+            std::string::npos)
+      << p.error().message;
+}
+
+TEST_F(GeminiDirectorTest, ThinkingThatUsesTheBudgetIsRetriedOnceLarger) {
+  Queue({{"text", GoodPlan().dump()}, {"thoughtsTokens", 40000}});
+  Queue({{"text", GoodPlan().dump()}, {"thoughtsTokens", 40000}});
+  GeminiDirector gemini(config_, analyzer_, http_);
+  Result<Plan> p = gemini.MakePlan(request_);
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  json reqs = Requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0]["body"]["generationConfig"]["maxOutputTokens"], 32768);
+  EXPECT_EQ(reqs[1]["body"]["generationConfig"]["maxOutputTokens"], 65536);
+}
+
+TEST_F(GeminiDirectorTest,
+       ThinkingThatUsesTheLargerBudgetTooNamesModelAndLimit) {
+  Queue({{"text", GoodPlan().dump()}, {"thoughtsTokens", 70000}});
+  Queue({{"text", GoodPlan().dump()}, {"thoughtsTokens", 70000}});
+  GeminiDirector gemini(config_, analyzer_, http_);
+  Result<Plan> p = gemini.MakePlan(request_);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("gemini-3.8-flash used all 65536"),
+            std::string::npos)
+      << p.error().message;
 }
 
 TEST_F(GeminiDirectorTest, ABrokenPlanIsRepairedWithEachRepairLogged) {
@@ -250,7 +298,7 @@ TEST_F(GeminiDirectorTest, LargeAudioGoesThroughTheFileApiAndIsDeleted) {
   EXPECT_EQ(reqs[reqs.size() - 3]["headers"]["x-goog-upload-command"],
             "upload, finalize");
   EXPECT_EQ(seen[seen.size() - 2],
-            "POST /v1beta/models/gemini-2.5-flash:generateContent");
+            "POST /v1beta/models/gemini-3.8-flash:generateContent");
   const json& part = reqs[reqs.size() - 2]["body"]["contents"][0]["parts"][0];
   EXPECT_TRUE(part.contains("fileData")) << part.dump();
   EXPECT_EQ(seen.back().substr(0, 21), "DELETE /v1beta/files/");

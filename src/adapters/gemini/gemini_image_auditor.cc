@@ -195,11 +195,8 @@ json GeminiImageAuditor::RequestBody(const ImageCheckRequest& r) const {
     for (const std::string& ref : r.reference_images)
       parts.push_back(ImagePart(ref));
   }
-  json config = {{"maxOutputTokens", options_.max_output_tokens},
-                 {"responseMimeType", "application/json"},
-                 {"responseSchema", VerdictSchema(r)}};
-  if (options_.thinking_budget)
-    config["thinkingConfig"] = {{"thinkingBudget", *options_.thinking_budget}};
+  json config = gemini::JsonGenerationConfig(
+      model_, options_.limits, "responseSchema", VerdictSchema(r));
   return {{"systemInstruction",
            {{"parts",
              {{{"text",
@@ -291,11 +288,16 @@ Result<ImageVerdict> GeminiImageAuditor::Check(const ImageCheckRequest& r) {
   int64_t started = clock_.NowMs();
   std::string url =
       config_.gemini_base_url + "/v1beta/models/" + model_ + ":generateContent";
-  ASSIGN_OR_RETURN(
-      json response,
-      GooglePost(http_, config_, /*vertex=*/false, url, RequestBody(r),
-                 /*idempotent=*/true, resilience_, clock_),
-      "gemini image audit");
+  ASSIGN_OR_RETURN(json response,
+                   gemini::GenerateWithRetry(model_, RequestBody(r),
+                                             [&](const json& body) {
+                                               return GooglePost(
+                                                   http_, config_,
+                                                   /*vertex=*/false, url, body,
+                                                   /*idempotent=*/true,
+                                                   resilience_, clock_);
+                                             }),
+                   "gemini image audit");
   ASSIGN_OR_RETURN(ImageVerdict v, VerdictFromResponse(r, response),
                    "gemini image audit");
   v.elapsed_ms = clock_.NowMs() - started;

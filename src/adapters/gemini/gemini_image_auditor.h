@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/gemini/gemini_generation.h"
 #include "adapters/google/google_common.h"
 #include "ports/image_auditor.h"
 
@@ -31,10 +32,10 @@ namespace miri {
 
 struct GeminiImageAuditorOptions {
   std::string model;  // empty: GoogleConfig::vision_model
-  // Thinking tokens count against maxOutputTokens on 2.5 and later models
-  // (providers.md, corrections): keep room for both.
-  int max_output_tokens = 8192;
-  std::optional<int> thinking_budget = 1024;  // nullopt: model default
+  // Thinking tokens count against maxOutputTokens on 2.5 and later models:
+  // room for both, thinking per model family (gemini_generation.h); a
+  // reply cut short of any text is retried once with four times the limit.
+  gemini::GenerationLimits limits = {8192, 1024, "LOW", std::nullopt};
   int min_prompt_adherence = 3;
   int min_continuity = 3;
 };

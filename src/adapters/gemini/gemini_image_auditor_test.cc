@@ -60,7 +60,6 @@ struct Emulator {
     GoogleConfig c;
     c.gemini_api_key = "test-key";
     c.gemini_base_url = url;
-    c.vision_model = "gemini-2.5-flash";
     c.request_timeout_ms = 20'000;
     return c;
   }
@@ -124,7 +123,7 @@ TEST_F(GeminiImageAuditorTest, SendsTheImageInlineWithAVerdictResponseSchema) {
   ImageCheckRequest r = Request();
   ASSERT_TRUE(auditor_->Check(r));
   json sent = Emu().Requests().back();
-  EXPECT_EQ(sent["path"], "/v1beta/models/gemini-2.5-flash:generateContent");
+  EXPECT_EQ(sent["path"], "/v1beta/models/gemini-3.8-flash:generateContent");
   EXPECT_EQ(sent["headers"]["x-goog-api-key"], "test-key");
   const json& parts = sent["body"]["contents"][0]["parts"];
   std::string text;
@@ -152,7 +151,33 @@ TEST_F(GeminiImageAuditorTest, SendsTheImageInlineWithAVerdictResponseSchema) {
   EXPECT_EQ(
       config["responseSchema"]["properties"]["promptAdherence"]["maximum"], 5);
   EXPECT_FALSE(config["responseSchema"]["properties"].contains("continuity"));
-  EXPECT_EQ(config["thinkingConfig"]["thinkingBudget"], 1024);
+  // Issue 17 item 3: a 3.x model takes thinkingLevel, not thinkingBudget.
+  EXPECT_EQ(config["thinkingConfig"],
+            json::parse(R"({"thinkingLevel":"LOW"})"));
+  EXPECT_EQ(config["maxOutputTokens"], 8192);
+  EXPECT_FALSE(config.contains("temperature"));
+}
+
+TEST_F(GeminiImageAuditorTest, A25ModelGetsASmallThinkingBudget) {
+  GoogleConfig g = Emu().Config();
+  g.vision_model = "gemini-2.5-flash-lite";
+  GeminiImageAuditor auditor(g, Emu().http, Resilience{}, Emu().clock);
+  ASSERT_TRUE(auditor.Check(Request()));
+  const json config = LastRequestBody()["generationConfig"];
+  EXPECT_EQ(config["thinkingConfig"],
+            json::parse(R"({"thinkingBudget":1024})"));
+}
+
+TEST_F(GeminiImageAuditorTest,
+       ThinkingThatUsesTheBudgetTwiceNamesModelAndLimit) {
+  Emu().Control("/_emulator/thinking", {{"LOW", 40000}});
+  auto v = auditor_->Check(Request());
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(v.error().message.find("gemini-3.8-flash used all 32768"),
+            std::string::npos)
+      << v.error().message;
+  EXPECT_EQ(Emu().Requests().size(), 2u) << "one retry, four times larger";
 }
 
 TEST_F(GeminiImageAuditorTest, APassingAnswerIsAPassingVerdictNamingTheModel) {
@@ -162,7 +187,7 @@ TEST_F(GeminiImageAuditorTest, APassingAnswerIsAPassingVerdictNamingTheModel) {
   EXPECT_EQ(VerdictProblems(r, *v), "");
   EXPECT_TRUE(v->passed);
   EXPECT_TRUE(v->complete());
-  EXPECT_EQ(v->checker, "gemini-2.5-flash");
+  EXPECT_EQ(v->checker, "gemini-3.8-flash");
   EXPECT_EQ(v->prompt_adherence, 4);
   for (const ConstraintResult& c : v->constraints)
     EXPECT_EQ(c.state, ConstraintState::kMet) << c.id;

@@ -115,7 +115,8 @@ std::string PlanPrompt(const SongAnalysis& a, std::string_view lyrics,
       lim.min_shot_ms, lim.max_shot_ms, lyrics);
 }
 
-json GenerateRequest(const json& audio_part, std::string_view prompt) {
+json GenerateRequest(const json& audio_part, std::string_view prompt,
+                     std::string_view model, const GenerationLimits& limits) {
   return {
       {"systemInstruction",
        {{"parts",
@@ -126,10 +127,8 @@ json GenerateRequest(const json& audio_part, std::string_view prompt) {
       {"contents",
        {{{"role", "user"}, {"parts", {audio_part, {{"text", prompt}}}}}}},
       {"generationConfig",
-       {{"temperature", 0.2},
-        {"maxOutputTokens", 16384},
-        {"responseMimeType", "application/json"},
-        {"responseJsonSchema", PlanResponseSchema()}}}};
+       JsonGenerationConfig(model, limits, "responseJsonSchema",
+                            PlanResponseSchema())}};
 }
 
 Result<std::string> ResponseText(int status, std::string_view body) {

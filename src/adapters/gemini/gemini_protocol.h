@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/gemini/gemini_generation.h"
 #include "domain/result.h"
 #include "ports/director.h"
 
@@ -28,9 +29,10 @@ std::string PlanPrompt(const SongAnalysis& analysis, std::string_view lyrics,
                        const PlanLimits& limits);
 
 // The whole request body; `audio_part` is {"inlineData":...} or
-// {"fileData":...}.
+// {"fileData":...}; the generationConfig follows the model's family.
 nlohmann::json GenerateRequest(const nlohmann::json& audio_part,
-                               std::string_view prompt);
+                               std::string_view prompt, std::string_view model,
+                               const GenerationLimits& limits);
 
 // The model's text from an HTTP reply. Errors: google.rpc.Status bodies
 // (429 -> RESOURCE_EXHAUSTED naming retryDelay, 5xx -> UNAVAILABLE, 4xx ->

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/curl/media_probe.h"
+#include "adapters/gemini/gemini_generation.h"
 
 namespace miri {
 namespace {
@@ -11,13 +12,6 @@ nlohmann::json ImagePart(std::string_view bytes) {
   return {
       {"inlineData",
        {{"mimeType", SniffImageMime(bytes)}, {"data", Base64Encode(bytes)}}}};
-}
-
-nlohmann::json Config(const nlohmann::json& schema) {
-  return {{"temperature", 0.2},
-          {"maxOutputTokens", 2048},
-          {"responseMimeType", "application/json"},
-          {"responseJsonSchema", schema}};
 }
 
 }  // namespace
@@ -65,8 +59,8 @@ GeminiVisionAnalyzer::GeminiVisionAnalyzer(GoogleConfig config,
       resilience_(resilience),
       clock_(clock) {}
 
-nlohmann::json GeminiVisionAnalyzer::RuleRequest(const RejectionInput& in,
-                                                 std::string_view image_bytes) {
+nlohmann::json GeminiVisionAnalyzer::RuleRequest(
+    const RejectionInput& in, std::string_view image_bytes) const {
   nlohmann::json schema = {
       {"type", "object"},
       {"properties",
@@ -91,11 +85,13 @@ nlohmann::json GeminiVisionAnalyzer::RuleRequest(const RejectionInput& in,
          {"parts",
           {ImagePart(image_bytes),
            {{"text", "Prompt: " + in.prompt + "\nReason: " + in.reason}}}}}}},
-      {"generationConfig", Config(schema)}};
+      {"generationConfig",
+       gemini::JsonGenerationConfig(config_.vision_model, config_.vision_limits,
+                                    "responseJsonSchema", schema)}};
 }
 
-nlohmann::json GeminiVisionAnalyzer::MaskRequest(const MaskInput& in,
-                                                 std::string_view image_bytes) {
+nlohmann::json GeminiVisionAnalyzer::MaskRequest(
+    const MaskInput& in, std::string_view image_bytes) const {
   nlohmann::json box = {{"type", "object"},
                         {"properties",
                          {{"box_2d",
@@ -118,16 +114,22 @@ nlohmann::json GeminiVisionAnalyzer::MaskRequest(const MaskInput& in,
                  "box_2d [ymin, xmin, ymax, xmax] normalised to 0-1000. "
                  "Instruction: " +
                      in.instruction}}}}}}},
-          {"generationConfig", Config(schema)}};
+          {"generationConfig", gemini::JsonGenerationConfig(
+                                   config_.vision_model, config_.vision_limits,
+                                   "responseJsonSchema", schema)}};
 }
 
 Result<nlohmann::json> GeminiVisionAnalyzer::Ask(const nlohmann::json& body) {
   std::string url = config_.gemini_base_url + "/v1beta/models/" +
                     config_.vision_model + ":generateContent";
-  ASSIGN_OR_RETURN(
-      nlohmann::json resp,
-      GooglePost(http_, config_, false, url, body, true, resilience_, clock_),
-      "gemini vision");
+  ASSIGN_OR_RETURN(nlohmann::json resp,
+                   gemini::GenerateWithRetry(
+                       config_.vision_model, body,
+                       [&](const nlohmann::json& b) {
+                         return GooglePost(http_, config_, false, url, b, true,
+                                           resilience_, clock_);
+                       }),
+                   "gemini vision");
   return GeminiJsonAnswer(resp);
 }
 

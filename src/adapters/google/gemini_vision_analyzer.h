@@ -26,10 +26,10 @@ class GeminiVisionAnalyzer final : public VisionAnalyzer {
   Result<std::string> MaskFromInstruction(const MaskInput& in) override;
 
   // The request bodies (wire tests).
-  static nlohmann::json RuleRequest(const RejectionInput& in,
-                                    std::string_view image_bytes);
-  static nlohmann::json MaskRequest(const MaskInput& in,
-                                    std::string_view image_bytes);
+  nlohmann::json RuleRequest(const RejectionInput& in,
+                             std::string_view image_bytes) const;
+  nlohmann::json MaskRequest(const MaskInput& in,
+                             std::string_view image_bytes) const;
 
  private:
   Result<nlohmann::json> Ask(const nlohmann::json& body);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/curl/resilient_call.h"
+#include "adapters/gemini/gemini_generation.h"
 
 namespace miri {
 
@@ -17,8 +18,11 @@ struct GoogleConfig {
   // Gemini API (AI Studio): header x-goog-api-key.
   std::string gemini_api_key;
   std::string gemini_base_url = "https://generativelanguage.googleapis.com";
-  std::string vision_model = "gemini-2.5-flash";
-  int vision_max_output_tokens = 2048;
+  // Vision (rules, masks) and image audits; a setting
+  // (MIRI_GEMINI_VISION_MODEL). Thinking counts against maxOutputTokens:
+  // room for a short JSON answer and low thinking (gemini_generation.h).
+  std::string vision_model = std::string(gemini::kDefaultModel);
+  gemini::GenerationLimits vision_limits = {8192, 1024, "LOW", 0.2};
 
   // Vertex AI: Authorization: Bearer <OAuth2 access token>.
   std::function<std::string()> access_token;  // e.g. from the metadata server

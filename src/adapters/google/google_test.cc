@@ -87,7 +87,7 @@ TEST_F(GoogleTest, RuleFromRejectionSendsImageAndSchemaAndParsesTheRule) {
   EXPECT_EQ(rule->scope, RuleScope::kCharacter);
   EXPECT_NE(rule->text.find("her skirt is too short"), std::string::npos);
   auto req = LastRequest();
-  EXPECT_EQ(req["path"], "/v1beta/models/gemini-2.5-flash:generateContent");
+  EXPECT_EQ(req["path"], "/v1beta/models/gemini-3.8-flash:generateContent");
   EXPECT_EQ(req["headers"]["x-goog-api-key"], "test-gemini-key");
   auto body = nlohmann::json::parse(req["body"].get<std::string>());
   const auto& parts = body["contents"][0]["parts"];
@@ -100,6 +100,47 @@ TEST_F(GoogleTest, RuleFromRejectionSendsImageAndSchemaAndParsesTheRule) {
   EXPECT_TRUE(body["generationConfig"].contains("responseJsonSchema"));
   EXPECT_FALSE(body["generationConfig"].contains("responseSchema"))
       << "not both";
+  // Issue 17 item 3: low thinking, room for it, no deprecated temperature.
+  EXPECT_EQ(body["generationConfig"]["thinkingConfig"],
+            nlohmann::json::parse(R"({"thinkingLevel":"LOW"})"));
+  EXPECT_EQ(body["generationConfig"]["maxOutputTokens"], 8192);
+  EXPECT_FALSE(body["generationConfig"].contains("temperature"));
+}
+
+// Regression (issue 17 item 3): maxOutputTokens 2048 with the model's
+// default thinking came back MAX_TOKENS without text; the emulator spends
+// thoughts against the limit as the real API does.
+TEST_F(GoogleTest, TheOldVisionSettingsRunOutOfTokensAndTheNewOnesDoNot) {
+  GoogleConfig old = config_;
+  old.vision_limits.max_output_tokens = 2048;
+  old.vision_limits.thinking_level = "MEDIUM";  // the model's default
+  GeminiVisionAnalyzer starved(old, http_, *blobs_, Res(), clock_);
+  auto r = starved.RuleFromRejection({"img/shot.png", "p", "too dark"});
+  ASSERT_TRUE(r) << "retried once with 4x the budget: " << r.error().ToString();
+  auto reqs = emu_->Requests(emu_->google());
+  ASSERT_GE(reqs.size(), 2u);
+  auto first =
+      nlohmann::json::parse(reqs[reqs.size() - 2]["body"].get<std::string>());
+  auto second = nlohmann::json::parse(reqs.back()["body"].get<std::string>());
+  EXPECT_EQ(first["generationConfig"]["maxOutputTokens"], 2048);
+  EXPECT_EQ(second["generationConfig"]["maxOutputTokens"], 8192);
+  old.vision_limits.max_output_tokens = 1024;
+  old.vision_limits.thinking_level = "HIGH";
+  GeminiVisionAnalyzer starved_twice(old, http_, *blobs_, Res(), clock_);
+  auto failed = starved_twice.RuleFromRejection({"img/shot.png", "p", "dark"});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("gemini-3.8-flash used all 4096"),
+            std::string::npos)
+      << failed.error().message;
+}
+
+TEST_F(GoogleTest, AVisionModelPastItsShutdownIsRefused) {
+  config_.vision_model = "gemini-2.5-flash";
+  GeminiVisionAnalyzer vision(config_, http_, *blobs_, Res(), clock_);
+  auto r = vision.RuleFromRejection({"img/shot.png", "p", "too dark"});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("not found"), std::string::npos)
+      << r.error().message;
 }
 
 TEST_F(GoogleTest, MaskFromInstructionDrawsTheBoxesOrKeepsTheUsersMask) {
