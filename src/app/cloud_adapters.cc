@@ -6,15 +6,15 @@
 
 namespace miri::app {
 
-const char* const kGoogleVariables[] = {"MIRI_FIRESTORE_PROJECT",
-                                        "GOOGLE_CLOUD_PROJECT",
-                                        "FIRESTORE_DATABASE",
-                                        "FIRESTORE_EMULATOR_HOST",
-                                        "GOOGLE_APPLICATION_CREDENTIALS",
-                                        "GCE_METADATA_HOST",
-                                        "MIRI_GCS_BUCKET",
-                                        "STORAGE_EMULATOR_HOST",
-                                        nullptr};
+const char* const kGoogleVariables[] = {
+    "MIRI_FIRESTORE_PROJECT", "GOOGLE_CLOUD_PROJECT", "FIRESTORE_DATABASE",
+    "FIRESTORE_EMULATOR_HOST", "GOOGLE_APPLICATION_CREDENTIALS",
+    // gcloud's own ADC file (`gcloud auth
+    // application-default login`):
+    // $CLOUDSDK_CONFIG or
+    // $HOME/.config/gcloud
+    "CLOUDSDK_CONFIG", "HOME", "GCE_METADATA_HOST", "MIRI_GCS_BUCKET",
+    "STORAGE_EMULATOR_HOST", nullptr};
 
 namespace {
 
