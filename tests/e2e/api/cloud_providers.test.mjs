@@ -116,16 +116,24 @@ test("fal and Kling webhooks reach the other instance and finish the shot", asyn
   assert.equal(await eventCount(), before);
 
   // 4. Refine on A: Gemini (vision emulator) turns the instruction into a
-  //    mask, fal inpaints it, the webhook (to B) brings the new image.
+  //    mask, fal edits the image with her LoRA, the webhook (to B) brings
+  //    the new image, composited back inside the mask.
   r = await api(a.url, "POST", `${shotPath("sh1")}/refine`, { instruction: "make the curtains blue" });
   assert.equal(r.status, 202, r.text);
   await waitFor("refined", async () =>
     fal.outbox.deliveries.length === 2 && (await statusOf(a.url, "sh1")) === "AWAITING_APPROVAL");
   assert.ok(emu.states.google.log.entries.some((e) => e.path.endsWith(":generateContent") &&
                                                e.headers["x-goog-api-key"] === "test-gemini-key"));
-  const inpaint = fal.log.entries.find((e) => e.method === "POST" && e.path.includes("inpainting"));
-  assert.ok(inpaint, "the refinement went to fal's inpainting model");
-  assert.match(JSON.parse(inpaint.body).mask_url, /^data:image\/png;base64,/);
+  // A FLUX.2 LoRA edit that keeps her LoRA (never FLUX.1 inpainting), the
+  // image sent as a fal storage URL, never inline; the mask stays here (the
+  // edit is composited back inside it).
+  assert.ok(!fal.log.entries.some((e) => e.path.includes("inpainting")), "no FLUX.1 inpainting");
+  const edit = fal.log.entries.find((e) => e.method === "POST" && e.path.includes("flux-2/lora/edit"));
+  assert.ok(edit, "the refinement went to fal's FLUX.2 LoRA edit");
+  const sent = JSON.parse(edit.body);
+  assert.ok(sent.loras?.some((l) => l.path.includes("miriN14")), edit.body.slice(0, 300));
+  assert.ok(sent.image_urls?.length >= 1 && sent.image_urls.every((u) => !u.startsWith("data:")),
+            edit.body.slice(0, 300));
   await waitFor("the refine webhook's reply", () => fal.outbox.deliveries[1].status != null);
   assert.equal(fal.outbox.deliveries[1].status, 200);
   const refined = await latestVersion("sh1");
