@@ -17,10 +17,10 @@ interface AgentRow {
 }
 
 const DEFAULT_AGENTS: Record<AgentRole, AgentRow> = {
-  ORCHESTRATOR: { modelString: 'gemini-2.5-pro', active: true },
-  AUDITOR: { modelString: 'gemini-2.5-flash', active: true },
-  VISION_ANALYZER: { modelString: 'gemini-2.5-flash', active: true },
-  DIRECTOR: { modelString: 'gemini-2.5-pro', active: true },
+  ORCHESTRATOR: { modelString: 'gemini-3.8-flash', active: true },
+  AUDITOR: { modelString: 'gemini-3.8-flash', active: true },
+  VISION_ANALYZER: { modelString: 'gemini-3.8-flash', active: true },
+  DIRECTOR: { modelString: 'gemini-3.8-flash', active: true },
 };
 
 /** The OpenAPI document's media type for lyrics: LRC, SRT and plain text all go as text (the server tells them apart). */
@@ -45,7 +45,7 @@ export function NewProjectForm() {
   const qc = useQueryClient();
   const uid = useId();
   const [name, setName] = useState('');
-  const [llmModel, setLlm] = useState('gemini-2.5-pro');
+  const [llmModel, setLlm] = useState('gemini-3.8-flash');
   const [imageModel, setImage] = useState('fal-ai/flux-2/lora');
   const [videoModel, setVideo] = useState('kling-v2-1');
   const [requireHumanApproval, setApproval] = useState(true);
