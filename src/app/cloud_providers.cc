@@ -7,6 +7,7 @@
 
 #include "adapters/fal/fal_image_generator.h"
 #include "adapters/gemini/gemini_image_auditor.h"
+#include "adapters/gemini/gemini_request_auditor.h"
 #include "adapters/google/gemini_vision_analyzer.h"
 #include "adapters/kling/kling_video_generator.h"
 
@@ -277,6 +278,10 @@ Result<void> ComposeCloudProviders(Stack& s) {
         g, parts.http,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
         parts.clock, audit);
+    s.request_auditor = std::make_unique<GeminiRequestAuditor>(
+        g, parts.http,
+        Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
+        parts.clock, c.gemini_audit_model);
   }
   if (fal) {
     MakeResilience(parts, "fal", &parts.fal);

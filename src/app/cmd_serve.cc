@@ -179,6 +179,7 @@ int RunServe(ServeOptions o) {
   BackgroundWork work(store, orchestrator, render, reconcile_every);
   (*stack)->results.Attach(&orchestrator);
   CommandService commands(store, bus, clock, orchestrator);
+  commands.SetRequestAuditor((*stack)->request_auditor.get());
   commands.SetRenderStarter(
       [&work](const std::string& p) { work.QueueRender(p); });
   struct Detach {

@@ -38,6 +38,7 @@
 #include "ports/image_auditor.h"
 #include "ports/image_generator.h"
 #include "ports/provider_result.h"
+#include "ports/request_auditor.h"
 #include "ports/store.h"
 #include "ports/video_generator.h"
 #include "ports/vision_analyzer.h"
@@ -181,6 +182,9 @@ struct Stack {
   // Checks every image before a person sees it (Orchestrator::
   // SetImageAuditor): Gemini vision with GEMINI_API_KEY, else nsfwjs.
   std::unique_ptr<ImageAuditor> auditor;
+  // The second opinion on typed text (CommandService::SetRequestAuditor):
+  // Gemini with GEMINI_API_KEY; none offline (the request screen alone).
+  std::unique_ptr<RequestAuditor> request_auditor;
   std::unique_ptr<ImageGenerator> images;
   std::unique_ptr<VideoGenerator> videos;
   // Per provider ("fal", "kling") when its cloud adapter is configured:

@@ -88,6 +88,7 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   orchestrator.SetImageAuditor(stack.auditor.get());
   // The render runs below, in this process, once every clip is in.
   CommandService commands(store, *stack.bus, clock, orchestrator);
+  commands.SetRequestAuditor(stack.request_auditor.get());
   stack.results.Attach(&orchestrator);
   struct Detach {
     Stack& s;

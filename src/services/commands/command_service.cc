@@ -1,5 +1,7 @@
 #include "services/commands/command_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 #include "domain/audit.h"
@@ -83,6 +85,10 @@ Result<CommandOutcome> CommandService::Generate(
                     "generate");
     RETURN_IF_ERROR(RequireSafePromptText("promptOverride", *prompt_override),
                     "generate");
+    RETURN_IF_ERROR(
+        SecondOpinion("promptOverride", TextChannel::kPromptOverride,
+                      *prompt_override),
+        "generate");
   }
   return Run(shot_id, [&] {
     return orchestrator_.Generate(project_id, shot_id, prompt_override, key);
@@ -108,14 +114,51 @@ Result<nlohmann::json> CommandService::ImageCheck(std::string_view project_id,
   return orchestrator_.ImageCheck(project_id, version_id);
 }
 
+Result<std::string> CommandService::SecondOpinion(std::string_view field,
+                                                  TextChannel channel,
+                                                  const std::string& text) {
+  RequestAuditor* auditor = request_auditor_;
+  if (auditor == nullptr) return std::string("the request screen");
+  // A refusal by either refuses: what the request screen refuses is
+  // refused on its own path (the orchestrator screens every text again).
+  Result<RequestVerdict> v =
+      auditor->Check({std::string(TextChannelName(channel)), text});
+  if (!v) {
+    return MakeError(
+        ErrorCode::kUnavailable,
+        "the safety check of " + std::string(field) + " could not run",
+        {{std::string(field), "the second safety check could not run (" +
+                                  v.error().message +
+                                  "); nothing was changed: send it again"}});
+  }
+  spdlog::info("request screen: {} {} by the request screen and {}",
+               TextChannelName(channel), v->allowed ? "allowed" : "refused",
+               v->checker);
+  if (!v->allowed) {
+    std::string why =
+        v->reason.empty() ? "it would undo a depiction rule" : v->reason;
+    return MakeError(ErrorCode::kRefused,
+                     std::string(field) + " refused by " + v->checker,
+                     {{std::string(field),
+                       why + (v->rule.empty() ? "" : " (" + v->rule + ")") +
+                           " (decided by " + v->checker + ")"}});
+  }
+  return "the request screen and " + v->checker;
+}
+
 Result<CommandOutcome> CommandService::Reject(std::string_view project_id,
                                               std::string_view shot_id,
                                               const std::string& reason,
                                               const std::string& key) {
   RETURN_IF_ERROR(RequireText("reason", reason), "reject");
-  return Run(shot_id, [&] {
+  ASSIGN_OR_RETURN(std::string screened,
+                   SecondOpinion("reason", TextChannel::kRejectReason, reason),
+                   "reject");
+  Result<CommandOutcome> out = Run(shot_id, [&] {
     return orchestrator_.Reject(project_id, shot_id, reason, key);
   });
+  if (out && !screened.empty()) out->note += "; screened by " + screened;
+  return out;
 }
 
 Result<CommandOutcome> CommandService::Refine(
@@ -123,10 +166,16 @@ Result<CommandOutcome> CommandService::Refine(
     const std::string& instruction, const std::optional<std::string>& mask_blob,
     const std::string& key) {
   RETURN_IF_ERROR(RequireText("instruction", instruction), "refine");
-  return Run(shot_id, [&] {
+  ASSIGN_OR_RETURN(
+      std::string screened,
+      SecondOpinion("instruction", TextChannel::kRefine, instruction),
+      "refine");
+  Result<CommandOutcome> out = Run(shot_id, [&] {
     return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob,
                                 key);
   });
+  if (out && !screened.empty()) out->note += "; screened by " + screened;
+  return out;
 }
 
 Result<CommandOutcome> CommandService::ApplyProviderResult(
@@ -210,6 +259,16 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
     Result<void> refused = RefuseFindings("", findings);
     return MakeError(ErrorCode::kRefused, refused.error().message,
                      std::move(issues));
+  }
+  // The second opinion on every description at once (one model call).
+  std::string descriptions;
+  for (const Shot& s : plan.shots) {
+    descriptions += "shot " + s.shot_id + ": " + s.description + "\n";
+  }
+  if (!plan.shots.empty()) {
+    RETURN_IF_ERROR(
+        SecondOpinion("shots", TextChannel::kPlanEdit, descriptions),
+        "committing the plan");
   }
   PlanCommit commit = plan;
   if (commit.at.empty()) commit.at = clock_.NowIso();

@@ -26,8 +26,10 @@
 
 #include "domain/project.h"
 #include "domain/records.h"
+#include "domain/screen.h"
 #include "ports/clock.h"
 #include "ports/event_bus.h"
+#include "ports/request_auditor.h"
 #include "ports/store.h"
 #include "services/orchestration/orchestrator.h"
 
@@ -65,6 +67,15 @@ class CommandService {
   // Also given to the orchestrator: a project whose last clip arrives
   // starts its render the same way as one a person starts.
   void SetRenderStarter(RenderStarter starter);
+  // The second opinion on typed text (issue 18 item 3): with the AUDITOR
+  // on a cloud model, text the request screen allows (refine, rejection
+  // reason, prompt override, plan descriptions) is also classified by it;
+  // a refusal by either refuses (422 naming the field, who decided and
+  // why), and a model that cannot answer refuses too (503, nothing stored,
+  // send again). nullptr: the request screen alone.
+  void SetRequestAuditor(RequestAuditor* auditor) {
+    request_auditor_ = auditor;
+  }
 
   // prompt_override replaces the shot's description as the prompt subject.
   Result<CommandOutcome> Generate(
@@ -128,6 +139,10 @@ class CommandService {
   Orchestrator& orchestrator_;
   std::mutex mu_;  // guards start_render_ only
   RenderStarter start_render_;
+  RequestAuditor* request_auditor_ = nullptr;
+  // Who decided on `text` (for the outcome's note), or why it is refused.
+  Result<std::string> SecondOpinion(std::string_view field, TextChannel channel,
+                                    const std::string& text);
 };
 
 }  // namespace miri

@@ -196,4 +196,14 @@ test("an image that fails Gemini's check is made again, never shown, then FAILED
   r = await api(a.url, "POST", `${shotPath("sh2")}/retry`);
   assert.equal(r.status, 202, r.text);
   await waitFor("AWAITING_APPROVAL", async () => (await statusOf(a.url, "sh2")) === "AWAITING_APPROVAL", 30000);
+
+  // The second opinion (issue 18 item 3): text the request screen allows is
+  // also classified by Gemini; its refusal refuses, naming who decided.
+  const before = (await api(a.url, "GET", `${shotPath("sh2")}/versions`)).json.versions.length;
+  r = await api(a.url, "POST", `${shotPath("sh2")}/refine`, { instruction: "warmer light emulator:refuse" });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.issues[0].path, "instruction");
+  assert.match(r.json.error.issues[0].message, /decided by gemini/);
+  assert.equal((await api(a.url, "GET", `${shotPath("sh2")}/versions`)).json.versions.length, before);
+  assert.equal(await statusOf(a.url, "sh2"), "AWAITING_APPROVAL");
 });
