@@ -263,6 +263,10 @@ function ShotPanel(props: {
       <div className="field checkbox">
         <input id={id('miri')} type="checkbox" checked={s.showsMiri} disabled={readOnly} onChange={(e) => props.onText({ showsMiri: e.target.checked })} />
         <label htmlFor={id('miri')}>Miri is in this shot</label>
+        <p className="muted">
+          Ticking adds Miri; unticking never switches off her protections: any child a shot describes is drawn as Miri,
+          through her LoRA, and no other child may appear.
+        </p>
       </div>
       {errorAt('text')}
     </section>
