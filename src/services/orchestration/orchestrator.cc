@@ -207,18 +207,25 @@ Result<ShotStep> Orchestrator::Generate(
   });
 }
 
+Result<Orchestrator::ImageInputs> Orchestrator::InputsFor(const Context& ctx) {
+  ImageInputs in;
+  if (rulebook_ != nullptr) {
+    ASSIGN_OR_RETURN(in.rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
+                     "retrieving rules");
+  }
+  ASSIGN_OR_RETURN(in.references,
+                   ApprovedReferences(store_, ctx.project_id, ctx.shot),
+                   "references");
+  return in;
+}
+
 Result<ShotStep> Orchestrator::DraftAndDispatch(
     const Context& ctx, const std::optional<std::string>& subject_in,
     const std::string& key) {
   std::string subject = subject_in.value_or(ctx.shot.description);
-  std::vector<RuleMatch> rules;
-  if (rulebook_ != nullptr) {
-    ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
-                     "retrieving rules");
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> references,
-                   ApprovedReferences(store_, ctx.project_id, ctx.shot),
-                   "references");
+  ASSIGN_OR_RETURN(ImageInputs inputs, InputsFor(ctx), "");
+  std::vector<RuleMatch>& rules = inputs.rules;
+  const std::vector<std::string>& references = inputs.references;
   const Version* parent = Latest(ctx.versions, {VersionKind::kImage});
   ShotStatus status = ctx.shot.status;
   for (int attempt = 0;; ++attempt) {
@@ -1001,14 +1008,9 @@ Result<std::optional<ShotStatus>> Orchestrator::CheckImage(const Context& ctx,
   // Made again, with the findings as guidance, while the shot stays where
   // it is; the failed image is never shown. The new version's id comes
   // from the failed one, so duplicate deliveries make one regeneration.
-  std::vector<RuleMatch> rules;
-  if (rulebook_ != nullptr) {
-    ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
-                     "retrieving rules");
-  }
-  ASSIGN_OR_RETURN(std::vector<std::string> references,
-                   ApprovedReferences(store_, ctx.project_id, ctx.shot),
-                   "references");
+  ASSIGN_OR_RETURN(ImageInputs inputs, InputsFor(ctx), "");
+  std::vector<RuleMatch>& rules = inputs.rules;
+  const std::vector<std::string>& references = inputs.references;
   Version next = ImageVersion(
       ctx.project, ctx.project_id, ctx.shot, ctx.shot.description, rules,
       references, &v, "recheck:" + v.version_id, options_, clock_.NowIso());

@@ -235,6 +235,13 @@ class Orchestrator final : public ResultSink {
                                   const Version* known);
   // The image check of a stored image result; nullopt: passed (`note`
   // says by whom), else the shot's status after the failure was handled.
+  // The rules and approved references a new image version of the shot
+  // is made with.
+  struct ImageInputs {
+    std::vector<RuleMatch> rules;
+    std::vector<std::string> references;
+  };
+  Result<ImageInputs> InputsFor(const Context& ctx);
   // Settle, AWAITING_APPROVAL (with who checked), auto-approval.
   Result<ShotStatus> FinishImage(const Context& ctx, const Version& v,
                                  ShotStatus from, int64_t cost,
