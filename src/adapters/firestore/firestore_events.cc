@@ -97,6 +97,12 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
     return MakeError(ErrorCode::kAlreadyExists,
                      "committing plan: the plan repeats an id");
   }
+  // The plan that won, when this plan's project event is stored already
+  // (committed before, or by a racing commit since an earlier look).
+  auto plan_that_won = [&]() -> Result<std::optional<Event>> {
+    return FindEvent(project_id, "idempotencyKey",
+                     plan.project_event->idempotency_key);
+  };
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     ASSIGN_OR_RETURN(int64_t last, LastSeq(project_id), "committing plan");
     // The project's move, checked against the head just read: a racing
@@ -104,9 +110,7 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
     // then finds the project moved (FAILED_PRECONDITION).
     std::optional<Event> moved;
     if (plan.project_event) {
-      ASSIGN_OR_RETURN(std::optional<Event> dup,
-                       FindEvent(project_id, "idempotencyKey",
-                                 plan.project_event->idempotency_key),
+      ASSIGN_OR_RETURN(std::optional<Event> dup, plan_that_won(),
                        "committing plan");
       if (dup) return tl::unexpected(PlanAlreadyCommitted(*dup));
       ASSIGN_OR_RETURN(std::optional<v1::Document> projection,
@@ -118,9 +122,7 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
       if (current != moved->from) {
         // A plan that committed since the look-up above moved the project:
         // name that plan, as when it had committed before.
-        ASSIGN_OR_RETURN(std::optional<Event> won,
-                         FindEvent(project_id, "idempotencyKey",
-                                   plan.project_event->idempotency_key),
+        ASSIGN_OR_RETURN(std::optional<Event> won, plan_that_won(),
                          "committing plan");
         if (won) return tl::unexpected(PlanAlreadyCommitted(*won));
         return MakeError(
@@ -151,9 +153,7 @@ Result<std::optional<Event>> FirestoreStore::CommitPlan(
     for (size_t i = 0; i < existing.size(); ++i) {
       if (!existing[i]) continue;
       if (plan.project_event) {
-        ASSIGN_OR_RETURN(std::optional<Event> dup,
-                         FindEvent(project_id, "idempotencyKey",
-                                   plan.project_event->idempotency_key),
+        ASSIGN_OR_RETURN(std::optional<Event> dup, plan_that_won(),
                          "committing plan");
         if (dup) return tl::unexpected(PlanAlreadyCommitted(*dup));
       }

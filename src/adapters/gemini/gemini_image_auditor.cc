@@ -286,17 +286,9 @@ Result<ImageVerdict> GeminiImageAuditor::VerdictFromResponse(
 Result<ImageVerdict> GeminiImageAuditor::Check(const ImageCheckRequest& r) {
   RETURN_IF_ERROR(ValidateImageCheckRequest(r), "gemini image audit");
   int64_t started = clock_.NowMs();
-  std::string url =
-      config_.gemini_base_url + "/v1beta/models/" + model_ + ":generateContent";
   ASSIGN_OR_RETURN(json response,
-                   gemini::GenerateWithRetry(model_, RequestBody(r),
-                                             [&](const json& body) {
-                                               return GooglePost(
-                                                   http_, config_,
-                                                   /*vertex=*/false, url, body,
-                                                   /*idempotent=*/true,
-                                                   resilience_, clock_);
-                                             }),
+                   GeminiGenerateContent(http_, config_, model_, RequestBody(r),
+                                         resilience_, clock_),
                    "gemini image audit");
   ASSIGN_OR_RETURN(ImageVerdict v, VerdictFromResponse(r, response),
                    "gemini image audit");

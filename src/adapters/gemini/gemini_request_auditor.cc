@@ -100,17 +100,9 @@ Result<RequestVerdict> GeminiRequestAuditor::VerdictFromResponse(
 }
 
 Result<RequestVerdict> GeminiRequestAuditor::Check(const RequestCheck& r) {
-  std::string url =
-      config_.gemini_base_url + "/v1beta/models/" + model_ + ":generateContent";
   ASSIGN_OR_RETURN(json response,
-                   gemini::GenerateWithRetry(model_, RequestBody(r),
-                                             [&](const json& body) {
-                                               return GooglePost(
-                                                   http_, config_,
-                                                   /*vertex=*/false, url, body,
-                                                   /*idempotent=*/true,
-                                                   resilience_, clock_);
-                                             }),
+                   GeminiGenerateContent(http_, config_, model_, RequestBody(r),
+                                         resilience_, clock_),
                    "gemini request check");
   return VerdictFromResponse(response);
 }

@@ -120,15 +120,9 @@ nlohmann::json GeminiVisionAnalyzer::MaskRequest(
 }
 
 Result<nlohmann::json> GeminiVisionAnalyzer::Ask(const nlohmann::json& body) {
-  std::string url = config_.gemini_base_url + "/v1beta/models/" +
-                    config_.vision_model + ":generateContent";
   ASSIGN_OR_RETURN(nlohmann::json resp,
-                   gemini::GenerateWithRetry(
-                       config_.vision_model, body,
-                       [&](const nlohmann::json& b) {
-                         return GooglePost(http_, config_, false, url, b, true,
-                                           resilience_, clock_);
-                       }),
+                   GeminiGenerateContent(http_, config_, config_.vision_model,
+                                         body, resilience_, clock_),
                    "gemini vision");
   return GeminiJsonAnswer(resp);
 }

@@ -79,4 +79,15 @@ Result<nlohmann::json> GoogleGet(HttpClient& http, const GoogleConfig& c,
   return Run(http, Base(c, true, "GET", url), true, resilience, clock);
 }
 
+Result<nlohmann::json> GeminiGenerateContent(
+    HttpClient& http, const GoogleConfig& c, const std::string& model,
+    const nlohmann::json& body, Resilience resilience, const Clock& clock) {
+  const std::string url =
+      c.gemini_base_url + "/v1beta/models/" + model + ":generateContent";
+  return gemini::GenerateWithRetry(model, body, [&](const nlohmann::json& b) {
+    return GooglePost(http, c, /*vertex=*/false, url, b, /*idempotent=*/true,
+                      resilience, clock);
+  });
+}
+
 }  // namespace miri

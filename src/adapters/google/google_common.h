@@ -57,6 +57,12 @@ Result<nlohmann::json> GooglePost(HttpClient& http, const GoogleConfig& c,
                                   bool vertex, const std::string& url,
                                   const nlohmann::json& body, bool idempotent,
                                   Resilience resilience, const Clock& clock);
+// Gemini generateContent on `model` (Gemini API, key auth) through the
+// breaker/retry, with gemini::GenerateWithRetry's one larger retry of an
+// empty MAX_TOKENS reply; returns the response body.
+Result<nlohmann::json> GeminiGenerateContent(
+    HttpClient& http, const GoogleConfig& c, const std::string& model,
+    const nlohmann::json& body, Resilience resilience, const Clock& clock);
 Result<nlohmann::json> GoogleGet(HttpClient& http, const GoogleConfig& c,
                                  const std::string& url, Resilience resilience,
                                  const Clock& clock);
