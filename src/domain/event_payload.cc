@@ -16,6 +16,7 @@ nlohmann::json EventPayload(std::string_view project_id, const Event& e) {
   j["from"] = e.from ? nlohmann::json(*e.from) : nlohmann::json(nullptr);
   if (e.is_shot_event()) j["shotId"] = e.shot_id;
   if (e.version_id) j["versionId"] = *e.version_id;
+  if (e.screened_by) j["screenedBy"] = *e.screened_by;
   return j;
 }
 

@@ -174,6 +174,7 @@ Event Event::Read(JsonReader& r) {
   e.idempotency_key =
       r.String("idempotencyKey", {.min_length = 1, .max_length = 200});
   e.seq = r.Int("seq", 0, INT64_MAX, 0);
+  e.screened_by = r.OptionalString("screenedBy", {.max_length = 500});
   r.RejectUnknownFields();
   return e;
 }
@@ -188,6 +189,7 @@ json Event::ToJson() const {
             {"seq", seq}};
   if (!shot_id.empty()) j["shotId"] = shot_id;
   PutOptional(j, "versionId", version_id);
+  PutOptional(j, "screenedBy", screened_by);
   return j;
 }
 

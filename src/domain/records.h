@@ -68,6 +68,12 @@ struct Event {
   std::string at;
   std::string idempotency_key;
   int64_t seq = 0;
+  // A command with text a person typed (a refine instruction, a rejection
+  // reason, a prompt override, plan descriptions, project settings): who
+  // screened that text and let it through, e.g. "the request screen and
+  // gemini-3.8-flash" (issue 18: the screen's result and who decided are
+  // recorded with the command; a refused text stores nothing).
+  std::optional<std::string> screened_by;
 
   bool is_shot_event() const { return !shot_id.empty(); }
   std::optional<ShotStatus> shot_from() const;

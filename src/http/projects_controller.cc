@@ -100,10 +100,7 @@ Response UpdateProject(const ApiDeps& d, const Request& req) {
                   project.error().issues.end());
   if (!issues.empty())
     return Fail(Error{ErrorCode::kInvalidArgument, "invalid project", issues});
-  if (auto r = RequireSafeSettings(*project); !r) return Fail(r.error());
-  if (auto r = d.store->UpdateProject(*project); !r) return Fail(r.error());
-  (void)d.bus->Publish(
-      {id, std::string(kProjectUpdated), json{{"projectId", id}}.dump()});
+  if (auto r = d.commands->UpdateProject(*project); !r) return Fail(r.error());
   return Response::Json(200, ProjectView(*d.store, *project));
 }
 
@@ -122,13 +119,8 @@ Response PutAgentConfig(const ApiDeps& d, const Request& req) {
   if (!j.contains("updatedAt")) j["updatedAt"] = d.clock->NowIso();
   auto config = ParseDocument<AgentConfig>(j);
   if (!config) return Fail(config.error());
-  if (auto r = RequireSafeText("modelString", config->model_string,
-                               TextChannel::kSettings);
-      !r) {
+  if (auto r = d.commands->PutAgentConfig(id, *config); !r)
     return Fail(r.error());
-  }
-  if (auto r = d.store->GetProject(id); !r) return Fail(r.error());
-  if (auto r = d.store->PutAgentConfig(id, *config); !r) return Fail(r.error());
   return Response::Json(200, config->ToJson());
 }
 

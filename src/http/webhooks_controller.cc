@@ -163,9 +163,13 @@ Response Webhook(const ApiDeps& d, const std::string& provider,
   json events = json::array();
   for (const Event& e : o->events)
     events.push_back(EventPayload(r.project_id, e));
-  return Response::Json(200, {{"applied", !o->duplicate},
-                              {"duplicate", o->duplicate},
-                              {"events", events}});
+  json reply = {{"applied", !o->duplicate},
+                {"duplicate", o->duplicate},
+                {"events", events}};
+  // The image is in and its vision check queued: the shot moves when the
+  // check decides (SHOT_UPDATED on the bus), not in this reply.
+  if (o->checking) reply["checking"] = true;
+  return Response::Json(200, reply);
 }
 
 }  // namespace

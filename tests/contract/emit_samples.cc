@@ -139,7 +139,8 @@ int main() {
               .cause = "planned",
               .at = kAt,
               .idempotency_key = "plan:shot-1",
-              .seq = 1};
+              .seq = 1,
+              .screened_by = std::nullopt};
   Event move = first;
   move.event_id = "e2";
   move.version_id = "v1";
@@ -156,7 +157,8 @@ int main() {
                 .cause = "plan committed",
                 .at = kAtMs,
                 .idempotency_key = "plan:p",
-                .seq = 3};
+                .seq = 3,
+                .screened_by = "the request screen and gemini-3.8-flash"};
   out["Event"] = All({first, move, project});
 
   Rule r1{.rule_id = "rule-1",

@@ -41,6 +41,25 @@ Result<void> RequireText(std::string_view field, const std::string& text) {
   return {};
 }
 
+// A model or endpoint id ("gemini-3.8-flash", "fal-ai/flux-2/lora",
+// "kling-v2.1@pro"): one token of id characters, which names a model and
+// cannot carry a request in words.
+bool LooksLikeModelId(std::string_view text) {
+  if (text.size() > 200) return false;
+  for (char c : text) {
+    const bool id_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                         c == '/' || c == ':' || c == '@' || c == '-';
+    if (!id_char) return false;
+  }
+  return true;
+}
+
+// "screened by ..." for an outcome's note (after what the note says).
+std::string ScreenedNote(const std::string& note, const std::string& who) {
+  return (note.empty() ? "" : "; ") + std::string("screened by ") + who;
+}
+
 bool Dispatched(ShotStatus s) {
   return s == ShotStatus::kGeneratingImage || s == ShotStatus::kRefining ||
          s == ShotStatus::kGeneratingVideo;
@@ -69,7 +88,8 @@ Result<CommandOutcome> CommandService::Run(
     if (e.shot_id == shot_id) out.events.push_back(std::move(e));
   }
   out.version_id = done->version_id;
-  out.duplicate = out.events.empty();
+  out.checking = done->check_queued;
+  out.duplicate = out.events.empty() && !out.checking;
   out.dispatched = Dispatched(done->status);
   for (const Finding& f : done->findings) {
     out.note += (out.note.empty() ? "" : "; ") + f.rule_id + ": " + f.message;
@@ -80,19 +100,24 @@ Result<CommandOutcome> CommandService::Run(
 Result<CommandOutcome> CommandService::Generate(
     std::string_view project_id, std::string_view shot_id,
     const std::optional<std::string>& prompt_override, const std::string& key) {
+  std::optional<std::string> screened;
   if (prompt_override) {
     RETURN_IF_ERROR(RequireText("promptOverride", *prompt_override),
                     "generate");
     RETURN_IF_ERROR(RequireSafePromptText("promptOverride", *prompt_override),
                     "generate");
-    RETURN_IF_ERROR(
+    ASSIGN_OR_RETURN(
+        screened,
         SecondOpinion("promptOverride", TextChannel::kPromptOverride,
                       *prompt_override),
         "generate");
   }
-  return Run(shot_id, [&] {
-    return orchestrator_.Generate(project_id, shot_id, prompt_override, key);
+  Result<CommandOutcome> out = Run(shot_id, [&] {
+    return orchestrator_.Generate(project_id, shot_id, prompt_override, key,
+                                  screened);
   });
+  if (out && screened) out->note += ScreenedNote(out->note, *screened);
+  return out;
 }
 
 Result<CommandOutcome> CommandService::Approve(std::string_view project_id,
@@ -155,9 +180,9 @@ Result<CommandOutcome> CommandService::Reject(std::string_view project_id,
                    SecondOpinion("reason", TextChannel::kRejectReason, reason),
                    "reject");
   Result<CommandOutcome> out = Run(shot_id, [&] {
-    return orchestrator_.Reject(project_id, shot_id, reason, key);
+    return orchestrator_.Reject(project_id, shot_id, reason, key, screened);
   });
-  if (out && !screened.empty()) out->note += "; screened by " + screened;
+  if (out) out->note += ScreenedNote(out->note, screened);
   return out;
 }
 
@@ -172,9 +197,9 @@ Result<CommandOutcome> CommandService::Refine(
       "refine");
   Result<CommandOutcome> out = Run(shot_id, [&] {
     return orchestrator_.Refine(project_id, shot_id, instruction, mask_blob,
-                                key);
+                                key, screened);
   });
-  if (out && !screened.empty()) out->note += "; screened by " + screened;
+  if (out) out->note += ScreenedNote(out->note, screened);
   return out;
 }
 
@@ -215,10 +240,36 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
   });
 }
 
+Result<std::string> CommandService::ScreenSettings(
+    const ProjectConfig& project, const std::vector<AgentConfig>& agents) {
+  RETURN_IF_ERROR(RequireSafeSettings(project, agents), "");
+  std::vector<std::pair<std::string, const std::string*>> fields = {
+      {"projectName", &project.project_name},
+      {"globalSettings.llmModel", &project.global_settings.llm_model},
+      {"globalSettings.imageModel", &project.global_settings.image_model},
+      {"globalSettings.videoModel", &project.global_settings.video_model}};
+  for (size_t i = 0; i < agents.size(); ++i) {
+    fields.push_back({"agentConfigs[" + std::to_string(i) + "].modelString",
+                      &agents[i].model_string});
+  }
+  std::string who = "the request screen";
+  for (const auto& [field, text] : fields) {
+    // A model id ("gemini-3.8-flash", "fal-ai/flux-2/lora") is a name, not
+    // a request: the request screen's settings channel is its check. Text
+    // that reads as words (a project name, a sentence where an id should
+    // be) also gets the second opinion, one field at a time so that a
+    // refusal names its field.
+    if (text->empty() || LooksLikeModelId(*text)) continue;
+    ASSIGN_OR_RETURN(who, SecondOpinion(field, TextChannel::kSettings, *text),
+                     "");
+  }
+  return who;
+}
+
 Result<CommandOutcome> CommandService::CreateProject(
     const ProjectConfig& project, std::vector<AgentConfig> agent_configs) {
-  RETURN_IF_ERROR(RequireSafeSettings(project, agent_configs),
-                  "creating the project");
+  ASSIGN_OR_RETURN(std::string screened, ScreenSettings(project, agent_configs),
+                   "creating the project");
   ProjectStart start;
   start.agent_configs = std::move(agent_configs);
   Event e;
@@ -226,6 +277,7 @@ Result<CommandOutcome> CommandService::CreateProject(
   e.cause = "project created";
   e.at = clock_.NowIso();
   e.idempotency_key = "create:" + project.project_id;
+  e.screened_by = screened;
   start.first_event = e;
   RETURN_IF_ERROR(store_.CreateProject(project, start), "");
   CommandOutcome out;
@@ -237,6 +289,38 @@ Result<CommandOutcome> CommandService::CreateProject(
     out.events.push_back(stored);
   }
   return out;
+}
+
+Result<std::string> CommandService::UpdateProject(
+    const ProjectConfig& project) {
+  ASSIGN_OR_RETURN(std::string screened, ScreenSettings(project, {}),
+                   "updating the project");
+  RETURN_IF_ERROR(store_.UpdateProject(project), "");
+  spdlog::info("project {} settings updated, screened by {}",
+               project.project_id, screened);
+  (void)bus_.Publish(
+      {project.project_id, std::string(kProjectUpdated),
+       nlohmann::json{{"projectId", project.project_id}}.dump()});
+  return screened;
+}
+
+Result<std::string> CommandService::PutAgentConfig(std::string_view project_id,
+                                                   const AgentConfig& config) {
+  RETURN_IF_ERROR(RequireSafeText("modelString", config.model_string,
+                                  TextChannel::kSettings),
+                  "saving the agent config");
+  std::string screened = "the request screen";
+  if (!LooksLikeModelId(config.model_string)) {
+    ASSIGN_OR_RETURN(screened,
+                     SecondOpinion("modelString", TextChannel::kSettings,
+                                   config.model_string),
+                     "saving the agent config");
+  }
+  RETURN_IF_ERROR(store_.GetProject(project_id), "");
+  RETURN_IF_ERROR(store_.PutAgentConfig(project_id, config), "");
+  spdlog::info("project {} agent config {} saved, screened by {}", project_id,
+               config.config_id, screened);
+  return screened;
 }
 
 Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
@@ -265,9 +349,10 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   for (const Shot& s : plan.shots) {
     descriptions += "shot " + s.shot_id + ": " + s.description + "\n";
   }
+  std::string screened = "the request screen";
   if (!plan.shots.empty()) {
-    RETURN_IF_ERROR(
-        SecondOpinion("shots", TextChannel::kPlanEdit, descriptions),
+    ASSIGN_OR_RETURN(
+        screened, SecondOpinion("shots", TextChannel::kPlanEdit, descriptions),
         "committing the plan");
   }
   PlanCommit commit = plan;
@@ -278,6 +363,7 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   e.cause = "plan committed";
   e.at = commit.at;
   e.idempotency_key = "plan:" + std::string(project_id);
+  e.screened_by = screened;
   commit.project_event = e;
   Result<std::optional<Event>> r = store_.CommitPlan(project_id, commit);
   if (!r) return tl::unexpected(NameTheRule(std::move(r).error()));

@@ -40,7 +40,10 @@ struct CommandOutcome {
   std::optional<std::string> version_id;
   bool duplicate = false;
   bool dispatched = false;  // a provider or the render worker has the work
-  std::string note;         // findings and what happened, in words
+  std::string note;  // findings and what happened, in words
+  // A provider's image accepted; its vision check decides where the shot
+  // goes (the events follow on the bus).
+  bool checking = false;
 };
 
 // A provider's result delivered through the generic (Standard Webhooks)
@@ -113,6 +116,14 @@ class CommandService {
   Result<CommandOutcome> CreateProject(const ProjectConfig& project,
                                        std::vector<AgentConfig> agent_configs);
 
+  // A project's settings (PUT project; the project id and creation time
+  // are the caller's to keep) and one agent config: the same screens as
+  // CreateProject (the request screen, and the second opinion on what
+  // reads as words), then stored; returns who screened them (also logged).
+  Result<std::string> UpdateProject(const ProjectConfig& project);
+  Result<std::string> PutAgentConfig(std::string_view project_id,
+                                     const AgentConfig& config);
+
   // Commits the director's plan: AUDIO_ANALYSIS -> PLANNED with every
   // shot in DRAFT, exactly once per project (Store::CommitPlan). A second
   // commit is FAILED_PRECONDITION naming the plan that won.
@@ -143,6 +154,9 @@ class CommandService {
   // Who decided on `text` (for the outcome's note), or why it is refused.
   Result<std::string> SecondOpinion(std::string_view field, TextChannel channel,
                                     const std::string& text);
+  // The settings' screens; who decided, or the refusal naming the field.
+  Result<std::string> ScreenSettings(const ProjectConfig& project,
+                                     const std::vector<AgentConfig>& agents);
 };
 
 }  // namespace miri

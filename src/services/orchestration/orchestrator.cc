@@ -140,7 +140,8 @@ Result<Orchestrator::Context> Orchestrator::Load(std::string_view project_id,
 Result<AppendEventResult> Orchestrator::Move(
     std::string_view project_id, std::string_view shot_id,
     std::optional<ShotStatus> from, ShotStatus to, std::string cause,
-    std::string key, std::optional<std::string> version_id) {
+    std::string key, std::optional<std::string> version_id,
+    std::optional<std::string> screened_by) {
   Event e;
   e.event_id = NewId("e");
   e.shot_id = std::string(shot_id);
@@ -148,6 +149,7 @@ Result<AppendEventResult> Orchestrator::Move(
   if (from) e.from = std::string(ShotStatusName(*from));
   e.to = std::string(ShotStatusName(to));
   e.cause = TruncateUtf8(cause, 1900);
+  if (screened_by) e.screened_by = TruncateUtf8(*screened_by, 500);
   e.at = clock_.NowIso();
   // Request keys are the client's; scope them to the shot so two shots
   // never share an event key.
@@ -195,15 +197,15 @@ Result<std::pair<Version, bool>> Orchestrator::StoreVersion(
 
 Result<ShotStep> Orchestrator::Generate(
     std::string_view project_id, std::string_view shot_id,
-    const std::optional<std::string>& subject_override,
-    const std::string& key) {
+    const std::optional<std::string>& subject_override, const std::string& key,
+    const std::optional<std::string>& screened_by) {
   if (subject_override) {
     RETURN_IF_ERROR(RequireSafePromptText("prompt", *subject_override),
                     "generating");
   }
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "generating");
-    return DraftAndDispatch(ctx, subject_override, key);
+    return DraftAndDispatch(ctx, subject_override, key, screened_by);
   });
 }
 
@@ -221,7 +223,7 @@ Result<Orchestrator::ImageInputs> Orchestrator::InputsFor(const Context& ctx) {
 
 Result<ShotStep> Orchestrator::DraftAndDispatch(
     const Context& ctx, const std::optional<std::string>& subject_in,
-    const std::string& key) {
+    const std::string& key, const std::optional<std::string>& screened_by) {
   std::string subject = subject_in.value_or(ctx.shot.description);
   ASSIGN_OR_RETURN(ImageInputs inputs, InputsFor(ctx), "");
   std::vector<RuleMatch>& rules = inputs.rules;
@@ -236,7 +238,8 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
     // nothing written. A repeat finds the move appended and resumes.
     RETURN_IF_ERROR(
         Move(ctx.project_id, ctx.shot.shot_id, status, ShotStatus::kValidation,
-             "audit started", attempt_key + ":validate", std::nullopt),
+             "audit started", attempt_key + ":validate", std::nullopt,
+             attempt == 0 ? screened_by : std::nullopt),
         "generating");
     Version draft = ImageVersion(ctx.project, ctx.project_id, ctx.shot, subject,
                                  rules, references, parent, attempt_key,
@@ -491,10 +494,10 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
   });
 }
 
-Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
-                                      std::string_view shot_id,
-                                      const std::string& reason,
-                                      const std::string& key) {
+Result<ShotStep> Orchestrator::Reject(
+    std::string_view project_id, std::string_view shot_id,
+    const std::string& reason, const std::string& key,
+    const std::optional<std::string>& screened_by) {
   RETURN_IF_ERROR(RequireSafeText("reason", reason, TextChannel::kRejectReason,
                                   /*shows_miri=*/true),
                   "rejecting");
@@ -518,7 +521,7 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
     }
     RETURN_IF_ERROR(Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
                          ShotStatus::kDraft, "rejected: " + reason,
-                         key + ":reject", image->version_id),
+                         key + ":reject", image->version_id, screened_by),
                     "rejecting");
     ASSIGN_OR_RETURN(ctx, Load(project_id, shot_id), "rejecting");
     return DraftAndDispatch(ctx, std::nullopt, key + ":redraft");
@@ -528,7 +531,7 @@ Result<ShotStep> Orchestrator::Reject(std::string_view project_id,
 Result<ShotStep> Orchestrator::Refine(
     std::string_view project_id, std::string_view shot_id,
     const std::string& instruction, const std::optional<std::string>& mask_blob,
-    const std::string& key) {
+    const std::string& key, const std::optional<std::string>& screened_by) {
   RETURN_IF_ERROR(RequireSafeText("instruction", instruction,
                                   TextChannel::kRefine, /*shows_miri=*/true),
                   "refining");
@@ -579,7 +582,7 @@ Result<ShotStep> Orchestrator::Refine(
     ASSIGN_OR_RETURN(AppendEventResult moved,
                      Move(project_id, shot_id, ShotStatus::kAwaitingApproval,
                           ShotStatus::kRefining, "refine: " + instruction,
-                          key + ":refine", image->version_id),
+                          key + ":refine", image->version_id, screened_by),
                      "refining");
     (void)moved;
     ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, draft), "refining");
@@ -618,7 +621,8 @@ Result<ShotStep> Orchestrator::Apply(const ProviderResult& result,
                                      const Version* known) {
   return Traced([&]() -> Result<ShotStep> {
     ShotStep step;
-    ASSIGN_OR_RETURN(step.status, HandleResult(result, known), "");
+    ASSIGN_OR_RETURN(step.status,
+                     HandleResult(result, known, &step.check_queued), "");
     if (Result<JobRef> job = ParseJobId(result.job_id); job) {
       step.version_id = job->version_id;
     }
@@ -627,7 +631,8 @@ Result<ShotStep> Orchestrator::Apply(const ProviderResult& result,
 }
 
 Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
-                                              const Version* known) {
+                                              const Version* known,
+                                              bool* check_queued) {
   ASSIGN_OR_RETURN(JobRef job, ParseJobId(r.job_id), "result");
   Version v;
   if (known != nullptr && known->version_id == job.version_id) {
@@ -699,7 +704,7 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
     // it runs on the check workers, so the provider's webhook is answered
     // at once. The shot stays where it is until the check decides; a check
     // lost with its instance is redone when the reconciler polls the job.
-    QueueCheck(ctx, v, from, cost);
+    *check_queued = QueueCheck(ctx, v, from, cost);
     return from;
   }
   if (image) return FinishImage(ctx, v, from, cost, "");
@@ -737,11 +742,11 @@ Result<ShotStatus> Orchestrator::FinishImage(const Context& ctx,
   return after;
 }
 
-void Orchestrator::QueueCheck(const Context& ctx, const Version& v,
+bool Orchestrator::QueueCheck(const Context& ctx, const Version& v,
                               ShotStatus from, int64_t cost) {
   std::lock_guard lock(checks_mu_);
   // A duplicate delivery while the check is queued or running: one check.
-  if (stopping_ || !checking_.insert(v.version_id).second) return;
+  if (stopping_ || !checking_.insert(v.version_id).second) return false;
   if (check_threads_.empty()) {
     for (int i = 0; i < kCheckWorkers; ++i) {
       check_threads_.emplace_back([this] { RunChecks(); });
@@ -767,6 +772,7 @@ void Orchestrator::QueueCheck(const Context& ctx, const Version& v,
     }
   });
   checks_cv_.notify_one();
+  return true;
 }
 
 void Orchestrator::RunChecks() {

@@ -100,6 +100,10 @@ struct ShotStep {
   ShotStatus status;       // the shot's status afterwards
   std::vector<Finding> findings;
   std::vector<Event> events;  // the events the step appended; empty: a repeat
+  // An image result accepted and its vision check queued by this step: the
+  // shot moves (events follow on the bus) when the check decides. Not a
+  // repeat, though no event is appended yet.
+  bool check_queued = false;
 };
 
 class Orchestrator final : public ResultSink {
@@ -116,23 +120,29 @@ class Orchestrator final : public ResultSink {
   // DRAFT -> VALIDATION -> GENERATING_IMAGE: a new image version (rules
   // applied, references of approved images of the scene), audited, budget
   // reserved, dispatched. `subject_override` replaces the description.
-  Result<ShotStep> Generate(std::string_view project_id,
-                            std::string_view shot_id,
-                            const std::optional<std::string>& subject_override,
-                            const std::string& key);
+  // `screened_by` (Generate, Reject, Refine): who screened the person's
+  // text; recorded on the command's first event (Event::screened_by).
+  Result<ShotStep> Generate(
+      std::string_view project_id, std::string_view shot_id,
+      const std::optional<std::string>& subject_override,
+      const std::string& key,
+      const std::optional<std::string>& screened_by = std::nullopt);
   // AWAITING_APPROVAL -> GENERATING_VIDEO: the clip of the approved image.
   Result<ShotStep> Approve(std::string_view project_id,
                            std::string_view shot_id, const std::string& key);
   // AWAITING_APPROVAL -> DRAFT, a rule learned from the reason, and a new
   // draft generated with it.
-  Result<ShotStep> Reject(std::string_view project_id, std::string_view shot_id,
-                          const std::string& reason, const std::string& key);
+  Result<ShotStep> Reject(
+      std::string_view project_id, std::string_view shot_id,
+      const std::string& reason, const std::string& key,
+      const std::optional<std::string>& screened_by = std::nullopt);
   // AWAITING_APPROVAL -> REFINING: mask (drawn, or from the instruction),
   // inpaint, a new version; the instruction is kept with it (chat history).
-  Result<ShotStep> Refine(std::string_view project_id, std::string_view shot_id,
-                          const std::string& instruction,
-                          const std::optional<std::string>& mask_blob,
-                          const std::string& key);
+  Result<ShotStep> Refine(
+      std::string_view project_id, std::string_view shot_id,
+      const std::string& instruction,
+      const std::optional<std::string>& mask_blob, const std::string& key,
+      const std::optional<std::string>& screened_by = std::nullopt);
 
   // The one result path (fal, Kling, Standard Webhooks, local providers,
   // the reconciler's polls): checks the outputs are stored, appends the
@@ -193,9 +203,10 @@ class Orchestrator final : public ResultSink {
  private:
   struct Context;
   Result<Context> Load(std::string_view project_id, std::string_view shot_id);
-  Result<ShotStep> DraftAndDispatch(const Context& ctx,
-                                    const std::optional<std::string>& subject,
-                                    const std::string& key);
+  Result<ShotStep> DraftAndDispatch(
+      const Context& ctx, const std::optional<std::string>& subject,
+      const std::string& key,
+      const std::optional<std::string>& screened_by = std::nullopt);
   Result<ShotStep> DispatchImage(const Context& ctx, const Version& v,
                                  const std::string& key);
   // Sends `v`, whose shot is now `dispatched`; a refusal releases the
@@ -224,15 +235,17 @@ class Orchestrator final : public ResultSink {
                                  std::string_view shot_id,
                                  std::optional<ShotStatus> from, ShotStatus to,
                                  std::string cause, std::string key,
-                                 std::optional<std::string> version_id);
+                                 std::optional<std::string> version_id,
+                                 std::optional<std::string> screened_by = {});
   // True when this call made the reservation (and so sends the request),
   // false when it was made before (a repeat).
   Result<bool> Reserve(const Context& ctx, const Version& v, int64_t micros);
   void Settle(std::string_view project_id, std::string_view version_id,
               int64_t micros, bool ok);
   // The shot's status after the result (unchanged for a duplicate).
+  // `check_queued`: set when the result's image check was queued.
   Result<ShotStatus> HandleResult(const ProviderResult& result,
-                                  const Version* known);
+                                  const Version* known, bool* check_queued);
   // The image check of a stored image result; nullopt: passed (`note`
   // says by whom), else the shot's status after the failure was handled.
   // The rules and approved references a new image version of the shot
@@ -246,7 +259,9 @@ class Orchestrator final : public ResultSink {
   Result<ShotStatus> FinishImage(const Context& ctx, const Version& v,
                                  ShotStatus from, int64_t cost,
                                  const std::string& checked);
-  void QueueCheck(const Context& ctx, const Version& v, ShotStatus from,
+  // False when the version's check is already queued or running (a
+  // duplicate delivery) or the orchestrator is stopping.
+  bool QueueCheck(const Context& ctx, const Version& v, ShotStatus from,
                   int64_t cost);
   void RunChecks();
   Result<std::optional<ShotStatus>> CheckImage(const Context& ctx,

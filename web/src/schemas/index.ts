@@ -159,6 +159,8 @@ export const EventSchema = z
     at: DateTimeSchema,
     idempotencyKey: z.string().min(1).max(200),
     seq: z.number().int().min(0),
+    /** Who screened the text a person typed for this command (Event::screened_by). */
+    screenedBy: z.string().max(500).optional(),
   })
   .superRefine((e, ctx) => {
     const names: readonly string[] = e.shotId ? SHOT_STATUSES : PROJECT_STATUSES;
@@ -288,6 +290,7 @@ export const EventPayloadSchema = z.strictObject({
   at: DateTimeSchema,
   shotId: IdSchema.optional(),
   versionId: IdSchema.optional(),
+  screenedBy: z.string().max(500).optional(),
 });
 export type EventPayload = z.infer<typeof EventPayloadSchema>;
 
