@@ -40,7 +40,7 @@ struct CommandOutcome {
   std::optional<std::string> version_id;
   bool duplicate = false;
   bool dispatched = false;  // a provider or the render worker has the work
-  std::string note;  // findings and what happened, in words
+  std::string note;         // findings and what happened, in words
   // A provider's image accepted; its vision check decides where the shot
   // goes (the events follow on the bus).
   bool checking = false;
