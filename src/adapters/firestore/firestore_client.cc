@@ -128,10 +128,16 @@ std::string FirestoreClient::Name(std::string_view relative) const {
   return root_ + "/" + std::string(relative);
 }
 
-void FirestoreClient::Prepare(grpc::ClientContext* ctx) const {
+void FirestoreClient::Prepare(grpc::ClientContext* ctx,
+                              std::string_view routing_field,
+                              const std::string& routing_value) const {
   ctx->set_deadline(std::chrono::system_clock::now() + options_.deadline);
-  // Routes the request to the database (required by production Firestore).
-  ctx->AddMetadata("x-goog-request-params", "database=" + UrlEncode(database_));
+  // Routes the request (required by production Firestore) by the field
+  // Google's generated client routes that RPC by (googleapis/
+  // nodejs-firestore, dev/src/v1/firestore_client.ts: `database` for
+  // commit and batchGetDocuments, `parent` for runQuery).
+  ctx->AddMetadata("x-goog-request-params",
+                   std::string(routing_field) + "=" + UrlEncode(routing_value));
 }
 
 Result<v1::CommitResponse> FirestoreClient::Commit(
@@ -141,7 +147,7 @@ Result<v1::CommitResponse> FirestoreClient::Commit(
   for (const v1::Write& w : writes) *req.add_writes() = w;
   v1::CommitResponse resp;
   grpc::ClientContext ctx;
-  Prepare(&ctx);
+  Prepare(&ctx, "database", database_);
   grpc::Status s = stub_->Commit(&ctx, req, &resp);
   if (!s.ok()) return tl::unexpected(FromStatus(s, "commit"));
   return resp;
@@ -159,7 +165,7 @@ Result<std::vector<std::optional<v1::Document>>> FirestoreClient::BatchGet(
     index.emplace(names[i], i);
   }
   grpc::ClientContext ctx;
-  Prepare(&ctx);
+  Prepare(&ctx, "database", database_);
   std::unique_ptr<grpc::ClientReader<v1::BatchGetDocumentsResponse>> reader =
       stub_->BatchGetDocuments(&ctx, req);
   v1::BatchGetDocumentsResponse resp;
@@ -187,7 +193,7 @@ Result<std::vector<v1::Document>> FirestoreClient::RunQuery(
   req.set_parent(parent);
   *req.mutable_structured_query() = query;
   grpc::ClientContext ctx;
-  Prepare(&ctx);
+  Prepare(&ctx, "parent", parent);
   std::unique_ptr<grpc::ClientReader<v1::RunQueryResponse>> reader =
       stub_->RunQuery(&ctx, req);
   std::vector<v1::Document> out;

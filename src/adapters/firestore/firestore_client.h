@@ -66,7 +66,9 @@ class FirestoreClient {
  private:
   FirestoreClient(const ClientOptions& options,
                   std::unique_ptr<v1::Firestore::Stub> stub);
-  void Prepare(grpc::ClientContext* ctx) const;
+  // The deadline and the routing header `routing_field=routing_value`.
+  void Prepare(grpc::ClientContext* ctx, std::string_view routing_field,
+               const std::string& routing_value) const;
 
   ClientOptions options_;
   std::string root_;

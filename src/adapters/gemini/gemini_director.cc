@@ -82,6 +82,8 @@ Result<GeminiDirector::UploadedFile> GeminiDirector::Upload(
     if (poll >= config_.max_file_polls) {
       return MakeError(ErrorCode::kUnavailable, "Gemini file still PROCESSING");
     }
+    config_.sleep_ms(
+        std::min<int64_t>(int64_t{1000} << std::min(poll, 3), 5000));
     HttpRequest get;
     if (!f.contains("name") || !f["name"].is_string()) break;
     get.url = config_.base_url + "/v1beta/" + f["name"].get<std::string>();

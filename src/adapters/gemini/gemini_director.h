@@ -10,8 +10,11 @@
 #ifndef MIRI_ADAPTERS_GEMINI_GEMINI_DIRECTOR_H_
 #define MIRI_ADAPTERS_GEMINI_GEMINI_DIRECTOR_H_
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <thread>
 
 #include "adapters/curl/http_client.h"
 #include "adapters/gemini/gemini_generation.h"
@@ -30,6 +33,13 @@ struct GeminiConfig {
   int64_t inline_limit_bytes = 20LL << 20;  // whole request, base64 included
   int64_t timeout_ms = 300'000;
   int max_file_polls = 30;  // while an upload is PROCESSING
+  // The wait before each poll of a PROCESSING upload: 1 s, doubling, at
+  // most 5 s (Google's Files API guide polls a processing file every few
+  // seconds: ai.google.dev/gemini-api/docs/vision#upload-video). Tests
+  // record the delays instead of waiting.
+  std::function<void(int64_t ms)> sleep_ms = [](int64_t ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  };
 };
 
 class GeminiDirector final : public Director {

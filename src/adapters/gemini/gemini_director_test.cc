@@ -304,6 +304,54 @@ TEST_F(GeminiDirectorTest, LargeAudioGoesThroughTheFileApiAndIsDeleted) {
   EXPECT_EQ(seen.back().substr(0, 21), "DELETE /v1beta/files/");
 }
 
+// A large upload that stays PROCESSING is polled with a growing wait
+// between reads (1 s, 2 s, ...), and used once ACTIVE.
+TEST_F(GeminiDirectorTest, AProcessingUploadIsPolledWithBackoff) {
+  config_.inline_limit_bytes = 1000;
+  std::vector<int64_t> waits;
+  config_.sleep_ms = [&](int64_t ms) { waits.push_back(ms); };
+  HttpRequest processing;
+  processing.method = "POST";
+  processing.url = emu_.url() + "/_emulator/processing";
+  processing.headers = {{"Content-Type", "application/json"}};
+  processing.body = R"({"polls":3})";
+  ASSERT_TRUE(http_.Send(processing).has_value());
+  Queue({{"text", GoodPlan().dump()}});
+  GeminiDirector gemini(config_, analyzer_, http_);
+  Result<Plan> plan = gemini.MakePlan(request_);
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  EXPECT_EQ(waits, (std::vector<int64_t>{1000, 2000, 4000}));
+  int reads = 0;
+  for (const json& r : Requests()) {
+    if (r["method"] == "GET" &&
+        r["path"].get<std::string>().starts_with("/v1beta/files/")) {
+      ++reads;
+    }
+  }
+  EXPECT_EQ(reads, 3);
+}
+
+// Still PROCESSING after max_file_polls reads: a clear error, not a plan
+// made without the song.
+TEST_F(GeminiDirectorTest, AnUploadThatNeverFinishesProcessingIsAnError) {
+  config_.inline_limit_bytes = 1000;
+  config_.max_file_polls = 2;
+  std::vector<int64_t> waits;
+  config_.sleep_ms = [&](int64_t ms) { waits.push_back(ms); };
+  HttpRequest processing;
+  processing.method = "POST";
+  processing.url = emu_.url() + "/_emulator/processing";
+  processing.headers = {{"Content-Type", "application/json"}};
+  processing.body = R"({"polls":10})";
+  ASSERT_TRUE(http_.Send(processing).has_value());
+  GeminiDirector gemini(config_, analyzer_, http_);
+  Result<Plan> plan = gemini.MakePlan(request_);
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_NE(plan.error().message.find("PROCESSING"), std::string::npos)
+      << plan.error().ToString();
+  EXPECT_EQ(waits, (std::vector<int64_t>{1000, 2000}));
+}
+
 TEST_F(GeminiDirectorTest, RateLimitIsResourceExhaustedNamingTheDelay) {
   Queue({{"error",
           {{"code", 429},
