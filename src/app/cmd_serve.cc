@@ -29,6 +29,7 @@
 #include "app/background_work.h"
 #include "app/commands.h"
 #include "app/composition.h"
+#include "app/doctor.h"
 #include "app/json_spdlog.h"
 #include "app/produce.h"
 #include "domain/event_payload.h"
@@ -195,8 +196,12 @@ int RunServe(ServeOptions o) {
   BoundedDirector director(checked_director, 2);
   // fal's and Kling's own webhook handling when their cloud adapters are
   // configured; the generic verifier guards the rest.
+  // The start-up checks (`miri doctor`'s), on a thread of their own.
+  CurlHttpClient doctor_http;
+  StartupChecks checks(**stack, doctor_http, clock);
   http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(),
-                 &rulebook, &director, (*stack)->WebhookReceivers()},
+                 &rulebook, &director, (*stack)->WebhookReceivers(),
+                 [&checks] { return checks.Json(); }},
                 config);
   http::SioHub hub(bus);
   http::ServerOptions so;

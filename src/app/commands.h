@@ -22,6 +22,9 @@ void RegisterServeCommand(CLI::App& app);
 // `miri produce`: song + lyrics in, music video out (headless pipeline).
 void RegisterProduceCommand(CLI::App& app);
 
+// `miri doctor`: checks every configured provider and cloud service.
+void RegisterDoctorCommand(CLI::App& app);
+
 }  // namespace miri::app
 
 #endif  // MIRI_APP_COMMANDS_H_

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   miri::app::RegisterRenderCommand(app);
   miri::app::RegisterServeCommand(app);
   miri::app::RegisterProduceCommand(app);
+  miri::app::RegisterDoctorCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,10 @@ struct ApiDeps {
   // provider without one uses `verifier` + `commands` (the generic Standard
   // Webhooks route).
   std::map<std::string, WebhookReceiver*> webhook_receivers;
+  // The start-up checks of every provider and cloud service with the
+  // circuits' states now (app/doctor.h StartupChecks::Json): /readyz
+  // carries them, GET /api/system/checks answers them. Unset: not run.
+  std::function<nlohmann::json()> system_checks;
 };
 
 class Api {

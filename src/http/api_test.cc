@@ -241,9 +241,9 @@ class ProposePlanTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    ApiDeps deps{store_.get(),    blobs_.get(),    &bus_,
-                 &clock_,         commands_.get(), &verifier_,
-                 rulebook_.get(), &director_,      receivers_};
+    ApiDeps deps{
+        store_.get(), blobs_.get(),    &bus_,      &clock_,    commands_.get(),
+        &verifier_,   rulebook_.get(), &director_, receivers_, {}};
     api_ = std::make_unique<Api>(deps, ApiConfig{});
     ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
     ASSERT_TRUE(blobs_->Put(
@@ -696,6 +696,42 @@ TEST_F(ApiTest, HealthAndReadiness) {
   Response r = Call("GET", "/readyz");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(FirstIssue(r), "server");
+}
+
+// The start-up checks (miri doctor's) are reported by /readyz (a provider
+// that is down does not make the instance unready) and answered at GET
+// /api/system/checks, behind the bearer token like every API route.
+TEST_F(ApiTest, ReadinessAndTheSystemRouteReportTheStartupChecks) {
+  EXPECT_TRUE(Body(Call("GET", "/api/system/checks"))["pending"]);
+  int asked = 0;
+  ApiDeps deps{store_.get(),
+               blobs_.get(),
+               &bus_,
+               &clock_,
+               commands_.get(),
+               &verifier_,
+               rulebook_.get(),
+               nullptr,
+               receivers_,
+               [&asked] {
+                 ++asked;
+                 return nlohmann::json{
+                     {"ok", false},
+                     {"checks", {{{"service", "fal"}, {"ok", false}}}},
+                     {"circuits", {{"fal", "OPEN"}}}};
+               }};
+  ApiConfig config;
+  config.bearer_token = "s3cret";
+  api_ = std::make_unique<Api>(deps, config);
+  Response ready = Call("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(Body(ready)["providers"]["circuits"]["fal"], "OPEN");
+  EXPECT_EQ(Call("GET", "/api/system/checks").status, 401);
+  Response checks = Call("GET", "/api/system/checks", "",
+                         {{"authorization", "Bearer s3cret"}});
+  EXPECT_EQ(checks.status, 200);
+  EXPECT_EQ(Body(checks)["checks"][0]["service"], "fal");
+  EXPECT_EQ(asked, 2);
 }
 
 }  // namespace

@@ -178,9 +178,9 @@ class ApiTest : public ::testing::Test {
   }
 
   void MakeApi(ApiConfig config) {
-    ApiDeps deps{store_.get(),    blobs_.get(),    &bus_,
-                 &clock_,         commands_.get(), &verifier_,
-                 rulebook_.get(), nullptr,         receivers_};
+    ApiDeps deps{
+        store_.get(), blobs_.get(),    &bus_,   &clock_,    commands_.get(),
+        &verifier_,   rulebook_.get(), nullptr, receivers_, {}};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 

@@ -200,8 +200,19 @@ void AddSystemRoutes(Router& router, const ApiDeps& d,
         if (!down.empty()) {
           return ErrorResponse(ErrorCode::kUnavailable, "not ready", down);
         }
-        return Response::Json(200, {{"status", "ready"}});
+        // A provider that is down does not make the instance unready (its
+        // circuit breaker and the reconciler handle it): it is reported.
+        json ready = {{"status", "ready"}};
+        if (d.system_checks) ready["providers"] = d.system_checks();
+        return Response::Json(200, ready);
       }});
+  router.Add(Route{"GET", "/api/system/checks", Access::kBearer, 0,
+                   [d](const Request&) {
+                     if (!d.system_checks) {
+                       return Response::Json(200, {{"pending", true}});
+                     }
+                     return Response::Json(200, d.system_checks());
+                   }});
   router.Add(Route{
       "GET", "/api/openapi.json", Access::kPublic, 0,
       [](const Request&) { return Response::Json(200, OpenApiDocument()); }});

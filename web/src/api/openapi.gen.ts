@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: store, event bus, not draining */
+        /** Readiness: store, event bus, not draining; the body carries the start-up provider checks (providers) */
         get: {
             parameters: {
                 query?: never;
@@ -67,6 +67,63 @@ export interface paths {
                     };
                 };
                 503: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The start-up checks of every configured provider and cloud service (miri doctor's), the model each role uses, and each provider's circuit state now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pending?: boolean;
+                            ok?: boolean;
+                            checkedAt?: string;
+                            checks?: {
+                                service?: string;
+                                adapter?: string;
+                                target?: string;
+                                embedded?: boolean;
+                                ok?: boolean;
+                                detail?: string;
+                                fix?: string;
+                            }[];
+                            roles?: {
+                                role?: string;
+                                model?: string;
+                            }[];
+                            circuits?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Error"];
             };
         };
         put?: never;

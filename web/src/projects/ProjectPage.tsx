@@ -8,6 +8,7 @@ import { ErrorNote, Link } from '../ui/ErrorNote';
 import { statusLabel } from '../ui/format';
 import { useProject } from './api';
 import { ProjectSettings } from './ProjectSettings';
+import { SystemChecks } from './SystemChecks';
 
 const TAB_NAMES: Record<ProjectTab, string> = {
   shots: 'Shots',
@@ -44,6 +45,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Projec
       {tab === 'budget' && <BudgetMeter projectId={projectId} />}
       {tab === 'render' && <RenderPanel projectId={projectId} />}
       {tab === 'settings' && project.data && <ProjectSettings project={project.data} />}
+      {tab === 'settings' && <SystemChecks />}
     </div>
   );
 }

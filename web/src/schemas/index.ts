@@ -411,3 +411,23 @@ export const PlanProposalSchema = z.strictObject({
   warnings: z.array(z.strictObject({ code: z.string(), message: z.string() })),
 });
 export type PlanProposal = z.infer<typeof PlanProposalSchema>;
+
+/** GET /api/system/checks (app/doctor.h StartupChecks::Json): miri doctor's checks, the roles' models, the circuits now. */
+export const SystemCheckSchema = z.strictObject({
+  service: z.string(),
+  adapter: z.string(),
+  target: z.string(),
+  embedded: z.boolean(),
+  ok: z.boolean(),
+  detail: z.string(),
+  fix: z.string(),
+});
+export const SystemChecksSchema = z.strictObject({
+  pending: z.boolean().optional(),
+  ok: z.boolean().optional(),
+  checkedAt: z.string().optional(),
+  checks: z.array(SystemCheckSchema).optional(),
+  roles: z.array(z.strictObject({ role: z.string(), model: z.string() })).optional(),
+  circuits: z.record(z.string(), z.enum(['CLOSED', 'OPEN', 'HALF_OPEN'])),
+});
+export type SystemChecks = z.infer<typeof SystemChecksSchema>;
