@@ -1,9 +1,14 @@
 #include "http/api.h"
 
+#include "domain/event_payload.h"
+#include "http/json_log.h"
+
 #include <exception>
 #include <optional>
 
+#include "domain/event_payload.h"
 #include "http/controller_util.h"
+#include "http/json_log.h"
 
 namespace miri::http {
 namespace fs = std::filesystem;
@@ -104,16 +109,48 @@ void Api::AddCors(const Request& request, Response* response) const {
 }
 
 Response Api::Handle(Request request) const {
+  Response r;
   try {
-    Response r = Dispatch(request);
-    AddCors(request, &r);
-    return r;
+    r = Dispatch(request);
   } catch (const std::exception& e) {
-    return ErrorResponse(ErrorCode::kInternal,
-                         std::string("internal error: ") + e.what());
+    r = ErrorResponse(ErrorCode::kInternal,
+                      std::string("internal error: ") + e.what());
   } catch (...) {
-    return ErrorResponse(ErrorCode::kInternal, "internal error");
+    r = ErrorResponse(ErrorCode::kInternal, "internal error");
   }
+  if (r.status == 500) r = Internal(request, std::move(r));
+  AddCors(request, &r);
+  return r;
+}
+
+// A real 500 (an exception, a store or service that failed in a way no
+// input explains): its cause goes to the log with a request id; the
+// client gets only the id, to quote when reporting it.
+Response Api::Internal(const Request& request, Response failed) const {
+  const std::string id = RandomUuid();
+  nlohmann::json body = nlohmann::json::parse(failed.body, nullptr, false);
+  std::string cause = failed.body;
+  if (body.is_object() && body.contains("error") && body["error"].is_object() &&
+      body["error"].contains("message") &&
+      body["error"]["message"].is_string()) {
+    cause = body["error"]["message"].get<std::string>();
+  }
+  LogJson("error", "internal error",
+          {{"requestId", id},
+           {"method", request.method},
+           {"path", request.path},
+           {"cause", cause}});
+  Response r =
+      Response::Json(500, {{"error",
+                            {{"code", "INTERNAL"},
+                             {"message",
+                              "internal error: the server logged its cause "
+                              "under request id " +
+                                  id},
+                             {"requestId", id},
+                             {"issues", nlohmann::json::array()}}}});
+  r.SetHeader("x-request-id", id);
+  return r;
 }
 
 Response Api::Dispatch(Request& request) const {

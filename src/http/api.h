@@ -83,7 +83,8 @@ class Api {
  public:
   Api(ApiDeps deps, ApiConfig config);
 
-  // Never throws; unexpected failures become 500.
+  // Never throws; unexpected failures become 500 with a request id (the
+  // cause is logged under it, never sent).
   Response Handle(Request request) const;
   // The body limit of the route a request header names (checked by the
   // server before it reads the body).
@@ -104,6 +105,7 @@ class Api {
 
  private:
   Response Dispatch(Request& request) const;
+  Response Internal(const Request& request, Response failed) const;
   Response ServeStatic(const Request& request) const;
   void AddCors(const Request& request, Response* response) const;
 

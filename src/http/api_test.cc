@@ -698,6 +698,44 @@ TEST_F(ApiTest, HealthAndReadiness) {
   EXPECT_EQ(FirstIssue(r), "server");
 }
 
+// A real 500: the cause goes to the log under a request id; the client
+// gets the id alone (header and body), never the cause.
+TEST_F(ApiTest, AnInternalErrorSendsOnlyARequestIdAndLogsTheCause) {
+  ApiDeps deps{store_.get(),
+               blobs_.get(),
+               &bus_,
+               &clock_,
+               commands_.get(),
+               &verifier_,
+               rulebook_.get(),
+               nullptr,
+               receivers_,
+               []() -> nlohmann::json {
+                 throw std::runtime_error("secret detail: disk /dev/sda1");
+               }};
+  api_ = std::make_unique<Api>(deps, ApiConfig{});
+  ::testing::internal::CaptureStderr();
+  Response r = Call("GET", "/api/system/checks");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("secret detail"), std::string::npos) << r.body;
+  const std::string id = Body(r)["error"].value("requestId", "");
+  ASSERT_EQ(id.size(), 36u) << r.body;
+  std::string header;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "x-request-id") header = v;
+  }
+  EXPECT_EQ(header, id);
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find(id),
+            std::string::npos);
+  nlohmann::json line = nlohmann::json::parse(log, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << log;
+  EXPECT_EQ(line["requestId"], id);
+  EXPECT_EQ(line["path"], "/api/system/checks");
+  EXPECT_NE(line["cause"].get<std::string>().find("secret detail"),
+            std::string::npos);
+}
+
 // The start-up checks (miri doctor's) are reported by /readyz (a provider
 // that is down does not make the instance unready) and answered at GET
 // /api/system/checks, behind the bearer token like every API route.
