@@ -74,6 +74,8 @@ class PriceTable {
                                 int64_t duration_ms) const;
   // Units (e.g. a task's final_unit_deduction) in micro-dollars, rounded up.
   int64_t KlingUnitsMicros(double units) const;
+  // The price of a unit in the resource pack bought (a setting); > 0.
+  void SetKlingUsdPerUnit(double usd) { kling_usd_per_unit_ = usd; }
   Result<int64_t> EstimateTokens(std::string_view model, int64_t input_tokens,
                                  int64_t max_output_tokens) const;
   const std::string& as_of() const { return as_of_; }

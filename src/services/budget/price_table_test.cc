@@ -82,6 +82,8 @@ TEST(PriceTable, KlingUnitPriceAndUnitsAreConfigurable) {
   EXPECT_EQ(t->KlingUnitsMicros(2.5), 250'000);
   EXPECT_FALSE(t->EstimateKling("kling-v2-5-turbo", "pro", 5000))
       << "a configured table replaces the defaults";
+  t->SetKlingUsdPerUnit(0.126);
+  EXPECT_EQ(*t->EstimateKling("kling-v3-omni", "pro", 5000), 1'008'000);
   EXPECT_FALSE(PriceTable::FromJson(
       nlohmann::json::parse(R"({"kling":{"usd_per_unit":-1}})")));
   EXPECT_FALSE(PriceTable::FromJson(nlohmann::json::parse(
