@@ -40,6 +40,8 @@ Result<ClipPlan> KlingPlanFor(const KlingConfig& c, const VideoRequest& r) {
   if (field == "model" || field == "mode") return tl::unexpected(refused);
   std::string tried;
   if (c.reroute) {
+    // The configured model in its other mode first, then the list.
+    if (auto same = PlanClip(c.model, OtherMode(c.mode), needs)) return same;
     for (const std::string& m : c.reroute_models) {
       for (const std::string& mode : {c.mode, OtherMode(c.mode)}) {
         Result<ClipPlan> other = PlanClip(m, mode, needs);

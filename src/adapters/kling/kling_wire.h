@@ -43,8 +43,9 @@ struct KlingConfig {
 
   std::string model = "kling-v2-5-turbo";
   std::string mode = "pro";
-  // A clip `model` cannot serve (a motion brush: only kling-v1 and
-  // kling-v1-5 have one; an end frame on a master) goes to the first of
+  // A clip `model` cannot serve in `mode` (a motion brush: only kling-v1
+  // and kling-v1-5 have one; an end frame on a master or in std) goes to
+  // `model` in its other mode if that serves it, else to the first of
   // reroute_models that can, in `mode` if it has it, else its other mode.
   // reroute = false: such a clip is refused, the reason naming the field.
   bool reroute = true;

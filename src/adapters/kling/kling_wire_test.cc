@@ -177,7 +177,13 @@ TEST(KlingWire, WithoutReroutingAClipTheModelCannotServeIsRefused) {
   auto plan = KlingPlanFor(c, Req());
   ASSERT_TRUE(plan) << plan.error().ToString();
   EXPECT_EQ(plan->model, "kling-v2-1");
-  EXPECT_EQ(c.model, "kling-v2-master");
+  // The configured model in its other mode comes first.
+  c.model = "kling-v2-5-turbo";
+  c.mode = "std";
+  plan = KlingPlanFor(c, Req());
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->model, "kling-v2-5-turbo");
+  EXPECT_EQ(plan->mode, "pro");
 }
 
 TEST(KlingWire, UnknownModelIsRefusedBeforeAnyRequest) {
