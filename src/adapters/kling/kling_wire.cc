@@ -51,9 +51,10 @@ Result<ClipPlan> KlingPlanFor(const KlingConfig& c, const VideoRequest& r) {
     }
   }
   for (FieldIssue& i : refused.issues) {
-    i.message += c.reroute ? "; nor " + (tried.empty() ? "any" : tried) +
-                                 " (the configured reroute models)"
-                           : "; rerouting is off";
+    i.message += !c.reroute ? "; rerouting is off"
+                 : tried.empty()
+                     ? "; no reroute model is configured"
+                     : "; nor " + tried + " (the configured reroute models)";
   }
   return tl::unexpected(refused);
 }
