@@ -1,6 +1,7 @@
 #include "app/cloud_providers.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <random>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "adapters/gemini/gemini_request_auditor.h"
 #include "adapters/google/gemini_vision_analyzer.h"
 #include "adapters/kling/kling_video_generator.h"
+#include "domain/video_models.h"
 
 namespace miri::app {
 namespace {
@@ -180,6 +182,41 @@ class KlingReceiver final : public http::WebhookReceiver {
   KlingVideoGenerator& kling_;
 };
 
+// MIRI_KLING_MODEL, _MODE, _REROUTE, _USD_PER_UNIT (composition.h).
+void ReadKlingModels(const EnvLookup& env, CloudSettings* out,
+                     std::vector<FieldIssue>* issues) {
+  if (std::string m = Trim(Get(env, "MIRI_KLING_MODEL")); !m.empty())
+    out->kling_model = m;
+  if (std::string m = Trim(Get(env, "MIRI_KLING_MODE")); !m.empty())
+    out->kling_mode = m;
+  auto plan = PlanClip(out->kling_model, out->kling_mode, ClipNeeds{});
+  if (!plan && !plan.error().issues.empty()) {
+    const FieldIssue& i = plan.error().issues[0];
+    if (i.path == "model") issues->push_back({"MIRI_KLING_MODEL", i.message});
+    if (i.path == "mode") issues->push_back({"MIRI_KLING_MODE", i.message});
+  }
+  if (std::string r = Trim(Get(env, "MIRI_KLING_REROUTE")); !r.empty()) {
+    out->kling_reroute =
+        r == "none" ? std::vector<std::string>{} : SplitList(r);
+    for (const std::string& m : out->kling_reroute) {
+      if (FindVideoModel(m) == nullptr) {
+        issues->push_back({"MIRI_KLING_REROUTE",
+                           "unknown video model '" + m + "' (or \"none\")"});
+      }
+    }
+  }
+  if (std::string u = Trim(Get(env, "MIRI_KLING_USD_PER_UNIT")); !u.empty()) {
+    char* end = nullptr;
+    const double v = std::strtod(u.c_str(), &end);
+    if (end == u.c_str() || *end != '\0' || !(v > 0)) {
+      issues->push_back(
+          {"MIRI_KLING_USD_PER_UNIT", "a positive number of USD, got " + u});
+    } else {
+      out->kling_usd_per_unit = v;
+    }
+  }
+}
+
 }  // namespace
 
 void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
@@ -221,6 +258,7 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
     out->kling_secret_key = Get(env, "KLING_SECRET_KEY");
     ReadUrl(env, "MIRI_KLING_BASE_URL", &out->kling_base_url, issues);
     ReadHosts(env, "MIRI_KLING_RESULT_HOSTS", &out->kling_result_hosts, issues);
+    ReadKlingModels(env, out, issues);
   }
   if (gemini) {
     out->gemini_api_key = Get(env, "GEMINI_API_KEY");
@@ -314,6 +352,12 @@ Result<void> ComposeCloudProviders(Stack& s) {
     kc.access_key = c.kling_access_key;
     kc.secret_key = c.kling_secret_key;
     kc.base_url = c.kling_base_url;
+    kc.model = c.kling_model;
+    kc.mode = c.kling_mode;
+    kc.reroute = !c.kling_reroute.empty();
+    kc.reroute_models = c.kling_reroute;
+    if (c.kling_usd_per_unit > 0)
+      parts.prices.SetKlingUsdPerUnit(c.kling_usd_per_unit);
     if (!c.public_url.empty())
       kc.callback_base_url = c.public_url + "/api/webhooks/kling";
     kc.callback_secret = c.callback_secret;

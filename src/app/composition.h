@@ -88,6 +88,16 @@ struct CloudSettings {
   // (p1.a.kwimgs.com) as well as cdn.klingai.com.
   std::vector<std::string> kling_result_hosts = {"*.klingai.com",
                                                  "*.kwimgs.com"};
+  // MIRI_KLING_MODEL, MIRI_KLING_MODE: checked against the capability map
+  // (domain/video_models.h); the PRD's "Kling O3" is kling-v3-omni.
+  std::string kling_model = "kling-v2-5-turbo";
+  std::string kling_mode = "pro";
+  // MIRI_KLING_REROUTE: where a clip the model cannot serve may go, in
+  // order ("kling-v1-5,kling-v1"); "none": such clips are refused.
+  std::vector<std::string> kling_reroute = {"kling-v1-5", "kling-v1"};
+  // MIRI_KLING_USD_PER_UNIT: a unit's price in the resource pack bought;
+  // 0: the price table's.
+  double kling_usd_per_unit = 0;
 
   std::string gemini_api_key;  // GEMINI_API_KEY
   // MIRI_GEMINI_BASE_URL

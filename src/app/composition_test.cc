@@ -170,6 +170,40 @@ TEST(PlanCompositionTest, MalformedEndpointsAndEmptyAllowListsAreNamed) {
   }
 }
 
+TEST(PlanCompositionTest, KlingModelModeRerouteAndUnitPriceAreSettings) {
+  auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.kling_model, "kling-v2-5-turbo");
+  EXPECT_EQ(plan->cloud.kling_mode, "pro");
+  EXPECT_EQ(plan->cloud.kling_reroute,
+            (std::vector<std::string>{"kling-v1-5", "kling-v1"}));
+  EXPECT_EQ(plan->cloud.kling_usd_per_unit, 0) << "the price table's";
+  auto env = CloudEnv();
+  env["MIRI_KLING_MODEL"] = "kling-v3-omni";  // the PRD's "Kling O3"
+  env["MIRI_KLING_MODE"] = "std";
+  env["MIRI_KLING_REROUTE"] = "none";
+  env["MIRI_KLING_USD_PER_UNIT"] = "0.126";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.kling_model, "kling-v3-omni");
+  EXPECT_EQ(plan->cloud.kling_mode, "std");
+  EXPECT_TRUE(plan->cloud.kling_reroute.empty());
+  EXPECT_DOUBLE_EQ(plan->cloud.kling_usd_per_unit, 0.126);
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"MIRI_KLING_MODEL", "kling-o3"},
+           {"MIRI_KLING_MODE", "4k"},
+           {"MIRI_KLING_REROUTE", "kling-v1-5,kling-v9"},
+           {"MIRI_KLING_USD_PER_UNIT", "-1"},
+           {"MIRI_KLING_USD_PER_UNIT", "cheap"}}) {
+    auto bad = CloudEnv();
+    bad[name] = value;
+    auto refused = PlanComposition(MapEnv(bad), "/d");
+    ASSERT_FALSE(refused) << name << "=" << value;
+    EXPECT_TRUE(miri::testing::NamesField(refused.error(), name))
+        << refused.error().ToString();
+  }
+}
+
 TEST(PlanCompositionTest, EndpointsDefaultToProductionAndAreConfigurable) {
   auto plan = PlanComposition(MapEnv(CloudEnv()), "/d");
   ASSERT_TRUE(plan) << plan.error().ToString();

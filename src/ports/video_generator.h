@@ -64,6 +64,14 @@ class VideoGenerator {
     return {};
   }
   virtual int64_t EstimateCostMicros(const VideoRequest& request) const = 0;
+  // Whether Submit would take the request as this generator is configured
+  // (its model's end frame, motion brush, modes): an error whose issues
+  // name the field and the model when not. No I/O; callers ask before
+  // reserving budget. Default: every request is servable.
+  virtual Result<void> CheckRequest(const VideoRequest& request) const {
+    (void)request;
+    return {};
+  }
 };
 
 }  // namespace miri

@@ -61,9 +61,14 @@ AttemptOutcome KlingVideoGenerator::MapError(const HttpResponse& r,
   return o;
 }
 
+Result<void> KlingVideoGenerator::CheckRequest(const VideoRequest& r) const {
+  return ValidateKlingRequest(config_, r);
+}
+
 Result<nlohmann::json> KlingVideoGenerator::RequestBody(
     const VideoRequest& r) const {
   RETURN_IF_ERROR(ValidateKlingRequest(config_, r), "kling");
+  ASSIGN_OR_RETURN(ClipPlan plan, KlingPlanFor(config_, r), "kling");
   KlingImages images;
   ASSIGN_OR_RETURN(std::string start, blobs_.Get(r.start_frame_blob),
                    "start frame");
@@ -91,26 +96,27 @@ Result<nlohmann::json> KlingVideoGenerator::RequestBody(
   if (!config_.callback_base_url.empty()) {
     callback =
         WithSignedQuery(config_.callback_base_url, config_.callback_secret,
-                        kKlingCallbackPurpose, CallbackParams(r));
+                        kKlingCallbackPurpose, CallbackParams(r, plan));
   }
-  return BuildKlingBody(config_, r, images, callback);
+  return BuildKlingBody(plan, r, images, callback);
 }
 
-QueryParams KlingVideoGenerator::CallbackParams(const VideoRequest& r) const {
+QueryParams KlingVideoGenerator::CallbackParams(const VideoRequest& r,
+                                                const ClipPlan& plan) const {
   // What Finish needs, so any instance can complete the job (the token
-  // covers them all).
+  // covers them all); the model also says which endpoint to query.
   return {{"job", r.job_id},
           {"out", r.output_key},
-          {"model", KlingModelFor(config_, r)},
-          {"dur", std::to_string(r.motion_brush ? 5000 : r.duration_ms)}};
+          {"model", plan.model},
+          {"mode", plan.mode},
+          {"dur", std::to_string(plan.duration_s * 1000)}};
 }
 
 int64_t KlingVideoGenerator::EstimateCostMicros(const VideoRequest& r) const {
-  std::string model = KlingModelFor(config_, r);
-  int64_t ms = r.motion_brush
-                   ? 5000
-                   : std::stoll(KlingDuration(model, r.duration_ms)) * 1000;
-  auto est = prices_.EstimateVideo(model, ms);
+  auto plan = KlingPlanFor(config_, r);
+  if (!plan) return 0;
+  auto est = prices_.EstimateKling(plan->model, plan->mode,
+                                   int64_t{plan->duration_s} * 1000);
   return est ? *est : 0;
 }
 
@@ -139,10 +145,12 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
     jobs_.erase(r.job_id);
     return tl::unexpected<Error>(std::move(e));
   };
+  auto plan = KlingPlanFor(config_, r);
+  if (!plan) return abort(WithContext(plan.error(), "kling"));
   auto body = RequestBody(r);
   if (!body) return abort(body.error());
   HttpRequest req =
-      Authorized("POST", config_.base_url + "/v1/videos/image2video");
+      Authorized("POST", config_.base_url + KlingCreatePath(*plan));
   req.body = body->dump();
   auto resp =
       ResilientCall(http_, req, false, resilience_, clock_,
@@ -155,8 +163,9 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
         ErrorCode::kUnavailable, "kling submit: unexpected response", {}});
   }
   const auto& id = j["data"]["task_id"];
-  Job job{r.job_id, id.is_string() ? id.get<std::string>() : id.dump(),
-          KlingModelFor(config_, r), r.output_key, r.duration_ms};
+  Job job{r.job_id,     id.is_string() ? id.get<std::string>() : id.dump(),
+          plan->model,  plan->mode,
+          r.output_key, int64_t{plan->duration_s} * 1000};
   {
     std::lock_guard lock(mu_);
     jobs_[r.job_id] = job;
@@ -167,6 +176,7 @@ Result<Dispatch> KlingVideoGenerator::Submit(const VideoRequest& r) {
 std::string KlingVideoGenerator::ResumeOf(const Job& job) {
   return nlohmann::json{{"task_id", job.task_id},
                         {"model", job.model},
+                        {"mode", job.mode},
                         {"output_key", job.output_key},
                         {"duration_ms", job.duration_ms}}
       .dump();
@@ -179,8 +189,11 @@ Result<void> KlingVideoGenerator::Adopt(std::string_view job_id,
     if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
     return j[key].get<std::string>();
   };
-  Job job{std::string(job_id), text("task_id"), text("model"),
-          text("output_key"), 0};
+  // Resumes written before "mode" existed were all in the configured mode.
+  const std::string mode = text("mode");
+  Job job{std::string(job_id), text("task_id"),
+          text("model"),       mode.empty() ? config_.mode : mode,
+          text("output_key"),  0};
   if (j.is_object() && j.contains("duration_ms") &&
       j["duration_ms"].is_number_integer()) {
     job.duration_ms = j["duration_ms"].get<int64_t>();
@@ -205,7 +218,7 @@ Result<void> KlingVideoGenerator::Adopt(std::string_view job_id,
 
 Result<KlingTask> KlingVideoGenerator::Query(const Job& job) {
   HttpRequest req = Authorized(
-      "GET", config_.base_url + "/v1/videos/image2video/" + job.task_id);
+      "GET", config_.base_url + KlingQueryPath(job.model, job.task_id));
   ASSIGN_OR_RETURN(
       HttpResponse resp,
       ResilientCall(http_, req, true, resilience_, clock_,
@@ -237,9 +250,13 @@ Result<std::optional<ProviderResult>> KlingVideoGenerator::Finish(
                                  blobs_, job.output_key),
                   "copying kling clip");
   r.output_blobs = {job.output_key};
-  auto cost = prices_.EstimateVideo(
-      job.model, std::stoll(KlingDuration(job.model, job.duration_ms)) * 1000);
-  r.cost_micros = cost ? *cost : 0;
+  // What Kling deducted, when it says; else the estimate.
+  if (task.units_charged) {
+    r.cost_micros = prices_.KlingUnitsMicros(*task.units_charged);
+  } else {
+    auto cost = prices_.EstimateKling(job.model, job.mode, job.duration_ms);
+    r.cost_micros = cost ? *cost : 0;
+  }
   return std::optional<ProviderResult>(std::move(r));
 }
 
@@ -279,7 +296,14 @@ std::optional<KlingVideoGenerator::Job> KlingVideoGenerator::JobFromParams(
   }
   int64_t ms = std::atoll(dur->second.c_str());
   if (ms <= 0) return std::nullopt;
-  return Job{p.at("job"), task_id, model->second, out->second, ms};
+  auto mode = p.find("mode");
+  return Job{
+      p.at("job"),
+      task_id,
+      model->second,
+      mode == p.end() || mode->second.empty() ? config_.mode : mode->second,
+      out->second,
+      ms};
 }
 
 Result<KlingVideoGenerator::CallbackOutcome>

@@ -1,10 +1,16 @@
 // KlingVideoGenerator: the VideoGenerator on Kling's official API
 // (providers.md section 3): image2video with start/end frames or a motion
-// brush, task query, callbacks.
+// brush, omni-video (kling-video-o1, kling-v3-omni) with start/end frames,
+// task query, callbacks.
 //
-// - Frames and masks travel as raw base64. Motion-brush shots go to
-//   config.motion_brush_model (end frame dropped: the two are exclusive);
-//   trajectories are flipped to Kling's bottom-left origin.
+// - The model's endpoint, mode and duration come from the capability map
+//   (domain/video_models.h) via KlingPlanFor: a clip the configured model
+//   cannot serve is rerouted (config.reroute_models) or refused by
+//   CheckRequest/Submit before any request, the reason naming the field.
+// - Frames and masks travel as raw base64; trajectories are flipped to
+//   Kling's bottom-left origin.
+// - Cost: direct Kling bills units (PriceTable::EstimateKling); a finished
+//   task's final_unit_deduction, when present, is what the result costs.
 // - callback_url = callback_base_url?dur=&job=&model=&out=&t=<token>: the
 //   job's parameters signed with config.callback_secret
 //   (adapters/curl/signed_params.h), so any instance can finish a job
@@ -52,6 +58,7 @@ class KlingVideoGenerator final : public VideoGenerator {
   // INVALID_ARGUMENT naming the field when `resume` is not a Dispatch's.
   Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
   int64_t EstimateCostMicros(const VideoRequest& request) const override;
+  Result<void> CheckRequest(const VideoRequest& request) const override;
 
   // POST /api/webhooks/kling?...&t=... with the query and the raw body.
   Result<CallbackOutcome> HandleCallback(const QueryParams& query,
@@ -70,6 +77,7 @@ class KlingVideoGenerator final : public VideoGenerator {
     std::string job_id;
     std::string task_id;
     std::string model;
+    std::string mode;
     std::string output_key;
     int64_t duration_ms = 0;
   };
@@ -83,7 +91,7 @@ class KlingVideoGenerator final : public VideoGenerator {
   static std::string ResumeOf(const Job& job);
   std::optional<Job> JobFromParams(const QueryParams& params,
                                    const std::string& task_id) const;
-  QueryParams CallbackParams(const VideoRequest& r) const;
+  QueryParams CallbackParams(const VideoRequest& r, const ClipPlan& plan) const;
 
   const KlingConfig config_;
   HttpClient& http_;

@@ -95,13 +95,24 @@ class KlingTest : public ::testing::Test {
     return (to ? to : kling_.get())
         ->HandleCallback(ParseUrlQuery(url), cb["body"].get<std::string>());
   }
-  nlohmann::json LastRequestBody() {
+  nlohmann::json LastPost() {
     auto reqs = emu_->Requests(emu_->kling());
     for (auto it = reqs.rbegin(); it != reqs.rend(); ++it) {
-      if ((*it)["method"] == "POST")
-        return nlohmann::json::parse((*it)["body"].get<std::string>());
+      if ((*it)["method"] == "POST") return *it;
     }
     return nullptr;
+  }
+  nlohmann::json LastRequestBody() {
+    auto post = LastPost();
+    return post.is_null()
+               ? post
+               : nlohmann::json::parse(post["body"].get<std::string>());
+  }
+  std::vector<std::string> Paths(const std::string& method) {
+    std::vector<std::string> paths;
+    for (const auto& r : emu_->Requests(emu_->kling()))
+      if (r["method"] == method) paths.push_back(r["path"]);
+    return paths;
   }
 
   std::unique_ptr<testing::EmulatorProcess> emu_;
@@ -267,6 +278,7 @@ TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {
 
 TEST_F(KlingTest, MotionBrushShotIsAcceptedByTheModelThatSupportsIt) {
   VideoRequest r = Req();
+  r.end_frame_blob.clear();  // exclusive with a motion brush
   r.motion_brush = MotionBrush{
       "f/mask.png", {DynamicMask{"f/mask.png", {{10, 20}, {30, 700}}}}};
   auto d = kling_->Submit(r);
@@ -323,6 +335,102 @@ TEST_F(KlingTest, FailedTaskBecomesAFailedResult) {
   EXPECT_EQ(sink_.results[0].status, ProviderResult::Status::kFailed);
   EXPECT_NE(sink_.results[0].error.find("content moderation"),
             std::string::npos);
+}
+
+// The PRD's model ("Kling O3") is kling-v3-omni: its clips go to
+// omni-video, both frames in image_list, and are queried there.
+TEST_F(KlingTest, OmniRequestWithBothFramesGoesToTheOmniEndpoint) {
+  KlingConfig c = Config();
+  c.model = "kling-v3-omni";
+  Rebuild(c);
+  VideoRequest r = Req();
+  r.duration_ms = 6500;
+  r.negative_prompt = "blur, text";
+  auto d = kling_->Submit(r);
+  ASSERT_TRUE(d) << d.error().ToString();
+  EXPECT_EQ(d->estimated_cost_micros, 1'568'000) << "7 s x 1.6 units x $0.14";
+  auto post = LastPost();
+  EXPECT_EQ(post["path"], "/v1/videos/omni-video");
+  auto body = nlohmann::json::parse(post["body"].get<std::string>());
+  std::string callback = body["callback_url"];
+  EXPECT_EQ(callback.rfind(emu_->cdn() + "/__sink/kling?", 0), 0u) << callback;
+  body.erase("callback_url");
+  EXPECT_EQ(
+      body,
+      nlohmann::json({
+          {"model_name", "kling-v3-omni"},
+          {"mode", "pro"},
+          {"duration", "7"},
+          {"prompt", "Miri stands still. Then she waves. Avoid: blur, text."},
+          {"image_list",
+           {{{"image_url", Base64Encode(kPng)}, {"type", "first_frame"}},
+            {{"image_url", Base64Encode(kPng)}, {"type", "end_frame"}}}},
+          {"sound", "off"},
+          {"external_task_id", "p1:v1"},
+      }));
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDelivered);
+  EXPECT_EQ(Paths("GET"), std::vector<std::string>{"/v1/videos/omni-video/" +
+                                                   d->provider_request_id});
+  ASSERT_EQ(sink_.results.size(), 1u);
+  EXPECT_EQ(sink_.results[0].status, ProviderResult::Status::kSucceeded);
+  EXPECT_EQ(sink_.results[0].cost_micros, 1'568'000);
+  EXPECT_EQ(blobs_->Get("clips/v1.mp4")->substr(4, 4), "ftyp");
+}
+
+TEST_F(KlingTest, AnAdoptedOmniJobIsPolledOnTheOmniEndpoint) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
+  KlingConfig c = Config();
+  c.model = "kling-video-o1";
+  Rebuild(c);
+  auto d = kling_->Submit(Req());
+  ASSERT_TRUE(d) << d.error().ToString();
+  Sink other_sink;
+  KlingVideoGenerator other(Config(), http_, *blobs_, other_sink, prices_,
+                            Resilience{breaker_.get(), retrier_.get()}, clock_);
+  ASSERT_TRUE(other.Adopt("p1:v1", d->resume));
+  emu_->Post(emu_->kling(), "/__control/complete");
+  auto done = other.Poll("p1:v1");
+  ASSERT_TRUE(done && done->has_value()) << done.error().ToString();
+  EXPECT_EQ((*done)->status, ProviderResult::Status::kSucceeded);
+  EXPECT_EQ(Paths("GET"), std::vector<std::string>{"/v1/videos/omni-video/" +
+                                                   d->provider_request_id});
+}
+
+TEST_F(KlingTest, TheUnitsKlingDeductedAreWhatTheClipCosts) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"finalUnits", "4"}});
+  ASSERT_TRUE(kling_->Submit(Req()));
+  auto cbs = Callbacks(3);
+  ASSERT_EQ(cbs.size(), 3u);
+  EXPECT_EQ(Deliver(cbs[2]).value(), Outcome::kDelivered);
+  ASSERT_EQ(sink_.results.size(), 1u);
+  EXPECT_EQ(sink_.results[0].cost_micros, 560'000) << "4 units at $0.14";
+}
+
+TEST_F(KlingTest, AClipTheModelCannotServeIsRefusedBeforeAnyRequest) {
+  KlingConfig c = Config();
+  c.model = "kling-v2-master";  // no end frame
+  c.reroute = false;
+  Rebuild(c);
+  auto check = kling_->CheckRequest(Req());
+  ASSERT_FALSE(check);
+  EXPECT_EQ(check.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(check.error().issues.at(0).path, "end_frame_blob");
+  EXPECT_NE(check.error().ToString().find("kling-v2-master"),
+            std::string::npos);
+  auto submit = kling_->Submit(Req());
+  ASSERT_FALSE(submit);
+  EXPECT_EQ(submit.error().issues.at(0).path, "end_frame_blob");
+  EXPECT_TRUE(Paths("POST").empty());
+  EXPECT_EQ(kling_->EstimateCostMicros(Req()), 0);
+  // Rerouting allowed: the clip goes to a model with an end frame.
+  c.reroute = true;
+  c.reroute_models = {"kling-v2-1"};
+  Rebuild(c);
+  ASSERT_TRUE(kling_->CheckRequest(Req()));
+  ASSERT_TRUE(kling_->Submit(Req()));
+  EXPECT_EQ(LastRequestBody()["model_name"], "kling-v2-1");
 }
 
 }  // namespace

@@ -1,20 +1,76 @@
 #include "adapters/kling/kling_wire.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "ports/blob_store.h"
 
 namespace miri {
 
-std::string KlingModelFor(const KlingConfig& c, const VideoRequest& r) {
-  return r.motion_brush ? c.motion_brush_model : c.model;
+namespace {
+
+constexpr size_t kMaxPrompt = 2500;
+
+ClipNeeds NeedsOf(const VideoRequest& r) {
+  return ClipNeeds{r.duration_ms, !r.end_frame_blob.empty(),
+                   r.motion_brush.has_value()};
 }
 
-std::string KlingDuration(const std::string& model, int64_t duration_ms) {
-  int64_t secs = (duration_ms + 999) / 1000;
-  if (model.rfind("kling-v3", 0) == 0)
-    return std::to_string(std::clamp<int64_t>(secs, 3, 15));
-  return secs <= 5 ? "5" : "10";
+// The omni endpoint has no negative_prompt field; its prompt "can include
+// positive and negative descriptions".
+std::string OmniPrompt(const VideoRequest& r) {
+  if (r.negative_prompt.empty()) return r.prompt;
+  return r.prompt + " Avoid: " + r.negative_prompt + ".";
+}
+
+std::string OtherMode(const std::string& mode) {
+  return mode == "pro" ? "std" : "pro";
+}
+
+}  // namespace
+
+Result<ClipPlan> KlingPlanFor(const KlingConfig& c, const VideoRequest& r) {
+  const ClipNeeds needs = NeedsOf(r);
+  Result<ClipPlan> plan = PlanClip(c.model, c.mode, needs);
+  if (plan) return plan;
+  Error refused = plan.error();
+  // An unknown model or mode is a configuration mistake, never rerouted.
+  const std::string field =
+      refused.issues.empty() ? "" : refused.issues[0].path;
+  if (field == "model" || field == "mode") return tl::unexpected(refused);
+  std::string tried;
+  if (c.reroute) {
+    // The configured model in its other mode first, then the list.
+    if (auto same = PlanClip(c.model, OtherMode(c.mode), needs)) return same;
+    for (const std::string& m : c.reroute_models) {
+      for (const std::string& mode : {c.mode, OtherMode(c.mode)}) {
+        Result<ClipPlan> other = PlanClip(m, mode, needs);
+        if (other) return other;
+      }
+      tried += (tried.empty() ? "" : ", ") + m;
+    }
+  }
+  for (FieldIssue& i : refused.issues) {
+    i.message += !c.reroute ? "; rerouting is off"
+                 : tried.empty()
+                     ? "; no reroute model is configured"
+                     : "; nor " + tried + " (the configured reroute models)";
+  }
+  return tl::unexpected(refused);
+}
+
+std::string KlingCreatePath(const ClipPlan& plan) {
+  return plan.api == VideoApi::kKlingOmniVideo ? "/v1/videos/omni-video"
+                                               : "/v1/videos/image2video";
+}
+
+std::string KlingQueryPath(const std::string& model,
+                           const std::string& task_id) {
+  const VideoModel* m = FindVideoModel(model);
+  const bool omni = m != nullptr && m->api == VideoApi::kKlingOmniVideo;
+  return std::string(omni ? "/v1/videos/omni-video/"
+                          : "/v1/videos/image2video/") +
+         task_id;
 }
 
 Result<void> ValidateKlingRequest(const KlingConfig& c, const VideoRequest& r) {
@@ -22,18 +78,12 @@ Result<void> ValidateKlingRequest(const KlingConfig& c, const VideoRequest& r) {
   if (r.job_id.empty()) issues.push_back({"job_id", "required"});
   if (r.start_frame_blob.empty())
     issues.push_back({"start_frame_blob", "required"});
-  if (r.prompt.size() > 2500)
-    issues.push_back({"prompt", "at most 2500 characters"});
-  if (r.negative_prompt.size() > 2500)
+  if (r.negative_prompt.size() > kMaxPrompt)
     issues.push_back({"negative_prompt", "at most 2500 characters"});
   if (!IsValidBlobKey(r.output_key))
     issues.push_back({"output_key", "not a blob key"});
   if (r.duration_ms <= 0) issues.push_back({"duration_ms", "must be positive"});
   if (r.motion_brush) {
-    if (!c.motion_brush_models.count(KlingModelFor(c, r))) {
-      issues.push_back(
-          {"motion_brush", "configured model has no motion brush"});
-    }
     if (r.motion_brush->dynamic_masks.size() > 6) {
       issues.push_back({"motion_brush.dynamic_masks", "at most 6"});
     }
@@ -46,29 +96,37 @@ Result<void> ValidateKlingRequest(const KlingConfig& c, const VideoRequest& r) {
       }
     }
   }
+  Result<ClipPlan> plan = KlingPlanFor(c, r);
+  const bool omni = plan && plan->api == VideoApi::kKlingOmniVideo;
+  if (omni && OmniPrompt(r).size() > kMaxPrompt) {
+    issues.push_back({"prompt",
+                      "at most 2500 characters with the negatives folded in "
+                      "(omni-video has no negative_prompt)"});
+  } else if (r.prompt.size() > kMaxPrompt) {
+    issues.push_back({"prompt", "at most 2500 characters"});
+  }
   if (!issues.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid video request",
                      std::move(issues));
   }
+  if (!plan) return tl::unexpected(plan.error());
   return {};
 }
 
-nlohmann::json BuildKlingBody(const KlingConfig& c, const VideoRequest& r,
-                              const KlingImages& images,
-                              const std::string& callback_url) {
-  std::string model = KlingModelFor(c, r);
-  nlohmann::json j = {
-      {"model_name", model},
-      {"mode", r.motion_brush ? c.motion_brush_mode : c.mode},
-      {"duration", r.motion_brush ? "5" : KlingDuration(model, r.duration_ms)},
-      {"image", images.image},
-      {"prompt", r.prompt}};
+namespace {
+
+nlohmann::json Image2VideoBody(const ClipPlan& plan, const VideoRequest& r,
+                               const KlingImages& images) {
+  nlohmann::json j = {{"model_name", plan.model},
+                      {"mode", plan.mode},
+                      {"duration", std::to_string(plan.duration_s)},
+                      {"image", images.image},
+                      {"prompt", r.prompt}};
   if (!r.negative_prompt.empty()) j["negative_prompt"] = r.negative_prompt;
-  // End frame and masks are mutually exclusive (providers.md 3.2).
-  if (!r.motion_brush && !images.image_tail.empty() &&
-      !c.no_end_frame_models.count(model)) {
+  // End frame and masks are mutually exclusive (providers.md 3.2); the plan
+  // says the model takes the end frame.
+  if (!r.motion_brush && !images.image_tail.empty())
     j["image_tail"] = images.image_tail;
-  }
   if (r.motion_brush) {
     if (!images.static_mask.empty()) j["static_mask"] = images.static_mask;
     nlohmann::json masks = nlohmann::json::array();
@@ -86,6 +144,35 @@ nlohmann::json BuildKlingBody(const KlingConfig& c, const VideoRequest& r,
     }
     if (!masks.empty()) j["dynamic_masks"] = masks;
   }
+  return j;
+}
+
+nlohmann::json OmniVideoBody(const ClipPlan& plan, const VideoRequest& r,
+                             const KlingImages& images) {
+  // With a first frame there is no aspect_ratio (it follows the frame) and
+  // multi_shot stays false (multi-shot takes no start/end frames).
+  nlohmann::json list = nlohmann::json::array(
+      {{{"image_url", images.image}, {"type", "first_frame"}}});
+  if (!images.image_tail.empty())
+    list.push_back({{"image_url", images.image_tail}, {"type", "end_frame"}});
+  return {{"model_name", plan.model},
+          {"mode", plan.mode},
+          {"duration", std::to_string(plan.duration_s)},
+          {"prompt", OmniPrompt(r)},
+          {"image_list", list}};
+}
+
+}  // namespace
+
+nlohmann::json BuildKlingBody(const ClipPlan& plan, const VideoRequest& r,
+                              const KlingImages& images,
+                              const std::string& callback_url) {
+  nlohmann::json j = plan.api == VideoApi::kKlingOmniVideo
+                         ? OmniVideoBody(plan, r, images)
+                         : Image2VideoBody(plan, r, images);
+  // The song is the soundtrack: models that can add sound are told not to.
+  const VideoModel* m = FindVideoModel(plan.model);
+  if (m != nullptr && m->sound) j["sound"] = "off";
   if (!callback_url.empty()) j["callback_url"] = callback_url;
   j["external_task_id"] = r.job_id;
   return j;
@@ -113,6 +200,18 @@ Result<KlingTask> ParseKlingTask(const nlohmann::json& j) {
     for (const auto& v : j["task_result"]["videos"]) {
       if (v.is_object() && v.contains("url") && v["url"].is_string())
         t.video_urls.push_back(v["url"]);
+    }
+  }
+  // A string in the docs ("3.5"); a number is taken too.
+  if (j.contains("final_unit_deduction")) {
+    const auto& u = j["final_unit_deduction"];
+    if (u.is_number()) {
+      t.units_charged = u.get<double>();
+    } else if (u.is_string()) {
+      char* end = nullptr;
+      const std::string text = u.get<std::string>();
+      double v = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() && *end == '\0' && v >= 0) t.units_charged = v;
     }
   }
   return t;

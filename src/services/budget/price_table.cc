@@ -17,10 +17,46 @@ Error UnknownModel(std::string_view kind, std::string_view model) {
       {}};
 }
 
+Result<void> ReadKling(
+    const nlohmann::json& k, double* usd_per_unit,
+    std::map<std::string, KlingUnitPrice, std::less<>>* out) {
+  if (!k.is_object())
+    return MakeError(ErrorCode::kInvalidArgument, "kling must be an object");
+  if (!k.contains("usd_per_unit") || !k["usd_per_unit"].is_number() ||
+      k["usd_per_unit"].get<double>() <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid kling prices",
+                     {{"kling.usd_per_unit", "required positive number"}});
+  }
+  *usd_per_unit = k["usd_per_unit"].get<double>();
+  if (!k.contains("units")) return {};
+  if (!k["units"].is_object())
+    return MakeError(ErrorCode::kInvalidArgument, "invalid kling prices",
+                     {{"kling.units", "must be an object"}});
+  for (auto& [key, p] : k["units"].items()) {
+    if (!p.is_object() || key.find('/') == std::string::npos) {
+      return MakeError(
+          ErrorCode::kInvalidArgument, "invalid kling prices",
+          {{"kling.units." + key, "an object keyed \"model/mode\""}});
+    }
+    (*out)[key] = KlingUnitPrice{p.value("base_units", 0.0),
+                                 p.value("base_seconds", int64_t{0}),
+                                 p.value("per_second_units", 0.0)};
+  }
+  return {};
+}
+
 }  // namespace
 
 const char* PriceTable::DefaultPricesJson() {
   // providers.md section 7 (published prices, snapshot late 2025 - 2026).
+  // "kling": direct Kling bills resource-pack units; providers.md has no
+  // unit table, so these are [UNVERIFIED] estimates (5 s std/pro of the
+  // v1-v2.x models as Kling's billing page listed them when last seen;
+  // v3 and omni derived from fal's per-second price at $0.14 a unit) and
+  // usd_per_unit is the price of a unit in the pack bought (a third-party
+  // summary quotes $7,560 for 60,000 units, $0.126; smaller packs cost
+  // more). Reconcile with each task's final_unit_deduction and override
+  // both with the account's figures.
   return R"JSON({
   "as_of": "providers.md section 7 (2026)",
   "image": {
@@ -40,12 +76,34 @@ const char* PriceTable::DefaultPricesJson() {
   "video": {
     "fal-ai/kling-video/v2.1/pro/image-to-video": {"base_usd": 0.49, "base_seconds": 5, "per_second_usd": 0.098},
     "fal-ai/kling-video/v2.5-turbo/pro/image-to-video": {"base_usd": 0.35, "base_seconds": 5, "per_second_usd": 0.07},
-    "kling-v1": {"base_usd": 0.49, "base_seconds": 5, "per_second_usd": 0.098},
-    "kling-v1-5": {"base_usd": 0.49, "base_seconds": 5, "per_second_usd": 0.098},
-    "kling-v1-6": {"base_usd": 0.49, "base_seconds": 5, "per_second_usd": 0.098},
-    "kling-v2-1": {"base_usd": 0.49, "base_seconds": 5, "per_second_usd": 0.098},
-    "kling-v2-5-turbo": {"base_usd": 0.35, "base_seconds": 5, "per_second_usd": 0.07},
-    "kling-v3": {"per_second_usd": 0.224}
+    "fal-ai/kling-video/v3/pro/image-to-video": {"per_second_usd": 0.224}
+  },
+  "kling": {
+    "usd_per_unit": 0.14,
+    "units": {
+      "kling-v1/std": {"base_units": 1, "base_seconds": 5, "per_second_units": 0.2},
+      "kling-v1/pro": {"base_units": 3.5, "base_seconds": 5, "per_second_units": 0.7},
+      "kling-v1-5/std": {"base_units": 2, "base_seconds": 5, "per_second_units": 0.4},
+      "kling-v1-5/pro": {"base_units": 3.5, "base_seconds": 5, "per_second_units": 0.7},
+      "kling-v1-6/std": {"base_units": 2, "base_seconds": 5, "per_second_units": 0.4},
+      "kling-v1-6/pro": {"base_units": 3.5, "base_seconds": 5, "per_second_units": 0.7},
+      "kling-v2-master/std": {"base_units": 10, "base_seconds": 5, "per_second_units": 2},
+      "kling-v2-master/pro": {"base_units": 10, "base_seconds": 5, "per_second_units": 2},
+      "kling-v2-1/std": {"base_units": 2, "base_seconds": 5, "per_second_units": 0.4},
+      "kling-v2-1/pro": {"base_units": 3.5, "base_seconds": 5, "per_second_units": 0.7},
+      "kling-v2-1-master/std": {"base_units": 10, "base_seconds": 5, "per_second_units": 2},
+      "kling-v2-1-master/pro": {"base_units": 10, "base_seconds": 5, "per_second_units": 2},
+      "kling-v2-5-turbo/std": {"base_units": 1.5, "base_seconds": 5, "per_second_units": 0.3},
+      "kling-v2-5-turbo/pro": {"base_units": 2.5, "base_seconds": 5, "per_second_units": 0.5},
+      "kling-v2-6/std": {"base_units": 1.5, "base_seconds": 5, "per_second_units": 0.3},
+      "kling-v2-6/pro": {"base_units": 2.5, "base_seconds": 5, "per_second_units": 0.5},
+      "kling-v3/std": {"per_second_units": 1.2},
+      "kling-v3/pro": {"per_second_units": 1.6},
+      "kling-video-o1/std": {"per_second_units": 1.2},
+      "kling-video-o1/pro": {"per_second_units": 1.6},
+      "kling-v3-omni/std": {"per_second_units": 1.2},
+      "kling-v3-omni/pro": {"per_second_units": 1.6}
+    }
   },
   "tokens": {
     "gemini-2.5-pro": {"input_per_million_usd": 1.25, "output_per_million_usd": 10.0},
@@ -91,6 +149,10 @@ Result<PriceTable> PriceTable::FromJson(const nlohmann::json& j) {
     t.tokens_[model] = TokenPrice{Usd(p, "input_per_million_usd"),
                                   Usd(p, "output_per_million_usd")};
   }
+  if (j.contains("kling")) {
+    auto kling = ReadKling(j["kling"], &t.kling_usd_per_unit_, &t.kling_units_);
+    if (!kling) return tl::unexpected(kling.error());
+  }
   return t;
 }
 
@@ -128,6 +190,34 @@ Result<int64_t> PriceTable::EstimateVideo(std::string_view model,
   int64_t secs = (duration_ms + 999) / 1000;
   int64_t extra = secs > p.base_seconds ? secs - p.base_seconds : 0;
   return p.base_micros + extra * p.per_second_micros;
+}
+
+Result<double> PriceTable::KlingUnits(std::string_view model,
+                                      std::string_view mode,
+                                      int64_t duration_ms) const {
+  auto it = kling_units_.find(std::string(model) + "/" + std::string(mode));
+  if (it == kling_units_.end()) {
+    return tl::unexpected<Error>(UnknownModel(
+        "kling unit", std::string(model) + " " + std::string(mode)));
+  }
+  const KlingUnitPrice& p = it->second;
+  int64_t secs = (duration_ms + 999) / 1000;
+  int64_t extra = secs > p.base_seconds ? secs - p.base_seconds : 0;
+  return p.base_units + static_cast<double>(extra) * p.per_second_units;
+}
+
+int64_t PriceTable::KlingUnitsMicros(double units) const {
+  // Round up (an estimate must never be below the bill), forgiving the
+  // binary fraction error of e.g. 2.5 * 0.14.
+  return static_cast<int64_t>(
+      std::ceil(units * kling_usd_per_unit_ * 1e6 - 1e-6));
+}
+
+Result<int64_t> PriceTable::EstimateKling(std::string_view model,
+                                          std::string_view mode,
+                                          int64_t duration_ms) const {
+  ASSIGN_OR_RETURN(double units, KlingUnits(model, mode, duration_ms), "");
+  return KlingUnitsMicros(units);
 }
 
 Result<int64_t> PriceTable::EstimateTokens(std::string_view model,

@@ -34,6 +34,15 @@ struct VideoPrice {
   int64_t per_second_micros = 0;
 };
 
+// Direct Kling bills prepaid resource-pack units per task (reported after
+// the task as `final_unit_deduction`); a unit's dollar price depends on the
+// pack bought, so it is configuration (kling.usd_per_unit).
+struct KlingUnitPrice {
+  double base_units = 0;  // covers base_seconds
+  int64_t base_seconds = 0;
+  double per_second_units = 0;  // each further second
+};
+
 struct TokenPrice {
   int64_t input_per_million_micros = 0;
   int64_t output_per_million_micros = 0;
@@ -46,7 +55,8 @@ struct Size {
 
 class PriceTable {
  public:
-  // {"as_of": "...", "image": {model: {...}}, "video": {...}, "tokens": {...}}
+  // {"as_of": "...", "image": {model: {...}}, "video": {...}, "tokens": {...},
+  //  "kling": {"usd_per_unit": 0.14, "units": {"model/mode": {...}}}}
   static Result<PriceTable> FromJson(const nlohmann::json& j);
   static const char* DefaultPricesJson();
   static PriceTable Defaults();
@@ -56,6 +66,16 @@ class PriceTable {
                                 const std::vector<Size>& inputs = {}) const;
   Result<int64_t> EstimateVideo(std::string_view model,
                                 int64_t duration_ms) const;
+  // Direct Kling: units a (model, mode, duration) task is expected to
+  // cost, and their price. NOT_FOUND for a pair the table has no row for.
+  Result<double> KlingUnits(std::string_view model, std::string_view mode,
+                            int64_t duration_ms) const;
+  Result<int64_t> EstimateKling(std::string_view model, std::string_view mode,
+                                int64_t duration_ms) const;
+  // Units (e.g. a task's final_unit_deduction) in micro-dollars, rounded up.
+  int64_t KlingUnitsMicros(double units) const;
+  // The price of a unit in the resource pack bought (a setting); > 0.
+  void SetKlingUsdPerUnit(double usd) { kling_usd_per_unit_ = usd; }
   Result<int64_t> EstimateTokens(std::string_view model, int64_t input_tokens,
                                  int64_t max_output_tokens) const;
   const std::string& as_of() const { return as_of_; }
@@ -65,6 +85,8 @@ class PriceTable {
   std::map<std::string, ImagePrice, std::less<>> image_;
   std::map<std::string, VideoPrice, std::less<>> video_;
   std::map<std::string, TokenPrice, std::less<>> tokens_;
+  double kling_usd_per_unit_ = 0;
+  std::map<std::string, KlingUnitPrice, std::less<>> kling_units_;
 };
 
 // ceil(w*h / 1,048,576), at least 1.

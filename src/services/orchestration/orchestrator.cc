@@ -440,8 +440,13 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
           ErrorCode::kFailedPrecondition,
           "the clip prompt fails the audit: " + RuleIds(clip.findings));
     }
-    const int64_t estimate =
-        videos_.EstimateCostMicros(VideoRequestOf(ctx.project_id, clip));
+    // A clip the video model cannot serve (say an end frame or a motion
+    // brush it lacks; adapters/kling reroutes where allowed) is refused
+    // here, before the shot moves or budget is reserved: the error keeps
+    // the generator's reason, whose issue names the field and the model.
+    const VideoRequest request = VideoRequestOf(ctx.project_id, clip);
+    RETURN_IF_ERROR(videos_.CheckRequest(request), "approving");
+    const int64_t estimate = videos_.EstimateCostMicros(request);
     if (ctx.shot.status == ShotStatus::kAwaitingApproval) {
       // Refused before anything is written when the clip cannot fit.
       ASSIGN_OR_RETURN(BudgetState budget, store_.GetBudget(project_id),

@@ -427,6 +427,70 @@ TEST_F(OrchestratorTest, BudgetCapStopsPaidDispatch) {
             3'000'000);
 }
 
+// A video generator whose model cannot serve the clip (as Kling's
+// capability map refuses a motion brush on an omni model); counts submits.
+class UnservableVideos final : public VideoGenerator {
+ public:
+  explicit UnservableVideos(VideoGenerator& inner) : inner_(inner) {}
+  std::string_view name() const override { return "unservable-video"; }
+  Result<Dispatch> Submit(const VideoRequest& r) override {
+    ++submits;
+    return inner_.Submit(r);
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
+    return inner_.Poll(id);
+  }
+  int64_t EstimateCostMicros(const VideoRequest&) const override {
+    return 1'000'000;
+  }
+  Result<void> CheckRequest(const VideoRequest&) const override {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "kling-v3-omni cannot serve this clip",
+                     {{"motion_brush",
+                       "kling-v3-omni pro has no motion brush; "
+                       "rerouting is off"}});
+  }
+  int submits = 0;
+
+ private:
+  VideoGenerator& inner_;
+};
+
+TEST_F(OrchestratorTest, AClipTheVideoModelCannotServeIsRefusedBeforeAnything) {
+  Start();
+  CreateProject();
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "g"));
+  ASSERT_EQ(WaitFor("sh-0", S::kAwaitingApproval), S::kAwaitingApproval);
+  UnservableVideos videos(*videos_);
+  sink_.target = nullptr;
+  orchestrator_ = std::make_unique<Orchestrator>(
+      *store_, *blobs_, &bus_, *priced_, videos, *vision_, rulebook_.get(),
+      clock_, [this] { return Id(""); }, options_);
+  sink_.target = orchestrator_.get();
+  const size_t events = EventCount();
+  const size_t versions = Versions("sh-0").size();
+  const int64_t committed =
+      store_->GetBudget(project_.project_id)->committed_micros();
+
+  Result<ShotStep> r = orchestrator_->Approve(project_.project_id, "sh-0", "a");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(r.error().message.find("kling-v3-omni cannot serve this clip"),
+            std::string::npos)
+      << r.error().message;
+  ASSERT_EQ(r.error().issues.size(), 1u);
+  EXPECT_EQ(r.error().issues[0].path, "motion_brush");
+  EXPECT_EQ(Status("sh-0"), S::kAwaitingApproval);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(Versions("sh-0").size(), versions);
+  EXPECT_EQ(store_->GetBudget(project_.project_id)->committed_micros(),
+            committed);
+  EXPECT_EQ(videos.submits, 0);
+  sink_.target = nullptr;
+  orchestrator_.reset();  // before `videos` goes
+}
+
 TEST_F(OrchestratorTest, IllegalStepIsRefusedAndNothingWritten) {
   Start();
   CreateProject();
