@@ -161,7 +161,7 @@ std::vector<DoctorCheck> FalChecks(const CompositionPlan& plan,
 DoctorCheck KlingCheck(const CompositionPlan& plan, HttpClient& http,
                        const Clock& clock) {
   const CloudSettings& c = plan.cloud;
-  DoctorCheck d{"kling", "kling", KlingConfig{}.model, false, false, "", ""};
+  DoctorCheck d{"kling", "kling", c.kling_model, false, false, "", ""};
   HttpRequest r;
   r.url = c.kling_base_url + "/v1/videos/image2video/miri-doctor-probe";
   r.headers = {{"Authorization",
@@ -293,7 +293,7 @@ std::vector<RoleModel> RoleModels(const CompositionPlan& plan) {
                           ? fal.text_to_image_model + ", " + fal.edit_model
                           : "local painter (offline stand-in)"},
       {"video model", plan.For("video").adapter == "kling"
-                          ? KlingConfig{}.model
+                          ? c.kling_model + " (" + c.kling_mode + ")"
                           : "local animator (offline stand-in)"},
   };
 }
