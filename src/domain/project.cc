@@ -36,17 +36,22 @@ GlobalSettings GlobalSettings::Read(JsonReader& r) {
   }
   g.require_human_approval = r.Bool("requireHumanApproval", true);
   g.budget_cap_usd = r.Number("budgetCapUsd", 0, 100000, 25.0);
+  g.allow_video_reroute = r.Bool("allowVideoReroute", true);
   r.RejectUnknownFields();
   return g;
 }
 
 json GlobalSettings::ToJson() const {
-  return {{"llmModel", llm_model},
-          {"imageModel", image_model},
-          {"videoModel", video_model},
-          {"loraWeightsId", lora_weights_id},
-          {"requireHumanApproval", require_human_approval},
-          {"budgetCapUsd", budget_cap_usd}};
+  json j = {{"llmModel", llm_model},
+            {"imageModel", image_model},
+            {"videoModel", video_model},
+            {"loraWeightsId", lora_weights_id},
+            {"requireHumanApproval", require_human_approval},
+            {"budgetCapUsd", budget_cap_usd}};
+  // Written only when off: the default (true) stays implicit, so stored
+  // projects read back as they were written.
+  if (!allow_video_reroute) j["allowVideoReroute"] = false;
+  return j;
 }
 
 ProjectConfig ProjectConfig::Read(JsonReader& r) {

@@ -32,6 +32,10 @@ struct GlobalSettings {
   std::string lora_weights_id;
   bool require_human_approval = true;
   double budget_cap_usd = 25.0;  // hard cap on provider spend
+  // A clip the project's video model cannot serve (an end frame, a motion
+  // brush it lacks) may go to a model that can (the server's reroute
+  // list); false: such a clip is refused with the reason.
+  bool allow_video_reroute = true;
 
   // The cap in micro-dollars, rounded to the nearest: the one conversion
   // the dispatch path (Store::ReserveBudget) and the budget view share.

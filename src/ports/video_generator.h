@@ -49,6 +49,9 @@ struct VideoRequest {
   int height = 720;
   std::optional<MotionBrush> motion_brush;
   std::string output_key;
+  // The project allows a clip its model cannot serve to go to a model
+  // that can (GlobalSettings::allow_video_reroute).
+  bool allow_reroute = true;
 };
 
 class VideoGenerator {

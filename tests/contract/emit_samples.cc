@@ -34,10 +34,12 @@ int main() {
                     .video_model = "kling-v2",
                     .lora_weights_id = std::string(kMiriLora),
                     .require_human_approval = true,
-                    .budget_cap_usd = 25.5};
+                    .budget_cap_usd = 25.5,
+                    .allow_video_reroute = true};
   GlobalSettings gs_auto = gs;
   gs_auto.require_human_approval = false;
   gs_auto.budget_cap_usd = 0;
+  gs_auto.allow_video_reroute = false;
 
   ProjectConfig p{.project_id = "3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d",
                   .project_name = "Miri and the lighthouse",

@@ -39,7 +39,10 @@ Result<ClipPlan> KlingPlanFor(const KlingConfig& c, const VideoRequest& r) {
       refused.issues.empty() ? "" : refused.issues[0].path;
   if (field == "model" || field == "mode") return tl::unexpected(refused);
   std::string tried;
-  if (c.reroute) {
+  // The server's setting and the project's (GlobalSettings::
+  // allow_video_reroute) must both allow it.
+  const bool reroute = c.reroute && r.allow_reroute;
+  if (reroute) {
     // The configured model in its other mode first, then the list.
     if (auto same = PlanClip(c.model, OtherMode(c.mode), needs)) return same;
     for (const std::string& m : c.reroute_models) {
@@ -51,10 +54,12 @@ Result<ClipPlan> KlingPlanFor(const KlingConfig& c, const VideoRequest& r) {
     }
   }
   for (FieldIssue& i : refused.issues) {
-    i.message += !c.reroute ? "; rerouting is off"
-                 : tried.empty()
-                     ? "; no reroute model is configured"
-                     : "; nor " + tried + " (the configured reroute models)";
+    i.message +=
+        !c.reroute         ? "; rerouting is off"
+        : !r.allow_reroute ? "; the project does not allow another model "
+                             "(Settings: allow another video model)"
+        : tried.empty()    ? "; no reroute model is configured"
+                        : "; nor " + tried + " (the configured reroute models)";
   }
   return tl::unexpected(refused);
 }

@@ -186,6 +186,26 @@ TEST(KlingWire, WithoutReroutingAClipTheModelCannotServeIsRefused) {
   EXPECT_EQ(plan->mode, "pro");
 }
 
+// A project that does not allow another model (GlobalSettings::
+// allow_video_reroute = false) gets the refusal even where the server
+// would reroute; the reason says how to allow it.
+TEST(KlingWire, AProjectThatDisallowsReroutingGetsTheRefusal) {
+  KlingConfig c;
+  c.model = "kling-v2-master";
+  c.reroute_models = {"kling-v2-1"};
+  VideoRequest r = Req();  // with an end frame, which a master lacks
+  ASSERT_TRUE(KlingPlanFor(c, r));
+  r.allow_reroute = false;
+  auto plan = KlingPlanFor(c, r);
+  ASSERT_FALSE(plan);
+  ASSERT_EQ(plan.error().issues.size(), 1u);
+  EXPECT_EQ(plan.error().issues[0].path, "end_frame_blob");
+  EXPECT_NE(plan.error().issues[0].message.find(
+                "the project does not allow another model"),
+            std::string::npos)
+      << plan.error().issues[0].message;
+}
+
 TEST(KlingWire, UnknownModelIsRefusedBeforeAnyRequest) {
   KlingConfig c;
   c.model = "kling-o3";

@@ -264,6 +264,9 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
       {"width", options.image_width},
       {"height", options.image_height}};
   if (brush) v.parameters["motionBrush"] = BrushJson(*brush);
+  if (!project.global_settings.allow_video_reroute) {
+    v.parameters["allowReroute"] = false;
+  }
   v.references = {image.outputs.front()};
   v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "clip.mp4")};
   v.parent_version_id = image.version_id;
@@ -309,6 +312,7 @@ VideoRequest VideoRequestOf(std::string_view project_id, const Version& v) {
   r.height = Int(v.parameters, "height", r.height);
   r.motion_brush = BrushOf(v.parameters);
   r.output_key = v.outputs.empty() ? "" : v.outputs.front();
+  r.allow_reroute = v.parameters.value("allowReroute", true);
   return r;
 }
 

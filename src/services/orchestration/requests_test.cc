@@ -120,5 +120,24 @@ TEST(RequestsTest, VideoRequestCarriesStartFrameDurationAndBrush) {
             (std::vector<TrajectoryPoint>{{1, 2}, {30, 40}}));
 }
 
+// The project's choice on rerouting goes with the clip version, so every
+// submission of it (a retry, the reconciler's) asks the same.
+TEST(RequestsTest, TheProjectsRerouteChoiceTravelsWithTheClip) {
+  ProjectConfig p = SampleProject();
+  Shot shot = SampleShot("sh", 1000, 4500);
+  Version image;
+  image.version_id = "vimg";
+  image.outputs = {"img.png"};
+  OrchestratorOptions o;
+  auto clip = [&] {
+    return VideoRequestOf(
+        p.project_id, VideoVersion(p, p.project_id, shot, image, std::nullopt,
+                                   "k", o, "2026-03-02T10:15:04Z"));
+  };
+  EXPECT_TRUE(clip().allow_reroute);
+  p.global_settings.allow_video_reroute = false;
+  EXPECT_FALSE(clip().allow_reroute);
+}
+
 }  // namespace
 }  // namespace miri::testing

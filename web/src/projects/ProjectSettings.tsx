@@ -55,6 +55,18 @@ export function ProjectSettings({ project }: { project: ProjectView }) {
         <input id="set-approval" type="checkbox" checked={gs.requireHumanApproval} onChange={(e) => setGs({ ...gs, requireHumanApproval: e.target.checked })} />
         <label htmlFor="set-approval">Require human approval of every anchor image</label>
       </div>
+      <div className="field checkbox">
+        <input
+          id="set-reroute"
+          type="checkbox"
+          checked={gs.allowVideoReroute ?? true}
+          onChange={(e) => setGs({ ...gs, allowVideoReroute: e.target.checked })}
+        />
+        <label htmlFor="set-reroute">
+          Allow another video model for a clip this project&apos;s model cannot make (an end frame or a motion brush it lacks); otherwise such a
+          clip is refused with the reason
+        </label>
+      </div>
       <h3>Agents</h3>
       <ul>
         {project.agentConfigs.map((a) => (

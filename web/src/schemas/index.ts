@@ -68,6 +68,8 @@ export const GlobalSettingsSchema = z.strictObject({
   }),
   requireHumanApproval: z.boolean(),
   budgetCapUsd: z.number().min(0).max(100000),
+  /** A clip the video model cannot serve may go to a model that can (the server says so when absent: true). */
+  allowVideoReroute: z.boolean().optional(),
 });
 export type GlobalSettings = z.infer<typeof GlobalSettingsSchema>;
 
