@@ -357,6 +357,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     req.body = std::move(raw.body());
     bool keep_alive = raw.keep_alive();
     unsigned version = raw.version();
+    // Liveness is answered here, on the I/O thread, never queued behind
+    // the workers: handlers stuck on a hung Redis or a hanging provider
+    // must not make the platform think the process is dead. It touches no
+    // lock and no dependency (readiness, /readyz, checks those).
+    if (req.method == "GET" && req.path == "/healthz") {
+      return Send(server_->api.Handle(std::move(req)),
+                  keep_alive && !server_->draining, version);
+    }
     auto self = shared_from_this();
     net::post(server_->workers, [self, req = std::move(req), started,
                                  keep_alive, version]() mutable {

@@ -74,11 +74,12 @@ Reply Fetch(uint16_t port, bhttp::verb method, const std::string& target) {
 class ServerTest : public testing::ApiTest {
  protected:
   // A server whose fal webhook route blocks in `slow_`; returns its port.
-  uint16_t StartWithSlowWebhook(int io_threads) {
+  uint16_t StartWithSlowWebhook(int io_threads, int workers = 0) {
     receivers_["fal"] = &slow_;
     MakeApi(ApiConfig{});
     ServerOptions options;
     options.threads = io_threads;
+    if (workers > 0) options.workers = workers;
     options.log_requests = false;
     server_ = std::make_unique<Server>(*api_, hub_, options);
     auto port = server_->Start();
@@ -110,6 +111,23 @@ TEST_F(ServerTest, ASlowHandlerDoesNotHoldUpOtherRequestsOnOneIoThread) {
   EXPECT_EQ(hook.status, 200);
   EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true)
       << "the webhook handler ran on the I/O thread: /healthz waited for it";
+  server_->Shutdown();
+  server_->Wait();
+}
+
+// /healthz is answered on the I/O thread, never queued behind request
+// handlers: with every worker stuck (a hung Redis, a hanging JWKS host),
+// the probe still answers at once (issue 21 item 3).
+TEST_F(ServerTest, HealthzIsAnsweredWhileEveryWorkerIsStuck) {
+  uint16_t port = StartWithSlowWebhook(/*io_threads=*/1, /*workers=*/1);
+  ASSERT_NE(port, 0);
+  auto webhook = PostWebhookInBackground(port);  // the only worker, stuck
+  Reply health = Fetch(port, bhttp::verb::get, "/healthz");
+  slow_.Release();
+  EXPECT_EQ(health.status, 200);
+  Reply hook = webhook.get();
+  EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true)
+      << "/healthz waited for the stuck worker";
   server_->Shutdown();
   server_->Wait();
 }

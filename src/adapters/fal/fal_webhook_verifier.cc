@@ -41,9 +41,7 @@ int FalWebhookVerifier::jwks_fetches() const {
   return fetches_;
 }
 
-Result<void> FalWebhookVerifier::RefreshLocked(int64_t now) {
-  last_attempt_ms_ = now;
-  ++fetches_;
+Result<std::vector<FalWebhookVerifier::Key>> FalWebhookVerifier::Fetch() const {
   HttpRequest req;
   req.url = options_.jwks_url;
   req.headers = {{"Accept", "application/json"}};
@@ -78,10 +76,37 @@ Result<void> FalWebhookVerifier::RefreshLocked(int64_t now) {
   }
   if (keys.empty())
     return MakeError(ErrorCode::kUnavailable, "JWKS has no Ed25519 key");
-  keys_ = std::move(keys);
+  return keys;
+}
+
+std::optional<std::vector<FalWebhookVerifier::Key>> FalWebhookVerifier::Refresh(
+    int64_t now) {
+  {
+    std::lock_guard lock(mu_);
+    // One fetch at a time, at most one a min_refresh_ms (whatever asks:
+    // an unauthenticated request must not make this instance fetch).
+    if (fetching_ ||
+        (attempted_ && now - last_attempt_ms_ < options_.min_refresh_ms)) {
+      return std::nullopt;
+    }
+    fetching_ = true;
+    attempted_ = true;
+    last_attempt_ms_ = now;
+    ++fetches_;
+  }
+  // No lock across the fetch (up to fetch_timeout_ms): other webhooks
+  // verify with the keys they have meanwhile.
+  Result<std::vector<Key>> keys = Fetch();
+  std::lock_guard lock(mu_);
+  fetching_ = false;
+  if (!keys) {
+    last_error_ = keys.error().message;
+    return std::nullopt;
+  }
+  keys_ = std::move(*keys);
   fetched_at_ms_ = now;
   have_fetched_ = true;
-  return {};
+  return keys_;
 }
 
 bool FalWebhookVerifier::AnyKeyVerifies(const std::vector<Key>& keys,
@@ -132,17 +157,28 @@ Result<void> FalWebhookVerifier::Verify(const HeaderMap& headers,
   std::string message = request_id + "\n" + user_id + "\n" + timestamp + "\n" +
                         Sha256Hex(raw_body);
 
-  std::lock_guard lock(mu_);
-  bool stale = !have_fetched_ || now - fetched_at_ms_ > options_.jwks_ttl_ms;
-  if (stale) {
-    auto r = RefreshLocked(now);
-    if (!r && keys_.empty())
-      return Unauthenticated("no keys: " + r.error().message);
+  std::vector<Key> keys;
+  bool stale = false;
+  {
+    std::lock_guard lock(mu_);
+    keys = keys_;
+    stale = !have_fetched_ || now - fetched_at_ms_ > options_.jwks_ttl_ms;
   }
-  if (AnyKeyVerifies(keys_, message, sig)) return {};
-  // Maybe the keys rotated: refetch once, rate-limited.
-  if (!stale && now - last_attempt_ms_ >= options_.min_refresh_ms) {
-    if (RefreshLocked(now) && AnyKeyVerifies(keys_, message, sig)) return {};
+  if (stale) {
+    if (auto fresh = Refresh(now)) keys = std::move(*fresh);
+  }
+  if (keys.empty()) {
+    std::lock_guard lock(mu_);
+    return Unauthenticated("no keys yet" + (last_error_.empty()
+                                                ? std::string()
+                                                : " (" + last_error_ + ")"));
+  }
+  if (AnyKeyVerifies(keys, message, sig)) return {};
+  // Maybe the keys rotated: refetch (single-flight, rate-limited).
+  if (!stale) {
+    if (auto fresh = Refresh(now);
+        fresh && AnyKeyVerifies(*fresh, message, sig))
+      return {};
   }
   return Unauthenticated("signature does not verify");
 }

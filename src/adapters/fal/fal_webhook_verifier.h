@@ -5,8 +5,11 @@
 // verify, with one of the JWKS keys, the message
 //   request_id \n user_id \n timestamp \n hex(sha256(raw body)).
 // Keys are fetched from the configured JWKS URL, cached for jwks_ttl_ms and
-// refetched (at most once per min_refresh_ms) when no cached key verifies,
-// so a key rotation is picked up. Any failure is REFUSED with a message
+// refetched when no cached key verifies, so a key rotation is picked up.
+// Every fetch, the first included, is single-flight and at most one per
+// min_refresh_ms, and no lock is held across it: a stream of forged
+// webhooks cannot make the instance fetch more, nor stall other webhooks
+// behind a hanging JWKS host. Any failure is REFUSED with a message
 // starting "unauthenticated webhook" (HTTP 401); nothing else happens.
 // Thread-safety: Verify may be called from any thread.
 #ifndef MIRI_ADAPTERS_FAL_FAL_WEBHOOK_VERIFIER_H_
@@ -16,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +53,12 @@ class FalWebhookVerifier {
 
  private:
   using Key = std::array<unsigned char, 32>;
-  Result<void> RefreshLocked(int64_t now);
+  // The keys at the JWKS URL (no lock held; up to fetch_timeout_ms).
+  Result<std::vector<Key>> Fetch() const;
+  // Fetches the keys unless a fetch is in flight or one was attempted less
+  // than min_refresh_ms ago; the new keys, or nullopt when it did not fetch
+  // or the fetch failed.
+  std::optional<std::vector<Key>> Refresh(int64_t now);
   bool AnyKeyVerifies(const std::vector<Key>& keys, std::string_view message,
                       const unsigned char* sig) const;
 
@@ -60,6 +69,9 @@ class FalWebhookVerifier {
   std::vector<Key> keys_;
   int64_t fetched_at_ms_ = 0;
   int64_t last_attempt_ms_ = 0;
+  bool attempted_ = false;
+  bool fetching_ = false;
+  std::string last_error_;
   bool have_fetched_ = false;
   int fetches_ = 0;
 };

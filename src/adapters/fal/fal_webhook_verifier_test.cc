@@ -1,5 +1,9 @@
 #include "adapters/fal/fal_webhook_verifier.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "adapters/fal/fal_test_fixture.h"
 
 namespace miri {
@@ -67,6 +71,91 @@ TEST_F(FalWebhookVerifierTest, RefetchesTheJwksWhenKeysRotate) {
   clock_.AdvanceMs(61'000);
   EXPECT_TRUE(Verify(rotated));
   EXPECT_EQ(verifier_->jwks_fetches(), 2);
+}
+
+// An HttpClient whose JWKS fetch fails, or blocks until released; counts
+// the fetches.
+class JwksHttp final : public HttpClient {
+ public:
+  Result<HttpResponse> Send(const HttpRequest&) override {
+    std::unique_lock lock(mu_);
+    ++calls_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return !hold_; });
+    return MakeError(ErrorCode::kUnavailable, "JWKS host down");
+  }
+  Result<DownloadInfo> Download(std::string_view, const FetchPolicy&,
+                                BlobStore&, std::string_view) override {
+    return MakeError(ErrorCode::kUnavailable, "not used");
+  }
+  void Hold() {
+    std::lock_guard lock(mu_);
+    hold_ = true;
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    hold_ = false;
+    cv_.notify_all();
+  }
+  // Waits (bounded) until `n` fetches have started.
+  bool WaitForCalls(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return calls_ >= n; });
+  }
+  int calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool hold_ = false;
+  int calls_ = 0;
+};
+
+HeaderMap Forged(int64_t now_ms, int i) {
+  return {{"x-fal-webhook-request-id", "forged-" + std::to_string(i)},
+          {"x-fal-webhook-user-id", "someone"},
+          {"x-fal-webhook-timestamp", std::to_string(now_ms / 1000)},
+          {"x-fal-webhook-signature", std::string(128, 'a')}};
+}
+
+// Unauthenticated requests never make the verifier fetch the JWKS more
+// than once a minute, even while no key was ever fetched (issue 21 item 3).
+TEST_F(FalWebhookVerifierTest, ForgedWebhooksFetchTheJwksAtMostOnceAMinute) {
+  JwksHttp http;
+  FalWebhookVerifier v(FalWebhookVerifierOptions{}, http, clock_);
+  for (int i = 0; i < 40; ++i) {
+    Result<void> r = v.Verify(Forged(clock_.NowMs(), i), "{}");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("unauthenticated webhook"),
+              std::string::npos);
+  }
+  EXPECT_EQ(http.calls(), 1);
+  clock_.AdvanceMs(61'000);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_FALSE(v.Verify(Forged(clock_.NowMs(), i), "{}"));
+  }
+  EXPECT_EQ(http.calls(), 2);
+}
+
+// A JWKS fetch that hangs holds up no other verification: one fetch at a
+// time, and no lock is held across it (the others are refused at once).
+TEST_F(FalWebhookVerifierTest, AHangingJwksFetchBlocksNoOtherWebhook) {
+  JwksHttp http;
+  http.Hold();
+  FalWebhookVerifier v(FalWebhookVerifierOptions{}, http, clock_);
+  std::thread first([&] { (void)v.Verify(Forged(clock_.NowMs(), 0), "{}"); });
+  ASSERT_TRUE(http.WaitForCalls(1));
+  // While the first fetch hangs, these return (refused) without waiting.
+  for (int i = 1; i <= 40; ++i) {
+    EXPECT_FALSE(v.Verify(Forged(clock_.NowMs(), i), "{}"));
+  }
+  EXPECT_EQ(http.calls(), 1);
+  http.Release();
+  first.join();
 }
 
 TEST_F(FalWebhookVerifierTest, ChecksTheUserIdWhenConfigured) {
