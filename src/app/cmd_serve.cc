@@ -12,7 +12,8 @@
 //   (whsec_..., Standard Webhooks for providers without a cloud adapter;
 //   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
 //   MIRI_SIO_PING_TIMEOUT_MS, --workers / MIRI_WORKERS (request handler
-//   threads, default 32), MIRI_RECONCILE_INTERVAL_MS (how often
+//   threads, default 32), MIRI_MAX_CONNECTIONS (open connections at most,
+//   default 1000; one more gets a 503), MIRI_RECONCILE_INTERVAL_MS (how often
 //   pending jobs are polled; 30000). Cloud providers and their webhooks
 //   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
@@ -212,6 +213,9 @@ int RunServe(ServeOptions o) {
       o.workers > 0 ? o.workers : std::atoi(Env("MIRI_WORKERS", "32").c_str());
   if (so.workers < 1 || so.workers > 256)
     return Fail("MIRI_WORKERS must be 1..256");
+  so.max_connections = std::atoi(Env("MIRI_MAX_CONNECTIONS", "1000").c_str());
+  if (so.max_connections < 16 || so.max_connections > 100000)
+    return Fail("MIRI_MAX_CONNECTIONS must be 16..100000");
   so.handle_signals = true;
   so.log_requests = Env("MIRI_LOG_REQUESTS", "1") != "0";
   so.sio.ping_interval_ms =

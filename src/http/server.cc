@@ -74,6 +74,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     live.erase(id);
   }
   void Accept();
+  size_t Open();  // sessions open now (HTTP and WebSocket)
+  void Refuse(tcp::socket s);
   void BeginShutdown();
   void FinishWhenIdle(Clock::time_point deadline);
 };
@@ -492,19 +494,64 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 // ---- listener and lifecycle --------------------------------------------
+size_t Server::Impl::Open() {
+  std::lock_guard lock(mu);
+  return live.size();
+}
+
+// Over the connection cap: a short 503 that says why and when to come
+// back, written without a session, then the socket closes.
+void Server::Impl::Refuse(tcp::socket s) {
+  const std::string body =
+      nlohmann::json{
+          {"error",
+           {{"code", "UNAVAILABLE"},
+            {"message", "the server is at its limit of " +
+                            std::to_string(options.max_connections) +
+                            " open connections: try again in a second"},
+            {"issues", {{{"path", "connection"}, {"message", "refused"}}}}}}}
+          .dump();
+  auto text = std::make_shared<std::string>(
+      "HTTP/1.1 503 Service Unavailable\r\nServer: miri\r\n"
+      "Content-Type: application/json\r\nRetry-After: 1\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
+  auto socket = std::make_shared<tcp::socket>(std::move(s));
+  net::async_write(*socket, net::buffer(*text),
+                   [socket, text](beast::error_code, size_t) {
+                     beast::error_code ignored;
+                     socket->shutdown(tcp::socket::shutdown_both, ignored);
+                     socket->close(ignored);
+                   });
+}
+
 void Server::Impl::Accept() {
   auto self = shared_from_this();
-  acceptor.async_accept(
-      net::make_strand(ioc), [self](beast::error_code ec, tcp::socket s) {
-        if (ec) {
-          if (!self->acceptor.is_open() || self->draining) return;
-        } else {
-          beast::error_code ignored;
-          s.set_option(tcp::no_delay(true), ignored);
-          std::make_shared<HttpSession>(self, std::move(s))->Run();
-        }
-        self->Accept();
+  acceptor.async_accept(net::make_strand(ioc), [self](beast::error_code ec,
+                                                      tcp::socket s) {
+    if (ec) {
+      if (!self->acceptor.is_open() || self->draining) return;
+      // Out of file descriptors (EMFILE, ENFILE) or memory: accepting
+      // again at once would fail again and spin the cores; wait a
+      // moment (the open connections finish meanwhile) and retry.
+      LogJson("warn", "accept failed; retrying in 100 ms",
+              {{"error", ec.message()}});
+      auto timer = std::make_shared<net::steady_timer>(
+          self->ioc, std::chrono::milliseconds(100));
+      timer->async_wait([self, timer](beast::error_code) {
+        if (self->acceptor.is_open() && !self->draining) self->Accept();
       });
+      return;
+    }
+    if (self->Open() >= static_cast<size_t>(self->options.max_connections)) {
+      self->Refuse(std::move(s));
+    } else {
+      beast::error_code ignored;
+      s.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<HttpSession>(self, std::move(s))->Run();
+    }
+    self->Accept();
+  });
 }
 
 void Server::Impl::BeginShutdown() {

@@ -29,6 +29,10 @@ struct ServerOptions {
   // fsync or a Firestore call) runs here, so the I/O threads never block
   // and a slow request does not hold up the others.
   int workers = 32;
+  // Open connections (HTTP and WebSocket) at most; one more is answered
+  // 503 with the reason and closed, so a flood cannot exhaust the file
+  // descriptors the store and the providers need.
+  int max_connections = 1000;
   SioOptions sio;
   int shutdown_grace_ms = 10000;  // in-flight requests get this long
   bool log_requests = true;

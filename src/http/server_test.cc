@@ -74,12 +74,14 @@ Reply Fetch(uint16_t port, bhttp::verb method, const std::string& target) {
 class ServerTest : public testing::ApiTest {
  protected:
   // A server whose fal webhook route blocks in `slow_`; returns its port.
-  uint16_t StartWithSlowWebhook(int io_threads, int workers = 0) {
+  uint16_t StartWithSlowWebhook(int io_threads, int workers = 0,
+                                int max_connections = 0) {
     receivers_["fal"] = &slow_;
     MakeApi(ApiConfig{});
     ServerOptions options;
     options.threads = io_threads;
     if (workers > 0) options.workers = workers;
+    if (max_connections > 0) options.max_connections = max_connections;
     options.log_requests = false;
     server_ = std::make_unique<Server>(*api_, hub_, options);
     auto port = server_->Start();
@@ -128,6 +130,41 @@ TEST_F(ServerTest, HealthzIsAnsweredWhileEveryWorkerIsStuck) {
   Reply hook = webhook.get();
   EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true)
       << "/healthz waited for the stuck worker";
+  server_->Shutdown();
+  server_->Wait();
+}
+
+// Past the connection cap a new connection gets a 503 that names the limit
+// (and closes); the connections already open are served as before.
+TEST_F(ServerTest, PastTheConnectionCapANewConnectionGetsAClear503) {
+  uint16_t port = StartWithSlowWebhook(/*io_threads=*/1, /*workers=*/0,
+                                       /*max_connections=*/2);
+  ASSERT_NE(port, 0);
+  // Two connections held open: one busy (the stuck webhook), one idle.
+  auto webhook = PostWebhookInBackground(port);
+  net::io_context ioc;
+  beast::tcp_stream idle(ioc);
+  idle.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  // The idle one is tracked once the server accepted it: a request on it
+  // answers (and keeps it open).
+  {
+    bhttp::request<bhttp::string_body> req(bhttp::verb::get, "/healthz", 11);
+    req.set(bhttp::field::host, "127.0.0.1");
+    bhttp::write(idle, req);
+    beast::flat_buffer buffer;
+    bhttp::response<bhttp::string_body> res;
+    idle.expires_after(std::chrono::seconds(15));
+    bhttp::read(idle, buffer, res);
+    ASSERT_EQ(res.result_int(), 200u);
+  }
+  Reply third = Fetch(port, bhttp::verb::get, "/healthz");
+  EXPECT_EQ(third.status, 503);
+  EXPECT_NE(third.body.find("limit of 2 open connections"), std::string::npos)
+      << third.body;
+  slow_.Release();
+  EXPECT_EQ(webhook.get().status, 200);
+  beast::error_code ignored;
+  idle.socket().shutdown(tcp::socket::shutdown_both, ignored);
   server_->Shutdown();
   server_->Wait();
 }
