@@ -701,19 +701,9 @@ TEST_F(ApiTest, HealthAndReadiness) {
 // A real 500: the cause goes to the log under a request id; the client
 // gets the id alone (header and body), never the cause.
 TEST_F(ApiTest, AnInternalErrorSendsOnlyARequestIdAndLogsTheCause) {
-  ApiDeps deps{store_.get(),
-               blobs_.get(),
-               &bus_,
-               &clock_,
-               commands_.get(),
-               &verifier_,
-               rulebook_.get(),
-               nullptr,
-               receivers_,
-               []() -> nlohmann::json {
-                 throw std::runtime_error("secret detail: disk /dev/sda1");
-               }};
-  api_ = std::make_unique<Api>(deps, ApiConfig{});
+  MakeApi(ApiConfig{}, []() -> nlohmann::json {
+    throw std::runtime_error("secret detail: disk /dev/sda1");
+  });
   ::testing::internal::CaptureStderr();
   Response r = Call("GET", "/api/system/checks");
   const std::string log = ::testing::internal::GetCapturedStderr();
@@ -742,25 +732,14 @@ TEST_F(ApiTest, AnInternalErrorSendsOnlyARequestIdAndLogsTheCause) {
 TEST_F(ApiTest, ReadinessAndTheSystemRouteReportTheStartupChecks) {
   EXPECT_TRUE(Body(Call("GET", "/api/system/checks"))["pending"]);
   int asked = 0;
-  ApiDeps deps{store_.get(),
-               blobs_.get(),
-               &bus_,
-               &clock_,
-               commands_.get(),
-               &verifier_,
-               rulebook_.get(),
-               nullptr,
-               receivers_,
-               [&asked] {
-                 ++asked;
-                 return nlohmann::json{
-                     {"ok", false},
-                     {"checks", {{{"service", "fal"}, {"ok", false}}}},
-                     {"circuits", {{"fal", "OPEN"}}}};
-               }};
   ApiConfig config;
   config.bearer_token = "s3cret";
-  api_ = std::make_unique<Api>(deps, config);
+  MakeApi(config, [&asked] {
+    ++asked;
+    return nlohmann::json{{"ok", false},
+                          {"checks", {{{"service", "fal"}, {"ok", false}}}},
+                          {"circuits", {{"fal", "OPEN"}}}};
+  });
   Response ready = Call("GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
   EXPECT_EQ(Body(ready)["providers"]["circuits"]["fal"], "OPEN");

@@ -177,10 +177,14 @@ class ApiTest : public ::testing::Test {
     return s && !s->versions.empty() ? s->versions.back() : "";
   }
 
-  void MakeApi(ApiConfig config) {
-    ApiDeps deps{
-        store_.get(), blobs_.get(),    &bus_,   &clock_,    commands_.get(),
-        &verifier_,   rulebook_.get(), nullptr, receivers_, {}};
+  // `system_checks`: what /readyz and GET /api/system/checks report.
+  void MakeApi(ApiConfig config,
+               std::function<nlohmann::json()> system_checks = {}) {
+    ApiDeps deps{store_.get(),    blobs_.get(),
+                 &bus_,           &clock_,
+                 commands_.get(), &verifier_,
+                 rulebook_.get(), nullptr,
+                 receivers_,      std::move(system_checks)};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 

@@ -115,6 +115,15 @@ class GeminiDirectorTest : public ::testing::Test {
     r.body = reply.dump();
     ASSERT_TRUE(http_.Send(r).has_value());
   }
+  // New uploads stay PROCESSING for their first `polls` reads.
+  void KeepUploadsProcessing(int polls) {
+    HttpRequest r;
+    r.method = "POST";
+    r.url = emu_.url() + "/_emulator/processing";
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = json{{"polls", polls}}.dump();
+    ASSERT_TRUE(http_.Send(r).has_value());
+  }
   json Requests() {
     HttpRequest r;
     r.url = emu_.url() + "/_emulator/requests";
@@ -310,12 +319,7 @@ TEST_F(GeminiDirectorTest, AProcessingUploadIsPolledWithBackoff) {
   config_.inline_limit_bytes = 1000;
   std::vector<int64_t> waits;
   config_.sleep_ms = [&](int64_t ms) { waits.push_back(ms); };
-  HttpRequest processing;
-  processing.method = "POST";
-  processing.url = emu_.url() + "/_emulator/processing";
-  processing.headers = {{"Content-Type", "application/json"}};
-  processing.body = R"({"polls":3})";
-  ASSERT_TRUE(http_.Send(processing).has_value());
+  KeepUploadsProcessing(3);
   Queue({{"text", GoodPlan().dump()}});
   GeminiDirector gemini(config_, analyzer_, http_);
   Result<Plan> plan = gemini.MakePlan(request_);
@@ -338,12 +342,7 @@ TEST_F(GeminiDirectorTest, AnUploadThatNeverFinishesProcessingIsAnError) {
   config_.max_file_polls = 2;
   std::vector<int64_t> waits;
   config_.sleep_ms = [&](int64_t ms) { waits.push_back(ms); };
-  HttpRequest processing;
-  processing.method = "POST";
-  processing.url = emu_.url() + "/_emulator/processing";
-  processing.headers = {{"Content-Type", "application/json"}};
-  processing.body = R"({"polls":10})";
-  ASSERT_TRUE(http_.Send(processing).has_value());
+  KeepUploadsProcessing(10);
   GeminiDirector gemini(config_, analyzer_, http_);
   Result<Plan> plan = gemini.MakePlan(request_);
   ASSERT_FALSE(plan.has_value());
