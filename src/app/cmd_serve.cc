@@ -13,7 +13,8 @@
 //   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
 //   MIRI_SIO_PING_TIMEOUT_MS, --workers / MIRI_WORKERS (request handler
 //   threads, default 32), MIRI_MAX_CONNECTIONS (open connections at most,
-//   default 1000; one more gets a 503), MIRI_RECONCILE_INTERVAL_MS (how often
+//   default 1000; one more gets a 503), MIRI_MIN_FREE_DISK_MB (/readyz is
+//   503 below it; 256), MIRI_RECONCILE_INTERVAL_MS (how often
 //   pending jobs are polled; 30000). Cloud providers and their webhooks
 //   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
@@ -95,6 +96,11 @@ int RunServe(ServeOptions o) {
     start = comma + 1;
   }
   config.web_root = o.web;
+  // /readyz says "disk" when the data directory's file system runs low.
+  config.data_dir = o.data;
+  config.min_free_disk_bytes = static_cast<uint64_t>(std::atoll(
+                                   Env("MIRI_MIN_FREE_DISK_MB", "256").c_str()))
+                               << 20;
 
   // The composition root picks every adapter (embedded defaults without
   // credentials) and says which on start-up.

@@ -76,7 +76,7 @@ Result<void> RefuseAllVerifier::Verify(std::string_view provider,
 
 Api::Api(ApiDeps deps, ApiConfig config)
     : deps_(deps), config_(std::move(config)) {
-  AddSystemRoutes(router_, deps_, &draining_);
+  AddSystemRoutes(router_, deps_, &draining_, config_);
   AddProjectRoutes(router_, deps_, config_);
   AddShotRoutes(router_, deps_);
   AddRuleRoutes(router_, deps_);

@@ -56,6 +56,11 @@ struct ApiConfig {
   std::filesystem::path web_root;
   size_t song_limit = 32u << 20;     // bytes of an uploaded MP3
   size_t lyrics_limit = 256u << 10;  // bytes of uploaded lyrics
+  // /readyz is 503 naming "disk" when the file system under data_dir (the
+  // SQLite file, blobs, renders) has less free space than this; empty
+  // data_dir: not checked.
+  std::filesystem::path data_dir;
+  uint64_t min_free_disk_bytes = 256ull << 20;
 };
 
 struct ApiDeps {
@@ -117,7 +122,8 @@ class Api {
 
 // Controllers: each adds its routes to the router.
 void AddSystemRoutes(Router& router, const ApiDeps& deps,
-                     const std::atomic<bool>* draining);
+                     const std::atomic<bool>* draining,
+                     const ApiConfig& config);
 void AddProjectRoutes(Router& router, const ApiDeps& deps,
                       const ApiConfig& config);
 void AddShotRoutes(Router& router, const ApiDeps& deps);

@@ -698,6 +698,21 @@ TEST_F(ApiTest, HealthAndReadiness) {
   EXPECT_EQ(FirstIssue(r), "server");
 }
 
+// /readyz reflects the disk under the data directory: too little free
+// space is a 503 naming "disk" with what to do.
+TEST_F(ApiTest, ReadinessReflectsTheFreeDiskSpace) {
+  ApiConfig config;
+  config.data_dir = dir_;
+  MakeApi(config);
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  config.min_free_disk_bytes = uint64_t{1} << 62;  // more than any disk
+  MakeApi(config);
+  Response r = Call("GET", "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(FirstIssue(r), "disk");
+  EXPECT_NE(r.body.find("free some space"), std::string::npos) << r.body;
+}
+
 // A real 500: the cause goes to the log under a request id; the client
 // gets the id alone (header and body), never the cause.
 TEST_F(ApiTest, AnInternalErrorSendsOnlyARequestIdAndLogsTheCause) {

@@ -183,15 +183,40 @@ void AddWebhookRoutes(Router& router, const ApiDeps& d) {
   }
 }
 
+// Free bytes of the file system under `dir`, or nullopt when it cannot be
+// read.
+std::optional<uint64_t> FreeBytes(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::space_info info = std::filesystem::space(dir, ec);
+  if (ec) return std::nullopt;
+  return info.available;
+}
+
 void AddSystemRoutes(Router& router, const ApiDeps& d,
-                     const std::atomic<bool>* draining) {
+                     const std::atomic<bool>* draining,
+                     const ApiConfig& config) {
   router.Add(Route{"GET", "/healthz", Access::kPublic, 0, [](const Request&) {
                      return Response::Json(200, {{"status", "ok"}});
                    }});
   router.Add(Route{
-      "GET", "/readyz", Access::kPublic, 0, [d, draining](const Request&) {
+      "GET", "/readyz", Access::kPublic, 0,
+      [d, draining, dir = config.data_dir,
+       min_free = config.min_free_disk_bytes](const Request&) {
         std::vector<FieldIssue> down;
         if (draining->load()) down.push_back({"server", "shutting down"});
+        if (!dir.empty()) {
+          std::optional<uint64_t> free = FreeBytes(dir);
+          if (!free) {
+            down.push_back(
+                {"disk", "cannot read the free space under " + dir.string()});
+          } else if (*free < min_free) {
+            down.push_back({"disk", std::to_string(*free >> 20) +
+                                        " MB free under " + dir.string() +
+                                        ", at least " +
+                                        std::to_string(min_free >> 20) +
+                                        " MB needed: free some space"});
+          }
+        }
         if (!d.bus->Healthy()) down.push_back({"eventBus", "not connected"});
         auto probe = d.store->GetProject("readyz-probe");
         if (!probe && probe.error().code != ErrorCode::kNotFound) {
