@@ -503,14 +503,12 @@ size_t Server::Impl::Open() {
 // back, written without a session, then the socket closes.
 void Server::Impl::Refuse(tcp::socket s) {
   const std::string body =
-      nlohmann::json{
-          {"error",
-           {{"code", "UNAVAILABLE"},
-            {"message", "the server is at its limit of " +
-                            std::to_string(options.max_connections) +
-                            " open connections: try again in a second"},
-            {"issues", {{{"path", "connection"}, {"message", "refused"}}}}}}}
-          .dump();
+      ErrorResponse(503, "UNAVAILABLE",
+                    "the server is at its limit of " +
+                        std::to_string(options.max_connections) +
+                        " open connections: try again in a second",
+                    {{"connection", "refused"}})
+          .body;
   auto text = std::make_shared<std::string>(
       "HTTP/1.1 503 Service Unavailable\r\nServer: miri\r\n"
       "Content-Type: application/json\r\nRetry-After: 1\r\n"

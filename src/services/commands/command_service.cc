@@ -254,16 +254,20 @@ Result<std::string> CommandService::ScreenSettings(
   }
   std::string who = "the request screen";
   for (const auto& [field, text] : fields) {
-    // A model id ("gemini-3.8-flash", "fal-ai/flux-2/lora") is a name, not
-    // a request: the request screen's settings channel is its check. Text
-    // that reads as words (a project name, a sentence where an id should
-    // be) also gets the second opinion, one field at a time so that a
-    // refusal names its field.
-    if (text->empty() || LooksLikeModelId(*text)) continue;
-    ASSIGN_OR_RETURN(who, SecondOpinion(field, TextChannel::kSettings, *text),
-                     "");
+    ASSIGN_OR_RETURN(who, SettingOpinion(field, *text, std::move(who)), "");
   }
   return who;
+}
+
+Result<std::string> CommandService::SettingOpinion(std::string_view field,
+                                                   const std::string& text,
+                                                   std::string who) {
+  // A model id ("gemini-3.8-flash", "fal-ai/flux-2/lora") is a name, not a
+  // request: the request screen's settings channel is its check. Text that
+  // reads as words (a project name, a sentence where an id should be) also
+  // gets the second opinion, one field at a time so a refusal names it.
+  if (text.empty() || LooksLikeModelId(text)) return who;
+  return SecondOpinion(field, TextChannel::kSettings, text);
 }
 
 Result<CommandOutcome> CommandService::CreateProject(
@@ -309,13 +313,10 @@ Result<std::string> CommandService::PutAgentConfig(std::string_view project_id,
   RETURN_IF_ERROR(RequireSafeText("modelString", config.model_string,
                                   TextChannel::kSettings),
                   "saving the agent config");
-  std::string screened = "the request screen";
-  if (!LooksLikeModelId(config.model_string)) {
-    ASSIGN_OR_RETURN(screened,
-                     SecondOpinion("modelString", TextChannel::kSettings,
-                                   config.model_string),
-                     "saving the agent config");
-  }
+  ASSIGN_OR_RETURN(
+      std::string screened,
+      SettingOpinion("modelString", config.model_string, "the request screen"),
+      "saving the agent config");
   RETURN_IF_ERROR(store_.GetProject(project_id), "");
   RETURN_IF_ERROR(store_.PutAgentConfig(project_id, config), "");
   spdlog::info("project {} agent config {} saved, screened by {}", project_id,

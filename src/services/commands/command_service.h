@@ -154,6 +154,10 @@ class CommandService {
   // Who decided on `text` (for the outcome's note), or why it is refused.
   Result<std::string> SecondOpinion(std::string_view field, TextChannel channel,
                                     const std::string& text);
+  // The second opinion on one setting when it reads as words (else `who`
+  // stands): who decided, or the refusal naming `field`.
+  Result<std::string> SettingOpinion(std::string_view field,
+                                     const std::string& text, std::string who);
   // The settings' screens; who decided, or the refusal naming the field.
   Result<std::string> ScreenSettings(const ProjectConfig& project,
                                      const std::vector<AgentConfig>& agents);
