@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <pthread.h>
+
 #include <utility>  // before asio (platform-notes.md)
 
 #include <array>
@@ -638,7 +640,11 @@ Result<uint16_t> Server::Start() {
   }
   impl_->Accept();
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_] { impl->ioc.run(); });
+    impl_->threads.emplace_back([impl = impl_] {
+      // Named for `top -H` and per-thread CPU accounting (bench/api).
+      pthread_setname_np(pthread_self(), "miri-io");
+      impl->ioc.run();
+    });
   }
   return port;
 }

@@ -1,5 +1,7 @@
 #include "adapters/local/job_runner.h"
 
+#include <pthread.h>
+
 #include <fmt/format.h>
 
 namespace miri::local {
@@ -12,7 +14,13 @@ JobRunner::JobRunner(std::string provider, ResultSink* sink,
       paused_(options.start_paused),
       rng_(options.failure_seed) {
   int n = options_.workers < 1 ? 1 : options_.workers;
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < n; ++i) {
+    workers_.emplace_back([this] {
+      // Named for `top -H` and per-thread CPU accounting (bench/api).
+      pthread_setname_np(pthread_self(), "miri-local-job");
+      WorkerLoop();
+    });
+  }
 }
 
 JobRunner::~JobRunner() {

@@ -1,5 +1,7 @@
 #include "adapters/redis/redis_bus.h"
 
+#include <pthread.h>
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -246,8 +248,10 @@ Result<std::unique_ptr<RedisBus>> RedisBus::Connect(const RedisAddress& address,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   Impl* raw = impl.get();
-  raw->thread = std::thread(
-      [raw, c = sub.release()]() mutable { raw->Run(ContextPtr(c)); });
+  raw->thread = std::thread([raw, c = sub.release()]() mutable {
+    pthread_setname_np(pthread_self(), "miri-redis-sub");
+    raw->Run(ContextPtr(c));
+  });
   return std::unique_ptr<RedisBus>(new RedisBus(std::move(impl)));
 }
 

@@ -1,5 +1,8 @@
 #include "services/orchestration/orchestrator.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -85,6 +88,13 @@ namespace {
 // command runs on one thread from start to end, and results that providers
 // deliver meanwhile run on theirs, so each sees only its own.
 thread_local std::vector<Event>* t_trail = nullptr;
+
+// CPU time of the calling thread, in microseconds.
+int64_t ThreadCpuMicros() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
 
 bool IsStale(const Error& e) {
   return e.code == ErrorCode::kFailedPrecondition;
@@ -754,14 +764,35 @@ bool Orchestrator::QueueCheck(const Context& ctx, const Version& v,
   if (stopping_ || !checking_.insert(v.version_id).second) return false;
   if (check_threads_.empty()) {
     for (int i = 0; i < kCheckWorkers; ++i) {
-      check_threads_.emplace_back([this] { RunChecks(); });
+      check_threads_.emplace_back([this] {
+        // Named for `top -H` and per-thread CPU accounting (bench/api).
+        pthread_setname_np(pthread_self(), "miri-check");
+        RunChecks();
+      });
     }
   }
   auto shared = std::make_shared<Context>(ctx);
   checks_.emplace_back(v.version_id, [this, shared, v, from, cost] {
     std::string note;
+    const int64_t cpu0 = ThreadCpuMicros();
+    const auto wall0 = std::chrono::steady_clock::now();
     Result<std::optional<ShotStatus>> failed =
         CheckImage(*shared, v, from, cost, &note);
+    // One line per check: the audit trail of what was shown, and what the
+    // check costs this instance (the classifier's own process aside);
+    // bench/api reads "us of this instance's CPU" to tell the check from
+    // the webhook path.
+    spdlog::info(
+        "image check of version {} (shot {}): {} in {} ms, {} us of this "
+        "instance's CPU",
+        v.version_id, v.shot_id,
+        !failed   ? "error: " + failed.error().message
+        : *failed ? "not passed"
+                  : "passed",
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - wall0)
+            .count(),
+        ThreadCpuMicros() - cpu0);
     Result<void> done;
     if (!failed) {
       done = tl::unexpected(failed.error());
