@@ -15,9 +15,11 @@ namespace miri {
 namespace {
 
 constexpr int64_t kGridMs = 250;
+// How far a scene edge moves to reach the start of a sung line.
+constexpr int64_t kSceneSnapMs = 2000;
 // Shot.lyricsSnippet holds at most 4000 characters (domain/project.cc).
 constexpr size_t kMaxSnippetBytes = 4000;
-constexpr double kBeatCost = 0, kBarCost = -0.3, kLineStartCost = -1.0,
+constexpr double kBeatCost = 0, kBarCost = -0.3, kLineStartCost = -3.0,
                  kGridCost = 1.5, kInsideLineCost = 2.0;
 
 struct Cand {
@@ -64,6 +66,19 @@ std::vector<int64_t> SceneCuts(const std::vector<Section>& sections,
   std::vector<int64_t> cuts{0};
   for (size_t k = 1; k < sections.size(); ++k) {
     int64_t c = sections[k].start_ms;
+    // A section's edge from the audio is approximate; a sung line starting
+    // near it is where the new scene begins (a scene edge just before a
+    // line would leave that line unable to start a shot).
+    int64_t nearest = -1;
+    for (const LyricLine& l : lines) {
+      if (l.text.empty()) continue;
+      int64_t t = idx.CutFor(l, a.beats_ms, lim.snap_tolerance_ms);
+      if (std::abs(t - c) <= kSceneSnapMs &&
+          (nearest < 0 || std::abs(t - c) < std::abs(nearest - c))) {
+        nearest = t;
+      }
+    }
+    if (nearest >= 0) c = nearest;
     for (const LyricLine& l : lines) {
       if (l.start_ms < c && c < l.first_word_end_ms) {
         c = idx.CutFor(l, a.beats_ms, lim.snap_tolerance_ms);

@@ -2,7 +2,11 @@
 
 #include "domain/text.h"
 
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <random>
+#include <regex>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -10,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/text.h"
 #include "services/planning/describe.h"
+#include "services/planning/lyrics.h"
 #include "services/planning/plan_json.h"
 
 namespace miri {
@@ -267,6 +272,82 @@ TEST(PlannerTest, SnippetsStayWithinTheSchemaBoundOnManyLines) {
     EXPECT_LE(s.lyrics_snippet.size(), 4000u);
     EXPECT_TRUE(IsValidUtf8(s.lyrics_snippet));
   }
+}
+
+// Real songs' published line timings (testdata/line_timings/README.md):
+// at least 85% of the timed lines that could start a shot start one.
+// Lines closer together than minShotMs cannot all start shots: the bar is
+// the most line starts a plan could cut (earliest first, each at least
+// minShotMs after the last and from either end of the song; greedy is
+// optimal for spacing points), and a line starts a shot when a cut falls
+// on its start or on the beat just before it (within the snap tolerance).
+struct LineCoverage {
+  int possible = 0, started = 0;
+  double share() const {
+    return possible ? std::min(1.0, 1.0 * started / possible) : 1;
+  }
+};
+
+LineCoverage CoverageOf(const Plan& p, const std::vector<LyricLine>& lines,
+                        const PlanLimits& lim) {
+  LineCoverage c;
+  int64_t last = -lim.min_shot_ms;
+  for (const LyricLine& l : lines) {
+    if (l.text.empty() || l.start_ms < lim.min_shot_ms ||
+        l.start_ms > p.duration_ms - lim.min_shot_ms) {
+      continue;
+    }
+    if (l.start_ms - last >= lim.min_shot_ms) {
+      last = l.start_ms;
+      ++c.possible;
+    }
+    for (const Shot& s : p.shots) {
+      int64_t cut = s.timestamps.start_ms;
+      if (cut <= l.start_ms && l.start_ms - cut <= lim.snap_tolerance_ms) {
+        ++c.started;
+        break;
+      }
+    }
+  }
+  return c;
+}
+
+TEST(PlannerRealSongsTest, AtLeast85PercentOfTimedLinesStartAShot) {
+  const std::string dir = std::string(MIRI_PLANNING_TESTDATA) + "/line_timings";
+  const PlanLimits lim;
+  LineCoverage all;
+  int songs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".lrc") continue;
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        text, m, std::regex(R"(\[length:(\d+):(\d+)\][\s\S]*\[bpm:(\d+)\])")))
+        << entry.path();
+    const int64_t duration = std::stoll(m[1]) * 60000 + std::stoll(m[2]) * 1000;
+    std::mt19937 rng(11);
+    SongAnalysis a = SyntheticSong(rng, duration, std::stod(m[3]));
+    Result<Plan> p = PlanFromAnalysis(a, text, "lrc", lim);
+    ASSERT_TRUE(p.has_value()) << entry.path() << ": " << p.error().ToString();
+    ASSERT_TRUE(CheckTiling(*p, lim).has_value()) << entry.path();
+    Result<Lyrics> lyrics = ParseLyrics(text, LyricsFormat::kLrc);
+    ASSERT_TRUE(lyrics.has_value());
+    FitLyricsToSong(*lyrics, duration);
+    LineCoverage c = CoverageOf(*p, lyrics->lines, lim);
+    std::cout << entry.path().filename().string() << ": " << c.started
+              << " lines start a shot of " << c.possible << " that could ("
+              << std::lround(100 * c.share()) << "%), " << p->shots.size()
+              << " shots\n";
+    EXPECT_GE(c.share(), 0.80) << entry.path();
+    all.possible += c.possible;
+    all.started += c.started;
+    ++songs;
+  }
+  ASSERT_EQ(songs, 5);
+  std::cout << "all songs: " << all.started << " of " << all.possible << " ("
+            << std::lround(100 * all.share()) << "%)\n";
+  EXPECT_GE(all.share(), 0.85);
 }
 
 }  // namespace
