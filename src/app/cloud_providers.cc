@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "adapters/fal/fal_image_generator.h"
+#include "adapters/gemini/gemini_director.h"
 #include "adapters/gemini/gemini_image_auditor.h"
 #include "adapters/gemini/gemini_request_auditor.h"
 #include "adapters/google/gemini_vision_analyzer.h"
@@ -316,6 +317,13 @@ Result<void> ComposeCloudProviders(Stack& s) {
         g, parts.http,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},
         parts.clock, audit);
+    // The DIRECTOR's plans when the project names a gemini-* model (the
+    // model is the request's; this one is the default).
+    GeminiConfig director;
+    director.base_url = c.gemini_base_url;
+    director.api_key = c.gemini_api_key;
+    s.cloud_director =
+        std::make_unique<GeminiDirector>(director, *s.analyzer, parts.http);
     s.request_auditor = std::make_unique<GeminiRequestAuditor>(
         g, parts.http,
         Resilience{parts.gemini.breaker.get(), parts.gemini.retrier.get()},

@@ -8,11 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "adapters/aubio/analyze.h"
 #include "app/commands.h"
 #include "app/produce.h"
-#include "services/planning/local_director.h"
-#include "services/planning/repair.h"
+#include "services/planning/choosing_director.h"
 
 namespace miri::app {
 
@@ -27,6 +25,7 @@ struct ProduceOptions {
   std::string size = "1280x720";
   int fps = 24;
   std::string preset = "veryfast";
+  std::string director_model = std::string(kDefaultDirectorModel);
 };
 
 int RunProduce(const ProduceOptions& o) {
@@ -42,6 +41,7 @@ int RunProduce(const ProduceOptions& o) {
   request.output = o.output;
   request.fps = o.fps;
   request.preset = o.preset;
+  request.director_model = o.director_model;
   if (std::sscanf(o.size.c_str(), "%dx%d", &request.width, &request.height) !=
       2) {
     std::cerr << "miri produce: --size must be WxH, e.g. 1280x720\n";
@@ -61,13 +61,11 @@ int RunProduce(const ProduceOptions& o) {
     std::cerr << "miri produce: " << stack.error().ToString() << "\n";
     return 2;
   }
-  AubioSongAnalyzer analyzer;
-  LocalDirector local(analyzer);
-  CheckedDirector director(local);
-  auto report = Produce(
-      **stack, director, request, [](const std::string& line, bool final) {
-        std::cerr << "\r\033[K" << line << (final ? "\n" : "") << std::flush;
-      });
+  auto report = Produce(**stack, *(*stack)->director, request,
+                        [](const std::string& line, bool final) {
+                          std::cerr << "\r\033[K" << line << (final ? "\n" : "")
+                                    << std::flush;
+                        });
   if (!report) {
     std::cerr << "\nmiri produce: " << report.error().ToString() << "\n";
     return 1;
@@ -114,6 +112,11 @@ void RegisterProduceCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 120));
   cmd->add_option("--preset", opts->preset, "x264 preset of the final render")
+      ->capture_default_str();
+  cmd->add_option("--director-model", opts->director_model,
+                  "the DIRECTOR's model: gemini-* plans with Gemini when "
+                  "GEMINI_API_KEY is set; local (or no key): the local "
+                  "director")
       ->capture_default_str();
   cmd->callback([opts] { throw CLI::RuntimeError(RunProduce(*opts)); });
 }

@@ -24,7 +24,6 @@
 #include <iostream>
 #include <memory>
 
-#include "adapters/aubio/analyze.h"
 #include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
@@ -42,8 +41,6 @@
 #include "http/standard_webhook_verifier.h"
 #include "services/commands/command_service.h"
 #include "services/planning/bounded_director.h"
-#include "services/planning/local_director.h"
-#include "services/planning/repair.h"
 
 namespace miri::app {
 namespace {
@@ -194,13 +191,11 @@ int RunServe(ServeOptions o) {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }
   } detach{**stack};
-  // The local director (aubio + lyrics): POST .../plan returns its proposal,
+  // POST .../plan returns the proposal of the project's DIRECTOR (Gemini
+  // with GEMINI_API_KEY and a gemini-* model, else the local director),
   // which the person edits and commits with PUT .../plan.
-  AubioSongAnalyzer analyzer;
-  LocalDirector local_director(analyzer);
-  CheckedDirector checked_director(local_director);
   // Plans of different projects run side by side, two at a time (cores).
-  BoundedDirector director(checked_director, 2);
+  BoundedDirector director(*(*stack)->director, 2);
   // fal's and Kling's own webhook handling when their cloud adapters are
   // configured; the generic verifier guards the rest.
   // The start-up checks (`miri doctor`'s), on a thread of their own.

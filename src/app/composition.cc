@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/aubio/analyze.h"
 #include "adapters/inproc_bus/inproc_bus.h"
 #include "adapters/local/local_image_generator.h"
 #include "adapters/local/local_vision_analyzer.h"
@@ -13,9 +14,27 @@
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/cloud_adapters.h"
 #include "app/cloud_providers.h"
+#include "services/planning/choosing_director.h"
+#include "services/planning/local_director.h"
+#include "services/planning/repair.h"
 
 namespace miri::app {
+
 namespace {
+
+// The local director behind its repair and tiling check, owned as one.
+class CheckedLocalDirector final : public Director {
+ public:
+  explicit CheckedLocalDirector(SongAnalyzer& analyzer)
+      : local_(analyzer), checked_(local_) {}
+  Result<Plan> MakePlan(const PlanRequest& request) override {
+    return checked_.MakePlan(request);
+  }
+
+ private:
+  LocalDirector local_;
+  CheckedDirector checked_;
+};
 
 bool IsSet(const EnvLookup& env, std::string_view name) {
   auto v = env(name);
@@ -271,6 +290,10 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
                      "opening the blob dir");
   }
 
+  // Before the cloud providers: the Gemini director shares the analyzer.
+  stack->analyzer = std::make_unique<AubioSongAnalyzer>();
+  stack->local_director =
+      std::make_unique<CheckedLocalDirector>(*stack->analyzer);
   // The cloud providers the plan names (with their receivers); the ports
   // left over get the local providers.
   RETURN_IF_ERROR(ComposeCloudProviders(*stack),
@@ -286,6 +309,8 @@ Result<std::unique_ptr<Stack>> Compose(const CompositionPlan& plan,
     checker.script = plan.image_check_script;
     stack->auditor = std::make_unique<NsfwjsImageAuditor>(std::move(checker));
   }
+  stack->director = std::make_unique<ChoosingDirector>(
+      *stack->local_director, stack->cloud_director.get());
   if (!stack->images) {
     stack->images = std::make_unique<local::LocalImageGenerator>(
         stack->blobs.get(), &stack->results, options.image);

@@ -34,6 +34,7 @@
 #include "domain/result.h"
 #include "http/webhook_receiver.h"
 #include "ports/blob_store.h"
+#include "ports/director.h"
 #include "ports/event_bus.h"
 #include "ports/image_auditor.h"
 #include "ports/image_generator.h"
@@ -195,6 +196,14 @@ struct Stack {
   // The second opinion on typed text (CommandService::SetRequestAuditor):
   // Gemini with GEMINI_API_KEY; none offline (the request screen alone).
   std::unique_ptr<RequestAuditor> request_auditor;
+  // Planning, for `miri serve` and `miri produce` alike: the local
+  // director (aubio), Gemini with GEMINI_API_KEY (else null), and the
+  // choice between them by the project's DIRECTOR model at call time
+  // (services/planning/choosing_director.h). Plan through `director`.
+  std::unique_ptr<SongAnalyzer> analyzer;
+  std::unique_ptr<Director> local_director;  // checked: every plan tiles
+  std::unique_ptr<Director> cloud_director;
+  std::unique_ptr<Director> director;
   std::unique_ptr<ImageGenerator> images;
   std::unique_ptr<VideoGenerator> videos;
   // Per provider ("fal", "kling") when its cloud adapter is configured:

@@ -10,6 +10,7 @@
 #include "adapters/lexical/lexical_embedder.h"
 #include "domain/event_payload.h"
 #include "services/commands/command_service.h"
+#include "services/planning/propose.h"
 #include "services/rulebook/rulebook.h"
 
 namespace miri::app {
@@ -95,7 +96,13 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
     ~Detach() { s.results.Attach(nullptr); }
   } detach{stack};
 
-  RETURN_IF_ERROR(commands.CreateProject(project, {}), "creating the project");
+  AgentConfig director_config;
+  director_config.config_id = "director";
+  director_config.role = AgentRole::kDirector;
+  director_config.model_string = request.director_model;
+  director_config.updated_at = project.creation_timestamp;
+  RETURN_IF_ERROR(commands.CreateProject(project, {director_config}),
+                  "creating the project");
   const std::string song_key = "projects/" + project.project_id +
                                "/audio/song" +
                                request.song.extension().string();
@@ -110,7 +117,13 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   PlanRequest plan_request;
   plan_request.audio_path = request.song.string();
   plan_request.lyrics_text = request.lyrics_text;
+  ASSIGN_OR_RETURN(plan_request.llm_model,
+                   DirectorModel(store, project.project_id), "planning");
   ASSIGN_OR_RETURN(Plan plan, director.MakePlan(plan_request), "planning");
+  report.director = plan.director;
+  for (const PlanWarning& w : plan.warnings) {
+    if (w.code == "DIRECTOR_FALLBACK") progress("note: " + w.message, true);
+  }
   PlanCommit commit{plan.scenes, plan.shots, clock.NowIso(), std::nullopt};
   RETURN_IF_ERROR(commands.CommitPlan(project.project_id, commit),
                   "committing the plan");
@@ -119,9 +132,10 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   report.duration_ms = plan.duration_ms;
   report.stages.push_back({"plan", Since(t0)});
   progress(
-      fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM)",
+      fmt::format("planned {} shots in {} scenes over {:.1f} s ({:.0f} BPM) "
+                  "with the {} director",
                   report.shots, report.scenes, plan.duration_ms / 1000.0,
-                  plan.tempo_bpm),
+                  plan.tempo_bpm, plan.director),
       true);
 
   ASSIGN_OR_RETURN(CostForecast forecast,

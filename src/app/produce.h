@@ -15,6 +15,7 @@
 #include "domain/result.h"
 #include "ports/director.h"
 #include "services/orchestration/orchestrator.h"
+#include "services/planning/choosing_director.h"
 #include "services/render/render_project.h"
 
 namespace miri::app {
@@ -26,6 +27,10 @@ struct ProduceRequest {
   std::filesystem::path song;
   std::string lyrics_text;
   std::string project_name = "Miri music video";
+  // The DIRECTOR agent config of the project: a gemini-* model plans with
+  // Gemini when GEMINI_API_KEY is set, else the local director plans and
+  // the run says why (services/planning/choosing_director.h).
+  std::string director_model = std::string(kDefaultDirectorModel);
   std::filesystem::path output;  // the MP4; exports are written beside it
   int fps = 24;
   int width = 1280;
@@ -41,6 +46,7 @@ struct StageTime {
 
 struct ProduceReport {
   std::string project_id;
+  std::string director;  // who planned: "local" or the cloud model
   int shots = 0;
   int scenes = 0;
   int64_t duration_ms = 0;

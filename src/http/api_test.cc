@@ -222,6 +222,7 @@ class FixedDirector final : public Director {
     seen = request;
     Plan p;
     p.duration_ms = 8000;
+    p.director = "fixed";
     for (const auto& s : plan_["scenes"])
       p.scenes.push_back(*ParseDocument<Scene>(s));
     for (auto s : plan_["shots"]) {
@@ -267,6 +268,28 @@ TEST_F(ProposePlanTest, ReturnsTheDirectorsProposalWithoutCommitting) {
   // Nothing is stored: the person edits the proposal, then commits it.
   EXPECT_TRUE(Body(Call("GET", kProject + "/shots"))["shots"].empty());
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "AUDIO_ANALYSIS");
+}
+
+TEST_F(ProposePlanTest, SaysWhoPlannedAndAsksTheDirectorsModelAtCallTime) {
+  auto put_director = [&](std::string model, bool active) {
+    json config = {{"role", "DIRECTOR"},
+                   {"modelString", std::move(model)},
+                   {"active", active}};
+    return Call("PUT", kProject + "/agent-configs/director", config.dump());
+  };
+  ASSERT_EQ(put_director("gemini-3.8-pro", true).status, 200);
+  Response r = Call("POST", kProject + "/plan");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["director"], "fixed");
+  EXPECT_EQ(director_.seen.llm_model, "gemini-3.8-pro");
+  // A change through the API is the next proposal's model: no restart.
+  ASSERT_EQ(put_director("local-director", true).status, 200);
+  ASSERT_EQ(Call("POST", kProject + "/plan").status, 200);
+  EXPECT_EQ(director_.seen.llm_model, "local-director");
+  // An inactive DIRECTOR: the embedded default (no model).
+  ASSERT_EQ(put_director("gemini-3.8-pro", false).status, 200);
+  ASSERT_EQ(Call("POST", kProject + "/plan").status, 200);
+  EXPECT_EQ(director_.seen.llm_model, "");
 }
 
 TEST_F(ProposePlanTest, TheProposalCommitsAsItIs) {

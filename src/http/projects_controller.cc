@@ -197,7 +197,8 @@ Response ProposePlan(const ApiDeps& d, const Request& req) {
   for (const PlanWarning& w : made->warnings) {
     warnings.push_back({{"code", w.code}, {"message", w.message}});
   }
-  return Response::Json(200, {{"durationMs", made->duration_ms},
+  return Response::Json(200, {{"director", made->director},
+                              {"durationMs", made->duration_ms},
                               {"tempoBpm", made->tempo_bpm},
                               {"scenes", scenes},
                               {"shots", shots},

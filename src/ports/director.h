@@ -79,6 +79,9 @@ struct Plan {
   std::vector<Scene> scenes;
   std::vector<Shot> shots;
   std::vector<PlanWarning> warnings;
+  // Who made it: "local" (the embedded director) or the cloud model id
+  // (services/planning/choosing_director.h); empty when not recorded.
+  std::string director;
 };
 
 class Director {

@@ -129,7 +129,7 @@ test("new project: a refused upload is shown at the song field, in the server's 
 test('timeline: the director proposes a plan from the song and lyrics (nothing committed yet)', async ({ flow }) => {
   const { page } = flow;
   await page.getByRole('button', { name: 'Plan with the director' }).click();
-  await page.getByText("The director's proposal").waitFor({ timeout: 30_000 });
+  await page.getByText("The local director's proposal").waitFor({ timeout: 30_000 });
   const blocks = page.getByRole('group', { name: 'Shots' }).getByRole('button');
   const n = await blocks.count();
   const cuts = await page.getByRole('slider').count();

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/gemini/gemini_protocol.h"
+#include "services/planning/choosing_director.h"
+#include "services/planning/local_director.h"
 #include "services/planning/planner.h"
 #include "services/planning/repair.h"
 
@@ -199,6 +201,40 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
   EXPECT_EQ(r["body"]["generationConfig"]["responseMimeType"],
             "application/json");
   EXPECT_TRUE(r["body"]["generationConfig"].contains("responseJsonSchema"));
+}
+
+// Issue 16 item 2: the DIRECTOR's model picks Gemini (the emulator saw the
+// audio) and the plan says so; a Gemini failure falls back to the local
+// director (here the real planner over the same analysis), the reason kept.
+TEST_F(GeminiDirectorTest, TheDirectorsModelChoosesGeminiAndAFailureFallsBack) {
+  GeminiDirector gemini(config_, analyzer_, http_);
+  LocalDirector local(analyzer_);
+  CheckedDirector checked_local(local);
+  ChoosingDirector director(checked_local, &gemini);
+  request_.llm_model = "gemini-3.8-flash";
+
+  Queue({{"text", GoodPlan().dump()}});
+  Result<Plan> plan = director.MakePlan(request_);
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  EXPECT_EQ(plan->director, "gemini-3.8-flash");
+  const json parts = Requests().back()["body"]["contents"][0]["parts"];
+  EXPECT_EQ(parts[0]["inlineData"]["mimeType"], "audio/mp3");
+
+  Queue({{"error",
+          {{"code", 400},
+           {"status", "INVALID_ARGUMENT"},
+           {"message", "the audio could not be read"}}}});
+  plan = director.MakePlan(request_);
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  EXPECT_EQ(plan->director, "local");
+  ASSERT_FALSE(plan->warnings.empty());
+  bool told = false;
+  for (const PlanWarning& w : plan->warnings) {
+    told |= w.code == "DIRECTOR_FALLBACK" &&
+            w.message.find("the audio could not be read") != std::string::npos;
+  }
+  EXPECT_TRUE(told);
+  EXPECT_TRUE(CheckTiling(*plan, PlanLimits{}).has_value());
 }
 
 // Regression (issue 17 item 3): gemini-2.5-flash is past its shutdown (404

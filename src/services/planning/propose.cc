@@ -59,6 +59,15 @@ Result<void> CheckReadyToPlan(Store& store, BlobStore& blobs,
   return {};
 }
 
+Result<std::string> DirectorModel(Store& store, std::string_view project_id) {
+  ASSIGN_OR_RETURN(std::vector<AgentConfig> configs,
+                   store.ListAgentConfigs(project_id), "agent configs");
+  for (const AgentConfig& c : configs) {
+    if (c.role == AgentRole::kDirector && c.active) return c.model_string;
+  }
+  return std::string();
+}
+
 Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
                          std::string_view project_id) {
   const std::string id(project_id);
@@ -69,6 +78,7 @@ Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
   PlanRequest request;
   request.audio_path = song.string();
   request.lyrics_text = std::move(lyrics);
+  ASSIGN_OR_RETURN(request.llm_model, DirectorModel(store, id), "");
   return director.MakePlan(request);
 }
 

@@ -5,6 +5,7 @@
 #ifndef MIRI_SERVICES_PLANNING_PROPOSE_H_
 #define MIRI_SERVICES_PLANNING_PROPOSE_H_
 
+#include <string>
 #include <string_view>
 
 #include "domain/result.h"
@@ -29,8 +30,13 @@ Result<std::string> UploadLyrics(Store& store, BlobStore& blobs,
                                  std::string_view project_id,
                                  std::string_view text);
 
+// The model of the project's active DIRECTOR agent config, read at call
+// time; empty (the embedded director) when it has none or it is inactive.
+Result<std::string> DirectorModel(Store& store, std::string_view project_id);
+
 // CheckReadyToPlan, then the director's plan of the uploaded song and
-// lyrics (the director's error when it fails).
+// lyrics, asked of the DIRECTOR's model (DirectorModel; the director's
+// error when it fails).
 Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
                          std::string_view project_id);
 

@@ -523,7 +523,7 @@ export interface paths {
                 422: components["responses"]["Error"];
             };
         };
-        /** The director's proposal for the uploaded song and lyrics: {durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. Nothing is committed: edit it, then PUT .../plan. 501 when serve has no director. */
+        /** The proposal of the project's DIRECTOR for the uploaded song and lyrics: {director, durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. director is "local" or the cloud model that planned (a gemini-* DIRECTOR model with GEMINI_API_KEY); when the local director stood in for the DIRECTOR's model, a DIRECTOR_FALLBACK warning says why. Nothing is committed: edit it, then PUT .../plan. 501 when serve has no director. */
         post: {
             parameters: {
                 query?: never;

@@ -83,7 +83,7 @@ const failedCheck = {
 // Recorded from miri serve (local providers) for each route's reply.
 const replies: Array<[string, ZodType, Record<string, unknown>]> = [
   ['PUT .../song', UploadResultSchema, { blobKey: `projects/${P}/audio/song.mp3`, bytes: 120271 }],
-  ['POST .../plan', PlanProposalSchema, { durationMs: 30000, tempoBpm: 0, scenes: [], shots: [], warnings: [{ code: 'NO_TEMPO', message: 'no beat found' }] }],
+  ['POST .../plan', PlanProposalSchema, { director: 'local', durationMs: 30000, tempoBpm: 0, scenes: [], shots: [], warnings: [{ code: 'NO_TEMPO', message: 'no beat found' }] }],
   ['PUT .../plan', PlanCommitResultSchema, { scenes: 2, shots: 6, seq: 3 }],
   ['GET .../events', EventListSchema, { events: [event], lastSeq: 7 }],
   ['GET .../budget', BudgetSchema, { capMicros: 10_000_000, spentMicros: 0, reservedMicros: 0, remainingMicros: 10_000_000, capUsd: 10 }],

@@ -406,6 +406,8 @@ export const PlanCommitResultSchema = z.strictObject({
 
 /** Reply of POST .../plan: the director's proposal, not committed yet. */
 export const PlanProposalSchema = z.strictObject({
+  /** Who planned: "local" (the embedded director) or the cloud model. */
+  director: z.string(),
   durationMs: z.number().int().min(1).max(MAX_TIMELINE_MS),
   tempoBpm: z.number().min(0),
   scenes: z.array(SceneSchema),

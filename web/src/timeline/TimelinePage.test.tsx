@@ -19,6 +19,7 @@ const shot = (id: string, startMs: number, endMs: number, lyricsSnippet = ''): S
   showsMiri: true,
 });
 const proposal = {
+  director: 'local',
   durationMs: 16000,
   tempoBpm: 120.4,
   scenes: [
@@ -26,7 +27,10 @@ const proposal = {
     { sceneId: 'chorus', startMs: 10000, endMs: 16000, label: 'chorus', description: '' },
   ],
   shots: [shot('sh1', 0, 6000, 'Raindrops tap the window glass'), shot('sh2', 6000, 10000), shot('sh3', 10000, 16000)],
-  warnings: [{ code: 'LYRICS_PAST_END', message: '2 lyric lines start after the song ends' }],
+  warnings: [
+    { code: 'LYRICS_PAST_END', message: '2 lyric lines start after the song ends' },
+    { code: 'DIRECTOR_FALLBACK', message: 'the DIRECTOR model gemini-3.8-flash needs GEMINI_API_KEY, which is not set; the local director made this plan' },
+  ],
 };
 
 function fake() {
@@ -49,9 +53,11 @@ describe('TimelinePage', () => {
     const { a, committed } = fake();
     renderWithServices(<TimelinePage projectId={P} />, a);
     await userEvent.click(await screen.findByRole('button', { name: 'Plan with the director' }));
-    await screen.findByText("The director's proposal");
+    await screen.findByText("The local director's proposal");
     expect(screen.getByText(/tempo about 120 BPM/)).toBeTruthy();
     expect(screen.getByText('2 lyric lines start after the song ends')).toBeTruthy();
+    // Why the local director stood in for the DIRECTOR's model is shown.
+    expect(screen.getByText(/needs GEMINI_API_KEY, which is not set; the local director made this plan/)).toBeTruthy();
     expect(screen.getAllByRole('slider')).toHaveLength(2);
     expect(a.calls.filter((c) => c.startsWith('PUT'))).toEqual([]);
 
@@ -81,6 +87,6 @@ describe('TimelinePage', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The director could not plan: cannot plan yet');
     expect(alert.textContent).toContain('lyrics: upload the lyrics first');
-    expect(screen.queryByText("The director's proposal")).toBeNull();
+    expect(screen.queryByText("The local director's proposal")).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { ErrorNote, Link } from '../ui/ErrorNote';
 import { formatMs } from '../ui/format';
 import { localSong, serverSongPath, SONG_ROUTE } from './songSource';
 import { TimelineEditor } from './TimelineEditor';
-import { DEFAULT_LIMITS, evenPlan, fitToSong, nextShotId, planFromServer, planToCommit, validatePlan, type Plan } from './tiling';
+import { DEFAULT_LIMITS, directorTitle, evenPlan, fitToSong, nextShotId, planFromServer, planToCommit, validatePlan, type Plan } from './tiling';
 import { peaks as computePeaks } from './waveform';
 
 interface Song {
@@ -67,7 +67,10 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
   const audio = useRef<HTMLAudioElement>(null);
   const [playhead, setPlayhead] = useState<number | undefined>(undefined);
   const [drafted, setDraft] = useState<Plan | null>(null);
-  const [draftSource, setDraftSource] = useState<{ from: 'director' | 'grid'; notes: string[] }>({ from: 'grid', notes: [] });
+  const [draftSource, setDraftSource] = useState<{ from: 'director' | 'grid'; director?: string; notes: string[] }>({
+    from: 'grid',
+    notes: [],
+  });
   const [manualSeconds, setManualSeconds] = useState('');
   const [commitKey, setCommitKey] = useState(newKey);
 
@@ -96,7 +99,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
     mutationFn: () => api.send('POST', '/api/projects/{projectId}/plan', { path }, PlanProposalSchema, newKey()),
     onSuccess: (p) => {
       const tempo = p.tempoBpm > 0 ? [`tempo about ${Math.round(p.tempoBpm)} BPM`] : [];
-      setDraftSource({ from: 'director', notes: [...tempo, ...p.warnings.map((w) => w.message)] });
+      setDraftSource({ from: 'director', director: p.director, notes: [...tempo, ...p.warnings.map((w) => w.message)] });
       setDraft(planFromServer(p.durationMs, p.scenes, p.shots));
     },
   });
@@ -193,7 +196,7 @@ export function TimelinePage({ projectId, project }: { projectId: string; projec
       {draft && (
         <>
           <div className="draft-note" role="status">
-            <strong>{draftSource.from === 'director' ? "The director's proposal" : 'An even grid'}</strong>
+            <strong>{draftSource.from === 'director' ? directorTitle(draftSource.director) : 'An even grid'}</strong>
             {' '}({draft.shots.length} shots in {draft.scenes.length} scene{draft.scenes.length === 1 ? '' : 's'}). Nothing is saved yet:
             split, merge, move cuts and describe shots, then commit the plan.
             {draftSource.notes.length > 0 && (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  directorTitle,
   mentionsMiri,
   nextShotId,
   boundaryRange,
@@ -307,5 +308,13 @@ describe('Miri in the description', () => {
     expect(validatePlan(bad, { minShotMs: 2000, maxShotMs: 10000 })).toEqual([
       "s1's description names Miri, so tick “Miri is in this shot” (her depiction rules must apply)",
     ]);
+  });
+});
+
+describe('directorTitle', () => {
+  it('names the director that made the proposal', () => {
+    expect(directorTitle('local')).toBe("The local director's proposal");
+    expect(directorTitle(undefined)).toBe("The local director's proposal");
+    expect(directorTitle('gemini-3.8-flash')).toBe("The gemini-3.8-flash director's proposal");
   });
 });

@@ -6,6 +6,12 @@
 // shots that have not been generated (DRAFT, no versions) may change.
 import type { Scene, Shot, ShotStatus } from '../schemas';
 
+/** Who made a proposal, in words: the local director, or the cloud model. */
+export function directorTitle(director: string | undefined): string {
+  if (!director || director === 'local') return "The local director's proposal";
+  return `The ${director} director's proposal`;
+}
+
 export interface Limits {
   minShotMs: number;
   maxShotMs: number;
