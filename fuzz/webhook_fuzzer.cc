@@ -4,7 +4,8 @@
 // parsers), and Kling (the signed callback URL, adapters/kling/kling_auth.h
 // and adapters/curl/signed_params.h; its task parser).
 //
-// Input: a selector byte, then header lines, a blank line and the body.
+// Input: a selector byte (and a newline), then header lines, a blank line
+// and the body.
 // The selector picks the provider: 's' Standard Webhooks, 'f' fal, 'k'
 // Kling (the pseudo-header "x-query" carries the callback URL's query);
 // upper case ('S', 'F', 'K') has the harness sign the delivery correctly
@@ -113,9 +114,11 @@ struct FalKey {
 };
 
 void Fal(FuzzMessage& m, bool sign) {
+  // One verifier for the process, as in the server: the JWKS is fetched
+  // once and its key cached.
   static const FalKey key;
-  FakeJwks jwks(key.jwks);
-  miri::FalWebhookVerifier verifier({}, jwks, kClock);
+  static FakeJwks jwks(key.jwks);
+  static miri::FalWebhookVerifier verifier({}, jwks, kClock);
   miri::HeaderMap& h = m.headers;
   if (sign) {
     h["x-fal-webhook-timestamp"] = std::to_string(FixedClock::kNowMs / 1000);
@@ -190,8 +193,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t pick = kSelectors.find(static_cast<char>(data[0]));
   if (pick == std::string_view::npos) pick = data[0] % kSelectors.size();
   const char selector = kSelectors[pick];
-  FuzzMessage m = miri::fuzz::SplitMessage(
-      std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+  std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  // Seeds put the selector on a line of its own.
+  if (!rest.empty() && rest[0] == '\n') rest.remove_prefix(1);
+  FuzzMessage m = miri::fuzz::SplitMessage(rest);
   const bool sign = selector >= 'A' && selector <= 'Z';
   switch (selector | 0x20) {
     case 's':
