@@ -19,6 +19,7 @@ APT_PACKAGES=(
   wrk
   chromium
   clang-format clang-tidy
+  clang libclang-rt-14-dev
 )
 # Node.js 20 (with its own npm) may already be present; Debian's npm package
 # conflicts with such installs, so only add nodejs+npm when node is missing.

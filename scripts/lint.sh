@@ -31,7 +31,8 @@ run_step() {
 }
 
 cxx_files() {
-  git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h'
+  git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' \
+    'fuzz/*.cc' 'fuzz/*.h'
 }
 
 check_format() {
@@ -51,8 +52,8 @@ check_web() {  # check_web SCRIPT: npm run SCRIPT in web/
   npm --prefix web run --silent "$1"
 }
 
-run_step clang-format "C++ under src/ tests/ bench/ against .clang-format" \
-  "C++ not formatted as .clang-format says; fix with: git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' | xargs clang-format -i" \
+run_step clang-format "C++ under src/ tests/ bench/ fuzz/ against .clang-format" \
+  "C++ not formatted as .clang-format says; fix with: git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' 'fuzz/*.cc' 'fuzz/*.h' | xargs clang-format -i" \
   check_format
 
 # ---- clang-tidy: its step goes here (issue 22, later) ----------------------

@@ -309,13 +309,17 @@ void JsonReader::RejectUnknownFields() {
 }
 
 Result<json> ParseJsonText(std::string_view text) {
-  // nlohmann reports the failing byte only through its exception; it is
-  // caught here and never crosses this function.
+  // nlohmann reports the failing byte only through its exception; its
+  // exceptions are caught here and never cross this function.
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "malformed JSON at byte " + std::to_string(e.byte));
+  } catch (const json::out_of_range&) {
+    // 1e400: a number beyond double (nlohmann's out_of_range.406).
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "number out of range (beyond a double)");
   }
 }
 

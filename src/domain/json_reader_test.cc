@@ -107,5 +107,18 @@ TEST(JsonReaderTest, MalformedTextNamesTheByte) {
             std::string::npos);
 }
 
+// Fuzz finding (fuzz/json_fuzzer, issue 21 item 8): a number beyond double
+// made nlohmann throw out_of_range, which escaped ParseJsonText (a 500 on
+// every route that reads JSON).
+TEST(JsonReaderTest, NumberBeyondDoubleIsInvalidArgument) {
+  for (const char* text : {"{\"budgetCapUsd\": 1e400}", "[-1e400]", "1E999"}) {
+    Result<json> r = ParseJsonText(text);
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << text;
+    EXPECT_NE(r.error().message.find("number out of range"), std::string::npos)
+        << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace miri

@@ -143,7 +143,9 @@ Result<void> FalWebhookVerifier::Verify(const HeaderMap& headers,
     return Unauthenticated("bad timestamp");
   }
   int64_t now = clock_.NowMs();
-  if (std::llabs(now / 1000 - ts) > options_.tolerance_s) {
+  // Compared without subtracting from ts: any int64 may arrive here.
+  const int64_t now_s = now / 1000;
+  if (ts < now_s - options_.tolerance_s || ts > now_s + options_.tolerance_s) {
     return Unauthenticated("timestamp outside tolerance");
   }
   unsigned char sig[crypto_sign_BYTES];

@@ -158,6 +158,25 @@ TEST_F(FalWebhookVerifierTest, AHangingJwksFetchBlocksNoOtherWebhook) {
   first.join();
 }
 
+// Fuzz finding (fuzz/webhook_fuzzer): an unauthenticated timestamp at the
+// ends of int64 overflowed "now - timestamp" (undefined behaviour, seen by
+// UBSan); it is refused as outside the tolerance, before any key is used.
+TEST_F(FalWebhookVerifierTest, ExtremeTimestampsAreOutsideTheTolerance) {
+  JwksHttp http;
+  FalWebhookVerifier v(FalWebhookVerifierOptions{}, http, clock_);
+  for (const char* ts : {"-9223372036854775808", "9223372036854775807",
+                         "-9223372036854775000"}) {
+    HeaderMap h = Forged(clock_.NowMs(), 0);
+    h["x-fal-webhook-timestamp"] = ts;
+    Result<void> r = v.Verify(h, "{}");
+    ASSERT_FALSE(r) << ts;
+    EXPECT_NE(r.error().message.find("timestamp outside tolerance"),
+              std::string::npos)
+        << ts << ": " << r.error().message;
+  }
+  EXPECT_EQ(http.calls(), 0);
+}
+
 TEST_F(FalWebhookVerifierTest, ChecksTheUserIdWhenConfigured) {
   auto hook = OneWebhook("normal");
   FalWebhookVerifierOptions vo;

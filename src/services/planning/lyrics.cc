@@ -135,8 +135,10 @@ bool ParseSrtTime(std::string_view s, int64_t* ms) {
   if (c1 == std::string_view::npos || c1 == c2) return false;
   std::string_view h = hms.substr(0, c1), m = hms.substr(c1 + 1, c2 - c1 - 1),
                    sec = hms.substr(c2 + 1);
-  if (!AllDigits(h) || !AllDigits(m) || m.size() != 2 || !AllDigits(sec) ||
-      sec.size() != 2 || !AllDigits(frac) || frac.size() > 3)
+  // At most 3 hour digits: a song is under an hour, and a longer field
+  // would overflow std::stoll or the milliseconds below.
+  if (!AllDigits(h) || h.size() > 3 || !AllDigits(m) || m.size() != 2 ||
+      !AllDigits(sec) || sec.size() != 2 || !AllDigits(frac) || frac.size() > 3)
     return false;
   int64_t mi = std::stoll(std::string(m)), se = std::stoll(std::string(sec));
   if (mi >= 60 || se >= 60) return false;

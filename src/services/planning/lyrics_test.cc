@@ -140,6 +140,21 @@ TEST(SrtTest, MalformedTimingIsAnError) {
               "ends before it starts");
 }
 
+// Fuzz finding (fuzz/lyrics_fuzzer, issue 21 item 8): an hour field of 20
+// digits threw out_of_range from std::stoll (a 500), and one of 18 digits
+// overflowed the millisecond arithmetic.
+TEST(SrtTest, HugeHourFieldIsMalformedTiming) {
+  ExpectError("1\n" + std::string(20, '5') + ":00:01,000 --> 00:00:02,000\nx\n",
+              LyricsFormat::kSrt, "lyrics line 2: malformed SRT timing");
+  ExpectError("1\n00:00:01,000 --> " + std::string(18, '9') + ":00:02,000\nx\n",
+              LyricsFormat::kSrt, "lyrics line 2: malformed SRT timing");
+  EXPECT_EQ(
+      MustParse("1\n001:00:01,000 --> 001:00:02,000\nx\n", LyricsFormat::kSrt)
+          .lines[0]
+          .start_ms,
+      3601000);
+}
+
 TEST(SrtTest, OverlapsAreTrimmedWithAWarning) {
   Lyrics l = MustParse(
       "1\n00:00:01,000 --> 00:00:05,000\na\n\n"
