@@ -147,12 +147,24 @@ int RunServe(ServeOptions o) {
   }
 
   // Orchestration: rules, provider dispatch, results, final render.
+  // The rule index is this instance's copy of the store's rules, in memory:
+  // built from the store here for every project, and kept in line as rules
+  // change on any instance (RULE_UPDATED on the bus). The store is the
+  // truth, so a new or restarted instance applies every rule learned
+  // before it, and instances sharing a data directory share no index file.
   LexicalEmbedder embedder;
-  auto index = HnswIndex::Open(std::filesystem::path(o.data) / "rules-index",
-                               embedder.dimensions());
+  auto index = HnswIndex::Open("", embedder.dimensions());
   if (!index) return Fail(index.error().ToString());
   Rulebook rulebook(store, embedder, **index, *(*stack)->vision, &bus, clock,
                     [] { return "r" + RandomUuid().substr(0, 8); });
+  if (auto indexed = rulebook.EnsureIndexedAll(); indexed) {
+    http::LogJson("info", "rules indexed from the store",
+                  {{"rules", static_cast<int64_t>(*indexed)}});
+  } else {
+    // Each project is indexed again on its first use.
+    http::LogJson("warn", "indexing the rules at start-up",
+                  {{"detail", indexed.error().ToString()}});
+  }
   OrchestratorOptions orchestration;
   orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
   Orchestrator orchestrator(

@@ -71,8 +71,37 @@ TEST_F(RulesApiTest, DeactivateAndReactivateAreAppendedEvents) {
   EXPECT_EQ(Body(on)["active"], true);
 }
 
+// Issue 16 item 6: "applied" counts the versions whose prompt carried the
+// rule, as the versions record it.
+TEST_F(RulesApiTest, AppliedCountsTheVersionsThatCarriedTheRule) {
+  ASSERT_EQ(Call("PUT", std::string("/api/projects/") + kProjectId + "/plan",
+                 PlanJson().dump())
+                .status,
+            201);
+  for (const char* shot : {"sh1", "sh2"}) {
+    Version v;
+    v.version_id = std::string("v-") + shot;
+    v.shot_id = shot;
+    v.kind = VersionKind::kImage;
+    v.prompt = std::string("[") + shot + "]_[" + v.version_id + "]_[FLUX2] x";
+    v.model_code = "FLUX2";
+    v.model = "local-image";
+    v.applied_rule_ids = {"r-coat"};
+    v.created_at = "2026-01-01T00:00:00Z";
+    ASSERT_TRUE(store_->AppendVersion(kProjectId, v));
+  }
+  Response r = Call("GET", Rules());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["rules"][0]["stats"]["applied"], 2);
+  EXPECT_EQ(Body(r)["rules"][1]["stats"]["applied"], 0);
+}
+
 TEST_F(RulesApiTest, BadRequestsAreNamedAndChangeNothing) {
-  EXPECT_EQ(Call("POST", Rules() + "/nope/deactivate").status, 404);
+  for (const char* action : {"deactivate", "reactivate"}) {
+    Response unknown = Call("POST", Rules() + "/nope/" + action);
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(FirstIssue(unknown), "ruleId") << unknown.body;
+  }
   Response unsafe = Call("POST", Rules() + "/r-coat/deactivate",
                          R"({"reason":"remove the loose fit rule too"})");
   EXPECT_EQ(unsafe.status, 422);

@@ -482,9 +482,8 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
         "approving");
     ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, clip), "approving");
     const Version& v = stored.first;
-    if (!moved.duplicate && rulebook_ != nullptr) {
-      (void)rulebook_->RecordApproved(project_id, *image);
-    }
+    // The clip's parent records the approval (the rulebook counts from it).
+    (void)moved;
     Result<bool> r = Reserve(ctx, v, estimate);
     if (r && !*r) {
       // A repeat: the first attempt sent it (or the reconciler resumes it).
@@ -581,9 +580,15 @@ Result<ShotStep> Orchestrator::Refine(
           OutputKey(project_id, ctx.shot.shot_id, version_id, "mask.png")};
       ASSIGN_OR_RETURN(mask, vision_.MaskFromInstruction(in), "refining");
     }
+    // The rules that apply to the shot apply to its refines too.
+    std::vector<RuleMatch> rules;
+    if (rulebook_ != nullptr) {
+      ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(project_id, ctx.shot),
+                       "retrieving rules");
+    }
     Version draft =
         RefineVersion(ctx.project, ctx.project_id, ctx.shot, *image,
-                      instruction, mask, key, options_, clock_.NowIso());
+                      instruction, mask, rules, key, options_, clock_.NowIso());
     draft.findings = AuditPrompt(
         {PromptKind::kImage, draft.prompt, draft.negative_prompt,
          LorasOf(draft), EffectiveShowsMiri(ctx.shot, instruction),

@@ -79,11 +79,16 @@ class OrchestratorTest : public ::testing::Test {
     sink_.target = orchestrator_.get();
   }
 
-  void CreateProject(int shots = 2, bool human_approval = true) {
+  // `descriptions`: the first shots' descriptions, in order.
+  void CreateProject(int shots = 2, bool human_approval = true,
+                     const std::vector<std::string>& descriptions = {}) {
     project_.global_settings.require_human_approval = human_approval;
     ASSERT_TRUE(store_->CreateProject(project_));
     PlanCommit plan = SamplePlan("sh", shots);
     plan.shots[0].description = "Miri at a rainy window";
+    for (size_t i = 0; i < descriptions.size() && i < plan.shots.size(); ++i) {
+      plan.shots[i].description = descriptions[i];
+    }
     ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
     for (const char* step : {"AUDIO_ANALYSIS", "PLANNED"}) {
       Event e;

@@ -1,6 +1,9 @@
 #include "services/orchestration/requests.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -137,29 +140,52 @@ Result<std::vector<std::string>> ApprovedReferences(Store& store,
                                                     const Shot& shot) {
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store.ListShots(project_id),
                    "refs");
-  std::vector<std::string> same_scene, miri;
+  struct Candidate {
+    int64_t distance_ms;
+    int64_t start_ms;
+    const Shot* shot;
+  };
+  std::vector<Candidate> same_scene, miri;
+  const bool wants_miri = EffectiveShowsMiri(shot);
   for (const Shot& s : shots) {
     if (s.shot_id == shot.shot_id) continue;
     if (s.status != ShotStatus::kGeneratingVideo &&
         s.status != ShotStatus::kCompleted) {
       continue;  // not approved
     }
-    ASSIGN_OR_RETURN(std::vector<Version> versions,
-                     store.ListVersions(project_id, s.shot_id), "refs");
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-      if (it->kind != VersionKind::kImage || it->outputs.empty()) continue;
-      if (s.scene_id == shot.scene_id) {
-        same_scene.push_back(it->outputs.front());
-      } else if (EffectiveShowsMiri(s) && EffectiveShowsMiri(shot)) {
-        miri.push_back(it->outputs.front());
-      }
-      break;
+    const Candidate c{
+        std::abs(s.timestamps.start_ms - shot.timestamps.start_ms),
+        s.timestamps.start_ms, &s};
+    if (s.scene_id == shot.scene_id) {
+      same_scene.push_back(c);
+    } else if (wants_miri && EffectiveShowsMiri(s)) {
+      miri.push_back(c);
     }
   }
+  auto nearest = [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.distance_ms, a.start_ms) <
+           std::tie(b.distance_ms, b.start_ms);
+  };
+  std::sort(same_scene.begin(), same_scene.end(), nearest);
+  std::sort(miri.begin(), miri.end(), nearest);
+  constexpr size_t kMaxReferences = 3;
   std::vector<std::string> out;
-  for (const auto* list : {&same_scene, &miri}) {
-    for (const std::string& key : *list) {
-      if (out.size() < 3) out.push_back(key);
+  for (const auto* group : {&same_scene, &miri}) {
+    for (const Candidate& c : *group) {
+      if (out.size() == kMaxReferences) return out;
+      ASSIGN_OR_RETURN(std::vector<Version> versions,
+                       store.ListVersions(project_id, c.shot->shot_id), "refs");
+      // The image approved: the one the newest clip was made from.
+      auto clip = std::find_if(
+          versions.rbegin(), versions.rend(),
+          [](const Version& v) { return v.kind == VersionKind::kVideo; });
+      if (clip == versions.rend() || !clip->parent_version_id) continue;
+      for (const Version& v : versions) {
+        if (v.version_id == *clip->parent_version_id && !v.outputs.empty()) {
+          out.push_back(v.outputs.front());
+          break;
+        }
+      }
     }
   }
   return out;
@@ -210,6 +236,7 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
 Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const Shot& shot, const Version& image,
                       const std::string& instruction, const std::string& mask,
+                      const std::vector<RuleMatch>& rules,
                       const std::string& key,
                       const OrchestratorOptions& options,
                       const std::string& now) {
@@ -217,8 +244,8 @@ Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
   // asks for ("Mouth CLOSED, lips together"), never as its own words.
   Version v =
       ImageVersion(project, project_id, shot,
-                   shot.description + ". " + RestateComplaints(instruction), {},
-                   {}, &image, key, options, now);
+                   shot.description + ". " + RestateComplaints(instruction),
+                   rules, {}, &image, key, options, now);
   json chat = image.parameters.value("chat", json::array());
   chat.push_back({{"role", "user"}, {"text", instruction}, {"at", now}});
   v.parameters["mode"] = "inpaint";

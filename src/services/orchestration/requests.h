@@ -42,8 +42,12 @@ std::string OutputKey(std::string_view project_id, std::string_view shot_id,
 // Milliseconds since the epoch of an ISO-8601 UTC time; 0 if malformed.
 int64_t ParseIsoMs(std::string_view iso);
 
-// Outputs of approved images to keep the look: earlier approved shots of
-// the same scene first, then approved shots showing Miri; at most 3.
+// The references of a new image of `shot`, to keep the look: the approved
+// image (the one its newest clip was made from) of each other approved
+// shot (GENERATING_VIDEO or COMPLETED) of the same scene first, then, when
+// `shot` shows Miri, those of other scenes' shots showing her; each group
+// nearest in time first (the earlier of two as near); at most 3. The one
+// choice of references for every route (serve, produce, retries).
 Result<std::vector<std::string>> ApprovedReferences(Store& store,
                                                     std::string_view project_id,
                                                     const Shot& shot);
@@ -56,9 +60,11 @@ Version ImageVersion(const ProjectConfig& project, std::string_view project_id,
                      const OrchestratorOptions& options,
                      const std::string& now);
 
+// The inpainting of `image`, with the rules that apply to the shot.
 Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const Shot& shot, const Version& image,
                       const std::string& instruction, const std::string& mask,
+                      const std::vector<RuleMatch>& rules,
                       const std::string& key,
                       const OrchestratorOptions& options,
                       const std::string& now);

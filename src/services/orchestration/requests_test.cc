@@ -1,7 +1,11 @@
 #include "services/orchestration/requests.h"
 
+#include <filesystem>
+#include <random>
+
 #include <gtest/gtest.h>
 
+#include "adapters/sqlite/sqlite_store.h"
 #include "testing/store_fixtures.h"
 
 namespace miri::testing {
@@ -137,6 +141,114 @@ TEST(RequestsTest, TheProjectsRerouteChoiceTravelsWithTheClip) {
   EXPECT_TRUE(clip().allow_reroute);
   p.global_settings.allow_video_reroute = false;
   EXPECT_FALSE(clip().allow_reroute);
+}
+
+// How the references of a new image are picked (issue 16 item 7): the
+// approved images of the same scene first, then approved images of other
+// shots showing Miri, each group nearest in time first, at most 3.
+class ApprovedReferencesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("miri-refs-" + std::to_string(std::random_device{}()) + ".db");
+    store_ = std::move(*SqliteStore::Open(path_.string()));
+    ASSERT_TRUE(store_->CreateProject(project_));
+    // sc1: s0 s1 s2 s3 (0-16 s); sc2: t0 t1 t2 t3 (16-32 s).
+    PlanCommit plan;
+    plan.at = "2026-03-02T10:15:04Z";
+    plan.scenes = {{"sc1", 0, 16000, "verse", "rain"},
+                   {"sc2", 16000, 32000, "chorus", "city"}};
+    for (int i = 0; i < 8; ++i) {
+      Shot s = SampleShot((i < 4 ? "s" : "t") + std::to_string(i % 4), 4000 * i,
+                          4000 * (i + 1));
+      s.scene_id = i < 4 ? "sc1" : "sc2";
+      plan.shots.push_back(s);
+    }
+    plan.shots[5].shows_miri = false;  // t1: an empty street
+    plan.shots[5].description = "an empty street";
+    plan.shots[5].lyrics_snippet = "";
+    ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove(path_);
+  }
+  // An image version of the shot, walked to `last`; approved (its clip
+  // made from it) when `last` is past AWAITING_APPROVAL.
+  void Image(const std::string& shot, const std::string& version,
+             ShotStatus last) {
+    Version v = SampleVersion(version, shot);
+    v.outputs = {version + ".png"};
+    ASSERT_TRUE(store_->AppendVersion(project_.project_id, v));
+    ASSERT_TRUE(WalkShot(*store_, project_.project_id, shot, last));
+    if (last == ShotStatus::kGeneratingVideo ||
+        last == ShotStatus::kCompleted) {
+      Version clip = SampleVersion(version + "-clip", shot);
+      clip.kind = VersionKind::kVideo;
+      clip.parent_version_id = version;
+      clip.outputs = {version + "-clip.mp4"};
+      ASSERT_TRUE(store_->AppendVersion(project_.project_id, clip));
+    }
+  }
+  std::vector<std::string> For(const std::string& shot_id) {
+    Shot shot = *store_->GetShot(project_.project_id, shot_id);
+    return *ApprovedReferences(*store_, project_.project_id, shot);
+  }
+
+  std::filesystem::path path_;
+  ProjectConfig project_ = SampleProject();
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(ApprovedReferencesTest, SameSceneFirstThenMiriNearestFirstAtMostThree) {
+  Image("s0", "vs0", ShotStatus::kCompleted);
+  Image("s1", "vs1", ShotStatus::kAwaitingApproval);  // not approved
+  Image("s3", "vs3", ShotStatus::kGeneratingVideo);
+  Image("t0", "vt0", ShotStatus::kCompleted);
+  Image("t1", "vt1", ShotStatus::kCompleted);  // no Miri: not for her shots
+  Image("t2", "vt2", ShotStatus::kCompleted);
+  // s2 at 8 s: s3 (4 s away) before s0 (8 s away), then t0 (8 s away)
+  // before t2; three at most.
+  EXPECT_EQ(For("s2"),
+            (std::vector<std::string>{"vs3.png", "vs0.png", "vt0.png"}));
+  // t3 at 28 s: its scene's t2, t1, t0 fill the three.
+  EXPECT_EQ(For("t3"),
+            (std::vector<std::string>{"vt2.png", "vt1.png", "vt0.png"}));
+}
+
+TEST_F(ApprovedReferencesTest, OnlyTheApprovedImageOfAShotIsTaken) {
+  Image("s0", "vs0-first", ShotStatus::kAwaitingApproval);
+  // Rejected (back to DRAFT), drawn again and approved.
+  ASSERT_TRUE(store_->AppendEvent(project_.project_id,
+                                  ShotEvent("s0", ShotStatus::kAwaitingApproval,
+                                            ShotStatus::kDraft, "s0-reject")));
+  Version again = SampleVersion("vs0-again", "s0");
+  again.outputs = {"vs0-again.png"};
+  ASSERT_TRUE(store_->AppendVersion(project_.project_id, again));
+  for (auto [from, to] :
+       {std::pair{ShotStatus::kDraft, ShotStatus::kValidation},
+        {ShotStatus::kValidation, ShotStatus::kGeneratingImage},
+        {ShotStatus::kGeneratingImage, ShotStatus::kAwaitingApproval},
+        {ShotStatus::kAwaitingApproval, ShotStatus::kGeneratingVideo}}) {
+    ASSERT_TRUE(store_->AppendEvent(
+        project_.project_id,
+        ShotEvent("s0", from, to,
+                  "s0-again-" + std::string(ShotStatusName(to)))));
+  }
+  Version clip = SampleVersion("vs0-clip", "s0");
+  clip.kind = VersionKind::kVideo;
+  clip.parent_version_id = "vs0-again";
+  ASSERT_TRUE(store_->AppendVersion(project_.project_id, clip));
+  EXPECT_EQ(For("s1"), std::vector<std::string>{"vs0-again.png"});
+}
+
+TEST_F(ApprovedReferencesTest, AShotWithoutMiriTakesOnlyItsOwnScene) {
+  // Nothing approved yet: no references (a text-to-image request).
+  EXPECT_TRUE(For("s1").empty());
+  Image("s0", "vs0", ShotStatus::kCompleted);
+  Image("t0", "vt0", ShotStatus::kCompleted);
+  EXPECT_EQ(For("t1"), std::vector<std::string>{"vt0.png"});
+  EXPECT_EQ(For("s1"), (std::vector<std::string>{"vs0.png", "vt0.png"}));
 }
 
 }  // namespace

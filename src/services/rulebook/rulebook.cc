@@ -51,6 +51,12 @@ Rulebook::Rulebook(Store& store, Embedder& embedder, VectorIndex& index,
       ids_(std::move(ids)),
       options_(options) {}
 
+Rulebook::~Rulebook() {
+  if (bus_ == nullptr) return;
+  std::lock_guard lock(index_mu_);
+  for (EventBus::SubscriptionId id : subscriptions_) bus_->Unsubscribe(id);
+}
+
 Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                                                   const Shot& shot,
                                                   const Version& rejected,
@@ -72,6 +78,7 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
       RETURN_IF_ERROR(
           index_.Upsert({{r.rule_id, again[0], RestrictsOf(project_id, r)}}),
           "indexing a rule");
+      Held(project_id, r.rule_id, true);
       Invalidate(project_id);
       return LearnOutcome{r, false, "learned from this rejection before"};
     }
@@ -135,9 +142,11 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
                                     RuleEventKind::kStrengthened,
                                     rejected.version_id, std::string(reason)),
                         "strengthening a rule");
-        RuleView updated = v;
-        ++updated.stats.strengthened;
-        Publish(project_id, updated);
+        std::vector<RuleView> updated{v};
+        ++updated[0].stats.strengthened;
+        // The counts for the dashboard; the rule is strengthened anyway.
+        (void)CountUses(project_id, updated);
+        Publish(project_id, updated[0]);
         return LearnOutcome{v.rule, true, proposal.explanation};
       }
     }
@@ -158,6 +167,7 @@ Result<LearnOutcome> Rulebook::LearnFromRejection(std::string_view project_id,
   RETURN_IF_ERROR(index_.Upsert({{rule.rule_id, vectors[0],
                                   RestrictsOf(project_id, rule)}}),
                   "indexing a rule");
+  Held(project_id, rule.rule_id, true);
   Publish(project_id, RuleView{rule, {}});
   return LearnOutcome{rule, false, proposal.explanation};
 }
@@ -240,26 +250,6 @@ Result<std::vector<RuleMatch>> Rulebook::Search(std::string_view project_id,
   return out;
 }
 
-Result<void> Rulebook::RecordApplied(std::string_view project_id,
-                                     const Version& version) {
-  for (const std::string& id : version.applied_rule_ids) {
-    RETURN_IF_ERROR(AppendEvent(project_id, id, RuleEventKind::kApplied,
-                                version.version_id, std::nullopt),
-                    "recording applied rules");
-  }
-  return {};
-}
-
-Result<void> Rulebook::RecordApproved(std::string_view project_id,
-                                      const Version& version) {
-  for (const std::string& id : version.applied_rule_ids) {
-    RETURN_IF_ERROR(AppendEvent(project_id, id, RuleEventKind::kApproved,
-                                version.version_id, std::nullopt),
-                    "recording approval");
-  }
-  return {};
-}
-
 Result<RuleView> Rulebook::SetActive(std::string_view project_id,
                                      std::string_view rule_id, bool active,
                                      std::string_view reason) {
@@ -268,9 +258,13 @@ Result<RuleView> Rulebook::SetActive(std::string_view project_id,
     return v.rule.rule_id == rule_id;
   });
   if (it == views.end()) {
-    return MakeError(ErrorCode::kNotFound,
-                     "rule " + std::string(rule_id) + " not found");
+    return MakeError(
+        ErrorCode::kNotFound, "rule " + std::string(rule_id) + " not found",
+        {{"ruleId", "no rule " + std::string(rule_id) + " in this project"}});
   }
+  std::vector<RuleView> one{*it};
+  RETURN_IF_ERROR(CountUses(project_id, one), "rule");
+  it->stats = one[0].stats;
   if (it->stats.active == active) return *it;  // already so: nothing to write
   RETURN_IF_ERROR(AppendEvent(project_id, rule_id,
                               active ? RuleEventKind::kReactivated
@@ -282,13 +276,16 @@ Result<RuleView> Rulebook::SetActive(std::string_view project_id,
   } else {
     RETURN_IF_ERROR(index_.Remove({std::string(rule_id)}), "unindexing a rule");
   }
+  Held(project_id, it->rule.rule_id, active);
   it->stats.active = active;
   Publish(project_id, *it);
   return *it;
 }
 
 Result<std::vector<RuleView>> Rulebook::List(std::string_view project_id) {
-  return Views(project_id);
+  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "rules");
+  RETURN_IF_ERROR(CountUses(project_id, views), "rules");
+  return views;
 }
 
 Result<size_t> Rulebook::Reindex(std::string_view project_id) {
@@ -304,17 +301,51 @@ Result<size_t> Rulebook::Reindex(std::string_view project_id) {
   }
   RETURN_IF_ERROR(Index(project_id, active), "reindex");
   RETURN_IF_ERROR(index_.Remove(inactive), "reindex");
+  for (const Rule& r : active) Held(project_id, r.rule_id, true);
+  for (const std::string& id : inactive) Held(project_id, id, false);
   return active.size();
 }
 
 Result<size_t> Rulebook::EnsureIndexed(std::string_view project_id) {
-  ASSIGN_OR_RETURN(std::vector<RuleView> views, Views(project_id), "index");
-  size_t active = 0;
-  for (const RuleView& v : views) active += v.stats.active ? 1 : 0;
-  // Compare per project: every active rule must be found by an exact query.
-  size_t found = 0;
-  for (const RuleView& v : views) {
-    if (!v.stats.active) continue;
+  Invalidate(project_id);
+  size_t indexed = 0;
+  RETURN_IF_ERROR(Load(project_id, &indexed), "index");
+  return indexed;
+}
+
+Result<size_t> Rulebook::EnsureIndexedAll() {
+  ASSIGN_OR_RETURN(std::vector<ProjectConfig> projects, store_.ListProjects(),
+                   "indexing the rules");
+  size_t indexed = 0;
+  for (const ProjectConfig& p : projects) {
+    ASSIGN_OR_RETURN(size_t n, EnsureIndexed(p.project_id),
+                     "indexing the rules of project " + p.project_id);
+    indexed += n;
+  }
+  return indexed;
+}
+
+Result<size_t> Rulebook::Sync(std::string_view project_id,
+                              const Snapshot& snap) {
+  std::lock_guard lock(index_mu_);
+  auto held = held_.find(project_id);
+  const bool first = held == held_.end();
+  std::vector<Rule> missing;
+  std::vector<std::string> gone;
+  for (const RuleView& v : snap.views) {
+    const std::string& id = v.rule.rule_id;
+    if (!v.stats.active) {
+      // Only what this read says is inactive leaves the index: a rule it
+      // does not know yet (learned since the read) stays.
+      if (first || held->second.count(id)) gone.push_back(id);
+      continue;
+    }
+    if (!first) {
+      if (!held->second.count(id)) missing.push_back(v.rule);
+      continue;
+    }
+    // First read of the project on this instance: the index (persisted,
+    // or new and empty) is asked whether it holds the rule exactly.
     ASSIGN_OR_RETURN(std::vector<Embedding> e,
                      embedder_.Embed({v.rule.text}, EmbedPurpose::kDocument),
                      "index");
@@ -324,14 +355,81 @@ Result<size_t> Rulebook::EnsureIndexed(std::string_view project_id) {
                      {{"project", std::string(project_id)},
                       {"scope", std::string(RuleScopeName(v.rule.scope))}}),
         "index");
-    if (!hits.empty() && hits[0].score > 0.999f) ++found;
+    if (hits.empty() || hits[0].id != id || hits[0].score < 0.999f) {
+      missing.push_back(v.rule);
+    }
   }
-  if (found == active) return size_t{0};
-  return Reindex(project_id);
+  RETURN_IF_ERROR(Index(project_id, missing), "index");
+  if (!gone.empty()) {
+    RETURN_IF_ERROR(index_.Remove(gone), "index");
+  }
+  if (first) {
+    held =
+        held_.emplace(std::string(project_id), std::set<std::string>{}).first;
+    if (bus_ != nullptr) {
+      // Another instance's rule changes: the next read goes to the store.
+      subscriptions_.push_back(bus_->Subscribe(
+          project_id, [this, p = std::string(project_id)](const BusMessage& m) {
+            if (m.type == kRuleUpdated) Invalidate(p);
+          }));
+    }
+  }
+  for (const RuleView& v : snap.views) {
+    if (v.stats.active) held->second.insert(v.rule.rule_id);
+  }
+  for (const std::string& id : gone) held->second.erase(id);
+  return missing.size();
+}
+
+void Rulebook::Held(std::string_view project_id, const std::string& rule_id,
+                    bool held) {
+  std::lock_guard lock(index_mu_);
+  auto it = held_.find(project_id);
+  if (it == held_.end()) return;  // not read yet: the first read checks all
+  if (held) {
+    it->second.insert(rule_id);
+  } else {
+    it->second.erase(rule_id);
+  }
+}
+
+Result<void> Rulebook::CountUses(std::string_view project_id,
+                                 std::vector<RuleView>& views) {
+  std::map<std::string, RuleStats*, std::less<>> by_id;
+  for (RuleView& v : views) {
+    v.stats.applied = 0;
+    v.stats.approved_after = 0;
+    by_id[v.rule.rule_id] = &v.stats;
+  }
+  if (views.empty()) return {};
+  ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
+                   "counting rule uses");
+  for (const Shot& shot : shots) {
+    ASSIGN_OR_RETURN(std::vector<Version> versions,
+                     store_.ListVersions(project_id, shot.shot_id),
+                     "counting rule uses");
+    std::set<std::string> approved;  // images a clip was made from
+    for (const Version& v : versions) {
+      if (v.kind == VersionKind::kVideo && v.parent_version_id) {
+        approved.insert(*v.parent_version_id);
+      }
+    }
+    for (const Version& v : versions) {
+      const std::set<std::string> ids(v.applied_rule_ids.begin(),
+                                      v.applied_rule_ids.end());
+      for (const std::string& id : ids) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) continue;
+        ++it->second->applied;
+        if (approved.count(v.version_id)) ++it->second->approved_after;
+      }
+    }
+  }
+  return {};
 }
 
 Result<std::shared_ptr<const Rulebook::Snapshot>> Rulebook::Load(
-    std::string_view project_id) {
+    std::string_view project_id, size_t* indexed) {
   const int64_t now = clock_.NowMs();
   {
     std::lock_guard lock(cache_mu_);
@@ -354,6 +452,9 @@ Result<std::shared_ptr<const Rulebook::Snapshot>> Rulebook::Load(
       snap->active_scoped[v.rule.rule_id] = i;
     }
   }
+  // Not cached unless the index is in line with it: the next read retries.
+  ASSIGN_OR_RETURN(size_t n, Sync(project_id, *snap), "indexing the rules");
+  if (indexed != nullptr) *indexed = n;
   std::lock_guard lock(cache_mu_);
   cache_[std::string(project_id)] = snap;
   return std::shared_ptr<const Snapshot>(snap);
@@ -388,11 +489,8 @@ Result<std::vector<RuleView>> Rulebook::ReadViews(std::string_view project_id) {
     RuleStats& s = it->second.stats;
     switch (e.kind) {
       case RuleEventKind::kApplied:
-        ++s.applied;
-        break;
       case RuleEventKind::kApproved:
-        ++s.approved_after;
-        break;
+        break;  // counted from the versions (CountUses)
       case RuleEventKind::kStrengthened:
         ++s.strengthened;
         break;

@@ -8,6 +8,19 @@
 // the shot shows Miri, SCENE rules only in their scene. Rules learned from
 // the shot's own rejected versions always apply to it.
 //
+// The store is the truth; the index is this instance's copy of it. Each
+// time a project's rules are read from the store (first use, cache expiry,
+// a write here, a RULE_UPDATED from any instance on the bus) the index is
+// brought in line: active rules it does not hold are indexed, deactivated
+// ones removed. A new instance with an empty index therefore applies every
+// rule learned before it started (EnsureIndexedAll at start-up does it for
+// every project at once), and a rule learned on another instance applies
+// here as soon as its RULE_UPDATED arrives (or the cache expires).
+//
+// Counts: a rule's "applied" is the number of versions whose
+// applied_rule_ids carry it, and "approved after" those of them a clip was
+// made from (approved): both read from the versions, the records.
+//
 // Safety: a rejection reason is screened (domain/audit.h) before it is
 // analysed, and a proposed rule's text is audited before it is stored, so
 // nothing learned can undo Miri's depiction rules.
@@ -21,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,8 +67,8 @@ struct RulebookOptions {
 
 struct RuleStats {
   bool active = true;
-  int applied = 0;         // versions whose prompt carried it
-  int approved_after = 0;  // of those, versions a person approved
+  int applied = 0;         // versions whose applied_rule_ids carry it
+  int approved_after = 0;  // of those, versions approved (a clip made of it)
   int strengthened = 0;    // near-duplicate rejections that confirmed it
 };
 
@@ -82,6 +96,10 @@ class Rulebook {
   Rulebook(Store& store, Embedder& embedder, VectorIndex& index,
            VisionAnalyzer& analyzer, EventBus* bus, const Clock& clock,
            IdSource ids, RulebookOptions options = {});
+  // Stops following the bus.
+  ~Rulebook();
+  Rulebook(const Rulebook&) = delete;
+  Rulebook& operator=(const Rulebook&) = delete;
 
   // A person rejected `rejected` (a version of `shot`) for `reason`.
   Result<LearnOutcome> LearnFromRejection(std::string_view project_id,
@@ -95,20 +113,22 @@ class Rulebook {
   Result<std::vector<RuleMatch>> Search(std::string_view project_id,
                                         std::string_view query, size_t k);
 
-  Result<void> RecordApplied(std::string_view project_id,
-                             const Version& version);
-  Result<void> RecordApproved(std::string_view project_id,
-                              const Version& version);
+  // NOT_FOUND naming ruleId for a rule the project does not have.
   Result<RuleView> SetActive(std::string_view project_id,
                              std::string_view rule_id, bool active,
                              std::string_view reason);
+  // The project's rules with their counts (read from the versions).
   Result<std::vector<RuleView>> List(std::string_view project_id);
 
   // Re-indexes every active rule of the project from the store; returns
-  // how many were indexed. EnsureIndexed does it only when the index does
-  // not hold exactly the active rules (missing or stale index files).
+  // how many were indexed.
   Result<size_t> Reindex(std::string_view project_id);
+  // Reads the project's rules from the store now and indexes the active
+  // ones the index lacks; returns how many it indexed (0: in line).
   Result<size_t> EnsureIndexed(std::string_view project_id);
+  // EnsureIndexed for every project in the store (`miri serve` at
+  // start-up); returns how many rules it indexed in all.
+  Result<size_t> EnsureIndexedAll();
 
  private:
   // The folded rules of a project, shared read-only between calls.
@@ -118,7 +138,16 @@ class Rulebook {
     std::vector<size_t> active_global;  // indexes into views
     std::unordered_map<std::string, size_t> active_scoped;  // id -> index
   };
-  Result<std::shared_ptr<const Snapshot>> Load(std::string_view project_id);
+  // `indexed`, when set, receives how many rules the read indexed.
+  Result<std::shared_ptr<const Snapshot>> Load(std::string_view project_id,
+                                               size_t* indexed = nullptr);
+  // Brings the index in line with a fresh read of the project's rules and
+  // follows the project's RULE_UPDATED on the bus from its first read.
+  Result<size_t> Sync(std::string_view project_id, const Snapshot& snap);
+  // Fills the counts of `views` from the project's versions.
+  Result<void> CountUses(std::string_view project_id,
+                         std::vector<RuleView>& views);
+  void Held(std::string_view project_id, const std::string& rule_id, bool held);
   Result<std::vector<RuleView>> Views(std::string_view project_id);
   Result<std::vector<RuleView>> ReadViews(std::string_view project_id);
   void Invalidate(std::string_view project_id);
@@ -141,6 +170,12 @@ class Rulebook {
 
   std::mutex cache_mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> cache_;
+
+  // Serialises Sync; guards held_ and subscriptions_.
+  std::mutex index_mu_;
+  // Per project read so far: the rule ids this instance's index holds.
+  std::map<std::string, std::set<std::string>, std::less<>> held_;
+  std::vector<EventBus::SubscriptionId> subscriptions_;
 };
 
 // Writes matched rules into a prompt spec: positive and audit-check rules

@@ -208,7 +208,10 @@ TEST_F(RulebookTest, DeactivatedRulesStopApplyingAndCanReturn) {
       ErrorCode::kNotFound);
 }
 
-TEST_F(RulebookTest, AppliedAndApprovedAreCounted) {
+// The counts come from the versions: each version records the rules its
+// prompt carried (Version::applied_rule_ids), and a version a clip was made
+// from was approved.
+TEST_F(RulebookTest, AppliedAndApprovedCountsComeFromTheVersions) {
   analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
                            RuleScope::kCharacter, ""};
   analyzer_.script["y"] = {"blurry faces", RuleKind::kNegative,
@@ -222,11 +225,18 @@ TEST_F(RulebookTest, AppliedAndApprovedAreCounted) {
   v.applied_rule_ids = ApplyRules(rules, &spec);
   EXPECT_EQ(spec.rules, std::vector<std::string>{"Miri's raincoat is yellow"});
   EXPECT_EQ(spec.negative_terms, std::vector<std::string>{"blurry faces"});
-  ASSERT_TRUE(rulebook_->RecordApplied(project_.project_id, v));
-  ASSERT_TRUE(rulebook_->RecordApproved(project_.project_id, v));
+  ASSERT_TRUE(store_->AppendVersion(project_.project_id, v));
+  Version again = SampleVersion("sh-2v2", "sh-2");
+  again.applied_rule_ids = v.applied_rule_ids;
+  ASSERT_TRUE(store_->AppendVersion(project_.project_id, again));
+  Version clip = SampleVersion("sh-1v3", "sh-1");
+  clip.kind = VersionKind::kVideo;
+  clip.parent_version_id = "sh-1v2";  // sh-1v2 was approved
+  ASSERT_TRUE(store_->AppendVersion(project_.project_id, clip));
   std::vector<RuleView> views = *rulebook_->List(project_.project_id);
+  ASSERT_EQ(views.size(), 2u);
   for (const RuleView& view : views) {
-    EXPECT_EQ(view.stats.applied, 1) << view.rule.text;
+    EXPECT_EQ(view.stats.applied, 2) << view.rule.text;
     EXPECT_EQ(view.stats.approved_after, 1) << view.rule.text;
   }
 }
@@ -245,7 +255,10 @@ TEST_F(RulebookTest, RulesSurviveARestart) {
             1u);
 }
 
-TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStore) {
+// Regression (review row 12): an instance whose index was lost (a new
+// Cloud Run instance) applied no learned rule until EnsureIndexed was
+// called, and nothing called it.
+TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStoreOnFirstUse) {
   analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
                            RuleScope::kCharacter, ""};
   analyzer_.script["y"] = {"Miri's boots are brown", RuleKind::kPositive,
@@ -256,16 +269,40 @@ TEST_F(RulebookTest, MissingIndexIsRebuiltFromTheStore) {
   std::filesystem::remove_all(dir_ / "rules-index");
   Open();
   EXPECT_FALSE(index_->loaded_from_disk());
-  EXPECT_TRUE(rulebook_
-                  ->RulesFor(project_.project_id,
-                             ShotWith("sh-1", "Miri in a raincoat"))
-                  ->empty());
-  EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 2u);
   EXPECT_EQ(rulebook_
                 ->RulesFor(project_.project_id,
                            ShotWith("sh-1", "Miri in a raincoat"))
                 ->size(),
             1u);
+  EXPECT_EQ(index_->Size().value(), 2u);
+  EXPECT_EQ(rulebook_->EnsureIndexed(project_.project_id).value(), 0u);
+}
+
+// What `miri serve` runs at start-up: every project's rules indexed from
+// the store before the first request.
+TEST_F(RulebookTest, EnsureIndexedAllIndexesEveryProjectFromTheStore) {
+  analyzer_.script["x"] = {"Miri's raincoat is yellow", RuleKind::kPositive,
+                           RuleScope::kCharacter, ""};
+  ASSERT_TRUE(Reject("sh-0", "x"));
+  ProjectConfig other = SampleProject("111111111111");
+  ASSERT_TRUE(store_->CreateProject(other));
+  Rule rule{"r-other",
+            "street lights glow warm orange",
+            RuleKind::kPositive,
+            RuleScope::kGlobal,
+            std::nullopt,
+            std::nullopt,
+            "too cold",
+            std::nullopt,
+            "2026-01-01T00:00:00Z",
+            true};
+  ASSERT_TRUE(store_->AppendRule(other.project_id, rule));
+  index_.reset();
+  std::filesystem::remove_all(dir_ / "rules-index");
+  Open();
+  EXPECT_EQ(rulebook_->EnsureIndexedAll().value(), 2u);
+  EXPECT_EQ(index_->Size().value(), 2u);
+  EXPECT_EQ(rulebook_->EnsureIndexedAll().value(), 0u);  // already held
 }
 
 TEST_F(RulebookTest, RulesLearnedOnAnotherInstanceAppearAfterTheCacheTtl) {
