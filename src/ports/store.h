@@ -13,6 +13,9 @@
 // - An event whose idempotency key was seen before is a duplicate: nothing
 //   is written and the stored event is returned with duplicate = true.
 // - Every failed call leaves the store as it was.
+// - A project's render lease is taken by compare-and-set: of any number of
+//   owners racing (threads or processes), at most one holds an unexpired
+//   lease at a time.
 // Thread-safety: all methods may be called from any thread; several
 // processes may share one store.
 #ifndef MIRI_PORTS_STORE_H_
@@ -69,6 +72,15 @@ Error PlanAlreadyCommitted(const Event& stored);
 struct ProjectStart {
   std::vector<AgentConfig> agent_configs;
   std::optional<Event> first_event;  // a project event; `from` must be unset
+};
+
+// Who renders a project in FINAL_RENDER (an instance or a Cloud Run job
+// execution), until when. Times are epoch milliseconds of the owners'
+// clocks: an owner renews well before expiry, so small skew is harmless.
+struct RenderLease {
+  std::string owner;
+  int64_t expires_at_ms = 0;
+  friend bool operator==(const RenderLease&, const RenderLease&) = default;
 };
 
 class Store {
@@ -164,6 +176,23 @@ class Store {
                                  const JobRecord& job) = 0;
   virtual Result<JobRecord> GetJob(std::string_view project_id,
                                    std::string_view job_id) = 0;
+
+  // The render lease of a project (NOT_FOUND for an unknown project).
+  // AcquireRenderLease is a compare-and-set: it sets the lease to
+  // {owner, expires_at_ms} and returns true when there is none, when the
+  // one stored expired (expires_at_ms <= now_ms) or when `owner` holds it
+  // (a renewal); it returns false, writing nothing, while another owner
+  // holds an unexpired lease. ReleaseRenderLease clears the lease only if
+  // `owner` holds it (else it changes nothing). GetRenderLease is nullopt
+  // when none is stored; an expired lease is returned as stored.
+  virtual Result<bool> AcquireRenderLease(std::string_view project_id,
+                                          std::string_view owner,
+                                          int64_t now_ms,
+                                          int64_t expires_at_ms) = 0;
+  virtual Result<void> ReleaseRenderLease(std::string_view project_id,
+                                          std::string_view owner) = 0;
+  virtual Result<std::optional<RenderLease>> GetRenderLease(
+      std::string_view project_id) = 0;
 };
 
 // The status of every shot that has events, folded from an event log in seq

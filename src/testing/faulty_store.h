@@ -145,6 +145,22 @@ class FaultyStore final : public Store {
   Result<JobRecord> GetJob(std::string_view id, std::string_view job) override {
     return inner_.GetJob(id, job);
   }
+  Result<bool> AcquireRenderLease(std::string_view id, std::string_view owner,
+                                  int64_t now_ms,
+                                  int64_t expires_at_ms) override {
+    return Write("AcquireRenderLease", [&] {
+      return inner_.AcquireRenderLease(id, owner, now_ms, expires_at_ms);
+    });
+  }
+  Result<void> ReleaseRenderLease(std::string_view id,
+                                  std::string_view owner) override {
+    return Write("ReleaseRenderLease",
+                 [&] { return inner_.ReleaseRenderLease(id, owner); });
+  }
+  Result<std::optional<RenderLease>> GetRenderLease(
+      std::string_view id) override {
+    return inner_.GetRenderLease(id);
+  }
 
  private:
   template <typename Fn>

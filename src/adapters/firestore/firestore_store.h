@@ -15,6 +15,8 @@
 //   projects/{p}/budget/{rev, 12 digits}      {rev, settledMicros,
 //                                              reservedMicros, entryId}
 //   projects/{p}/jobs/{JobDocId(jobId)}       JobRecord (create-only)
+//   projects/{p}/leases/render                {owner, expiresAtMs}: the
+//                                              render lease
 //
 // Concurrency rests on create-only writes (currentDocument.exists=false),
 // updateTime preconditions and field transforms, which real Firestore and
@@ -26,6 +28,8 @@
 //   re-reads and retries (bounded), so a stale check never commits.
 // - The budget is a chain of immutable snapshots keyed by revision, taken
 //   the same way; the cap check and the reservation are one step.
+// - The render lease is replaced with an updateTime precondition (created
+//   with exists=false), so of two owners racing for it one write fails.
 // - A version's id is claimed project-wide by creating versionIndex/{v};
 //   the shot's version list grows by an arrayUnion transform.
 // The contended create comes first in each Commit; ids are checked before
@@ -108,6 +112,14 @@ class FirestoreStore final : public Store {
                          const JobRecord& job) override;
   Result<JobRecord> GetJob(std::string_view project_id,
                            std::string_view job_id) override;
+  // firestore_lease.cc
+  Result<bool> AcquireRenderLease(std::string_view project_id,
+                                  std::string_view owner, int64_t now_ms,
+                                  int64_t expires_at_ms) override;
+  Result<void> ReleaseRenderLease(std::string_view project_id,
+                                  std::string_view owner) override;
+  Result<std::optional<RenderLease>> GetRenderLease(
+      std::string_view project_id) override;
 
   // A job id as a document id: [A-Za-z0-9-] kept, every other byte as
   // ".XX" (hex), so ids with ':' or '#' map one-to-one onto ids Firestore

@@ -83,6 +83,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   doc TEXT NOT NULL,
   PRIMARY KEY (project_id, job_id)
 );
+-- One render lease per project (ports/store.h), replaced in place.
+CREATE TABLE IF NOT EXISTS render_leases (
+  project_id TEXT PRIMARY KEY REFERENCES projects(project_id),
+  owner TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
   BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS versions_no_delete BEFORE DELETE ON versions

@@ -79,6 +79,14 @@ class SqliteStore final : public Store {
                          const JobRecord& job) override;
   Result<JobRecord> GetJob(std::string_view project_id,
                            std::string_view job_id) override;
+  // sqlite_lease.cc
+  Result<bool> AcquireRenderLease(std::string_view project_id,
+                                  std::string_view owner, int64_t now_ms,
+                                  int64_t expires_at_ms) override;
+  Result<void> ReleaseRenderLease(std::string_view project_id,
+                                  std::string_view owner) override;
+  Result<std::optional<RenderLease>> GetRenderLease(
+      std::string_view project_id) override;
 
  private:
   SqliteStore(sqlite::Db writer, sqlite::Db reader)
