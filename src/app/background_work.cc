@@ -5,14 +5,20 @@
 namespace miri::app {
 
 BackgroundWork::BackgroundWork(Store& store, Orchestrator& orchestrator,
-                               Render render,
+                               Render render, Resume resume,
                                std::chrono::milliseconds reconcile_every)
     : store_(store),
       orchestrator_(orchestrator),
       render_(std::move(render)),
-      reconcile_every_(reconcile_every),
-      render_thread_([this] { RenderLoop(); }),
-      reconcile_thread_([this] { ReconcileLoop(); }) {}
+      resume_(std::move(resume)),
+      reconcile_every_(reconcile_every) {}
+
+void BackgroundWork::Start() {
+  std::lock_guard lock(mu_);
+  if (render_thread_.joinable()) return;
+  render_thread_ = std::thread([this] { RenderLoop(); });
+  reconcile_thread_ = std::thread([this] { ReconcileLoop(); });
+}
 
 BackgroundWork::~BackgroundWork() {
   {
@@ -20,8 +26,8 @@ BackgroundWork::~BackgroundWork() {
     stopping_ = true;
   }
   cv_.notify_all();
-  render_thread_.join();
-  reconcile_thread_.join();
+  if (render_thread_.joinable()) render_thread_.join();
+  if (reconcile_thread_.joinable()) reconcile_thread_.join();
 }
 
 void BackgroundWork::QueueRender(const std::string& project_id) {
@@ -61,11 +67,14 @@ void BackgroundWork::ReconcileLoop() {
   // At start-up every pending job is checked at once, whatever its age:
   // after a crash (kill -9) the jobs this process's providers held in
   // memory are gone, and the work must resume without waiting a period.
+  // So are renders in FINAL_RENDER that nobody renders any more.
   ReconcileAll(/*ignore_age=*/true);
+  if (resume_) resume_();
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, reconcile_every_, [this] { return stopping_; })) {
     lock.unlock();
     ReconcileAll(/*ignore_age=*/false);
+    if (resume_) resume_();
     lock.lock();
   }
 }

@@ -10,6 +10,12 @@
 // A failed render exits 1 with the reason and leaves the project FAILED with
 // that reason as the event's cause; it is tried again by requesting the
 // render (POST /api/projects/<id>/render), which moves it to FINAL_RENDER.
+// The project form renders under the project's render lease
+// (services/render/render_lease.h): as MIRI_RENDER_LEASE_OWNER when set (the
+// owner `miri serve` took the lease for when it started this execution),
+// else a new owner; renewed every third of MIRI_RENDER_LEASE_MS while it
+// renders, cleared at the end. While another renderer holds the lease it
+// renders nothing and exits 0, saying so.
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,10 +32,13 @@
 #include "app/commands.h"
 #include "app/composition.h"
 #include "app/produce.h"
+#include "app/render_settings.h"
+#include "domain/event_payload.h"
 #include "domain/render_plan.h"
 #include "domain/timeline.h"
 #include "ports/clock.h"
 #include "services/render/exports.h"
+#include "services/render/render_lease.h"
 
 namespace miri::app {
 
@@ -182,6 +191,22 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   }
   ASSIGN_OR_RETURN(ProjectConfig project, stack->store->GetProject(o.project),
                    "");
+  ASSIGN_OR_RETURN(RenderWorkerSettings worker,
+                   ReadRenderWorkerSettings(ProcessEnv()), "");
+  SystemClock clock;
+  std::string owner = ProcessEnv()("MIRI_RENDER_LEASE_OWNER").value_or("");
+  if (owner.empty()) owner = "render-" + RandomUuid().substr(0, 12);
+  render::RenderLeases leases(*stack->store, clock, owner, worker.lease);
+  ASSIGN_OR_RETURN(bool taken, leases.Take(o.project), "");
+  if (!taken) {
+    auto lease = stack->store->GetRenderLease(o.project);
+    return "nothing rendered: " +
+           (lease && *lease ? (*lease)->owner + " renders project " +
+                                  o.project + " (its lease runs until " +
+                                  FormatIsoMs((*lease)->expires_at_ms) + ")"
+                            : "another renderer renders project " + o.project);
+  }
+  leases.StartHeartbeat();
   render::RenderRequest request;
   request.song_key = "projects/" + o.project + "/audio/song.mp3";
   request.output = o.output.empty()
@@ -198,20 +223,17 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
   bool bar = !o.quiet && ::isatty(STDERR_FILENO);
   // On failure RenderProject has moved the project to FAILED with the error
   // as its cause; the exit status and the message say so too.
-  SystemClock clock;
   ffmpeg::FfmpegRenderer renderer(clock);
-  ASSIGN_OR_RETURN(
-      render::RenderReport report,
-      render::RenderProject(
-          {*stack->store, *stack->blobs, *stack->bus, renderer, clock},
-          o.project, request,
-          [bar](const std::string& line, bool final) {
-            if (bar)
-              std::fprintf(stderr, "\r%-40s%s", line.c_str(),
-                           final ? "\n" : "");
-          }),
-      "project " + o.project);
-  return "projects/" + o.project + "/render/output.mp4 (" +
+  Result<render::RenderReport> rendered = render::RenderProject(
+      {*stack->store, *stack->blobs, *stack->bus, renderer, clock}, o.project,
+      request, [bar](const std::string& line, bool final) {
+        if (bar)
+          std::fprintf(stderr, "\r%-40s%s", line.c_str(), final ? "\n" : "");
+      });
+  (void)leases.Release(o.project);
+  ASSIGN_OR_RETURN(render::RenderReport report, std::move(rendered),
+                   "project " + o.project);
+  return "stored projects/" + o.project + "/render/output.mp4 (" +
          std::to_string(report.frames) + " frames)";
 }
 
@@ -230,8 +252,7 @@ int Run(const RenderCliOptions& o) {
       return 1;
     }
     if (!o.quiet) {
-      std::cerr << "stored " << *stored << " in " << (clock.NowMs() - start)
-                << " ms\n";
+      std::cerr << *stored << " in " << (clock.NowMs() - start) << " ms\n";
     }
     return 0;
   }

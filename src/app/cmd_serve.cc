@@ -15,24 +15,32 @@
 //   threads, default 32), MIRI_MAX_CONNECTIONS (open connections at most,
 //   default 1000; one more gets a 503), MIRI_MIN_FREE_DISK_MB (/readyz is
 //   503 below it; 256), MIRI_RECONCILE_INTERVAL_MS (how often
-//   pending jobs are polled; 30000). Cloud providers and their webhooks
-//   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
+//   pending jobs are polled, and renders nobody renders any more are
+//   resumed; 30000). The final render (MIRI_RENDER_LEASE_MS,
+//   MIRI_RENDER_JOB, ...): app/render_settings.h. Cloud providers and
+//   their webhooks (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <memory>
 
 #include "adapters/ffmpeg/ffmpeg_renderer.h"
 #include "adapters/hnsw/hnsw_index.h"
 #include "adapters/lexical/lexical_embedder.h"
+
+#include "adapters/gcp/cloud_run_job.h"
 #include "app/background_work.h"
+#include "app/cloud_adapters.h"
 #include "app/commands.h"
 #include "app/composition.h"
 #include "app/doctor.h"
 #include "app/json_spdlog.h"
 #include "app/produce.h"
+#include "app/render_dispatch.h"
+#include "app/render_settings.h"
 #include "domain/event_payload.h"
 #include "http/api.h"
 #include "http/json_log.h"
@@ -103,6 +111,8 @@ int RunServe(ServeOptions o) {
   // credentials) and says which on start-up.
   auto plan = PlanComposition(ProcessEnv(), o.data);
   if (!plan) return Fail(plan.error().ToString());
+  auto render_settings = ReadRenderWorkerSettings(ProcessEnv());
+  if (!render_settings) return Fail(render_settings.error().ToString());
   UseJsonLogs();  // the services' log lines in the server's JSON format
   http::LogJson("info", StartupLine(*plan), {});
   // Fault injection for offline tests: MIRI_LOCAL_PROVIDERS=paused queues
@@ -174,31 +184,82 @@ int RunServe(ServeOptions o) {
   orchestrator.SetImageAuditor((*stack)->auditor.get());
   const std::filesystem::path renders =
       std::filesystem::path(o.data) / "renders";
+  // The final render runs under the project's render lease
+  // (services/render/render_lease.h), renewed by this instance's heartbeat
+  // while the render is queued or running, cleared when it ends.
+  render::RenderLeases leases(store, clock,
+                              "serve-" + RandomUuid().substr(0, 12),
+                              render_settings->lease);
+  leases.StartHeartbeat();
   // A failed render leaves the project FAILED with the error as its cause
   // (RenderProject), which the dashboard shows; the log carries it too.
   ffmpeg::FfmpegRenderer renderer(clock);
+  const bool hold = render_settings->hold_for_tests;
   auto render = [&](const std::string& project_id) {
     std::error_code ec;
     std::filesystem::create_directories(renders, ec);
     render::RenderRequest request;
     request.song_key = "projects/" + project_id + "/audio/song.mp3";
     request.output = renders / (project_id + ".mp4");
-    auto done =
-        render::RenderProject({store, blobs, bus, renderer, clock}, project_id,
-                              request, [](const std::string&, bool) {});
+    auto done = render::RenderProject(
+        {store, blobs, bus, renderer, clock}, project_id, request,
+        [&](const std::string&, bool final) {
+          if (!hold || final) return;
+          // MIRI_TEST_RENDER_HOLD: the render is mid-way, its lease held;
+          // it waits here until the process is killed (kill -9 tests).
+          http::LogJson("info", "render held (MIRI_TEST_RENDER_HOLD)",
+                        {{"projectId", project_id}, {"owner", leases.owner()}});
+          std::promise<void>().get_future().wait();
+        });
+    (void)leases.Release(project_id);
     http::LogJson(
         done ? "info" : "error", done ? "rendered" : "render failed",
         {{"projectId", project_id},
          {"detail", done ? request.output.string() : done.error().ToString()}});
   };
+  // MIRI_RENDER_JOB: each render is an execution of that Cloud Run job,
+  // started with this service's Google credentials (the metadata server on
+  // Cloud Run).
+  std::unique_ptr<gcp::CloudRunJob> render_job;
+  if (!render_settings->job.empty()) {
+    std::map<std::string, std::string> google_env;
+    for (const char* const* v = kGoogleVariables; *v != nullptr; ++v) {
+      if (auto value = ProcessEnv()(*v); value && !value->empty())
+        google_env[*v] = *value;
+    }
+    auto tokens = gcp::DefaultCredentials(google_env, ProcessClock(),
+                                          gcp::kCloudPlatformScope);
+    if (!tokens) return Fail("MIRI_RENDER_JOB: " + tokens.error().ToString());
+    gcp::CloudRunJobOptions job_options;
+    job_options.job = render_settings->job;
+    job_options.endpoint = render_settings->cloud_run_url;
+    job_options.tokens = std::move(*tokens);
+    auto job = gcp::CloudRunJob::Create(std::move(job_options));
+    if (!job) return Fail(job.error().ToString());
+    render_job = std::move(*job);
+  }
+  http::LogJson("info", "final render",
+                {{"mode", render_job ? "cloud-run-job" : "in-process"},
+                 {"job", render_settings->job},
+                 {"leaseMs", render_settings->lease.count()},
+                 {"owner", leases.owner()}});
   const auto reconcile_every = std::chrono::milliseconds(std::max(
       50, std::atoi(Env("MIRI_RECONCILE_INTERVAL_MS", "30000").c_str())));
-  BackgroundWork work(store, orchestrator, render, reconcile_every);
+  BackgroundWork* work_ptr = nullptr;
+  RenderDispatch dispatch(
+      store, clock, leases, render_job.get(),
+      [&work_ptr](const std::string& p) { work_ptr->QueueRender(p); },
+      [] { return "job-" + RandomUuid().substr(0, 12); });
+  BackgroundWork work(
+      store, orchestrator, render, [&dispatch] { dispatch.ResumeStopped(); },
+      reconcile_every);
+  work_ptr = &work;
+  work.Start();
   (*stack)->results.Attach(&orchestrator);
   CommandService commands(store, bus, clock, orchestrator);
   commands.SetRequestAuditor((*stack)->request_auditor.get());
   commands.SetRenderStarter(
-      [&work](const std::string& p) { work.QueueRender(p); });
+      [&dispatch](const std::string& p) { dispatch.Start(p); });
   struct Detach {
     Stack& s;
     ~Detach() { s.results.Attach(nullptr); }

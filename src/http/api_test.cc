@@ -609,6 +609,39 @@ TEST_F(ApiTest, FailedRenderCanBeRenderedAgain) {
   EXPECT_EQ(last.cause, "render again after: shot \"sh2\": clip missing");
 }
 
+// A render killed mid-way (kill -9, scale-in) left the project in
+// FINAL_RENDER: once its lease expired, asking for the render again resumes
+// it (no new event: the same attempt) instead of a 409.
+TEST_F(ApiTest, RenderAgainResumesAStuckRenderWhoseLeaseExpired) {
+  CreatePlannedProject();
+  CompleteShotsThenMove(*store_, {"FINAL_RENDER"});
+  ASSERT_EQ(
+      store_->AcquireRenderLease(kProjectId, "dead-instance",
+                                 clock_.NowMs() - 60000, clock_.NowMs() - 1),
+      true);
+  size_t before = EventCount();
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(RendersStarted(), std::vector<std::string>{kProjectId});
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "FINAL_RENDER");
+}
+
+TEST_F(ApiTest, RenderAgainWhileTheRenderHoldsItsLeaseIs409) {
+  CreatePlannedProject();
+  CompleteShotsThenMove(*store_, {"FINAL_RENDER"});
+  ASSERT_EQ(store_->AcquireRenderLease(kProjectId, "instance-a", clock_.NowMs(),
+                                       clock_.NowMs() + 30000),
+            true);
+  size_t before = EventCount();
+  Response r = Call("POST", kProject + "/render");
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(FirstIssue(r), "status");
+  EXPECT_NE(r.body.find("instance-a"), std::string::npos) << r.body;
+  EXPECT_TRUE(RendersStarted().empty());
+  EXPECT_EQ(EventCount(), before);
+}
+
 TEST_F(ApiTest, ProjectThatFailedBeforeItsShotsCompletedIsNotRendered) {
   CreatePlannedProject();
   CompleteShotsThenMove(*store_, {"FAILED"}, /*complete_shots=*/false);

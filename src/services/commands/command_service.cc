@@ -378,10 +378,52 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   return out;
 }
 
+Result<CommandOutcome> CommandService::ResumeFinalRender(
+    std::string_view project_id, const std::string& key) {
+  // A repeat of the request that started the render is a duplicate.
+  ASSIGN_OR_RETURN(std::vector<Event> events, store_.ListEvents(project_id),
+                   "render");
+  for (const Event& old : events) {
+    if (!key.empty() && old.idempotency_key == key) {
+      return CommandOutcome{{old}, {}, true, false, ""};
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<RenderLease> lease,
+                   store_.GetRenderLease(project_id), "render");
+  if (lease && lease->expires_at_ms > clock_.NowMs()) {
+    return MakeError(
+        ErrorCode::kFailedPrecondition, "the render is in progress",
+        {{"status", "FINAL_RENDER: " + lease->owner +
+                        " renders it and holds its lease until " +
+                        FormatIsoMs(lease->expires_at_ms) +
+                        "; if it stops, any instance resumes it then"}});
+  }
+  // Its renderer stopped (kill -9, scale-in) and its lease expired: the
+  // same attempt (the same FINAL_RENDER event) starts again.
+  RenderStarter start;
+  {
+    std::lock_guard lock(mu_);
+    start = start_render_;
+  }
+  CommandOutcome out;
+  if (start) {
+    start(std::string(project_id));
+    out.dispatched = true;
+    out.note = "the render resumes (its last renderer stopped)";
+  } else {
+    out.note = "no render worker here: run `miri render --project " +
+               std::string(project_id) + "`";
+  }
+  return out;
+}
+
 Result<CommandOutcome> CommandService::StartFinalRender(
     std::string_view project_id, const std::string& key) {
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    store_.GetProjectStatus(project_id), "render");
+  if (status == ProjectStatus::kFinalRender) {
+    return ResumeFinalRender(project_id, key);
+  }
   ASSIGN_OR_RETURN(std::vector<Shot> shots, store_.ListShots(project_id),
                    "render");
   std::vector<FieldIssue> issues;

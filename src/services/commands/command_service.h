@@ -131,7 +131,10 @@ class CommandService {
                                     const PlanCommit& plan);
 
   // PLANNED (or RENDERED, or FAILED in its render) -> FINAL_RENDER once
-  // every shot is COMPLETED, and the render starts.
+  // every shot is COMPLETED, and the render starts. A project already in
+  // FINAL_RENDER whose render lease expired (or that has none: its
+  // renderer stopped) has its render started again, with no new event;
+  // while a renderer holds the lease it is FAILED_PRECONDITION naming it.
   Result<CommandOutcome> StartFinalRender(std::string_view project_id,
                                           const std::string& key);
 
@@ -140,6 +143,8 @@ class CommandService {
                                              Event event);
 
  private:
+  Result<CommandOutcome> ResumeFinalRender(std::string_view project_id,
+                                           const std::string& key);
   Result<CommandOutcome> Run(std::string_view shot_id,
                              const std::function<Result<ShotStep>()>& step);
   void Announce(std::string_view project_id, const Event& e);

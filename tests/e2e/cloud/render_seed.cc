@@ -6,6 +6,8 @@
 //
 //   render_seed DATA_DIR SONG.mp3 CLIP.mp4...
 //   render_seed --status DATA_DIR PROJECT_ID    prints the project's status
+//   render_seed --lease DATA_DIR PROJECT_ID     prints its render lease,
+//                                               "OWNER EXPIRES_AT_MS" or "none"
 #include <iostream>
 #include <string>
 
@@ -84,20 +86,28 @@ Result<std::string> Seed(int argc, char** argv) {
 
 }  // namespace
 
-Result<std::string> Status(const char* data_dir, const std::string& id) {
+Result<std::string> Status(const char* data_dir, const std::string& id,
+                           bool lease) {
   ASSIGN_OR_RETURN(
       miri::app::CompositionPlan plan,
       miri::app::PlanComposition(miri::app::ProcessEnv(), data_dir), "");
   ASSIGN_OR_RETURN(std::unique_ptr<miri::app::Stack> stack,
                    miri::app::Compose(plan), "");
+  if (lease) {
+    ASSIGN_OR_RETURN(std::optional<miri::RenderLease> l,
+                     stack->store->GetRenderLease(id), "");
+    return l ? l->owner + " " + std::to_string(l->expires_at_ms) : "none";
+  }
   ASSIGN_OR_RETURN(std::optional<ProjectStatus> status,
                    stack->store->GetProjectStatus(id), "");
   return status ? std::string(ProjectStatusName(*status)) : "none";
 }
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::string(argv[1]) == "--status") {
-    Result<std::string> status = Status(argv[2], argv[3]);
+  if (argc == 4 && (std::string(argv[1]) == "--status" ||
+                    std::string(argv[1]) == "--lease")) {
+    Result<std::string> status =
+        Status(argv[2], argv[3], std::string(argv[1]) == "--lease");
     if (!status) {
       std::cerr << "render_seed: " << status.error().ToString() << "\n";
       return 1;

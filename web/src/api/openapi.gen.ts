@@ -1082,7 +1082,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start the final render when every shot is COMPLETED (or render again after a failed render): the project moves to FINAL_RENDER and the render worker starts */
+        /** Start the final render when every shot is COMPLETED (or render again after a failed render): the project moves to FINAL_RENDER and the render worker starts (in this instance, or as a Cloud Run job execution when MIRI_RENDER_JOB is set). A project already in FINAL_RENDER whose renderer stopped (its render lease expired) is resumed (202, no new event); 409 naming the renderer while one holds the lease */
         post: {
             parameters: {
                 query?: never;
