@@ -43,7 +43,11 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=(--target "${t}_fuzzer"); done
-cmake --build "$build" -j "$(nproc)" "${build_targets[@]}" >/dev/null
+if ! cmake --build "$build" -j "$(nproc)" "${build_targets[@]}" >"$build/build.log" 2>&1; then
+  tail -n 40 "$build/build.log" >&2
+  echo "bench/fuzz/run.sh: the fuzz build failed (whole log: $build/build.log)" >&2
+  exit 1
+fi
 echo "built ${#targets[@]} fuzz targets in $(($(date +%s) - start)) s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # One line of the table: target execs exec/s seconds crashes leaks timeouts ooms
