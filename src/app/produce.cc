@@ -1,7 +1,9 @@
 #include "app/produce.h"
 
+#include <condition_variable>
 #include <fstream>
-#include <thread>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -10,6 +12,7 @@
 #include "adapters/lexical/lexical_embedder.h"
 #include "domain/event_payload.h"
 #include "services/commands/command_service.h"
+#include "services/orchestration/scene_anchors.h"
 #include "services/planning/propose.h"
 #include "services/rulebook/rulebook.h"
 
@@ -71,9 +74,9 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
   report.project_id = project.project_id;
   // The same services the server runs.
   LexicalEmbedder embedder;
+  // The rule index is built from the store (the truth) as rules are read.
   ASSIGN_OR_RETURN(std::unique_ptr<HnswIndex> index,
-                   HnswIndex::Open(stack.plan.data_dir / "rules-index",
-                                   embedder.dimensions()),
+                   HnswIndex::Open("", embedder.dimensions()),
                    "opening the rule index");
   Rulebook rulebook(store, embedder, *index, *stack.vision, stack.bus.get(),
                     clock, [] { return "r" + RandomUuid().substr(0, 8); });
@@ -151,17 +154,43 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
         "the forecast passes the budget cap; nothing was dispatched");
   }
 
-  // Images and clips: dispatch every shot, then follow the store.
+  // Images and clips, following the store. Each scene's anchor (its first
+  // shot showing Miri) goes first; once it is approved (auto-approval),
+  // the rest of its scene is generated with it as a reference
+  // (ApprovedReferences), while other scenes go on side by side. A shot's
+  // move on the bus wakes the loop, so the rest follows at once.
   auto t1 = Clock::now();
-  for (const Shot& s : plan.shots) {
-    RETURN_IF_ERROR(commands.Generate(project.project_id, s.shot_id,
-                                      std::nullopt, "produce"),
-                    "shot " + s.shot_id);
-  }
+  std::mutex wake_mu;
+  std::condition_variable wake;
+  bool moved = false;
+  struct Unsubscribe {
+    EventBus& bus;
+    EventBus::SubscriptionId id;
+    ~Unsubscribe() { bus.Unsubscribe(id); }
+  } unsubscribe{*stack.bus, stack.bus->Subscribe(
+                                project.project_id, [&](const BusMessage& m) {
+                                  if (m.type != kShotUpdated) return;
+                                  std::lock_guard lock(wake_mu);
+                                  moved = true;
+                                  wake.notify_one();
+                                })};
+  std::set<std::string> sent;
+  auto generate_ready = [&]() -> Result<void> {
+    ASSIGN_OR_RETURN(std::vector<Shot> shots,
+                     store.ListShots(project.project_id), "");
+    for (const std::string& shot : ShotsReadyToGenerate(shots, sent)) {
+      RETURN_IF_ERROR(
+          commands.Generate(project.project_id, shot, std::nullopt, "produce"),
+          "shot " + shot);
+      sent.insert(shot);
+    }
+    return {};
+  };
   double images_done_at = 0;
   auto deadline = Clock::now() + request.timeout;
   auto last_reconcile = Clock::now();
   while (true) {
+    RETURN_IF_ERROR(generate_ready(), "generating");
     ASSIGN_OR_RETURN(Counts c, Count(store, project.project_id), "progress");
     if (images_done_at == 0 && c.images + c.failed == c.total)
       images_done_at = Since(t1);
@@ -202,7 +231,9 @@ Result<ProduceReport> Produce(Stack& stack, Director& director,
       }
       last_reconcile = Clock::now();
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::unique_lock lock(wake_mu);
+    wake.wait_for(lock, std::chrono::milliseconds(200), [&] { return moved; });
+    moved = false;
   }
   progress("", true);
   report.stages.push_back({"images", images_done_at});

@@ -225,6 +225,9 @@ FrameSpec ParseFrameSpec(const ImageRequest& request) {
              Contains(lower, "long shot") || Contains(lower, "aerial")) {
     spec.shot = ShotType::kWide;
   }
+  spec.shot_named = spec.shot != ShotType::kMedium ||
+                    Contains(lower, "medium shot") ||
+                    Contains(lower, "mid shot");
   spec.shows_miri = std::find(request.loras.begin(), request.loras.end(),
                               kMiriLora) != request.loras.end() ||
                     Contains(body, kMiriLora);

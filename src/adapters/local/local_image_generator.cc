@@ -12,13 +12,15 @@ constexpr int kMaxSide = 4096;
 constexpr size_t kMaxReferences = 4;
 
 // Continuity from a reference PNG: its FrameInfo when it carries one,
-// otherwise the palette of its pixels.
-void TakeContinuity(std::string_view png, const Image& decoded,
+// otherwise the palette of its pixels. Its framing (shot type, figure
+// column) too when `framing` (an inpaint keeps the image's layout).
+void TakeContinuity(std::string_view png, const Image& decoded, bool framing,
                     FrameSpec& spec) {
   auto text = PngText(png);
   if (auto it = text.find(kFrameInfoKey); it != text.end()) {
     if (auto info = FrameInfoFromJson(it->second)) {
       spec.palette = info->palette;
+      if (!framing) return;
       spec.shot = info->shot;
       if (info->has_figure && decoded.width > 0) {
         spec.figure_center_x =
@@ -113,7 +115,9 @@ Result<std::string> GenerateImage(BlobStore& blobs, const ImageRequest& r) {
     ASSIGN_OR_RETURN(Image ref,
                      LoadPng(blobs, r.reference_blobs.front(), &bytes),
                      "reference_blobs[0]");
-    TakeContinuity(bytes, ref, spec);
+    // The references keep the scene's look; the prompt says how this shot
+    // is framed (FLUX.2 edit reads it the same way), else the reference.
+    TakeContinuity(bytes, ref, !spec.shot_named, spec);
     frame = RenderFrame(spec, r.width, r.height);
   } else {
     std::string bytes;
@@ -130,7 +134,7 @@ Result<std::string> GenerateImage(BlobStore& blobs, const ImageRequest& r) {
     // The framing stays the image's; a mood the prompt names recolours the
     // masked region (that is what the person asked to change).
     Palette asked = spec.palette;
-    TakeContinuity(bytes, image, spec);
+    TakeContinuity(bytes, image, /*framing=*/true, spec);
     if (asked.mood != "neutral") spec.palette = asked;
     frame = RenderFrame(spec, image.width, image.height);
     frame.image = Composite(image, frame.image, mask);

@@ -169,7 +169,11 @@ TEST_F(LocalImageTest, CaptionAndTagAreWrittenInWhite) {
             0);
 }
 
-TEST_F(LocalImageTest, EditKeepsThePaletteAndFramingOfTheReference) {
+// References keep a scene's look (issue 16 item 7): an edit takes the
+// palette of its first reference (the nearest approved frame of the scene)
+// and the framing its own prompt names; a prompt naming none keeps the
+// reference's framing too.
+TEST_F(LocalImageTest, EditKeepsThePaletteOfTheReferenceAndTheFramingItNames) {
   Image ref =
       Generate(Request("ref", "Wide shot: a bright sunny summer dance."));
   FrameInfo ref_info = InfoOf("img/ref.png");
@@ -182,11 +186,18 @@ TEST_F(LocalImageTest, EditKeepsThePaletteAndFramingOfTheReference) {
       Request("fresh", "Close-up: rain, a lonely grey night.", true, 9));
   FrameInfo info = InfoOf("img/edit.png");
   EXPECT_EQ(info.palette, ref_info.palette);
-  EXPECT_EQ(info.shot, ref_info.shot);
-  EXPECT_EQ(info.figure.x, ref_info.figure.x);
+  EXPECT_EQ(info.shot, ShotType::kCloseUp);
   Pixel sky_ref = ref.at(1, ref.height / 4);
   EXPECT_LT(ColorDistance(edited.at(1, edited.height / 4), sky_ref), 20);
   EXPECT_GT(ColorDistance(fresh.at(1, fresh.height / 4), sky_ref), 150);
+  ImageRequest unnamed =
+      Request("unnamed", "Miri looks up at the clouds.", true, 9);
+  unnamed.mode = ImageRequest::Mode::kEdit;
+  unnamed.reference_blobs = {"img/ref.png"};
+  Generate(unnamed);
+  FrameInfo kept = InfoOf("img/unnamed.png");
+  EXPECT_EQ(kept.shot, ref_info.shot);
+  EXPECT_EQ(kept.figure.x, ref_info.figure.x);
 }
 
 TEST_F(LocalImageTest, EditOfAForeignImageTakesItsPaletteFromPixels) {

@@ -58,6 +58,7 @@ struct FrameSpec {
   // Continuity from a reference frame: its figure column (fraction of the
   // width, 0..1), kept when set.
   std::optional<double> figure_center_x;
+  bool shot_named = false;  // the prompt names the framing (close-up, ...)
 };
 
 // Reads the spec from a request (tag, shot type, mood, Miri, caption, seed).

@@ -175,16 +175,21 @@ Result<std::vector<std::string>> ApprovedReferences(Store& store,
       if (out.size() == kMaxReferences) return out;
       ASSIGN_OR_RETURN(std::vector<Version> versions,
                        store.ListVersions(project_id, c.shot->shot_id), "refs");
-      // The image approved: the one the newest clip was made from.
+      // The image approved: the one the newest clip was made from, or,
+      // just approved (the clip not stored yet), the newest image (the one
+      // Approve takes).
       auto clip = std::find_if(
           versions.rbegin(), versions.rend(),
           [](const Version& v) { return v.kind == VersionKind::kVideo; });
-      if (clip == versions.rend() || !clip->parent_version_id) continue;
-      for (const Version& v : versions) {
-        if (v.version_id == *clip->parent_version_id && !v.outputs.empty()) {
-          out.push_back(v.outputs.front());
-          break;
-        }
+      auto approved = std::find_if(
+          versions.rbegin(), versions.rend(), [&](const Version& v) {
+            if (clip != versions.rend() && clip->parent_version_id) {
+              return v.version_id == *clip->parent_version_id;
+            }
+            return v.kind == VersionKind::kImage;
+          });
+      if (approved != versions.rend() && !approved->outputs.empty()) {
+        out.push_back(approved->outputs.front());
       }
     }
   }

@@ -43,7 +43,8 @@ std::string OutputKey(std::string_view project_id, std::string_view shot_id,
 int64_t ParseIsoMs(std::string_view iso);
 
 // The references of a new image of `shot`, to keep the look: the approved
-// image (the one its newest clip was made from) of each other approved
+// image (the one its newest clip was made from; the newest image while the
+// clip of a just approved shot is not stored yet) of each other approved
 // shot (GENERATING_VIDEO or COMPLETED) of the same scene first, then, when
 // `shot` shows Miri, those of other scenes' shots showing her; each group
 // nearest in time first (the earlier of two as near); at most 3. The one

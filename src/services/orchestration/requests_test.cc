@@ -242,6 +242,18 @@ TEST_F(ApprovedReferencesTest, OnlyTheApprovedImageOfAShotIsTaken) {
   EXPECT_EQ(For("s1"), std::vector<std::string>{"vs0-again.png"});
 }
 
+// Regression: `miri produce` generates the rest of a scene the moment its
+// anchor is approved, before the anchor's clip version is stored; the
+// anchor's image was left out.
+TEST_F(ApprovedReferencesTest, AShotJustApprovedIsTakenBeforeItsClipIsStored) {
+  Image("s0", "vs0", ShotStatus::kAwaitingApproval);
+  ASSERT_TRUE(store_->AppendEvent(
+      project_.project_id,
+      ShotEvent("s0", ShotStatus::kAwaitingApproval,
+                ShotStatus::kGeneratingVideo, "s0-approve")));
+  EXPECT_EQ(For("s1"), std::vector<std::string>{"vs0.png"});
+}
+
 TEST_F(ApprovedReferencesTest, AShotWithoutMiriTakesOnlyItsOwnScene) {
   // Nothing approved yet: no references (a text-to-image request).
   EXPECT_TRUE(For("s1").empty());

@@ -44,4 +44,14 @@ mismatch=$(sqlite3 "$db" "
     ORDER BY e.seq DESC LIMIT 1)")
 [ "$mismatch" = 0 ] || fail "$mismatch projections differ from the event log"
 shots=$(sqlite3 "$db" "SELECT count(*) FROM shots")
-echo "produce e2e: $shots shots COMPLETED, $frames frames (${video_ms} ms video, ${song_ms} ms song), log fold = projection"
+# References (issue 16 item 7): each scene's anchor is approved before the
+# rest of its scene is drawn, so every other shot's image carries at least
+# one approved image as a reference.
+scenes=$(sqlite3 "$db" "SELECT count(*) FROM scenes")
+with_refs=$(sqlite3 "$db" "
+  SELECT count(DISTINCT shot_id) FROM versions
+  WHERE json_extract(doc, '$.kind') = 'IMAGE'
+    AND json_array_length(json_extract(doc, '$.references')) > 0")
+[ "$with_refs" -ge $(( shots - scenes )) ] ||
+  fail "$with_refs of $shots shots drawn with references, want at least $(( shots - scenes )) ($scenes scenes)"
+echo "produce e2e: $shots shots COMPLETED ($with_refs with references, $scenes scenes), $frames frames (${video_ms} ms video, ${song_ms} ms song), log fold = projection"
