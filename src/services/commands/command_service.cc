@@ -10,7 +10,23 @@
 #include "services/orchestration/requests.h"
 
 namespace miri {
+
 namespace {
+
+// Starts the render through `start` (the note says so), or, with no render
+// worker in this process, says how to run one.
+void StartRenderOrSay(const CommandService::RenderStarter& start,
+                      std::string_view project_id, std::string started,
+                      CommandOutcome* out) {
+  if (start) {
+    start(std::string(project_id));
+    out->dispatched = true;
+    out->note = std::move(started);
+  } else {
+    out->note = "no render worker here: run `miri render --project " +
+                std::string(project_id) + "`";
+  }
+}
 
 // A refused transition names the rule in a field issue the API returns.
 Error NameTheRule(Error e) {
@@ -406,14 +422,8 @@ Result<CommandOutcome> CommandService::ResumeFinalRender(
     start = start_render_;
   }
   CommandOutcome out;
-  if (start) {
-    start(std::string(project_id));
-    out.dispatched = true;
-    out.note = "the render resumes (its last renderer stopped)";
-  } else {
-    out.note = "no render worker here: run `miri render --project " +
-               std::string(project_id) + "`";
-  }
+  StartRenderOrSay(start, project_id,
+                   "the render resumes (its last renderer stopped)", &out);
   return out;
 }
 
@@ -490,14 +500,7 @@ Result<CommandOutcome> CommandService::StartFinalRender(
       std::lock_guard lock(mu_);
       start = start_render_;
     }
-    if (start) {
-      start(std::string(project_id));
-      out.dispatched = true;
-      out.note = "the render worker started";
-    } else {
-      out.note = "no render worker here: run `miri render --project " +
-                 std::string(project_id) + "`";
-    }
+    StartRenderOrSay(start, project_id, "the render worker started", &out);
   }
   return out;
 }
