@@ -8,7 +8,10 @@
 //   (default 127.0.0.1), --data DIR / MIRI_DATA_DIR (default ./miri-data),
 //   --web DIR / MIRI_WEB_DIR (the built SPA; default web/dist if present),
 //   MIRI_REDIS_URL, MIRI_API_TOKEN (bearer token; required unless bound to
-//   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_WEBHOOK_SECRET
+//   loopback), MIRI_CORS_ORIGINS (comma list), MIRI_ALLOWED_HOSTS (host
+//   names answered besides localhost, 127.0.0.1 and [::1]; comma list),
+//   MIRI_TRUSTED_PROXY_HOPS (proxies appending to X-Forwarded-For; 1 on
+//   Cloud Run; 0), MIRI_WEBHOOK_SECRET
 //   (whsec_..., Standard Webhooks for providers without a cloud adapter;
 //   without it those webhooks are refused), MIRI_SIO_PING_INTERVAL_MS /
 //   MIRI_SIO_PING_TIMEOUT_MS, --workers / MIRI_WORKERS (request handler
@@ -21,6 +24,7 @@
 //   their webhooks (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -43,6 +47,7 @@
 #include "app/render_settings.h"
 #include "domain/event_payload.h"
 #include "http/api.h"
+#include "http/host_guard.h"
 #include "http/json_log.h"
 #include "http/server.h"
 #include "http/sio_hub.h"
@@ -99,6 +104,26 @@ int RunServe(ServeOptions o) {
     if (!one.empty()) config.cors_origins.push_back(one);
     if (comma == std::string::npos) break;
     start = comma + 1;
+  }
+  // DNS rebinding: the loopback names are always answered; others only
+  // when listed (host_guard.h).
+  auto hosts = http::ParseAllowedHosts(Env("MIRI_ALLOWED_HOSTS"));
+  if (!hosts) return Fail(hosts.error().message);
+  config.allowed_hosts = std::move(*hosts);
+  // Proxies in front appending to X-Forwarded-For (1 on Cloud Run): whose
+  // address the failed-token throttle counts.
+  {
+    const std::string hops = Env("MIRI_TRUSTED_PROXY_HOPS", "0");
+    int value = -1;
+    auto [end, ec] =
+        std::from_chars(hops.data(), hops.data() + hops.size(), value);
+    if (ec != std::errc() || end != hops.data() + hops.size() || value < 0 ||
+        value > 10) {
+      return Fail(
+          "MIRI_TRUSTED_PROXY_HOPS must be a whole number 0..10, not \"" +
+          hops + "\"");
+    }
+    config.trusted_proxy_hops = value;
   }
   config.web_root = o.web;
   // /readyz says "disk" when the data directory's file system runs low.

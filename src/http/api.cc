@@ -1,13 +1,12 @@
 #include "http/api.h"
 
-#include "domain/event_payload.h"
-#include "http/json_log.h"
-
 #include <exception>
 #include <optional>
 
 #include "domain/event_payload.h"
+#include "http/byte_range.h"
 #include "http/controller_util.h"
+#include "http/host_guard.h"
 #include "http/json_log.h"
 
 namespace miri::http {
@@ -76,6 +75,10 @@ Result<void> RefuseAllVerifier::Verify(std::string_view provider,
 
 Api::Api(ApiDeps deps, ApiConfig config)
     : deps_(deps), config_(std::move(config)) {
+  static const SystemClock kSystemClock;
+  throttle_ = std::make_unique<AuthThrottle>(
+      deps_.clock != nullptr ? *deps_.clock : kSystemClock,
+      config_.auth_throttle);
   AddSystemRoutes(router_, deps_, &draining_, config_);
   AddProjectRoutes(router_, deps_, config_);
   AddShotRoutes(router_, deps_);
@@ -89,11 +92,120 @@ bool Api::TokenAccepted(std::string_view token) const {
   return ConstantTimeEquals(token, config_.bearer_token);
 }
 
+bool Api::SocketTokenAccepted(std::string_view token,
+                              const std::string& client) const {
+  if (config_.bearer_token.empty()) return true;
+  if (throttle_->RetryAfterMs(client) > 0) return false;
+  if (TokenAccepted(token)) return true;
+  throttle_->Failed(client);
+  return false;
+}
+
+std::string Api::ClientOf(const Request& request) const {
+  return ClientAddress(request.remote, request.Header("x-forwarded-for"),
+                       config_.trusted_proxy_hops);
+}
+
+std::optional<Response> Api::Authenticate(const Request& request) const {
+  const std::string client = ClientOf(request);
+  if (int64_t wait = throttle_->RetryAfterMs(client); wait > 0) {
+    const int64_t seconds = (wait + 999) / 1000;
+    Response r = ErrorResponse(
+        429, "RESOURCE_EXHAUSTED",
+        "too many failed sign-in attempts from this address: try again in " +
+            std::to_string(seconds) + " s",
+        {{"Authorization",
+          "refused for " + std::to_string(seconds) + " s after " +
+              std::to_string(config_.auth_throttle.max_failures) +
+              " wrong tokens"}});
+    r.SetHeader("Retry-After", std::to_string(seconds));
+    return r;
+  }
+  std::string auth = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  bool ok =
+      auth.rfind(kBearer, 0) == 0 && TokenAccepted(auth.substr(kBearer.size()));
+  // <img>, <video> and download links cannot send a header: reads (GET
+  // only, never a command) also accept the dashboard's SameSite=Strict
+  // cookie holding the same token.
+  if (!ok && request.method == "GET") {
+    std::optional<std::string> cookie =
+        CookieValue(request.Header("cookie"), kTokenCookie);
+    ok = cookie && TokenAccepted(*cookie);
+  }
+  if (ok) return std::nullopt;
+  throttle_->Failed(client);
+  Response r =
+      ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
+                    {{"Authorization", "missing or invalid bearer token"}});
+  r.SetHeader("WWW-Authenticate", "Bearer");
+  return r;
+}
+
 bool Api::OriginAllowed(std::string_view origin) const {
   for (const std::string& o : config_.cors_origins) {
     if (o == origin || o == "*") return true;
   }
   return false;
+}
+
+bool Api::GuardsHosts() const {
+  return config_.bearer_token.empty() || !config_.allowed_hosts.empty();
+}
+
+bool Api::HostAllowed(std::string_view name) const {
+  if (name.empty()) return false;
+  for (const std::string& n : LoopbackHostNames())
+    if (n == name) return true;
+  for (const std::string& n : config_.allowed_hosts)
+    if (n == name) return true;
+  return false;
+}
+
+std::optional<Response> Api::RefuseForeign(const Request& request) const {
+  const std::string& path = request.path;
+  if (!GuardsHosts() || path == "/healthz" || path == "/readyz" ||
+      path.rfind("/api/webhooks/", 0) == 0) {
+    return std::nullopt;
+  }
+  // Browsers always send Host; a client without one is no browser, so no
+  // page can be behind it.
+  std::string host = request.Header("host");
+  if (!host.empty() && !HostAllowed(HostName(host))) {
+    return ErrorResponse(
+        403, "FORBIDDEN",
+        "this server does not answer to the host name \"" + host +
+            "\" (a page on another site may have pointed that name at it)",
+        {{"host",
+          "not an allowed host; the loopback names (localhost, 127.0.0.1, "
+          "[::1]) are, and MIRI_ALLOWED_HOSTS=name,... adds others"}});
+  }
+  std::string origin = request.Header("origin");
+  if (!origin.empty() && !OriginAllowed(origin) &&
+      !HostAllowed(OriginHostName(origin))) {
+    return ErrorResponse(
+        403, "FORBIDDEN",
+        "pages from \"" + origin + "\" may not call this server",
+        {{"origin",
+          "not an allowed origin; add its host to MIRI_ALLOWED_HOSTS or the "
+          "origin to MIRI_CORS_ORIGINS"}});
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> Api::RefuseUpgrade(const Request& request) const {
+  if (auto refused = RefuseForeign(request)) return refused;
+  std::string origin = request.Header("origin");
+  if (origin.empty() || GuardsHosts()) return std::nullopt;
+  std::string host = request.Header("host");
+  if (origin == "http://" + host || origin == "https://" + host ||
+      OriginAllowed(origin)) {
+    return std::nullopt;
+  }
+  return ErrorResponse(403, "FORBIDDEN", "origin not allowed",
+                       {{"origin",
+                         "neither this server nor an allowed CORS "
+                         "origin (MIRI_CORS_ORIGINS)"}});
 }
 
 size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
@@ -119,6 +231,9 @@ Response Api::Handle(Request request) const {
     r = ErrorResponse(ErrorCode::kInternal, "internal error");
   }
   if (r.status == 500) r = Internal(request, std::move(r));
+  // Media (song, images, clips, the render) and static files: seeking and
+  // resumed downloads ask for a part.
+  ApplyByteRange(request, &r);
   AddCors(request, &r);
   return r;
 }
@@ -154,6 +269,10 @@ Response Api::Internal(const Request& request, Response failed) const {
 }
 
 Response Api::Dispatch(Request& request) const {
+  // A CORS preflight does nothing itself; it is answered by the CORS list.
+  if (request.method != "OPTIONS") {
+    if (auto refused = RefuseForeign(request)) return std::move(*refused);
+  }
   if (request.method == "OPTIONS") {
     std::string origin = request.Header("origin");
     if (origin.empty() || !OriginAllowed(origin)) {
@@ -186,25 +305,7 @@ Response Api::Dispatch(Request& request) const {
                          {{"path", "no such route"}});
   }
   if (m.route->access == Access::kBearer && !config_.bearer_token.empty()) {
-    std::string auth = request.Header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    bool ok = auth.rfind(kBearer, 0) == 0 &&
-              TokenAccepted(auth.substr(kBearer.size()));
-    // <img>, <video> and download links cannot send a header: reads (GET
-    // only, never a command) also accept the dashboard's SameSite=Strict
-    // cookie holding the same token.
-    if (!ok && request.method == "GET") {
-      std::optional<std::string> cookie =
-          CookieValue(request.Header("cookie"), kTokenCookie);
-      ok = cookie && TokenAccepted(*cookie);
-    }
-    if (!ok) {
-      Response r =
-          ErrorResponse(401, "UNAUTHENTICATED", "unauthenticated",
-                        {{"Authorization", "missing or invalid bearer token"}});
-      r.SetHeader("WWW-Authenticate", "Bearer");
-      return r;
-    }
+    if (auto refused = Authenticate(request)) return std::move(*refused);
   }
   request.params = std::move(m.params);
   if (auto ok = RequireIdParams(request); !ok) return ErrorResponse(ok.error());

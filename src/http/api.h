@@ -12,9 +12,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "http/auth_throttle.h"
 #include "http/http_types.h"
 #include "http/router.h"
 #include "http/webhook_receiver.h"
@@ -61,6 +63,16 @@ struct ApiConfig {
   // data_dir: not checked.
   std::filesystem::path data_dir;
   uint64_t min_free_disk_bytes = 256ull << 20;
+  // Host names answered besides the loopback names (MIRI_ALLOWED_HOSTS;
+  // host_guard.h). Without a bearer token every request's Host and Origin
+  // must name an allowed host (DNS rebinding); with a token they are
+  // checked only when this list is set.
+  std::vector<std::string> allowed_hosts;
+  // Failed bearer tokens per client before 429 (auth_throttle.h).
+  AuthThrottleOptions auth_throttle;
+  // Proxies in front that append to X-Forwarded-For (MIRI_TRUSTED_PROXY_HOPS;
+  // 1 on Cloud Run): which address is the client's. 0: the TCP peer.
+  int trusted_proxy_hops = 0;
 };
 
 struct ApiDeps {
@@ -94,9 +106,25 @@ class Api {
   // The body limit of the route a request header names (checked by the
   // server before it reads the body).
   size_t BodyLimit(std::string_view method, std::string_view path) const;
-  // Constant-time check of a bearer token (also used by Socket.IO CONNECT).
+  // Constant-time check of a bearer token.
   bool TokenAccepted(std::string_view token) const;
+  // Socket.IO CONNECT's check: the token, and the failed-attempt throttle
+  // of `client` (ClientOf the upgrade request; false while throttled).
+  bool SocketTokenAccepted(std::string_view token,
+                           const std::string& client) const;
+  // The client's address: the peer, or behind trusted proxies the one they
+  // saw (ApiConfig::trusted_proxy_hops).
+  std::string ClientOf(const Request& request) const;
   bool OriginAllowed(std::string_view origin) const;
+  // The DNS rebinding guard: a 403 naming "host" or "origin" when the
+  // request addresses this server by a name it does not answer, or comes
+  // from a page of another host; nullopt when it may proceed. Probes
+  // (/healthz, /readyz) and webhooks (signed) are not checked.
+  std::optional<Response> RefuseForeign(const Request& request) const;
+  // The same for a WebSocket upgrade (which CORS does not cover): also
+  // refuses, in token mode, an Origin that is neither the Host nor an
+  // allowed CORS origin.
+  std::optional<Response> RefuseUpgrade(const Request& request) const;
   // For Socket.IO "subscribe": NOT_FOUND for an unknown project.
   Result<void> ProjectExists(std::string_view project_id) const {
     auto p = deps_.store->GetProject(project_id);
@@ -113,10 +141,17 @@ class Api {
   Response Internal(const Request& request, Response failed) const;
   Response ServeStatic(const Request& request) const;
   void AddCors(const Request& request, Response* response) const;
+  bool GuardsHosts() const;
+  bool HostAllowed(std::string_view name) const;
+
+  // The bearer check of a kBearer route: nullopt when it may proceed, else
+  // the 401 or 429.
+  std::optional<Response> Authenticate(const Request& request) const;
 
   ApiDeps deps_;
   ApiConfig config_;
   Router router_;
+  std::unique_ptr<AuthThrottle> throttle_;
   mutable std::atomic<bool> draining_{false};
 };
 

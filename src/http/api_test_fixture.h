@@ -181,7 +181,7 @@ class ApiTest : public ::testing::Test {
   void MakeApi(ApiConfig config,
                std::function<nlohmann::json()> system_checks = {}) {
     ApiDeps deps{store_.get(),    blobs_.get(),
-                 &bus_,           &clock_,
+                 &bus_,           api_clock_ ? api_clock_ : &clock_,
                  commands_.get(), &verifier_,
                  rulebook_.get(), nullptr,
                  receivers_,      std::move(system_checks)};
@@ -282,6 +282,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<LocalFsBlobStore> blobs_;
   InProcessBus bus_;
   FixedClock clock_;
+  const Clock* api_clock_ = nullptr;  // the Api's clock when not clock_
   TestVerifier verifier_;
   std::map<std::string, WebhookReceiver*> receivers_;  // set before MakeApi
   LateSink sink_;

@@ -4,6 +4,7 @@
 #ifndef MIRI_HTTP_HTTP_TYPES_H_
 #define MIRI_HTTP_HTTP_TYPES_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::map<std::string, std::string> params;  // from the route pattern
+  std::string remote;  // the peer's IP address ("" when not over TCP)
 
   std::string Header(std::string_view name) const;  // "" when absent
   std::string Query(std::string_view name) const;
@@ -34,6 +36,10 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string file;  // when set, the body is this file's content (static)
+  // The part of `file` to send (a Range request, byte_range.h): from
+  // file_offset, file_length bytes; -1: to the end.
+  uint64_t file_offset = 0;
+  int64_t file_length = -1;
 
   static Response Json(int status, const nlohmann::json& body);
   void SetHeader(std::string name, std::string value);

@@ -4,6 +4,7 @@
 
 #include <utility>  // before asio (platform-notes.md)
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -36,6 +37,49 @@ using Clock = std::chrono::steady_clock;
 constexpr uint32_t kHeaderLimit = 8 * 1024;
 constexpr size_t kMaxQueuedFrames =
     4096;  // a socket this far behind is dropped
+
+// A part of a file as a response body, read in 64 KiB chunks as the socket
+// takes them (never the whole file in memory). Beast's file_body always
+// sends a file from its start to its end; a Range answer needs a part.
+struct FileRangeBody {
+  struct value_type {
+    beast::file file;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+  };
+  static uint64_t size(const value_type& body) { return body.length; }
+
+  class writer {
+   public:
+    using const_buffers_type = net::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(beast::error_code& ec) {
+      remain_ = body_.length;
+      body_.file.seek(body_.offset, ec);
+    }
+    boost::optional<std::pair<const_buffers_type, bool>> get(
+        beast::error_code& ec) {
+      size_t amount = remain_ > kChunk ? kChunk : static_cast<size_t>(remain_);
+      ec = {};
+      if (amount == 0) return boost::none;
+      size_t n = body_.file.read(buf_.data(), amount, ec);
+      if (ec) return boost::none;
+      if (n == 0) {  // the file shrank under us
+        ec = bhttp::error::short_read;
+        return boost::none;
+      }
+      remain_ -= n;
+      return {{const_buffers_type(buf_.data(), n), remain_ > 0}};
+    }
+
+   private:
+    static constexpr size_t kChunk = 64 * 1024;
+    value_type& body_;
+    uint64_t remain_ = 0;
+    std::array<char, kChunk> buf_;
+  };
+};
 
 }  // namespace
 
@@ -88,8 +132,10 @@ namespace {
 class WsSession : public SioSink,
                   public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(std::shared_ptr<Server::Impl> server, tcp::socket&& socket)
+  WsSession(std::shared_ptr<Server::Impl> server, tcp::socket&& socket,
+            std::string client)
       : server_(std::move(server)),
+        client_(std::move(client)),
         ws_(std::move(socket)),
         timer_(ws_.get_executor()),
         proto_(server_->options.sio, {}) {}
@@ -100,8 +146,8 @@ class WsSession : public SioSink,
     std::weak_ptr<WsSession> weak = self;
     SioHooks hooks;
     const Api& api = server_->api;
-    hooks.authorize = [&api](std::string_view token) {
-      return api.TokenAccepted(token);
+    hooks.authorize = [&api, client = client_](std::string_view token) {
+      return api.SocketTokenAccepted(token, client);
     };
     hooks.project_exists = [&api](std::string_view id) {
       return api.ProjectExists(id);
@@ -229,6 +275,7 @@ class WsSession : public SioSink,
   }
 
   std::shared_ptr<Server::Impl> server_;
+  std::string client_;  // the client's address (Api::ClientOf)
   websocket::stream<beast::tcp_stream> ws_;
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
@@ -251,6 +298,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       : server_(std::move(server)), stream_(std::move(socket)) {}
 
   void Run() {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
     std::weak_ptr<HttpSession> weak = shared_from_this();
     track_id_ = server_->Track([weak] {
       if (auto s = weak.lock()) {
@@ -271,7 +321,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // Content-Length there, silently); the route's limit is set after it.
     // Not boost::none: 1.74 compares Content-Length > none as true.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(std::chrono::seconds(60));
+    stream_.expires_after(
+        std::chrono::milliseconds(server_->options.header_timeout_ms));
     auto self = shared_from_this();
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
@@ -305,11 +356,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           "request body exceeds " + std::to_string(limit) + " bytes", "body");
     }
     parser_->body_limit(limit);
-    stream_.expires_after(std::chrono::seconds(120));
+    ReadBody();
+  }
+
+  // The body piece by piece, each piece with the idle timeout: an upload
+  // is cut when it stalls, not when it is merely slow.
+  void ReadBody() {
+    if (parser_->is_done()) return OnBody({});
+    stream_.expires_after(Idle());
     auto self = shared_from_this();
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+    bhttp::async_read_some(stream_, buffer_, *parser_,
+                           [self](beast::error_code ec, size_t) {
+                             if (ec) return self->OnBody(ec);
+                             self->ReadBody();
+                           });
+  }
+
+  std::chrono::milliseconds Idle() const {
+    return std::chrono::milliseconds(server_->options.idle_timeout_ms);
   }
 
   void Upgrade() {
@@ -322,19 +386,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           "WebSocket upgrades go to /socket.io/?EIO=4&transport=websocket",
           ok_path ? "query" : "path");
     }
-    // CORS does not cover WebSocket upgrades: check Origin ourselves.
-    auto origin = req.find(bhttp::field::origin);
-    if (origin != req.end()) {
-      std::string o(origin->value());
-      std::string host(req[bhttp::field::host]);
-      bool same = o == "http://" + host || o == "https://" + host;
-      if (!same && !server_->api.OriginAllowed(o)) {
-        return SendError(403, "FORBIDDEN", "origin not allowed", "Origin");
-      }
+    // CORS does not cover WebSocket upgrades: Host and Origin are checked
+    // here (a page on another site must not get the live events).
+    Request check;
+    check.method = "GET";
+    check.path = path_;
+    if (auto h = req.find(bhttp::field::host); h != req.end())
+      check.headers["host"] = std::string(h->value());
+    if (auto o = req.find(bhttp::field::origin); o != req.end())
+      check.headers["origin"] = std::string(o->value());
+    if (auto refused = server_->api.RefuseUpgrade(check)) {
+      return Refuse(std::move(*refused));
     }
+    check.remote = remote_;
+    if (auto f = req.find("x-forwarded-for"); f != req.end())
+      check.headers["x-forwarded-for"] = std::string(f->value());
+    const std::string client = server_->api.ClientOf(check);
     server_->Untrack(track_id_);
     stream_.expires_never();
-    std::make_shared<WsSession>(server_, stream_.release_socket())
+    std::make_shared<WsSession>(server_, stream_.release_socket(), client)
         ->Run(parser_->release());
   }
 
@@ -359,6 +429,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       req.headers[name] = std::string(f.value());
     }
     req.body = std::move(raw.body());
+    req.remote = remote_;
     bool keep_alive = raw.keep_alive();
     unsigned version = raw.version();
     // Liveness is answered here, on the I/O thread, never queued behind
@@ -396,12 +467,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // instead of a connection reset.
   void SendError(int status, std::string_view code, std::string message,
                  std::string field) {
+    Refuse(ErrorResponse(status, code, std::move(message),
+                         {{std::move(field), "refused"}}));
+  }
+  void Refuse(Response r) {
     linger_ = true;
     busy_ = true;
     ++server_->busy;
-    Send(ErrorResponse(status, code, std::move(message),
-                       {{std::move(field), "refused"}}),
-         false, 11);
+    Send(std::move(r), false, 11);
   }
 
   template <typename Body>
@@ -416,22 +489,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void Send(Response r, bool keep_alive, unsigned version) {
-    auto self = shared_from_this();
     auto status = static_cast<bhttp::status>(r.status);
     if (!r.file.empty()) {
-      bhttp::file_body::value_type body;
+      FileRangeBody::value_type body;
       beast::error_code ec;
-      body.open(r.file.c_str(), beast::file_mode::scan, ec);
-      if (!ec) {
-        auto res = std::make_shared<bhttp::response<bhttp::file_body>>(
+      body.file.open(r.file.c_str(), beast::file_mode::scan, ec);
+      uint64_t size = ec ? 0 : body.file.size(ec);
+      if (!ec && r.file_offset <= size) {
+        body.offset = r.file_offset;
+        body.length =
+            r.file_length < 0
+                ? size - r.file_offset
+                : std::min<uint64_t>(static_cast<uint64_t>(r.file_length),
+                                     size - r.file_offset);
+        auto res = std::make_shared<bhttp::response<FileRangeBody>>(
             std::piecewise_construct, std::make_tuple(std::move(body)),
             std::make_tuple(status, version));
         Finalize(*res, r, keep_alive);
-        bhttp::async_write(stream_, *res,
-                           [self, res](beast::error_code e, size_t) {
-                             self->OnWritten(e, res->need_eof());
-                           });
-        return;
+        return Write(res);
       }
       r = ErrorResponse(ErrorCode::kNotFound, "file vanished");
       status = bhttp::status::not_found;
@@ -440,14 +515,42 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         std::make_shared<bhttp::response<bhttp::string_body>>(status, version);
     res->body() = std::move(r.body);
     Finalize(*res, r, keep_alive);
-    bhttp::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
-      self->OnWritten(e, res->need_eof());
-    });
+    Write(res);
+  }
+
+  // Writes the response piece by piece, each with the idle timeout, so a
+  // download lasts as long as the client keeps reading. While it is
+  // written, closing the socket (a timeout) resets it: the unsent rest is
+  // dropped instead of lingering in the kernel for a peer that stalled.
+  template <typename Body>
+  void Write(std::shared_ptr<bhttp::response<Body>> res) {
+    beast::error_code ignored;
+    stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
+    auto sr = std::make_shared<bhttp::serializer<false, Body>>(*res);
+    WriteSome(std::move(res), std::move(sr));
+  }
+
+  template <typename Body>
+  void WriteSome(std::shared_ptr<bhttp::response<Body>> res,
+                 std::shared_ptr<bhttp::serializer<false, Body>> sr) {
+    stream_.expires_after(Idle());
+    auto self = shared_from_this();
+    bhttp::async_write_some(stream_, *sr,
+                            [self, res, sr](beast::error_code ec, size_t) {
+                              if (ec || sr->is_done()) {
+                                return self->OnWritten(ec, res->need_eof());
+                              }
+                              self->WriteSome(res, sr);
+                            });
   }
 
   void OnWritten(beast::error_code ec, bool close) {
     busy_ = false;
     --server_->busy;
+    if (!ec) {  // written: a close from now on is a graceful one
+      beast::error_code ignored;
+      stream_.socket().set_option(net::socket_base::linger(false, 0), ignored);
+    }
     if (linger_ && !ec) return Linger();
     if (ec || close || server_->draining) return Close();
     ReadHeader();
@@ -486,6 +589,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string path_;
   std::map<std::string, std::string> query_;
+  std::string remote_;  // the peer's address
   uint64_t track_id_ = 0;
   std::shared_ptr<std::array<char, 65536>> drain_;
   bool linger_ = false;

@@ -2,6 +2,8 @@
 // turns requests into http::Request for the Api, upgrades /socket.io/ to a
 // WebSocket speaking Engine.IO/Socket.IO (sio_protocol.h) into the SioHub,
 // enforces header (8 KiB) and per-route body limits before reading a body,
+// cuts a transfer only when it stalls (an idle timeout, never a total one),
+// sends file responses (and their byte ranges) in chunks from the file,
 // logs one JSON line per request, and shuts down gracefully: stop
 // accepting, finish in-flight requests, close sockets, then return.
 // Handlers run on a pool of worker threads (ServerOptions::workers); the
@@ -37,6 +39,14 @@ struct ServerOptions {
   int shutdown_grace_ms = 10000;  // in-flight requests get this long
   bool log_requests = true;
   bool handle_signals = false;  // SIGTERM/SIGINT start a graceful shutdown
+  // A request's header must arrive within this (a slow-header attack holds
+  // a connection otherwise).
+  int header_timeout_ms = 60000;
+  // Reading a request body or writing a response is cut only when no byte
+  // moves for this long: a 500 MB render on a slow link takes as long as
+  // it takes, a stalled peer is dropped (reset, so its unsent data does not
+  // linger in the kernel).
+  int idle_timeout_ms = 60000;
 };
 
 class Server {

@@ -4,6 +4,9 @@
 
 #include <utility>  // before asio (platform-notes.md)
 
+#include <poll.h>
+
+#include <array>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -49,7 +52,54 @@ class BlockingReceiver final : public WebhookReceiver {
 struct Reply {
   int status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
 };
+
+// One request with these headers (Host included) on a fresh connection,
+// with a 15 s bound.
+Reply Exchange(uint16_t port, bhttp::verb method, const std::string& target,
+               const std::map<std::string, std::string>& headers,
+               const std::string& body = "") {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(15));
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req(method, target, 11);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty()) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+  }
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64u << 20);
+  bhttp::read(stream, buffer, parser);
+  auto& res = parser.get();
+  Reply reply{static_cast<int>(res.result_int()), res.body(), {}};
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(f.value());
+  }
+  return reply;
+}
+
+// A Socket.IO WebSocket upgrade request (RFC 6455 section 4.1) with this
+// Host and Origin: the server's answer (101 when it upgrades).
+Reply Upgrade(uint16_t port, const std::string& host,
+              const std::string& origin) {
+  return Exchange(port, bhttp::verb::get,
+                  "/socket.io/?EIO=4&transport=websocket",
+                  {{"Host", host},
+                   {"Origin", origin},
+                   {"Upgrade", "websocket"},
+                   {"Connection", "Upgrade"},
+                   {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                   {"Sec-WebSocket-Version", "13"}});
+}
 
 // One request on a fresh connection, with a 15 s bound.
 Reply Fetch(uint16_t port, bhttp::verb method, const std::string& target) {
@@ -68,11 +118,23 @@ Reply Fetch(uint16_t port, bhttp::verb method, const std::string& target) {
   beast::flat_buffer buffer;
   bhttp::response<bhttp::string_body> res;
   bhttp::read(stream, buffer, res);
-  return {static_cast<int>(res.result_int()), res.body()};
+  return {static_cast<int>(res.result_int()), res.body(), {}};
 }
 
 class ServerTest : public testing::ApiTest {
  protected:
+  // A server over the fixture's Api (MakeApi first to configure it).
+  uint16_t Start(ServerOptions options = {}) {
+    options.log_requests = false;
+    server_ = std::make_unique<Server>(*api_, hub_, options);
+    auto port = server_->Start();
+    EXPECT_TRUE(port) << port.error().ToString();
+    return port.value_or(0);
+  }
+  void Stop() {
+    server_->Shutdown();
+    server_->Wait();
+  }
   // A server whose fal webhook route blocks in `slow_`; returns its port.
   uint16_t StartWithSlowWebhook(int io_threads, int workers = 0,
                                 int max_connections = 0) {
@@ -188,6 +250,206 @@ TEST_F(ServerTest, ShutdownWaitsForAnInFlightHandlerAndDeliversItsAnswer) {
   EXPECT_EQ(hook.status, 200);
   EXPECT_EQ(nlohmann::json::parse(hook.body).value("released", false), true);
   server_->Wait();
+}
+
+// The review's DNS rebinding reproduction (issue 21, defect 7): in the
+// default no-token mode a page on attacker.example that made its name
+// resolve to 127.0.0.1 must not create a project.
+TEST_F(ServerTest, RebindingHostAndOriginCannotCreateAProject) {
+  uint16_t port = Start();
+  ASSERT_NE(port, 0);
+  const std::string p = std::to_string(port);
+  const std::string project = ProjectJson().dump();
+  Reply r = Exchange(port, bhttp::verb::post, "/api/projects",
+                     {{"Host", "attacker.example:" + p},
+                      {"Origin", "http://attacker.example:" + p}},
+                     project);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["issues"][0]["path"],
+            "host");
+  Reply list = Exchange(port, bhttp::verb::get, "/api/projects",
+                        {{"Host", "attacker.example:" + p}});
+  EXPECT_EQ(list.status, 403);
+  EXPECT_TRUE(store_->ListProjects().value().empty()) << "a project was stored";
+  // The dashboard on the loopback name still works.
+  Reply good = Exchange(
+      port, bhttp::verb::post, "/api/projects",
+      {{"Host", "127.0.0.1:" + p}, {"Origin", "http://127.0.0.1:" + p}},
+      project);
+  EXPECT_EQ(good.status, 201) << good.body;
+  EXPECT_EQ(Exchange(port, bhttp::verb::get, "/healthz",
+                     {{"Host", "attacker.example:" + p}})
+                .status,
+            200);
+  Stop();
+}
+
+TEST_F(ServerTest, WebSocketUpgradeFromAnotherSiteIsRefused) {
+  uint16_t port = Start();
+  ASSERT_NE(port, 0);
+  const std::string p = std::to_string(port);
+  Reply same =
+      Upgrade(port, "attacker.example:" + p, "http://attacker.example:" + p);
+  EXPECT_EQ(same.status, 403) << same.body;
+  Reply foreign =
+      Upgrade(port, "127.0.0.1:" + p, "http://attacker.example:" + p);
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+  EXPECT_EQ(nlohmann::json::parse(foreign.body)["error"]["issues"][0]["path"],
+            "origin");
+  // The dashboard, served here or by the Vite dev server on localhost.
+  EXPECT_EQ(Upgrade(port, "127.0.0.1:" + p, "http://127.0.0.1:" + p).status,
+            101);
+  EXPECT_EQ(Upgrade(port, "127.0.0.1:" + p, "http://localhost:5173").status,
+            101);
+  Stop();
+}
+
+// ---- long downloads: an idle timeout, never a total one -----------------
+
+// n bytes with a pattern that shows a misplaced chunk.
+std::string Pattern(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i)
+    s[i] = static_cast<char>('a' + (i / 1000 + i) % 26);
+  return s;
+}
+
+// A raw GET (Connection: close) on a socket with a small receive buffer,
+// so the server can only send as fast as the test reads.
+struct RawClient {
+  net::io_context ioc;
+  tcp::socket socket{ioc};
+  RawClient(uint16_t port, const std::string& target, int receive_buffer) {
+    socket.open(tcp::v4());
+    socket.set_option(net::socket_base::receive_buffer_size(receive_buffer));
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    std::string req = "GET " + target +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "Connection: close\r\n\r\n";
+    net::write(socket, net::buffer(req));
+  }
+};
+
+// The body after the header of a raw response.
+std::string BodyOf(const std::string& raw) {
+  size_t end = raw.find("\r\n\r\n");
+  return end == std::string::npos ? "" : raw.substr(end + 4);
+}
+
+class DownloadTest : public ServerTest {
+ protected:
+  // A server whose total-looking limits are all short (header 300 ms,
+  // idle 300 ms), with a song of `bytes` bytes; returns its port.
+  uint16_t StartWithSong(size_t bytes, int idle_ms) {
+    EXPECT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+    song_ = Pattern(bytes);
+    EXPECT_TRUE(blobs_->Put(
+        std::string("projects/") + testing::kProjectId + "/audio/song.mp3",
+        song_));
+    ServerOptions options;
+    options.header_timeout_ms = 300;
+    options.idle_timeout_ms = idle_ms;
+    return Start(options);
+  }
+  const std::string song_path_ =
+      std::string("/api/projects/") + testing::kProjectId + "/song";
+  std::string song_;
+};
+
+// The review's C9: a slow download was cut at 120 s whatever its progress.
+// Scaled down: with a 500 ms idle timeout, a reader that takes about three
+// times as long, pausing 100 ms after each 512 KiB (a rate-limited link,
+// like curl --limit-rate), still gets every byte.
+TEST_F(DownloadTest, ASlowReaderGetsEveryBytePastTheIdleTimeout) {
+  const int idle_ms = 500;
+  uint16_t port = StartWithSong(8u << 20, idle_ms);
+  ASSERT_NE(port, 0);
+  RawClient client(port, song_path_, 64 * 1024);
+  std::string raw;
+  std::array<char, 64 * 1024> buf;
+  size_t since_pause = 0;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::seconds(60);
+  beast::error_code ec;
+  while (std::chrono::steady_clock::now() < deadline) {
+    size_t n = client.socket.read_some(net::buffer(buf), ec);
+    raw.append(buf.data(), n);
+    if (ec) break;
+    since_pause += n;
+    if (since_pause >= (512u << 10)) {
+      since_pause = 0;
+      // The link's pace, not a synchronisation: the behaviour under test
+      // is how the server treats a client this slow.
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(ec, net::error::eof) << ec.message();
+  EXPECT_EQ(raw.rfind("HTTP/1.1 200", 0), 0u) << raw.substr(0, 200);
+  std::string body = BodyOf(raw);
+  EXPECT_EQ(body.size(), song_.size());
+  EXPECT_TRUE(body == song_) << "the bytes differ";
+  EXPECT_GT(took, std::chrono::milliseconds(2 * idle_ms))
+      << "the reader was not slow enough to show anything";
+  Stop();
+}
+
+// A reader that stops reading is cut after the idle timeout: the
+// connection is reset (the test waits for that event, bounded), not held.
+TEST_F(DownloadTest, AStalledReaderIsCutAfterTheIdleTimeout) {
+  uint16_t port = StartWithSong(16u << 20, /*idle_ms=*/300);
+  ASSERT_NE(port, 0);
+  RawClient client(port, song_path_, 4096);
+  pollfd p{client.socket.native_handle(), 0, 0};  // waits for HUP/ERR only
+  int ready = ::poll(&p, 1, 15000);
+  ASSERT_EQ(ready, 1) << "the server never cut the stalled connection";
+  EXPECT_NE(p.revents & (POLLHUP | POLLERR), 0);
+  std::string raw;
+  std::array<char, 64 * 1024> buf;
+  beast::error_code ec;
+  while (!ec) {
+    size_t n = client.socket.read_some(net::buffer(buf), ec);
+    raw.append(buf.data(), n);
+  }
+  EXPECT_LT(BodyOf(raw).size(), song_.size());
+  // The server itself is fine.
+  EXPECT_EQ(Fetch(port, bhttp::verb::get, "/healthz").status, 200);
+  Stop();
+}
+
+// Range over the wire: the bytes of the part, from the middle of a file
+// larger than one chunk, and a 416 past the end.
+TEST_F(DownloadTest, RangesAreServedOverTheWire) {
+  uint16_t port = StartWithSong(1u << 20, /*idle_ms=*/10000);
+  ASSERT_NE(port, 0);
+  const std::map<std::string, std::string> host = {{"Host", "127.0.0.1"}};
+  auto with_range = [&](const std::string& range) {
+    auto h = host;
+    h["Range"] = range;
+    return Exchange(port, bhttp::verb::get, song_path_, h);
+  };
+  Reply whole = Exchange(port, bhttp::verb::get, song_path_, host);
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.headers["accept-ranges"], "bytes");
+  EXPECT_TRUE(whole.body == song_);
+  Reply middle = with_range("bytes=700000-700009");
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_EQ(middle.body, song_.substr(700000, 10));
+  EXPECT_EQ(middle.headers["content-range"], "bytes 700000-700009/1048576");
+  EXPECT_EQ(middle.headers["content-length"], "10");
+  Reply first = with_range("bytes=0-99");
+  EXPECT_EQ(first.body, song_.substr(0, 100));
+  Reply suffix = with_range("bytes=-100");
+  EXPECT_EQ(suffix.status, 206);
+  EXPECT_EQ(suffix.body, song_.substr(song_.size() - 100));
+  Reply rest = with_range("bytes=1000000-");
+  EXPECT_EQ(rest.body, song_.substr(1000000));
+  Reply past = with_range("bytes=1048576-");
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.headers["content-range"], "bytes */1048576");
+  EXPECT_EQ(nlohmann::json::parse(past.body)["error"]["issues"][0]["path"],
+            "Range");
+  Stop();
 }
 
 }  // namespace

@@ -373,7 +373,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
                 path: {
                     projectId: components["schemas"]["Id"];
                 };
@@ -390,8 +393,18 @@ export interface paths {
                         "audio/mpeg": string;
                     };
                 };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "audio/mpeg": string;
+                    };
+                };
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
             };
         };
         /** Upload the song (audio/mpeg, at most 32 MiB) */
@@ -1437,7 +1450,10 @@ export interface paths {
                 query: {
                     key: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
                 path: {
                     projectId: components["schemas"]["Id"];
                 };
@@ -1454,9 +1470,19 @@ export interface paths {
                         "application/octet-stream": string;
                     };
                 };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
                 400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1478,7 +1504,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
                 path: {
                     projectId: components["schemas"]["Id"];
                     format: "mp4" | "otio" | "fcpxml" | "edl";
@@ -1499,9 +1528,22 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                        "application/json": string;
+                        "application/xml": string;
+                        "text/plain": string;
+                    };
+                };
                 400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
             };
         };
         put?: never;
@@ -1523,7 +1565,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
                 path: {
                     projectId: components["schemas"]["Id"];
                     shotId: components["schemas"]["Id"];
@@ -1541,8 +1586,18 @@ export interface paths {
                         "image/png": string;
                     };
                 };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
             };
         };
         put?: never;
