@@ -523,7 +523,7 @@ export interface paths {
                 422: components["responses"]["Error"];
             };
         };
-        /** The director's proposal for the uploaded song and lyrics: {durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. Nothing is committed: edit it, then PUT .../plan. 501 when serve has no director. */
+        /** The director's proposal for the uploaded song and lyrics: {durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. Nothing is committed: edit it, then PUT .../plan. 400 naming the limit when the stored lyrics pass a bound (lines, bytes a line, time tags a line) or the proposal would be over 4 MiB of JSON (issue "plan"). 501 when serve has no director. */
         post: {
             parameters: {
                 query?: never;
@@ -544,6 +544,7 @@ export interface paths {
                         "application/json": Record<string, unknown>;
                     };
                 };
+                400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
