@@ -145,6 +145,15 @@ class FaultyStore final : public Store {
   Result<JobRecord> GetJob(std::string_view id, std::string_view job) override {
     return inner_.GetJob(id, job);
   }
+  Result<void> RecordDispatchIntent(std::string_view id,
+                                    const DispatchIntent& intent) override {
+    return Write("RecordDispatchIntent " + intent.job_id,
+                 [&] { return inner_.RecordDispatchIntent(id, intent); });
+  }
+  Result<DispatchIntent> GetDispatchIntent(std::string_view id,
+                                           std::string_view job) override {
+    return inner_.GetDispatchIntent(id, job);
+  }
 
  private:
   template <typename Fn>

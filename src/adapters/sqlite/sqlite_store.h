@@ -79,6 +79,10 @@ class SqliteStore final : public Store {
                          const JobRecord& job) override;
   Result<JobRecord> GetJob(std::string_view project_id,
                            std::string_view job_id) override;
+  Result<void> RecordDispatchIntent(std::string_view project_id,
+                                    const DispatchIntent& intent) override;
+  Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
+                                           std::string_view job_id) override;
 
  private:
   SqliteStore(sqlite::Db writer, sqlite::Db reader)
