@@ -15,8 +15,11 @@
 //   threads, default 32), MIRI_MAX_CONNECTIONS (open connections at most,
 //   default 1000; one more gets a 503), MIRI_MIN_FREE_DISK_MB (/readyz is
 //   503 below it; 256), MIRI_RECONCILE_INTERVAL_MS (how often
-//   pending jobs are polled; 30000). Cloud providers and their webhooks
-//   (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
+//   pending jobs are polled; 30000), MIRI_UNRECORDED_JOB_WAIT_MS (how long
+//   a fal job whose dispatch was never recorded waits for its webhook
+//   before a new attempt; 900000). Cloud providers and their webhooks
+//   (FAL_KEY, MIRI_PUBLIC_URL, ...) and MIRI_GCS_CACHE_MB:
+//   app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <algorithm>
 #include <cstdlib>
@@ -158,6 +161,7 @@ int RunServe(ServeOptions o) {
                     [] { return "r" + RandomUuid().substr(0, 8); });
   OrchestratorOptions orchestration;
   orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
+  orchestration.unrecorded_job_wait_ms = (*stack)->plan.unrecorded_job_wait_ms;
   Orchestrator orchestrator(
       store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
       *(*stack)->vision, &rulebook, clock,
