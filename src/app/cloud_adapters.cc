@@ -55,6 +55,7 @@ Result<std::unique_ptr<BlobStore>> OpenGcsBlobStore(const CompositionPlan& plan,
   std::string emulator = Get(plan.google_env, "STORAGE_EMULATOR_HOST");
   o.endpoint = gcs::EndpointFrom(emulator);
   o.cache_dir = plan.data_dir / "gcs-cache";
+  o.cache_max_bytes = plan.gcs_cache_bytes;
   if (emulator.empty()) {
     ASSIGN_OR_RETURN(
         std::unique_ptr<gcp::TokenSource> tokens,

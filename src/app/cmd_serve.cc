@@ -19,9 +19,11 @@
 //   default 1000; one more gets a 503), MIRI_MIN_FREE_DISK_MB (/readyz is
 //   503 below it; 256), MIRI_RECONCILE_INTERVAL_MS (how often
 //   pending jobs are polled, and renders nobody renders any more are
-//   resumed; 30000). The final render (MIRI_RENDER_LEASE_MS,
-//   MIRI_RENDER_JOB, ...): app/render_settings.h. Cloud providers and
-//   their webhooks (FAL_KEY, MIRI_PUBLIC_URL, ...): app/composition.h.
+//   resumed; 30000), MIRI_UNRECORDED_JOB_WAIT_MS (how long a fal job whose
+//   dispatch was never recorded waits for its webhook before a new attempt;
+//   900000). The final render (MIRI_RENDER_LEASE_MS, MIRI_RENDER_JOB, ...):
+//   app/render_settings.h. Cloud providers and their webhooks (FAL_KEY,
+//   MIRI_PUBLIC_URL, ...) and MIRI_GCS_CACHE_MB: app/composition.h.
 // The first log line {"msg":"listening","port":N} tells scripts the port.
 #include <algorithm>
 #include <charconv>
@@ -202,6 +204,7 @@ int RunServe(ServeOptions o) {
   }
   OrchestratorOptions orchestration;
   orchestration.reconcile_after_ms = ReconcileAfterMs((*stack)->plan);
+  orchestration.unrecorded_job_wait_ms = (*stack)->plan.unrecorded_job_wait_ms;
   Orchestrator orchestrator(
       store, blobs, &bus, *(*stack)->images, *(*stack)->videos,
       *(*stack)->vision, &rulebook, clock,

@@ -60,6 +60,29 @@ std::string Describe(const AdapterChoice& c) {
              : fmt::format("{}={}({})", c.port, c.adapter, c.detail);
 }
 
+// A whole number of `unit` from `name` (unset or empty: `fallback`), in
+// [min, max]; anything else is an issue naming the variable (strict: "5x",
+// "1e3" and "-1" are refused).
+int64_t ReadCount(const EnvLookup& env, std::string_view name,
+                  std::string_view unit, int64_t fallback, int64_t min,
+                  int64_t max, std::vector<FieldIssue>* issues) {
+  const std::string v = Get(env, name);
+  if (v.empty()) return fallback;
+  int64_t n = 0;
+  bool ok = v.size() <= 18 && !v.empty();
+  for (char c : v) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) n = n * 10 + (c - '0');
+  }
+  if (!ok || n < min || n > max) {
+    issues->push_back({std::string(name),
+                       fmt::format("a whole number of {} from {} to {}, got {}",
+                                   unit, min, max, v)});
+    return fallback;
+  }
+  return n;
+}
+
 }  // namespace
 
 EnvLookup ProcessEnv() {
@@ -135,6 +158,10 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
       where += " at emulator " + Get(env, "STORAGE_EMULATOR_HOST");
     }
     plan.choices.push_back({"blobs", "gcs", where, false});
+    plan.gcs_cache_bytes =
+        ReadCount(env, "MIRI_GCS_CACHE_MB", "MiB", plan.gcs_cache_bytes >> 20,
+                  1, int64_t{1} << 30, &issues)
+        << 20;
   } else {
     plan.choices.push_back(
         {"blobs", "localfs", (data_dir / "blobs").string(), true});
@@ -177,6 +204,9 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
       IsSet(env, "MIRI_IMAGE_CHECK_SCRIPT")
           ? Get(env, "MIRI_IMAGE_CHECK_SCRIPT")
           : std::string(MIRI_SOURCE_DIR) + "/tools/image-check/server.mjs";
+  plan.unrecorded_job_wait_ms = ReadCount(
+      env, "MIRI_UNRECORDED_JOB_WAIT_MS", "milliseconds",
+      plan.unrecorded_job_wait_ms, 0, int64_t{7} * 24 * 3600'000, &issues);
   ReadCloudSettings(env, plan.For("image").adapter == "fal",
                     plan.For("video").adapter == "kling",
                     plan.For("vision").adapter == "gemini", &plan.cloud,

@@ -127,6 +127,16 @@ struct CompositionPlan {
   // source tree this binary was built from.
   std::string image_check_script;
   CloudSettings cloud;  // secrets: never logged
+  // MIRI_GCS_CACHE_MB (blobs = gcs): the local copies of Cloud Storage
+  // blobs (LocalPath) are kept under this many MiB, least recently used
+  // evicted first. On Cloud Run the data dir is memory. Default 1024.
+  int64_t gcs_cache_bytes = int64_t{1024} << 20;
+  // MIRI_UNRECORDED_JOB_WAIT_MS: how long after its dispatch a job that was
+  // never recorded (kill -9 between the provider's accept and the record)
+  // and that its provider cannot find by our id (fal) is left to its
+  // webhook before a new attempt is sent
+  // (OrchestratorOptions::unrecorded_job_wait_ms). Default 15 minutes.
+  int64_t unrecorded_job_wait_ms = 15 * 60'000;
   const AdapterChoice& For(std::string_view port) const;
   bool AllEmbedded() const;
 };

@@ -271,6 +271,31 @@ TEST(PlanCompositionTest,
   }
 }
 
+TEST(PlanCompositionTest, CacheBoundAndWebhookWaitAreStrictSettings) {
+  auto plan = PlanComposition(MapEnv({}), "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->unrecorded_job_wait_ms, 15 * 60'000);
+  plan = PlanComposition(MapEnv({{"MIRI_GCS_BUCKET", "b"},
+                                 {"MIRI_GCS_CACHE_MB", "64"},
+                                 {"MIRI_UNRECORDED_JOB_WAIT_MS", "0"}}),
+                         "/d");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->gcs_cache_bytes, int64_t{64} << 20);
+  EXPECT_EQ(plan->unrecorded_job_wait_ms, 0);
+  for (const char* bad : {"5x", "1e3", "-1", " 5", "0"}) {
+    auto refused = PlanComposition(
+        MapEnv({{"MIRI_GCS_BUCKET", "b"}, {"MIRI_GCS_CACHE_MB", bad}}), "/d");
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().issues.at(0).path, "MIRI_GCS_CACHE_MB") << bad;
+  }
+  auto refused =
+      PlanComposition(MapEnv({{"MIRI_UNRECORDED_JOB_WAIT_MS", "soon"}}), "/d");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().issues.at(0).path, "MIRI_UNRECORDED_JOB_WAIT_MS");
+  EXPECT_NE(refused.error().issues.at(0).message.find("got soon"),
+            std::string::npos);
+}
+
 TEST(PlanCompositionTest, WithProviderWebhooksTheReconcilerPollsLate) {
   EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv({}), "/d")), 60'000);
   EXPECT_EQ(ReconcileAfterMs(*PlanComposition(MapEnv(CloudEnv()), "/d")),

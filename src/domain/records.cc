@@ -280,15 +280,24 @@ json LedgerEntry::ToJson() const {
   return j;
 }
 
-JobRecord JobRecord::Read(JsonReader& r) {
-  JobRecord j;
-  j.job_id = r.String("jobId", {.min_length = 1, .max_length = 200});
-  // Job ids become document keys: printable ASCII, no path separator.
-  const bool printable =
-      std::all_of(j.job_id.begin(), j.job_id.end(),
-                  [](char c) { return c > ' ' && c < 0x7f && c != '/'; });
+namespace {
+
+// Job ids become document keys: printable ASCII, no path separator.
+std::string ReadJobId(JsonReader& r) {
+  std::string id = r.String("jobId", {.min_length = 1, .max_length = 200});
+  const bool printable = std::all_of(id.begin(), id.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '/';
+  });
   if (!printable)
     r.Add("jobId", "expected printable ASCII without '/' or spaces");
+  return id;
+}
+
+}  // namespace
+
+JobRecord JobRecord::Read(JsonReader& r) {
+  JobRecord j;
+  j.job_id = ReadJobId(r);
   j.provider = r.String("provider", kIdRules);
   j.provider_request_id =
       r.String("providerRequestId", {.min_length = 1, .max_length = 500});
@@ -307,6 +316,23 @@ json JobRecord::ToJson() const {
           {"provider", provider},
           {"providerRequestId", provider_request_id},
           {"resume", resume},
+          {"createdAt", created_at}};
+}
+
+DispatchIntent DispatchIntent::Read(JsonReader& r) {
+  DispatchIntent i;
+  i.job_id = ReadJobId(r);
+  i.provider = r.String("provider", kIdRules);
+  i.external_id = r.String("externalId", {.min_length = 1, .max_length = 500});
+  i.created_at = r.String("createdAt", kDateTimeRules);
+  r.RejectUnknownFields();
+  return i;
+}
+
+json DispatchIntent::ToJson() const {
+  return {{"jobId", job_id},
+          {"provider", provider},
+          {"externalId", external_id},
           {"createdAt", created_at}};
 }
 

@@ -184,6 +184,26 @@ struct JobRecord {
   friend bool operator==(const JobRecord&, const JobRecord&) = default;
 };
 
+// The intent to dispatch a job, recorded before the provider is called
+// (issue 21 item 8). A sender that dies between the provider's accept and
+// its JobRecord leaves an intent without a record: the reconciler then asks
+// the provider for the job by our id (Kling's external_task_id) or waits
+// for its webhook (fal) instead of sending it again at once. Create-only.
+struct DispatchIntent {
+  static constexpr char kKind[] = "dispatch intent";
+  std::string job_id;    // ours, as JobRecord::job_id
+  std::string provider;  // the generator's name()
+  // What the provider knows the job by before it answers: Kling's
+  // external_task_id, the job signed into fal's webhook URL.
+  std::string external_id;
+  std::string created_at;
+
+  static DispatchIntent Read(JsonReader& r);
+  nlohmann::json ToJson() const;
+  friend bool operator==(const DispatchIntent&,
+                         const DispatchIntent&) = default;
+};
+
 }  // namespace miri
 
 #endif  // MIRI_DOMAIN_RECORDS_H_

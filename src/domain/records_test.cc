@@ -201,6 +201,28 @@ TEST(JobRecordTest, EveryBadFieldIsNamed) {
     ExpectRefused<JobRecord>(testdocs::Job(), bad);
 }
 
+TEST(DispatchIntentTest, RoundTrips) {
+  Result<DispatchIntent> i = ParseDocument<DispatchIntent>(testdocs::Intent());
+  ASSERT_TRUE(i) << i.error().ToString();
+  EXPECT_EQ(i->job_id, "p1:v1#1");
+  EXPECT_EQ(i->provider, "kling");
+  EXPECT_EQ(i->external_id, "p1:v1#1");
+  EXPECT_EQ(i->ToJson(), testdocs::Intent());
+}
+
+TEST(DispatchIntentTest, EveryBadFieldIsNamed) {
+  const BadField kBad[] = {
+      {"/jobId", "", "jobId", "must not be empty"},
+      {"/jobId", "p1/v1", "jobId", "without '/'"},
+      {"/provider", "fal ai", "provider", "expected an id"},
+      {"/externalId", Absent(), "externalId", "required"},
+      {"/createdAt", "today", "createdAt", "ISO-8601"},
+      {"/providerRequestId", "r", "providerRequestId", "unknown field"},
+  };
+  for (const BadField& bad : kBad)
+    ExpectRefused<DispatchIntent>(testdocs::Intent(), bad);
+}
+
 TEST(EnumNamesTest, AllRoundTrip) {
   for (VersionKind k :
        {VersionKind::kPlan, VersionKind::kImage, VersionKind::kVideo})

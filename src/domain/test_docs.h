@@ -89,6 +89,11 @@ inline nlohmann::json Job() {
     "createdAt": "2026-03-02T10:15:04Z"})");
 }
 
+inline nlohmann::json Intent() {
+  return nlohmann::json::parse(R"({"jobId": "p1:v1#1", "provider": "kling",
+    "externalId": "p1:v1#1", "createdAt": "2026-03-02T10:15:03Z"})");
+}
+
 // Returns `doc` with the value at JSON pointer `path` replaced (or removed
 // when `value` is discarded).
 inline nlohmann::json With(nlohmann::json doc, const std::string& path,

@@ -191,18 +191,9 @@ Response ProposePlan(const ApiDeps& d, const Request& req) {
   }
   auto made = miri::ProposePlan(*d.store, *d.blobs, *d.director, id);
   if (!made) return Fail(made.error());
-  json scenes = json::array(), shots = json::array(), warnings = json::array();
-  for (const Scene& s : made->scenes) scenes.push_back(s.ToJson());
-  for (const Shot& s : made->shots) shots.push_back(s.ToJson());
-  for (const PlanWarning& w : made->warnings) {
-    warnings.push_back({{"code", w.code}, {"message", w.message}});
-  }
-  return Response::Json(200, {{"director", made->director},
-                              {"durationMs", made->duration_ms},
-                              {"tempoBpm", made->tempo_bpm},
-                              {"scenes", scenes},
-                              {"shots", shots},
-                              {"warnings", warnings}});
+  auto proposal = ProposalJson(*made);
+  if (!proposal) return Fail(proposal.error());
+  return Response::Json(200, std::move(*proposal));
 }
 
 Response CommitPlan(const ApiDeps& d, const Request& req) {

@@ -59,6 +59,14 @@ class ImageGenerator {
     (void)resume;
     return {};
   }
+  // A job sent under request.job_id whose Dispatch was never recorded
+  // (ports/provider_result.h DispatchLookup); asked by the reconciler
+  // before it sends anything again. Default: kAbsent (the contract's
+  // Submit dedupes on the job id).
+  virtual Result<DispatchLookup> LookupDispatch(const ImageRequest& request) {
+    (void)request;
+    return DispatchLookup{};
+  }
   // The estimated cost of a request, before any dispatch (budget forecast).
   virtual int64_t EstimateCostMicros(const ImageRequest& request) const = 0;
 };

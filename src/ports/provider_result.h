@@ -45,6 +45,27 @@ struct Dispatch {
   std::string resume;
 };
 
+// What a provider says of a job sent under our job id whose Dispatch was
+// never recorded: the sender died between the provider's accept and
+// Store::RecordJob, leaving only the job's DispatchIntent (issue 21 item 8).
+struct DispatchLookup {
+  enum class Outcome {
+    // The provider has the job (found by our id): `dispatch` is what Submit
+    // would have returned; the adapter knows the job now (Poll works).
+    kFound,
+    // The provider never got it, or takes a second Submit under the same id
+    // as the same job (it dedupes on our id, or its jobs die with the
+    // process): sending it again under that id is safe.
+    kAbsent,
+    // The provider cannot be asked by our id and would run a second Submit
+    // as a second job (fal): wait for the job's webhook until a deadline,
+    // then send a new attempt.
+    kUnknown,
+  };
+  Outcome outcome = Outcome::kAbsent;
+  Dispatch dispatch;  // kFound only
+};
+
 }  // namespace miri
 
 #endif  // MIRI_PORTS_PROVIDER_RESULT_H_

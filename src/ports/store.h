@@ -193,6 +193,15 @@ class Store {
                                           std::string_view owner) = 0;
   virtual Result<std::optional<RenderLease>> GetRenderLease(
       std::string_view project_id) = 0;
+  // The intent to dispatch a job, recorded before the provider is called
+  // (domain/records.h DispatchIntent). Create-only like job records: an
+  // intent recorded before is ALREADY_EXISTS and the first is kept (a job
+  // sent again under its id keeps its first intent). The project must
+  // exist. GetDispatchIntent is NOT_FOUND for a job with no intent.
+  virtual Result<void> RecordDispatchIntent(std::string_view project_id,
+                                            const DispatchIntent& intent) = 0;
+  virtual Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
+                                                   std::string_view job_id) = 0;
 };
 
 // The status of every shot that has events, folded from an event log in seq

@@ -66,6 +66,14 @@ class VideoGenerator {
     (void)resume;
     return {};
   }
+  // A job sent under request.job_id whose Dispatch was never recorded
+  // (ports/provider_result.h DispatchLookup); asked by the reconciler
+  // before it sends anything again. Default: kAbsent (the contract's
+  // Submit dedupes on the job id).
+  virtual Result<DispatchLookup> LookupDispatch(const VideoRequest& request) {
+    (void)request;
+    return DispatchLookup{};
+  }
   virtual int64_t EstimateCostMicros(const VideoRequest& request) const = 0;
   // Whether Submit would take the request as this generator is configured
   // (its model's end frame, motion brush, modes): an error whose issues

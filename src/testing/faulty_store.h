@@ -161,6 +161,15 @@ class FaultyStore final : public Store {
       std::string_view id) override {
     return inner_.GetRenderLease(id);
   }
+  Result<void> RecordDispatchIntent(std::string_view id,
+                                    const DispatchIntent& intent) override {
+    return Write("RecordDispatchIntent " + intent.job_id,
+                 [&] { return inner_.RecordDispatchIntent(id, intent); });
+  }
+  Result<DispatchIntent> GetDispatchIntent(std::string_view id,
+                                           std::string_view job) override {
+    return inner_.GetDispatchIntent(id, job);
+  }
 
  private:
   template <typename Fn>

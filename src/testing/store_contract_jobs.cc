@@ -1,5 +1,6 @@
 // The Store contract's job-record cases (ports/store.h): create-only
-// records of dispatched provider jobs, readable from any handle.
+// records of dispatched provider jobs and of the intents to dispatch them,
+// readable from any handle.
 #include <atomic>
 #include <thread>
 
@@ -77,6 +78,52 @@ TEST_P(StoreContractTest, UnknownJobsAndInvalidRecordsAreRefused) {
   ASSERT_FALSE(invalid);
   EXPECT_EQ(invalid.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(store_->GetJob(p.project_id, "p:v2").error().code,
+            ErrorCode::kNotFound);
+}
+
+DispatchIntent Intent(const std::string& id, const std::string& at) {
+  return {id, "kling", id, at};
+}
+
+TEST_P(StoreContractTest, DispatchIntentsAreCreateOnlyAndReadFromAnyHandle) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  const std::string id = p.project_id + ":v1#1";
+  Result<void> r = store_->RecordDispatchIntent(
+      p.project_id, Intent(id, "2026-03-02T10:15:03Z"));
+  ASSERT_TRUE(r) << r.error().ToString();
+  Result<void> again = store_->RecordDispatchIntent(
+      p.project_id, Intent(id, "2026-03-02T10:16:00Z"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  std::unique_ptr<Store> other = Reopen();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(other->GetDispatchIntent(p.project_id, id),
+            Intent(id, "2026-03-02T10:15:03Z"));
+  // An intent is not a job record, nor the other way round.
+  EXPECT_EQ(store_->GetJob(p.project_id, id).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->RecordJob(p.project_id, Job(id)));
+  EXPECT_EQ(store_->GetDispatchIntent(p.project_id, id),
+            Intent(id, "2026-03-02T10:15:03Z"));
+}
+
+TEST_P(StoreContractTest, UnknownIntentsAndInvalidIntentsAreRefused) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  EXPECT_EQ(store_->GetDispatchIntent(p.project_id, "p:never").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_
+                ->RecordDispatchIntent(
+                    "nope", Intent("nope:v1", "2026-03-02T10:15:03Z"))
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+  DispatchIntent bad = Intent("p:v2", "yesterday");
+  Result<void> invalid = store_->RecordDispatchIntent(p.project_id, bad);
+  ASSERT_FALSE(invalid);
+  EXPECT_EQ(invalid.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetDispatchIntent(p.project_id, "p:v2").error().code,
             ErrorCode::kNotFound);
 }
 

@@ -394,6 +394,17 @@ int64_t FalImageGenerator::EstimateCostMicros(
   return est ? *est : 0;
 }
 
+Result<DispatchLookup> FalImageGenerator::LookupDispatch(
+    const ImageRequest& request) {
+  if (std::optional<FalJob> known = jobs_.ByJob(request.job_id); known) {
+    return DispatchLookup{
+        DispatchLookup::Outcome::kFound,
+        Dispatch{known->request_id, EstimateCostMicros(request),
+                 FalResume(*known)}};
+  }
+  return DispatchLookup{DispatchLookup::Outcome::kUnknown, {}};
+}
+
 Result<Dispatch> FalImageGenerator::Submit(const ImageRequest& request) {
   FalJob existing;
   switch (jobs_.TryBegin(request.job_id, &existing)) {

@@ -107,6 +107,11 @@ class FalImageGenerator final : public ImageGenerator {
   // `resume` is a Dispatch's resume (FalResume); INVALID_ARGUMENT naming
   // the field when it is not one.
   Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
+  // fal's queue cannot be searched by our id (a request is known only by
+  // the request_id fal answers with): a job this instance does not know is
+  // kUnknown, and the reconciler waits for its webhook, whose URL carries
+  // the signed job, before sending a new attempt. Known here: kFound.
+  Result<DispatchLookup> LookupDispatch(const ImageRequest& request) override;
   int64_t EstimateCostMicros(const ImageRequest& request) const override;
 
   // PUT cancel_url. OK when cancellation was requested; FAILED_PRECONDITION

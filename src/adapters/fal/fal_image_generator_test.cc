@@ -203,6 +203,26 @@ TEST_F(FalImageGeneratorTest, AdoptNamesWhatTheResumeLacks) {
   EXPECT_EQ(fal_->Poll("p1:v1").error().code, ErrorCode::kNotFound);
 }
 
+// Issue 21 item 8: fal's queue cannot be searched by our id, so a job
+// another instance (or this one before a kill -9) sent is "cannot tell"
+// here: the reconciler waits for its webhook. A job known here is found.
+TEST_F(FalImageGeneratorTest, AnUnknownJobCannotBeLookedUpOneKnownHereCan) {
+  RecordingSink other_sink;
+  FalImageGenerator other(
+      Config(), http_, *blobs_, other_sink, prices_, *verifier_,
+      FalResilience{breaker_.get(), retrier_.get()}, clock_);
+  auto d = fal_->Submit(Request());
+  ASSERT_TRUE(d) << d.error().ToString();
+  auto unknown = other.LookupDispatch(Request());
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->outcome, DispatchLookup::Outcome::kUnknown);
+  auto known = fal_->LookupDispatch(Request());
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->outcome, DispatchLookup::Outcome::kFound);
+  EXPECT_EQ(known->dispatch.provider_request_id, d->provider_request_id);
+  EXPECT_EQ(Submits(), 1);
+}
+
 TEST_F(FalImageGeneratorTest, SameJobIdSubmitsOnce) {
   auto a = fal_->Submit(Request());
   auto b = fal_->Submit(Request());

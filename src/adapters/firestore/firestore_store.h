@@ -120,6 +120,10 @@ class FirestoreStore final : public Store {
                                   std::string_view owner) override;
   Result<std::optional<RenderLease>> GetRenderLease(
       std::string_view project_id) override;
+  Result<void> RecordDispatchIntent(std::string_view project_id,
+                                    const DispatchIntent& intent) override;
+  Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
+                                           std::string_view job_id) override;
 
   // A job id as a document id: [A-Za-z0-9-] kept, every other byte as
   // ".XX" (hex), so ids with ':' or '#' map one-to-one onto ids Firestore

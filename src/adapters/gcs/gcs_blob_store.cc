@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "services/resilience/call_outcome.h"
 
@@ -78,6 +79,7 @@ GcsBlobStore::GcsBlobStore(GcsOptions options) : options_(std::move(options)) {
   }
   retrier_ = std::make_unique<Retrier>(options_.retry, *options_.sleeper,
                                        RandomUnit, *options_.clock);
+  IndexCache();
 }
 
 std::string GcsBlobStore::Boundary() {
@@ -236,6 +238,7 @@ Result<fs::path> GcsBlobStore::CopyOf(std::string_view key,
   std::error_code ec;
   if (fs::is_regular_file(copy, ec) &&
       static_cast<int64_t>(fs::file_size(copy, ec)) == o.size && !ec) {
+    UseCopy(copy, o.size);
     return copy;
   }
   fs::create_directories(dir, ec);
@@ -268,7 +271,51 @@ Result<fs::path> GcsBlobStore::CopyOf(std::string_view key,
                       "caching " + copy.string() + ": " + ec.message(),
                       {}});
   }
+  UseCopy(copy, o.size);
   return copy;
+}
+
+void GcsBlobStore::UseCopy(const fs::path& path, int64_t size) {
+  std::lock_guard lock(cache_mu_);
+  const std::string key = path.string();
+  auto [it, added] = copies_.try_emplace(key);
+  if (!added) {
+    by_use_.erase(it->second.used);
+    cached_bytes_ -= it->second.size;
+  }
+  it->second = {size, ++uses_};
+  by_use_[it->second.used] = key;
+  cached_bytes_ += size;
+  while (cached_bytes_ > options_.cache_max_bytes && by_use_.size() > 1) {
+    auto oldest = by_use_.begin();
+    if (oldest->second == key) break;  // only the copy just used is left
+    std::error_code ec;
+    fs::remove(oldest->second, ec);  // a reader that opened it keeps it
+    auto victim = copies_.find(oldest->second);
+    cached_bytes_ -= victim->second.size;
+    copies_.erase(victim);
+    by_use_.erase(oldest);
+  }
+}
+
+void GcsBlobStore::IndexCache() {
+  std::vector<std::pair<fs::file_time_type, fs::path>> found;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(options_.cache_dir, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    if (it->path().filename().string().rfind(".tmp-", 0) == 0) {
+      fs::remove(it->path(), ec);  // a download cut off by a crash
+      continue;
+    }
+    found.emplace_back(it->last_write_time(ec), it->path());
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& [when, path] : found) {
+    std::error_code size_ec;
+    const auto size = fs::file_size(path, size_ec);
+    if (!size_ec) UseCopy(path, static_cast<int64_t>(size));
+  }
 }
 
 }  // namespace miri

@@ -10,8 +10,12 @@
 // - Get: the media in memory (at most `max_get_bytes`); Exists: the object
 //   resource; LocalPath: a copy in `cache_dir`, named by the object's
 //   generation, so a replaced blob is fetched again and an unchanged one is
-//   not. Copies of replaced generations stay until the process's cache dir
-//   is removed (keys carry version ids, so replacements are rare).
+//   not. The copies are kept under `cache_max_bytes` (issue 21 item 9: on
+//   Cloud Run the cache dir is memory): each new copy evicts the least
+//   recently used ones (a LocalPath that finds its copy makes it recent),
+//   and an evicted blob is fetched again when asked for. The copy just
+//   made is never evicted, so one larger than the bound is kept alone
+//   until the next. Open indexes the copies a previous process left.
 // - Errors name the operation and gs://bucket/key: 404 NOT_FOUND, a missing
 //   bucket and 401/403 FAILED_PRECONDITION (configuration, never "no such
 //   blob"), 408/429/5xx and transport failures UNAVAILABLE,
@@ -25,7 +29,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +52,8 @@ struct GcsOptions {
   std::shared_ptr<gcp::TokenSource> tokens;
   // Where LocalPath keeps its copies; created if needed. Required.
   std::filesystem::path cache_dir;
+  // At most this many bytes of copies in cache_dir (MIRI_GCS_CACHE_MB).
+  int64_t cache_max_bytes = int64_t{1024} << 20;
   RetryOptions retry{.max_attempts = 5,
                      .base_delay_ms = 250,
                      .multiplier = 2.0,
@@ -94,12 +102,29 @@ class GcsBlobStore final : public BlobStore {
   Result<std::filesystem::path> CopyOf(std::string_view key,
                                        const gcs::ObjectInfo& o);
   std::string Boundary();
+  // Marks the copy at `path` (of `size` bytes) as just used, indexing it if
+  // new, then deletes the least recently used others while the copies
+  // exceed cache_max_bytes.
+  void UseCopy(const std::filesystem::path& path, int64_t size);
+  // Indexes the copies in cache_dir (oldest first by modification time),
+  // deleting unfinished downloads, then trims to the bound.
+  void IndexCache();
 
   GcsOptions options_;
   std::unique_ptr<Sleeper> own_sleeper_;
   std::unique_ptr<Clock> own_clock_;
   std::unique_ptr<Retrier> retrier_;
   std::atomic<uint64_t> temp_counter_{0};
+  // The LocalPath copies: size and last use of each, and use order.
+  struct CachedCopy {
+    int64_t size = 0;
+    uint64_t used = 0;
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, CachedCopy> copies_;  // by path
+  std::map<uint64_t, std::string> by_use_;    // oldest first
+  int64_t cached_bytes_ = 0;
+  uint64_t uses_ = 0;
 };
 
 }  // namespace miri

@@ -261,6 +261,57 @@ TEST_F(GcsBlobStoreTest, LocalPathDownloadsOncePerGeneration) {
   EXPECT_EQ(s, "second");
 }
 
+// Issue 21 item 9: the copies LocalPath keeps (on Cloud Run, in memory)
+// stay under cache_max_bytes; the least recently used go first, a read
+// makes a copy recent, and an evicted blob is fetched from the bucket again.
+TEST_F(GcsBlobStoreTest, TheCacheStaysUnderItsBoundEvictingTheLeastRecent) {
+  GcsOptions o = Options();
+  o.cache_max_bytes = 3000;
+  auto store = Open(o);
+  const std::string kilobyte(1000, 'x');
+  for (const char* k : {"a", "b", "c", "d"})
+    ASSERT_TRUE(store->Put(std::string("m/") + k + ".bin", kilobyte));
+  auto media = [&](const std::string& key) {
+    int n = 0;
+    for (const nlohmann::json& r : Requests()) {
+      const std::string url = r["url"];
+      n += url.find("alt=media") != std::string::npos &&
+           url.find("m%2F" + key) != std::string::npos;
+    }
+    return n;
+  };
+  auto cached_bytes = [&] {
+    int64_t total = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir_ / "cache"))
+      if (e.is_regular_file()) total += static_cast<int64_t>(e.file_size());
+    return total;
+  };
+  fs::path a = store->LocalPath("m/a.bin").value();
+  fs::path b = store->LocalPath("m/b.bin").value();
+  fs::path c = store->LocalPath("m/c.bin").value();
+  EXPECT_EQ(cached_bytes(), 3000);
+  EXPECT_EQ(store->LocalPath("m/a.bin").value(), a);  // a is recent again
+  EXPECT_EQ(media("a.bin"), 1);
+  fs::path d = store->LocalPath("m/d.bin").value();
+  EXPECT_FALSE(fs::exists(b)) << "b was the least recently used";
+  EXPECT_TRUE(fs::exists(a) && fs::exists(c) && fs::exists(d));
+  EXPECT_LE(cached_bytes(), 3000);
+  // b is fetched from the bucket again; now c is the oldest.
+  fs::path b2 = store->LocalPath("m/b.bin").value();
+  EXPECT_EQ(media("b.bin"), 2);
+  std::ifstream in(b2);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(bytes, kilobyte);
+  EXPECT_FALSE(fs::exists(c));
+  EXPECT_TRUE(fs::exists(a) && fs::exists(d));
+  EXPECT_LE(cached_bytes(), 3000);
+  // A new handle on the same cache dir (a restart) keeps the bound too.
+  GcsOptions smaller = Options();
+  smaller.cache_max_bytes = 1500;
+  auto restarted = Open(smaller);
+  EXPECT_LE(cached_bytes(), 1500);
+}
+
 TEST_F(GcsBlobStoreTest, ConnectionRefusedIsUnavailableAfterRetries) {
   GcsOptions o = Options();
   o.endpoint = "http://127.0.0.1:1";

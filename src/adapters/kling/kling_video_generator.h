@@ -24,7 +24,9 @@
 // - Submit's Dispatch carries the job as resume ({task_id, model,
 //   output_key, duration_ms}); Adopt on any instance makes it pollable
 //   there, so a restarted or other instance never submits it again (Kling
-//   would refuse the repeated external_task_id anyway).
+//   would refuse the repeated external_task_id anyway). A job whose
+//   Dispatch was never recorded (the sender died after Kling accepted it)
+//   is found by LookupDispatch through Kling's query by external_task_id.
 // Thread-safety: all methods may be called from any thread.
 #ifndef MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
 #define MIRI_ADAPTERS_KLING_KLING_VIDEO_GENERATOR_H_
@@ -57,6 +59,12 @@ class KlingVideoGenerator final : public VideoGenerator {
   Result<std::optional<ProviderResult>> Poll(std::string_view job_id) override;
   // INVALID_ARGUMENT naming the field when `resume` is not a Dispatch's.
   Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
+  // A task created under request.job_id (our external_task_id) whose
+  // Dispatch was never recorded: queried by that id on the endpoint the
+  // request's model creates on. kFound (the job known here from now on),
+  // kAbsent when Kling has no such task (then it may be created again:
+  // the external_task_id is free).
+  Result<DispatchLookup> LookupDispatch(const VideoRequest& request) override;
   int64_t EstimateCostMicros(const VideoRequest& request) const override;
   Result<void> CheckRequest(const VideoRequest& request) const override;
 

@@ -260,6 +260,36 @@ TEST_F(KlingTest, AFreshInstanceAdoptsTheJobAndNeverSubmitsItAgain) {
   EXPECT_EQ(bad.error().issues.at(0).path, "resume.duration_ms");
 }
 
+// Issue 21 item 8: the sender died after Kling accepted the task, before
+// its Dispatch was recorded. A fresh instance finds it by our id (the
+// external_task_id) and polls it; nothing is created again.
+TEST_F(KlingTest, AFreshInstanceFindsAnUnrecordedTaskByItsExternalTaskId) {
+  emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
+  VideoRequest retry = Req("p1:v1#1");  // a retry's id: '#' in the path
+  retry.output_key = "clips/v1-1.mp4";
+  auto d = kling_->Submit(retry);
+  ASSERT_TRUE(d) << d.error().ToString();
+  Sink other_sink;
+  KlingVideoGenerator other(Config(), http_, *blobs_, other_sink, prices_,
+                            Resilience{breaker_.get(), retrier_.get()}, clock_);
+  auto found = other.LookupDispatch(retry);
+  ASSERT_TRUE(found) << found.error().ToString();
+  EXPECT_EQ(found->outcome, DispatchLookup::Outcome::kFound);
+  EXPECT_EQ(found->dispatch.provider_request_id, d->provider_request_id);
+  EXPECT_EQ(found->dispatch.resume, d->resume);
+  EXPECT_EQ(Paths("GET").back(), "/v1/videos/image2video/p1%3Av1%231")
+      << "queried by our id, percent-encoded";
+  emu_->Post(emu_->kling(), "/__control/complete");
+  auto done = other.Poll("p1:v1#1");
+  ASSERT_TRUE(done && done->has_value()) << "known there now";
+  EXPECT_EQ((*done)->provider_request_id, d->provider_request_id);
+  EXPECT_EQ(Paths("POST").size(), 1u) << "created once";
+  // A job Kling never got may be created again under its id.
+  auto absent = other.LookupDispatch(Req("p1:v9"));
+  ASSERT_TRUE(absent) << absent.error().ToString();
+  EXPECT_EQ(absent->outcome, DispatchLookup::Outcome::kAbsent);
+}
+
 TEST_F(KlingTest, PollReconcilesAndALateCallbackIsADuplicate) {
   emu_->Post(emu_->kling(), "/__control/config", {{"autoProgress", false}});
   ASSERT_TRUE(kling_->Submit(Req()));

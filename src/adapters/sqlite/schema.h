@@ -89,6 +89,12 @@ CREATE TABLE IF NOT EXISTS render_leases (
   owner TEXT NOT NULL,
   expires_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dispatch_intents (
+  project_id TEXT NOT NULL REFERENCES projects(project_id),
+  job_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, job_id)
+);
 CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
   BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS versions_no_delete BEFORE DELETE ON versions
@@ -113,6 +119,12 @@ CREATE TRIGGER IF NOT EXISTS jobs_no_update BEFORE UPDATE ON jobs
   BEGIN SELECT RAISE(ABORT, 'job records are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS jobs_no_delete BEFORE DELETE ON jobs
   BEGIN SELECT RAISE(ABORT, 'job records are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS dispatch_intents_no_update BEFORE UPDATE
+  ON dispatch_intents
+  BEGIN SELECT RAISE(ABORT, 'dispatch intents are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS dispatch_intents_no_delete BEFORE DELETE
+  ON dispatch_intents
+  BEGIN SELECT RAISE(ABORT, 'dispatch intents are immutable'); END;
 )sql";
 
 }  // namespace miri::sqlite

@@ -87,6 +87,10 @@ class SqliteStore final : public Store {
                                   std::string_view owner) override;
   Result<std::optional<RenderLease>> GetRenderLease(
       std::string_view project_id) override;
+  Result<void> RecordDispatchIntent(std::string_view project_id,
+                                    const DispatchIntent& intent) override;
+  Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
+                                           std::string_view job_id) override;
 
  private:
   SqliteStore(sqlite::Db writer, sqlite::Db reader)

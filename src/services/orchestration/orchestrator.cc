@@ -403,7 +403,11 @@ Result<ShotStep> Orchestrator::SubmitOrFail(const Context& ctx,
     Settle(ctx.project_id, v.version_id, 0, false);
     return ShotStep{v.version_id, now.status, {}, {}};
   }
-  if (Result<void> r = Submit(ctx.project_id, v); !r) {
+  // A store that cannot record the intent is not a refusal: nothing is
+  // sent, the shot stays dispatched with its reservation, and the
+  // reconciler sends the job (a version with neither intent nor record).
+  RETURN_IF_ERROR(RecordIntent(ctx.project_id, v, 0), what);
+  if (Result<void> r = Send(ctx.project_id, v, 0); !r) {
     Settle(ctx.project_id, v.version_id, 0, false);
     RETURN_IF_ERROR(
         Move(ctx.project_id, ctx.shot.shot_id, dispatched, ShotStatus::kFailed,

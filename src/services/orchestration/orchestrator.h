@@ -68,6 +68,11 @@ struct OrchestratorOptions {
   int video_fps = 24;
   // A dispatched job with no result after this long is polled.
   int64_t reconcile_after_ms = 60'000;
+  // A job whose dispatch was never recorded (its sender died after the
+  // provider accepted it) and whose provider cannot be asked for it by our
+  // id (fal) is left this long after its dispatch to its webhook before a
+  // new attempt is sent (MIRI_UNRECORDED_JOB_WAIT_MS).
+  int64_t unrecorded_job_wait_ms = 15 * 60'000;
   // Whether a vision model audits generated images (cloud route). Offline
   // it cannot, and each image version says so in its findings. Set by
   // SetImageAuditor.
@@ -188,10 +193,16 @@ class Orchestrator final : public ResultSink {
   // feeds what they report into OnResult. A job recorded at dispatch
   // (Store::RecordJob) is adopted by this instance's provider first, and
   // one the provider no longer knows goes to the bounded retry (a new job
-  // id), never resubmitted under its id. An unrecorded job the provider
-  // does not know (a local provider after a restart) is sent again under
-  // its id. A shot that cannot be reconciled is logged and skipped.
-  // Returns how many jobs it acted on.
+  // id), never resubmitted under its id. A job with a dispatch intent but
+  // no record (its sender died between the provider's accept and the
+  // record) is looked up by our id (VideoGenerator::LookupDispatch: Kling
+  // by external_task_id) and adopted when found; a provider that cannot
+  // be asked (fal) gets unrecorded_job_wait_ms after the dispatch to
+  // deliver its webhook before the bounded retry sends a new attempt. A
+  // job the provider does not know and would take again as the same job
+  // (a local provider after a restart) is sent again under its id. A shot
+  // that cannot be reconciled is logged and skipped. Returns how many jobs
+  // it acted on.
   Result<int> Reconcile(std::string_view project_id, bool ignore_age = false);
 
   Result<CostForecast> Forecast(std::string_view project_id);
@@ -221,14 +232,35 @@ class Orchestrator final : public ResultSink {
                                                 Version v);
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
   // orchestrator_jobs.cc: dispatch, job records, reconciliation.
-  Result<void> Submit(const std::string& project_id, const Version& v);
+  // RecordIntent, then Send.
   Result<void> SubmitAttempt(const std::string& project_id, const Version& v,
                              int attempt);
+  // The attempt's DispatchIntent (Store::RecordDispatchIntent), before any
+  // provider call; one recorded before is fine.
+  Result<void> RecordIntent(const std::string& project_id, const Version& v,
+                            int attempt);
+  // The provider call and the job's record (RecordDispatch).
+  Result<void> Send(const std::string& project_id, const Version& v,
+                    int attempt);
   void RecordDispatch(const std::string& project_id, const std::string& job_id,
                       const std::string& provider, const Dispatch& d);
-  Result<std::optional<JobRecord>> LatestJob(std::string_view project_id,
-                                             const Version& v);
+  // A version's newest attempt: its job record and its dispatch intent,
+  // either of which may be missing (a record without an intent was sent
+  // before intents were recorded; an intent without a record, by a sender
+  // that died before the record).
+  struct Attempt {
+    int number = 0;
+    std::optional<JobRecord> job;
+    std::optional<DispatchIntent> intent;
+  };
+  Result<std::optional<Attempt>> LatestAttempt(std::string_view project_id,
+                                               const Version& v);
   Result<bool> ReconcileVersion(std::string_view project_id, const Version& v);
+  Result<bool> ReconcileRecorded(const Version& v, const JobRecord& job);
+  Result<bool> ReconcileIntent(std::string_view project_id, const Version& v,
+                               const Attempt& attempt);
+  Result<bool> PollOrResubmit(std::string_view project_id, const Version& v,
+                              int attempt);
   // Runs a command's step and returns it with the events it appended.
   Result<ShotStep> Traced(const std::function<Result<ShotStep>()>& step);
   Result<AppendEventResult> Move(std::string_view project_id,

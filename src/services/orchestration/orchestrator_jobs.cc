@@ -22,27 +22,24 @@ bool AwaitsAProvider(ShotStatus s) {
          s == ShotStatus::kGeneratingVideo;
 }
 
-// What a recorded job the provider no longer knows becomes: a retryable
-// failure, so the bounded retry sends a new attempt under a new job id
-// rather than the same id again (fal would run and charge it twice; Kling
-// refuses a repeated external_task_id).
-ProviderResult Lost(const JobRecord& job, const Error& why) {
+// What a job the provider no longer knows (or, after the webhook wait, a
+// job it never reported) becomes: a retryable failure, so the bounded retry
+// sends a new attempt under a new job id rather than the same id again
+// (fal would run and charge it twice; Kling refuses a repeated
+// external_task_id).
+ProviderResult Lost(std::string job_id, std::string provider,
+                    std::string request_id, const std::string& why) {
   ProviderResult r;
-  r.provider = job.provider;
-  r.job_id = job.job_id;
-  r.provider_request_id = job.provider_request_id;
+  r.provider = std::move(provider);
+  r.job_id = std::move(job_id);
+  r.provider_request_id = std::move(request_id);
   r.status = ProviderResult::Status::kFailed;
-  r.error = "the provider lost the job: " + why.message;
+  r.error = "the provider lost the job: " + why;
   r.retryable = true;
   return r;
 }
 
 }  // namespace
-
-Result<void> Orchestrator::Submit(const std::string& project_id,
-                                  const Version& v) {
-  return SubmitAttempt(project_id, v, 0);
-}
 
 Result<void> Orchestrator::Resubmit(const JobRef& job, const Version& v) {
   // A new job id: providers dedupe on the id, and this is a new attempt.
@@ -52,6 +49,29 @@ Result<void> Orchestrator::Resubmit(const JobRef& job, const Version& v) {
 
 Result<void> Orchestrator::SubmitAttempt(const std::string& project_id,
                                          const Version& v, int attempt) {
+  RETURN_IF_ERROR(RecordIntent(project_id, v, attempt), "");
+  return Send(project_id, v, attempt);
+}
+
+Result<void> Orchestrator::RecordIntent(const std::string& project_id,
+                                        const Version& v, int attempt) {
+  // The intent first: a sender that dies after the provider accepted the
+  // job but before its record leaves the reconciler this to go on. Written
+  // before (a job sent again under its id) is fine.
+  const std::string job_id =
+      JobIdWithAttempt(project_id, v.version_id, attempt);
+  const std::string provider(v.kind == VersionKind::kVideo ? videos_.name()
+                                                           : images_.name());
+  DispatchIntent intent{job_id, provider, job_id, clock_.NowIso()};
+  if (Result<void> r = store_.RecordDispatchIntent(project_id, intent);
+      !r && r.error().code != ErrorCode::kAlreadyExists) {
+    return tl::unexpected(WithContext(r.error(), "recording the dispatch"));
+  }
+  return {};
+}
+
+Result<void> Orchestrator::Send(const std::string& project_id, const Version& v,
+                                int attempt) {
   const std::string job_id =
       JobIdWithAttempt(project_id, v.version_id, attempt);
   Dispatch d;
@@ -88,51 +108,135 @@ void Orchestrator::RecordDispatch(const std::string& project_id,
                provider, d.provider_request_id, r.error().ToString());
 }
 
-Result<std::optional<JobRecord>> Orchestrator::LatestJob(
+Result<std::optional<Orchestrator::Attempt>> Orchestrator::LatestAttempt(
     std::string_view project_id, const Version& v) {
-  std::optional<JobRecord> latest;
-  for (int attempt = 0; attempt <= options_.max_provider_retries; ++attempt) {
-    Result<JobRecord> job = store_.GetJob(
-        project_id, JobIdWithAttempt(project_id, v.version_id, attempt));
-    if (!job && job.error().code == ErrorCode::kNotFound) break;
-    if (!job) return tl::unexpected(job.error());
-    latest = std::move(*job);
+  std::optional<Attempt> latest;
+  for (int n = 0; n <= options_.max_provider_retries; ++n) {
+    const std::string id = JobIdWithAttempt(project_id, v.version_id, n);
+    Attempt a{n, std::nullopt, std::nullopt};
+    Result<JobRecord> job = store_.GetJob(project_id, id);
+    if (job) {
+      a.job = std::move(*job);
+    } else if (job.error().code != ErrorCode::kNotFound) {
+      return tl::unexpected(job.error());
+    }
+    Result<DispatchIntent> intent = store_.GetDispatchIntent(project_id, id);
+    if (intent) {
+      a.intent = std::move(*intent);
+    } else if (intent.error().code != ErrorCode::kNotFound) {
+      return tl::unexpected(intent.error());
+    }
+    if (!a.job && !a.intent) break;
+    latest = std::move(a);
   }
   return latest;
 }
 
 Result<bool> Orchestrator::ReconcileVersion(std::string_view project_id,
                                             const Version& v) {
-  const bool video = v.kind == VersionKind::kVideo;
-  ASSIGN_OR_RETURN(std::optional<JobRecord> job, LatestJob(project_id, v),
+  ASSIGN_OR_RETURN(std::optional<Attempt> latest, LatestAttempt(project_id, v),
                    "job record");
-  if (!job) {
-    // Unrecorded (a local provider, whose job died with its process): ask,
-    // and send it again under the same id if the provider does not know it.
-    const std::string id = JobId(project_id, v.version_id);
-    auto polled = video ? videos_.Poll(id) : images_.Poll(id);
-    if (!polled && polled.error().code == ErrorCode::kNotFound) {
-      RETURN_IF_ERROR(Submit(std::string(project_id), v), "resubmitting");
-      return true;
-    }
-    if (!polled || !*polled) return false;  // unreachable or running
-    RETURN_IF_ERROR(Apply(**polled), "result");
+  if (latest && latest->job) return ReconcileRecorded(v, *latest->job);
+  if (latest) return ReconcileIntent(project_id, v, *latest);
+  // Neither (a job sent before intents were recorded): as for a provider
+  // whose second Submit under the same id is the same job.
+  return PollOrResubmit(project_id, v, 0);
+}
+
+Result<bool> Orchestrator::PollOrResubmit(std::string_view project_id,
+                                          const Version& v, int attempt) {
+  // Ask, and send it again under the same id if the provider does not
+  // know it (a local provider, whose job died with its process).
+  const bool video = v.kind == VersionKind::kVideo;
+  const std::string id = JobIdWithAttempt(project_id, v.version_id, attempt);
+  auto polled = video ? videos_.Poll(id) : images_.Poll(id);
+  if (!polled && polled.error().code == ErrorCode::kNotFound) {
+    RETURN_IF_ERROR(SubmitAttempt(std::string(project_id), v, attempt),
+                    "resubmitting");
     return true;
   }
-  // Recorded: pick the job up here (a no-op on the instance that sent it).
-  Result<void> adopted = video ? videos_.Adopt(job->job_id, job->resume)
-                               : images_.Adopt(job->job_id, job->resume);
+  if (!polled || !*polled) return false;  // unreachable or running
+  RETURN_IF_ERROR(Apply(**polled), "result");
+  return true;
+}
+
+Result<bool> Orchestrator::ReconcileRecorded(const Version& v,
+                                             const JobRecord& job) {
+  const bool video = v.kind == VersionKind::kVideo;
+  // Pick the job up here (a no-op on the instance that sent it).
+  Result<void> adopted = video ? videos_.Adopt(job.job_id, job.resume)
+                               : images_.Adopt(job.job_id, job.resume);
   if (!adopted) {
-    spdlog::warn("job {} of {} cannot be adopted: {}", job->job_id,
-                 job->provider, adopted.error().ToString());
+    spdlog::warn("job {} of {} cannot be adopted: {}", job.job_id, job.provider,
+                 adopted.error().ToString());
   }
-  auto polled = video ? videos_.Poll(job->job_id) : images_.Poll(job->job_id);
+  auto polled = video ? videos_.Poll(job.job_id) : images_.Poll(job.job_id);
   if (!polled && polled.error().code == ErrorCode::kNotFound) {
-    RETURN_IF_ERROR(Apply(Lost(*job, polled.error())), "lost job");
+    RETURN_IF_ERROR(
+        Apply(Lost(job.job_id, job.provider, job.provider_request_id,
+                   polled.error().message)),
+        "lost job");
     return true;
   }
   if (!polled || !*polled) return false;
   RETURN_IF_ERROR(Apply(**polled), "result");
+  return true;
+}
+
+Result<bool> Orchestrator::ReconcileIntent(std::string_view project_id,
+                                           const Version& v,
+                                           const Attempt& attempt) {
+  // The provider may have accepted the job just before its sender died:
+  // it is asked by our id (Kling's external_task_id) before anything is
+  // sent again; one that cannot be asked (fal) gets until the deadline to
+  // deliver its webhook (whose URL carries the signed job).
+  const DispatchIntent& intent = *attempt.intent;
+  const bool video = v.kind == VersionKind::kVideo;
+  Result<DispatchLookup> found = [&] {
+    if (video) {
+      VideoRequest req = VideoRequestOf(project_id, v);
+      req.job_id = intent.job_id;
+      return videos_.LookupDispatch(req);
+    }
+    ImageRequest req = ImageRequestOf(project_id, v);
+    req.job_id = intent.job_id;
+    return images_.LookupDispatch(req);
+  }();
+  if (!found) {
+    return tl::unexpected(WithContext(found.error(), "looking the job up"));
+  }
+  switch (found->outcome) {
+    case DispatchLookup::Outcome::kFound: {
+      spdlog::info("job {} was accepted by {} as {} but not recorded: adopted",
+                   intent.job_id, intent.provider,
+                   found->dispatch.provider_request_id);
+      RecordDispatch(std::string(project_id), intent.job_id, intent.provider,
+                     found->dispatch);
+      JobRecord job{intent.job_id, intent.provider,
+                    found->dispatch.provider_request_id, found->dispatch.resume,
+                    intent.created_at};
+      return ReconcileRecorded(v, job);
+    }
+    case DispatchLookup::Outcome::kAbsent:
+      return PollOrResubmit(project_id, v, attempt.number);
+    case DispatchLookup::Outcome::kUnknown:
+      break;
+  }
+  const int64_t deadline =
+      ParseIsoMs(intent.created_at) + options_.unrecorded_job_wait_ms;
+  if (clock_.NowMs() < deadline) {
+    spdlog::info(
+        "job {} of {} has no record: waiting for its webhook until {} ms "
+        "after its dispatch before sending it again",
+        intent.job_id, intent.provider, options_.unrecorded_job_wait_ms);
+    return false;
+  }
+  RETURN_IF_ERROR(
+      Apply(Lost(intent.job_id, intent.provider, "",
+                 "no webhook within " +
+                     std::to_string(options_.unrecorded_job_wait_ms) +
+                     " ms of a dispatch that was never recorded")),
+      "unrecorded job");
   return true;
 }
 

@@ -1,12 +1,16 @@
 // A fake cloud image provider for orchestration tests: FakeCloud is the
 // provider's side (shared by every instance, counts submits, can finish or
-// lose jobs); FakeCloudImages is one instance's adapter, whose memory of
-// jobs is its own, as fal's adapter is. Results come only from Poll.
+// lose jobs, finds a job by our id); FakeCloudImages is one instance's
+// adapter, whose memory of jobs is its own, as fal's adapter is. Results
+// come only from Poll. Its LookupDispatch answers as Kling's adapter does
+// (by_our_id: the job found by our id) or as fal's (cannot_tell).
 #ifndef MIRI_SERVICES_ORCHESTRATION_RESUMABLE_FAKES_H_
 #define MIRI_SERVICES_ORCHESTRATION_RESUMABLE_FAKES_H_
 
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,13 @@ class FakeCloud {
     if (it == requests_.end()) return std::nullopt;
     return it->second;
   }
+  // The request submitted under our job id, if the cloud still has it.
+  std::optional<std::string> FindByJob(const std::string& job_id) {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, r] : requests_)
+      if (r.job_id == job_id) return id;
+    return std::nullopt;
+  }
   void FinishAll() {
     std::lock_guard lock(mu_);
     for (auto& [id, r] : requests_) r.done = true;
@@ -64,6 +75,7 @@ class FakeCloudImages final : public ImageGenerator {
 
   std::string_view name() const override { return "cloud-image"; }
   Result<Dispatch> Submit(const ImageRequest& r) override {
+    if (on_submit) on_submit(r);
     std::lock_guard lock(mu_);
     auto it = jobs_.find(r.job_id);
     if (it == jobs_.end()) {
@@ -103,10 +115,27 @@ class FakeCloudImages final : public ImageGenerator {
     ++adopted;
     return {};
   }
+  Result<DispatchLookup> LookupDispatch(const ImageRequest& r) override {
+    ++lookups;
+    if (lookup == Lookup::kCannotTell)
+      return DispatchLookup{DispatchLookup::Outcome::kUnknown, {}};
+    if (lookup == Lookup::kDefault) return DispatchLookup{};
+    std::optional<std::string> request = cloud_.FindByJob(r.job_id);
+    if (!request) return DispatchLookup{};  // kAbsent
+    Job job{*request, r.output_key};
+    std::lock_guard lock(mu_);
+    jobs_.emplace(r.job_id, job);
+    return DispatchLookup{DispatchLookup::Outcome::kFound,
+                          Dispatch{job.request_id, 0, ResumeOf(job)}};
+  }
   int64_t EstimateCostMicros(const ImageRequest&) const override { return 0; }
 
+  enum class Lookup { kDefault, kByOurId, kCannotTell };
+  Lookup lookup = Lookup::kDefault;
   bool bad_resume = false;  // Dispatch carries a resume the store refuses
   int adopted = 0;
+  int lookups = 0;
+  std::function<void(const ImageRequest&)> on_submit;  // before the cloud
 
  private:
   struct Job {

@@ -16,6 +16,7 @@
 #include "services/planning/describe.h"
 #include "services/planning/lyrics.h"
 #include "services/planning/plan_json.h"
+#include "services/planning/propose.h"
 
 namespace miri {
 namespace {
@@ -348,6 +349,35 @@ TEST(PlannerRealSongsTest, AtLeast85PercentOfTimedLinesStartAShot) {
   std::cout << "all songs: " << all.started << " of " << all.possible << " ("
             << std::lround(100 * all.share()) << "%)\n";
   EXPECT_GE(all.share(), 0.85);
+}
+
+// Issue 21 item 1: the answer of POST .../plan is bounded. A proposal
+// within the bound is the whole plan; one past it is refused naming the
+// limit, at the shot that passed it.
+TEST(ProposalJsonTest, AProposalPastTheBoundIsRefusedNamingTheLimit) {
+  std::mt19937 rng(7);
+  SongAnalysis a = SyntheticSong(rng, 60000, 120);
+  std::string plain;
+  for (int i = 0; i < 400; ++i)
+    plain += "la la la rain on the roof " + std::to_string(i) + "\n";
+  Result<Plan> p = PlanFromAnalysis(a, plain, "", PlanLimits{});
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  Result<nlohmann::json> whole = ProposalJson(*p);
+  ASSERT_TRUE(whole) << whole.error().ToString();
+  EXPECT_EQ((*whole)["shots"].size(), p->shots.size());
+  EXPECT_EQ((*whole)["scenes"].size(), p->scenes.size());
+  EXPECT_EQ((*whole)["durationMs"], 60000);
+  const size_t size = whole->dump().size();
+  EXPECT_LE(size, kMaxProposalBytes);
+  Result<nlohmann::json> refused = ProposalJson(*p, size / 2);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(refused.error().issues.size(), 1u);
+  EXPECT_EQ(refused.error().issues[0].path, "plan");
+  EXPECT_NE(refused.error().issues[0].message.find(
+                "at most " + std::to_string(size / 2) + " bytes"),
+            std::string::npos)
+      << refused.error().ToString();
 }
 
 }  // namespace

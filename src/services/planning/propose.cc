@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "services/planning/lyrics.h"
 
 namespace miri {
@@ -80,6 +82,35 @@ Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
   request.lyrics_text = std::move(lyrics);
   ASSIGN_OR_RETURN(request.llm_model, DirectorModel(store, id), "");
   return director.MakePlan(request);
+}
+
+Result<nlohmann::json> ProposalJson(const Plan& plan, size_t max_bytes) {
+  using nlohmann::json;
+  size_t bytes = 100;  // the object, its keys and numbers
+  auto add = [&](json& list, json item) -> Result<void> {
+    bytes += item.dump().size() + 1;
+    if (bytes > max_bytes) {
+      return MakeError(
+          ErrorCode::kInvalidArgument, "the proposal is too large",
+          {{"plan", fmt::format("a proposal is at most {} bytes of JSON; this "
+                                "one passed it at {} scenes and shots (shorter "
+                                "lyrics, or fewer lines, make a smaller one)",
+                                max_bytes, list.size() + 1)}});
+    }
+    list.push_back(std::move(item));
+    return {};
+  };
+  json scenes = json::array(), shots = json::array(), warnings = json::array();
+  for (const Scene& s : plan.scenes)
+    RETURN_IF_ERROR(add(scenes, s.ToJson()), "");
+  for (const Shot& s : plan.shots) RETURN_IF_ERROR(add(shots, s.ToJson()), "");
+  for (const PlanWarning& w : plan.warnings) {
+    RETURN_IF_ERROR(
+        add(warnings, json{{"code", w.code}, {"message", w.message}}), "");
+  }
+  return json{{"director", plan.director},  {"durationMs", plan.duration_ms},
+              {"tempoBpm", plan.tempo_bpm}, {"scenes", std::move(scenes)},
+              {"shots", std::move(shots)},  {"warnings", std::move(warnings)}};
 }
 
 }  // namespace miri

@@ -6,7 +6,10 @@
 #define MIRI_SERVICES_PLANNING_PROPOSE_H_
 
 #include <string>
+#include <cstddef>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "domain/result.h"
 #include "ports/blob_store.h"
@@ -39,6 +42,18 @@ Result<std::string> DirectorModel(Store& store, std::string_view project_id);
 // error when it fails).
 Result<Plan> ProposePlan(Store& store, BlobStore& blobs, Director& director,
                          std::string_view project_id);
+
+// The proposal as POST .../plan answers it ({durationMs, tempoBpm, scenes,
+// shots, warnings}) is at most this many bytes of JSON (issue 21 item 1:
+// a 250 KB lyrics file once made a 3 GB answer).
+inline constexpr size_t kMaxProposalBytes = size_t{4} << 20;
+
+// The proposal's JSON, built scene by scene and shot by shot so a plan
+// over `max_bytes` is refused as soon as it passes the bound (it never
+// sits whole in memory): INVALID_ARGUMENT, issue path "plan", naming the
+// limit.
+Result<nlohmann::json> ProposalJson(const Plan& plan,
+                                    size_t max_bytes = kMaxProposalBytes);
 
 }  // namespace miri
 

@@ -536,7 +536,7 @@ export interface paths {
                 422: components["responses"]["Error"];
             };
         };
-        /** The proposal of the project's DIRECTOR for the uploaded song and lyrics: {director, durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. director is "local" or the cloud model that planned (a gemini-* DIRECTOR model with GEMINI_API_KEY); when the local director stood in for the DIRECTOR's model, a DIRECTOR_FALLBACK warning says why. Nothing is committed: edit it, then PUT .../plan. 501 when serve has no director. */
+        /** The proposal of the project's DIRECTOR for the uploaded song and lyrics: {director, durationMs, tempoBpm, scenes[], shots[] (DRAFT), warnings[{code,message}]}. director is "local" or the cloud model that planned (a gemini-* DIRECTOR model with GEMINI_API_KEY); when the local director stood in for the DIRECTOR's model, a DIRECTOR_FALLBACK warning says why. Nothing is committed: edit it, then PUT .../plan. 400 naming the limit when the stored lyrics pass a bound (lines, bytes a line, time tags a line) or the proposal would be over 4 MiB of JSON (issue "plan"). 501 when serve has no director. */
         post: {
             parameters: {
                 query?: never;
@@ -557,6 +557,7 @@ export interface paths {
                         "application/json": Record<string, unknown>;
                     };
                 };
+                400: components["responses"]["Error"];
                 401: components["responses"]["Error"];
                 404: components["responses"]["Error"];
                 409: components["responses"]["Error"];
