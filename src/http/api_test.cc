@@ -3,6 +3,7 @@
 
 #include "adapters/inproc_bus/bus_collector.h"
 #include "http/api_test_fixture.h"
+#include "testing/faulty_store.h"
 
 namespace miri::http::testing {
 namespace {
@@ -513,6 +514,38 @@ TEST_F(ApiTest, AWebhookIsBoundToTheTargetItsSignedBodyNames) {
   EXPECT_EQ(ShotStatus("sh2"), "GENERATING_IMAGE");
 }
 
+// Issue 21 defect 8: a signed webhook whose status is not a string was a
+// 500 (a JSON type error). It is a 400 naming the field, and nothing moves.
+TEST_F(ApiTest, ASignedWebhookWithANonStringStatusIsA400NamingIt) {
+  CreatePlannedProject();
+  const std::string v = Generate("sh1");
+  ASSERT_TRUE(WaitForOutputs(v));
+  const size_t before = EventCount();
+  const std::string query =
+      std::string("?projectId=") + kProjectId + "&shotId=sh1&versionId=" + v;
+  for (const json& status :
+       {json(5), json::array({"OK"}), json(nullptr), json{{"OK", true}}}) {
+    Response fal = Call("POST", "/api/webhooks/fal" + query,
+                        json{{"request_id", "r1"},
+                             {"status", status},
+                             {"target", Target("sh1", v)}}
+                            .dump(),
+                        {{"x-test-signature", "good"}});
+    EXPECT_EQ(fal.status, 400) << status.dump() << " " << fal.body;
+    EXPECT_EQ(FirstIssue(fal), "status") << fal.body;
+    Response kling = Call("POST", "/api/webhooks/kling" + query,
+                          json{{"task_id", "r1"},
+                               {"task_status", status},
+                               {"target", Target("sh1", v)}}
+                              .dump(),
+                          {{"x-test-signature", "good"}});
+    EXPECT_EQ(kling.status, 400) << status.dump() << " " << kling.body;
+    EXPECT_EQ(FirstIssue(kling), "task_status") << kling.body;
+  }
+  EXPECT_EQ(EventCount(), before);
+  EXPECT_EQ(ShotStatus("sh1"), "GENERATING_IMAGE");
+}
+
 TEST_F(ApiTest, WebhookIsIdempotentAndPublishesWithSeq) {
   CreatePlannedProject();
   miri::testing::Collector got;
@@ -752,6 +785,29 @@ TEST_F(ApiTest, HealthAndReadiness) {
   Response r = Call("GET", "/readyz");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(FirstIssue(r), "server");
+}
+
+// /readyz writes to the store (issue 21 item 3): a store that refuses a
+// write makes the instance not ready, naming "store"; the next probe, once
+// writes go through again, is ready. The probe changes nothing stored.
+TEST_F(ApiTest, ReadinessWritesToTheStoreAndReportsARefusedWrite) {
+  CreatePlannedProject();
+  const size_t events = EventCount();
+  miri::testing::FaultyStore faulty(*store_);
+  ApiDeps deps{
+      &faulty,    blobs_.get(),    &bus_,   &clock_,    commands_.get(),
+      &verifier_, rulebook_.get(), nullptr, receivers_, {}};
+  api_ = std::make_unique<Api>(deps, ApiConfig{});
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  EXPECT_EQ(faulty.WriteLog(), std::vector<std::string>{"ProbeWrite"});
+  faulty.Arm(1, miri::testing::FaultyStore::Mode::kBefore);
+  Response r = Call("GET", "/readyz");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(FirstIssue(r), "store");
+  EXPECT_NE(r.body.find("a write failed"), std::string::npos) << r.body;
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  EXPECT_EQ(EventCount(), events);
+  EXPECT_EQ(Body(Call("GET", kProject))["status"], "PLANNED");
 }
 
 // /readyz reflects the disk under the data directory: too little free

@@ -96,6 +96,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
   std::atomic<int> busy{0};  // requests being handled or written
+  std::atomic<int> accept_failures{0};
   std::mutex mu;
   std::map<uint64_t, std::function<void()>> live;  // closers of open sessions
   uint64_t next_id = 1;
@@ -638,10 +639,12 @@ void Server::Impl::Accept() {
       // Out of file descriptors (EMFILE, ENFILE) or memory: accepting
       // again at once would fail again and spin the cores; wait a
       // moment (the open connections finish meanwhile) and retry.
-      LogJson("warn", "accept failed; retrying in 100 ms",
-              {{"error", ec.message()}});
+      self->accept_failures.fetch_add(1);
+      LogJson("warn", "accept failed; retrying after a pause",
+              {{"error", ec.message()},
+               {"retryMs", self->options.accept_retry_ms}});
       auto timer = std::make_shared<net::steady_timer>(
-          self->ioc, std::chrono::milliseconds(100));
+          self->ioc, std::chrono::milliseconds(self->options.accept_retry_ms));
       timer->async_wait([self, timer](beast::error_code) {
         if (self->acceptor.is_open() && !self->draining) self->Accept();
       });
@@ -757,6 +760,8 @@ void Server::Shutdown() {
   auto impl = impl_;
   net::post(impl->ioc, [impl] { impl->BeginShutdown(); });
 }
+
+int Server::accept_failures() const { return impl_->accept_failures.load(); }
 
 void Server::Wait() {
   for (auto& t : impl_->threads) {

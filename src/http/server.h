@@ -47,6 +47,10 @@ struct ServerOptions {
   // it takes, a stalled peer is dropped (reset, so its unsent data does not
   // linger in the kernel).
   int idle_timeout_ms = 60000;
+  // After a failed accept (out of file descriptors, EMFILE or ENFILE, or
+  // of memory) the listener pauses this long before it tries again: the
+  // failing call would fail again at once and spin the cores.
+  int accept_retry_ms = 100;
 };
 
 class Server {
@@ -62,6 +66,9 @@ class Server {
   void Shutdown();
   // Blocks until the server has stopped.
   void Wait();
+  // Accepts that failed since Start (each followed by accept_retry_ms of
+  // pause): an operator's and a test's view of descriptor exhaustion.
+  int accept_failures() const;
 
   struct Impl;  // defined in server.cc (sessions there need it)
 

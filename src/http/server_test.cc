@@ -4,7 +4,13 @@
 
 #include <utility>  // before asio (platform-notes.md)
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -143,7 +149,7 @@ Reply Send(uint16_t port, bhttp::verb method, const std::string& target,
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 << 20);
   bhttp::read(stream, buffer, parser);
-  return {static_cast<int>(parser.get().result_int()), parser.get().body()};
+  return {static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
 }
 
 // A /proc/self/status field in KiB (VmRSS: resident now; VmHWM: the peak).
@@ -274,6 +280,72 @@ TEST_F(ServerTest, PastTheConnectionCapANewConnectionGetsAClear503) {
   idle.socket().shutdown(tcp::socket::shutdown_both, ignored);
   server_->Shutdown();
   server_->Wait();
+}
+
+// Out of file descriptors (issue 21 item 3): accept fails with EMFILE and
+// the connection waits in the kernel's backlog. The listener pauses between
+// tries instead of spinning, and serves the waiting connection once a
+// descriptor is free again.
+TEST_F(ServerTest, OutOfFileDescriptorsTheListenerPausesThenRecovers) {
+  ServerOptions options;
+  options.accept_retry_ms = 100;
+  uint16_t port = Start(options);
+  ASSERT_NE(port, 0);
+  // The client's socket first: with the limit lowered none can be made.
+  const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(client, 0);
+  // The lowest free descriptor number becomes the limit, so the next
+  // descriptor this process makes (the server's accept) is refused.
+  const int probe = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(probe, 0);
+  ::close(probe);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  struct Restore {
+    rlimit limit;
+    ~Restore() { ::setrlimit(RLIMIT_NOFILE, &limit); }
+  } restore{saved};
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(probe);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  // Wait (bounded: 10 s) for three failed accepts. Timers never fire
+  // early, so three tries take at least two pauses: no spin.
+  using SteadyClock = std::chrono::steady_clock;
+  const auto deadline = SteadyClock::now() + std::chrono::seconds(10);
+  SteadyClock::time_point first{};
+  while (server_->accept_failures() < 3 && SteadyClock::now() < deadline) {
+    if (first == SteadyClock::time_point{} && server_->accept_failures() >= 1)
+      first = SteadyClock::now();
+    std::this_thread::yield();
+  }
+  const int failures = server_->accept_failures();
+  const auto three_tries = SteadyClock::now() - first;
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  ASSERT_GE(failures, 3) << "accept never failed: the limit did not bite";
+  EXPECT_GE(three_tries, std::chrono::milliseconds(150))
+      << "the listener retried without pausing";
+  // Descriptors are back: the waiting connection is served.
+  const std::string get =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(client, get.data(), get.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(get.size()));
+  std::string answer;
+  char buf[4096];
+  for (int reads = 0; reads < 100; ++reads) {
+    pollfd p{client, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) break;
+    const ssize_t n = ::recv(client, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(client);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  Stop();
 }
 
 TEST_F(ServerTest, ShutdownWaitsForAnInFlightHandlerAndDeliversItsAnswer) {

@@ -30,6 +30,13 @@ struct Parsed {
   std::string detail;
 };
 
+// The string at `key`, or "" when it is absent or not a string (the
+// caller names the field; json::value would throw a type error: a 500).
+std::string StringAt(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 Result<Parsed> ParseFal(const json& j) {
   std::vector<FieldIssue> issues;
   Parsed p;
@@ -39,7 +46,7 @@ Result<Parsed> ParseFal(const json& j) {
   } else {
     p.request_id = j["request_id"];
   }
-  std::string status = j.value("status", std::string());
+  std::string status = StringAt(j, "status");
   if (status == "OK")
     p.ok = true;
   else if (status == "ERROR")
@@ -62,7 +69,7 @@ Result<Parsed> ParseKling(const json& j) {
   } else {
     p.request_id = j["task_id"];
   }
-  std::string status = j.value("task_status", std::string());
+  std::string status = StringAt(j, "task_status");
   if (status == "succeed")
     p.ok = true;
   else if (status == "failed")
@@ -218,9 +225,10 @@ void AddSystemRoutes(Router& router, const ApiDeps& d,
           }
         }
         if (!d.bus->Healthy()) down.push_back({"eventBus", "not connected"});
-        auto probe = d.store->GetProject("readyz-probe");
-        if (!probe && probe.error().code != ErrorCode::kNotFound) {
-          down.push_back({"store", probe.error().message});
+        // A write, not a read: a store that still reads but refuses writes
+        // (full disk, read-only, lost permission) cannot take a command.
+        if (auto probe = d.store->ProbeWrite("readyz"); !probe) {
+          down.push_back({"store", "a write failed: " + probe.error().message});
         }
         if (!down.empty()) {
           return ErrorResponse(ErrorCode::kUnavailable, "not ready", down);

@@ -202,6 +202,12 @@ class Store {
                                             const DispatchIntent& intent) = 0;
   virtual Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
                                                    std::string_view job_id) = 0;
+  // A write that nothing reads: the probe record `probe_id` (outside every
+  // project, replaced in place) is written the way real writes are, so it
+  // fails when they would (a full or read-only disk, lost credentials, an
+  // unreachable database). /readyz asks it: an instance whose store refuses
+  // writes is not ready.
+  virtual Result<void> ProbeWrite(std::string_view probe_id) = 0;
 };
 
 // The status of every shot that has events, folded from an event log in seq

@@ -170,6 +170,9 @@ class FaultyStore final : public Store {
                                            std::string_view job) override {
     return inner_.GetDispatchIntent(id, job);
   }
+  Result<void> ProbeWrite(std::string_view probe_id) override {
+    return Write("ProbeWrite", [&] { return inner_.ProbeWrite(probe_id); });
+  }
 
  private:
   template <typename Fn>

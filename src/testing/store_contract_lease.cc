@@ -10,6 +10,23 @@ namespace {
 
 constexpr int64_t kNow = 1'772'446'504'000;  // 2026-03-02T10:15:04Z
 
+// ProbeWrite (/readyz) writes outside every project: repeated, from two
+// handles, it succeeds and no project, event or shot appears.
+TEST_P(StoreContractTest, AWriteProbeSucceedsAndStoresNothingAnyoneReads) {
+  ASSERT_TRUE(store_->ProbeWrite("readyz"));
+  ASSERT_TRUE(store_->ProbeWrite("readyz"));
+  std::unique_ptr<Store> other = Reopen();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->ProbeWrite("readyz"));
+  EXPECT_TRUE(store_->ListProjects().value().empty());
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  const size_t events = store_->ListEvents(p.project_id).value().size();
+  ASSERT_TRUE(store_->ProbeWrite("readyz"));
+  EXPECT_EQ(store_->ListProjects().value().size(), 1u);
+  EXPECT_EQ(store_->ListEvents(p.project_id).value().size(), events);
+}
+
 TEST_P(StoreContractTest, RenderLeaseIsTakenRenewedAndReleasedByItsOwner) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));

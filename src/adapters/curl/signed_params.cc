@@ -40,7 +40,9 @@ std::string ParamsToken(std::string_view secret, std::string_view purpose,
   std::string message(purpose);
   for (const auto& [k, v] : params) {
     if (k == "t") continue;
-    message += "\n" + k + "=" + v;
+    // Percent-encoded, so neither can hold the "\n" or "=" that
+    // separate them: one value cannot sign the text of two parameters.
+    message += "\n" + UrlEncode(k) + "=" + UrlEncode(v);
   }
   crypto_auth_hmacsha256_state st;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];

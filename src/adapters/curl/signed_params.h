@@ -1,7 +1,7 @@
 // Parameters we put in the callback URL we hand a provider, protected by a
 // token with a server secret:
-//   t = hex(HMAC-SHA256(secret, purpose + for each (k, v) sorted: "\n" k "="
-//   v))
+//   t = hex(HMAC-SHA256(secret, purpose + for each (k, v) sorted:
+//   "\n" pct(k) "=" pct(v))), pct being percent-encoding (UrlEncode)
 // Providers sign their body (fal) or nothing (Kling), never our query
 // string, so what a callback handler needs from the URL (our job id, the
 // output key, the model) carries its own proof. Any instance holding the

@@ -43,6 +43,24 @@ TEST(SignedParamsTest, AnyChangedAddedOrMissingParameterIsRefusedNamingT) {
   EXPECT_FALSE(VerifySignedQuery("", "k", q)) << "no secret configured";
 }
 
+// Found by the webhook fuzz target (issue 21 item 4): with the text
+// "\n" k "=" v signed as is, one value holding "\n" and "=" signed the same
+// text as two parameters, so a token for {job: "a\nout=b"} also verified
+// {job: "a", out: "b"}. Keys and values are signed percent-encoded, so no
+// two parameter sets share a signed text.
+TEST(SignedParamsTest, AValueCannotStandForTwoParameters) {
+  QueryParams merged = {{"job", "p1:v1\nout=projects/p2/x.png"}};
+  QueryParams split = {{"job", "p1:v1"}, {"out", "projects/p2/x.png"}};
+  EXPECT_NE(ParamsToken("s", "fal-webhook", merged),
+            ParamsToken("s", "fal-webhook", split));
+  QueryParams forged = split;
+  forged["t"] = ParamsToken("s", "fal-webhook", merged);
+  EXPECT_FALSE(VerifySignedQuery("s", "fal-webhook", forged));
+  QueryParams key_eq = {{"a=b", "c"}};
+  QueryParams value_eq = {{"a", "b=c"}};
+  EXPECT_NE(ParamsToken("s", "k", key_eq), ParamsToken("s", "k", value_eq));
+}
+
 TEST(SignedParamsTest, ParseUrlQueryDecodesAndToleratesOddInput) {
   auto q = ParseUrlQuery("http://h/p?a=1%2F2&b&c=x+y&bad=%zz#frag");
   EXPECT_EQ(q["a"], "1/2");

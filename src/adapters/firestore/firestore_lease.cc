@@ -101,4 +101,15 @@ Result<std::optional<RenderLease>> FirestoreStore::GetRenderLease(
   return std::optional<RenderLease>(stored->lease);
 }
 
+Result<void> FirestoreStore::ProbeWrite(std::string_view probe_id) {
+  // A top-level collection of its own: ListProjects never sees it.
+  v1::Write w;
+  w.mutable_update()->set_name(
+      client_->Name("writeProbes/" + std::string(probe_id)));
+  firestore::SetFields({{"probeId", std::string(probe_id)}},
+                       w.mutable_update());
+  RETURN_IF_ERROR(client_->Commit({w}), "write probe");
+  return {};
+}
+
 }  // namespace miri

@@ -124,6 +124,7 @@ class FirestoreStore final : public Store {
                                     const DispatchIntent& intent) override;
   Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
                                            std::string_view job_id) override;
+  Result<void> ProbeWrite(std::string_view probe_id) override;
 
   // A job id as a document id: [A-Za-z0-9-] kept, every other byte as
   // ".XX" (hex), so ids with ':' or '#' map one-to-one onto ids Firestore

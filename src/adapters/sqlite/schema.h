@@ -89,6 +89,11 @@ CREATE TABLE IF NOT EXISTS render_leases (
   owner TEXT NOT NULL,
   expires_at_ms INTEGER NOT NULL
 );
+-- Store::ProbeWrite's records (/readyz), outside every project.
+CREATE TABLE IF NOT EXISTS write_probes (
+  probe_id TEXT PRIMARY KEY,
+  writes INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS dispatch_intents (
   project_id TEXT NOT NULL REFERENCES projects(project_id),
   job_id TEXT NOT NULL,

@@ -66,4 +66,16 @@ Result<std::optional<RenderLease>> SqliteStore::GetRenderLease(
   return std::optional<RenderLease>(RenderLease{stmt.Text(0), stmt.Int(1)});
 }
 
+Result<void> SqliteStore::ProbeWrite(std::string_view probe_id) {
+  return Write([&]() -> Result<void> {
+    ASSIGN_OR_RETURN(Stmt stmt,
+                     db_.Prepare("INSERT INTO write_probes(probe_id, writes) "
+                                 "VALUES (?1, 1) ON CONFLICT(probe_id) DO "
+                                 "UPDATE SET writes = writes + 1"),
+                     "write probe");
+    stmt.Bind(probe_id);
+    return stmt.Run();
+  });
+}
+
 }  // namespace miri

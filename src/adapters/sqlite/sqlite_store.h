@@ -91,6 +91,7 @@ class SqliteStore final : public Store {
                                     const DispatchIntent& intent) override;
   Result<DispatchIntent> GetDispatchIntent(std::string_view project_id,
                                            std::string_view job_id) override;
+  Result<void> ProbeWrite(std::string_view probe_id) override;
 
  private:
   SqliteStore(sqlite::Db writer, sqlite::Db reader)
