@@ -5,8 +5,8 @@
 #ifndef MIRI_SERVICES_PLANNING_PROPOSE_H_
 #define MIRI_SERVICES_PLANNING_PROPOSE_H_
 
-#include <string>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
