@@ -128,6 +128,44 @@ test('shot detail: Retry shot once the checker is back; the new image passes its
   log(`retried: ${shot.versions.join(' -> ')}; ${shown} passed the nsfwjs check and is shown`);
 });
 
+// Issue 21's acceptance: a FAILED shot retried by a person completes, and
+// the project renders. The other shots are made and every shot approved
+// through the API (the flow spec drives those views); the final render
+// starts by itself when the last shot completes.
+test('the retried shot completes with the others and the project renders', async () => {
+  test.setTimeout(240_000);
+  const req = page().request;
+  const base = `${state.origin}/api/projects/${state.projectId}`;
+  const shots = async () =>
+    ((await (await req.get(`${base}/shots`)).json()) as { shots: Array<{ shotId: string; status: string }> }).shots;
+  for (const s of await shots()) {
+    if (s.status !== 'DRAFT') continue;
+    const r = await req.post(`${state.origin}/api/shots/generate`, { data: { projectId: state.projectId, shotId: s.shotId } });
+    expect(r.status(), `generate ${s.shotId}: ${await r.text()}`).toBe(202);
+  }
+  // Bounded: 180 s, one pass over the shots at a time.
+  const until = Date.now() + 180_000;
+  let status = '';
+  while (Date.now() < until) {
+    const now = await shots();
+    expect(now.filter((s) => s.status === 'FAILED').map((s) => s.shotId), 'a shot failed').toEqual([]);
+    for (const s of now.filter((x) => x.status === 'AWAITING_APPROVAL')) {
+      const r = await req.post(`${base}/shots/${s.shotId}/approve`, { data: {} });
+      expect([202, 409], `approve ${s.shotId}: ${await r.text()}`).toContain(r.status());
+    }
+    status = ((await (await req.get(base)).json()) as { status: string }).status;
+    if (status === 'RENDERED') break;
+    await page().waitForTimeout(250);
+  }
+  expect(status, 'the project did not render within 180 s').toBe('RENDERED');
+  const retried = (await shots()).find((s) => s.shotId === state.shotId);
+  expect(retried?.status).toBe('COMPLETED');
+  const video = await req.get(`${base}/render/mp4`, { headers: { Range: 'bytes=0-11' } });
+  expect(video.status()).toBe(206);
+  expect((await video.body()).subarray(4, 8).toString()).toBe('ftyp');
+  log(`the retried shot ${state.shotId} completed; the project rendered`);
+});
+
 test('retry views: every control labelled, no uncaught page errors', ({ flow }) => {
   const found = ['18-shot-failed-held', '19-shot-retried'].flatMap((v) => (flow.unlabelled.get(v) ?? []).map((c) => `${v}: ${c}`));
   expect(found, 'controls without an accessible name').toEqual([]);
