@@ -37,6 +37,9 @@ if (!BIN || !WORK) {
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE || 8);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S || 600) * 1000;
 const POLL_MS = 2000;  // fallback status poll; Socket.IO wakes the wait first
+// The Gemini key miri sends and the Google emulator accepts (x-goog-api-key):
+// the request check on the project's text and the image checks go there.
+const GEMINI_KEY = "bench-gemini-key";
 
 // ---------------------------------------------------------------------------
 // The lower bound: list scheduling on the providers' slots.
@@ -115,7 +118,7 @@ async function startServe(env) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         lines.push(line);
-        if (lines.length > 400) lines.shift();
+        if (lines.length > 20000) lines.shift();
         try { if (JSON.parse(line).msg === "listening") { clearTimeout(timer); resolve(); } } catch { /* text */ }
       }
     });
@@ -142,7 +145,7 @@ const stats = (xs) => {
 
 async function main() {
   const clipMp4 = readFileSync(path.join(WORK, "clip.mp4"));
-  emu = await startEmulators({ ...REALISTIC_TIMING, timeScale: TIME_SCALE, clipMp4 });
+  emu = await startEmulators({ ...REALISTIC_TIMING, timeScale: TIME_SCALE, clipMp4, apiKey: GEMINI_KEY });
   const T = emu.timing;
   const e = emu.bases;
   const miri = await startServe((port) => ({
@@ -156,7 +159,7 @@ async function main() {
     KLING_SECRET_KEY: "test-sk",
     MIRI_KLING_BASE_URL: e.kling,
     MIRI_KLING_RESULT_HOSTS: "127.0.0.1",
-    GEMINI_API_KEY: "bench-gemini-key",
+    GEMINI_API_KEY: GEMINI_KEY,
     MIRI_GEMINI_BASE_URL: e.google,
     MIRI_PUBLIC_URL: `http://127.0.0.1:${port}`,  // the providers' webhooks come straight here
     MIRI_CALLBACK_SECRET: "bench-callback-secret-0123456789",
@@ -230,6 +233,21 @@ async function main() {
     console.log(`project ${status ?? "unknown"} after ${s(tSeen - t0)} s (${polls} polls); shots: ${JSON.stringify(byStatus)}`);
     const last = events.filter((x) => !x.shotId).slice(-3).map((x) => `${x.from}->${x.to}: ${x.cause}`);
     console.log(`last project events: ${last.join(" | ")}`);
+    // The shots that did not finish: their events and every log line that
+    // names them, then the instance's warnings.
+    const stuck = shotList.filter((x) => x.status !== "COMPLETED").map((x) => x.shotId);
+    for (const id of stuck) {
+      const trail = events.filter((x) => x.shotId === id).map((x) => `${x.at} ${x.from}->${x.to}: ${x.cause}`);
+      console.log(`shot ${id} (${shotList.find((x) => x.shotId === id).status}): ${trail.join(" | ")}`);
+      const names = [id, ...events.filter((x) => x.shotId === id && x.versionId).map((x) => x.versionId)];
+      for (const l of miri.lines.filter((x) => names.some((n) => x.includes(n)))) console.log(`  ${l}`);
+    }
+    const count = (xs, f) => xs.reduce((m, x) => { const k = f(x); m[k] = (m[k] ?? 0) + 1; return m; }, {});
+    console.log(`fal jobs: ${JSON.stringify(count([...emu.states.fal.jobs.values()], (j) => j.status))}; ` +
+                `fal webhooks answered: ${JSON.stringify(count(emu.states.fal.outbox.deliveries, (d) => d.status))}; ` +
+                `fal requests: ${JSON.stringify(count(emu.states.fal.log.entries, (x) => `${x.method} ${x.path.split("/").slice(0, 3).join("/")}`))}`);
+    const warnings = miri.lines.filter((x) => /"level":"(warn|warning|error)"/.test(x));
+    console.log(`miri warnings (${warnings.length}, last 30):\n${warnings.slice(-30).join("\n")}`);
     console.log(`miri log tail:\n${miri.lines.slice(-15).join("\n")}`);
     process.exitCode = 1;
     return;

@@ -336,6 +336,9 @@ Result<void> ComposeCloudProviders(Stack& s) {
     vo.expected_user_id = c.fal_user_id;
     parts.fal_verifier =
         std::make_unique<FalWebhookVerifier>(vo, parts.http, parts.clock);
+    // The keys before the first webhooks: a burst of them (every image of
+    // a "generate all") would otherwise find the first fetch in flight.
+    parts.fal_verifier->PrefetchInBackground();
     FalConfig fc;
     fc.api_key = c.fal_key;
     fc.queue_base_url = c.fal_queue_url;

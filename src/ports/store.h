@@ -134,6 +134,18 @@ class Store {
   // The caller's event.seq is ignored; the store assigns it.
   virtual Result<AppendEventResult> AppendEvent(std::string_view project_id,
                                                 const Event& event) = 0;
+  // AppendEvent and, in the same atomic step, `close`: the SETTLE or
+  // RELEASE of one of the project's reservations, so a provider result
+  // that settles its cost and moves its shot is one durable write, not two.
+  // The event is checked and appended exactly as by AppendEvent, and a
+  // refused event writes nothing, the entry included. The entry is written
+  // when it closes an open RESERVE (also when the event is a duplicate); a
+  // reservation already closed or never made leaves the ledger as it is
+  // and does not refuse the event. An entry that is not a valid SETTLE or
+  // RELEASE is INVALID_ARGUMENT, and nothing is written.
+  virtual Result<AppendEventResult> AppendEventClosing(
+      std::string_view project_id, const Event& event,
+      const LedgerEntry& close) = 0;
   // Events with seq > after_seq in seq order, at most `limit`.
   virtual Result<std::vector<Event>> ListEvents(std::string_view project_id,
                                                 int64_t after_seq = 0,

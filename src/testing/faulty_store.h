@@ -100,6 +100,11 @@ class FaultyStore final : public Store {
     return Write("AppendEvent " + e.to + " " + e.idempotency_key,
                  [&] { return inner_.AppendEvent(id, e); });
   }
+  Result<AppendEventResult> AppendEventClosing(
+      std::string_view id, const Event& e, const LedgerEntry& close) override {
+    return Write("AppendEventClosing " + e.to + " " + e.idempotency_key,
+                 [&] { return inner_.AppendEventClosing(id, e, close); });
+  }
   Result<std::vector<Event>> ListEvents(std::string_view id, int64_t after,
                                         size_t limit) override {
     return inner_.ListEvents(id, after, limit);

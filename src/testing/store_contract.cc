@@ -558,6 +558,89 @@ TEST_P(StoreContractTest, SettleAndReleaseCloseAReservationOnce) {
   EXPECT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r3", 550), 1000));
 }
 
+// AppendEventClosing: a result's settle and its shot's move as one step.
+TEST_P(StoreContractTest, AnEventAndTheSettleItCarriesAreWrittenTogether) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 2)));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r2", 300), 1000));
+  Event e = ShotEvent("sh-0", S::kDraft, S::kValidation, "k1");
+  Result<AppendEventResult> r = store_->AppendEventClosing(
+      p.project_id, e, Close("s1", LedgerKind::kSettle, "r1", 450));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_EQ(r->event.seq, 3);
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, S::kValidation);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 300}));
+  // Again (a duplicate delivery): the stored event, nothing more written.
+  r = store_->AppendEventClosing(p.project_id, e,
+                                 Close("s1", LedgerKind::kSettle, "r1", 450));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->duplicate);
+  EXPECT_EQ(r->event.seq, 3);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 3u);
+  EXPECT_EQ(store_->ListLedger(p.project_id)->size(), 3u);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 300}));
+  // A duplicate event still closes a reservation left open.
+  Event f = ShotEvent("sh-1", S::kDraft, S::kValidation, "k2");
+  ASSERT_TRUE(store_->AppendEvent(p.project_id, f));
+  r = store_->AppendEventClosing(p.project_id, f,
+                                 Close("x2", LedgerKind::kRelease, "r2", 0));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->duplicate);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 0}));
+}
+
+TEST_P(StoreContractTest, ARefusedEventClosesNoReservation) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 1)));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000));
+  // Stale (the shot is DRAFT) and illegal: refused, and the ledger is as
+  // it was.
+  for (const Event& e : {ShotEvent("sh-0", S::kValidation, S::kFailed, "k1"),
+                         ShotEvent("sh-0", S::kDraft, S::kCompleted, "k2")}) {
+    Result<AppendEventResult> r = store_->AppendEventClosing(
+        p.project_id, e, Close("s1", LedgerKind::kSettle, "r1", 450));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  }
+  // An entry that closes nothing is refused before anything is written.
+  Result<AppendEventResult> bad = store_->AppendEventClosing(
+      p.project_id, ShotEvent("sh-0", S::kDraft, S::kValidation, "k3"),
+      Reserve("r9", 10));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 1u);
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, S::kDraft);
+  EXPECT_EQ(store_->ListLedger(p.project_id)->size(), 1u);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{0, 600}));
+}
+
+TEST_P(StoreContractTest, AnEventStandsWhenItsReservationIsClosedOrUnknown) {
+  ProjectConfig p = SampleProject();
+  ASSERT_TRUE(store_->CreateProject(p));
+  ASSERT_TRUE(store_->CommitPlan(p.project_id, SamplePlan("sh", 1)));
+  ASSERT_TRUE(store_->ReserveBudget(p.project_id, Reserve("r1", 600), 1000));
+  ASSERT_TRUE(store_->AppendLedgerEntry(
+      p.project_id, Close("s1", LedgerKind::kSettle, "r1", 450)));
+  // Settled before (another instance's result): the move still happens.
+  Result<AppendEventResult> r = store_->AppendEventClosing(
+      p.project_id, ShotEvent("sh-0", S::kDraft, S::kValidation, "k1"),
+      Close("s1b", LedgerKind::kSettle, "r1", 450));
+  ASSERT_TRUE(r) << r.error().ToString();
+  // Never reserved: the move still happens.
+  r = store_->AppendEventClosing(
+      p.project_id, ShotEvent("sh-0", S::kValidation, S::kFailed, "k2"),
+      Close("s2", LedgerKind::kSettle, "nope", 1));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(store_->GetShot(p.project_id, "sh-0")->status, S::kFailed);
+  EXPECT_EQ(store_->ListEvents(p.project_id)->size(), 3u);
+  EXPECT_EQ(store_->ListLedger(p.project_id)->size(), 2u);
+  EXPECT_EQ(store_->GetBudget(p.project_id).value(), (BudgetState{450, 0}));
+}
+
 TEST_P(StoreContractTest, FiftyConcurrentReservationsHoldTheCap) {
   ProjectConfig p = SampleProject();
   ASSERT_TRUE(store_->CreateProject(p));

@@ -36,6 +36,19 @@ FalWebhookVerifier::FalWebhookVerifier(FalWebhookVerifierOptions options,
   if (sodium_init() < 0) std::abort();  // fatal start-up error
 }
 
+FalWebhookVerifier::~FalWebhookVerifier() {
+  if (prefetch_.joinable()) prefetch_.join();
+}
+
+bool FalWebhookVerifier::Prefetch() {
+  return Refresh(clock_.NowMs()).has_value();
+}
+
+void FalWebhookVerifier::PrefetchInBackground() {
+  if (prefetch_.joinable()) return;
+  prefetch_ = std::thread([this] { (void)Prefetch(); });
+}
+
 int FalWebhookVerifier::jwks_fetches() const {
   std::lock_guard lock(mu_);
   return fetches_;

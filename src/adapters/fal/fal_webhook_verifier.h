@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "adapters/curl/http_client.h"
@@ -47,7 +48,18 @@ class FalWebhookVerifier {
   FalWebhookVerifier(FalWebhookVerifierOptions options, HttpClient& http,
                      const Clock& clock);
 
+  // Joins the background fetch, if one was started.
+  ~FalWebhookVerifier();
+
   Result<void> Verify(const HeaderMap& headers, std::string_view raw_body);
+  // Fetches the keys now (as the first webhook would), so that webhooks
+  // arriving together at start find keys instead of finding the first
+  // fetch in flight and being refused. Counts as a fetch attempt (the
+  // once-a-minute limit applies after it); true when keys were loaded.
+  bool Prefetch();
+  // Prefetch on a thread of its own (miri serve, at start): the start does
+  // not wait for the JWKS host.
+  void PrefetchInBackground();
   // Number of JWKS fetches so far (tests, metrics).
   int jwks_fetches() const;
 
@@ -74,6 +86,7 @@ class FalWebhookVerifier {
   std::string last_error_;
   bool have_fetched_ = false;
   int fetches_ = 0;
+  std::thread prefetch_;
 };
 
 }  // namespace miri

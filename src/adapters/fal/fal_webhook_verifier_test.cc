@@ -73,6 +73,30 @@ TEST_F(FalWebhookVerifierTest, RefetchesTheJwksWhenKeysRotate) {
   EXPECT_EQ(verifier_->jwks_fetches(), 2);
 }
 
+// Found by bench/pipeline: the first image webhooks arrive together, and
+// all but the one that fetched the keys found the fetch in flight and were
+// refused (401), so their shots never moved. Keys fetched before the first
+// webhook verify every one of a burst, with no fetch more.
+TEST_F(FalWebhookVerifierTest, KeysFetchedAtStartVerifyABurstOfFirstWebhooks) {
+  SetFal({{"webhookMode", "normal"}});
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(fal_->Submit(Request("p1:v" + std::to_string(i))));
+  }
+  nlohmann::json hooks = Webhooks(8);
+  ASSERT_EQ(hooks.size(), 8u);
+  ASSERT_TRUE(verifier_->Prefetch());
+  std::vector<Result<void>> verdicts(hooks.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    threads.emplace_back([&, i] { verdicts[i] = Verify(hooks[i]); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Result<void>& v : verdicts) {
+    EXPECT_TRUE(v) << v.error().ToString();
+  }
+  EXPECT_EQ(verifier_->jwks_fetches(), 1);
+}
+
 // An HttpClient whose JWKS fetch fails, or blocks until released; counts
 // the fetches.
 class JwksHttp final : public HttpClient {
@@ -156,6 +180,21 @@ TEST_F(FalWebhookVerifierTest, AHangingJwksFetchBlocksNoOtherWebhook) {
   EXPECT_EQ(http.calls(), 1);
   http.Release();
   first.join();
+}
+
+// miri serve fetches the keys at start, on a thread of its own: the fetch
+// starts with no webhook, and the start does not wait for a hanging host.
+TEST_F(FalWebhookVerifierTest, ThePrefetchRunsInTheBackground) {
+  JwksHttp http;
+  http.Hold();
+  {
+    FalWebhookVerifier v(FalWebhookVerifierOptions{}, http, clock_);
+    v.PrefetchInBackground();
+    ASSERT_TRUE(http.WaitForCalls(1));
+    EXPECT_EQ(v.jwks_fetches(), 1);
+    http.Release();
+  }  // the destructor joins the fetch
+  EXPECT_EQ(http.calls(), 1);
 }
 
 // Fuzz finding (fuzz/webhook_fuzzer): an unauthenticated timestamp at the

@@ -229,7 +229,7 @@ Result<std::optional<std::string>> FirestoreStore::CheckEventVersion(
 }
 
 Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
-    std::string_view project_id, Event event) {
+    std::string_view project_id, Event event, const LedgerEntry* close) {
   // The head first, then everything checked against it: if anything is
   // appended after this read, it takes slot last+1 and our create fails.
   ASSIGN_OR_RETURN(int64_t last, LastSeq(project_id), "event");
@@ -278,11 +278,26 @@ Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
     return MakeError(ErrorCode::kAlreadyExists,
                      "event " + event.event_id + " already exists");
   }
-  Result<v1::CommitResponse> r = client_->Commit(
-      {CreateWrite(Doc(project_id, "events", SeqId(event.seq)), event.ToJson()),
-       PatchWrite(projection, {{"status", event.to}})});
+  std::vector<v1::Write> writes = {
+      CreateWrite(Doc(project_id, "events", SeqId(event.seq)), event.ToJson()),
+      PatchWrite(projection, {{"status", event.to}})};
+  if (close != nullptr) {
+    // The ledger entry in the same Commit (atomic), checked against the
+    // budget head read now: a ledger write in between takes the next
+    // snapshot first and this commit fails and is retried, as an event
+    // appended in between does. A reservation already closed or never
+    // made adds nothing.
+    Result<LedgerWrite> closing = PlanLedgerWrite(project_id, *close, {});
+    if (closing) {
+      for (v1::Write& w : closing->writes) writes.push_back(std::move(w));
+    } else if (closing.error().code != ErrorCode::kAlreadyExists &&
+               closing.error().code != ErrorCode::kFailedPrecondition) {
+      return tl::unexpected(WithContext(closing.error(), "event"));
+    }
+  }
+  Result<v1::CommitResponse> r = client_->Commit(writes);
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-    return std::optional<AppendEventResult>();  // lost the slot
+    return std::optional<AppendEventResult>();  // lost a slot
   }
   if (!r) return tl::unexpected(WithContext(r.error(), "event"));
   return AppendEventResult{std::move(event), false};
@@ -290,6 +305,33 @@ Result<std::optional<AppendEventResult>> FirestoreStore::TryAppendEvent(
 
 Result<AppendEventResult> FirestoreStore::AppendEvent(
     std::string_view project_id, const Event& event) {
+  return AppendEventWith(project_id, event, nullptr);
+}
+
+Result<AppendEventResult> FirestoreStore::AppendEventClosing(
+    std::string_view project_id, const Event& event, const LedgerEntry& close) {
+  RETURN_IF_ERROR(Validate(close), "appending event");
+  if (close.kind == LedgerKind::kReserve) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "appending event: the entry must close a reservation",
+                     {{"kind", "expected SETTLE or RELEASE"}});
+  }
+  ASSIGN_OR_RETURN(AppendEventResult r,
+                   AppendEventWith(project_id, event, &close), "");
+  if (r.duplicate) {
+    // The step was taken before; the entry still closes its reservation if
+    // that one is open (as AppendLedgerEntry would, tolerating a closed one).
+    Result<void> closed = AppendLedgerEntry(project_id, close);
+    if (!closed && closed.error().code != ErrorCode::kAlreadyExists &&
+        closed.error().code != ErrorCode::kFailedPrecondition) {
+      return tl::unexpected(WithContext(closed.error(), "appending event"));
+    }
+  }
+  return r;
+}
+
+Result<AppendEventResult> FirestoreStore::AppendEventWith(
+    std::string_view project_id, const Event& event, const LedgerEntry* close) {
   // Validated up front (with a stand-in seq and id) so that no id that
   // could not be stored ever becomes part of a document path.
   Event probe = event;
@@ -302,7 +344,8 @@ Result<AppendEventResult> FirestoreStore::AppendEvent(
   }
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     ASSIGN_OR_RETURN(std::optional<AppendEventResult> r,
-                     TryAppendEvent(project_id, event), "appending event");
+                     TryAppendEvent(project_id, event, close),
+                     "appending event");
     if (r) return std::move(*r);
     Backoff(attempt);
   }

@@ -43,7 +43,7 @@ Result<FirestoreStore::BudgetHead> FirestoreStore::ReadBudgetHead(
   return head;
 }
 
-Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
+Result<FirestoreStore::LedgerWrite> FirestoreStore::PlanLedgerWrite(
     std::string_view project_id, const LedgerEntry& entry,
     std::optional<int64_t> cap_micros) {
   ASSIGN_OR_RETURN(BudgetHead head, ReadBudgetHead(project_id), "ledger");
@@ -95,18 +95,27 @@ Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
     }
   }
   // The snapshot create is the contended write and goes first.
-  Result<v1::CommitResponse> r = client_->Commit(
+  return LedgerWrite{
+      next,
       {CreateWrite(Doc(project_id, "budget", SeqId(head.rev + 1)),
                    {{"rev", head.rev + 1},
                     {"settledMicros", next.settled_micros},
                     {"reservedMicros", next.reserved_micros},
                     {"entryId", entry.entry_id}}),
-       CreateWrite(name, entry.ToJson())});
+       CreateWrite(name, entry.ToJson())}};
+}
+
+Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
+    std::string_view project_id, const LedgerEntry& entry,
+    std::optional<int64_t> cap_micros) {
+  ASSIGN_OR_RETURN(LedgerWrite planned,
+                   PlanLedgerWrite(project_id, entry, cap_micros), "");
+  Result<v1::CommitResponse> r = client_->Commit(planned.writes);
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return std::optional<BudgetState>();  // lost the race: retry
   }
   if (!r) return tl::unexpected(WithContext(r.error(), "ledger"));
-  return std::optional<BudgetState>(next);
+  return std::optional<BudgetState>(planned.next);
 }
 
 Result<void> FirestoreStore::AppendLedgerEntry(std::string_view project_id,

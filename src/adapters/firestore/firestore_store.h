@@ -41,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/firestore/firestore_client.h"
 #include "ports/store.h"
@@ -88,6 +89,9 @@ class FirestoreStore final : public Store {
                                             std::string_view shot_id) override;
   Result<AppendEventResult> AppendEvent(std::string_view project_id,
                                         const Event& event) override;
+  Result<AppendEventResult> AppendEventClosing(
+      std::string_view project_id, const Event& event,
+      const LedgerEntry& close) override;
   Result<std::vector<Event>> ListEvents(std::string_view project_id,
                                         int64_t after_seq,
                                         size_t limit) override;
@@ -158,15 +162,31 @@ class FirestoreStore final : public Store {
   Result<std::optional<Event>> FindEvent(std::string_view project_id,
                                          const std::string& field,
                                          const std::string& value);
-  // One optimistic attempt; nullopt when a concurrent writer won the slot.
+  // One optimistic attempt; nullopt when a concurrent writer won the slot
+  // (the event's, or the budget's when `close` is given: then the entry is
+  // committed with the event if it closes an open reservation).
   Result<std::optional<AppendEventResult>> TryAppendEvent(
-      std::string_view project_id, Event event);
+      std::string_view project_id, Event event,
+      const LedgerEntry* close = nullptr);
+  // The events' retry loop around TryAppendEvent.
+  Result<AppendEventResult> AppendEventWith(std::string_view project_id,
+                                            const Event& event,
+                                            const LedgerEntry* close);
   Result<std::optional<std::string>> CheckEventVersion(
       std::string_view project_id, const Event& event);
   Result<BudgetHead> ReadBudgetHead(std::string_view project_id);
   Result<std::optional<BudgetState>> TryLedgerWrite(
       std::string_view project_id, const LedgerEntry& entry,
       std::optional<int64_t> cap_micros);
+  // The checks of a ledger write against the budget head just read, and
+  // the writes that make it (the next budget snapshot, then the entry).
+  struct LedgerWrite {
+    BudgetState next;
+    std::vector<firestore::v1::Write> writes;
+  };
+  Result<LedgerWrite> PlanLedgerWrite(std::string_view project_id,
+                                      const LedgerEntry& entry,
+                                      std::optional<int64_t> cap_micros);
   Result<void> CreateOnly(const std::string& name, const nlohmann::json& doc,
                           const std::string& what);
   void Backoff(int attempt) const;

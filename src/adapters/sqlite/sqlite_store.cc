@@ -496,6 +496,34 @@ Result<AppendEventResult> SqliteStore::AppendEvent(std::string_view project_id,
   return std::move(*result);
 }
 
+Result<AppendEventResult> SqliteStore::AppendEventClosing(
+    std::string_view project_id, const Event& event, const LedgerEntry& close) {
+  RETURN_IF_ERROR(Validate(close), "appending event");
+  if (close.kind == LedgerKind::kReserve) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "appending event: the entry must close a reservation",
+                     {{"kind", "expected SETTLE or RELEASE"}});
+  }
+  std::optional<AppendEventResult> result;
+  // One transaction (and one fsync, shared with whatever else is in the
+  // batch): the event first, so a refused one rolls the savepoint back
+  // before the entry is tried.
+  RETURN_IF_ERROR(
+      Write([&]() -> Result<void> {
+        ASSIGN_OR_RETURN(result, AppendEventLocked(db_, project_id, event), "");
+        // A failed INSERT undoes only itself: a reservation closed before
+        // or never made leaves the ledger as it is, and the event stands.
+        Result<void> closed = CloseReservationLocked(project_id, close);
+        if (!closed && closed.error().code != ErrorCode::kAlreadyExists &&
+            closed.error().code != ErrorCode::kFailedPrecondition) {
+          return closed;
+        }
+        return {};
+      }),
+      "appending event");
+  return std::move(*result);
+}
+
 Result<int64_t> SqliteStore::NextSeq(sqlite::Db& db,
                                      std::string_view project_id) {
   ASSIGN_OR_RETURN(Stmt stmt,
@@ -798,21 +826,26 @@ Result<void> SqliteStore::AppendLedgerEntry(std::string_view project_id,
   }
   return Write([&]() -> Result<void> {
     RETURN_IF_ERROR(RequireProject(db_, project_id), "appending ledger entry");
-    ASSIGN_OR_RETURN(Stmt reserve,
-                     db_.Prepare("SELECT 1 FROM ledger WHERE project_id=?1 AND "
-                                 "entry_id=?2 AND kind='RESERVE'"),
-                     "ledger");
-    reserve.Bind(project_id).Bind(*entry.reservation_id);
-    ASSIGN_OR_RETURN(bool found, reserve.Step(), "ledger");
-    if (!found) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "no reservation " + *entry.reservation_id,
-                       {{"reservationId", "names no RESERVE entry"}});
-    }
-    RETURN_IF_ERROR(InsertLedger(db_, project_id, entry),
-                    "appending ledger entry");
-    return {};
+    return CloseReservationLocked(project_id, entry);
   });
+}
+
+Result<void> SqliteStore::CloseReservationLocked(std::string_view project_id,
+                                                 const LedgerEntry& entry) {
+  ASSIGN_OR_RETURN(Stmt reserve,
+                   db_.Prepare("SELECT 1 FROM ledger WHERE project_id=?1 AND "
+                               "entry_id=?2 AND kind='RESERVE'"),
+                   "ledger");
+  reserve.Bind(project_id).Bind(*entry.reservation_id);
+  ASSIGN_OR_RETURN(bool found, reserve.Step(), "ledger");
+  if (!found) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "no reservation " + *entry.reservation_id,
+                     {{"reservationId", "names no RESERVE entry"}});
+  }
+  RETURN_IF_ERROR(InsertLedger(db_, project_id, entry),
+                  "appending ledger entry");
+  return {};
 }
 
 Result<BudgetState> SqliteStore::ReserveBudget(std::string_view project_id,

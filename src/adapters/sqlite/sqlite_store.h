@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
                                             std::string_view shot_id) override;
   Result<AppendEventResult> AppendEvent(std::string_view project_id,
                                         const Event& event) override;
+  Result<AppendEventResult> AppendEventClosing(
+      std::string_view project_id, const Event& event,
+      const LedgerEntry& close) override;
   Result<std::vector<Event>> ListEvents(std::string_view project_id,
                                         int64_t after_seq,
                                         size_t limit) override;
@@ -121,6 +124,10 @@ class SqliteStore final : public Store {
   Result<BudgetState> ReadBudget(sqlite::Db& db, std::string_view project_id);
   Result<void> InsertLedger(sqlite::Db& db, std::string_view project_id,
                             const LedgerEntry& entry);
+  // Appends a SETTLE or RELEASE that must close an open RESERVE
+  // (FAILED_PRECONDITION otherwise), on the writer inside Write.
+  Result<void> CloseReservationLocked(std::string_view project_id,
+                                      const LedgerEntry& entry);
 
   std::mutex mu_;  // the write connection; SQLite serialises the processes
   sqlite::Db db_;

@@ -320,6 +320,50 @@ TEST_P(CommandFaultTest, AFaultAtAnyWriteThenARepeatEndsAsIfNoFault) {
   }
 }
 
+// A provider result settles its reservation and moves its shot in one
+// store write (Store::AppendEventClosing): one durable commit a result, the
+// ledger and the shot never seen half done.
+class ResultWriteTest : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(ResultWriteTest, AnImageResultSettlesAndMovesItsShotInOneWrite) {
+  Instance run(GetParam(), FreshDir());
+  run.Plan();
+  auto generated = run.Run(Command::kGenerate);
+  ASSERT_TRUE(generated) << generated.error().ToString();
+  const size_t before = run.faulty().WriteLog().size();
+  run.Settle();
+  ASSERT_EQ(run.Status(), ShotStatus::kAwaitingApproval);
+  std::vector<std::string> log = run.faulty().WriteLog();
+  log.erase(log.begin(), log.begin() + static_cast<long>(before));
+  int moves = 0;
+  for (const std::string& w : log) {
+    EXPECT_FALSE(w.starts_with("AppendLedgerEntry")) << w;
+    EXPECT_FALSE(w.starts_with("AppendEvent ")) << w;
+    if (w.starts_with("AppendEventClosing AWAITING_APPROVAL sh-0/result:")) {
+      ++moves;
+    }
+  }
+  EXPECT_EQ(moves, 1);
+  // The reservation was closed by that write: settled, nothing reserved.
+  int settles = 0;
+  for (const auto& [id, kind] : run.State().ledger) {
+    if (kind == static_cast<int>(LedgerKind::kSettle)) {
+      EXPECT_TRUE(id.starts_with("set-")) << id;
+      ++settles;
+    }
+  }
+  EXPECT_EQ(settles, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResultWriteTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kFirestore),
+                         [](const auto& info) {
+                           return info.param == Backend::kSqlite
+                                      ? std::string("sqlite")
+                                      : std::string("firestore");
+                         });
+
 INSTANTIATE_TEST_SUITE_P(
     Commands, CommandFaultTest,
     ::testing::Combine(::testing::Values(Command::kGenerate, Command::kApprove,

@@ -151,7 +151,7 @@ Result<AppendEventResult> Orchestrator::Move(
     std::string_view project_id, std::string_view shot_id,
     std::optional<ShotStatus> from, ShotStatus to, std::string cause,
     std::string key, std::optional<std::string> version_id,
-    std::optional<std::string> screened_by) {
+    std::optional<std::string> screened_by, const LedgerEntry* close) {
   Event e;
   e.event_id = NewId("e");
   e.shot_id = std::string(shot_id);
@@ -164,7 +164,21 @@ Result<AppendEventResult> Orchestrator::Move(
   // Request keys are the client's; scope them to the shot so two shots
   // never share an event key.
   e.idempotency_key = TruncateUtf8(std::string(shot_id) + "/" + key, 200);
-  ASSIGN_OR_RETURN(AppendEventResult r, store_.AppendEvent(project_id, e),
+  Result<AppendEventResult> appended =
+      close != nullptr ? store_.AppendEventClosing(project_id, e, *close)
+                       : store_.AppendEvent(project_id, e);
+  if (!appended && close != nullptr) {
+    // The move was refused (or not answered): the entry still closes its
+    // reservation on its own.
+    Result<void> r = store_.AppendLedgerEntry(project_id, *close);
+    if (!r && r.error().code != ErrorCode::kAlreadyExists &&
+        r.error().code != ErrorCode::kNotFound &&
+        r.error().code != ErrorCode::kFailedPrecondition) {
+      spdlog::warn("settling {} of project {}: {}", close->entry_id, project_id,
+                   r.error().ToString());
+    }
+  }
+  ASSIGN_OR_RETURN(AppendEventResult r, std::move(appended),
                    "shot " + std::string(shot_id));
   if (!r.duplicate) {
     Publish(project_id, kShotUpdated, EventPayload(project_id, r.event));
@@ -327,9 +341,8 @@ Result<bool> Orchestrator::Reserve(const Context& ctx, const Version& v,
   return true;
 }
 
-void Orchestrator::Settle(std::string_view project_id,
-                          std::string_view version_id, int64_t micros,
-                          bool ok) {
+LedgerEntry Orchestrator::SettleEntry(std::string_view version_id,
+                                      int64_t micros, bool ok) const {
   LedgerEntry e;
   e.entry_id = std::string(ok ? "set-" : "rel-") + std::string(version_id);
   e.kind = ok ? LedgerKind::kSettle : LedgerKind::kRelease;
@@ -338,6 +351,21 @@ void Orchestrator::Settle(std::string_view project_id,
   e.reservation_id = "res-" + std::string(version_id);
   e.version_id = std::string(version_id);
   e.at = clock_.NowIso();
+  return e;
+}
+
+Result<AppendEventResult> Orchestrator::SettleAndMove(
+    std::string_view project_id, const Version& v, int64_t micros, bool ok,
+    ShotStatus from, ShotStatus to, std::string cause) {
+  const LedgerEntry close = SettleEntry(v.version_id, micros, ok);
+  return Move(project_id, v.shot_id, from, to, std::move(cause),
+              "result:" + v.version_id, v.version_id, std::nullopt, &close);
+}
+
+void Orchestrator::Settle(std::string_view project_id,
+                          std::string_view version_id, int64_t micros,
+                          bool ok) {
+  const LedgerEntry e = SettleEntry(version_id, micros, ok);
   Result<void> r = store_.AppendLedgerEntry(project_id, e);
   // Already settled (a duplicate result) or never reserved: nothing to do.
   if (!r && r.error().code != ErrorCode::kAlreadyExists &&
@@ -707,11 +735,10 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
       RETURN_IF_ERROR(Resubmit(job, v), "");
       return from;
     }
-    Settle(job.project_id, v.version_id, 0, false);
-    RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, ShotStatus::kFailed,
-                         "provider failed: " + r.error,
-                         "result:" + v.version_id, v.version_id),
-                    "result");
+    RETURN_IF_ERROR(
+        SettleAndMove(job.project_id, v, 0, false, from, ShotStatus::kFailed,
+                      "provider failed: " + r.error),
+        "result");
     return ShotStatus::kFailed;
   }
   for (const std::string& key : v.outputs) {
@@ -732,9 +759,8 @@ Result<ShotStatus> Orchestrator::HandleResult(const ProviderResult& r,
     return from;
   }
   if (image) return FinishImage(ctx, v, from, cost, "");
-  Settle(job.project_id, v.version_id, cost, true);
-  RETURN_IF_ERROR(Move(job.project_id, v.shot_id, from, ShotStatus::kCompleted,
-                       "clip ready", "result:" + v.version_id, v.version_id),
+  RETURN_IF_ERROR(SettleAndMove(job.project_id, v, cost, true, from,
+                                ShotStatus::kCompleted, "clip ready"),
                   "result");
   RETURN_IF_ERROR(MaybeFinish(job.project_id), "final render");
   return ShotStatus::kCompleted;
@@ -744,13 +770,11 @@ Result<ShotStatus> Orchestrator::FinishImage(const Context& ctx,
                                              const Version& v, ShotStatus from,
                                              int64_t cost,
                                              const std::string& checked) {
-  Settle(ctx.project_id, v.version_id, cost, true);
   ShotStatus after = ShotStatus::kAwaitingApproval;
-  RETURN_IF_ERROR(
-      Move(ctx.project_id, v.shot_id, from, after,
-           checked.empty() ? "image ready" : "image ready; " + checked,
-           "result:" + v.version_id, v.version_id),
-      "result");
+  RETURN_IF_ERROR(SettleAndMove(ctx.project_id, v, cost, true, from, after,
+                                checked.empty() ? "image ready"
+                                                : "image ready; " + checked),
+                  "result");
   if (!ctx.project.global_settings.require_human_approval) {
     Result<ShotStep> approved =
         Approve(ctx.project_id, v.shot_id, "auto:" + v.version_id);

@@ -268,12 +268,24 @@ class Orchestrator final : public ResultSink {
                                  std::optional<ShotStatus> from, ShotStatus to,
                                  std::string cause, std::string key,
                                  std::optional<std::string> version_id,
-                                 std::optional<std::string> screened_by = {});
+                                 std::optional<std::string> screened_by = {},
+                                 const LedgerEntry* close = nullptr);
   // True when this call made the reservation (and so sends the request),
   // false when it was made before (a repeat).
   Result<bool> Reserve(const Context& ctx, const Version& v, int64_t micros);
   void Settle(std::string_view project_id, std::string_view version_id,
               int64_t micros, bool ok);
+  // The entry that closes a version's reservation: SETTLE of `micros`, or
+  // RELEASE when the job did not succeed.
+  LedgerEntry SettleEntry(std::string_view version_id, int64_t micros,
+                          bool ok) const;
+  // Settle then Move, as one store write (Store::AppendEventClosing): a
+  // result costs one durable commit. A refused or failed move still
+  // settles (the provider's cost is real).
+  Result<AppendEventResult> SettleAndMove(std::string_view project_id,
+                                          const Version& v, int64_t micros,
+                                          bool ok, ShotStatus from,
+                                          ShotStatus to, std::string cause);
   // The shot's status after the result (unchanged for a duplicate).
   // `check_queued`: set when the result's image check was queued.
   Result<ShotStatus> HandleResult(const ProviderResult& result,
