@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "adapters/inproc_bus/bus_collector.h"
+#include "domain/text.h"
 #include "http/api_test_fixture.h"
 #include "testing/faulty_store.h"
 
@@ -459,6 +460,35 @@ TEST_F(ApiTest, RefineAndApproveFollowTheStateMachine) {
   EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
   ASSERT_EQ(Call("POST", ShotPath("sh1", "approve")).status, 202);
   EXPECT_EQ(ShotStatus("sh1"), "GENERATING_VIDEO");
+}
+
+// Issue 21 defect 8, the review's reproduction: a refine instruction (and
+// a rejection reason) of 1,999 bytes, mostly two-byte characters, was a
+// 500 "incomplete UTF-8 string" (an event cause cut inside a character)
+// after the refine version was written; the next approve then used an
+// image never made and the shot FAILED. Now each is answered as any other
+// text is, every stored cause is valid UTF-8, and the shot goes on.
+TEST_F(ApiTest, LongMultibyteRefineAndRejectTextIsNeverA500) {
+  CreatePlannedProject();
+  std::string v = Generate();
+  ASSERT_EQ(FalWebhook("sh1", v, "req1").status, 200);
+  std::string text = "a";
+  for (int i = 0; i < 999; ++i) text += "\xC3\xA9";  // "é"
+  ASSERT_EQ(text.size(), 1999u);
+  Response refined = Call("POST", ShotPath("sh1", "refine"),
+                          json{{"instruction", text}}.dump());
+  ASSERT_EQ(refined.status, 202) << refined.body;
+  EXPECT_EQ(ShotStatus("sh1"), "REFINING");
+  ASSERT_EQ(FalWebhook("sh1", Body(refined)["versionId"], "req2").status, 200);
+  EXPECT_EQ(ShotStatus("sh1"), "AWAITING_APPROVAL");
+  Response rejected = Call("POST", ShotPath("sh1", "reject"),
+                           json{{"reason", "too dark " + text}}.dump());
+  EXPECT_LT(rejected.status, 500) << rejected.body;
+  const std::vector<Event> events = store_->ListEvents(kProjectId).value();
+  for (const Event& e : events) {
+    EXPECT_TRUE(IsValidUtf8(e.cause)) << e.event_id;
+  }
+  EXPECT_NE(ShotStatus("sh1"), "FAILED");
 }
 
 TEST_F(ApiTest, WebhookNeedsAValidSignatureAndIds) {
