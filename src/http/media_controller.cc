@@ -99,6 +99,33 @@ Response GetRender(const ApiDeps& d, const Request& req) {
                    "the project has not been rendered yet");
 }
 
+// Renders the animatic now (issue 20): a few seconds for a song, in the
+// request; it spends nothing and changes no shot.
+Response PostAnimatic(const ApiDeps& d, const Request& req) {
+  const std::string& id = req.params.at("projectId");
+  if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  if (d.animatic == nullptr) {
+    return ErrorResponse(501, "NOT_IMPLEMENTED", "no animatic renderer",
+                         {{"animatic", "this server renders no animatics"}});
+  }
+  Result<render::AnimaticReport> r = d.animatic->Render(id);
+  if (!r) return Fail(r.error());
+  return Response::Json(200, {{"blobKey", r->blob_key},
+                              {"url", "/api/projects/" + id + "/animatic"},
+                              {"frames", r->frames},
+                              {"durationMs", r->duration_ms},
+                              {"clips", r->clips},
+                              {"stills", r->stills},
+                              {"cards", r->cards}});
+}
+
+Response GetAnimatic(const ApiDeps& d, const Request& req) {
+  const std::string& id = req.params.at("projectId");
+  if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  return ServeBlob(d, render::AnimaticService::BlobKey(id), "animatic",
+                   "no animatic rendered yet");
+}
+
 // A PNG mask (white: change, black: keep) for the next refine of the shot.
 Response PutMask(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
@@ -136,6 +163,8 @@ void AddMediaRoutes(Router& router, const ApiDeps& d) {
   add("GET", project + "/song", GetSong);
   add("GET", project + "/blob", GetBlob);
   add("GET", project + "/render/{format}", GetRender);
+  add("POST", project + "/animatic", PostAnimatic);
+  add("GET", project + "/animatic", GetAnimatic);
   add("GET", project + "/shots/{shotId}/image", GetShotImage);
   add("PUT", project + "/shots/{shotId}/mask", PutMask, 8u << 20);
 }

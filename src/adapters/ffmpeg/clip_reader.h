@@ -14,12 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "adapters/ffmpeg/frame_source.h"
 #include "adapters/ffmpeg/libav_util.h"
 #include "domain/result.h"
 
 namespace miri::ffmpeg {
 
-class ClipReader {
+class ClipReader final : public FrameSource {
  public:
   // Fails (naming `path`) when the file is missing, corrupt, has no video
   // stream, or no frame of it decodes.
@@ -29,10 +30,10 @@ class ClipReader {
 
   // The frame for output index k (k never decreases between calls). The
   // frame stays owned by the reader and valid until the next call.
-  Result<AVFrame*> FrameAt(int64_t k);
+  Result<AVFrame*> FrameAt(int64_t k) override;
 
   // Frames decoded so far (for tests and statistics).
-  int64_t frames_decoded() const { return decoded_; }
+  int64_t frames_decoded() const override { return decoded_; }
 
  private:
   ClipReader() = default;

@@ -1555,6 +1555,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/animatic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last animatic rendered (MP4); 404 naming animatic until one is */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
+                path: {
+                    projectId: components["schemas"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Render the animatic now (issue 20): the whole song on its original audio, cut on the final render's frame grid at a small size, each shot showing its clip, else its approved or newest frame with a slow camera move, else a card with its description. Spends no provider money and changes no shot or project state; stores projects/{projectId}/render/animatic.mp4. 409 naming plan (no shots yet), song (none uploaded) or animatic (one is rendering); 501 when the server renders no animatics */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            blobKey: string;
+                            url: string;
+                            frames: number;
+                            durationMs: number;
+                            clips: number;
+                            stills: number;
+                            cards: number;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                501: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/shots/{shotId}/image": {
         parameters: {
             query?: never;

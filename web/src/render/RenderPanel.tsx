@@ -8,7 +8,7 @@ import { newKey } from '../api/client';
 import { mediaUrl } from '../api/routes';
 import { useServices } from '../app/services';
 import { useProject } from '../projects/api';
-import { CommandOutcomeSchema, RenderProgressSchema, type RenderProgress } from '../schemas';
+import { AnimaticReportSchema, CommandOutcomeSchema, RenderProgressSchema, type AnimaticReport, type RenderProgress } from '../schemas';
 import { useShotTable } from '../shots/useShotTable';
 import { ErrorNote } from '../ui/ErrorNote';
 import { renderView } from './renderState';
@@ -25,6 +25,14 @@ export const DOWNLOADS = [
 export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext']) =>
   mediaUrl('/api/projects/{projectId}/render/{format}', { path: { projectId, format } });
 
+export const animaticUrl = (projectId: string) => mediaUrl('/api/projects/{projectId}/animatic', { path: { projectId } });
+
+/** "102 frames: 1 shot from its clip, 3 from frames, 36 as cards". */
+export function animaticSummary(r: AnimaticReport): string {
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  return `${n(r.frames, 'frame', 'frames')} over ${(r.durationMs / 1000).toFixed(1)} s: ${n(r.clips, 'shot', 'shots')} from clips, ${r.stills} from frames, ${r.cards} as cards. Nothing was spent and no shot changed.`;
+}
+
 function fileName(name: string | undefined, ext: string): string {
   const base = (name ?? 'miri').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-') || 'miri';
   return `${base}.${ext}`;
@@ -35,6 +43,9 @@ export function RenderPanel({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
   const table = useShotTable(projectId);
   const [progress, setProgress] = useState<RenderProgress | null>(null);
+  const animatic = useMutation({
+    mutationFn: () => api.send('POST', '/api/projects/{projectId}/animatic', { path: { projectId } }, AnimaticReportSchema),
+  });
   const start = useMutation({ mutationFn: () => api.send('POST', '/api/projects/{projectId}/render', { path: { projectId } }, CommandOutcomeSchema, newKey()) });
   useEffect(
     () =>
@@ -80,6 +91,21 @@ export function RenderPanel({ projectId }: { projectId: string }) {
             </span>
           </div>
         </div>
+      )}
+      <h3>Animatic</h3>
+      <p className="muted">A quick cut of the whole song at a small size from what each shot has now: its clip, else its frame with a slow camera move, else a card with its description. It costs nothing.</p>
+      <button type="button" onClick={() => animatic.mutate()} disabled={animatic.isPending}>
+        {animatic.isPending ? 'Rendering the animatic…' : 'Preview animatic'}
+      </button>
+      <ErrorNote error={animatic.error} title="Could not render the animatic" />
+      {animatic.data && (
+        <>
+          <p role="status" data-testid="animatic-summary">
+            {animaticSummary(animatic.data)}
+          </p>
+          {/* A new element for each render, so the new file is fetched. */}
+          <video key={animatic.submittedAt} controls autoPlay preload="auto" src={animaticUrl(projectId)} aria-label="The animatic" className="final" />
+        </>
       )}
       {view.phase === 'rendered' && (
         <>
