@@ -55,7 +55,12 @@ int Run(const fs::path& media, const fs::path& data) {
   ProjectConfig project;
   project.project_id = kProject;
   project.project_name = "Animatic bench";
-  project.global_settings.lora_weights_id = "miriN14";
+  project.global_settings = {"gemini-2.5-pro",
+                             "fal-ai/flux-2/lora",
+                             "kling-v2-5-turbo",
+                             "miriN14",
+                             true,
+                             10.0};
   project.creation_timestamp = kAt;
   Event first;
   first.event_id = "bench-new";
