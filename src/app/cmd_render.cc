@@ -2,6 +2,9 @@
 // form renders a timeline file; its JSON is a stable contract
 // (domain/timeline.h):
 //   miri render --timeline cut.json --audio song.mp3 -o video.mp4
+// With --lyrics FILE (timed: LRC or SRT) the MP4 gets them as a soft
+// mov_text track and video.srt and video.vtt are written beside it, on the
+// cut's frame grid (domain/captions.h).
 // The project form is the render worker (the Cloud Run job): it composes
 // the store and blob store from the environment like `miri serve`, renders
 // a project in FINAL_RENDER from its song and clips in the BlobStore, and
@@ -42,6 +45,7 @@
 #include "domain/render_plan.h"
 #include "domain/timeline.h"
 #include "ports/clock.h"
+#include "services/planning/lyrics.h"
 #include "services/render/animatic.h"
 #include "services/render/exports.h"
 #include "services/render/render_lease.h"
@@ -62,6 +66,7 @@ struct RenderCliOptions {
   int crf = 20;
   std::string audio_codec = "copy";
   std::string otio, fcpxml, edl;  // export files; empty = none
+  std::string lyrics;             // timed lyrics for captions; empty = none
   bool quiet = false;
   std::string project;  // the project form
   std::string data;     // its data directory (local copies, the render file)
@@ -124,6 +129,26 @@ Result<void> WriteExports(const RenderCliOptions& o, render::RenderPlan plan) {
   return {};
 }
 
+// The timed lyrics of `path` on the plan's frame grid.
+Result<std::vector<render::CaptionCue>> ReadCaptions(
+    const std::string& path, const render::RenderPlan& plan) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  ASSIGN_OR_RETURN(Lyrics lyrics, ParseLyricsAuto(text), path);
+  if (!lyrics.timed()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     path +
+                         " has no timed lines: captions need LRC or SRT "
+                         "lyrics");
+  }
+  FitLyricsToSong(lyrics, plan.song_duration_ms);
+  std::vector<render::CaptionLine> lines;
+  for (const LyricLine& l : lyrics.lines)
+    lines.push_back({l.start_ms, l.end_ms, l.text});
+  return render::SnapCaptions(lines, plan.settings.fps, plan.total_frames);
+}
+
 std::string MinSec(int64_t ms) {
   int64_t s = (ms + 500) / 1000;
   char buf[32];
@@ -157,6 +182,18 @@ Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
       render::RenderPlan plan,
       render::BuildRenderPlan(timeline, song.duration_ms, settings), "plan");
   RETURN_IF_ERROR(WriteExports(o, plan), "exports");
+  if (!o.lyrics.empty()) {
+    ASSIGN_OR_RETURN(plan.captions, ReadCaptions(o.lyrics, plan), "--lyrics");
+    for (const char* ext : {"srt", "vtt"}) {
+      fs::path path = fs::path(o.output).replace_extension(ext);
+      RETURN_IF_ERROR(
+          WriteText(path.string(),
+                    ext == std::string("srt")
+                        ? render::ToSrt(plan.captions, plan.settings.fps)
+                        : render::ToWebVtt(plan.captions, plan.settings.fps)),
+          "captions");
+    }
+  }
   ffmpeg::RenderOptions ro;
   ro.output = o.output;
   ro.song = o.audio;
@@ -377,6 +414,10 @@ void RegisterRenderCommand(CLI::App& app) {
                   "also write the cut as FCPXML 1.9 to this file");
   cmd->add_option("--edl", opts->edl,
                   "also write the cut as a CMX 3600 EDL to this file");
+  cmd->add_option("--lyrics", opts->lyrics,
+                  "timed lyrics (LRC or SRT): a soft caption track in the MP4 "
+                  "and .srt/.vtt beside it (timeline form; a project's own "
+                  "lyrics are used with --project)");
   cmd->add_flag("--animatic", opts->animatic,
                 "with --project: render the project's animatic instead (its "
                 "clips, else frames with a slow camera move, else cards with "

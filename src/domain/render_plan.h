@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/captions.h"
 #include "domain/result.h"
 #include "domain/timeline.h"
 
@@ -69,6 +70,10 @@ struct RenderPlan {
   std::vector<PlanSegment> segments;
   // Parallel to `shots`, or empty: every shot is its clip (the final cut).
   std::vector<ShotVisual> visuals;
+  // The song's lyric lines on this plan's frame grid (domain/captions.h):
+  // the output's soft subtitle track; empty: none. Never drawn into the
+  // picture.
+  std::vector<CaptionCue> captions;
 
   ShotVisual VisualOf(size_t shot) const {
     return shot < visuals.size() ? visuals[shot] : ShotVisual{};

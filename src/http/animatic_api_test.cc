@@ -105,5 +105,39 @@ TEST_F(AnimaticApiTest, RendersCardsForAFreshPlanAndServesTheMp4WithRanges) {
   EXPECT_EQ(part.file_length, 8);
 }
 
+TEST_F(AnimaticApiTest, CaptionsOfTheAnimaticAndTheRenderAreServed) {
+  CreatePlannedProject();
+  const std::string song = (dir_ / "song.mp3").string();
+  ASSERT_TRUE(ffmpeg::testing::MakeSong(song, 6.0));
+  ASSERT_TRUE(blobs_->PutFile(kSongKey, song));
+  EXPECT_EQ(FirstIssue(Call("GET", kProject + "/animatic/vtt")), "format");
+  EXPECT_EQ(FirstIssue(Call("GET", kProject + "/animatic/ass")), "format");
+  EXPECT_EQ(Call("GET", kProject + "/animatic/ass").status, 400);
+  ASSERT_TRUE(blobs_->Put(std::string("projects/") + kProjectId + "/lyrics.txt",
+                          "[00:01.00]rain on the roof\n"));
+  Response r = Call("POST", kProject + "/animatic");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["captions"], 1);
+  Response vtt = Call("GET", kProject + "/animatic/vtt");
+  ASSERT_EQ(vtt.status, 200) << vtt.body;
+  EXPECT_EQ(vtt.content_type, "text/vtt; charset=utf-8");
+  std::ifstream in(vtt.file, std::ios::binary);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  std::vector<ffmpeg::testing::TextCue> cues = ffmpeg::testing::ParseCues(text);
+  ASSERT_EQ(cues.size(), 1u);
+  EXPECT_EQ(cues[0].start_ms, 1000);
+  EXPECT_EQ(cues[0].text, "rain on the roof");
+  EXPECT_EQ(Call("GET", kProject + "/animatic/srt").content_type,
+            "application/x-subrip; charset=utf-8");
+  // The final render's captions: 404 naming the format until there are.
+  Response none = Call("GET", kProject + "/render/srt");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(FirstIssue(none), "format");
+  ASSERT_TRUE(
+      blobs_->Put(std::string("projects/") + kProjectId + "/render/output.srt",
+                  "1\n00:00:01,000 --> 00:00:02,000\nrain\n\n"));
+  EXPECT_EQ(Call("GET", kProject + "/render/srt").status, 200);
+}
+
 }  // namespace
 }  // namespace miri::http::testing

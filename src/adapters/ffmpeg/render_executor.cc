@@ -188,6 +188,11 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   wo.crf = options.crf;
   wo.audio = options.song;
   wo.audio_mode = options.audio_mode;
+  for (const render::CaptionCue& c : plan.captions) {
+    wo.subtitles.push_back(
+        {render::FrameTimeMs(c.first_frame, plan.settings.fps),
+         render::FrameTimeMs(c.end_frame, plan.settings.fps), c.text});
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<VideoWriter> writer, VideoWriter::Open(wo),
                    "output");
   FramePtr black = writer->AllocFrame();

@@ -2,6 +2,8 @@
 
 #include <system_error>
 
+#include "services/render/lyric_captions.h"
+
 namespace miri::render {
 
 namespace {
@@ -143,6 +145,7 @@ Result<AnimaticReport> AnimaticService::RenderLocked(
                       {settings_.fps, settings_.width, settings_.height}),
       "animatic");
   plan.visuals = std::move(cut.visuals);
+  ASSIGN_OR_RETURN(plan.captions, LyricCaptions(blobs_, id, plan), "animatic");
   std::filesystem::path out = output;
   if (out.empty()) {
     std::error_code ec;
@@ -158,6 +161,10 @@ Result<AnimaticReport> AnimaticService::RenderLocked(
   AnimaticReport report;
   report.blob_key = BlobKey(id);
   RETURN_IF_ERROR(blobs_.PutFile(report.blob_key, out), "storing the animatic");
+  RETURN_IF_ERROR(StoreCaptions(blobs_, "projects/" + id + "/render/animatic",
+                                out, plan.captions, plan.settings.fps),
+                  "");
+  report.captions = static_cast<int>(plan.captions.size());
   report.frames = frames;
   report.duration_ms = song_ms;
   for (const ShotVisual& v : plan.visuals) {

@@ -8,8 +8,9 @@
 //
 // It never spends provider money and never changes a shot or the project:
 // it reads the store, writes only the MP4 blob
-// projects/<id>/render/animatic.mp4 (and the local file), and appends no
-// event. Thread-safe; one animatic per project at a time.
+// projects/<id>/render/animatic.mp4 with its captions (animatic.srt and
+// animatic.vtt when the song has timed lyrics) and the local files, and
+// appends no event. Thread-safe; one animatic per project at a time.
 #ifndef MIRI_SERVICES_RENDER_ANIMATIC_H_
 #define MIRI_SERVICES_RENDER_ANIMATIC_H_
 
@@ -42,6 +43,9 @@ struct AnimaticReport {
   int64_t frames = 0;
   int64_t duration_ms = 0;  // the song's
   int clips = 0, stills = 0, cards = 0;
+  // Lyric cues in its soft subtitle track and in animatic.srt/.vtt beside
+  // it (services/render/lyric_captions.h); 0: the song has no timed lyrics.
+  int captions = 0;
 };
 
 // The plan's shots with what shows for each (RenderPlan::visuals), in

@@ -150,5 +150,24 @@ TEST_F(AnimaticServiceTest, AnUnknownProjectIsNotFound) {
   EXPECT_EQ(report.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(AnimaticServiceTest, TimedLyricsAreCaptionsBesideTheAnimatic) {
+  PlanAndMedia();
+  ASSERT_TRUE(blobs_->Put("projects/" + project_ + "/lyrics.txt",
+                          "[00:00.50]first line\n[00:04.98]second line\n"));
+  Result<AnimaticReport> report = service_->Render(project_);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->captions, 2);
+  const std::string base = "projects/" + project_ + "/render/animatic.";
+  std::vector<ffmpeg::testing::TextCue> cues =
+      ffmpeg::testing::ParseCues(blobs_->Get(base + "vtt").value());
+  ASSERT_EQ(cues.size(), 2u);
+  EXPECT_EQ(cues[0].start_ms, 500);   // frame 12 at 24 fps
+  EXPECT_EQ(cues[1].start_ms, 5000);  // 119.52 -> frame 120
+  EXPECT_EQ(
+      ffmpeg::testing::ParseCues(blobs_->Get(base + "srt").value()).size(), 2u);
+  fs::path mp4 = blobs_->LocalPath(report->blob_key).value();
+  EXPECT_EQ(ffmpeg::testing::Probe(mp4.string()).subtitle_codec, "mov_text");
+}
+
 }  // namespace
 }  // namespace miri::render

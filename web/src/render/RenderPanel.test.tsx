@@ -114,7 +114,7 @@ describe('RenderPanel', () => {
     let posted = 0;
     a.on('POST', `${base}/animatic`, () => {
       posted += 1;
-      return { status: 200, body: { blobKey: `projects/${P}/render/animatic.mp4`, url: `${base}/animatic`, frames: 144, durationMs: 6000, clips: 0, stills: 1, cards: 1 } };
+      return { status: 200, body: { blobKey: `projects/${P}/render/animatic.mp4`, url: `${base}/animatic`, frames: 144, durationMs: 6000, clips: 0, stills: 1, cards: 1, captions: 3 } };
     });
     renderWithServices(<RenderPanel projectId={P} />, a);
     expect(screen.queryByLabelText('The animatic')).toBeNull();
@@ -123,8 +123,12 @@ describe('RenderPanel', () => {
     expect(video.getAttribute('src')).toBe(`${base}/animatic`);
     expect(posted).toBe(1);
     expect(screen.getByTestId('animatic-summary').textContent).toBe(
-      '144 frames over 6.0 s: 0 shots from clips, 1 from frames, 1 as cards. Nothing was spent and no shot changed.',
+      '144 frames over 6.0 s: 0 shots from clips, 1 from frames, 1 as cards. 3 lyric captions. Nothing was spent and no shot changed.',
     );
+    // The lyrics come as a soft captions track, not drawn into the picture.
+    const track = video.querySelector('track');
+    expect(track?.getAttribute('src')).toBe(`${base}/animatic/vtt`);
+    expect(track?.getAttribute('kind')).toBe('captions');
     // It asked for nothing else: no render, no shot command.
     expect(a.calls.filter((c) => c.startsWith('POST'))).toEqual([`POST ${base}/animatic`]);
   });

@@ -22,15 +22,17 @@ export const DOWNLOADS = [
   { ext: 'edl', label: 'Edit decision list (.edl)' },
 ] as const;
 
-export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext']) =>
+export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext'] | 'vtt') =>
   mediaUrl('/api/projects/{projectId}/render/{format}', { path: { projectId, format } });
 
 export const animaticUrl = (projectId: string) => mediaUrl('/api/projects/{projectId}/animatic', { path: { projectId } });
+export const animaticCaptionsUrl = (projectId: string) => mediaUrl('/api/projects/{projectId}/animatic/{format}', { path: { projectId, format: 'vtt' } });
 
 /** "102 frames: 1 shot from its clip, 3 from frames, 36 as cards". */
 export function animaticSummary(r: AnimaticReport): string {
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-  return `${n(r.frames, 'frame', 'frames')} over ${(r.durationMs / 1000).toFixed(1)} s: ${n(r.clips, 'shot', 'shots')} from clips, ${r.stills} from frames, ${r.cards} as cards. Nothing was spent and no shot changed.`;
+  const captions = r.captions > 0 ? ` ${n(r.captions, 'lyric caption', 'lyric captions')}.` : '';
+  return `${n(r.frames, 'frame', 'frames')} over ${(r.durationMs / 1000).toFixed(1)} s: ${n(r.clips, 'shot', 'shots')} from clips, ${r.stills} from frames, ${r.cards} as cards.${captions} Nothing was spent and no shot changed.`;
 }
 
 function fileName(name: string | undefined, ext: string): string {
@@ -104,12 +106,17 @@ export function RenderPanel({ projectId }: { projectId: string }) {
             {animaticSummary(animatic.data)}
           </p>
           {/* A new element for each render, so the new file is fetched. */}
-          <video key={animatic.submittedAt} controls autoPlay preload="auto" src={animaticUrl(projectId)} aria-label="The animatic" className="final" />
+          <video key={animatic.submittedAt} controls autoPlay preload="auto" src={animaticUrl(projectId)} aria-label="The animatic" className="final">
+            {animatic.data.captions > 0 && <track kind="captions" src={animaticCaptionsUrl(projectId)} label="Lyrics" default />}
+          </video>
         </>
       )}
       {view.phase === 'rendered' && (
         <>
-          <video controls preload="auto" src={renderUrl(projectId, 'mp4')} aria-label="The rendered music video" className="final" />
+          <video controls preload="auto" src={renderUrl(projectId, 'mp4')} aria-label="The rendered music video" className="final">
+            {/* The song's timed lyrics, when it has them (the MP4 carries them too). */}
+            <track kind="captions" src={renderUrl(projectId, 'vtt')} label="Lyrics" />
+          </video>
           <h3>Downloads</h3>
           <ul className="downloads">
             {DOWNLOADS.map((d) => (

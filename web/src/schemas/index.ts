@@ -445,5 +445,7 @@ export const AnimaticReportSchema = z.strictObject({
   clips: z.number().int().min(0),
   stills: z.number().int().min(0),
   cards: z.number().int().min(0),
+  /** Lyric cues in its soft subtitle track and .../animatic/{srt,vtt}; 0: no timed lyrics. */
+  captions: z.number().int().min(0),
 });
 export type AnimaticReport = z.infer<typeof AnimaticReportSchema>;
