@@ -59,6 +59,7 @@ TEST_F(AnimaticRenderTest, ClipStillAndCardFillTheirFramesOnTheCutsGrid) {
   opts.output = dir_.File("animatic.mp4");
   opts.song = dir_.File("song.mp3");
   opts.preset = "ultrafast";
+  opts.draft = true;
   Result<RenderStats> stats = ExecuteRenderPlan(*plan, opts);
   ASSERT_TRUE(stats) << stats.error().ToString();
   // round(4200 * 24 / 1000) = 101 frames; the shots own [0, 24), [24, 59)

@@ -23,10 +23,13 @@ namespace miri::ffmpeg {
 class ClipReader final : public FrameSource {
  public:
   // Fails (naming `path`) when the file is missing, corrupt, has no video
-  // stream, or no frame of it decodes.
+  // stream, or no frame of it decodes. `draft` (the animatic) trades
+  // picture for speed: no deblocking, non-reference frames skipped (the
+  // previous picture holds for them) and a bilinear scaler; the frame
+  // grid is the same.
   static Result<std::unique_ptr<ClipReader>> Open(const std::string& path,
                                                   int width, int height,
-                                                  int fps);
+                                                  int fps, bool draft = false);
 
   // The frame for output index k (k never decreases between calls). The
   // frame stays owned by the reader and valid until the next call.
@@ -60,6 +63,7 @@ class ClipReader final : public FrameSource {
   int64_t decoded_ = 0;
   SwsPtr sws_;
   int sws_w_ = 0, sws_h_ = 0, sws_fmt_ = -1;
+  int sws_flags_ = SWS_BICUBIC;
 };
 
 }  // namespace miri::ffmpeg

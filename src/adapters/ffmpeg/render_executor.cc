@@ -111,8 +111,9 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
 namespace {
 
 // What fills the segment's frames: its clip, a still or a card.
-Result<std::unique_ptr<FrameSource>> OpenSegment(
-    const render::RenderPlan& plan, const render::PlanSegment& seg) {
+Result<std::unique_ptr<FrameSource>> OpenSegment(const render::RenderPlan& plan,
+                                                 const render::PlanSegment& seg,
+                                                 bool draft) {
   const render::RenderSettings& s = plan.settings;
   const render::TimelineShot& shot = plan.shots[seg.shot_index];
   const render::ShotVisual visual = plan.VisualOf(seg.shot_index);
@@ -129,19 +130,20 @@ Result<std::unique_ptr<FrameSource>> OpenSegment(
       break;
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ClipReader> clip,
-                   ClipReader::Open(shot.clip, s.width, s.height, s.fps), "");
+                   ClipReader::Open(shot.clip, s.width, s.height, s.fps, draft),
+                   "");
   return std::unique_ptr<FrameSource>(std::move(clip));
 }
 
 // The decoding side, on its own thread: puts every output frame of the
 // plan, in order, on `queue`. Returns the number of frames decoded.
-Result<int64_t> ProduceFrames(const render::RenderPlan& plan,
+Result<int64_t> ProduceFrames(const render::RenderPlan& plan, bool draft,
                               const AVFrame* black, FrameQueue& queue) {
   int64_t decoded = 0;
   for (const render::PlanSegment& seg : plan.segments) {
     std::unique_ptr<FrameSource> clip;
     if (!seg.is_black()) {
-      ASSIGN_OR_RETURN(clip, OpenSegment(plan, seg),
+      ASSIGN_OR_RETURN(clip, OpenSegment(plan, seg, draft),
                        ShotLabel(plan, seg.shot_index));
     }
     for (int64_t k = 0; k < seg.frame_count; ++k) {
@@ -204,7 +206,7 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   FrameQueue queue(8);
   Result<int64_t> decoded = 0;
   std::thread producer([&] {
-    decoded = ProduceFrames(plan, black.get(), queue);
+    decoded = ProduceFrames(plan, options.draft, black.get(), queue);
     queue.Close();
   });
   Result<void> written = ConsumeFrames(queue, *writer, progress);

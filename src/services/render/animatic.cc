@@ -157,6 +157,7 @@ Result<AnimaticReport> AnimaticService::RenderLocked(
   job.song = *song;
   job.output = out;
   job.preset = settings_.preset;
+  job.draft = true;
   ASSIGN_OR_RETURN(int64_t frames, renderer_.Render(job), "animatic");
   AnimaticReport report;
   report.blob_key = BlobKey(id);
