@@ -2,6 +2,9 @@
 // form renders a timeline file; its JSON is a stable contract
 // (domain/timeline.h):
 //   miri render --timeline cut.json --audio song.mp3 -o video.mp4
+// With --lyrics FILE (timed: LRC or SRT) the MP4 gets them as a soft
+// mov_text track and video.srt and video.vtt are written beside it, on the
+// cut's frame grid (domain/captions.h).
 // The project form is the render worker (the Cloud Run job): it composes
 // the store and blob store from the environment like `miri serve`, renders
 // a project in FINAL_RENDER from its song and clips in the BlobStore, and
@@ -16,6 +19,11 @@
 // else a new owner; renewed every third of MIRI_RENDER_LEASE_MS while it
 // renders, cleared at the end. While another renderer holds the lease it
 // renders nothing and exits 0, saying so.
+// The animatic (issue 20) of a project in any state, from whatever its shots
+// have so far, at 480x270 unless --size says otherwise; it spends nothing,
+// changes no shot, takes no lease and stores
+// projects/<id>/render/animatic.mp4:
+//   miri render --project <projectId> --animatic -o animatic.mp4
 #include <unistd.h>
 
 #include <cstdio>
@@ -37,6 +45,8 @@
 #include "domain/render_plan.h"
 #include "domain/timeline.h"
 #include "ports/clock.h"
+#include "services/planning/lyrics.h"
+#include "services/render/animatic.h"
 #include "services/render/exports.h"
 #include "services/render/render_lease.h"
 
@@ -56,9 +66,12 @@ struct RenderCliOptions {
   int crf = 20;
   std::string audio_codec = "copy";
   std::string otio, fcpxml, edl;  // export files; empty = none
+  std::string lyrics;             // timed lyrics for captions; empty = none
   bool quiet = false;
   std::string project;  // the project form
   std::string data;     // its data directory (local copies, the render file)
+  bool animatic = false;
+  bool size_given = false;  // --size on the command line
 };
 
 Result<render::RenderSettings> ParseSettings(const RenderCliOptions& o) {
@@ -116,6 +129,26 @@ Result<void> WriteExports(const RenderCliOptions& o, render::RenderPlan plan) {
   return {};
 }
 
+// The timed lyrics of `path` on the plan's frame grid.
+Result<std::vector<render::CaptionCue>> ReadCaptions(
+    const std::string& path, const render::RenderPlan& plan) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  ASSIGN_OR_RETURN(Lyrics lyrics, ParseLyricsAuto(text), path);
+  if (!lyrics.timed()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     path +
+                         " has no timed lines: captions need LRC or SRT "
+                         "lyrics");
+  }
+  FitLyricsToSong(lyrics, plan.song_duration_ms);
+  std::vector<render::CaptionLine> lines;
+  for (const LyricLine& l : lyrics.lines)
+    lines.push_back({l.start_ms, l.end_ms, l.text});
+  return render::SnapCaptions(lines, plan.settings.fps, plan.total_frames);
+}
+
 std::string MinSec(int64_t ms) {
   int64_t s = (ms + 500) / 1000;
   char buf[32];
@@ -149,6 +182,18 @@ Result<ffmpeg::RenderStats> RunRender(const RenderCliOptions& o,
       render::RenderPlan plan,
       render::BuildRenderPlan(timeline, song.duration_ms, settings), "plan");
   RETURN_IF_ERROR(WriteExports(o, plan), "exports");
+  if (!o.lyrics.empty()) {
+    ASSIGN_OR_RETURN(plan.captions, ReadCaptions(o.lyrics, plan), "--lyrics");
+    for (const char* ext : {"srt", "vtt"}) {
+      fs::path path = fs::path(o.output).replace_extension(ext);
+      RETURN_IF_ERROR(
+          WriteText(path.string(),
+                    ext == std::string("srt")
+                        ? render::ToSrt(plan.captions, plan.settings.fps)
+                        : render::ToWebVtt(plan.captions, plan.settings.fps)),
+          "captions");
+    }
+  }
   ffmpeg::RenderOptions ro;
   ro.output = o.output;
   ro.song = o.audio;
@@ -237,9 +282,60 @@ Result<std::string> RunProjectRender(const RenderCliOptions& o) {
          std::to_string(report.frames) + " frames)";
 }
 
+// The animatic of one project of the shared store.
+Result<std::string> RunProjectAnimatic(const RenderCliOptions& o) {
+  RenderCliOptions sized = o;
+  if (!o.size_given) sized.size = "480x270";
+  ASSIGN_OR_RETURN(render::RenderSettings settings, ParseSettings(sized),
+                   "options");
+  ASSIGN_OR_RETURN(CompositionPlan plan, PlanComposition(ProcessEnv(), o.data),
+                   "");
+  if (!o.quiet) std::cerr << StartupLine(plan) << "\n";
+  ASSIGN_OR_RETURN(std::unique_ptr<Stack> stack, Compose(plan), "");
+  SystemClock clock;
+  ffmpeg::FfmpegRenderer renderer(clock);
+  const fs::path renders = fs::path(o.data) / "renders";
+  render::AnimaticService animatic(
+      *stack->store, *stack->blobs, renderer, renders,
+      {settings.fps, settings.width, settings.height, "ultrafast"});
+  fs::path output = o.output.empty() ? renders / (o.project + ".animatic.mp4")
+                                     : fs::path(o.output);
+  std::error_code ec;
+  if (output.has_parent_path())
+    fs::create_directories(output.parent_path(), ec);
+  ASSIGN_OR_RETURN(render::AnimaticReport report,
+                   animatic.Render(o.project, output), "project " + o.project);
+  return "wrote " + output.string() + " and stored " + report.blob_key + " (" +
+         std::to_string(report.frames) +
+         " frames: " + std::to_string(report.clips) + " shots from clips, " +
+         std::to_string(report.stills) + " from frames, " +
+         std::to_string(report.cards) + " as cards)";
+}
+
 int Run(const RenderCliOptions& o) {
   SystemClock clock;
   int64_t start = clock.NowMs();
+  if (o.animatic) {
+    if (o.project.empty()) {
+      std::cerr << "miri render: --animatic renders a project of the store; "
+                   "give its id with --project\n";
+      return 2;
+    }
+    if (!o.timeline.empty() || !o.audio.empty()) {
+      std::cerr << "miri render: --animatic renders from the store; it takes "
+                   "no --timeline or --audio\n";
+      return 2;
+    }
+    Result<std::string> done = RunProjectAnimatic(o);
+    if (!done) {
+      std::cerr << "miri render: " << done.error().ToString() << "\n";
+      return 1;
+    }
+    if (!o.quiet) {
+      std::cerr << *done << " in " << (clock.NowMs() - start) << " ms\n";
+    }
+    return 0;
+  }
   if (!o.project.empty()) {
     if (!o.timeline.empty() || !o.audio.empty()) {
       std::cerr << "miri render: --project renders from the store; it takes no "
@@ -318,8 +414,18 @@ void RegisterRenderCommand(CLI::App& app) {
                   "also write the cut as FCPXML 1.9 to this file");
   cmd->add_option("--edl", opts->edl,
                   "also write the cut as a CMX 3600 EDL to this file");
+  cmd->add_option("--lyrics", opts->lyrics,
+                  "timed lyrics (LRC or SRT): a soft caption track in the MP4 "
+                  "and .srt/.vtt beside it (timeline form; a project's own "
+                  "lyrics are used with --project)");
+  cmd->add_flag("--animatic", opts->animatic,
+                "with --project: render the project's animatic instead (its "
+                "clips, else frames with a slow camera move, else cards with "
+                "the shot's description) at 480x270 unless --size is given; "
+                "spends nothing and changes no shot");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary");
-  cmd->callback([opts] {
+  cmd->callback([opts, cmd] {
+    opts->size_given = cmd->count("--size") > 0;
     if (opts->data.empty()) {
       const char* env = std::getenv("MIRI_DATA_DIR");
       opts->data = env != nullptr && *env ? env : "miri-data";

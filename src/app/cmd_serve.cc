@@ -56,6 +56,7 @@
 #include "http/standard_webhook_verifier.h"
 #include "services/commands/command_service.h"
 #include "services/planning/bounded_director.h"
+#include "services/render/animatic.h"
 
 namespace miri::app {
 namespace {
@@ -222,6 +223,10 @@ int RunServe(ServeOptions o) {
   // A failed render leaves the project FAILED with the error as its cause
   // (RenderProject), which the dashboard shows; the log carries it too.
   ffmpeg::FfmpegRenderer renderer(clock);
+  // POST .../animatic: the preview before any clip is paid for (issue 20),
+  // on the final render's frame rate (RenderRequest's) at 480x270.
+  render::AnimaticService animatic(store, blobs, renderer, renders,
+                                   render::AnimaticSettings{});
   const bool hold = render_settings->hold_for_tests;
   auto render = [&](const std::string& project_id) {
     std::error_code ec;
@@ -304,7 +309,7 @@ int RunServe(ServeOptions o) {
   StartupChecks checks(**stack, doctor_http, clock);
   http::Api api({&store, &blobs, &bus, &clock, &commands, verifier.get(),
                  &rulebook, &director, (*stack)->WebhookReceivers(),
-                 [&checks] { return checks.Json(); }},
+                 [&checks] { return checks.Json(); }, &animatic},
                 config);
   http::SioHub hub(bus);
   http::ServerOptions so;

@@ -105,3 +105,87 @@ nlohmann::json RenderProgressPayload(std::string_view project_id,
 }
 
 }  // namespace miri::render
+
+namespace miri::render {
+
+namespace {
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The byte offset just past the first `n` code points of `s`.
+size_t PrefixBytes(std::string_view s, size_t n) {
+  size_t i = 0;
+  for (size_t seen = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == n) break;
+  }
+  return i;
+}
+
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  return words;
+}
+
+}  // namespace
+
+std::vector<std::string> WrapCardText(std::string_view text, size_t max_chars,
+                                      size_t max_lines) {
+  std::vector<std::string> lines;
+  if (max_chars == 0 || max_lines == 0) return lines;
+  std::string line;
+  bool cut = false;
+  auto flush = [&] {
+    if (lines.size() == max_lines) {
+      cut = true;
+    } else {
+      lines.push_back(std::move(line));
+    }
+    line.clear();
+  };
+  for (std::string word : Words(text)) {
+    // Bounded: each pass shortens `word` or moves it into `line`.
+    while (!word.empty() && !cut) {
+      size_t room = line.empty() ? max_chars : max_chars - CodePoints(line) - 1;
+      size_t len = CodePoints(word);
+      if (!line.empty() && (CodePoints(line) + 1 > max_chars || len > room)) {
+        flush();
+        continue;
+      }
+      if (len <= room) {
+        line += (line.empty() ? "" : " ") + word;
+        word.clear();
+      } else {  // longer than a whole line: split it
+        size_t bytes = PrefixBytes(word, room);
+        line = word.substr(0, bytes);
+        word.erase(0, bytes);
+        flush();
+      }
+    }
+    if (cut) break;
+  }
+  if (!line.empty() && !cut) flush();
+  if (cut && !lines.empty()) {
+    std::string& last = lines.back();
+    while (CodePoints(last) + 3 > max_chars && !last.empty()) {
+      last.erase(PrefixBytes(last, CodePoints(last) - 1));
+    }
+    last += "...";
+  }
+  return lines;
+}
+
+}  // namespace miri::render

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/captions.h"
 #include "domain/result.h"
 #include "domain/timeline.h"
 
@@ -47,6 +48,18 @@ struct PlanSegment {
   friend bool operator==(const PlanSegment&, const PlanSegment&) = default;
 };
 
+// What fills a shot's frames. The final cut is always clips; an animatic
+// (issue 20) shows whatever the shot has so far: its clip, else a still
+// frame (TimelineShot::clip names the image) with a slow camera move, else
+// a card with its description.
+enum class ShotLook { kClip, kStill, kCard };
+
+struct ShotVisual {
+  ShotLook look = ShotLook::kClip;
+  std::string card_text;  // kCard: what the card says (wrapped by the renderer)
+  friend bool operator==(const ShotVisual&, const ShotVisual&) = default;
+};
+
 struct RenderPlan {
   RenderSettings settings;
   int64_t song_duration_ms = 0;
@@ -55,7 +68,23 @@ struct RenderPlan {
   // Contiguous and in order: together they cover [0, total_frames) exactly.
   // Black segments fill gaps; no segment is empty.
   std::vector<PlanSegment> segments;
+  // Parallel to `shots`, or empty: every shot is its clip (the final cut).
+  std::vector<ShotVisual> visuals;
+  // The song's lyric lines on this plan's frame grid (domain/captions.h):
+  // the output's soft subtitle track; empty: none. Never drawn into the
+  // picture.
+  std::vector<CaptionCue> captions;
+
+  ShotVisual VisualOf(size_t shot) const {
+    return shot < visuals.size() ? visuals[shot] : ShotVisual{};
+  }
 };
+
+// Card text broken into at most `max_lines` lines of at most `max_chars`
+// characters (UTF-8 code points), at spaces where possible; a cut text ends
+// with "...". Blank lines and runs of spaces collapse.
+std::vector<std::string> WrapCardText(std::string_view text, size_t max_chars,
+                                      size_t max_lines);
 
 // Fails with INVALID_ARGUMENT naming the shot when a shot starts at or after
 // the song's end or is too short to own a single frame.

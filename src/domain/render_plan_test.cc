@@ -142,5 +142,16 @@ TEST(RenderProgressPayloadTest, CarriesPercentAndEta) {
       RenderProgressPayload("p1", MakeProgress(0, 120, 0)).contains("etaMs"));
 }
 
+TEST(WrapCardTextTest, BreaksAtSpacesAndCutsWithAnEllipsis) {
+  EXPECT_EQ(WrapCardText("  Miri   walks\n\nin the rain ", 12, 3),
+            (std::vector<std::string>{"Miri walks", "in the rain"}));
+  EXPECT_EQ(WrapCardText("one two three four five six", 9, 2),
+            (std::vector<std::string>{"one two", "three..."}));
+  // A word longer than a line is split; code points, not bytes, count.
+  EXPECT_EQ(WrapCardText("éééééé", 4, 3),
+            (std::vector<std::string>{"éééé", "éé"}));
+  EXPECT_TRUE(WrapCardText("   ", 10, 3).empty());
+}
+
 }  // namespace
 }  // namespace miri::render

@@ -26,6 +26,7 @@
 #include "ports/event_bus.h"
 #include "ports/store.h"
 #include "services/commands/command_service.h"
+#include "services/render/animatic.h"
 #include "services/rulebook/rulebook.h"
 
 namespace miri::http {
@@ -94,6 +95,9 @@ struct ApiDeps {
   // circuits' states now (app/doctor.h StartupChecks::Json): /readyz
   // carries them, GET /api/system/checks answers them. Unset: not run.
   std::function<nlohmann::json()> system_checks;
+  // POST .../animatic renders the project's animatic with it (issue 20);
+  // without one it answers 501.
+  render::AnimaticService* animatic = nullptr;
 };
 
 class Api {

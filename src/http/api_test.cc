@@ -244,9 +244,9 @@ class ProposePlanTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    ApiDeps deps{
-        store_.get(), blobs_.get(),    &bus_,      &clock_,    commands_.get(),
-        &verifier_,   rulebook_.get(), &director_, receivers_, {}};
+    ApiDeps deps{store_.get(),    blobs_.get(), &bus_,           &clock_,
+                 commands_.get(), &verifier_,   rulebook_.get(), &director_,
+                 receivers_,      {},           nullptr};
     api_ = std::make_unique<Api>(deps, ApiConfig{});
     ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
     ASSERT_TRUE(blobs_->Put(

@@ -178,13 +178,15 @@ class ApiTest : public ::testing::Test {
   }
 
   // `system_checks`: what /readyz and GET /api/system/checks report.
+  render::AnimaticService* animatic_ = nullptr;  // for MakeApi
   void MakeApi(ApiConfig config,
                std::function<nlohmann::json()> system_checks = {}) {
     ApiDeps deps{store_.get(),    blobs_.get(),
                  &bus_,           api_clock_ ? api_clock_ : &clock_,
                  commands_.get(), &verifier_,
                  rulebook_.get(), nullptr,
-                 receivers_,      std::move(system_checks)};
+                 receivers_,      std::move(system_checks),
+                 animatic_};
     api_ = std::make_unique<Api>(deps, std::move(config));
   }
 

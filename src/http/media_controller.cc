@@ -24,6 +24,8 @@ std::string MediaTypeOf(std::string_view key) {
       {"otio", "application/json"},
       {"fcpxml", "application/xml"},
       {"edl", "text/plain; charset=utf-8"},
+      {"srt", "application/x-subrip; charset=utf-8"},
+      {"vtt", "text/vtt; charset=utf-8"},
       {"txt", "text/plain; charset=utf-8"}};
   size_t dot = key.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
@@ -89,14 +91,60 @@ Response GetRender(const ApiDeps& d, const Request& req) {
   const std::string& id = req.params.at("projectId");
   const std::string& format = req.params.at("format");
   if (format != "mp4" && format != "otio" && format != "fcpxml" &&
-      format != "edl") {
+      format != "edl" && format != "srt" && format != "vtt") {
     return Fail(Error{ErrorCode::kInvalidArgument,
                       "unknown render format",
-                      {{"format", "one of mp4, otio, fcpxml, edl"}}});
+                      {{"format", "one of mp4, otio, fcpxml, edl, srt, vtt"}}});
   }
   if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  const bool captions = format == "srt" || format == "vtt";
   return ServeBlob(d, "projects/" + id + "/render/output." + format, "format",
-                   "the project has not been rendered yet");
+                   captions ? "no captions: not rendered yet, or the song has "
+                              "no timed lyrics"
+                            : "the project has not been rendered yet");
+}
+
+// Renders the animatic now (issue 20): a few seconds for a song, in the
+// request; it spends nothing and changes no shot.
+Response PostAnimatic(const ApiDeps& d, const Request& req) {
+  const std::string& id = req.params.at("projectId");
+  if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  if (d.animatic == nullptr) {
+    return ErrorResponse(501, "NOT_IMPLEMENTED", "no animatic renderer",
+                         {{"animatic", "this server renders no animatics"}});
+  }
+  Result<render::AnimaticReport> r = d.animatic->Render(id);
+  if (!r) return Fail(r.error());
+  return Response::Json(200, {{"blobKey", r->blob_key},
+                              {"url", "/api/projects/" + id + "/animatic"},
+                              {"frames", r->frames},
+                              {"durationMs", r->duration_ms},
+                              {"clips", r->clips},
+                              {"stills", r->stills},
+                              {"cards", r->cards},
+                              {"captions", r->captions}});
+}
+
+Response GetAnimatic(const ApiDeps& d, const Request& req) {
+  const std::string& id = req.params.at("projectId");
+  if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  return ServeBlob(d, render::AnimaticService::BlobKey(id), "animatic",
+                   "no animatic rendered yet");
+}
+
+// The animatic's captions (.srt, .vtt), when its song has timed lyrics.
+Response GetAnimaticCaptions(const ApiDeps& d, const Request& req) {
+  const std::string& id = req.params.at("projectId");
+  const std::string& format = req.params.at("format");
+  if (format != "srt" && format != "vtt") {
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      "unknown captions format",
+                      {{"format", "one of srt, vtt"}}});
+  }
+  if (auto p = d.store->GetProject(id); !p) return Fail(p.error());
+  return ServeBlob(d, "projects/" + id + "/render/animatic." + format, "format",
+                   "no captions: no animatic yet, or the song has no timed "
+                   "lyrics");
 }
 
 // A PNG mask (white: change, black: keep) for the next refine of the shot.
@@ -136,6 +184,9 @@ void AddMediaRoutes(Router& router, const ApiDeps& d) {
   add("GET", project + "/song", GetSong);
   add("GET", project + "/blob", GetBlob);
   add("GET", project + "/render/{format}", GetRender);
+  add("POST", project + "/animatic", PostAnimatic);
+  add("GET", project + "/animatic", GetAnimatic);
+  add("GET", project + "/animatic/{format}", GetAnimaticCaptions);
   add("GET", project + "/shots/{shotId}/image", GetShotImage);
   add("PUT", project + "/shots/{shotId}/mask", PutMask, 8u << 20);
 }

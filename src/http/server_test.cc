@@ -581,9 +581,9 @@ TEST_F(ServerTest, The250KbLyricsCaseIsAQuick4xxNamingTheLimitInBoundedMemory) {
   LocalDirector local(analyzer);
   CheckedDirector checked(local);
   BoundedDirector director(checked, 2);
-  ApiDeps deps{
-      store_.get(), blobs_.get(),    &bus_,     &clock_,    commands_.get(),
-      &verifier_,   rulebook_.get(), &director, receivers_, {}};
+  ApiDeps deps{store_.get(),    blobs_.get(), &bus_,           &clock_,
+               commands_.get(), &verifier_,   rulebook_.get(), &director,
+               receivers_,      {},           nullptr};
   api_ = std::make_unique<Api>(deps, ApiConfig{});
   ServerOptions options;
   options.log_requests = false;

@@ -27,6 +27,9 @@ struct RenderJob {
   // Called from the rendering thread about once per second of output and
   // once at the end; must be quick.
   std::function<void(const render::RenderProgress&)> on_progress;
+  // A preview (the animatic): faster, rougher decoding of the clips on the
+  // same frame grid.
+  bool draft = false;
 };
 
 class VideoRenderer {

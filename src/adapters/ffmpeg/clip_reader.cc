@@ -23,7 +23,7 @@ int EvenRound(double v) { return 2 * static_cast<int>(std::lround(v / 2)); }
 
 Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::string& path,
                                                      int width, int height,
-                                                     int fps) {
+                                                     int fps, bool draft) {
   std::unique_ptr<ClipReader> r(new ClipReader());
   r->path_ = path;
   r->width_ = width;
@@ -48,6 +48,13 @@ Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::string& path,
       r->decoder_,
       OpenDecoder(r->input_.get(), r->stream_index_, "clip (" + path + ")"),
       "opening");
+  if (draft) {
+    // Read by the decoder for every packet; see AVCodecContext in
+    // https://ffmpeg.org/doxygen/5.1/structAVCodecContext.html
+    r->decoder_->skip_loop_filter = AVDISCARD_ALL;
+    r->decoder_->skip_frame = AVDISCARD_NONREF;
+    r->sws_flags_ = SWS_FAST_BILINEAR;
+  }
   ASSIGN_OR_RETURN(bool got, r->DecodeNext(), "decoding");
   if (!got) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -154,7 +161,7 @@ Result<AVFrame*> ClipReader::Convert() {
   if (reconfigure) {
     sws_.reset(sws_getContext(
         src->width, src->height, static_cast<AVPixelFormat>(src->format), fit_w,
-        fit_h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+        fit_h, AV_PIX_FMT_YUV420P, sws_flags_, nullptr, nullptr, nullptr));
     if (!sws_) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "clip (" + path_ + "): cannot scale its pixel format");

@@ -14,25 +14,29 @@
 #include <memory>
 #include <string>
 
+#include "adapters/ffmpeg/frame_source.h"
 #include "adapters/ffmpeg/libav_util.h"
 #include "domain/result.h"
 
 namespace miri::ffmpeg {
 
-class ClipReader {
+class ClipReader final : public FrameSource {
  public:
   // Fails (naming `path`) when the file is missing, corrupt, has no video
-  // stream, or no frame of it decodes.
+  // stream, or no frame of it decodes. `draft` (the animatic) trades
+  // picture for speed: no deblocking, non-reference frames skipped (the
+  // previous picture holds for them) and a bilinear scaler; the frame
+  // grid is the same.
   static Result<std::unique_ptr<ClipReader>> Open(const std::string& path,
                                                   int width, int height,
-                                                  int fps);
+                                                  int fps, bool draft = false);
 
   // The frame for output index k (k never decreases between calls). The
   // frame stays owned by the reader and valid until the next call.
-  Result<AVFrame*> FrameAt(int64_t k);
+  Result<AVFrame*> FrameAt(int64_t k) override;
 
   // Frames decoded so far (for tests and statistics).
-  int64_t frames_decoded() const { return decoded_; }
+  int64_t frames_decoded() const override { return decoded_; }
 
  private:
   ClipReader() = default;
@@ -59,6 +63,7 @@ class ClipReader {
   int64_t decoded_ = 0;
   SwsPtr sws_;
   int sws_w_ = 0, sws_h_ = 0, sws_fmt_ = -1;
+  int sws_flags_ = SWS_BICUBIC;
 };
 
 }  // namespace miri::ffmpeg

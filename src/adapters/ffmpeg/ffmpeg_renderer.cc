@@ -20,6 +20,7 @@ Result<int64_t> FfmpegRenderer::Render(const RenderJob& job) {
   options.preset = job.preset;
   options.on_progress = job.on_progress;
   options.clock = &clock_;
+  options.draft = job.draft;
   ASSIGN_OR_RETURN(RenderStats stats, ExecuteRenderPlan(*job.plan, options),
                    "");
   return stats.frames_written;

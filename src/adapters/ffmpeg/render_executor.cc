@@ -5,6 +5,7 @@
 
 #include "adapters/ffmpeg/clip_reader.h"
 #include "adapters/ffmpeg/frame_queue.h"
+#include "adapters/ffmpeg/frame_source.h"
 
 namespace miri::ffmpeg {
 
@@ -41,11 +42,15 @@ class ProgressReporter {
 
 Result<void> CheckClipsExist(const render::RenderPlan& plan) {
   for (size_t i = 0; i < plan.shots.size(); ++i) {
+    const render::ShotLook look = plan.VisualOf(i).look;
+    if (look == render::ShotLook::kCard) continue;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(plan.shots[i].clip, ec)) {
-      return MakeError(ErrorCode::kNotFound,
-                       ShotLabel(plan, static_cast<int>(i)) + ": clip (" +
-                           plan.shots[i].clip + ") not found");
+      return MakeError(
+          ErrorCode::kNotFound,
+          ShotLabel(plan, static_cast<int>(i)) +
+              (look == render::ShotLook::kStill ? ": frame (" : ": clip (") +
+              plan.shots[i].clip + ") not found");
     }
   }
   return {};
@@ -105,18 +110,40 @@ Result<SongInfo> ProbeSong(const std::filesystem::path& song) {
 
 namespace {
 
+// What fills the segment's frames: its clip, a still or a card.
+Result<std::unique_ptr<FrameSource>> OpenSegment(const render::RenderPlan& plan,
+                                                 const render::PlanSegment& seg,
+                                                 bool draft) {
+  const render::RenderSettings& s = plan.settings;
+  const render::TimelineShot& shot = plan.shots[seg.shot_index];
+  const render::ShotVisual visual = plan.VisualOf(seg.shot_index);
+  switch (visual.look) {
+    case render::ShotLook::kStill:
+      return OpenStill(shot.clip, s.width, s.height, seg.frame_count,
+                       seg.shot_index);
+    case render::ShotLook::kCard:
+      return OpenCard(s.width, s.height, shot.shot_id,
+                      render::WrapCardText(visual.card_text,
+                                           CardLineChars(s.width, s.height),
+                                           CardMaxLines(s.height)));
+    case render::ShotLook::kClip:
+      break;
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<ClipReader> clip,
+                   ClipReader::Open(shot.clip, s.width, s.height, s.fps, draft),
+                   "");
+  return std::unique_ptr<FrameSource>(std::move(clip));
+}
+
 // The decoding side, on its own thread: puts every output frame of the
 // plan, in order, on `queue`. Returns the number of frames decoded.
-Result<int64_t> ProduceFrames(const render::RenderPlan& plan,
+Result<int64_t> ProduceFrames(const render::RenderPlan& plan, bool draft,
                               const AVFrame* black, FrameQueue& queue) {
-  const render::RenderSettings& s = plan.settings;
   int64_t decoded = 0;
   for (const render::PlanSegment& seg : plan.segments) {
-    std::unique_ptr<ClipReader> clip;
+    std::unique_ptr<FrameSource> clip;
     if (!seg.is_black()) {
-      ASSIGN_OR_RETURN(clip,
-                       ClipReader::Open(plan.shots[seg.shot_index].clip,
-                                        s.width, s.height, s.fps),
+      ASSIGN_OR_RETURN(clip, OpenSegment(plan, seg, draft),
                        ShotLabel(plan, seg.shot_index));
     }
     for (int64_t k = 0; k < seg.frame_count; ++k) {
@@ -163,6 +190,11 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   wo.crf = options.crf;
   wo.audio = options.song;
   wo.audio_mode = options.audio_mode;
+  for (const render::CaptionCue& c : plan.captions) {
+    wo.subtitles.push_back(
+        {render::FrameTimeMs(c.first_frame, plan.settings.fps),
+         render::FrameTimeMs(c.end_frame, plan.settings.fps), c.text});
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<VideoWriter> writer, VideoWriter::Open(wo),
                    "output");
   FramePtr black = writer->AllocFrame();
@@ -174,7 +206,7 @@ Result<RenderStats> ExecuteRenderPlan(const render::RenderPlan& plan,
   FrameQueue queue(8);
   Result<int64_t> decoded = 0;
   std::thread producer([&] {
-    decoded = ProduceFrames(plan, black.get(), queue);
+    decoded = ProduceFrames(plan, options.draft, black.get(), queue);
     queue.Close();
   });
   Result<void> written = ConsumeFrames(queue, *writer, progress);

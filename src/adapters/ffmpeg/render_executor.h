@@ -41,6 +41,8 @@ struct RenderOptions {
   // `clock` (none: zero elapsed, no ETA).
   std::function<void(const render::RenderProgress&)> on_progress;
   const Clock* clock = nullptr;
+  // A preview (the animatic): clips decode in ClipReader's draft mode.
+  bool draft = false;
 };
 
 struct RenderStats {

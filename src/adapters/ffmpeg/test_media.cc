@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -164,6 +165,8 @@ ProbeResult Probe(const std::string& path) {
     } else if (type == "audio") {
       r.audio_codec = s.value("codec_name", "");
       r.audio_duration = duration;
+    } else if (type == "subtitle" && r.subtitle_codec.empty()) {
+      r.subtitle_codec = s.value("codec_name", "");
     }
   }
   std::ifstream in(path, std::ios::binary);
@@ -173,6 +176,44 @@ ProbeResult Probe(const std::string& path) {
   r.moov_first =
       moov != std::string::npos && (mdat == std::string::npos || moov < mdat);
   return r;
+}
+
+std::vector<TextCue> ParseCues(const std::string& text) {
+  std::vector<TextCue> cues;
+  std::istringstream in(text);
+  std::string line;
+  auto ms = [](const std::string& t) -> int64_t {
+    int h = 0, m = 0, s = 0, f = 0;
+    char sep = 0;
+    if (std::sscanf(t.c_str(), "%d:%d:%d%c%d", &h, &m, &s, &sep, &f) != 5)
+      return -1;
+    return ((h * 60LL + m) * 60 + s) * 1000 + f;
+  };
+  // Bounded by the text's lines.
+  while (std::getline(in, line)) {
+    size_t arrow = line.find(" --> ");
+    if (arrow == std::string::npos) continue;
+    TextCue c;
+    c.start_ms = ms(line.substr(0, arrow));
+    c.end_ms = ms(line.substr(arrow + 5));
+    std::getline(in, c.text);
+    if (!c.text.empty() && c.text.back() == '\r') c.text.pop_back();
+    cues.push_back(c);
+  }
+  return cues;
+}
+
+std::string SubtitlesAsSrt(const std::string& path) {
+  std::string cmd =
+      "ffmpeg -nostdin -v error -i '" + path + "' -map 0:s:0 -f srt -";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) text.append(buf, n);
+  pclose(pipe);
+  return text;
 }
 
 bool Near(const Rgb& a, const Rgb& b, int tolerance) {

@@ -62,9 +62,22 @@ struct ProbeResult {
   double audio_duration = -1;
   std::string video_codec, pix_fmt, audio_codec;
   int width = 0, height = 0;
-  bool moov_first = false;  // faststart: the index precedes the media data
+  bool moov_first = false;     // faststart: the index precedes the media data
+  std::string subtitle_codec;  // of the first subtitle stream; "" if none
 };
 ProbeResult Probe(const std::string& path);
+
+// A cue of a SubRip or WebVTT file.
+struct TextCue {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  std::string text;
+};
+// Reads the cues of SRT or WebVTT text (timing lines "a --> b", with ","
+// or "." before the milliseconds; the text is the next line).
+std::vector<TextCue> ParseCues(const std::string& text);
+// The first subtitle track of `path`, converted to SRT by the ffmpeg CLI.
+std::string SubtitlesAsSrt(const std::string& path);
 
 // True when every channel differs by at most `tolerance`.
 bool Near(const Rgb& a, const Rgb& b, int tolerance = 24);

@@ -62,6 +62,10 @@ Result<void> VideoWriter::Init() {
                          options_.aac_bitrate, out_),
         "audio");
   }
+  if (!options_.subtitles.empty()) {
+    ASSIGN_OR_RETURN(subtitles_, SubtitleMuxer::Open(options_.subtitles, out_),
+                     "captions");
+  }
   rc = avio_open(&out_->pb, temp_path_.c_str(), AVIO_FLAG_WRITE);
   if (rc < 0) {
     return AvError(ErrorCode::kUnavailable, "opening " + temp_path_.string(),
@@ -157,6 +161,8 @@ Result<void> VideoWriter::DrainPackets(bool flushing) {
     // Keep audio about half a second ahead so the muxer's queue stays short.
     if (audio_ && !flushing)
       RETURN_IF_ERROR(audio_->WriteUntil(until + 0.5), "audio");
+    if (subtitles_ && !flushing)
+      RETURN_IF_ERROR(subtitles_->WriteUntil(until + 0.5), "captions");
   }
 }
 
@@ -167,6 +173,7 @@ Result<void> VideoWriter::Finish() {
   if (rc < 0) return AvError(ErrorCode::kInternal, "flushing encoder", rc);
   RETURN_IF_ERROR(DrainPackets(true), context);
   if (audio_) RETURN_IF_ERROR(audio_->Finish(), context);
+  if (subtitles_) RETURN_IF_ERROR(subtitles_->Finish(), context);
   rc = av_write_trailer(out_);
   if (rc < 0) return AvError(ErrorCode::kInternal, context + ": trailer", rc);
   rc = avio_closep(&out_->pb);

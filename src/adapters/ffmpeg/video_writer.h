@@ -21,8 +21,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/ffmpeg/libav_util.h"
+#include "adapters/ffmpeg/subtitle_muxer.h"
 #include "domain/result.h"
 
 namespace miri::ffmpeg {
@@ -43,6 +45,8 @@ struct VideoWriterOptions {
   std::optional<std::filesystem::path> audio;  // none = silent video
   AudioMode audio_mode = AudioMode::kCopy;
   int aac_bitrate = 192'000;
+  // A soft subtitle track (mov_text) with these cues; empty: none.
+  std::vector<SubtitleCue> subtitles;
 };
 
 class AudioMuxer;  // video_writer_audio.cc
@@ -80,6 +84,7 @@ class VideoWriter {
   CodecPtr encoder_;
   AVStream* video_stream_ = nullptr;
   std::unique_ptr<AudioMuxer> audio_;
+  std::unique_ptr<SubtitleMuxer> subtitles_;
   PacketPtr packet_;
   int64_t next_pts_ = 0;
   bool finished_ = false;

@@ -8,6 +8,7 @@
 #include "domain/render_plan.h"
 #include "domain/text.h"
 #include "services/render/exports.h"
+#include "services/render/lyric_captions.h"
 #include "services/render/project_timeline.h"
 
 namespace miri::render {
@@ -73,6 +74,8 @@ Result<RenderReport> RenderAndStore(const RenderDeps& d,
   ASSIGN_OR_RETURN(RenderPlan plan,
                    BuildRenderPlan(timeline, song_ms, settings),
                    "final render");
+  ASSIGN_OR_RETURN(plan.captions, LyricCaptions(d.blobs, pid, plan),
+                   "final render");
   RenderJob job;
   job.plan = &plan;
   job.song = song;
@@ -90,6 +93,11 @@ Result<RenderReport> RenderAndStore(const RenderDeps& d,
   RETURN_IF_ERROR(
       d.blobs.PutFile("projects/" + pid + "/render/output.mp4", request.output),
       "storing the render");
+  ASSIGN_OR_RETURN(
+      report.exports,
+      StoreCaptions(d.blobs, "projects/" + pid + "/render/output",
+                    request.output, plan.captions, plan.settings.fps),
+      "");
   ExportInput exports{&plan, song.string(), request.title};
   const std::pair<const char*, std::string> files[] = {
       {"otio", ExportOtioJson(exports)},

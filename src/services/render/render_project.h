@@ -2,7 +2,9 @@
 // worker, `miri render --project` (the Cloud Run job) and `miri produce`
 // all call RenderProject. It reads the cut from the store (every clip on its
 // frame slot over the original song), encodes it through the VideoRenderer
-// port, stores the MP4 and its exports (OTIO, FCPXML, EDL) under
+// port, stores the MP4 (with the timed lyrics as a soft mov_text track)
+// and its exports (OTIO, FCPXML, EDL; .srt and .vtt captions when the song
+// has timed lyrics: services/render/lyric_captions.h) under
 // projects/<id>/render/ in the BlobStore, publishes RENDER_PROGRESS, and
 // records the outcome: RENDERED, or FAILED with the error as the event's
 // cause.

@@ -2,6 +2,7 @@
 // in-process bus) with real clips: how each render attempt ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "adapters/inproc_bus/inproc_bus.h"
 #include "adapters/localfs/localfs_blob_store.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "services/planning/lyrics.h"
 #include "services/render/render_project.h"
 #include "testing/store_fixtures.h"
 
@@ -212,6 +214,83 @@ TEST_F(RenderProjectTest, ProjectNotInFinalRenderIsRefusedAndLeftAsItIs) {
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(Status(), P::kRendered);
   EXPECT_EQ(RenderOutcomes().size(), 1u);
+}
+
+// Issue 20 item 2: the timed lyrics as .srt and .vtt beside the render and
+// as its soft mov_text track, every cue on the cut's frame grid.
+TEST_F(RenderProjectTest, TimedLyricsBecomeCaptionsOnTheFrameGrid) {
+  const std::string lrc =
+      "[ti:Rain]\n[00:01.02]rain on the roof\n[00:02.48]and the street\n"
+      "[00:05.00]& <home>\n";
+  ASSERT_TRUE(blobs_->Put("projects/" + project_ + "/lyrics.txt", lrc));
+  ASSERT_TRUE(blobs_->PutFile(ClipKey("s-1"), dir_.File("blue.mp4")));
+  Result<RenderReport> r = Render();
+  ASSERT_TRUE(r) << r.error().ToString();
+
+  // The lyric lines as the song fits them, snapped to the 12 fps grid.
+  Lyrics lyrics = ParseLyricsAuto(lrc).value();
+  FitLyricsToSong(lyrics, 8000);
+  ASSERT_EQ(lyrics.lines.size(), 3u);
+  auto snap = [](int64_t ms) { return FrameTimeMs(FrameAtMs(ms, kFps), kFps); };
+  EXPECT_EQ(snap(lyrics.lines[0].start_ms), 1000);  // 12.24 -> frame 12
+  EXPECT_EQ(snap(lyrics.lines[1].start_ms), 2500);  // 29.76 -> frame 30
+
+  const std::string base = "projects/" + project_ + "/render/output.";
+  for (const char* ext : {"srt", "vtt"}) {
+    SCOPED_TRACE(ext);
+    std::string text = blobs_->Get(base + ext).value();
+    if (std::string(ext) == "vtt") {
+      EXPECT_EQ(text.rfind("WEBVTT\n", 0), 0u);
+    }
+    std::vector<ffmpeg::testing::TextCue> cues =
+        ffmpeg::testing::ParseCues(text);
+    ASSERT_EQ(cues.size(), 3u);
+    for (size_t i = 0; i < cues.size(); ++i) {
+      EXPECT_EQ(cues[i].start_ms, snap(lyrics.lines[i].start_ms)) << i;
+      EXPECT_EQ(cues[i].end_ms, snap(lyrics.lines[i].end_ms)) << i;
+    }
+    EXPECT_EQ(cues[0].text, "rain on the roof");
+    EXPECT_EQ(cues[2].text,
+              std::string(ext) == "vtt" ? "&amp; &lt;home&gt;" : "& <home>");
+    fs::path local = Output();
+    local.replace_extension(ext);
+    EXPECT_TRUE(fs::exists(local));
+    EXPECT_NE(std::find(r->exports.begin(), r->exports.end(), local.string()),
+              r->exports.end());
+  }
+  // The MP4's soft track holds the same cues.
+  const std::string mp4 = blobs_->LocalPath(RenderKey()).value().string();
+  EXPECT_EQ(ffmpeg::testing::Probe(mp4).subtitle_codec, "mov_text");
+  std::vector<ffmpeg::testing::TextCue> track =
+      ffmpeg::testing::ParseCues(ffmpeg::testing::SubtitlesAsSrt(mp4));
+  ASSERT_EQ(track.size(), 3u);
+  EXPECT_EQ(track[1].start_ms, 2500);
+  EXPECT_EQ(track[1].text, "and the street");
+  // Nothing is drawn into the final picture: no caption, no shot
+  // description, no [ShotID]_[VersionID]_[ModelCode] tag. Where a caption
+  // or a card's text would sit, every frame is its clip's colour.
+  for (int y : {kH / 2, kH - 4}) {
+    std::vector<ffmpeg::testing::Rgb> colors =
+        ffmpeg::testing::FrameColors(mp4, kW, kH, kW / 2, y);
+    ASSERT_EQ(colors.size(), static_cast<size_t>(8 * kFps));
+    for (size_t n = 0; n < colors.size(); ++n) {
+      const ffmpeg::testing::Rgb clip = n < 4u * kFps
+                                            ? ffmpeg::testing::Rgb{255, 0, 0}
+                                            : ffmpeg::testing::Rgb{0, 0, 255};
+      ASSERT_TRUE(ffmpeg::testing::Near(colors[n], clip))
+          << "frame " << n << " at y " << y;
+    }
+  }
+}
+
+TEST_F(RenderProjectTest, UntimedLyricsMakeNoCaptions) {
+  ASSERT_TRUE(blobs_->Put("projects/" + project_ + "/lyrics.txt",
+                          "rain on the roof\nand the street\n"));
+  ASSERT_TRUE(blobs_->PutFile(ClipKey("s-1"), dir_.File("blue.mp4")));
+  ASSERT_TRUE(Render());
+  EXPECT_FALSE(
+      blobs_->Exists("projects/" + project_ + "/render/output.srt").value());
+  EXPECT_EQ(ffmpeg::testing::Probe(Output().string()).subtitle_codec, "");
 }
 
 }  // namespace

@@ -1501,7 +1501,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The final render (format mp4) or its timeline export (otio, fcpxml, edl); 404 until rendered */
+        /** The final render (format mp4), its timeline export (otio, fcpxml, edl) or its lyric captions (srt, vtt: the song's timed lyrics on the cut's frame grid; the MP4 carries them as a soft mov_text track); 404 until rendered, or for captions when the song has no timed lyrics */
         get: {
             parameters: {
                 query?: never;
@@ -1511,7 +1511,7 @@ export interface paths {
                 };
                 path: {
                     projectId: components["schemas"]["Id"];
-                    format: "mp4" | "otio" | "fcpxml" | "edl";
+                    format: "mp4" | "otio" | "fcpxml" | "edl" | "srt" | "vtt";
                 };
                 cookie?: never;
             };
@@ -1527,6 +1527,8 @@ export interface paths {
                         "application/json": string;
                         "application/xml": string;
                         "text/plain": string;
+                        "application/x-subrip": string;
+                        "text/vtt": string;
                     };
                 };
                 /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
@@ -1539,6 +1541,155 @@ export interface paths {
                         "application/json": string;
                         "application/xml": string;
                         "text/plain": string;
+                        "application/x-subrip": string;
+                        "text/vtt": string;
+                    };
+                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/animatic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last animatic rendered (MP4); 404 naming animatic until one is */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
+                path: {
+                    projectId: components["schemas"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                416: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Render the animatic now (issue 20): the whole song on its original audio, cut on the final render's frame grid at a small size, each shot showing its clip, else its approved or newest frame with a slow camera move, else a card with its description. Spends no provider money and changes no shot or project state; stores projects/{projectId}/render/animatic.mp4, with the song's timed lyrics as a soft mov_text track and as animatic.srt/animatic.vtt (GET .../animatic/{format}). 409 naming plan (no shots yet), song (none uploaded) or animatic (one is rendering); 501 when the server renders no animatics */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: components["schemas"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            blobKey: string;
+                            url: string;
+                            frames: number;
+                            durationMs: number;
+                            clips: number;
+                            stills: number;
+                            cards: number;
+                            captions: number;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+                401: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+                409: components["responses"]["Error"];
+                501: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/animatic/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The animatic's lyric captions (srt or vtt) on its frame grid; 404 naming format until an animatic is rendered, or when the song has no timed lyrics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description One byte range (bytes=a-b, bytes=a-, bytes=-n): 206 with that part; 416 with Content-Range bytes *\/size when it starts past the end; other forms are ignored (200) */
+                    Range?: string;
+                };
+                path: {
+                    projectId: components["schemas"]["Id"];
+                    format: "srt" | "vtt";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-subrip": string;
+                        "text/vtt": string;
+                    };
+                };
+                /** @description Partial Content: the bytes a Range header asked for (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-subrip": string;
+                        "text/vtt": string;
                     };
                 };
                 400: components["responses"]["Error"];

@@ -81,7 +81,8 @@ describe('RenderPanel', () => {
     const { a } = fake([shot('s1', 'FAILED')], 'FAILED', projectEvent(4, 'PLANNED', 'FAILED', 'the budget is exhausted'));
     renderWithServices(<RenderPanel projectId={P} />, a);
     await screen.findByText('The project failed: the budget is exhausted');
-    expect(screen.queryByRole('button')).toBeNull();
+    // Only the animatic, which spends nothing, is still offered.
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Preview animatic']);
   });
 
   it('follows the render live and then offers the video and its exports', async () => {
@@ -106,5 +107,43 @@ describe('RenderPanel', () => {
       [`${base}/render/fcpxml`, 'Rain-Song.fcpxml'],
       [`${base}/render/edl`, 'Rain-Song.edl'],
     ]);
+  });
+
+  it('renders the animatic on request, before any clip, and plays it', async () => {
+    const { a } = fake([shot('s1', 'DRAFT'), shot('s2', 'AWAITING_APPROVAL')], 'PLANNED');
+    let posted = 0;
+    a.on('POST', `${base}/animatic`, () => {
+      posted += 1;
+      return { status: 200, body: { blobKey: `projects/${P}/render/animatic.mp4`, url: `${base}/animatic`, frames: 144, durationMs: 6000, clips: 0, stills: 1, cards: 1, captions: 3 } };
+    });
+    renderWithServices(<RenderPanel projectId={P} />, a);
+    expect(screen.queryByLabelText('The animatic')).toBeNull();
+    await userEvent.click(await screen.findByRole('button', { name: 'Preview animatic' }));
+    const video = await screen.findByLabelText('The animatic');
+    expect(video.getAttribute('src')).toBe(`${base}/animatic`);
+    expect(posted).toBe(1);
+    expect(screen.getByTestId('animatic-summary').textContent).toBe(
+      '144 frames over 6.0 s: 0 shots from clips, 1 from frames, 1 as cards. 3 lyric captions. Nothing was spent and no shot changed.',
+    );
+    // The lyrics come as a soft captions track, not drawn into the picture.
+    const track = video.querySelector('track');
+    expect(track?.getAttribute('src')).toBe(`${base}/animatic/vtt`);
+    expect(track?.getAttribute('kind')).toBe('captions');
+    // It asked for nothing else: no render, no shot command.
+    expect(a.calls.filter((c) => c.startsWith('POST'))).toEqual([`POST ${base}/animatic`]);
+  });
+
+  it('shows why there is no animatic yet in the server\'s words', async () => {
+    const { a } = fake([], 'AUDIO_ANALYSIS');
+    a.on('POST', `${base}/animatic`, () => ({
+      status: 409,
+      body: { error: { code: 'FAILED_PRECONDITION', message: 'the project has no plan', issues: [{ path: 'plan', message: 'commit a plan first' }] } },
+    }));
+    renderWithServices(<RenderPanel projectId={P} />, a);
+    await userEvent.click(await screen.findByRole('button', { name: 'Preview animatic' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Could not render the animatic');
+    expect(alert.textContent).toContain('plan: commit a plan first');
+    expect(screen.queryByLabelText('The animatic')).toBeNull();
   });
 });

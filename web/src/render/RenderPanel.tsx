@@ -8,7 +8,7 @@ import { newKey } from '../api/client';
 import { mediaUrl } from '../api/routes';
 import { useServices } from '../app/services';
 import { useProject } from '../projects/api';
-import { CommandOutcomeSchema, RenderProgressSchema, type RenderProgress } from '../schemas';
+import { AnimaticReportSchema, CommandOutcomeSchema, RenderProgressSchema, type AnimaticReport, type RenderProgress } from '../schemas';
 import { useShotTable } from '../shots/useShotTable';
 import { ErrorNote } from '../ui/ErrorNote';
 import { renderView } from './renderState';
@@ -22,8 +22,18 @@ export const DOWNLOADS = [
   { ext: 'edl', label: 'Edit decision list (.edl)' },
 ] as const;
 
-export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext']) =>
+export const renderUrl = (projectId: string, format: (typeof DOWNLOADS)[number]['ext'] | 'vtt') =>
   mediaUrl('/api/projects/{projectId}/render/{format}', { path: { projectId, format } });
+
+export const animaticUrl = (projectId: string) => mediaUrl('/api/projects/{projectId}/animatic', { path: { projectId } });
+export const animaticCaptionsUrl = (projectId: string) => mediaUrl('/api/projects/{projectId}/animatic/{format}', { path: { projectId, format: 'vtt' } });
+
+/** "102 frames: 1 shot from its clip, 3 from frames, 36 as cards". */
+export function animaticSummary(r: AnimaticReport): string {
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  const captions = r.captions > 0 ? ` ${n(r.captions, 'lyric caption', 'lyric captions')}.` : '';
+  return `${n(r.frames, 'frame', 'frames')} over ${(r.durationMs / 1000).toFixed(1)} s: ${n(r.clips, 'shot', 'shots')} from clips, ${r.stills} from frames, ${r.cards} as cards.${captions} Nothing was spent and no shot changed.`;
+}
 
 function fileName(name: string | undefined, ext: string): string {
   const base = (name ?? 'miri').replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-') || 'miri';
@@ -35,6 +45,9 @@ export function RenderPanel({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
   const table = useShotTable(projectId);
   const [progress, setProgress] = useState<RenderProgress | null>(null);
+  const animatic = useMutation({
+    mutationFn: () => api.send('POST', '/api/projects/{projectId}/animatic', { path: { projectId } }, AnimaticReportSchema),
+  });
   const start = useMutation({ mutationFn: () => api.send('POST', '/api/projects/{projectId}/render', { path: { projectId } }, CommandOutcomeSchema, newKey()) });
   useEffect(
     () =>
@@ -81,9 +94,29 @@ export function RenderPanel({ projectId }: { projectId: string }) {
           </div>
         </div>
       )}
+      <h3>Animatic</h3>
+      <p className="muted">A quick cut of the whole song at a small size from what each shot has now: its clip, else its frame with a slow camera move, else a card with its description. It costs nothing.</p>
+      <button type="button" onClick={() => animatic.mutate()} disabled={animatic.isPending}>
+        {animatic.isPending ? 'Rendering the animatic…' : 'Preview animatic'}
+      </button>
+      <ErrorNote error={animatic.error} title="Could not render the animatic" />
+      {animatic.data && (
+        <>
+          <p role="status" data-testid="animatic-summary">
+            {animaticSummary(animatic.data)}
+          </p>
+          {/* A new element for each render, so the new file is fetched. */}
+          <video key={animatic.submittedAt} controls autoPlay preload="auto" src={animaticUrl(projectId)} aria-label="The animatic" className="final">
+            {animatic.data.captions > 0 && <track kind="captions" src={animaticCaptionsUrl(projectId)} label="Lyrics" default />}
+          </video>
+        </>
+      )}
       {view.phase === 'rendered' && (
         <>
-          <video controls preload="auto" src={renderUrl(projectId, 'mp4')} aria-label="The rendered music video" className="final" />
+          <video controls preload="auto" src={renderUrl(projectId, 'mp4')} aria-label="The rendered music video" className="final">
+            {/* The song's timed lyrics, when it has them (the MP4 carries them too). */}
+            <track kind="captions" src={renderUrl(projectId, 'vtt')} label="Lyrics" />
+          </video>
           <h3>Downloads</h3>
           <ul className="downloads">
             {DOWNLOADS.map((d) => (

@@ -435,3 +435,17 @@ export const SystemChecksSchema = z.strictObject({
   circuits: z.record(z.string(), z.enum(['CLOSED', 'OPEN', 'HALF_OPEN'])),
 });
 export type SystemChecks = z.infer<typeof SystemChecksSchema>;
+
+/** POST /api/projects/{projectId}/animatic (services/render/animatic.h): the preview just rendered. */
+export const AnimaticReportSchema = z.strictObject({
+  blobKey: z.string(),
+  url: z.string(),
+  frames: z.number().int().min(0),
+  durationMs: z.number().int().min(0),
+  clips: z.number().int().min(0),
+  stills: z.number().int().min(0),
+  cards: z.number().int().min(0),
+  /** Lyric cues in its soft subtitle track and .../animatic/{srt,vtt}; 0: no timed lyrics. */
+  captions: z.number().int().min(0),
+});
+export type AnimaticReport = z.infer<typeof AnimaticReportSchema>;
