@@ -824,9 +824,9 @@ TEST_F(ApiTest, ReadinessWritesToTheStoreAndReportsARefusedWrite) {
   CreatePlannedProject();
   const size_t events = EventCount();
   miri::testing::FaultyStore faulty(*store_);
-  ApiDeps deps{
-      &faulty,    blobs_.get(),    &bus_,   &clock_,    commands_.get(),
-      &verifier_, rulebook_.get(), nullptr, receivers_, {}};
+  ApiDeps deps{&faulty,         blobs_.get(), &bus_,           &clock_,
+               commands_.get(), &verifier_,   rulebook_.get(), nullptr,
+               receivers_,      {},           nullptr};
   api_ = std::make_unique<Api>(deps, ApiConfig{});
   EXPECT_EQ(Call("GET", "/readyz").status, 200);
   EXPECT_EQ(faulty.WriteLog(), std::vector<std::string>{"ProbeWrite"});
