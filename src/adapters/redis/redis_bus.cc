@@ -97,6 +97,9 @@ struct RedisBus::Impl {
   ContextPtr pub;  // used by the publishing batch only
   std::atomic<bool> stop{false};
   std::atomic<bool> subscribed{false};
+  // When the subscribed connection last heard from redis (steady clock,
+  // ms): any reply, or the answer to the PING sent after a quiet second.
+  std::atomic<int64_t> heard_ms{0};
   int wake[2] = {-1, -1};  // written on shutdown to end the poll at once
   std::thread thread;
 
@@ -178,8 +181,24 @@ struct RedisBus::Impl {
   }
 
   // One subscribed session; returns when the link breaks or on shutdown.
+  // A quiet link is asked PING every second (allowed on a subscribed
+  // connection, answered ["pong", ""]:
+  // https://redis.io/docs/latest/commands/ping/), so a redis that holds the
+  // connection but answers nothing (hung, SIGSTOP, a dead network path) shows
+  // in Healthy() within seconds.
   void Listen(redisContext* c) {
+    heard_ms.store(NowMs());
+    int64_t pinged_ms = 0;
     while (!stop.load()) {
+      const int64_t now = NowMs();
+      if (now - heard_ms.load() >= 1000 && now - pinged_ms >= 1000) {
+        redisAppendCommand(c, "PING");
+        int done = 0;
+        for (int i = 0; i < 8 && !done; ++i) {
+          if (redisBufferWrite(c, &done) != REDIS_OK) return;
+        }
+        pinged_ms = now;
+      }
       pollfd fds[2] = {{c->fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
       if (poll(fds, 2, 1000) < 0) continue;
       if (fds[1].revents) return;
@@ -189,11 +208,18 @@ struct RedisBus::Impl {
       while (redisGetReplyFromReader(c, &reply) == REDIS_OK &&
              reply != nullptr) {
         ReplyPtr owned(static_cast<redisReply*>(reply));
+        heard_ms.store(NowMs());
         Dispatch(owned.get());
         reply = nullptr;
       }
       if (c->err) return;
     }
+  }
+
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
   ContextPtr SubscribeConnection() {
@@ -216,6 +242,7 @@ struct RedisBus::Impl {
         backoff_ms = std::min(backoff_ms * 2, 1000);
         continue;
       }
+      heard_ms.store(NowMs());  // it just answered PSUBSCRIBE
       subscribed.store(true);
       backoff_ms = 100;
       if (lost) subs.DeliverReconnect();
@@ -280,6 +307,12 @@ EventBus::SubscriptionId RedisBus::OnReconnect(std::function<void()> handler) {
   return impl_->subs.AddReconnect(std::move(handler));
 }
 
-bool RedisBus::Healthy() const { return impl_->subscribed.load(); }
+bool RedisBus::Healthy() const {
+  // Subscribed, and redis answered within the last kSilentMs: a PING goes
+  // out after a quiet second, so a live redis is never silent that long.
+  constexpr int64_t kSilentMs = 3000;
+  return impl_->subscribed.load() &&
+         Impl::NowMs() - impl_->heard_ms.load() <= kSilentMs;
+}
 
 }  // namespace miri

@@ -1,5 +1,7 @@
 #include "adapters/redis/redis_bus.h"
 
+#include <signal.h>
+
 #include <chrono>
 #include <thread>
 
@@ -76,6 +78,39 @@ TEST(RedisBus, ResubscribesAfterRedisRestarts) {
   std::vector<BusMessage> m = got.WaitFor(1);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0], Msg("p1", 2));
+}
+
+// A redis that holds the connection but answers nothing (SIGSTOP: the
+// review's hung Redis, issue 21 item 3) makes the bus unhealthy within
+// seconds (so /readyz says eventBus), and healthy again once it answers.
+TEST(RedisBus, AHungRedisIsUnhealthyUntilItAnswersAgain) {
+  TestRedisServer server;
+  ASSERT_TRUE(server.Start());
+  auto bus = RedisBus::Connect(RedisAddress{"127.0.0.1", server.port(), ""});
+  ASSERT_TRUE(bus) << bus.error().ToString();
+  // Healthy once its listening thread runs (bounded: 10 s).
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!(*bus)->Healthy() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE((*bus)->Healthy());
+  ASSERT_EQ(::kill(server.pid(), SIGSTOP), 0);
+  struct Resume {
+    int pid;
+    ~Resume() { ::kill(pid, SIGCONT); }
+  } resume{server.pid()};
+  // Bounded: 10 s (unhealthy after at most about 4 s of silence).
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((*bus)->Healthy() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE((*bus)->Healthy()) << "a hung redis still looks healthy";
+  ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!(*bus)->Healthy() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE((*bus)->Healthy()) << "redis answers again";
 }
 
 TEST(RedisBus, CarriesPayloadBytesExactly) {

@@ -17,6 +17,7 @@ class TestRedisServer {
   // SIGTERM to the server's pid and waits (at most 5 s) for it to exit.
   void Stop();
   int port() const { return port_; }
+  int pid() const { return pid_; }  // for SIGSTOP: a hung server
   std::string url() const;
 
  private:
