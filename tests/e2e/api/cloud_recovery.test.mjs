@@ -7,13 +7,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startEmulators } from "../../fixtures/provider_emulators/server.mjs";
-import { PROJECT_ID, api, planBody, projectBody, removeDir, startBalancer, startMiri,
+import { PROJECT_ID, api, planBody, projectBody, removeDir, cloudProvidersEnv, emulatorControl as control, startBalancer, startMiri,
          tempDir, waitFor } from "./helpers.mjs";
 
 const shotPath = (shot) => `/api/projects/${PROJECT_ID}/shots/${shot}`;
-const control = (base, path, body) => fetch(`${base}/__control/${path}`, {
-  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}),
-}).then((r) => assert.equal(r.status, 200, `${path}: ${r.status}`));
 
 test("kill -9 while fal, then Kling, holds the job: a fresh instance adopts it, one submit each", async (t) => {
   const dir = tempDir("miri-e2e-cloud-recovery-");
@@ -27,20 +24,7 @@ test("kill -9 while fal, then Kling, holds the job: a fresh instance adopts it, 
     removeDir(dir);
   });
   const env = {
-    FAL_KEY: "test-fal-key",
-    MIRI_FAL_LORAS: "miriN14=https://example.com/miriN14.safetensors",
-    MIRI_FAL_QUEUE_URL: emu.bases.fal,
-    MIRI_FAL_REST_URL: emu.bases.fal,
-    MIRI_FAL_JWKS_URL: `${emu.bases.fal}/.well-known/jwks.json`,
-    MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
-    KLING_ACCESS_KEY: "test-ak",
-    KLING_SECRET_KEY: "test-sk",
-    MIRI_KLING_BASE_URL: emu.bases.kling,
-    MIRI_KLING_RESULT_HOSTS: "127.0.0.1",
-    MIRI_PUBLIC_URL: lb.url,
-    MIRI_CALLBACK_SECRET: "e2e-callback-secret-0123456789",
-    MIRI_TEST_LOOPBACK_FETCH: "1",
-    MIRI_LOCAL_PROVIDERS: "",
+    ...cloudProvidersEnv(emu.bases, lb.url),
     MIRI_RECONCILE_INTERVAL_MS: "200",
   };
   const start = async () => {

@@ -9,12 +9,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Worker } from "node:worker_threads";
 import { startEmulators } from "../../fixtures/provider_emulators/server.mjs";
-import { PROJECT_ID, api, planBody, projectBody, removeDir, startBalancer, startMiri,
+import { PROJECT_ID, api, planBody, projectBody, removeDir, cloudProvidersEnv, emulatorControl as control, startBalancer, startMiri,
          startRedis, tempDir, waitFor } from "./helpers.mjs";
 
-const control = (base, path, body) => fetch(`${base}/__control/${path}`, {
-  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}),
-}).then((r) => assert.equal(r.status, 200, `${path}: ${r.status}`));
 
 test("/healthz answers within 100 ms with Redis hung and 40 forged webhooks in flight", async (t) => {
   const dir = tempDir("miri-e2e-health-");
@@ -34,18 +31,7 @@ test("/healthz answers within 100 ms with Redis hung and 40 forged webhooks in f
   const e = emu.bases;
   miri = await startMiri({
     dataDir: dir, redisUrl: redis.url,
-    env: {
-      FAL_KEY: "test-fal-key",
-      MIRI_FAL_LORAS: "miriN14=https://example.com/miriN14.safetensors",
-      MIRI_FAL_QUEUE_URL: e.fal,
-      MIRI_FAL_REST_URL: e.fal,
-      MIRI_FAL_JWKS_URL: `${e.fal}/.well-known/jwks.json`,
-      MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
-      MIRI_PUBLIC_URL: lb.url,
-      MIRI_CALLBACK_SECRET: "e2e-callback-secret-0123456789",
-      MIRI_TEST_LOOPBACK_FETCH: "1",
-      MIRI_LOCAL_PROVIDERS: "",
-    },
+    env: cloudProvidersEnv(e, lb.url),
   });
   lb.route(miri.port);
 

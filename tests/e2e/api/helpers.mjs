@@ -223,3 +223,34 @@ export async function seedProject(base, shots = 2) {
   }
   return versions;
 }
+
+export const CALLBACK_SECRET = "e2e-callback-secret-0123456789";
+
+// The env that points `miri serve` at the provider emulators for fal and
+// Kling (tests/fixtures/provider_emulators), with webhooks to `publicUrl`.
+export function cloudProvidersEnv(bases, publicUrl) {
+  return {
+    FAL_KEY: "test-fal-key",
+    MIRI_FAL_LORAS: "miriN14=https://example.com/miriN14.safetensors",
+    MIRI_FAL_QUEUE_URL: bases.fal,
+    MIRI_FAL_REST_URL: bases.fal,
+    MIRI_FAL_JWKS_URL: `${bases.fal}/.well-known/jwks.json`,
+    MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
+    KLING_ACCESS_KEY: "test-ak",
+    KLING_SECRET_KEY: "test-sk",
+    MIRI_KLING_BASE_URL: bases.kling,
+    MIRI_KLING_RESULT_HOSTS: "127.0.0.1",
+    MIRI_PUBLIC_URL: publicUrl,
+    MIRI_CALLBACK_SECRET: CALLBACK_SECRET,
+    MIRI_TEST_LOOPBACK_FETCH: "1",
+    MIRI_LOCAL_PROVIDERS: "",
+  };
+}
+
+// POST to an emulator's /__control/<path>; asserts a 200.
+export async function emulatorControl(base, path, body) {
+  const r = await fetch(`${base}/__control/${path}`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}),
+  });
+  if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+}
