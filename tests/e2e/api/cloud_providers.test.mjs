@@ -11,10 +11,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { startEmulators } from "../../fixtures/provider_emulators/server.mjs";
-import { PROJECT_ID, api, planBody, projectBody, removeDir, startBalancer, startMiri,
+import { CALLBACK_SECRET, PROJECT_ID, api, cloudProvidersEnv, planBody, projectBody, removeDir, startBalancer, startMiri,
          startRedis, tempDir, waitFor } from "./helpers.mjs";
 
-const CALLBACK_SECRET = "e2e-callback-secret-0123456789";
 let dir, redis, emu, lb, a, b;
 
 before(async () => {
@@ -24,22 +23,9 @@ before(async () => {
   lb = await startBalancer(0);  // routed to B once B listens
   const e = emu.bases;
   const env = {
-    FAL_KEY: "test-fal-key",
-    MIRI_FAL_LORAS: "miriN14=https://example.com/miriN14.safetensors",
-    MIRI_FAL_QUEUE_URL: e.fal,
-    MIRI_FAL_REST_URL: e.fal,
-    MIRI_FAL_JWKS_URL: `${e.fal}/.well-known/jwks.json`,
-    MIRI_FAL_RESULT_HOSTS: "127.0.0.1",
-    KLING_ACCESS_KEY: "test-ak",
-    KLING_SECRET_KEY: "test-sk",
-    MIRI_KLING_BASE_URL: e.kling,
-    MIRI_KLING_RESULT_HOSTS: "127.0.0.1",
+    ...cloudProvidersEnv(e, lb.url),
     GEMINI_API_KEY: "test-gemini-key",
     MIRI_GEMINI_BASE_URL: e.google,
-    MIRI_PUBLIC_URL: lb.url,
-    MIRI_CALLBACK_SECRET: CALLBACK_SECRET,
-    MIRI_TEST_LOOPBACK_FETCH: "1",
-    MIRI_LOCAL_PROVIDERS: "",
   };
   a = await startMiri({ dataDir: dir, redisUrl: redis.url, env });
   b = await startMiri({ dataDir: dir, redisUrl: redis.url, env });
