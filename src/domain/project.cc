@@ -146,6 +146,7 @@ Shot Shot::Read(JsonReader& r) {
   s.description =
       r.OptionalString("description", {.max_length = 2000}).value_or("");
   s.shows_miri = r.Bool("showsMiri", true);
+  s.end_state = r.OptionalString("endState", {.max_length = 2000}).value_or("");
   r.RejectUnknownFields();
   return s;
 }
@@ -159,7 +160,8 @@ json Shot::ToJson() const {
           {"status", ShotStatusName(status)},
           {"versions", versions},
           {"description", description},
-          {"showsMiri", shows_miri}};
+          {"showsMiri", shows_miri},
+          {"endState", end_state}};
 }
 
 }  // namespace miri

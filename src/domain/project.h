@@ -109,6 +109,11 @@ struct Shot {
   std::vector<std::string> versions;  // version ids, oldest first
   std::string description;            // what the shot shows
   bool shows_miri = true;
+  // Where the shot ends (the plan's end state: the same framing a few
+  // seconds on). Non-empty: after the start frame, an end frame is edited
+  // from it and the clip goes from one to the other. Empty: start frame
+  // only.
+  std::string end_state;
 
   static Shot Read(JsonReader& r);
   nlohmann::json ToJson() const;

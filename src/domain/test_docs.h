@@ -40,7 +40,7 @@ inline nlohmann::json Shot() {
     "timestamps": {"startMs": 0, "endMs": 4000},
     "lyricsSnippet": "rain on the roof", "status": "DRAFT",
     "versions": ["v1"], "description": "Miri at a window",
-    "showsMiri": true})");
+    "showsMiri": true, "endState": "Miri has turned toward the lamp"})");
 }
 
 inline nlohmann::json Version() {

@@ -158,6 +158,25 @@ TEST_F(SafetyApiTest, PlanEditsWithAnotherChildAre422AndNothingIsCommitted) {
   EXPECT_EQ(Body(Call("GET", kProject))["status"], "AUDIO_ANALYSIS");
 }
 
+// The end state becomes the end frame's prompt: the same screen as the
+// description, naming the field.
+TEST_F(SafetyApiTest, AnEndStateThatUndoesARuleIs422AndNothingIsCommitted) {
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  json plan = PlanJson();
+  plan["shots"][1]["description"] = "Miri at a rainy window";
+  plan["shots"][1]["endState"] = "Miri opens her mouth and sings";
+  EXPECT_TRUE(RefusedWithReason(Call("PUT", kProject + "/plan", plan.dump()),
+                                "shots.sh2.endState", "Mouth CLOSED"));
+  plan["shots"][1]["endState"] = "she lifts her skirt above the knee";
+  EXPECT_TRUE(RefusedWithReason(Call("PUT", kProject + "/plan", plan.dump()),
+                                "shots.sh2.endState", "Mid-calf"));
+  EXPECT_TRUE(store_->ListShots(kProjectId).value().empty());
+  plan["shots"][1]["endState"] = "Miri has turned toward the lamp, calm";
+  ASSERT_EQ(Call("PUT", kProject + "/plan", plan.dump()).status, 201);
+  EXPECT_EQ(store_->GetShot(kProjectId, "sh2")->end_state,
+            "Miri has turned toward the lamp, calm");
+}
+
 // Regression (issue 18): unticking "Miri is in this shot" on a shot that
 // describes a child sent out a prompt with no LoRA, no terms, no negatives.
 TEST_F(SafetyApiTest, TheFlagCannotSwitchOffTheProtectionsOfAChild) {

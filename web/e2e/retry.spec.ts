@@ -113,6 +113,15 @@ test('shot detail: Retry shot once the checker is back; the new image passes its
   await p.getByRole('button', { name: 'Retry shot' }).click();
   // The checker starts and loads its model (a few seconds) on this first check.
   await statusOf(p).filter({ hasText: 'awaiting approval' }).waitFor({ timeout: 60_000 });
+  // The director's plan says where the shot ends: the start frame, then its
+  // end frame (an edit of it, checked too) before the pair awaits approval.
+  const shotUrl = `${state.origin}/api/projects/${state.projectId}/shots/${state.shotId}`;
+  await expect
+    .poll(async () => {
+      const s = (await (await p.request.get(shotUrl)).json()) as { versions: string[]; status: string };
+      return `${s.versions.length} ${s.status}`;
+    }, { timeout: 60_000 })
+    .toBe('3 AWAITING_APPROVAL');
   const img = p.getByRole('img', { name: new RegExp(`^anchor image of ${state.shotId}, version `) });
   await img.waitFor();
   const shown = ((await img.getAttribute('alt')) ?? '').split('version ').at(-1) ?? '';
@@ -121,8 +130,9 @@ test('shot detail: Retry shot once the checker is back; the new image passes its
   expect(await verdict.getAttribute('data-verdict')).toBe('passed');
   expect(await p.getByRole('button', { name: 'Retry shot' }).count(), 'Retry shot is offered on a shot that is not failed').toBe(0);
   const shot = (await (await p.request.get(`${state.origin}/api/projects/${state.projectId}/shots/${state.shotId}`)).json()) as { versions: string[] };
-  expect(shot.versions, 'the retry made a new version, and it is the one shown').toHaveLength(2);
+  expect(shot.versions, 'the retry made a new start frame and its end frame; the end frame is shown').toHaveLength(3);
   expect(shot.versions.at(-1)).toBe(shown);
+  await p.getByRole('img', { name: new RegExp(`^start frame of ${state.shotId}, version ${shot.versions[1]}$`) }).waitFor();
   await p.waitForFunction((id) => [...document.images].some((i) => i.alt.includes(id) && i.complete && i.naturalWidth > 0), shown);
   await flow.shot('19-shot-retried', p);
   log(`retried: ${shot.versions.join(' -> ')}; ${shown} passed the nsfwjs check and is shown`);

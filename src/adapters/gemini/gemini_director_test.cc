@@ -155,7 +155,8 @@ class GeminiDirectorTest : public ::testing::Test {
                {"startMs", 8000},
                {"endMs", 16000},
                {"lyricsSnippet", "Miri walks in the rain"},
-               {"description", "Medium"}},
+               {"description", "Medium"},
+               {"endState", "Miri has reached the corner"}},
               {{"shotId", "c"},
                {"sceneId", "s2"},
                {"startMs", 16000},
@@ -183,6 +184,10 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
   ASSERT_EQ(plan->scenes.size(), 2u);
   ASSERT_EQ(plan->shots.size(), 4u);  // c (14 s) split in two by the repair
   EXPECT_EQ(plan->shots[1].lyrics_snippet, "Miri walks in the rain");
+  // The end state (the clip's end frame) is read; a shot without one has
+  // none.
+  EXPECT_EQ(plan->shots[1].end_state, "Miri has reached the corner");
+  EXPECT_EQ(plan->shots[0].end_state, "");
 
   json reqs = Requests();
   ASSERT_FALSE(reqs.empty());
@@ -201,6 +206,9 @@ TEST_F(GeminiDirectorTest, SendsInlineAudioLyricsAndSchemaAndReadsThePlan) {
   EXPECT_EQ(r["body"]["generationConfig"]["responseMimeType"],
             "application/json");
   EXPECT_TRUE(r["body"]["generationConfig"].contains("responseJsonSchema"));
+  EXPECT_TRUE(r["body"]["generationConfig"]["responseJsonSchema"]["properties"]
+               ["shots"]["items"]["properties"]
+                   .contains("endState"));
 }
 
 // Issue 16 item 2: the DIRECTOR's model picks Gemini (the emulator saw the

@@ -80,7 +80,12 @@ json PlanResponseSchema() {
                  {"endMs", ms},
                  {"lyricsSnippet", {{"type", "string"}}},
                  {"description", {{"type", "string"}}},
-                 {"showsMiri", {{"type", "boolean"}}}}},
+                 {"showsMiri", {{"type", "boolean"}}},
+                 {"endState",
+                  {{"type", "string"},
+                   {"description",
+                    "where the shot ends a few seconds on, same framing "
+                    "(the clip's end frame)"}}}}},
                {"required",
                 {"shotId", "sceneId", "startMs", "endMs", "lyricsSnippet",
                  "description"}}};
@@ -107,7 +112,9 @@ std::string PlanPrompt(const SongAnalysis& a, std::string_view lyrics,
       "the last ends at {} ms); every shot lasts {} to {} ms; cut on beats; "
       "never cut a sung line before its first word; each scene is made of "
       "whole shots. For each shot give the lyrics it covers and a short "
-      "visual description. The recurring character is Miri, a 12-year-old "
+      "visual description (its resting start state) and where it ends a "
+      "few seconds on (endState, same framing). The recurring character is "
+      "Miri, a 12-year-old "
       "girl: describe what she does in calm, modest terms; never describe "
       "her singing or with an open mouth.\n"
       "Lyrics:\n{}",
@@ -258,6 +265,7 @@ Result<Plan> ParsePlanText(std::string_view text, const SongAnalysis& a) {
     shot.lyrics_snippet = Str(s, "lyricsSnippet");
     shot.description = Str(s, "description");
     shot.shows_miri = Bool(s, "showsMiri", true);
+    shot.end_state = Str(s, "endState");
     plan.shots.push_back(std::move(shot));
   }
   if (!issues.empty()) {

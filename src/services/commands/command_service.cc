@@ -347,13 +347,18 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   // in the timeline editor, a director). Nothing is committed then.
   std::vector<Finding> findings;
   std::vector<FieldIssue> issues;
+  // The end state is prompt text too (the end frame's subject).
   for (const Shot& s : plan.shots) {
-    for (Finding& f :
-         ScreenText(s.description, TextChannel::kPlanEdit, s.shows_miri)
-             .findings) {
-      issues.push_back({"shots." + s.shot_id + ".description",
-                        f.message + " (\"" + f.offending_text + "\")"});
-      findings.push_back(std::move(f));
+    for (const auto& [field, text] :
+         {std::pair<std::string_view, const std::string*>{"description",
+                                                          &s.description},
+          {"endState", &s.end_state}}) {
+      for (Finding& f :
+           ScreenText(*text, TextChannel::kPlanEdit, s.shows_miri).findings) {
+        issues.push_back({"shots." + s.shot_id + "." + std::string(field),
+                          f.message + " (\"" + f.offending_text + "\")"});
+        findings.push_back(std::move(f));
+      }
     }
   }
   if (!issues.empty()) {
@@ -365,6 +370,9 @@ Result<CommandOutcome> CommandService::CommitPlan(std::string_view project_id,
   std::string descriptions;
   for (const Shot& s : plan.shots) {
     descriptions += "shot " + s.shot_id + ": " + s.description + "\n";
+    if (!s.end_state.empty()) {
+      descriptions += "shot " + s.shot_id + " ends: " + s.end_state + "\n";
+    }
   }
   std::string screened = "the request screen";
   if (!plan.shots.empty()) {

@@ -452,7 +452,9 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
                                        const std::string& key) {
   return Traced([&]() -> Result<ShotStep> {
     ASSIGN_OR_RETURN(Context ctx, Load(project_id, shot_id), "approving");
-    const Version* image = Latest(ctx.versions, {VersionKind::kImage});
+    // The pair: the start frame, and its end frame when one was made.
+    const ClipFrames frames = FramesOf(ctx.versions);
+    const Version* image = frames.start;
     if (image == nullptr) {
       RETURN_IF_ERROR(
           CheckShotTransition(ctx.shot.status, ShotStatus::kGeneratingVideo),
@@ -465,8 +467,19 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
         ReadMotionBrush(blobs_, project_id, ctx.shot, options_.image_width,
                         options_.image_height),
         "approving");
+    // An end frame the model cannot take with this clip (a model without
+    // end frames, or a motion brush, which excludes one) stays out, and
+    // the clip says so.
+    std::string no_end;
+    if (!ctx.shot.end_state.empty()) {
+      no_end = EndFrameRefusal(ctx, *image, brush);
+      if (no_end.empty() && frames.end == nullptr) {
+        no_end = "no end frame was made for this start frame";
+      }
+    }
+    const Version* end = no_end.empty() ? frames.end : nullptr;
     Version clip = VideoVersion(ctx.project, ctx.project_id, ctx.shot, *image,
-                                brush, key, options_, clock_.NowIso());
+                                brush, key, options_, clock_.NowIso(), end);
     clip.findings =
         AuditPrompt({PromptKind::kVideo,
                      clip.prompt,
@@ -481,6 +494,11 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
       return MakeError(
           ErrorCode::kFailedPrecondition,
           "the clip prompt fails the audit: " + RuleIds(clip.findings));
+    }
+    if (!no_end.empty()) {
+      clip.findings.push_back(
+          {"video.start-frame-only",
+           "the clip starts from the start frame alone: " + no_end, ""});
     }
     // A clip the video model cannot serve (say an end frame or a motion
     // brush it lacks; adapters/kling reroutes where allowed) is refused
@@ -775,6 +793,12 @@ Result<ShotStatus> Orchestrator::FinishImage(const Context& ctx,
                                 checked.empty() ? "image ready"
                                                 : "image ready; " + checked),
                   "result");
+  if (!IsEndFrame(v)) {
+    ASSIGN_OR_RETURN(std::optional<ShotStatus> end,
+                     MaybeDispatchEndFrame(ctx, v), "the end frame");
+    // Approval (a person's or auto) waits for the pair.
+    if (end) return *end;
+  }
   if (!ctx.project.global_settings.require_human_approval) {
     Result<ShotStep> approved =
         Approve(ctx.project_id, v.shot_id, "auto:" + v.version_id);
@@ -788,6 +812,100 @@ Result<ShotStatus> Orchestrator::FinishImage(const Context& ctx,
     after = approved->status;
   }
   return after;
+}
+
+std::string Orchestrator::EndFrameRefusal(
+    const Context& ctx, const Version& start,
+    const std::optional<MotionBrush>& brush) {
+  // The clip as Approve would build it, with and without an end frame:
+  // only a model that takes the one and not the other refuses end frames
+  // (any other refusal is Approve's to report).
+  const Version with_end =
+      VideoVersion(ctx.project, ctx.project_id, ctx.shot, start, brush,
+                   "end-frame-probe", options_, clock_.NowIso(), &start);
+  Result<void> r =
+      videos_.CheckRequest(VideoRequestOf(ctx.project_id, with_end));
+  if (r) return "";
+  const Version without =
+      VideoVersion(ctx.project, ctx.project_id, ctx.shot, start, brush,
+                   "end-frame-probe", options_, clock_.NowIso());
+  if (!videos_.CheckRequest(VideoRequestOf(ctx.project_id, without))) {
+    return "";
+  }
+  return r.error().issues.empty() ? r.error().message
+                                  : r.error().issues.front().message;
+}
+
+Result<std::optional<ShotStatus>> Orchestrator::MaybeDispatchEndFrame(
+    const Context& ctx, const Version& start) {
+  if (ctx.shot.end_state.empty() || start.outputs.empty()) {
+    return std::optional<ShotStatus>();
+  }
+  ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
+                   ReadMotionBrush(blobs_, ctx.project_id, ctx.shot,
+                                   options_.image_width, options_.image_height),
+                   "");
+  if (std::string why = EndFrameRefusal(ctx, start, brush); !why.empty()) {
+    spdlog::info("shot {}: no end frame: {}", ctx.shot.shot_id, why);
+    return std::optional<ShotStatus>();
+  }
+  std::vector<RuleMatch> rules;
+  if (rulebook_ != nullptr) {
+    ASSIGN_OR_RETURN(rules, rulebook_->RulesFor(ctx.project_id, ctx.shot),
+                     "retrieving rules");
+  }
+  const std::string key = "end:" + start.version_id;
+  Version draft = EndFrameVersion(ctx.project, ctx.project_id, ctx.shot, start,
+                                  rules, key, options_, clock_.NowIso());
+  draft.findings = AuditPrompt(
+      {PromptKind::kImage, draft.prompt, draft.negative_prompt, LorasOf(draft),
+       EffectiveShowsMiri(ctx.shot, ctx.shot.end_state),
+       ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
+       draft.version_id, std::string(kModelImage)});
+  if (!draft.findings.empty()) {
+    // Screened when the plan was committed, so this is a rule the audit
+    // learned since: the start frame alone, and the log says why.
+    spdlog::warn("shot {}: end frame not made: {}", ctx.shot.shot_id,
+                 RuleIds(draft.findings));
+    return std::optional<ShotStatus>();
+  }
+  if (!options_.vision_audit_available) {
+    draft.findings.push_back({"vision.unavailable",
+                              "no vision model checks images on this route "
+                              "(offline): a person must check Miri's "
+                              "depiction rules in the image",
+                              ""});
+  }
+  RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
+                       ShotStatus::kAwaitingApproval, ShotStatus::kRefining,
+                       "start frame ready; end frame requested from " +
+                           std::string(images_.name()),
+                       key + ":dispatch", start.version_id),
+                  "");
+  ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft), "");
+  const Version& v = stored.first;
+  Result<bool> r = Reserve(
+      ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)));
+  if (r && !*r) {
+    // A repeat: the first attempt sent it (or the reconciler resumes it).
+    return std::optional<ShotStatus>(ShotStatus::kRefining);
+  }
+  if (!r) {
+    if (r.error().code != ErrorCode::kResourceExhausted) {
+      return tl::unexpected(WithContext(r.error(), "reserving the budget"));
+    }
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kRefining,
+             ShotStatus::kFailed, "budget exhausted: " + r.error().message,
+             key + ":budget", v.version_id),
+        "");
+    return std::optional<ShotStatus>(ShotStatus::kFailed);
+  }
+  ASSIGN_OR_RETURN(ShotStep sent,
+                   SubmitOrFail(ctx, v, ShotStatus::kRefining, key, {},
+                                "sending the end frame"),
+                   "");
+  return std::optional<ShotStatus>(sent.status);
 }
 
 bool Orchestrator::QueueCheck(const Context& ctx, const Version& v,
@@ -924,8 +1042,14 @@ Result<CostForecast> Orchestrator::Forecast(std::string_view project_id) {
     }
     ShotForecast sf{s.shot_id, 0, 0};
     ImageRequest img = ForecastImageRequest(project, s, options_);
-    // One anchor image plus, on average, half a refinement per shot.
+    // One anchor image plus, on average, half a refinement per shot, and
+    // the end frame (an edit of the anchor) when the shot has an end state.
     sf.images_micros = images_.EstimateCostMicros(img) * 3 / 2;
+    if (!s.end_state.empty()) {
+      img.mode = ImageRequest::Mode::kEdit;
+      img.reference_blobs = {"start-frame"};
+      sf.images_micros += images_.EstimateCostMicros(img);
+    }
     sf.video_micros =
         videos_.EstimateCostMicros(ForecastVideoRequest(s, options_));
     f.total_micros += sf.images_micros + sf.video_micros;

@@ -299,7 +299,18 @@ class Orchestrator final : public ResultSink {
     std::vector<std::string> references;
   };
   Result<ImageInputs> InputsFor(const Context& ctx);
-  // Settle, AWAITING_APPROVAL (with who checked), auto-approval.
+  // Whether the video model takes `start` with an end frame for the shot's
+  // clip ("" when it does; else why not, the message).
+  std::string EndFrameRefusal(const Context& ctx, const Version& start,
+                              const std::optional<MotionBrush>& brush);
+  // AWAITING_APPROVAL -> REFINING: the end frame of `start`, edited from
+  // it (EndFrameVersion), audited, reserved and sent. nullopt when the
+  // shot takes no end frame (no end state, a model without end frames,
+  // a prompt the audit refuses): the shot stays with its start frame.
+  Result<std::optional<ShotStatus>> MaybeDispatchEndFrame(const Context& ctx,
+                                                          const Version& start);
+  // Settle, AWAITING_APPROVAL (with who checked), the end frame of a start
+  // frame, auto-approval.
   Result<ShotStatus> FinishImage(const Context& ctx, const Version& v,
                                  ShotStatus from, int64_t cost,
                                  const std::string& checked);

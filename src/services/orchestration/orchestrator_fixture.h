@@ -89,6 +89,9 @@ class OrchestratorTest : public ::testing::Test {
     for (size_t i = 0; i < descriptions.size() && i < plan.shots.size(); ++i) {
       plan.shots[i].description = descriptions[i];
     }
+    for (size_t i = 0; i < end_states_.size() && i < plan.shots.size(); ++i) {
+      plan.shots[i].end_state = end_states_[i];
+    }
     ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
     for (const char* step : {"AUDIO_ANALYSIS", "PLANNED"}) {
       Event e;
@@ -150,6 +153,8 @@ class OrchestratorTest : public ::testing::Test {
   std::unique_ptr<local::LocalImageGenerator> images_;
   std::unique_ptr<PricedImages> priced_;
   std::unique_ptr<local::LocalVideoGenerator> videos_;
+  // The first shots' end states (CreateProject), in order.
+  std::vector<std::string> end_states_;
   std::unique_ptr<local::LocalVisionAnalyzer> vision_;
   std::unique_ptr<Rulebook> rulebook_;
   std::unique_ptr<Orchestrator> orchestrator_;

@@ -39,6 +39,119 @@ TEST_F(OrchestratorTest, ImageThenApprovalThenClip) {
   EXPECT_EQ(RenderStartedFor(), "");
 }
 
+TEST_F(OrchestratorTest,
+       AnEndStateMakesAnEndFrameFromTheStartAndTheClipHasBoth) {
+  end_states_ = {"Miri has turned toward the lamp"};
+  Start();
+  CreateProject();
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "g"));
+  // The start frame, then (without a person) its end frame.
+  std::vector<Version> versions;
+  for (int i = 0; i < 3000; ++i) {
+    versions = Versions("sh-0");
+    if (versions.size() == 2 && Status("sh-0") == S::kAwaitingApproval) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(versions.size(), 2u);
+  ASSERT_EQ(Status("sh-0"), S::kAwaitingApproval);
+  const Version& start = versions[0];
+  const Version& end = versions[1];
+  EXPECT_FALSE(IsEndFrame(start));
+  ASSERT_TRUE(IsEndFrame(end));
+  EXPECT_EQ(end.parameters["mode"], "edit");
+  EXPECT_EQ(end.parameters["startVersion"], start.version_id);
+  EXPECT_EQ(end.references, std::vector<std::string>{start.outputs[0]});
+  EXPECT_EQ(end.parent_version_id, start.version_id);
+  EXPECT_EQ(LorasOf(end), std::vector<std::string>{"miriN14"});
+  EXPECT_NE(end.prompt.find("Miri has turned toward the lamp"),
+            std::string::npos);
+  EXPECT_NE(end.prompt.find("Mouth CLOSED"), std::string::npos);
+  EXPECT_TRUE(blobs_->Exists(end.outputs[0]).value());
+  EXPECT_EQ(ImageRequestOf(project_.project_id, end).mode,
+            ImageRequest::Mode::kEdit);
+
+  ASSERT_TRUE(orchestrator_->Approve(project_.project_id, "sh-0", "a"));
+  ASSERT_EQ(WaitFor("sh-0", S::kCompleted), S::kCompleted);
+  const Version clip = Versions("sh-0").back();
+  EXPECT_EQ(clip.parent_version_id, start.version_id);
+  const VideoRequest request = VideoRequestOf(project_.project_id, clip);
+  EXPECT_EQ(request.start_frame_blob, start.outputs[0]);
+  EXPECT_EQ(request.end_frame_blob, end.outputs[0]);
+  EXPECT_TRUE(clip.findings.empty());
+  EXPECT_EQ(store_->RebuildProjections(project_.project_id).value(), 0);
+}
+
+// A video model that takes no end frame: no end frame is made, and the
+// clip says it starts from the start frame alone.
+class NoEndFrameVideos final : public VideoGenerator {
+ public:
+  explicit NoEndFrameVideos(VideoGenerator& inner) : inner_(inner) {}
+  std::string_view name() const override { return "start-only-video"; }
+  Result<Dispatch> Submit(const VideoRequest& r) override {
+    sent.push_back(r);
+    return inner_.Submit(r);
+  }
+  Result<std::optional<ProviderResult>> Poll(std::string_view id) override {
+    return inner_.Poll(id);
+  }
+  int64_t EstimateCostMicros(const VideoRequest&) const override { return 0; }
+  Result<void> CheckRequest(const VideoRequest& r) const override {
+    if (r.end_frame_blob.empty()) return {};
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "kling-v1-6 cannot serve this clip",
+                     {{"end_frame_blob", "kling-v1-6 std takes no end frame"}});
+  }
+  std::vector<VideoRequest> sent;
+
+ private:
+  VideoGenerator& inner_;
+};
+
+TEST_F(OrchestratorTest,
+       AModelWithoutEndFramesGetsTheStartFrameAloneAndSaysSo) {
+  end_states_ = {"Miri has turned toward the lamp"};
+  Start();
+  NoEndFrameVideos videos(*videos_);
+  sink_.target = nullptr;
+  orchestrator_ = std::make_unique<Orchestrator>(
+      *store_, *blobs_, &bus_, *priced_, videos, *vision_, rulebook_.get(),
+      clock_, [this] { return Id(""); }, options_);
+  sink_.target = orchestrator_.get();
+  CreateProject(2, /*human_approval=*/false);
+  ASSERT_TRUE(
+      orchestrator_->Generate(project_.project_id, "sh-0", std::nullopt, "g"));
+  ASSERT_EQ(WaitFor("sh-0", S::kCompleted), S::kCompleted);
+  const std::vector<Version> versions = Versions("sh-0");
+  ASSERT_EQ(versions.size(), 2u);  // the start frame and the clip
+  EXPECT_FALSE(IsEndFrame(versions[0]));
+  ASSERT_EQ(videos.sent.size(), 1u);
+  EXPECT_TRUE(videos.sent[0].end_frame_blob.empty());
+  ASSERT_EQ(versions[1].findings.size(), 1u);
+  EXPECT_EQ(versions[1].findings[0].rule_id, "video.start-frame-only");
+  EXPECT_NE(versions[1].findings[0].message.find("takes no end frame"),
+            std::string::npos);
+  sink_.target = nullptr;
+  orchestrator_.reset();  // before `videos` goes
+}
+
+TEST_F(OrchestratorTest, AutoApprovalWaitsForTheEndFrameAndSendsThePair) {
+  end_states_ = {"Miri has turned toward the lamp", "the rain has stopped"};
+  Start();
+  CreateProject(2, /*human_approval=*/false);
+  for (const char* shot : {"sh-0", "sh-1"}) {
+    ASSERT_TRUE(
+        orchestrator_->Generate(project_.project_id, shot, std::nullopt, "g"));
+  }
+  for (const char* shot : {"sh-0", "sh-1"}) {
+    ASSERT_EQ(WaitFor(shot, S::kCompleted), S::kCompleted) << shot;
+    const std::vector<Version> v = Versions(shot);
+    ASSERT_EQ(v.size(), 3u) << shot;  // start, end, clip
+    EXPECT_TRUE(IsEndFrame(v[1]));
+    EXPECT_EQ(v[2].parameters["endFrame"], v[1].outputs[0]);
+  }
+}
+
 TEST_F(OrchestratorTest, AutoApprovalRunsEveryShotToTheFinalRender) {
   Start();
   CreateProject(3, /*human_approval=*/false);

@@ -253,6 +253,12 @@ Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                    rules, {}, &image, key, options, now);
   json chat = image.parameters.value("chat", json::array());
   chat.push_back({{"role", "user"}, {"text", instruction}, {"at", now}});
+  // A refined end frame stays the end frame of the same start frame.
+  for (const char* field : {"frame", "startVersion"}) {
+    if (image.parameters.contains(field)) {
+      v.parameters[field] = image.parameters[field];
+    }
+  }
   v.parameters["mode"] = "inpaint";
   v.parameters["imageBlob"] = image.outputs.front();
   v.parameters["maskBlob"] = mask;
@@ -262,11 +268,57 @@ Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
   return v;
 }
 
+Version EndFrameVersion(const ProjectConfig& project,
+                        std::string_view project_id, const Shot& shot,
+                        const Version& start,
+                        const std::vector<RuleMatch>& rules,
+                        const std::string& key,
+                        const OrchestratorOptions& options,
+                        const std::string& now) {
+  // The subject is where the shot ends, in the start frame's place: the
+  // edit keeps her likeness (LoRA) and the scene (the start frame as the
+  // reference) and changes only what the end state says.
+  const std::string subject =
+      start.parameters.value("subject", shot.description) +
+      ". A few seconds later: " + shot.end_state;
+  Version v = ImageVersion(project, project_id, shot, subject, rules,
+                           {start.outputs.front()}, &start, key, options, now);
+  v.parameters["mode"] = "edit";
+  v.parameters["frame"] = "end";
+  v.parameters["startVersion"] = start.version_id;
+  return v;
+}
+
+bool IsEndFrame(const Version& v) {
+  return v.kind == VersionKind::kImage &&
+         v.parameters.value("frame", std::string()) == "end";
+}
+
+ClipFrames FramesOf(const std::vector<Version>& versions) {
+  ClipFrames f;
+  for (const Version& v : versions) {
+    if (v.kind == VersionKind::kImage) f.start = &v;
+  }
+  if (f.start == nullptr || !IsEndFrame(*f.start)) return f;
+  f.end = f.start;
+  f.start = nullptr;
+  const std::string start_id =
+      f.end->parameters.value("startVersion", std::string());
+  for (const Version& v : versions) {
+    if (v.version_id == start_id) f.start = &v;
+  }
+  if (f.start == nullptr) {  // not stored (cannot happen): the end alone
+    f.start = f.end;
+    f.end = nullptr;
+  }
+  return f;
+}
+
 Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
                      const Shot& shot, const Version& image,
                      const std::optional<MotionBrush>& brush,
                      const std::string& key, const OrchestratorOptions& options,
-                     const std::string& now) {
+                     const std::string& now, const Version* end) {
   Version v;
   v.version_id = VersionIdFor(shot.shot_id, key);
   v.shot_id = shot.shot_id;
@@ -284,6 +336,11 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
   spec.shows_miri =
       EffectiveShowsMiri(shot, subject) || !LorasOf(image).empty();
   spec.subject = subject.empty() ? "a slow camera push-in" : subject;
+  if (end != nullptr && !shot.end_state.empty()) {
+    // From the start frame to the end frame: the action is the change.
+    spec.resting_state = "the composition of the start frame";
+    spec.subject += ", moving gently to the end frame: " + shot.end_state;
+  }
   RenderedPrompt rendered = RenderPrompt(spec);
   v.prompt = rendered.prompt;
   v.negative_prompt = rendered.negative_prompt;
@@ -295,11 +352,15 @@ Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
       {"fps", options.video_fps},
       {"width", options.image_width},
       {"height", options.image_height}};
+  v.references = {image.outputs.front()};
+  if (end != nullptr && !end->outputs.empty()) {
+    v.parameters["endFrame"] = end->outputs.front();
+    v.references.push_back(end->outputs.front());
+  }
   if (brush) v.parameters["motionBrush"] = BrushJson(*brush);
   if (!project.global_settings.allow_video_reroute) {
     v.parameters["allowReroute"] = false;
   }
-  v.references = {image.outputs.front()};
   v.outputs = {OutputKey(project_id, shot.shot_id, v.version_id, "clip.mp4")};
   v.parent_version_id = image.version_id;
   v.created_at = now;

@@ -70,11 +70,37 @@ Version RefineVersion(const ProjectConfig& project, std::string_view project_id,
                       const OrchestratorOptions& options,
                       const std::string& now);
 
+// The end frame of `start` (an image of the shot): the shot's end state
+// drawn as a FLUX.2 edit of the start frame (same LoRA, the start frame as
+// the reference), with the rules that apply to the shot. Its parameters
+// say "frame": "end" and name the start version.
+Version EndFrameVersion(const ProjectConfig& project,
+                        std::string_view project_id, const Shot& shot,
+                        const Version& start,
+                        const std::vector<RuleMatch>& rules,
+                        const std::string& key,
+                        const OrchestratorOptions& options,
+                        const std::string& now);
+
+// Whether an image version is an end frame (EndFrameVersion, or a refine
+// of one).
+bool IsEndFrame(const Version& v);
+
+// The frames a clip of the shot starts and ends on: the newest image, or,
+// when that is an end frame, the start frame it was made from and it.
+// `start` is null when the shot has no image.
+struct ClipFrames {
+  const Version* start = nullptr;
+  const Version* end = nullptr;
+};
+ClipFrames FramesOf(const std::vector<Version>& versions);
+
+// `end` may be null: the clip starts from `image` alone.
 Version VideoVersion(const ProjectConfig& project, std::string_view project_id,
                      const Shot& shot, const Version& image,
                      const std::optional<MotionBrush>& brush,
                      const std::string& key, const OrchestratorOptions& options,
-                     const std::string& now);
+                     const std::string& now, const Version* end = nullptr);
 
 std::vector<std::string> LorasOf(const Version& v);
 ImageRequest ImageRequestOf(std::string_view project_id, const Version& v);

@@ -82,6 +82,23 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
   static const char* kScenery[] = {"rain falling on an empty street",
                                    "ripples spreading across a puddle",
                                    "clouds drifting over the rooftops"};
+  // Where each action ends a few seconds on: the end frame's change (the
+  // same framing, calm and modest, as every description).
+  static const char* kCalmEnd[] = {
+      "Miri has turned her head toward the camera, still calm",
+      "Miri has stopped and looks over her shoulder",
+      "raindrops gather in Miri's open palm"};
+  static const char* kSteadyEnd[] = {
+      "Miri has walked a few steps further along the street",
+      "Miri stands on the far side of the puddle",
+      "Miri lowers her gaze from the clouds to the street"};
+  static const char* kBrightEnd[] = {
+      "Miri has finished her turn, the umbrella tilted back",
+      "Miri lands beyond the last puddle, both feet on the ground",
+      "Miri has crossed the frame, still smiling with her mouth closed"};
+  static const char* kSceneryEnd[] = {"the rain thins to a drizzle",
+                                      "the puddle settles to a still mirror",
+                                      "a gap opens in the clouds"};
   ShotLook look;
   std::string base = BaseLabel(s.label);
   Mood mood = MoodOf(s.energy_db, median_db);
@@ -90,11 +107,16 @@ ShotLook DescribeShot(const SceneTraits& s, double median_db, int index,
   std::string action;
   if (!look.shows_miri) {
     action = std::string("Scenery: ") + kScenery[index % 3];
+    look.end_state = kSceneryEnd[index % 3];
   } else {
     const char** pool = mood == Mood::kCalm     ? kCalm
                         : mood == Mood::kBright ? kBright
                                                 : kSteady;
+    const char** ends = mood == Mood::kCalm     ? kCalmEnd
+                        : mood == Mood::kBright ? kBrightEnd
+                                                : kSteadyEnd;
     action = pool[index % 3];
+    look.end_state = ends[index % 3];
   }
   look.description =
       std::string(kFraming[index % 5]) + ", " + base + ": " + action;
@@ -128,6 +150,17 @@ void KeepDescriptionsSafe(std::vector<Shot>* shots,
            fmt::format("shot {} shows a child (\"{}\"): only Miri may appear "
                        "as a child, so it is drawn as Miri through her LoRA",
                        s.shot_id, s.description)});
+    }
+    // An end state that would break a rule is dropped: the clip starts
+    // from the start frame alone.
+    if (const Screening end =
+            ScreenText(s.end_state, TextChannel::kPlanEdit, s.shows_miri);
+        !end.allowed()) {
+      warnings->push_back(
+          {"PLAN_UNSAFE_DESCRIPTION",
+           fmt::format("shot {}: the end state \"{}\" was dropped: {}",
+                       s.shot_id, s.end_state, end.findings.front().message)});
+      s.end_state.clear();
     }
     const Screening screening =
         ScreenText(s.description, TextChannel::kPlanEdit, s.shows_miri);

@@ -30,6 +30,7 @@ std::string SceneDescription(const SceneTraits& scene, double median_db);
 struct ShotLook {
   std::string description;
   bool shows_miri = true;
+  std::string end_state;  // where the shot ends (Shot::end_state)
 };
 ShotLook DescribeShot(const SceneTraits& scene, double median_db,
                       int index_in_scene, const std::string& snippet);

@@ -273,6 +273,7 @@ Result<Plan> PlanWithLyrics(const SongAnalysis& a, Lyrics lyrics,
                                    shot.lyrics_snippet);
       shot.description = std::move(look.description);
       shot.shows_miri = look.shows_miri;
+      shot.end_state = std::move(look.end_state);
       plan.shots.push_back(std::move(shot));
     }
     plan.scenes.push_back(std::move(scene));

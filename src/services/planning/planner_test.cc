@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/audit.h"
+#include "domain/screen.h"
 #include "domain/text.h"
 #include "services/planning/describe.h"
 #include "services/planning/lyrics.h"
@@ -108,6 +109,11 @@ TEST(PlannerTest, EveryDescriptionIsSafePromptTextEvenWhenTheLyricsAreNot) {
   for (const Shot& s : p->shots) {
     auto safe = RequireSafePromptText("description", s.description);
     EXPECT_TRUE(safe.has_value()) << s.shot_id << ": " << s.description;
+    // Every shot says where it ends (the end frame's change), safely.
+    EXPECT_FALSE(s.end_state.empty()) << s.shot_id;
+    EXPECT_TRUE(
+        ScreenText(s.end_state, TextChannel::kPlanEdit, s.shows_miri).allowed())
+        << s.shot_id << ": " << s.end_state;
   }
   SceneTraits verse{.energy_db = -20, .vocal = true, .label = "verse"};
   EXPECT_NE(DescribeShot(verse, -20, 0, "Raindrops tap the window glass")

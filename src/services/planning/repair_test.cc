@@ -109,6 +109,27 @@ TEST(CheckedDirectorTest, EveryChildIsMiriAndNoOtherChildLeavesThePlanner) {
   EXPECT_FALSE(r->shots[2].shows_miri);
 }
 
+// A director's end state is prompt text (the end frame's): one that breaks
+// a rule is dropped with the reason, and the clip starts from the start
+// frame alone.
+TEST(CheckedDirectorTest, AnUnsafeEndStateIsDroppedWithTheReason) {
+  Plan p;
+  p.duration_ms = 8000;
+  p.scenes = {{"s1", 0, 8000, "verse", ""}};
+  p.shots = {MakeShot("a", "s1", 0, 4000), MakeShot("b", "s1", 4000, 8000)};
+  p.shots[0].description = "Miri at a rainy window";
+  p.shots[0].end_state = "Miri opens her mouth and sings";
+  p.shots[1].description = "Miri at a rainy window";
+  p.shots[1].end_state = "Miri has turned toward the lamp";
+  FixedDirector inner(p);
+  CheckedDirector director(inner);
+  Result<Plan> r = director.MakePlan({});
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->shots[0].end_state, "");
+  EXPECT_TRUE(Warned(*r, "PLAN_UNSAFE_DESCRIPTION", "end state"));
+  EXPECT_EQ(r->shots[1].end_state, "Miri has turned toward the lamp");
+}
+
 TEST(DescribeTest, LyricsWithOtherChildrenAreNotQuoted) {
   SceneTraits verse{.energy_db = -20, .vocal = true, .label = "verse"};
   ShotLook look =

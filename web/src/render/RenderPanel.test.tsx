@@ -16,7 +16,7 @@ const shot = (id: string, status: Shot['status']): Shot => ({
   status,
   versions: ['v1'],
   description: '',
-  showsMiri: true,
+  showsMiri: true, endState: '',
 });
 const project = (status: string) => ({
   projectId: P,

@@ -10,7 +10,7 @@ const shot = (id: string, status: ShotStatus): Shot => ({
   status,
   versions: [],
   description: '',
-  showsMiri: true,
+  showsMiri: true, endState: '',
 });
 const P = '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d';
 

@@ -117,6 +117,7 @@ export const ShotSchema = z.strictObject({
   versions: z.array(IdSchema),
   description: z.string().max(2000),
   showsMiri: z.boolean(),
+  endState: z.string().max(2000),
 });
 export type Shot = z.infer<typeof ShotSchema>;
 

@@ -52,7 +52,7 @@ function fake(init: { shot: Shot; versions: Version[]; rules: RuleView[]; checks
   return { a, s };
 }
 const shotIn = (status: Shot['status'], versions: string[]): Shot => ({
-  shotId: 's1', sceneId: 'a', timestamps: { startMs: 0, endMs: 4000 }, lyricsSnippet: 'rain', status, versions, description: 'Miri at the window', showsMiri: true,
+  shotId: 's1', sceneId: 'a', timestamps: { startMs: 0, endMs: 4000 }, lyricsSnippet: 'rain', status, versions, description: 'Miri at the window', showsMiri: true, endState: '',
 });
 const ev = (seq: number, from: string, to: string, versionId: string) => ({ projectId: P, seq, eventId: `e${seq}`, from, to, status: to, cause: 'c', at, shotId: 's1', versionId });
 

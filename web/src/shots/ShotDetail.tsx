@@ -166,9 +166,23 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
         </p>
       )}
       {shot?.description && <p>{shot.description}</p>}
+      {shot?.endState && (
+        <p>
+          <strong>Ends:</strong> {shot.endState}
+        </p>
+      )}
 
       <div className="shot-layout">
         <div className="media">
+          {media.startFrame && (
+            <figure>
+              <img
+                src={blobUrl(projectId, media.startFrame.outputs[0]!)}
+                alt={`start frame of ${shotId}, version ${media.startFrame.versionId}`}
+              />
+              <figcaption>Start frame · version {media.startFrame.versionId}</figcaption>
+            </figure>
+          )}
           <figure>
             {latestImage ? (
               <img
@@ -181,7 +195,8 @@ export function ShotDetail({ projectId, shotId }: { projectId: string; shotId: s
               <div className="placeholder">{placeholder(media.imagePending, newestCheck)}</div>
             )}
             <figcaption>
-              Anchor image{latestImage ? ` · version ${latestImage.versionId}` : ''}
+              {media.startFrame ? 'End frame' : 'Anchor image'}
+              {latestImage ? ` · version ${latestImage.versionId}` : ''}
               {media.imagePending && latestImage ? ' · a new version is being painted…' : ''}
             </figcaption>
           </figure>

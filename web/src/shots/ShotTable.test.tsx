@@ -19,7 +19,7 @@ function shot(id: string, startMs: number, extra: Partial<Shot> = {}): Shot {
     status: 'DRAFT',
     versions: [],
     description: '',
-    showsMiri: true,
+    showsMiri: true, endState: '',
     ...extra,
   };
 }

@@ -25,6 +25,14 @@ describe('shotMedia', () => {
   const v2 = version('v2', 'IMAGE', { mode: 'inpaint', instruction: 'make the umbrella yellow' });
   const clip = version('c1', 'VIDEO');
 
+  it('shows an end frame beside the start frame it was edited from', () => {
+    const end = version('v3', 'IMAGE', { mode: 'edit', frame: 'end', startVersion: 'v1' });
+    expect(shotMedia([v1, end], 'AWAITING_APPROVAL')).toMatchObject({ image: end, startFrame: v1 });
+    expect(shotMedia([v1], 'AWAITING_APPROVAL').startFrame).toBeUndefined();
+    // While the end frame is painted, the start frame is shown alone.
+    expect(shotMedia([v1, end], 'REFINING')).toMatchObject({ image: v1, startFrame: undefined });
+  });
+
   it('shows the newest image once it exists', () => {
     expect(shotMedia([v1, v2], 'AWAITING_APPROVAL')).toMatchObject({ image: v2, imagePending: false });
   });

@@ -9,6 +9,8 @@ const IN_FLIGHT: readonly ShotStatus[] = ['VALIDATION', 'GENERATING_IMAGE', 'REF
 
 export interface ShotMedia {
   image?: Version;
+  /** When `image` is an end frame (parameters.frame "end"), the start frame it was edited from. */
+  startFrame?: Version;
   /** A new image is being made (the one shown, if any, is the previous). */
   imagePending: boolean;
   video?: Version;
@@ -26,9 +28,11 @@ export function shotMedia(versions: Version[], status: ShotStatus | undefined, h
   const inFlight = imagePending ? versions.filter((v) => v.kind === 'IMAGE').at(-1) : undefined;
   const images = versions.filter((v) => v.kind === 'IMAGE' && v.outputs.length > 0 && v !== inFlight && !hidden.has(v.versionId));
   const image = images.at(-1);
+  const startFrame =
+    image?.parameters.frame === 'end' ? versions.find((v) => v.versionId === image.parameters.startVersion) : undefined;
   const videos = versions.filter((v) => v.kind === 'VIDEO' && v.outputs.length > 0);
   const videoPending = status === 'GENERATING_VIDEO';
-  return { image, imagePending, video: status === 'COMPLETED' ? videos.at(-1) : undefined, videoPending };
+  return { image, startFrame, imagePending, video: status === 'COMPLETED' ? videos.at(-1) : undefined, videoPending };
 }
 
 export interface ChatMessage {

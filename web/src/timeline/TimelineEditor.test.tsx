@@ -14,7 +14,7 @@ const shot = (id: string, sceneId: string, startMs: number, endMs: number, extra
   endMs,
   lyricsSnippet: '',
   description: '',
-  showsMiri: true,
+  showsMiri: true, endState: '',
   status: 'DRAFT',
   versionCount: 0,
   ...extra,

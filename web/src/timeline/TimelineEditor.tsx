@@ -189,7 +189,7 @@ function ShotPanel(props: {
   onSplit: (atMs: number) => void;
   onMerge: () => void;
   onRetime: (startMs: number, endMs: number) => void;
-  onText: (change: { description?: string; lyricsSnippet?: string; showsMiri?: boolean }) => void;
+  onText: (change: { description?: string; lyricsSnippet?: string; showsMiri?: boolean; endState?: string }) => void;
 }) {
   const { uid, plan, index, readOnly, errorAt } = props;
   const s = plan.shots[index]!;
@@ -255,6 +255,19 @@ function ShotPanel(props: {
           maxLength={2000}
           onChange={(e) => props.onText({ description: e.target.value })}
         />
+      </div>
+      <div className="field">
+        <label htmlFor={id('end')}>How the shot ends</label>
+        <textarea
+          id={id('end')}
+          rows={2}
+          value={s.endState}
+          readOnly={readOnly}
+          maxLength={2000}
+          placeholder="Empty: the clip starts from the first frame alone"
+          onChange={(e) => props.onText({ endState: e.target.value })}
+        />
+        <p className="muted">An end frame is drawn from the start frame with this change, and the clip moves from one to the other.</p>
       </div>
       <div className="field">
         <label htmlFor={id('lyrics')}>Lyrics of the shot</label>

@@ -16,7 +16,7 @@ const shot = (id: string, startMs: number, endMs: number, lyricsSnippet = ''): S
   status: 'DRAFT',
   versions: [],
   description: '',
-  showsMiri: true,
+  showsMiri: true, endState: '',
 });
 const proposal = {
   director: 'local',

@@ -28,7 +28,7 @@ function shot(id: string, sceneId: string, startMs: number, endMs: number, extra
     endMs,
     lyricsSnippet: '',
     description: `d-${id}`,
-    showsMiri: true,
+    showsMiri: true, endState: '',
     status: 'DRAFT',
     versionCount: 0,
     ...extra,

@@ -30,6 +30,8 @@ export interface PlanShot {
   lyricsSnippet: string;
   description: string;
   showsMiri: boolean;
+  /** Where the shot ends; '' makes the clip from the start frame alone. */
+  endState: string;
   status: ShotStatus;
   versionCount: number;
 }
@@ -67,6 +69,7 @@ export function planFromServer(songMs: number, scenes: Scene[], shots: Shot[]): 
         lyricsSnippet: s.lyricsSnippet,
         description: s.description,
         showsMiri: s.showsMiri,
+        endState: s.endState,
         status: s.status,
         versionCount: s.versions.length,
       }))
@@ -85,6 +88,7 @@ export function planToCommit(p: Plan): { scenes: Scene[]; shots: unknown[] } {
       lyricsSnippet: s.lyricsSnippet,
       description: s.description,
       showsMiri: s.showsMiri,
+      endState: s.endState,
     })),
   };
 }
@@ -203,7 +207,8 @@ export function mergeWithNext(p: Plan, shotId: string, limits: Limits): EditResu
   const lyricsSnippet = joinText(a.lyricsSnippet, b.lyricsSnippet, ' ');
   if (description.length > MAX_DESCRIPTION) return fail('the merged description is longer than 2000 characters');
   if (lyricsSnippet.length > MAX_LYRICS) return fail('the merged lyrics are longer than 4000 characters');
-  const merged: PlanShot = { ...a, endMs: b.endMs, description, lyricsSnippet, showsMiri: a.showsMiri || b.showsMiri };
+  // The merged shot ends where the second one ended.
+  const merged: PlanShot = { ...a, endMs: b.endMs, description, lyricsSnippet, showsMiri: a.showsMiri || b.showsMiri, endState: b.endState };
   const shots = [...p.shots];
   shots.splice(i, 2, merged);
   return finish({ ...p, shots }, limits);
@@ -320,6 +325,7 @@ export function evenPlan(songMs: number, limits: Limits, targetMs: number, id: (
       lyricsSnippet: '',
       description: '',
       showsMiri: true,
+      endState: '',
       status: 'DRAFT',
       versionCount: 0,
     });
@@ -334,7 +340,7 @@ export function evenPlan(songMs: number, limits: Limits, targetMs: number, id: (
 export function updateShotText(
   p: Plan,
   shotId: string,
-  change: Partial<Pick<PlanShot, 'description' | 'lyricsSnippet' | 'showsMiri'>>,
+  change: Partial<Pick<PlanShot, 'description' | 'lyricsSnippet' | 'showsMiri' | 'endState'>>,
 ): EditResult {
   const i = indexOf(p, shotId);
   if (i < 0) return fail(`no shot ${shotId}`);
@@ -342,6 +348,9 @@ export function updateShotText(
   if (!isEditable(s)) return fail(lockedReason(s));
   if (change.description !== undefined && change.description.length > MAX_DESCRIPTION) {
     return fail(`the description has ${change.description.length} characters; at most ${MAX_DESCRIPTION}`);
+  }
+  if (change.endState !== undefined && change.endState.length > MAX_DESCRIPTION) {
+    return fail(`the end state has ${change.endState.length} characters; at most ${MAX_DESCRIPTION}`);
   }
   if (change.lyricsSnippet !== undefined && change.lyricsSnippet.length > MAX_LYRICS) {
     return fail(`the lyrics have ${change.lyricsSnippet.length} characters; at most ${MAX_LYRICS}`);
