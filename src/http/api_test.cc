@@ -27,12 +27,50 @@ TEST_F(ApiTest, CreateProjectAssignsIdAndTakesAgentConfigs) {
   j.erase("projectId");
   j["agentConfigs"] = json::array({{{"configId", "director"},
                                     {"role", "DIRECTOR"},
-                                    {"modelString", "gemini-2.5-pro"},
+                                    {"modelString", "gemini-3.8-flash"},
                                     {"active", true}}});
   Response r = Call("POST", "/api/projects", j.dump());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_TRUE(IsUuid(Body(r)["projectId"].get<std::string>()));
   EXPECT_EQ(Body(r)["agentConfigs"][0]["role"], "DIRECTOR");
+}
+
+// Issue 16 item 1: a model the app cannot call is refused when it is
+// saved, naming the field, and nothing is stored.
+TEST_F(ApiTest, AnUnknownOrRetiredModelIs400NamingTheFieldAndNothingIsStored) {
+  json j = ProjectJson();
+  j["globalSettings"]["videoModel"] = "kling-v9";
+  j["agentConfigs"] = json::array({{{"configId", "director"},
+                                    {"role", "DIRECTOR"},
+                                    {"modelString", "gemini-2.5-pro"},
+                                    {"active", true}}});
+  Response r = Call("POST", "/api/projects", j.dump());
+  ASSERT_EQ(r.status, 400) << r.body;
+  const json issues = Body(r)["error"]["issues"];
+  ASSERT_EQ(issues.size(), 2u) << r.body;
+  EXPECT_EQ(issues[0]["path"], "globalSettings.videoModel");
+  EXPECT_NE(issues[0]["message"].get<std::string>().find("kling-v2-5-turbo"),
+            std::string::npos);
+  EXPECT_EQ(issues[1]["path"], "agentConfigs[0].modelString");
+  EXPECT_NE(issues[1]["message"].get<std::string>().find("shut down"),
+            std::string::npos);
+  EXPECT_TRUE(Body(Call("GET", "/api/projects"))["projects"].empty());
+
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  Response put = Call(
+      "PUT", kProject + "/agent-configs/director",
+      json{{"role", "DIRECTOR"}, {"modelString", "gpt-4o"}, {"active", true}}
+          .dump());
+  EXPECT_EQ(put.status, 400) << put.body;
+  EXPECT_EQ(FirstIssue(put), "modelString");
+  EXPECT_TRUE(store_->ListAgentConfigs(kProjectId).value().empty());
+  json settings = ProjectJson();
+  settings["globalSettings"]["imageModel"] = "fal-ai/flux-lora";
+  Response update = Call("PUT", kProject, settings.dump());
+  EXPECT_EQ(update.status, 400) << update.body;
+  EXPECT_EQ(FirstIssue(update), "globalSettings.imageModel");
+  EXPECT_EQ(store_->GetProject(kProjectId)->global_settings.image_model,
+            "fal-ai/flux-2/lora");
 }
 
 TEST_F(ApiTest, MalformedJsonIs400NamingTheBody) {

@@ -216,7 +216,7 @@ class ApiTest : public ::testing::Test {
     return nlohmann::json::parse(R"({
       "projectId": "123e4567-e89b-12d3-a456-426614174000",
       "projectName": "Rain Song",
-      "globalSettings": {"llmModel": "gemini-2.5-pro", "imageModel": "fal-ai/flux-2/lora",
+      "globalSettings": {"llmModel": "gemini-3.8-flash", "imageModel": "fal-ai/flux-2/lora",
                          "videoModel": "kling-v2-5-turbo", "loraWeightsId": "miriN14",
                          "requireHumanApproval": true, "budgetCapUsd": 12.5}})");
   }

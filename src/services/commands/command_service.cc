@@ -6,6 +6,7 @@
 
 #include "domain/audit.h"
 #include "domain/event_payload.h"
+#include "domain/model_catalog.h"
 #include "domain/text.h"
 #include "services/orchestration/requests.h"
 
@@ -256,6 +257,42 @@ Result<CommandOutcome> CommandService::ApplyProviderResult(
   });
 }
 
+namespace {
+
+// Every model a project names is one the app can call (domain/
+// model_catalog.h): 400 naming each field that is not, before anything is
+// stored.
+Result<void> RequireKnownModels(const ProjectConfig* project,
+                                const std::vector<AgentConfig>& agents,
+                                std::string_view agent_prefix) {
+  std::vector<FieldIssue> issues;
+  auto check = [&](std::string field, ModelUse use, const std::string& model) {
+    if (std::string why = WhyModelRefused(use, model); !why.empty()) {
+      issues.push_back({std::move(field), std::move(why)});
+    }
+  };
+  if (project != nullptr) {
+    const GlobalSettings& g = project->global_settings;
+    check("globalSettings.llmModel", ModelUse::kLanguage, g.llm_model);
+    check("globalSettings.imageModel", ModelUse::kImage, g.image_model);
+    check("globalSettings.videoModel", ModelUse::kVideo, g.video_model);
+  }
+  for (size_t i = 0; i < agents.size(); ++i) {
+    std::string field =
+        agent_prefix.empty()
+            ? "agentConfigs[" + std::to_string(i) + "].modelString"
+            : std::string(agent_prefix);
+    check(std::move(field), ModelUse::kLanguage, agents[i].model_string);
+  }
+  if (issues.empty()) return {};
+  std::string message =
+      "a model the app cannot call: " + issues.front().message;
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message),
+                   std::move(issues));
+}
+
+}  // namespace
+
 Result<std::string> CommandService::ScreenSettings(
     const ProjectConfig& project, const std::vector<AgentConfig>& agents) {
   RETURN_IF_ERROR(RequireSafeSettings(project, agents), "");
@@ -272,6 +309,8 @@ Result<std::string> CommandService::ScreenSettings(
   for (const auto& [field, text] : fields) {
     ASSIGN_OR_RETURN(who, SettingOpinion(field, *text, std::move(who)), "");
   }
+  // Safe, and then a model the app can call.
+  RETURN_IF_ERROR(RequireKnownModels(&project, agents, ""), "");
   return who;
 }
 
@@ -333,6 +372,8 @@ Result<std::string> CommandService::PutAgentConfig(std::string_view project_id,
       std::string screened,
       SettingOpinion("modelString", config.model_string, "the request screen"),
       "saving the agent config");
+  RETURN_IF_ERROR(RequireKnownModels(nullptr, {config}, "modelString"),
+                  "saving the agent config");
   RETURN_IF_ERROR(store_.GetProject(project_id), "");
   RETURN_IF_ERROR(store_.PutAgentConfig(project_id, config), "");
   spdlog::info("project {} agent config {} saved, screened by {}", project_id,

@@ -192,7 +192,7 @@ export async function webhook(base, provider, { shotId, versionId, body, id, att
 export function projectBody() {
   return {
     projectId: PROJECT_ID, projectName: "Rain Song",
-    globalSettings: { llmModel: "gemini-2.5-pro", imageModel: "fal-ai/flux-2/lora",
+    globalSettings: { llmModel: "gemini-3.8-flash", imageModel: "fal-ai/flux-2/lora",
                       videoModel: "kling-v2-5-turbo", loraWeightsId: "miriN14",
                       requireHumanApproval: true, budgetCapUsd: 10 },
   };
