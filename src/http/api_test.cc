@@ -782,25 +782,6 @@ TEST_F(ApiTest, EventsQueryIsValidated) {
   EXPECT_EQ(Body(tail)["events"].size(), 2u);
 }
 
-TEST_F(ApiTest, MotionBrushIsValidatedAndStored) {
-  CreatePlannedProject();
-  json bad = {{"trajectories",
-               {{{"points", {{{"x", 1.5}, {"y", 0}}, {{"x", 0}, {"y", 0}}}}}}}};
-  Response r = Call("PUT", ShotPath("sh1", "motion-brush"), bad.dump());
-  EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(FirstIssue(r), "trajectories[0].points[0].x");
-  json ok = {
-      {"trajectories",
-       {{{"points", {{{"x", 0.1}, {"y", 0.2}}, {{"x", 0.3}, {"y", 0.4}}}}}}}};
-  ASSERT_EQ(Call("PUT", ShotPath("sh1", "motion-brush"), ok.dump()).status,
-            200);
-  EXPECT_EQ(
-      Body(Call("GET",
-                ShotPath("sh1", "motion-brush")))["trajectories"][0]["points"]
-          .size(),
-      2u);
-}
-
 TEST_F(ApiTest, BudgetStartsAtTheCap) {
   CreatePlannedProject();
   Response r = Call("GET", kProject + "/budget");

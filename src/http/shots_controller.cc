@@ -4,6 +4,7 @@
 // and maps the outcome: "dispatched" says whether a provider or the render
 // worker has the work, "note" carries the findings in words.
 #include "domain/audit.h"
+#include "domain/motion_brush.h"
 #include "http/api.h"
 #include "http/controller_util.h"
 
@@ -140,38 +141,77 @@ std::string MotionBrushKey(const Request& req) {
          req.params.at("shotId") + "/motion-brush.json";
 }
 
-// {"trajectories":[{"points":[{"x":0..1,"y":0..1}, ...]}], "maskBlobKey"?}
+// The size of the shot's newest stored image (the clip's start frame), when
+// it has one: a brush mask must match it pixel for pixel.
+std::optional<ImageSize> FrameSize(const ApiDeps& d, const Request& req) {
+  auto versions = d.store->ListVersions(req.params.at("projectId"),
+                                        req.params.at("shotId"));
+  if (!versions) return std::nullopt;
+  for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+    if (it->kind != VersionKind::kImage || it->outputs.empty()) continue;
+    auto bytes = d.blobs->Get(it->outputs.front());
+    if (bytes) return PngImageSize(*bytes);
+  }
+  return std::nullopt;
+}
+
+// The brush as the page edits it (GET and PUT answer alike): masks as raw
+// base64 PNG; a region saved before regions existed has no "mask".
+Result<json> BrushView(const ApiDeps& d, const BrushDocument& stored) {
+  json regions = json::array();
+  for (const BrushRegion& r : stored.regions) {
+    json points = json::array();
+    for (const BrushPoint& p : r.trajectory)
+      points.push_back({{"x", p.x}, {"y", p.y}});
+    json region = {{"trajectory", points}};
+    if (!r.mask.empty()) {
+      ASSIGN_OR_RETURN(std::string png, d.blobs->Get(r.mask), "brush mask");
+      region["mask"] = EncodeBase64(png);
+    }
+    regions.push_back(region);
+  }
+  json out = {{"dynamicMasks", regions}};
+  if (!stored.static_mask.empty()) {
+    ASSIGN_OR_RETURN(std::string png, d.blobs->Get(stored.static_mask),
+                     "static mask");
+    out["staticMask"] = EncodeBase64(png);
+  }
+  return out;
+}
+
+// {"dynamicMasks":[{"mask":"<base64 PNG>","trajectory":[{"x","y"}..]}],
+// "staticMask"?}: domain/motion_brush.h has the rules. The masks are stored
+// as new blobs under the shot (a clip version keeps naming the ones it was
+// made with), then the document naming them; a refusal stores nothing.
 Response PutMotionBrush(const ApiDeps& d, const Request& req) {
-  json out = {{"trajectories", json::array()}};
-  auto body = ReadBody(req, false, [&](JsonReader& r) {
-    std::vector<JsonReader> trajectories = r.ObjectArray("trajectories");
-    if (!r.Has("trajectories")) r.Add("trajectories", "required");
-    if (trajectories.size() > 20) r.Add("trajectories", "at most 20");
-    for (JsonReader& t : trajectories) {
-      json points = json::array();
-      std::vector<JsonReader> ps = t.ObjectArray("points");
-      if (ps.size() < 2 || ps.size() > 200) t.Add("points", "2..200 points");
-      for (JsonReader& pt : ps) {
-        double x = pt.Number("x", 0.0, 1.0), y = pt.Number("y", 0.0, 1.0);
-        pt.RejectUnknownFields();
-        points.push_back({{"x", x}, {"y", y}});
-      }
-      t.RejectUnknownFields();
-      out["trajectories"].push_back({{"points", points}});
-    }
-    if (auto mask = r.OptionalString("maskBlobKey",
-                                     {.min_length = 1, .max_length = 512})) {
-      if (!IsValidBlobKey(*mask)) r.Add("maskBlobKey", "not a valid blob key");
-      out["maskBlobKey"] = *mask;
-    }
-  });
-  if (!body) return Fail(body.error());
   auto shot =
       d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
   if (!shot) return Fail(shot.error());
-  if (auto r = d.blobs->Put(MotionBrushKey(req), out.dump()); !r)
+  const std::optional<ImageSize> frame = FrameSize(d, req);
+  BrushDocument doc;
+  auto body = ReadBody(req, false,
+                       [&](JsonReader& r) { doc = ReadBrushBody(r, frame); });
+  if (!body) return Fail(body.error());
+  const std::string prefix = "projects/" + req.params.at("projectId") +
+                             "/shots/" + req.params.at("shotId") +
+                             "/motion-brush/" + RandomUuid();
+  BrushDocument stored = doc;
+  for (size_t i = 0; i < doc.regions.size(); ++i) {
+    stored.regions[i].mask = prefix + "-dynamic-" + std::to_string(i) + ".png";
+    if (auto r = d.blobs->Put(stored.regions[i].mask, doc.regions[i].mask); !r)
+      return Fail(r.error());
+  }
+  if (!doc.static_mask.empty()) {
+    stored.static_mask = prefix + "-static.png";
+    if (auto r = d.blobs->Put(stored.static_mask, doc.static_mask); !r)
+      return Fail(r.error());
+  }
+  if (auto r =
+          d.blobs->Put(MotionBrushKey(req), StoredBrushJson(stored).dump());
+      !r)
     return Fail(r.error());
-  return Response::Json(200, out);
+  auto view = BrushView(d, stored);
+  return view ? Response::Json(200, *view) : Fail(view.error());
 }
 
 Response GetMotionBrush(const ApiDeps& d, const Request& req) {
@@ -179,10 +219,13 @@ Response GetMotionBrush(const ApiDeps& d, const Request& req) {
       d.store->GetShot(req.params.at("projectId"), req.params.at("shotId"));
   if (!shot) return Fail(shot.error());
   auto blob = d.blobs->Get(MotionBrushKey(req));
-  if (!blob) return Response::Json(200, {{"trajectories", json::array()}});
-  Response r;
-  r.body = *blob;
-  return r;
+  if (!blob) return Response::Json(200, {{"dynamicMasks", json::array()}});
+  auto doc = ParseJsonText(*blob);
+  if (!doc) return Fail(doc.error());
+  auto stored = ParseStoredBrush(*doc);
+  if (!stored) return Fail(stored.error());
+  auto view = BrushView(d, *stored);
+  return view ? Response::Json(200, *view) : Fail(view.error());
 }
 
 Response Render(const ApiDeps& d, const Request& req) {
@@ -201,10 +244,10 @@ Response Render(const ApiDeps& d, const Request& req) {
 
 void AddShotRoutes(Router& router, const ApiDeps& d) {
   auto add = [&](std::string method, std::string pattern,
-                 std::function<Response(const ApiDeps&, const Request&)> fn) {
+                 std::function<Response(const ApiDeps&, const Request&)> fn,
+                 size_t limit = kDefaultBodyLimit) {
     router.Add(Route{std::move(method), std::move(pattern), Access::kBearer,
-                     kDefaultBodyLimit,
-                     [d, fn](const Request& r) { return fn(d, r); }});
+                     limit, [d, fn](const Request& r) { return fn(d, r); }});
   };
   add("POST", "/api/shots/generate", Generate);
   const std::string shot = "/api/projects/{projectId}/shots/{shotId}";
@@ -213,7 +256,8 @@ void AddShotRoutes(Router& router, const ApiDeps& d) {
   add("GET", shot + "/versions/{versionId}/check", GetImageCheck);
   add("POST", shot + "/reject", Reject);
   add("POST", shot + "/refine", Refine);
-  add("PUT", shot + "/motion-brush", PutMotionBrush);
+  // Up to seven base64 masks at the frame's size.
+  add("PUT", shot + "/motion-brush", PutMotionBrush, 16u << 20);
   add("GET", shot + "/motion-brush", GetMotionBrush);
   add("POST", "/api/projects/{projectId}/render", Render);
 }

@@ -345,18 +345,54 @@ test('shot detail: refine via the mini-chat with a painted mask; a new version a
   log(`version ${v.versionId} refines ${v.parentVersionId} with the painted mask`);
 });
 
-test('shot detail: motion brush, draw a trajectory and save it', async ({ flow }) => {
+test('shot detail: motion brush, a path alone is refused; paint its region and a static area, save, reload', async ({ flow }) => {
   const { page } = flow;
-  await page.getByLabel('x (0–1)').fill('0.2');
-  await page.getByLabel('y (0–1)').fill('0.5');
-  await page.getByRole('button', { name: 'Add point' }).click();
-  await page.getByLabel('x (0–1)').fill('0.7');
-  await page.getByRole('button', { name: 'Add point' }).click();
-  await page.getByRole('button', { name: /^Finish trajectory/ }).click();
-  await page.getByRole('button', { name: 'Save motion brush' }).click();
-  await page.getByText('Saved 1 trajectories.').waitFor();
-  const saved = await getJson<{ trajectories: unknown[] }>(page, `/shots/${state.refined}/motion-brush`);
-  expect(saved.trajectories, `stored ${JSON.stringify(saved)}`).toHaveLength(1);
+  const brush = page.getByRole('region', { name: 'Motion brush' });
+  // The pointer at (fx, fy) of an element's box.
+  const at = async (label: string | RegExp, fx: number, fy: number) => {
+    const box = await brush.getByLabel(label).boundingBox();
+    if (!box) throw new Error(`${String(label)} is not shown`);
+    return { x: box.x + box.width * fx, y: box.y + box.height * fy };
+  };
+  const paint = async (label: string, fx: number, fy: number) => {
+    const a = await at(label, fx, fy);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(a.x + 40, a.y + 20, { steps: 8 });
+    await page.mouse.up();
+  };
+  await brush.getByLabel('Draw its path (click points)').check();
+  for (const fx of [0.3, 0.7]) {
+    const p = await at(/^Motion brush paths/, fx, 0.5);
+    await page.mouse.click(p.x, p.y);
+  }
+  await brush.getByRole('button', { name: 'Save motion brush' }).click();
+  await brush.getByRole('alert').filter({ hasText: 'dynamicMasks[0].mask: paint the region that moves along this path' }).waitFor();
+  await flow.shot('22-motion-brush-path-refused');
+
+  await brush.getByLabel('Paint the region that moves').check();
+  await paint('Region 1: paint with the pointer', 0.25, 0.45);
+  await brush.getByRole('button', { name: 'Region 1', exact: true }).waitFor(); // no longer "(unpainted)"
+  await brush.getByLabel('Paint static areas').check();
+  await paint('Static areas: paint with the pointer', 0.8, 0.15);
+  await brush.getByText('Brush: 1 region, 1 path, static area yes.').waitFor();
+  await brush.getByRole('button', { name: 'Save motion brush' }).click();
+  await brush.getByRole('status').filter({ hasText: 'Saved: 1 region, 1 path, static area yes.' }).waitFor();
+  await flow.shot('23-motion-brush-saved');
+
+  type Saved = { dynamicMasks: { mask?: string; trajectory: unknown[] }[]; staticMask?: string };
+  const saved = await getJson<Saved>(page, `/shots/${state.refined}/motion-brush`);
+  const region = saved.dynamicMasks[0];
+  expect(saved.dynamicMasks.length === 1 && !!region?.mask && region.trajectory.length === 2 && !!saved.staticMask, `stored ${JSON.stringify(saved).slice(0, 300)}`).toBe(
+    true,
+  );
+  // Painted at the image's size (its PNG header says so).
+  const png = Buffer.from(region?.mask ?? '', 'base64');
+  expect(png.subarray(1, 4).toString('latin1'), 'the region mask is a PNG').toBe('PNG');
+  log(`motion brush saved: a ${png.readUInt32BE(16)}x${png.readUInt32BE(20)} region mask, its path, a static mask`);
+  // Static areas and the region survive a reload.
+  await page.reload();
+  await brush.getByText('Brush: 1 region, 1 path, static area yes.').waitFor();
 });
 
 // The Render view stays open in its own page from here: it must follow the
@@ -418,6 +454,12 @@ test('shots: approve every shot from the table until all are completed', async (
   await page.getByText(`${state.shotCount} of ${state.shotCount} completed`).waitFor();
   await flow.shot('13-shots-completed');
   log(`${clicks} approvals from the table; ${state.shotCount} shots completed`);
+  // The refined shot's clip was sent the motion brush painted on it.
+  const clip = (await getJson<{ versions: (VersionJson & { kind: string })[] }>(page, `/shots/${state.refined}/versions`)).versions
+    .filter((v) => v.kind === 'VIDEO')
+    .at(-1);
+  const sent = clip?.parameters.motionBrush as { dynamic?: { mask?: string; trajectory?: unknown[] }[]; staticMask?: string } | undefined;
+  expect(!!sent?.dynamic?.[0]?.mask && sent.dynamic[0].trajectory?.length === 2 && !!sent.staticMask, `clip parameters ${JSON.stringify(clip?.parameters)}`).toBe(true);
 });
 
 test('render: starts by itself and its progress shows live', async ({ flow }) => {

@@ -320,6 +320,40 @@ TEST_F(KlingTest, MotionBrushShotIsAcceptedByTheModelThatSupportsIt) {
             nlohmann::json::parse(R"({"x":10,"y":700})"));
 }
 
+// What the dashboard's brush becomes: each region's mask and path, and the
+// static mask, as raw base64 of the stored PNGs; a mask whose size is not
+// the start frame's is refused by Kling (and by its emulator).
+TEST_F(KlingTest, MotionBrushSendsEachMaskWithItsPathAndTheStaticMask) {
+  const std::string small(
+      "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\x68",
+      24);  // 640x360
+  ASSERT_TRUE(blobs_->Put("f/region.png", kPng + "region"));
+  ASSERT_TRUE(blobs_->Put("f/still.png", kPng + "still"));
+  ASSERT_TRUE(blobs_->Put("f/small.png", small));
+  VideoRequest r = Req();
+  r.end_frame_blob.clear();
+  r.motion_brush =
+      MotionBrush{"f/still.png",
+                  {DynamicMask{"f/region.png", {{320, 360}, {960, 360}}},
+                   DynamicMask{"f/mask.png", {{10, 10}, {20, 20}}}}};
+  auto d = kling_->Submit(r);
+  ASSERT_TRUE(d) << d.error().ToString();
+  auto body = LastRequestBody();
+  EXPECT_EQ(body["static_mask"], Base64Encode(kPng + "still"));
+  ASSERT_EQ(body["dynamic_masks"].size(), 2u);
+  EXPECT_EQ(body["dynamic_masks"][0]["mask"], Base64Encode(kPng + "region"));
+  EXPECT_EQ(body["dynamic_masks"][0]["trajectories"],
+            nlohmann::json::parse(R"([{"x":320,"y":360},{"x":960,"y":360}])"));
+  EXPECT_EQ(body["dynamic_masks"][1]["mask"], Base64Encode(kPng));
+
+  r.job_id = "p1:v2";
+  r.motion_brush->dynamic_masks[1].mask_blob = "f/small.png";
+  auto refused = kling_->Submit(r);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().ToString().find("resolution"), std::string::npos)
+      << refused.error().ToString();
+}
+
 TEST_F(KlingTest, ConcurrencyLimitIsRetriedAccountErrorsAreNot) {
   emu_->Post(emu_->kling(), "/__control/faults",
              {{"rules",

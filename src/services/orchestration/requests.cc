@@ -1,12 +1,14 @@
 #include "services/orchestration/requests.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "domain/motion_brush.h"
 #include "domain/prompt.h"
 #include "domain/screen.h"
 
@@ -418,29 +420,49 @@ Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
   ASSIGN_OR_RETURN(bool exists, blobs.Exists(key), "motion brush");
   if (!exists) return std::optional<MotionBrush>();
   ASSIGN_OR_RETURN(std::string text, blobs.Get(key), "motion brush");
-  json doc = json::parse(text, nullptr, false);
-  if (!doc.is_object() || !doc.contains("maskBlobKey") ||
-      !doc["maskBlobKey"].is_string()) {
-    return std::optional<MotionBrush>();  // a path without a region moves
-                                          // nothing
+  ASSIGN_OR_RETURN(json doc, ParseJsonText(text), "motion brush");
+  ASSIGN_OR_RETURN(BrushDocument stored, ParseStoredBrush(doc), "motion brush");
+  if (stored.regions.empty()) return std::optional<MotionBrush>();
+  if (stored.regions.size() > kMaxBrushRegions) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the motion brush has more than 6 regions that move",
+                     {{"motionBrush.dynamicMasks", "at most 6 regions"}});
   }
+  // Pixels of the clip, clamped onto the image.
+  auto pixel = [](double v, int size) {
+    return std::clamp(static_cast<int>(std::lround(v * size)), 0, size - 1);
+  };
   MotionBrush brush;
-  for (const json& t : doc.value("trajectories", json::array())) {
-    DynamicMask m;
-    m.mask_blob = doc["maskBlobKey"].get<std::string>();
-    const json& points = t.value("points", json::array());
-    // Kling takes 2..77 points: keep the ends, thin the middle evenly.
-    const size_t n = points.size();
-    const size_t keep = std::min<size_t>(n, 77);
-    for (size_t i = 0; i < keep && n >= 2; ++i) {
-      const json& p = points[keep == 1 ? 0 : i * (n - 1) / (keep - 1)];
-      m.trajectory.push_back({static_cast<int>(p.value("x", 0.0) * width),
-                              static_cast<int>(p.value("y", 0.0) * height)});
+  brush.static_mask_blob = stored.static_mask;
+  for (size_t i = 0; i < stored.regions.size(); ++i) {
+    const BrushRegion& region = stored.regions[i];
+    const std::string field = fmt::format("motionBrush.dynamicMasks[{}]", i);
+    // Never dropped: a path that moves nothing refuses the clip, saying so.
+    if (region.mask.empty()) {
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          fmt::format("motion brush path {} has no painted region", i + 1),
+          {{field + ".mask", "paint the region that moves along this path"}});
     }
-    if (m.trajectory.size() >= 2) brush.dynamic_masks.push_back(std::move(m));
-    if (brush.dynamic_masks.size() == 6) break;
+    const std::vector<BrushPoint>& points = region.trajectory;
+    const size_t n = points.size();
+    if (n < kMinBrushPathPoints) {
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          fmt::format("motion brush path {} has fewer than 2 points", i + 1),
+          {{field + ".trajectory", "draw a path of 2 to 77 points"}});
+    }
+    DynamicMask m;
+    m.mask_blob = region.mask;
+    // Kling takes 2..77 points: keep the ends, thin the middle evenly (a
+    // brush of the first format may have up to 200).
+    const size_t keep = std::min(n, kMaxBrushPathPoints);
+    for (size_t k = 0; k < keep; ++k) {
+      const BrushPoint& p = points[k * (n - 1) / (keep - 1)];
+      m.trajectory.push_back({pixel(p.x, width), pixel(p.y, height)});
+    }
+    brush.dynamic_masks.push_back(std::move(m));
   }
-  if (brush.dynamic_masks.empty()) return std::optional<MotionBrush>();
   return std::optional<MotionBrush>(brush);
 }
 

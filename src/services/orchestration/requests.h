@@ -107,8 +107,11 @@ ImageRequest ImageRequestOf(std::string_view project_id, const Version& v);
 VideoRequest VideoRequestOf(std::string_view project_id, const Version& v);
 
 // The motion brush a person drew for the shot (the API stores it as
-// projects/<p>/shots/<s>/motion-brush.json with points in 0..1), in pixels
-// of a width x height clip; nullopt when there is none or it has no mask.
+// projects/<p>/shots/<s>/motion-brush.json, domain/motion_brush.h, with
+// points in 0..1), in pixels of a width x height clip, with its mask and
+// static-mask blobs; nullopt when there is none. A path without a painted
+// region is never dropped: FAILED_PRECONDITION naming
+// motionBrush.dynamicMasks[i].mask.
 Result<std::optional<MotionBrush>> ReadMotionBrush(BlobStore& blobs,
                                                    std::string_view project_id,
                                                    const Shot& shot, int width,

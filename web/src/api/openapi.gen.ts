@@ -1022,7 +1022,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Motion-brush data of a shot */
+        /** Motion brush of a shot (regions with their masks and paths, static mask); {"dynamicMasks": []} when none */
         get: {
             parameters: {
                 query?: never;
@@ -1041,7 +1041,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, unknown>;
+                        "application/json": components["schemas"]["MotionBrush"];
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1049,7 +1049,7 @@ export interface paths {
                 404: components["responses"]["Error"];
             };
         };
-        /** Replace motion-brush data {trajectories[{points[{x,y}]}], maskBlobKey?} */
+        /** Replace the motion brush: 400 naming the field for a path without a painted region (dynamicMasks[i].mask), a path of fewer than 2 or more than 77 points, a point off the image, more than 6 regions, a mask that is not a PNG or not the size of the shot's image; nothing is stored on refusal. Answers the stored brush as GET does */
         put: {
             parameters: {
                 query?: never;
@@ -1062,7 +1062,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["MotionBrush"];
                 };
             };
             responses: {
@@ -1072,7 +1072,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, unknown>;
+                        "application/json": components["schemas"]["MotionBrush"];
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1908,6 +1908,19 @@ export interface components {
                     message?: string;
                 }[];
             };
+        };
+        /** @description A shot's motion brush: up to 6 regions that move, each a painted mask (raw base64 PNG, no data: prefix, white = the region, the size of the shot's image) with the path it moves along (2..77 points in image coordinates 0..1, origin top-left), and an optional static mask (white = stays still). Sent to Kling image2video as dynamic_masks[{mask, trajectories}] and static_mask; the local animator moves the region along its path. {"dynamicMasks": []} clears the brush. A region without a mask (a brush saved before regions existed) is read back without one and refused on save (dynamicMasks[i].mask). */
+        MotionBrush: {
+            dynamicMasks: {
+                /** @description raw base64 PNG, white = the region that moves */
+                mask?: string;
+                trajectory: {
+                    x: number;
+                    y: number;
+                }[];
+            }[];
+            /** @description raw base64 PNG, white = must stay still; needs at least one region */
+            staticMask?: string;
         };
     };
     responses: {

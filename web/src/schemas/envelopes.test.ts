@@ -90,7 +90,7 @@ const replies: Array<[string, ZodType, Record<string, unknown>]> = [
   ['POST .../approve', CommandOutcomeSchema, { events: [event], duplicate: false, dispatched: true, note: 'queued', status: 'VALIDATION', versionId: 'v1' }],
   ['GET .../rules', RuleListSchema, { rules: [rule] }],
   ['RULE_UPDATED', RuleUpdatedPayloadSchema, rule],
-  ['GET .../motion-brush', MotionBrushSchema, { trajectories: [{ points: [{ x: 0.1, y: 0.1 }, { x: 0.2, y: 0.3 }] }] }],
+  ['GET .../motion-brush', MotionBrushSchema, { dynamicMasks: [{ mask: 'iVBORw0KGgo=', trajectory: [{ x: 0.1, y: 0.1 }, { x: 0.2, y: 0.3 }] }], staticMask: 'iVBORw0KGgo=' }],
   ['GET .../check (passed)', ImageCheckSchema, passedCheck],
   ['GET .../check (held)', ImageCheckSchema, heldCheck],
   ['GET .../check (failed)', ImageCheckSchema, failedCheck],
@@ -108,7 +108,7 @@ describe('API envelopes', () => {
   it('nested envelope objects are strict too', () => {
     expect(EventListSchema.safeParse({ events: [{ ...event, extra: 1 }], lastSeq: 7 }).success).toBe(false);
     expect(ApiErrorBodySchema.safeParse({ error: { code: 'X', message: 'm', issues: [{ path: 'a', message: 'b', hint: 'c' }] } }).success).toBe(false);
-    expect(MotionBrushSchema.safeParse({ trajectories: [{ points: [{ x: 0, y: 0, z: 0 }, { x: 1, y: 1 }] }] }).success).toBe(false);
+    expect(MotionBrushSchema.safeParse({ dynamicMasks: [{ trajectory: [{ x: 0, y: 0, z: 0 }, { x: 1, y: 1 }] }] }).success).toBe(false);
   });
 
   it('an image check is a verdict or held, never a mix; its states and scores are bounded', () => {

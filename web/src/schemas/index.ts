@@ -391,10 +391,20 @@ export type ImageCheck = z.infer<typeof ImageCheckSchema>;
 
 export const PointSchema = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 export type Point = z.infer<typeof PointSchema>;
-/** GET/PUT .../motion-brush: trajectories in image coordinates 0..1. */
+/**
+ * GET/PUT .../motion-brush: up to 6 regions that move, each its painted mask
+ * (raw base64 PNG, white = the region, the image's size) and its path in
+ * image coordinates 0..1; an optional static mask. A region read back
+ * without a mask was saved before regions existed (the server refuses it on
+ * save); such paths may have up to 200 points, new ones 2..77.
+ */
+export const BrushRegionSchema = z.strictObject({
+  mask: z.string().min(1).optional(),
+  trajectory: z.array(PointSchema).min(2).max(200),
+});
 export const MotionBrushSchema = z.strictObject({
-  trajectories: z.array(z.strictObject({ points: z.array(PointSchema).min(2).max(200) })).max(20),
-  maskBlobKey: z.string().min(1).max(512).optional(),
+  dynamicMasks: z.array(BrushRegionSchema).max(6),
+  staticMask: z.string().min(1).optional(),
 });
 export type MotionBrush = z.infer<typeof MotionBrushSchema>;
 

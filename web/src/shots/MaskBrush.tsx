@@ -1,8 +1,9 @@
 // Paint the region a refine instruction should change; the mask is a PNG
 // (white = change) the size of the image's canvas.
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useId, useRef, useState, type PointerEvent } from 'react';
 
 export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; onMask: (png: Blob | null) => void; size?: number }) {
+  const uid = useId();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [on, setOn] = useState(false);
   const [painted, setPainted] = useState(false);
@@ -41,8 +42,8 @@ export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; 
   return (
     <div className="mask-brush">
       <div className="field checkbox">
-        <input id="mask-on" type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} />
-        <label htmlFor="mask-on">Draw a mask: only the painted area changes</label>
+        <input id={`${uid}-on`} type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} />
+        <label htmlFor={`${uid}-on`}>Draw a mask: only the painted area changes</label>
       </div>
       {on && (
         <>
@@ -70,8 +71,8 @@ export function MaskBrush({ imageUrl, onMask, size = 320 }: { imageUrl: string; 
             />
           </div>
           <div className="row">
-            <label htmlFor="mask-radius">Brush size</label>
-            <input id="mask-radius" type="range" min={4} max={64} value={radius} onChange={(e) => setRadius(Number(e.target.value))} />
+            <label htmlFor={`${uid}-radius`}>Brush size</label>
+            <input id={`${uid}-radius`} type="range" min={4} max={64} value={radius} onChange={(e) => setRadius(Number(e.target.value))} />
             <button type="button" onClick={clear} disabled={!painted}>
               Clear mask
             </button>

@@ -48,7 +48,7 @@ function fake(init: { shot: Shot; versions: Version[]; rules: RuleView[]; checks
   a.on('GET', `${base}/shots/s1`, () => ({ status: 200, body: s.shot }));
   a.on('GET', `${base}/shots/s1/versions`, () => ({ status: 200, body: { versions: s.versions } }));
   a.on('GET', `${base}/rules`, () => ({ status: 200, body: { rules: s.rules } }));
-  a.on('GET', `${base}/shots/s1/motion-brush`, { trajectories: [] });
+  a.on('GET', `${base}/shots/s1/motion-brush`, { dynamicMasks: [] });
   return { a, s };
 }
 const shotIn = (status: Shot['status'], versions: string[]): Shot => ({
@@ -193,5 +193,27 @@ describe('ShotDetail', () => {
     act(() => socket.fire('SHOT_UPDATED', ev(8, 'VALIDATION', 'GENERATING_IMAGE', 'v2')));
     await screen.findByText('painting the anchor image…');
     expect(screen.queryByRole('button', { name: 'Retry shot' })).toBeNull();
+  });
+
+  it('shows the server\'s refusal of a brush path without a region, in its words', async () => {
+    const { a } = fake({ shot: shotIn('AWAITING_APPROVAL', ['v1']), versions: [version('v1')], rules: [] });
+    a.on('PUT', `${base}/shots/s1/motion-brush`, () => ({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: 'invalid request', issues: [{ path: 'dynamicMasks[0].mask', message: 'paint the region that moves along this path' }] } },
+    }));
+    renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    await userEvent.click(await screen.findByRole('button', { name: 'Save motion brush' }));
+    const alert = await screen.findByText(/Could not save the motion brush/);
+    expect(alert.closest('[role="alert"]')!.textContent).toContain('dynamicMasks[0].mask: paint the region that moves along this path');
+  });
+
+  it('a clip version says which motion brush it was sent', async () => {
+    const clip: Version = {
+      ...version('v2', { motionBrush: { dynamic: [{ mask: 'm.png', trajectory: [[1, 2], [3, 4]] }], staticMask: 's.png' } }),
+      kind: 'VIDEO',
+    };
+    const { a } = fake({ shot: shotIn('GENERATING_VIDEO', ['v1', 'v2']), versions: [version('v1'), clip], rules: [] });
+    renderWithServices(<ShotDetail projectId={P} shotId="s1" />, a);
+    await screen.findByText('Motion brush used: 1 path, static area yes');
   });
 });

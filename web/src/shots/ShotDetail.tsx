@@ -20,6 +20,7 @@ import { auditFindings, checkBadge, mayShow, regeneratedWhy, type CheckState } f
 import { ImageCheckPanel } from './ImageCheckPanel';
 import { MaskBrush } from './MaskBrush';
 import { MotionBrushEditor } from './MotionBrushEditor';
+import { brushUsed } from './motionBrush';
 import { chatLog, shotMedia } from './shotMedia';
 import { imageChecksKey, useImageChecks } from './useImageChecks';
 import { useShotTable } from './useShotTable';
@@ -366,6 +367,7 @@ function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check
         <pre className="prompt">{v.prompt}</pre>
         {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
         {v.parentVersionId && <p>Refines {v.parentVersionId}</p>}
+        {v.kind === 'VIDEO' && <p className="brush-used">{brushUsed(v.parameters.motionBrush) ?? 'Motion brush used: no'}</p>}
         <p>
           Applied rules:{' '}
           {v.appliedRuleIds.length
