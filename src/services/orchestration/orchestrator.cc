@@ -841,10 +841,13 @@ Result<std::optional<ShotStatus>> Orchestrator::MaybeDispatchEndFrame(
   if (ctx.shot.end_state.empty() || start.outputs.empty()) {
     return std::optional<ShotStatus>();
   }
-  ASSIGN_OR_RETURN(std::optional<MotionBrush> brush,
-                   ReadMotionBrush(blobs_, ctx.project_id, ctx.shot,
-                                   options_.image_width, options_.image_height),
-                   "");
+  // A brush that cannot be read is Approve's to refuse; here it only
+  // decides whether the model could take an end frame beside it.
+  Result<std::optional<MotionBrush>> read =
+      ReadMotionBrush(blobs_, ctx.project_id, ctx.shot, options_.image_width,
+                      options_.image_height);
+  const std::optional<MotionBrush> brush =
+      read ? *read : std::optional<MotionBrush>();
   if (std::string why = EndFrameRefusal(ctx, start, brush); !why.empty()) {
     spdlog::info("shot {}: no end frame: {}", ctx.shot.shot_id, why);
     return std::optional<ShotStatus>();
