@@ -20,6 +20,7 @@ import { auditFindings, checkBadge, mayShow, regeneratedWhy, type CheckState } f
 import { ImageCheckPanel } from './ImageCheckPanel';
 import { MaskBrush } from './MaskBrush';
 import { MotionBrushEditor } from './MotionBrushEditor';
+import { routeNote } from './route';
 import { chatLog, shotMedia } from './shotMedia';
 import { imageChecksKey, useImageChecks } from './useImageChecks';
 import { useShotTable } from './useShotTable';
@@ -337,6 +338,7 @@ const WHAT_HAPPENS: Partial<Record<string, string>> = {
 function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check?: CheckState }) {
   const audit = auditFindings(v);
   const regenerated = regeneratedWhy(v);
+  const route = routeNote(v);
   return (
     <li>
       <details>
@@ -347,6 +349,7 @@ function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check
           {regenerated ? ' · made again after a failed image check' : ''}
         </summary>
         {regenerated && <p className="regenerated">{regenerated}</p>}
+        {route && <p className="route">{route}</p>}
         {v.kind === 'IMAGE' && <ImageCheckPanel versionId={v.versionId} state={check} />}
         <pre className="prompt">{v.prompt}</pre>
         {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
