@@ -7,7 +7,10 @@ export function routeNote(v: Version): string | undefined {
   const route = v.parameters.route;
   if (typeof route !== 'object' || route === null || Array.isArray(route)) return undefined;
   const r = route as Record<string, unknown>;
-  const text = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
+  const text = (k: string): string => {
+    const x = r[k];
+    return typeof x === 'string' ? x : '';
+  };
   const who = text('label') || text('chosen');
   const reason = text('reason');
   if (!who) return `No image route could take it${reason ? `: ${reason}` : ''}`;
