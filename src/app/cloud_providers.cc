@@ -7,12 +7,15 @@
 #include <fmt/format.h>
 
 #include "adapters/fal/fal_image_generator.h"
+#include "adapters/gcp/cloud_run_job.h"
 #include "adapters/gemini/gemini_director.h"
 #include "adapters/gemini/gemini_image_auditor.h"
 #include "adapters/gemini/gemini_request_auditor.h"
 #include "adapters/google/gemini_vision_analyzer.h"
+#include "adapters/google/vertex_image_generator.h"
 #include "adapters/kling/kling_video_generator.h"
 #include "domain/video_models.h"
+#include "services/routing/image_router.h"
 
 namespace miri::app {
 namespace {
@@ -218,6 +221,82 @@ void ReadKlingModels(const EnvLookup& env, CloudSettings* out,
   }
 }
 
+// MIRI_VERTEX_PROJECT, _REGION, _BASE_URL, _IMAGE_MODEL (composition.h).
+void ReadVertex(const EnvLookup& env, CloudSettings* out,
+                std::vector<FieldIssue>* issues) {
+  out->vertex_project = Trim(Get(env, "MIRI_VERTEX_PROJECT"));
+  if (out->vertex_project.empty()) return;
+  if (std::string r = Trim(Get(env, "MIRI_VERTEX_REGION")); !r.empty()) {
+    bool ok = true;
+    for (char ch : r)
+      ok = ok && (std::islower(ch) || std::isdigit(ch) || ch == '-');
+    if (!ok) {
+      issues->push_back(
+          {"MIRI_VERTEX_REGION", "a region like us-central1, got " + r});
+    }
+    out->vertex_region = r;
+  }
+  ReadUrl(env, "MIRI_VERTEX_BASE_URL", &out->vertex_base_url, issues);
+  if (std::string m = Trim(Get(env, "MIRI_VERTEX_IMAGE_MODEL")); !m.empty()) {
+    out->vertex_image_model = m;
+  }
+  if (Result<void> ok = VertexImageGenerator::CheckModel(
+          out->vertex_image_model, "MIRI_VERTEX_IMAGE_MODEL");
+      !ok) {
+    issues->push_back({"MIRI_VERTEX_IMAGE_MODEL", ok.error().message});
+  }
+}
+
+// The fal route and, with Vertex configured, the Vertex route behind an
+// ImageRouter: Miri's shots only ever go to fal (her LoRA); others go to
+// Vertex when fal's circuit is open or the project asks for the cheaper.
+Result<void> ComposeVertexRoute(Stack& s, std::unique_ptr<ImageGenerator> fal,
+                                CircuitBreaker* fal_breaker) {
+  const CloudSettings& c = s.plan.cloud;
+  CloudParts& parts = *s.cloud;
+  ASSIGN_OR_RETURN(parts.vertex_tokens,
+                   gcp::DefaultCredentials(s.plan.google_env, parts.clock,
+                                           gcp::kCloudPlatformScope),
+                   "MIRI_VERTEX_PROJECT credentials");
+  MakeResilience(parts, "vertex", &parts.vertex);
+  GoogleConfig g;
+  g.project = c.vertex_project;
+  g.region = c.vertex_region;
+  g.vertex_base_url =
+      c.vertex_base_url.empty()
+          ? "https://" + c.vertex_region + "-aiplatform.googleapis.com"
+          : c.vertex_base_url;
+  g.image_model = c.vertex_image_model;
+  gcp::TokenSource* tokens = parts.vertex_tokens.get();
+  g.access_token = [tokens]() -> std::string {
+    Result<std::string> t = tokens->Token();
+    return t ? *t : "";
+  };
+  parts.vertex_images = std::make_unique<VertexImageGenerator>(
+      g, parts.http, *s.blobs, s.results, parts.prices,
+      Resilience{parts.vertex.breaker.get(), parts.vertex.retrier.get()},
+      parts.clock);
+  parts.fal_images = std::move(fal);
+  std::vector<ImageRoute> routes = {
+      {"fal",
+       parts.fal_images.get(),
+       fal_breaker,
+       true,
+       true,
+       {ImageRequest::Mode::kTextToImage, ImageRequest::Mode::kEdit,
+        ImageRequest::Mode::kInpaint},
+       "fal FLUX.2 + " + std::string(kMiriLora)},
+      {"vertex",
+       parts.vertex_images.get(),
+       parts.vertex.breaker.get(),
+       true,
+       false,
+       {ImageRequest::Mode::kTextToImage},
+       "Vertex AI (" + c.vertex_image_model + ")"}};
+  s.images = std::make_unique<ImageRouter>(std::move(routes), RoutingPolicy{});
+  return {};
+}
+
 }  // namespace
 
 void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
@@ -253,6 +332,7 @@ void ReadCloudSettings(const EnvLookup& env, bool fal, bool kling, bool gemini,
     out->fal_user_id = Trim(Get(env, "MIRI_FAL_USER_ID"));
     ReadLoras(env, &out->fal_loras, issues);
     ReadHosts(env, "MIRI_FAL_RESULT_HOSTS", &out->fal_result_hosts, issues);
+    ReadVertex(env, out, issues);
   }
   if (kling) {
     out->kling_access_key = Get(env, "KLING_ACCESS_KEY");
@@ -355,7 +435,13 @@ Result<void> ComposeCloudProviders(Stack& s) {
         FalResilience{parts.fal.breaker.get(), parts.fal.retrier.get()},
         parts.clock);
     s.webhook_receivers["fal"] = std::make_unique<FalReceiver>(*images);
-    s.images = std::move(images);
+    if (c.vertex_project.empty()) {
+      s.images = std::move(images);
+    } else {
+      RETURN_IF_ERROR(
+          ComposeVertexRoute(s, std::move(images), parts.fal.breaker.get()),
+          "");
+    }
   }
   if (kling) {
     MakeResilience(parts, "kling", &parts.kling);

@@ -11,6 +11,7 @@
 
 #include "adapters/curl/http_client.h"
 #include "adapters/fal/fal_webhook_verifier.h"
+#include "adapters/gcp/credentials.h"
 #include "app/composition.h"
 #include "ports/clock.h"
 #include "services/budget/price_table.h"
@@ -31,8 +32,12 @@ struct CloudParts {
   CurlHttpClient http;
   PriceTable prices = PriceTable::Defaults();
   ThreadSleeper sleeper;
-  ProviderResilience fal, kling, gemini;
+  ProviderResilience fal, kling, gemini, vertex;
   std::unique_ptr<FalWebhookVerifier> fal_verifier;
+  // With Vertex configured: the routes behind the Stack's ImageRouter
+  // (declared last: destroyed first, after the router).
+  std::unique_ptr<gcp::TokenSource> vertex_tokens;
+  std::unique_ptr<ImageGenerator> fal_images, vertex_images;
 };
 
 // Fills `out` from the environment for the providers chosen; appends an

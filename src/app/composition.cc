@@ -122,7 +122,8 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
     issues.push_back(
         {"MIRI_STORE", "must be sqlite or firestore, got " + store});
   }
-  if (firestore || IsSet(env, "MIRI_GCS_BUCKET")) {
+  if (firestore || IsSet(env, "MIRI_GCS_BUCKET") ||
+      IsSet(env, "MIRI_VERTEX_PROJECT")) {
     for (const char* const* v = kGoogleVariables; *v != nullptr; ++v) {
       if (IsSet(env, *v)) plan.google_env[*v] = Get(env, *v);
     }
@@ -181,8 +182,18 @@ Result<CompositionPlan> PlanComposition(const EnvLookup& env,
          "Kling needs both KLING_ACCESS_KEY and KLING_SECRET_KEY"});
   }
   if (!force_local && IsSet(env, "FAL_KEY")) {
-    plan.choices.push_back({"image", "fal", "FAL_KEY", false});
+    std::string detail = "FAL_KEY";
+    if (IsSet(env, "MIRI_VERTEX_PROJECT")) {
+      detail += "; images without Miri may go to vertex " +
+                Get(env, "MIRI_VERTEX_PROJECT");
+    }
+    plan.choices.push_back({"image", "fal", detail, false});
   } else {
+    if (!force_local && IsSet(env, "MIRI_VERTEX_PROJECT")) {
+      issues.push_back({"MIRI_VERTEX_PROJECT",
+                        "the Vertex image route only takes images without "
+                        "Miri, next to fal: set FAL_KEY too"});
+    }
     plan.choices.push_back({"image", "local-image", "", true});
   }
   if (!force_local && kling_access && kling_secret) {

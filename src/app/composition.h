@@ -112,13 +112,25 @@ struct CloudSettings {
   // MIRI_TEST_LOOPBACK_FETCH=1: result downloads may use http and loopback
   // (the provider emulators). Never in production; the start-up line says so.
   bool loopback_fetch_for_tests = false;
+
+  // MIRI_VERTEX_PROJECT (with FAL_KEY): images without Miri may also be
+  // made by a Gemini image model on Vertex AI (services/routing); tokens
+  // are the Application Default Credentials (app/cloud_adapters.h).
+  // MIRI_VERTEX_REGION, MIRI_VERTEX_BASE_URL (an emulator) and
+  // MIRI_VERTEX_IMAGE_MODEL (checked: VertexImageGenerator::CheckModel).
+  std::string vertex_project;
+  std::string vertex_region = "us-central1";
+  std::string
+      vertex_base_url;  // "": https://{region}-aiplatform.googleapis.com
+  std::string vertex_image_model = "gemini-2.5-flash-image";
 };
 
 struct CompositionPlan {
   std::filesystem::path data_dir;
   std::vector<AdapterChoice> choices;  // one per port, in the order above
-  // The Google Cloud variables set, when the store is Firestore or the
-  // blobs are in Cloud Storage; their meaning is in app/cloud_adapters.h
+  // The Google Cloud variables set, when the store is Firestore, the
+  // blobs are in Cloud Storage or images may go to Vertex AI; their
+  // meaning is in app/cloud_adapters.h
   // (FIRESTORE_DATABASE, STORAGE_EMULATOR_HOST, credentials...).
   std::map<std::string, std::string> google_env;
   std::string redis_url;  // when bus = redis

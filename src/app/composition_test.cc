@@ -339,6 +339,63 @@ TEST(ComposeTest, CloudKeysBuildTheCloudAdaptersAndTheirWebhookReceivers) {
   EXPECT_TRUE(HasIssue(kling.error(), "t")) << kling.error().ToString();
 }
 
+// Issue 16 item 5: with Vertex configured, images go through a router over
+// fal and Vertex; Miri's images can only ever take fal.
+TEST(ComposeTest, VertexProjectPutsARouterOverFalAndVertex) {
+  TempDir dir;
+  auto env = CloudEnv();
+  env["MIRI_VERTEX_PROJECT"] = "p-77";
+  env["MIRI_VERTEX_BASE_URL"] = "http://127.0.0.1:9";
+  auto plan = PlanComposition(MapEnv(env), dir.path());
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->cloud.vertex_image_model, "gemini-2.5-flash-image");
+  EXPECT_NE(StartupLine(*plan).find("may go to vertex p-77"), std::string::npos)
+      << StartupLine(*plan);
+  auto stack = Compose(*plan);
+  ASSERT_TRUE(stack) << stack.error().ToString();
+  Stack& s = **stack;
+  EXPECT_EQ(s.images->name(), "router");
+  ImageRequest scenery;
+  scenery.job_id = "p:v1";
+  scenery.prompt = "an empty rooftop";
+  auto c = s.images->ChooseRoute(scenery);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->chosen, "fal");
+  scenery.routing = "cheapest";
+  EXPECT_EQ(s.images->ChooseRoute(scenery)->reason, "cheapest");
+  ImageRequest miri = scenery;
+  miri.loras = {"miriN14"};
+  miri.route = "vertex";
+  auto refused = s.images->Submit(miri);
+  ASSERT_FALSE(refused) << "never Vertex for Miri, even when pinned";
+  EXPECT_NE(s.WebhookReceivers()["fal"], nullptr);
+  // Without Vertex: fal alone, as before.
+  auto fal_only = PlanComposition(MapEnv(CloudEnv()), dir.path());
+  ASSERT_TRUE(fal_only);
+  EXPECT_FALSE(fal_only->For("image").detail.find("vertex") !=
+               std::string::npos);
+}
+
+TEST(PlanCompositionTest, VertexSettingsAreCheckedAndNamed) {
+  auto env = CloudEnv();
+  env["MIRI_VERTEX_PROJECT"] = "p-77";
+  env["MIRI_VERTEX_IMAGE_MODEL"] = "imagen-4.0-generate-001";
+  auto plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_FALSE(plan);
+  EXPECT_TRUE(
+      miri::testing::NamesField(plan.error(), "MIRI_VERTEX_IMAGE_MODEL"))
+      << plan.error().ToString();
+  EXPECT_NE(plan.error().ToString().find("discontinued"), std::string::npos);
+  env["MIRI_VERTEX_IMAGE_MODEL"] = "gemini-3-pro-image-preview";
+  env["MIRI_VERTEX_REGION"] = "US Central";
+  plan = PlanComposition(MapEnv(env), "/d");
+  ASSERT_FALSE(plan);
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_VERTEX_REGION"));
+  plan = PlanComposition(MapEnv({{"MIRI_VERTEX_PROJECT", "p-77"}}), "/d");
+  ASSERT_FALSE(plan) << "Vertex is a route next to fal, not alone";
+  EXPECT_TRUE(miri::testing::NamesField(plan.error(), "MIRI_VERTEX_PROJECT"));
+}
+
 // Issue 17 item 3: current Gemini ids by default, each role a setting.
 TEST(PlanCompositionTest, GeminiModelsAreCurrentAndConfigurable) {
   auto plan = PlanComposition(MapEnv({{"GEMINI_API_KEY", "g"}}), "/d");

@@ -19,6 +19,10 @@ void ReadSpan(JsonReader& r, int64_t* start, int64_t* end) {
 
 }  // namespace
 
+bool IsImageRoute(std::string_view route) {
+  return route == "auto" || route == "cheapest" || route == "fal";
+}
+
 int64_t GlobalSettings::BudgetCapMicros() const {
   return std::llround(budget_cap_usd * 1'000'000.0);
 }
@@ -37,6 +41,14 @@ GlobalSettings GlobalSettings::Read(JsonReader& r) {
   g.require_human_approval = r.Bool("requireHumanApproval", true);
   g.budget_cap_usd = r.Number("budgetCapUsd", 0, 100000, 25.0);
   g.allow_video_reroute = r.Bool("allowVideoReroute", true);
+  if (r.Has("imageRoute")) {
+    g.image_route = r.String("imageRoute", kNonEmpty);
+    // A wrong type is already named (and reads as "").
+    if (!g.image_route.empty() && !IsImageRoute(g.image_route)) {
+      r.Add("imageRoute",
+            "must be auto, cheapest or fal, got '" + g.image_route + "'");
+    }
+  }
   r.RejectUnknownFields();
   return g;
 }
@@ -51,6 +63,7 @@ json GlobalSettings::ToJson() const {
   // Written only when off: the default (true) stays implicit, so stored
   // projects read back as they were written.
   if (!allow_video_reroute) j["allowVideoReroute"] = false;
+  if (image_route != "auto") j["imageRoute"] = image_route;
   return j;
 }
 

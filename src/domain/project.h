@@ -25,6 +25,9 @@ inline constexpr std::string_view kMiriLora = "miriN14";
 // Times are milliseconds on the song's timeline; a song is at most 1 hour.
 inline constexpr int64_t kMaxTimelineMs = 3'600'000;
 
+// GlobalSettings::image_route's values.
+bool IsImageRoute(std::string_view route);
+
 struct GlobalSettings {
   std::string llm_model;
   std::string image_model;
@@ -36,6 +39,10 @@ struct GlobalSettings {
   // brush it lacks) may go to a model that can (the server's reroute
   // list); false: such a clip is refused with the reason.
   bool allow_video_reroute = true;
+  // Where images without Miri may be made (services/routing): "auto" (fal;
+  // the Vertex route when fal is unavailable), "cheapest" (the cheaper
+  // route), "fal" (fal only). Images of Miri go to fal whatever this says.
+  std::string image_route = "auto";
 
   // The cap in micro-dollars, rounded to the nearest: the one conversion
   // the dispatch path (Store::ReserveBudget) and the budget view share.

@@ -31,6 +31,19 @@ TEST(ProjectConfigTest, RequireHumanApprovalDefaultsToTrue) {
   EXPECT_TRUE(p->global_settings.require_human_approval);
 }
 
+TEST(ProjectConfigTest, ImageRouteDefaultsToAutoAndIsWrittenOnlyWhenSet) {
+  Result<ProjectConfig> p = ParseDocument<ProjectConfig>(testdocs::Project());
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->global_settings.image_route, "auto");
+  EXPECT_FALSE(p->ToJson()["globalSettings"].contains("imageRoute"));
+  json doc =
+      With(testdocs::Project(), "/globalSettings/imageRoute", "cheapest");
+  Result<ProjectConfig> cheap = ParseDocument<ProjectConfig>(doc);
+  ASSERT_TRUE(cheap) << cheap.error().ToString();
+  EXPECT_EQ(cheap->global_settings.image_route, "cheapest");
+  EXPECT_EQ(cheap->ToJson(), doc);
+}
+
 TEST(ProjectConfigTest, EveryBadFieldIsNamed) {
   const BadField kBad[] = {
       {"/projectId", "not-a-uuid", "projectId", "expected a UUID"},
@@ -58,6 +71,10 @@ TEST(ProjectConfigTest, EveryBadFieldIsNamed) {
        "between 0"},
       {"/globalSettings/budgetCapUsd", "10", "globalSettings.budgetCapUsd",
        "expected number"},
+      {"/globalSettings/imageRoute", "vertex-please",
+       "globalSettings.imageRoute", "must be auto, cheapest or fal"},
+      {"/globalSettings/imageRoute", 3, "globalSettings.imageRoute",
+       "expected string"},
       {"/globalSettings/extra", 1, "globalSettings.extra", "unknown field"},
       {"/creationTimestamp", "yesterday", "creationTimestamp", "ISO-8601"},
       {"/creationTimestamp", Absent(), "creationTimestamp", "required"},

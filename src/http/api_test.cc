@@ -163,6 +163,26 @@ TEST_F(ApiTest, UpdateProjectCannotChangeIdentity) {
   EXPECT_EQ(FirstIssue(bad), "creationTimestamp");
 }
 
+TEST_F(ApiTest, UnknownImageRouteIs400NamingItAndChangesNothing) {
+  json j = ProjectJson();
+  j["globalSettings"]["imageRoute"] = "vertex-please";
+  Response created = Call("POST", "/api/projects", j.dump());
+  EXPECT_EQ(created.status, 400);
+  EXPECT_EQ(FirstIssue(created), "globalSettings.imageRoute");
+  EXPECT_TRUE(store_->ListProjects().value().empty());
+  ASSERT_EQ(Call("POST", "/api/projects", ProjectJson().dump()).status, 201);
+  Response bad = Call("PUT", kProject, j.dump());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(FirstIssue(bad), "globalSettings.imageRoute");
+  EXPECT_EQ(
+      Body(Call("GET", kProject))["globalSettings"].value("imageRoute", "auto"),
+      "auto");
+  j["globalSettings"]["imageRoute"] = "cheapest";
+  ASSERT_EQ(Call("PUT", kProject, j.dump()).status, 200);
+  EXPECT_EQ(Body(Call("GET", kProject))["globalSettings"]["imageRoute"],
+            "cheapest");
+}
+
 TEST_F(ApiTest, BearerTokenGuardsApiRoutesButNotHealthOrWebhooks) {
   ApiConfig c;
   c.bearer_token = "s3cret";

@@ -45,6 +45,22 @@ struct ImageRequest {
   std::string image_blob;                    // kInpaint: the image to change
   std::string mask_blob;   // kInpaint: white = repaint, same size as image
   std::string output_key;  // where the result goes in the BlobStore
+  // A routing generator (services/routing/image_router.h) sends the request
+  // to this route only; empty: it decides. Plain generators ignore it.
+  std::string route;
+  // How a routing generator chooses when `route` is empty: "" or "auto"
+  // (the preferred route, others only when it is unavailable), "cheapest",
+  // or a route's name (that route only). GlobalSettings::image_route.
+  std::string routing;
+};
+
+// Where a routing generator would send a request, and why, for the
+// version's record (parameters.route) and the people reading it.
+struct RouteChoice {
+  std::string chosen;  // the route's name; "" when no route can take it
+  std::string label;   // for people: "Vertex AI (gemini-2.5-flash-image)"
+  std::string reason;  // "fal circuit open", "cheapest", "preferred route"
+  std::vector<std::string> passed_over;  // "fal: circuit open", ...
 };
 
 class ImageGenerator {
@@ -66,6 +82,13 @@ class ImageGenerator {
   virtual Result<DispatchLookup> LookupDispatch(const ImageRequest& request) {
     (void)request;
     return DispatchLookup{};
+  }
+  // Where this generator would send `request` now (the request's `route`
+  // pins it there); nullopt for a generator with one route (default).
+  virtual std::optional<RouteChoice> ChooseRoute(
+      const ImageRequest& request) const {
+    (void)request;
+    return std::nullopt;
   }
   // The estimated cost of a request, before any dispatch (budget forecast).
   virtual int64_t EstimateCostMicros(const ImageRequest& request) const = 0;

@@ -29,7 +29,12 @@ struct GoogleConfig {
   std::string vertex_base_url;  // "https://{region}-aiplatform.googleapis.com"
   std::string project;
   std::string region = "us-central1";
-  std::string imagen_model = "imagen-4.0-generate-001";
+  // The image route's model (MIRI_VERTEX_IMAGE_MODEL). Vertex AI
+  // discontinued every Imagen model on 2026-06-30 and names
+  // gemini-2.5-flash-image (GA) as their replacement:
+  // https://cloud.google.com/vertex-ai/generative-ai/docs/models/imagen/4-0-generate
+  // https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-flash-image
+  std::string image_model = "gemini-2.5-flash-image";
   std::string embedding_model = "text-embedding-005";
   int embedding_dimensions = 768;
   std::string index_id;

@@ -8,7 +8,7 @@
 
 #include "adapters/curl/media_probe.h"
 #include "adapters/google/gemini_vision_analyzer.h"
-#include "adapters/google/vertex_imagen_generator.h"
+#include "adapters/google/vertex_image_generator.h"
 #include "adapters/google/vertex_vectors.h"
 #include "adapters/localfs/localfs_blob_store.h"
 #include "emulator_process.h"
@@ -192,42 +192,72 @@ TEST_F(GoogleTest, NonStopFinishAndRateLimitsAreHandled) {
   EXPECT_NE(blocked.error().message.find("SAFETY"), std::string::npos);
 }
 
-TEST_F(GoogleTest, ImagenRendersScenesWithoutTheCharacterAndRefusesLoras) {
+TEST_F(GoogleTest, VertexImageRendersScenesWithoutTheCharacterAndRefusesLoras) {
   Sink sink;
-  VertexImagenGenerator imagen(config_, http_, *blobs_, sink, prices_, Res(),
-                               clock_);
+  VertexImageGenerator vertex(config_, http_, *blobs_, sink, prices_, Res(),
+                              clock_);
   ImageRequest r;
   r.job_id = "p1:v9";
   r.prompt = "S3_V1_IMG empty rooftop in the rain, 35mm film still";
+  r.negative_prompt = "people";
   r.width = 1344;
   r.height = 768;
   r.seed = 4242;
   r.output_key = "img/v9.png";
-  auto d = imagen.Submit(r);
+  auto d = vertex.Submit(r);
   ASSERT_TRUE(d) << d.error().ToString();
-  EXPECT_EQ(d->estimated_cost_micros, 40'000);
+  EXPECT_EQ(d->estimated_cost_micros, 39'000);
   auto result = sink.Wait();
   ASSERT_TRUE(result);
   ASSERT_EQ(result->status, ProviderResult::Status::kSucceeded)
       << result->error;
+  EXPECT_EQ(result->provider, "vertex");
   auto dims = ProbeImageDims(*blobs_->Get("img/v9.png"));
-  EXPECT_EQ(dims->width, 1408);
+  EXPECT_EQ(dims->width, 1344);
   EXPECT_EQ(dims->height, 768);
   auto req = LastRequest();
   EXPECT_EQ(req["path"],
             "/v1/projects/p-77/locations/us-central1/publishers/google/models/"
-            "imagen-4.0-generate-001:predict");
+            "gemini-2.5-flash-image:generateContent");
   EXPECT_EQ(req["headers"]["authorization"], "Bearer test-token");
   EXPECT_EQ(nlohmann::json::parse(req["body"].get<std::string>()),
             nlohmann::json::parse(R"({
-    "instances":[{"prompt":"S3_V1_IMG empty rooftop in the rain, 35mm film still"}],
-    "parameters":{"sampleCount":1,"aspectRatio":"16:9","addWatermark":false,"seed":4242,
-      "personGeneration":"dont_allow","outputOptions":{"mimeType":"image/png"}}})"));
+    "contents":[{"role":"user","parts":[{"text":
+      "S3_V1_IMG empty rooftop in the rain, 35mm film still\nAvoid: people"}]}],
+    "generationConfig":{"responseModalities":["IMAGE"],"candidateCount":1,
+      "imageConfig":{"aspectRatio":"16:9"},"seed":4242}})"));
   r.job_id = "p1:v10";
   r.loras = {"miriN14"};
-  auto refused = imagen.Submit(r);
+  auto refused = vertex.Submit(r);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kRefused);
+}
+
+TEST_F(GoogleTest, VertexImageModelIsCheckedAndTheRetiredImagenIs404) {
+  EXPECT_TRUE(VertexImageGenerator::CheckModel("gemini-2.5-flash-image", "m"));
+  auto imagen = VertexImageGenerator::CheckModel("imagen-4.0-generate-001",
+                                                 "MIRI_VERTEX_IMAGE_MODEL");
+  ASSERT_FALSE(imagen);
+  EXPECT_EQ(imagen.error().issues.at(0).path, "MIRI_VERTEX_IMAGE_MODEL");
+  EXPECT_NE(imagen.error().message.find("discontinued"), std::string::npos);
+  EXPECT_FALSE(VertexImageGenerator::CheckModel("dall-e-3", "m"));
+  // The emulator refuses what Vertex refuses: a retired model is 404, and
+  // the failure is not retried.
+  GoogleConfig old = config_;
+  old.image_model = "imagen-4.0-generate-001";
+  Sink sink;
+  VertexImageGenerator vertex(old, http_, *blobs_, sink, prices_, Res(),
+                              clock_);
+  ImageRequest r;
+  r.job_id = "p1:v11";
+  r.prompt = "empty rooftop";
+  r.output_key = "img/v11.png";
+  ASSERT_TRUE(vertex.Submit(r));
+  auto result = sink.Wait();
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, ProviderResult::Status::kFailed);
+  EXPECT_FALSE(result->retryable);
+  EXPECT_NE(result->error.find("404"), std::string::npos) << result->error;
 }
 
 TEST_F(GoogleTest, EmbeddingsAreUnitVectorsAndDeterministic) {

@@ -56,7 +56,10 @@ const char* PriceTable::DefaultPricesJson() {
   // usd_per_unit is the price of a unit in the pack bought (a third-party
   // summary quotes $7,560 for 60,000 units, $0.126; smaller packs cost
   // more). Reconcile with each task's final_unit_deduction and override
-  // both with the account's figures.
+  // both with the account's figures. Gemini image models on Vertex bill
+  // output tokens ($30 per 1M on 2.5 Flash Image, 1290 tokens an image up
+  // to 1024x1024; $120 per 1M on 3 Pro Image, 1120 tokens at 1K/2K):
+  // https://cloud.google.com/vertex-ai/generative-ai/pricing.
   return R"JSON({
   "as_of": "providers.md section 7 (2026)",
   "image": {
@@ -69,6 +72,8 @@ const char* PriceTable::DefaultPricesJson() {
     "fal-ai/flux-2-max/edit": {"first_mp_usd": 0.07, "extra_mp_usd": 0.03, "inputs_count": true},
     "fal-ai/flux-pro/v1/fill": {"first_mp_usd": 0.05, "extra_mp_usd": 0.05},
     "fal-ai/flux-lora/inpainting": {"first_mp_usd": 0.035, "extra_mp_usd": 0.035},
+    "gemini-2.5-flash-image": {"per_image_usd": 0.039},
+    "gemini-3-pro-image-preview": {"per_image_usd": 0.134},
     "imagen-4.0-generate-001": {"per_image_usd": 0.04},
     "imagen-4.0-fast-generate-001": {"per_image_usd": 0.02},
     "imagen-4.0-ultra-generate-001": {"per_image_usd": 0.06}

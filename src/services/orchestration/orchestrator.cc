@@ -205,6 +205,22 @@ Result<ShotStep> Orchestrator::Traced(
   return r;
 }
 
+namespace {
+
+// "fal" or, for a routed version, "Vertex AI (gemini-2.5-flash-image):
+// fal circuit open".
+std::string RequestedFrom(const Version& v, const ImageGenerator& images) {
+  const auto route = v.parameters.find("route");
+  if (route == v.parameters.end() || !route->is_object())
+    return std::string(images.name());
+  std::string who = route->value("label", "");
+  if (who.empty()) who = route->value("chosen", "");
+  if (who.empty()) return "no route (" + route->value("reason", "") + ")";
+  return who + " (" + route->value("reason", "") + ")";
+}
+
+}  // namespace
+
 Result<std::pair<Version, bool>> Orchestrator::StoreVersion(
     std::string_view project_id, Version v) {
   Result<void> stored = store_.AppendVersion(project_id, v);
@@ -217,6 +233,18 @@ Result<std::pair<Version, bool>> Orchestrator::StoreVersion(
   ASSIGN_OR_RETURN(Version first, store_.GetVersion(project_id, v.version_id),
                    "version");
   return std::pair{std::move(first), false};
+}
+
+void Orchestrator::RouteImage(const ProjectConfig& project,
+                              std::string_view project_id, Version* v) const {
+  ImageRequest req = ImageRequestOf(project_id, *v);
+  req.routing = project.global_settings.image_route;
+  std::optional<RouteChoice> c = images_.ChooseRoute(req);
+  if (!c) return;
+  v->parameters["route"] = {{"chosen", c->chosen},
+                            {"label", c->label},
+                            {"reason", c->reason},
+                            {"passedOver", c->passed_over}};
 }
 
 Result<ShotStep> Orchestrator::Generate(
@@ -280,6 +308,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
                                 "depiction rules in the image",
                                 ""});
     }
+    RouteImage(ctx.project, ctx.project_id, &draft);
     ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft),
                      "generating");
     const Version& v = stored.first;
@@ -397,7 +426,7 @@ Result<ShotStep> Orchestrator::DispatchImage(const Context& ctx,
   Result<AppendEventResult> moved =
       Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kValidation,
            ShotStatus::kGeneratingImage,
-           "audit passed; image requested from " + std::string(images_.name()),
+           "audit passed; image requested from " + RequestedFrom(v, images_),
            key + ":dispatch", v.version_id);
   if (!moved) {
     // The shot moved on under us (another instance): what this request
@@ -655,6 +684,7 @@ Result<ShotStep> Orchestrator::Refine(
                           key + ":refine", image->version_id, screened_by),
                      "refining");
     (void)moved;
+    RouteImage(ctx.project, project_id, &draft);
     ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, draft), "refining");
     const Version& v = stored.first;
     Result<bool> r = Reserve(
@@ -1247,6 +1277,7 @@ Result<std::optional<ShotStatus>> Orchestrator::CheckImage(const Context& ctx,
                                " failed the image check (" + checker +
                                "): " + why,
                            ""});
+  RouteImage(ctx.project, ctx.project_id, &next);
   ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, next),
                    "regenerating");
   const Version& nv = stored.first;

@@ -230,6 +230,11 @@ class Orchestrator final : public ResultSink {
   // and whether this call stored it.
   Result<std::pair<Version, bool>> StoreVersion(std::string_view project_id,
                                                 Version v);
+  // Records on an image version, before it is stored, the route the image
+  // generator chooses for it and why (parameters.route); the request then
+  // goes to that route only. Nothing for a generator with one route.
+  void RouteImage(const ProjectConfig& project, std::string_view project_id,
+                  Version* v) const;
   Result<void> DispatchVideo(const Context& ctx, const Version& v);
   // orchestrator_jobs.cc: dispatch, job records, reconciliation.
   // RecordIntent, then Send.

@@ -70,8 +70,9 @@ class OrchestratorTest : public ::testing::Test {
         std::make_unique<Rulebook>(*store_, embedder_, *index_, *vision_, &bus_,
                                    clock_, [this] { return Id("r"); });
     orchestrator_ = std::make_unique<Orchestrator>(
-        *store_, *blobs_, &bus_, *priced_, *videos_, *vision_, rulebook_.get(),
-        clock_, [this] { return Id(""); }, options);
+        *store_, *blobs_, &bus_,
+        images_override_ != nullptr ? *images_override_ : *priced_, *videos_,
+        *vision_, rulebook_.get(), clock_, [this] { return Id(""); }, options);
     orchestrator_->SetFinalRenderStarter([this](const std::string& p) {
       std::lock_guard lock(render_mu_);
       render_started_for_ = p;
@@ -141,6 +142,8 @@ class OrchestratorTest : public ::testing::Test {
   std::atomic<int> next_id_{0};
   ProjectConfig project_;
   OrchestratorOptions options_;
+  // Set before Start: the orchestrator's image generator (a router).
+  ImageGenerator* images_override_ = nullptr;
   std::string RenderStartedFor() {
     std::lock_guard lock(render_mu_);
     return render_started_for_;

@@ -391,6 +391,12 @@ ImageRequest ImageRequestOf(std::string_view project_id, const Version& v) {
   r.image_blob = Str(v.parameters, "imageBlob");
   r.mask_blob = Str(v.parameters, "maskBlob");
   r.output_key = v.outputs.empty() ? "" : v.outputs.front();
+  // The route recorded on the version (Orchestrator::RouteImage) is where
+  // the request goes.
+  if (auto route = v.parameters.find("route");
+      route != v.parameters.end() && route->is_object()) {
+    r.route = route->value("chosen", "");
+  }
   return r;
 }
 

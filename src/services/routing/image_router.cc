@@ -18,26 +18,45 @@ const ImageRoute* ImageRouter::Find(const std::string& name) const {
 
 Result<std::vector<std::string>> ImageRouter::Plan(
     const ImageRequest& request) const {
+  std::vector<Passed> passed;
+  return Plan(request, &passed);
+}
+
+Result<std::vector<std::string>> ImageRouter::Plan(
+    const ImageRequest& request, std::vector<Passed>* passed) const {
   struct Candidate {
     const ImageRoute* route;
     int64_t cost;
   };
+  const bool cheapest =
+      policy_.prefer_cheapest || request.routing == "cheapest";
+  // A pinned route, or a routing that names one: that route only.
+  std::string only = request.route;
+  if (only.empty() && !request.routing.empty() && request.routing != "auto" &&
+      request.routing != "cheapest") {
+    only = request.routing;
+  }
+  if (!only.empty() && Find(only) == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "no image route " + only + " for " + request.job_id,
+                     {{"route", "not a route of this service"}});
+  }
   std::vector<Candidate> eligible;
-  std::vector<std::string> why;
   for (const ImageRoute& r : routes_) {
+    if (!only.empty() && r.name != only) continue;
     if (!r.enabled || r.generator == nullptr) {
-      why.push_back(r.name + ": disabled");
+      passed->push_back({r.name, "disabled"});
     } else if (!request.loras.empty() && !r.applies_loras) {
-      why.push_back(r.name + ": cannot apply the LoRA");
+      passed->push_back({r.name, "cannot apply the LoRA"});
     } else if (!r.modes.count(request.mode)) {
-      why.push_back(r.name + ": mode not supported");
+      passed->push_back({r.name, "mode not supported"});
     } else if (r.breaker != nullptr &&
                r.breaker->state() == BreakerState::kOpen) {
-      why.push_back(r.name + ": circuit open");
+      passed->push_back({r.name, "circuit open"});
     } else {
       int64_t cost = r.generator->EstimateCostMicros(request);
       if (policy_.max_cost_micros > 0 && cost > policy_.max_cost_micros) {
-        why.push_back(r.name + ": over the cost limit");
+        passed->push_back({r.name, "over the cost limit"});
       } else {
         eligible.push_back({&r, cost});
       }
@@ -45,12 +64,12 @@ Result<std::vector<std::string>> ImageRouter::Plan(
   }
   if (eligible.empty()) {
     std::string msg = "no image route for " + request.job_id;
-    for (const std::string& w : why) msg += "; " + w;
+    for (const Passed& p : *passed) msg += "; " + p.route + ": " + p.why;
     return MakeError(ErrorCode::kFailedPrecondition, msg);
   }
   std::stable_sort(eligible.begin(), eligible.end(),
                    [&](const Candidate& a, const Candidate& b) {
-                     if (!policy_.prefer_cheapest) {
+                     if (!cheapest) {
                        bool ap = a.route->name == policy_.preferred,
                             bp = b.route->name == policy_.preferred;
                        if (ap != bp) return ap;
@@ -60,6 +79,34 @@ Result<std::vector<std::string>> ImageRouter::Plan(
   std::vector<std::string> names;
   for (const Candidate& c : eligible) names.push_back(c.route->name);
   return names;
+}
+
+std::optional<RouteChoice> ImageRouter::ChooseRoute(
+    const ImageRequest& request) const {
+  std::vector<Passed> passed;
+  Result<std::vector<std::string>> plan = Plan(request, &passed);
+  RouteChoice c;
+  for (const Passed& p : passed)
+    c.passed_over.push_back(p.route + ": " + p.why);
+  if (!plan) {
+    c.reason = plan.error().message;
+    return c;
+  }
+  c.chosen = plan->front();
+  c.label = Find(c.chosen)->label;
+  const bool cheapest =
+      policy_.prefer_cheapest || request.routing == "cheapest";
+  if (c.chosen != policy_.preferred) {
+    for (const Passed& p : passed) {
+      if (p.route == policy_.preferred) c.reason = p.route + " " + p.why;
+    }
+    if (c.reason.empty()) {
+      c.reason = cheapest ? "cheapest" : "the request names this route";
+    }
+  } else {
+    c.reason = cheapest ? "cheapest" : "preferred route";
+  }
+  return c;
 }
 
 int64_t ImageRouter::EstimateCostMicros(const ImageRequest& request) const {
@@ -84,8 +131,17 @@ Result<void> ImageRouter::Adopt(std::string_view job_id,
                                 std::string_view resume) {
   if (resume.empty()) return {};
   auto j = nlohmann::json::parse(resume, nullptr, false);
-  if (!j.is_object() || !j.contains("route") || !j["route"].is_string() ||
-      !j.contains("resume") || !j["resume"].is_string()) {
+  if (!j.is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument, "not a routed resume",
+                     {{"resume", "expected {route, resume}"}});
+  }
+  if (!j.contains("route")) {
+    // Recorded before this router existed (by the preferred route alone,
+    // e.g. fal before Vertex was configured): that route's own resume.
+    j = {{"route", policy_.preferred}, {"resume", std::string(resume)}};
+  }
+  if (!j["route"].is_string() || !j.contains("resume") ||
+      !j["resume"].is_string()) {
     return MakeError(ErrorCode::kInvalidArgument, "not a routed resume",
                      {{"resume", "expected {route, resume}"}});
   }
@@ -128,6 +184,29 @@ Result<Dispatch> ImageRouter::Submit(const ImageRequest& request) {
       break;  // not a provider outage
   }
   return tl::unexpected<Error>(std::move(last));
+}
+
+Result<DispatchLookup> ImageRouter::LookupDispatch(
+    const ImageRequest& request) {
+  std::string name = request.route;
+  if (name.empty()) name = RouteOf(request.job_id);
+  if (name.empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> plan, Plan(request), "routing");
+    name = plan.front();
+  }
+  const ImageRoute* route = Find(name);
+  if (route == nullptr || route->generator == nullptr) {
+    return MakeError(ErrorCode::kFailedPrecondition, "no image route " + name,
+                     {{"route", "not a route of this service"}});
+  }
+  ASSIGN_OR_RETURN(DispatchLookup found,
+                   route->generator->LookupDispatch(request), "route " + name);
+  if (found.outcome == DispatchLookup::Outcome::kFound) {
+    std::lock_guard lock(mu_);
+    route_of_job_[request.job_id] = name;
+    found.dispatch = Routed(std::move(found.dispatch), name);
+  }
+  return found;
 }
 
 std::string ImageRouter::RouteOf(std::string_view job_id) const {

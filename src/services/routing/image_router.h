@@ -8,9 +8,13 @@
 // image of Miri) - it applies LoRAs: her likeness is drawn only through
 // miriN14 on FLUX.2, never by a route without the LoRA. Eligible routes are
 // ordered by the preferred route first (or cheapest first when
-// prefer_cheapest), then by estimated cost; routes estimated above
-// max_cost_micros are skipped. Submit tries them in order and falls back on
-// UNAVAILABLE (provider down, breaker open); other errors end the attempt.
+// prefer_cheapest, or the request's `routing` says "cheapest"), then by
+// estimated cost; routes estimated above max_cost_micros are skipped. A
+// request whose `routing` names a route may use that route only. Submit
+// tries them in order and falls back on UNAVAILABLE (provider down);
+// other errors end the attempt. A request with `route` set (the route
+// ChooseRoute chose and the version recorded) goes to that route only,
+// with no fallback, so the version always says who made its image.
 // Thread-safety: all methods may be called from any thread.
 #ifndef MIRI_SERVICES_ROUTING_IMAGE_ROUTER_H_
 #define MIRI_SERVICES_ROUTING_IMAGE_ROUTER_H_
@@ -33,6 +37,7 @@ struct ImageRoute {
   bool enabled = true;
   bool applies_loras = false;
   std::set<ImageRequest::Mode> modes = {ImageRequest::Mode::kTextToImage};
+  std::string label;  // for people: "Vertex AI (gemini-2.5-flash-image)"
 };
 
 struct RoutingPolicy {
@@ -53,6 +58,13 @@ class ImageRouter final : public ImageGenerator {
   Result<void> Adopt(std::string_view job_id, std::string_view resume) override;
   // The estimate of the route Submit would try first (0 if none).
   int64_t EstimateCostMicros(const ImageRequest& request) const override;
+  // Asks the route the request is pinned to (or would go to); a job found
+  // there is known as that route's.
+  Result<DispatchLookup> LookupDispatch(const ImageRequest& request) override;
+  // The first route of Plan and why it, not the preferred one; chosen ""
+  // (and the reasons) when no route can take the request.
+  std::optional<RouteChoice> ChooseRoute(
+      const ImageRequest& request) const override;
 
   // Route names in the order Submit would try them (pure; for tests, the
   // status API and logs). FAILED_PRECONDITION when none is eligible.
@@ -61,7 +73,13 @@ class ImageRouter final : public ImageGenerator {
   std::string RouteOf(std::string_view job_id) const;
 
  private:
+  struct Passed {
+    std::string route, why;
+  };
   const ImageRoute* Find(const std::string& name) const;
+  // Plan, with why each route left out was left out.
+  Result<std::vector<std::string>> Plan(const ImageRequest& request,
+                                        std::vector<Passed>* passed) const;
 
   const std::vector<ImageRoute> routes_;
   const RoutingPolicy policy_;

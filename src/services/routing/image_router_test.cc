@@ -18,6 +18,14 @@ class FakeGenerator final : public ImageGenerator {
     return Dispatch{name_ + "-" + r.job_id, cost_,
                     R"({"id":")" + name_ + "-" + r.job_id + "\"}"};
   }
+  Result<DispatchLookup> LookupDispatch(const ImageRequest& r) override {
+    looked_up.push_back(r.job_id);
+    DispatchLookup found;
+    found.outcome = DispatchLookup::Outcome::kFound;
+    found.dispatch = Dispatch{name_ + "-" + r.job_id, cost_, R"({"id":"x"})"};
+    return found;
+  }
+  std::vector<std::string> looked_up;
   Result<void> Adopt(std::string_view job_id,
                      std::string_view resume) override {
     adopted.emplace_back(job_id, resume);
@@ -53,13 +61,15 @@ class ImageRouterTest : public ::testing::Test {
              true,
              true,
              {ImageRequest::Mode::kTextToImage, ImageRequest::Mode::kEdit,
-              ImageRequest::Mode::kInpaint}},
+              ImageRequest::Mode::kInpaint},
+             "fal FLUX.2"},
             {"imagen",
              &imagen_,
              nullptr,
              true,
              false,
-             {ImageRequest::Mode::kTextToImage}}};
+             {ImageRequest::Mode::kTextToImage},
+             "Vertex AI"}};
   }
   ImageRequest Scenery() {
     ImageRequest r;
@@ -169,6 +179,77 @@ TEST_F(ImageRouterTest, EditsAndDisabledRoutes) {
   EXPECT_NE(plan.error().message.find("fal: disabled"), std::string::npos);
   EXPECT_NE(plan.error().message.find("imagen: mode not supported"),
             std::string::npos);
+}
+
+TEST_F(ImageRouterTest, ChoiceSaysSceneryGoesToVertexBecauseFalIsOpen) {
+  ImageRouter router(Routes(), RoutingPolicy{});
+  std::optional<RouteChoice> healthy = router.ChooseRoute(Scenery());
+  ASSERT_TRUE(healthy);
+  EXPECT_EQ(healthy->chosen, "fal");
+  EXPECT_EQ(healthy->reason, "preferred route");
+  OpenFalBreaker();
+  std::optional<RouteChoice> c = router.ChooseRoute(Scenery());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->chosen, "imagen");
+  EXPECT_EQ(c->label, "Vertex AI");
+  EXPECT_EQ(c->reason, "fal circuit open");
+  EXPECT_EQ(c->passed_over, std::vector<std::string>{"fal: circuit open"});
+}
+
+TEST_F(ImageRouterTest, ChoiceForMiriWithFalOpenIsNoRouteWithTheReasons) {
+  OpenFalBreaker();
+  ImageRouter router(Routes(), RoutingPolicy{});
+  std::optional<RouteChoice> c = router.ChooseRoute(Miri());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->chosen, "");
+  EXPECT_NE(c->reason.find("fal: circuit open"), std::string::npos);
+  EXPECT_NE(c->reason.find("imagen: cannot apply the LoRA"), std::string::npos);
+  ImageRequest pinned = Miri();
+  pinned.route = "imagen";
+  auto d = router.Submit(pinned);
+  ASSERT_FALSE(d) << "a pinned route never draws her without the LoRA";
+  EXPECT_EQ(imagen_.submits, 0);
+}
+
+TEST_F(ImageRouterTest, PinnedRouteHasNoFallbackSoTheVersionStaysTrue) {
+  ImageRouter router(Routes(), RoutingPolicy{});
+  fal_.fail_with = ErrorCode::kUnavailable;
+  ImageRequest r = Scenery();
+  r.route = "fal";
+  auto d = router.Submit(r);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(imagen_.submits, 0);
+  r.route = "dalle";
+  EXPECT_EQ(router.Submit(r).error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(ImageRouterTest, RequestRoutingPicksCheapestOrOneRoute) {
+  ImageRouter router(Routes(), RoutingPolicy{"imagen", false, 0});
+  ImageRequest r = Scenery();
+  r.routing = "cheapest";
+  EXPECT_EQ(router.ChooseRoute(r)->chosen, "fal");
+  EXPECT_EQ(router.ChooseRoute(r)->reason, "cheapest");
+  r.routing = "fal";
+  EXPECT_EQ(router.Plan(r).value(), std::vector<std::string>{"fal"});
+  OpenFalBreaker();
+  EXPECT_EQ(router.ChooseRoute(r)->chosen, "") << "fal only, and fal is open";
+}
+
+TEST_F(ImageRouterTest, LookupAsksThePinnedRouteAndAdoptsOldFalResumes) {
+  ImageRouter router(Routes(), RoutingPolicy{});
+  ImageRequest r = Scenery();
+  r.route = "imagen";
+  Result<DispatchLookup> found = router.LookupDispatch(r);
+  ASSERT_TRUE(found) << found.error().ToString();
+  EXPECT_EQ(found->outcome, DispatchLookup::Outcome::kFound);
+  EXPECT_EQ(imagen_.looked_up, std::vector<std::string>{"p1:v1"});
+  EXPECT_TRUE(fal_.looked_up.empty());
+  EXPECT_EQ(router.RouteOf("p1:v1"), "imagen");
+  ASSERT_TRUE(router.Adopt("p1:v9", R"({"request_id":"r9"})"));
+  EXPECT_EQ(router.RouteOf("p1:v9"), "fal");
+  ASSERT_EQ(fal_.adopted.size(), 1u);
+  EXPECT_EQ(fal_.adopted[0].second, R"({"request_id":"r9"})");
 }
 
 }  // namespace

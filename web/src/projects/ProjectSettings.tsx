@@ -67,6 +67,20 @@ export function ProjectSettings({ project }: { project: ProjectView }) {
           clip is refused with the reason
         </label>
       </div>
+      <div className="field">
+        <label htmlFor="set-image-route">Images without Miri</label>
+        <select
+          id="set-image-route"
+          value={gs.imageRoute ?? 'auto'}
+          onChange={(e) => setGs({ ...gs, imageRoute: e.target.value as 'auto' | 'cheapest' | 'fal' })}
+        >
+          <option value="auto">fal; Vertex AI when fal is unavailable</option>
+          <option value="cheapest">the cheaper route</option>
+          <option value="fal">fal only</option>
+        </select>
+        <p className="muted">Images of Miri are always made on fal with her LoRA. Vertex AI is used only when the server is configured for it.</p>
+        {err('globalSettings.imageRoute') && <p className="field-error">{err('globalSettings.imageRoute')}</p>}
+      </div>
       <h3>Agents</h3>
       <ul>
         {project.agentConfigs.map((a) => (

@@ -70,6 +70,8 @@ export const GlobalSettingsSchema = z.strictObject({
   budgetCapUsd: z.number().min(0).max(100000),
   /** A clip the video model cannot serve may go to a model that can (the server says so when absent: true). */
   allowVideoReroute: z.boolean().optional(),
+  /** Where images without Miri may be made: fal, else Vertex when fal is unavailable (auto, the default when absent), the cheaper route, or fal only. */
+  imageRoute: z.enum(['auto', 'cheapest', 'fal']).optional(),
 });
 export type GlobalSettings = z.infer<typeof GlobalSettingsSchema>;
 

@@ -21,6 +21,7 @@ import { ImageCheckPanel } from './ImageCheckPanel';
 import { MaskBrush } from './MaskBrush';
 import { MotionBrushEditor } from './MotionBrushEditor';
 import { brushUsed } from './motionBrush';
+import { routeNote } from './route';
 import { chatLog, shotMedia } from './shotMedia';
 import { imageChecksKey, useImageChecks } from './useImageChecks';
 import { useShotTable } from './useShotTable';
@@ -353,6 +354,7 @@ const WHAT_HAPPENS: Partial<Record<string, string>> = {
 function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check?: CheckState }) {
   const audit = auditFindings(v);
   const regenerated = regeneratedWhy(v);
+  const route = routeNote(v);
   return (
     <li>
       <details>
@@ -363,6 +365,7 @@ function VersionItem({ v, rules, check }: { v: Version; rules: RuleView[]; check
           {regenerated ? ' · made again after a failed image check' : ''}
         </summary>
         {regenerated && <p className="regenerated">{regenerated}</p>}
+        {route && <p className="route">{route}</p>}
         {v.kind === 'IMAGE' && <ImageCheckPanel versionId={v.versionId} state={check} />}
         <pre className="prompt">{v.prompt}</pre>
         {v.negativePrompt && <pre className="prompt negative">{v.negativePrompt}</pre>}
