@@ -915,6 +915,7 @@ Result<std::optional<ShotStatus>> Orchestrator::MaybeDispatchEndFrame(
                            std::string(images_.name()),
                        key + ":dispatch", start.version_id),
                   "");
+  RouteImage(ctx.project, ctx.project_id, &draft);
   ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft), "");
   const Version& v = stored.first;
   Result<bool> r = Reserve(
