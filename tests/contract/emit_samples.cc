@@ -90,7 +90,8 @@ int main() {
               .status = s,
               .versions = {},
               .description = "Miri looks at the sea",
-              .shows_miri = i % 2 == 0};
+              .shows_miri = i % 2 == 0,
+              .end_state = i % 2 ? "Miri has turned toward the waves" : ""};
     if (i % 2) {
       shot.lyrics_snippet = "la la la";
       shot.versions = {"v1", "v2"};
