@@ -50,6 +50,7 @@ export const ShotSchema = z.strictObject({
   versions: z.array(Id),
   description: z.string().max(2000),
   showsMiri: z.boolean(),
+  endState: z.string().max(2000),
 });
 
 export const VersionSchema = z.strictObject({
