@@ -563,27 +563,8 @@ Result<ShotStep> Orchestrator::Approve(std::string_view project_id,
     const Version& v = stored.first;
     // The clip's parent records the approval (the rulebook counts from it).
     (void)moved;
-    Result<bool> r = Reserve(ctx, v, estimate);
-    if (r && !*r) {
-      // A repeat: the first attempt sent it (or the reconciler resumes it).
-      ASSIGN_OR_RETURN(Shot now, store_.GetShot(project_id, shot_id),
-                       "approving");
-      return ShotStep{v.version_id, now.status, {}, {}};
-    }
-    if (!r) {
-      if (r.error().code != ErrorCode::kResourceExhausted) {
-        return tl::unexpected(WithContext(r.error(), "reserving the budget"));
-      }
-      // Another reservation took the last of the cap since the check.
-      RETURN_IF_ERROR(
-          Move(project_id, shot_id, ShotStatus::kGeneratingVideo,
-               ShotStatus::kFailed, "budget exhausted: " + r.error().message,
-               key + ":budget", v.version_id),
-          "approving");
-      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
-    }
-    return SubmitOrFail(ctx, v, ShotStatus::kGeneratingVideo, key, {},
-                        "approving");
+    return ReserveAndSend(ctx, v, estimate, ShotStatus::kGeneratingVideo, key,
+                          "approving");
   });
 }
 
@@ -687,27 +668,34 @@ Result<ShotStep> Orchestrator::Refine(
     RouteImage(ctx.project, project_id, &draft);
     ASSIGN_OR_RETURN(auto stored, StoreVersion(project_id, draft), "refining");
     const Version& v = stored.first;
-    Result<bool> r = Reserve(
-        ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)));
-    if (r && !*r) {
-      // A repeat: the first attempt sent it (or the reconciler resumes it).
-      ASSIGN_OR_RETURN(Shot now, store_.GetShot(project_id, shot_id),
-                       "refining");
-      return ShotStep{v.version_id, now.status, {}, {}};
-    }
-    if (!r) {
-      if (r.error().code != ErrorCode::kResourceExhausted) {
-        return tl::unexpected(WithContext(r.error(), "reserving the budget"));
-      }
-      RETURN_IF_ERROR(
-          Move(project_id, shot_id, ShotStatus::kRefining, ShotStatus::kFailed,
-               "budget exhausted: " + r.error().message, key + ":budget",
-               v.version_id),
-          "refining");
-      return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
-    }
-    return SubmitOrFail(ctx, v, ShotStatus::kRefining, key, {}, "refining");
+    return ReserveAndSend(
+        ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)),
+        ShotStatus::kRefining, key, "refining");
   });
+}
+
+Result<ShotStep> Orchestrator::ReserveAndSend(
+    const Context& ctx, const Version& v, int64_t estimate,
+    ShotStatus dispatched, const std::string& key, std::string_view what) {
+  Result<bool> r = Reserve(ctx, v, estimate);
+  if (r && !*r) {
+    // A repeat: the first attempt sent it (or the reconciler resumes it).
+    ASSIGN_OR_RETURN(Shot now, store_.GetShot(ctx.project_id, v.shot_id), what);
+    return ShotStep{v.version_id, now.status, {}, {}};
+  }
+  if (!r) {
+    if (r.error().code != ErrorCode::kResourceExhausted) {
+      return tl::unexpected(WithContext(r.error(), "reserving the budget"));
+    }
+    // Another reservation took the last of the cap since any check.
+    RETURN_IF_ERROR(
+        Move(ctx.project_id, v.shot_id, dispatched, ShotStatus::kFailed,
+             "budget exhausted: " + r.error().message, key + ":budget",
+             v.version_id),
+        what);
+    return ShotStep{v.version_id, ShotStatus::kFailed, {}, {}};
+  }
+  return SubmitOrFail(ctx, v, dispatched, key, {}, what);
 }
 
 void Orchestrator::OnResult(ProviderResult result) {
@@ -918,27 +906,12 @@ Result<std::optional<ShotStatus>> Orchestrator::MaybeDispatchEndFrame(
   RouteImage(ctx.project, ctx.project_id, &draft);
   ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft), "");
   const Version& v = stored.first;
-  Result<bool> r = Reserve(
-      ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)));
-  if (r && !*r) {
-    // A repeat: the first attempt sent it (or the reconciler resumes it).
-    return std::optional<ShotStatus>(ShotStatus::kRefining);
-  }
-  if (!r) {
-    if (r.error().code != ErrorCode::kResourceExhausted) {
-      return tl::unexpected(WithContext(r.error(), "reserving the budget"));
-    }
-    RETURN_IF_ERROR(
-        Move(ctx.project_id, ctx.shot.shot_id, ShotStatus::kRefining,
-             ShotStatus::kFailed, "budget exhausted: " + r.error().message,
-             key + ":budget", v.version_id),
-        "");
-    return std::optional<ShotStatus>(ShotStatus::kFailed);
-  }
-  ASSIGN_OR_RETURN(ShotStep sent,
-                   SubmitOrFail(ctx, v, ShotStatus::kRefining, key, {},
-                                "sending the end frame"),
-                   "");
+  ASSIGN_OR_RETURN(
+      ShotStep sent,
+      ReserveAndSend(
+          ctx, v, images_.EstimateCostMicros(ImageRequestOf(ctx.project_id, v)),
+          ShotStatus::kRefining, key, "sending the end frame"),
+      "");
   return std::optional<ShotStatus>(sent.status);
 }
 

@@ -304,6 +304,14 @@ class Orchestrator final : public ResultSink {
     std::vector<std::string> references;
   };
   Result<ImageInputs> InputsFor(const Context& ctx);
+  // After its move to `dispatched` and its version stored: reserves the
+  // version's estimate and sends it. A repeat (reserved before) sends
+  // nothing and says where the shot is; the cap reached moves it to
+  // FAILED.
+  Result<ShotStep> ReserveAndSend(const Context& ctx, const Version& v,
+                                  int64_t estimate, ShotStatus dispatched,
+                                  const std::string& key,
+                                  std::string_view what);
   // Whether the video model takes `start` with an end frame for the shot's
   // clip ("" when it does; else why not, the message).
   std::string EndFrameRefusal(const Context& ctx, const Version& start,

@@ -94,6 +94,11 @@ class OrchestratorTest : public ::testing::Test {
       plan.shots[i].end_state = end_states_[i];
     }
     ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
+    MarkPlanned();
+  }
+
+  // The project's status events up to PLANNED, after its plan is committed.
+  void MarkPlanned() {
     for (const char* step : {"AUDIO_ANALYSIS", "PLANNED"}) {
       Event e;
       e.event_id = std::string("p-") + step;

@@ -64,17 +64,7 @@ class OrchestratorRoutingTest : public OrchestratorTest {
     plan.shots[1].lyrics_snippet = "the city sleeps";
     plan.shots[1].shows_miri = false;
     ASSERT_TRUE(store_->CommitPlan(project_.project_id, plan));
-    for (const char* step : {"AUDIO_ANALYSIS", "PLANNED"}) {
-      Event e;
-      e.event_id = std::string("p-") + step;
-      auto status = store_->GetProjectStatus(project_.project_id).value();
-      if (status) e.from = std::string(ProjectStatusName(*status));
-      e.to = step;
-      e.cause = "test";
-      e.at = "2026-03-02T10:15:04Z";
-      e.idempotency_key = e.event_id;
-      ASSERT_TRUE(store_->AppendEvent(project_.project_id, e));
-    }
+    MarkPlanned();
   }
 
   ManualClock breaker_clock_;
