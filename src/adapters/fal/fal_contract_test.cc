@@ -62,14 +62,23 @@ class FalHarness final : public ImageGenerator {
  private:
   void Pump() {
     size_t seen = 0;
+    int failures = 0;
     // Bounded: at most ~60 s of 20 ms rounds.
     for (int round = 0; round < 3000 && !stop_; ++round) {
       auto hooks = emu_->Get(emu_->fal(), "/__control/webhooks");
-      for (; hooks.is_array() && seen < hooks.size(); ++seen) {
+      while (hooks.is_array() && seen < hooks.size()) {
         HeaderMap h;
         for (auto& [k, v] : hooks[seen]["headers"].items())
           h[k] = v.get<std::string>();
-        (void)fal_->HandleWebhook(h, hooks[seen]["body"].get<std::string>());
+        // Like fal, a delivery our route refused (say its result could not
+        // be fetched yet on a loaded machine) is delivered again, a few
+        // times, on a later round.
+        if (!fal_->HandleWebhook(h, hooks[seen]["body"].get<std::string>()) &&
+            ++failures < 5) {
+          break;
+        }
+        failures = 0;
+        ++seen;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

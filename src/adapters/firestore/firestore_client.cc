@@ -66,6 +66,14 @@ Error FromStatus(const grpc::Status& status, std::string_view what) {
                {}};
 }
 
+bool IsAborted(const Error& e) {
+  const std::string marker =
+      ": firestore " +
+      std::to_string(static_cast<int>(grpc::StatusCode::ABORTED)) + " ";
+  return e.code == ErrorCode::kUnavailable &&
+         e.message.find(marker) != std::string::npos;
+}
+
 Result<ClientOptions> OptionsFromEnvironment(
     const std::map<std::string, std::string>& env, const Clock& clock) {
   ClientOptions o;

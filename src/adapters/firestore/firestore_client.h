@@ -81,6 +81,13 @@ class FirestoreClient {
 // UNAVAILABLE and DEADLINE_EXCEEDED become UNAVAILABLE (retryable).
 Error FromStatus(const grpc::Status& status, std::string_view what);
 
+// Whether an error FromStatus made came from ABORTED: the commit lost to
+// contention (a lock held by a concurrent writer, "Transaction lock
+// timeout" on a loaded emulator). Firestore's error-code guide says to
+// retry such a request (cloud.google.com/firestore/docs/understand-error-
+// codes, ABORTED), as its client libraries do.
+bool IsAborted(const Error& e);
+
 // Write builders.
 // A create-only write: fails with ALREADY_EXISTS if `name` exists.
 v1::Write CreateWrite(const std::string& name, const nlohmann::json& fields);

@@ -111,7 +111,8 @@ Result<std::optional<BudgetState>> FirestoreStore::TryLedgerWrite(
   ASSIGN_OR_RETURN(LedgerWrite planned,
                    PlanLedgerWrite(project_id, entry, cap_micros), "");
   Result<v1::CommitResponse> r = client_->Commit(planned.writes);
-  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+  if (!r && (r.error().code == ErrorCode::kAlreadyExists ||
+             firestore::IsAborted(r.error()))) {
     return std::optional<BudgetState>();  // lost the race: retry
   }
   if (!r) return tl::unexpected(WithContext(r.error(), "ledger"));
