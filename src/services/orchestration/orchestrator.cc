@@ -56,6 +56,14 @@ std::string Strip(std::string text, std::string_view needle) {
   return out;
 }
 
+// What an image version says when no vision model checks images (offline).
+Finding VisionUnavailable() {
+  return {"vision.unavailable",
+          "no vision model checks images on this route (offline): a person "
+          "must check Miri's depiction rules in the image",
+          ""};
+}
+
 std::string RuleIds(const std::vector<Finding>& findings) {
   std::string out;
   for (const Finding& f : findings)
@@ -302,11 +310,7 @@ Result<ShotStep> Orchestrator::DraftAndDispatch(
          ctx.project.global_settings.lora_weights_id, ctx.shot.shot_id,
          draft.version_id, std::string(kModelImage)});
     if (!options_.vision_audit_available) {
-      draft.findings.push_back({"vision.unavailable",
-                                "no vision model checks images on this route "
-                                "(offline): a person must check Miri's "
-                                "depiction rules in the image",
-                                ""});
+      draft.findings.push_back(VisionUnavailable());
     }
     RouteImage(ctx.project, ctx.project_id, &draft);
     ASSIGN_OR_RETURN(auto stored, StoreVersion(ctx.project_id, draft),
@@ -891,11 +895,7 @@ Result<std::optional<ShotStatus>> Orchestrator::MaybeDispatchEndFrame(
     return std::optional<ShotStatus>();
   }
   if (!options_.vision_audit_available) {
-    draft.findings.push_back({"vision.unavailable",
-                              "no vision model checks images on this route "
-                              "(offline): a person must check Miri's "
-                              "depiction rules in the image",
-                              ""});
+    draft.findings.push_back(VisionUnavailable());
   }
   RETURN_IF_ERROR(Move(ctx.project_id, ctx.shot.shot_id,
                        ShotStatus::kAwaitingApproval, ShotStatus::kRefining,
